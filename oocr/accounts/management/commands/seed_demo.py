@@ -1,0 +1,23 @@
+"""Load the demo data: every role, and (as later releases add them) cases in every state."""
+
+import os
+import secrets
+
+from django.core.management.base import BaseCommand
+
+from oocr.accounts.demo import demo_staff_seed
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo team and its data. Safe to run repeatedly."
+
+    def handle(self, *args, **options):
+        password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(12)
+        accounts = demo_staff_seed(password=password)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(accounts)} staff accounts."))
+        self.stdout.write("\nDemo log-ins (every account has the same password):")
+        for account, roles in accounts:
+            self.stdout.write(f"  {account.username:<12} {account.get_full_name():<20} {', '.join(roles)}")
+        self.stdout.write(f"\n  Password: {password}")
+        if not os.environ.get("DEMO_PASSWORD"):
+            self.stdout.write("  (generated: set DEMO_PASSWORD to choose your own)")

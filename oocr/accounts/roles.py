@@ -1,0 +1,87 @@
+"""The roles of the service: which group holds which rights, and where each lands.
+
+Roles are Django groups and rights are permissions (design.md section 5). The
+mapping below is the single source: migrations call `roles_sync` so that every
+database has these groups, and a later issue that adds rights adds them here and
+adds a migration that calls `roles_sync` again.
+"""
+
+from dataclasses import dataclass
+
+from django.apps import apps as global_apps
+
+
+class Role:
+    EVIDENCE_REVIEW_OFFICER = "Evidence review officer"
+    KEYWORKER = "Keyworker"
+    SUPERVISOR = "Supervisor"
+    TEAM_MANAGER = "Team manager"
+    ADMINISTRATOR = "Administrator"
+
+    ALL = [EVIDENCE_REVIEW_OFFICER, KEYWORKER, SUPERVISOR, TEAM_MANAGER, ADMINISTRATOR]
+
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.EVIDENCE_REVIEW_OFFICER: [
+        "accounts.submit_crimes",
+    ],
+    Role.KEYWORKER: [
+        "accounts.hold_caseload",
+    ],
+    Role.SUPERVISOR: [
+        "accounts.allocate_cases",
+    ],
+    Role.TEAM_MANAGER: [
+        "accounts.view_team_performance",
+    ],
+    Role.ADMINISTRATOR: [
+        "accounts.administer_service",
+        "audit.view_accesslog",
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_group",
+        "django_celery_beat.view_periodictask",
+        "django_celery_beat.change_periodictask",
+    ],
+}
+
+
+@dataclass(frozen=True)
+class NavigationItem:
+    label: str
+    url_name: str
+    permission: str
+
+
+# In order of precedence: a person with several roles starts on the first they hold.
+NAVIGATION = [
+    NavigationItem("My caseload", "keyworkers:caseload", "accounts.hold_caseload"),
+    NavigationItem("Allocation", "keyworkers:allocation", "accounts.allocate_cases"),
+    NavigationItem("Team", "keyworkers:team", "accounts.view_team_performance"),
+    NavigationItem("Intake", "cases:intake", "accounts.submit_crimes"),
+    NavigationItem("Administration", "accounts:administration", "accounts.administer_service"),
+]
+
+
+def navigation_for(user) -> list[NavigationItem]:
+    """The pages this user's roles may use, in order of precedence."""
+    return [item for item in NAVIGATION if user.has_perm(item.permission)]
+
+
+def roles_sync(apps=global_apps) -> None:
+    """Create every role's group and give it exactly its rights.
+
+    Safe to run repeatedly. A right whose model does not exist yet (at this
+    point of the migration history) is skipped; the migration that adds the
+    model's rights calls this again.
+    """
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, permission_names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for name in permission_names:
+            app_label, codename = name.split(".")
+            wanted += Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(wanted)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from oocr.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.AdministrationView.as_view(), name="administration"),
+    path("users/", views.UserListView.as_view(), name="user_list"),
+    path("users/<int:pk>/", views.UserDetailView.as_view(), name="user_detail"),
+]

@@ -1,0 +1,29 @@
+"""Writes to the access log: one call per consultation, export or disclosure."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.http import HttpRequest
+
+from oocr.audit.models import AccessLog
+
+
+def access_log_record(
+    *,
+    request: HttpRequest,
+    record: models.Model,
+    kind: str = AccessLog.Kind.VIEW,
+    person_id: int | None = None,
+    justification: str = "",
+    recipient: str = "",
+) -> AccessLog:
+    """Record that the signed-in user viewed, exported or disclosed `record`."""
+    return AccessLog.objects.create(
+        user=request.user,
+        kind=kind,
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        person_id=person_id,
+        ip_address=request.META.get("REMOTE_ADDR") or None,
+        justification=justification,
+        recipient=recipient,
+    )

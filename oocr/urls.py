@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from oocr.accounts.views import StartView
+
+urlpatterns = [
+    path("", StartView.as_view(), name="start"),
+    path("account/", include("oocr.accounts.auth_urls")),
+    path("administration/", include("oocr.accounts.urls")),
+    path("administration/access-log/", include("oocr.audit.urls")),
+    path("", include("cases.urls")),
+    path("", include("keyworkers.urls")),
+    path("django-admin/", admin.site.urls),
+]
+
+admin.site.site_header = "OoCR case manager: reference data"
+admin.site.site_title = "OoCR administration"
