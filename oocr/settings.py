@@ -218,6 +218,9 @@ STORAGES = {
     },
 }
 
+# Without collectstatic (development, tests), whitenoise serves straight from the finders.
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 CRISPY_GDS_FRONTEND_VERSION = "5.14.0"

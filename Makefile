@@ -1,0 +1,46 @@
+# The two commands: `make run` and `make test`. Both install what they need first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: run test install migrate seed lock check clean
+
+run: install
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --no-input
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:8000 (sign in with a log-in above; Ctrl+C stops it)"
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed node_modules/.installed static/build/oocr.css
+
+$(VENV)/.installed: requirements-dev.lock
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/build/oocr.css: node_modules/.installed $(wildcard static/scss/*.scss)
+	npm run --silent build
+
+# Regenerate the lock files after changing pyproject.toml or package.json.
+# Neither may hold a download address: pip-compile is told not to write one,
+# and npm's funding links are stripped (resolved URLs are off in .npmrc).
+lock: $(VENV)/.installed
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
+	npm install --no-audit --no-fund --loglevel=error
+	node -e 'const fs=require("fs");const l=JSON.parse(fs.readFileSync("package-lock.json"));for(const p of Object.values(l.packages)){delete p.funding}fs.writeFileSync("package-lock.json",JSON.stringify(l,null,2)+"\n")'
+	! grep -n 'https\?://' requirements.lock requirements-dev.lock package-lock.json
+
+check: install
+	DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64) $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) node_modules static/build staticfiles

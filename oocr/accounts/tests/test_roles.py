@@ -1,0 +1,54 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from oocr.accounts.roles import ROLE_PERMISSIONS, Role, navigation_for, roles_sync
+from oocr.accounts.tests.factories import FACTORY_BY_ROLE, UserFactory
+
+
+def permission_names(group: Group) -> set[str]:
+    return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", Role.ALL)
+def test_every_role_exists_after_migrating_with_exactly_its_rights(role):
+    group = Group.objects.get(name=role)
+    assert permission_names(group) == set(ROLE_PERMISSIONS[role])
+
+
+@pytest.mark.django_db
+def test_roles_sync_restores_rights_and_adds_nothing_twice():
+    keyworkers = Group.objects.get(name=Role.KEYWORKER)
+    keyworkers.permissions.clear()
+    roles_sync()
+    roles_sync()
+    assert Group.objects.filter(name__in=Role.ALL).count() == 5
+    assert permission_names(keyworkers) == {"accounts.hold_caseload"}
+
+
+@pytest.mark.django_db
+def test_only_administrators_may_read_the_access_log():
+    holders = {role for role, names in ROLE_PERMISSIONS.items() if "audit.view_accesslog" in names}
+    assert holders == {Role.ADMINISTRATOR}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "role, labels",
+    [
+        (Role.EVIDENCE_REVIEW_OFFICER, ["Intake"]),
+        (Role.KEYWORKER, ["My caseload"]),
+        (Role.SUPERVISOR, ["Allocation"]),
+        (Role.TEAM_MANAGER, ["Team"]),
+        (Role.ADMINISTRATOR, ["Administration"]),
+    ],
+)
+def test_navigation_shows_only_what_the_role_can_use(role, labels):
+    user = FACTORY_BY_ROLE[role]()
+    assert [item.label for item in navigation_for(user)] == labels
+
+
+@pytest.mark.django_db
+def test_a_person_with_two_roles_sees_both_in_order_of_precedence():
+    user = UserFactory(roles=[Role.SUPERVISOR, Role.KEYWORKER])
+    assert [item.label for item in navigation_for(user)] == ["My caseload", "Allocation"]

@@ -1,0 +1,40 @@
+"""Celery wiring: eager in-process without a broker, a real worker over Redis when there is one."""
+
+import os
+import signal
+import subprocess
+import sys
+import uuid
+
+import pytest
+from django.conf import settings
+
+from oocr.celery import app, health
+
+
+@pytest.mark.skipif(bool(settings.CELERY_BROKER_URL), reason="a broker is configured, so tasks are not eager")
+def test_health_task_runs_in_process_without_a_broker():
+    assert health.delay("hello").get(timeout=5) == "hello"
+
+
+def test_tasks_of_every_app_are_discovered():
+    app.loader.import_default_modules()
+    assert "oocr.health" in app.tasks
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set: no Redis to run a worker against")
+def test_health_task_round_trip_through_a_real_worker():
+    queue = f"oocr-test-{uuid.uuid4().hex[:8]}"
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "oocr", "worker", "--pool=solo", "--loglevel=WARNING",
+         "-Q", queue, "-n", f"{queue}@%h", "--without-heartbeat", "--without-gossip", "--without-mingle"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "oocr.settings"},
+    )
+    try:
+        token = uuid.uuid4().hex
+        result = health.apply_async(args=[token], queue=queue)
+        assert result.get(timeout=60) == token
+    finally:
+        os.kill(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
