@@ -1,0 +1,34 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from oocr.accounts.roles import Role
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_one_team_with_every_role_and_is_idempotent(monkeypatch, capsys):
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-for-tests")
+    call_command("seed_demo")
+    call_command("seed_demo")
+    User = get_user_model()
+    counts = {role: User.objects.filter(groups__name=role).count() for role in Role.ALL}
+    assert counts == {
+        Role.TEAM_MANAGER: 1,
+        Role.SUPERVISOR: 2,
+        Role.KEYWORKER: 12,
+        Role.ADMINISTRATOR: 1,
+        Role.EVIDENCE_REVIEW_OFFICER: 3,
+    }
+    assert User.objects.count() == 19
+    assert User.objects.get(username="keyworker1").check_password("demo-password-for-tests")
+    assert "demo-password-for-tests" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_seed_demo_generates_and_prints_a_password_when_none_is_given(monkeypatch, capsys):
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    call_command("seed_demo")
+    output = capsys.readouterr().out
+    password = output.split("Password: ")[1].split()[0]
+    assert len(password) >= 12
+    assert get_user_model().objects.get(username="admin").check_password(password)
