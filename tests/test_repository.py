@@ -9,7 +9,11 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 
 
-@pytest.mark.parametrize("lock_file", ["requirements.lock", "requirements-dev.lock", "package-lock.json"])
+@pytest.mark.parametrize(
+    "lock_file",
+    ["requirements.lock", "requirements-dev.lock", "package-lock.json", "package.json", ".npmrc", "pyproject.toml",
+     "Dockerfile", "docker-compose.yml"],
+)
 def test_lock_files_hold_no_download_address(lock_file):
     text = (ROOT / lock_file).read_text()
     assert "http://" not in text and "https://" not in text
