@@ -1,0 +1,364 @@
+"""People, crimes, offences, eligibility and the case: the spine of the service."""
+
+import re
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+def name_key(first_names: str, last_name: str) -> str:
+    """A name as duplicate checks compare it: lower case, no accents, letters and single spaces."""
+    text = unicodedata.normalize("NFKD", f"{first_names} {last_name}")
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return " ".join(re.sub(r"[^a-z ]+", " ", text).split())
+
+
+class CaseStateError(Exception):
+    """An illegal move of a case; the message is a sentence a user can read."""
+
+
+class CrimeSubgroup(models.TextChoices):
+    """Home Office police-recorded crime subgroups (shared/data/harm_weights_prc_subgroups.csv)."""
+
+    HOMICIDE = "Homicide"
+    RAPE = "Rape offences"
+    VIOLENCE_WITH_INJURY = "Violence with injury"
+    UNLAWFUL_DRIVING = "Death or serious injury - unlawful driving"
+    ROBBERY_BUSINESS = "Robbery of business property"
+    ROBBERY_PERSONAL = "Robbery of personal property"
+    WEAPONS = "Possession of weapons offences"
+    RESIDENTIAL_BURGLARY = "Residential burglary"
+    ARSON = "Arson"
+    NON_RESIDENTIAL_BURGLARY = "Non-residential burglary"
+    OTHER_SEXUAL = "Other sexual offences"
+    VIOLENCE_WITHOUT_INJURY = "Violence without injury"
+    STALKING_HARASSMENT = "Stalking and harassment"
+    MISCELLANEOUS = "Miscellaneous crimes against society"
+    PUBLIC_ORDER = "Public order offences"
+    VEHICLE = "Vehicle offences"
+    DRUG_TRAFFICKING = "Trafficking of drugs"
+    DRUG_POSSESSION = "Possession of drugs"
+    CRIMINAL_DAMAGE = "Criminal damage"
+    OTHER_THEFT = "Other theft offences"
+    THEFT_FROM_PERSON = "Theft from the person"
+    BICYCLE_THEFT = "Bicycle theft"
+    SHOPLIFTING = "Shoplifting"
+
+
+SEXUAL_SUBGROUPS = {CrimeSubgroup.RAPE, CrimeSubgroup.OTHER_SEXUAL}
+
+
+class Offence(models.Model):
+    """An entry in the offence catalogue that administrators maintain."""
+
+    class ModeOfTrial(models.TextChoices):
+        SUMMARY = "summary", "Summary only"
+        EITHER_WAY = "either_way", "Either way"
+        INDICTABLE = "indictable", "Indictable only"
+
+    code = models.CharField(max_length=20, unique=True)
+    title = models.CharField(max_length=200)
+    mode_of_trial = models.CharField(max_length=20, choices=ModeOfTrial.choices)
+    crime_subgroup = models.CharField(max_length=60, choices=CrimeSubgroup.choices)
+    is_active = models.BooleanField(default=True, help_text="Retired offences stay on old crimes but cannot be chosen.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Person(models.Model):
+    """Someone suspected of an offence. Victims are separate records (domain.md section 9)."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+        NOT_KNOWN = "not_known", "Not known"
+
+    class Ethnicity(models.TextChoices):
+        """The ONS 2021 census categories for England and Wales."""
+
+        ASIAN_BANGLADESHI = "A1", "Asian or Asian British: Bangladeshi"
+        ASIAN_CHINESE = "A2", "Asian or Asian British: Chinese"
+        ASIAN_INDIAN = "A3", "Asian or Asian British: Indian"
+        ASIAN_PAKISTANI = "A4", "Asian or Asian British: Pakistani"
+        ASIAN_OTHER = "A5", "Asian or Asian British: any other Asian background"
+        BLACK_AFRICAN = "B1", "Black, Black British, Caribbean or African: African"
+        BLACK_CARIBBEAN = "B2", "Black, Black British, Caribbean or African: Caribbean"
+        BLACK_OTHER = "B3", "Black, Black British, Caribbean or African: any other Black background"
+        MIXED_WHITE_ASIAN = "M1", "Mixed or multiple ethnic groups: White and Asian"
+        MIXED_WHITE_BLACK_AFRICAN = "M2", "Mixed or multiple ethnic groups: White and Black African"
+        MIXED_WHITE_BLACK_CARIBBEAN = "M3", "Mixed or multiple ethnic groups: White and Black Caribbean"
+        MIXED_OTHER = "M4", "Mixed or multiple ethnic groups: any other mixed background"
+        WHITE_BRITISH = "W1", "White: English, Welsh, Scottish, Northern Irish or British"
+        WHITE_IRISH = "W2", "White: Irish"
+        WHITE_GYPSY = "W3", "White: Gypsy or Irish Traveller"
+        WHITE_ROMA = "W4", "White: Roma"
+        WHITE_OTHER = "W9", "White: any other White background"
+        OTHER_ARAB = "O1", "Other ethnic group: Arab"
+        OTHER_ANY = "O9", "Other ethnic group: any other ethnic group"
+        NOT_STATED = "NS", "Not stated"
+
+    class ContactPreference(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        TEXT = "text", "Text message"
+        EMAIL = "email", "Email"
+        POST = "post", "Letter"
+
+    first_names = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    # Lower case, accents and punctuation removed: what duplicate checks compare.
+    name_key = models.CharField(max_length=201, db_index=True, editable=False)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=20, choices=Sex.choices)
+    ethnicity = models.CharField(max_length=2, choices=Ethnicity.choices, default=Ethnicity.NOT_STATED)
+    address_line_1 = models.CharField("Address line 1", max_length=200, blank=True)
+    address_line_2 = models.CharField("Address line 2", max_length=200, blank=True)
+    town = models.CharField("Town or city", max_length=100, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    email = models.EmailField(blank=True)
+    preferred_contact = models.CharField(max_length=10, choices=ContactPreference.choices, default=ContactPreference.PHONE)
+    pnc_id = models.CharField("PNC ID", max_length=20, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["last_name", "first_names"]
+        indexes = [models.Index(fields=["date_of_birth", "name_key"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_names} {self.last_name}"
+
+    @property
+    def has_postal_address(self) -> bool:
+        return bool(self.address_line_1 and self.postcode)
+
+    @property
+    def address(self) -> str:
+        return ", ".join(part for part in (self.address_line_1, self.address_line_2, self.town, self.postcode) if part)
+
+
+class Case(models.Model):
+    """One person's journey through the scheme (design.md section 3).
+
+    Every change of `status` goes through a verb below, called by a service
+    that holds a row lock on the case (`select_for_update`).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        INELIGIBLE = "ineligible", "Ineligible"
+        AWAITING_ALLOCATION = "awaiting_allocation", "Waiting for allocation"
+        ALLOCATED = "allocated", "Allocated"
+        DECLINED = "declined", "Declined: opted for court"
+        ASSESSMENT = "assessment", "Needs assessment"
+        ACTIVE = "active", "Contract active"
+        COMPLETED = "completed", "Completed"
+        BREACHED = "breached", "Breached"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Route(models.TextChoices):
+        DEFERRED_CAUTION = "deferred_caution", "Deferred caution"
+        DEFERRED_CHARGE = "deferred_charge", "Deferred charge"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases", null=True, blank=True)
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    route = models.CharField(max_length=20, choices=Route.choices, blank=True)
+    young_adult_offer = models.BooleanField(default=False, help_text="Aged 18 to 25 on the offence date.")
+    womens_offer = models.BooleanField(default=False)
+    override_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Draft answers to the eligibility questions, kept until the assessment is stored.
+    draft_answers = models.JSONField(default=dict, blank=True)
+    history = HistoricalRecords(excluded_fields=["draft_answers"])
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [
+            ("submit_case", "Can submit crimes to the OoCR team"),
+            ("view_all_submissions", "Can see every submission, not only their own"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        """The case number people quote: stable, short, not personal."""
+        return f"OOCR-{self.pk:06d}"
+
+    def _require(self, *statuses: str, action: str) -> None:
+        if self.status not in statuses:
+            raise CaseStateError(f"Case {self.number} is {self.get_status_display().lower()}, so it cannot be {action}.")
+
+    def submit(self, *, route: str, at, override_reason: str = "") -> None:
+        self._require(self.Status.DRAFT, action="submitted")
+        self.status = self.Status.AWAITING_ALLOCATION
+        self.route = route
+        self.override_reason = override_reason
+        self.submitted_at = at
+
+    def close_ineligible(self, *, at) -> None:
+        self._require(self.Status.DRAFT, action="closed as ineligible")
+        self.status = self.Status.INELIGIBLE
+        self.submitted_at = at
+        self.closed_at = at
+
+
+class Crime(models.Model):
+    """An evidenced crime, with its offences and the officer in the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="crimes")
+    reference = models.CharField("Crime reference", max_length=30, unique=True)
+    offences = models.ManyToManyField(Offence, related_name="crimes")
+    offence_date = models.DateField()
+    offence_postcode = models.CharField(max_length=8)
+    domestic_abuse = models.BooleanField(default=False)
+    hate_crime = models.BooleanField(default=False)
+    co_accused = models.BooleanField(default=False)
+    officer_name = models.CharField("Officer in the case", max_length=200)
+    officer_collar_number = models.CharField("Collar number", max_length=20)
+    officer_email = models.EmailField("Officer's email")
+    history = HistoricalRecords(m2m_fields=[offences])
+
+    class Meta:
+        ordering = ["offence_date"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def flags(self) -> str:
+        """What the optional eligibility rules may look at, in words."""
+        labels = [("Domestic abuse", self.domestic_abuse), ("Hate crime", self.hate_crime), ("Co-accused", self.co_accused)]
+        return ", ".join(label for label, applies in labels if applies) or "None"
+
+
+class Victim(models.Model):
+    """A victim of a crime: a separate record from any suspect, even the same human."""
+
+    class View(models.TextChoices):
+        SUPPORTS = "supports", "Supports an out of court resolution"
+        OPPOSES = "opposes", "Opposes it"
+        NO_VIEW = "no_view", "Has no view"
+        NOT_ASKED = "not_asked", "Has not been asked yet"
+
+    class RestorativeConsent(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+        NOT_ASKED = "not_asked", "Not asked yet"
+
+    crime = models.ForeignKey(Crime, on_delete=models.CASCADE, related_name="victims")
+    name = models.CharField(max_length=200)
+    phone = models.CharField(max_length=20, blank=True)
+    email = models.EmailField(blank=True)
+    view = models.CharField("Victim's view", max_length=20, choices=View.choices, default=View.NOT_ASKED)
+    restorative_consent = models.CharField(
+        "Consents to a restorative approach", max_length=20, choices=RestorativeConsent.choices,
+        default=RestorativeConsent.NOT_ASKED,
+    )
+    date_asked = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EligibilityRule(models.Model):
+    """The switchable part of an eligibility rule; its logic lives in cases/eligibility.py.
+
+    Core rules (domain.md section 4) cannot be switched off; optional ones can,
+    and some take a parameter (for example a number of months).
+    """
+
+    code = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    is_optional = models.BooleanField(default=False, editable=False)
+    is_enabled = models.BooleanField(default=True)
+    parameter = models.PositiveIntegerField(null=True, blank=True)
+    parameter_help = models.CharField(max_length=200, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["is_optional", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EligibilityAssessment(models.Model):
+    """One eligibility check, stored whole and never changed: a new check is a new row."""
+
+    class Outcome(models.TextChoices):
+        ELIGIBLE = "eligible", "Eligible"
+        INELIGIBLE = "ineligible", "Ineligible"
+        NEEDS_ANSWERS = "needs_answers", "Needs answers"
+
+    class Decision(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted to the OoCR team"
+        CLOSED_INELIGIBLE = "closed_ineligible", "Closed as ineligible"
+        OVERRIDDEN = "overridden", "Submitted by override"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="eligibility_assessments")
+    answers = models.JSONField()
+    results = models.JSONField(help_text="Each rule: code, name, outcome (pass / fail / unanswered), reason.")
+    rule_set_version = models.CharField(max_length=20)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    override_reason = models.TextField(blank=True)
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-assessed_at", "-id"]
+        get_latest_by = "assessed_at"
+
+    def failed_results(self) -> list[dict]:
+        return [result for result in self.results if result["outcome"] == "fail"]
+
+
+class CaseBaseline(models.Model):
+    """What was known at submission, kept for matching comparison groups (domain.md section 8)."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="baseline")
+    age = models.PositiveSmallIntegerField(help_text="Age on the offence date.")
+    sex = models.CharField(max_length=20, choices=Person.Sex.choices)
+    ethnicity = models.CharField(max_length=2, choices=Person.Ethnicity.choices)
+    offence_codes = models.JSONField()
+    crime_subgroups = models.JSONField()
+    route = models.CharField(max_length=20, choices=Case.Route.choices, blank=True)
+    previous_offences = models.PositiveSmallIntegerField()
+    previous_cautions = models.PositiveSmallIntegerField()
+    previous_convictions = models.PositiveSmallIntegerField()
+    home_postcode_area = models.CharField(max_length=2, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+
+class CaseEvent(models.Model):
+    """One entry on a case's timeline: what happened, who did it, when."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Draft started"
+        ELIGIBILITY = "eligibility", "Eligibility checked"
+        SUBMITTED = "submitted", "Submitted to the OoCR team"
+        OVERRIDDEN = "overridden", "Submitted by override"
+        INELIGIBLE = "ineligible", "Closed as ineligible"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]

@@ -6,4 +6,13 @@ app_name = "cases"
 
 urlpatterns = [
     path("intake/", views.IntakeView.as_view(), name="intake"),
+    path("intake/new/", views.IntakeStartView.as_view(), name="intake_start"),
+    path("intake/<int:pk>/", views.CaseSubmissionView.as_view(), name="submission"),
+    path("intake/<int:pk>/person/", views.IntakePersonView.as_view(), name="intake_person"),
+    path("intake/<int:pk>/crime/", views.IntakeCrimeView.as_view(), name="intake_crime"),
+    path("intake/<int:pk>/victims/", views.IntakeVictimsView.as_view(), name="intake_victims"),
+    path("intake/<int:pk>/victims/<int:victim_pk>/remove/", views.IntakeVictimRemoveView.as_view(), name="intake_victim_remove"),
+    path("intake/<int:pk>/questions/", views.IntakeQuestionsView.as_view(), name="intake_questions"),
+    path("intake/<int:pk>/check/", views.IntakeCheckView.as_view(), name="intake_check"),
+    path("intake/<int:pk>/done/", views.IntakeDoneView.as_view(), name="intake_done"),
 ]

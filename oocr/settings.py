@@ -230,6 +230,9 @@ CRISPY_GDS_FRONTEND_VERSION = "5.14.0"
 FORCE_NAME = env("FORCE_NAME", default="Devon and Cornwall Police")
 SERVICE_NAME = env("SERVICE_NAME", default="Out of Court Resolutions")
 FORCE_POSTCODE_AREAS = env.list("FORCE_POSTCODE_AREAS", default=["EX", "PL", "TQ", "TR"])
+# Crime references are unique across the force; their shape differs between forces.
+CRIME_REFERENCE_PATTERN = env("CRIME_REFERENCE_PATTERN", default=r"[A-Z0-9/]{3,30}")
+CRIME_REFERENCE_HELP = env("CRIME_REFERENCE_HELP", default="letters, numbers and /, like CR/12345/26")
 
 # --- Logging ---------------------------------------------------------------------
 

@@ -15,7 +15,6 @@ class Capability(models.Model):
         managed = False
         default_permissions = ()
         permissions = [
-            ("submit_crimes", "Can submit crimes to the OoCR team"),
             ("hold_caseload", "Can hold a caseload of cases"),
             ("allocate_cases", "Can allocate cases and approve decisions"),
             ("view_team_performance", "Can see the team's workload and performance"),

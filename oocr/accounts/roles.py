@@ -9,6 +9,7 @@ adds a migration that calls `roles_sync` again.
 from dataclasses import dataclass
 
 from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
 
 
 class Role:
@@ -23,7 +24,7 @@ class Role:
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.EVIDENCE_REVIEW_OFFICER: [
-        "accounts.submit_crimes",
+        "cases.submit_case",
     ],
     Role.KEYWORKER: [
         "accounts.hold_caseload",
@@ -37,6 +38,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMINISTRATOR: [
         "accounts.administer_service",
         "audit.view_accesslog",
+        "cases.submit_case",
+        "cases.view_all_submissions",
+        "cases.view_offence",
+        "cases.add_offence",
+        "cases.change_offence",
+        "cases.view_eligibilityrule",
+        "cases.change_eligibilityrule",
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",
@@ -59,8 +67,8 @@ NAVIGATION = [
     NavigationItem("My caseload", "keyworkers:caseload", "accounts.hold_caseload"),
     NavigationItem("Allocation", "keyworkers:allocation", "accounts.allocate_cases"),
     NavigationItem("Team", "keyworkers:team", "accounts.view_team_performance"),
-    NavigationItem("Intake", "cases:intake", "accounts.submit_crimes"),
     NavigationItem("Administration", "accounts:administration", "accounts.administer_service"),
+    NavigationItem("Intake", "cases:intake", "cases.submit_case"),
 ]
 
 
@@ -85,3 +93,16 @@ def roles_sync(apps=global_apps) -> None:
             app_label, codename = name.split(".")
             wanted += Permission.objects.filter(content_type__app_label=app_label, codename=codename)
         group.permissions.set(wanted)
+
+
+def roles_migrate(apps, schema_editor) -> None:
+    """A RunPython step: create the permissions known so far, then sync the roles.
+
+    Permissions are normally created after all migrations have run; the roles
+    need them now.
+    """
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+    roles_sync(apps)

@@ -1,18 +1,8 @@
 """Create the five roles with their rights, so every fresh database has them."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from oocr.accounts.roles import roles_sync
-
-
-def create_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations; the roles need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
-    roles_sync(apps)
+from oocr.accounts.roles import roles_migrate
 
 
 class Migration(migrations.Migration):
@@ -24,4 +14,4 @@ class Migration(migrations.Migration):
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(roles_migrate, migrations.RunPython.noop)]

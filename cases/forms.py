@@ -1,0 +1,382 @@
+"""Intake forms: the shape of what an ERO enters. Business rules stay in services."""
+
+import re
+from datetime import date
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Div, Field, Fieldset, Fixed, Fluid, Layout, Size
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from cases import eligibility
+from cases.models import Case, Crime, EligibilityAssessment, Offence, Person, Victim
+
+UK_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
+PNC_ID = re.compile(r"^[0-9]{2,4}/[0-9]{1,7}[A-Z]$")
+
+
+def clean_postcode(value: str) -> str:
+    """Upper case with one space before the inward code; an error names the expected shape."""
+    compact = re.sub(r"\s+", "", value.upper())
+    match = UK_POSTCODE.match(compact)
+    if not match:
+        raise ValidationError("Enter a real postcode, like EX1 1AA")
+    return f"{match.group(1)} {match.group(2)}"
+
+
+def clean_phone(value: str) -> str:
+    digits = re.sub(r"[\s()-]", "", value)
+    if not re.fullmatch(r"(\+44|0)[0-9]{9,10}", digits):
+        raise ValidationError("Enter a phone number, like 01632 960 001 or 07700 900 982")
+    return value.strip()
+
+
+class GovukDateField(DateInputField):
+    """A day, month and year date input whose messages name the date being asked for."""
+
+    def __init__(self, *, what: str, **kwargs):
+        self.what = what
+        super().__init__(**kwargs)
+        self.error_messages["required"] = f"Enter the {what}"
+        self.error_messages["incomplete"] = f"The {what} must include a day, month and year"
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        try:
+            value = date(day=int(day), month=int(month), year=int(year))
+        except ValueError as error:
+            raise ValidationError(f"The {self.what} must be a real date") from error
+        if value.year < 1900:
+            raise ValidationError(f"The {self.what} must be after 1900")
+        return value
+
+
+def page_helper(form, *fields) -> FormHelper:
+    """A helper for a form inside a page template that writes the <form> tag and its token."""
+    helper = FormHelper(form)
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*fields)
+    return helper
+
+
+class StepForm:
+    """The buttons every intake page has: carry on, or keep what is entered and come back later.
+
+    The view tells them apart by name: `later` in the POST data means come back later.
+    """
+
+    def make_helper(self, *fields, first_button=None) -> FormHelper:
+        buttons = Div(
+            *([first_button] if first_button else []),
+            Button("continue", "Save and continue"),
+            Button.secondary("later", "Save and come back later"),
+            css_class="govuk-button-group",
+        )
+        return page_helper(self, *fields, buttons)
+
+
+class PersonForm(StepForm, forms.ModelForm):
+    date_of_birth = GovukDateField(what="date of birth")
+    match = forms.ChoiceField(
+        label="Is this one of these people?",
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"required": "Select the person this is, or that it is someone new"},
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "first_names", "last_name", "date_of_birth", "sex", "ethnicity", "pnc_id",
+            "address_line_1", "address_line_2", "town", "postcode", "phone", "email", "preferred_contact",
+        ]
+        labels = {"first_names": "First names", "pnc_id": "PNC ID (if known)", "email": "Email address"}
+        widgets = {"sex": forms.RadioSelect, "preferred_contact": forms.RadioSelect}
+        error_messages = {
+            "first_names": {"required": "Enter the person's first names"},
+            "last_name": {"required": "Enter the person's last name"},
+            "sex": {"required": "Select the person's sex"},
+            "email": {"invalid": "Enter an email address in the correct format, like name@example.com"},
+        }
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sex"].choices = Person.Sex.choices  # radios, so no empty choice
+        self.candidates = list(candidates)
+        if self.candidates:
+            self.fields["match"].required = True
+            self.fields["match"].choices = [
+                (str(p.pk), f"{p} (born {p.date_of_birth:%-d %B %Y}{', PNC ' + p.pnc_id if p.pnc_id else ''}, {p.postcode or 'no postcode'})")
+                for p in self.candidates
+            ] + [("new", "None of these: this is someone new")]
+        self.helper = self.make_helper(
+            *(["match"] if self.candidates else []),
+            Fieldset(
+                Field.text("first_names", field_width=Fluid.TWO_THIRDS),
+                Field.text("last_name", field_width=Fluid.TWO_THIRDS),
+                Field("date_of_birth"),
+                Field.radios("sex", inline=True, legend_size=Size.SMALL),
+                Field.select("ethnicity"),
+                Field.text("pnc_id", field_width=Fixed.TEN),
+                legend="Who they are", legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.text("address_line_1", field_width=Fluid.TWO_THIRDS),
+                Field.text("address_line_2", field_width=Fluid.TWO_THIRDS),
+                Field.text("town", field_width=Fluid.ONE_HALF),
+                Field.text("postcode", field_width=Fixed.TEN),
+                Field.text("phone", field_width=Fixed.TWENTY),
+                Field.text("email", field_width=Fluid.TWO_THIRDS),
+                Field.radios("preferred_contact", legend_size=Size.SMALL),
+                legend="How to reach them", legend_size=Size.MEDIUM,
+            ),
+        )
+
+    def clean_date_of_birth(self):
+        value = self.cleaned_data["date_of_birth"]
+        if value and value >= timezone.localdate():
+            raise ValidationError("The date of birth must be in the past")
+        return value
+
+    def clean_postcode(self):
+        value = self.cleaned_data["postcode"]
+        return clean_postcode(value) if value else value
+
+    def clean_phone(self):
+        value = self.cleaned_data["phone"]
+        return clean_phone(value) if value else value
+
+    def clean_pnc_id(self):
+        value = self.cleaned_data["pnc_id"].strip().upper()
+        if value and not PNC_ID.match(value):
+            raise ValidationError("Enter a PNC ID in the correct format, like 12/3456789A")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(name) for name in ("address_line_1", "postcode", "phone", "email")):
+            raise ValidationError("Enter a phone number, email address or postal address: the team must be able to reach the person")
+        if data.get("address_line_1") and not data.get("postcode"):
+            self.add_error("postcode", "Enter the postcode of the address")
+        if data.get("postcode") and not data.get("address_line_1"):
+            self.add_error("address_line_1", "Enter the first line of the address")
+        return data
+
+    def person_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class CrimeForm(StepForm, forms.ModelForm):
+    offence_date = GovukDateField(what="offence date")
+    offence_1 = forms.ModelChoiceField(
+        Offence.objects.none(), label="Offence", empty_label="Choose an offence",
+        error_messages={"required": "Select the offence"},
+    )
+    offence_2 = forms.ModelChoiceField(Offence.objects.none(), label="Second offence (if any)", required=False, empty_label="None")
+    offence_3 = forms.ModelChoiceField(Offence.objects.none(), label="Third offence (if any)", required=False, empty_label="None")
+
+    class Meta:
+        model = Crime
+        fields = [
+            "reference", "offence_date", "offence_postcode", "domestic_abuse", "hate_crime", "co_accused",
+            "officer_name", "officer_collar_number", "officer_email",
+        ]
+        labels = {
+            "offence_postcode": "Postcode where the offence happened",
+            "domestic_abuse": "Domestic abuse related",
+            "hate_crime": "Hate crime",
+            "co_accused": "There is a co-accused",
+            "officer_name": "Name of the officer in the case",
+        }
+        help_texts = {"reference": "Letters, numbers and /, for example CR/12345/26"}
+        error_messages = {
+            "reference": {"required": "Enter the crime reference"},
+            "offence_postcode": {"required": "Enter the postcode where the offence happened"},
+            "officer_name": {"required": "Enter the name of the officer in the case"},
+            "officer_collar_number": {"required": "Enter the officer's collar number"},
+            "officer_email": {
+                "required": "Enter the officer's email address",
+                "invalid": "Enter an email address in the correct format, like name@example.com",
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offences = Offence.objects.filter(is_active=True).order_by("title")
+        for name in ("offence_1", "offence_2", "offence_3"):
+            self.fields[name].queryset = offences
+        if self.instance.pk:
+            for name, offence in zip(("offence_1", "offence_2", "offence_3"), self.instance.offences.all()):
+                self.initial[name] = offence.pk
+        self.helper = self.make_helper(
+            Field.text("reference", field_width=Fixed.TWENTY),
+            Field.select("offence_1"),
+            Field.select("offence_2"),
+            Field.select("offence_3"),
+            Field("offence_date"),
+            Field.text("offence_postcode", field_width=Fixed.TEN),
+            Fieldset(
+                Field.checkbox("domestic_abuse"),
+                Field.checkbox("hate_crime"),
+                Field.checkbox("co_accused"),
+                legend="Does any of this apply?", legend_size=Size.SMALL,
+            ),
+            Fieldset(
+                Field.text("officer_name", field_width=Fluid.TWO_THIRDS),
+                Field.text("officer_collar_number", field_width=Fixed.TEN),
+                Field.text("officer_email", field_width=Fluid.TWO_THIRDS),
+                legend="Officer in the case", legend_size=Size.MEDIUM,
+            ),
+        )
+
+    def validate_unique(self):
+        """The service checks the crime reference, and names the case that already uses it."""
+
+    def clean_reference(self):
+        value = self.cleaned_data["reference"].strip().upper()
+        if not re.fullmatch(settings.CRIME_REFERENCE_PATTERN, value):
+            raise ValidationError(f"Enter the crime reference in the force's format: {settings.CRIME_REFERENCE_HELP}")
+        return value
+
+    def clean_offence_postcode(self):
+        return clean_postcode(self.cleaned_data["offence_postcode"])
+
+    def clean_offence_date(self):
+        value = self.cleaned_data["offence_date"]
+        if value and value > timezone.localdate():
+            raise ValidationError("The offence date must be today or in the past")
+        return value
+
+    def offences(self) -> list[Offence]:
+        chosen = [self.cleaned_data.get(name) for name in ("offence_1", "offence_2", "offence_3")]
+        return list(dict.fromkeys(offence for offence in chosen if offence))
+
+    def crime_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class VictimForm(StepForm, forms.ModelForm):
+    date_asked = GovukDateField(what="date the victim was asked", required=False)
+
+    class Meta:
+        model = Victim
+        fields = ["name", "phone", "email", "view", "restorative_consent", "date_asked"]
+        labels = {"name": "Victim's name", "email": "Email address"}
+        widgets = {"view": forms.RadioSelect, "restorative_consent": forms.RadioSelect}
+        error_messages = {"name": {"required": "Enter the victim's name"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = self.make_helper(
+            Field.text("name", field_width=Fluid.TWO_THIRDS),
+            Field.text("phone", field_width=Fixed.TWENTY),
+            Field.text("email", field_width=Fluid.TWO_THIRDS),
+            Field.radios("view", legend_size=Size.SMALL),
+            Field.radios("restorative_consent", legend_size=Size.SMALL),
+            Field("date_asked"),
+            first_button=Button.secondary("add_victim", "Add this victim and add another"),
+        )
+
+    def clean_phone(self):
+        value = self.cleaned_data["phone"]
+        return clean_phone(value) if value else value
+
+    def clean(self):
+        data = super().clean()
+        asked = data.get("view") != Victim.View.NOT_ASKED or data.get("restorative_consent") != Victim.RestorativeConsent.NOT_ASKED
+        if asked and not data.get("date_asked") and "date_asked" not in self.errors:
+            self.add_error("date_asked", "Enter the date the victim was asked")
+        return data
+
+
+class QuestionsForm(StepForm, forms.Form):
+    """The eligibility questions only a person can answer, and the previous offending for the baseline."""
+
+    previous_offences = forms.IntegerField(label="Previous offences", min_value=0, max_value=999)
+    previous_cautions = forms.IntegerField(label="Previous cautions", min_value=0, max_value=999)
+    previous_convictions = forms.IntegerField(label="Previous convictions", min_value=0, max_value=999)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in eligibility.QUESTIONS:
+            self.fields[question.code] = forms.ChoiceField(
+                label=question.label, help_text=question.hint, choices=question.choices, widget=forms.RadioSelect,
+                error_messages={"required": f"Answer the question: {question.label}"},
+            )
+        for name in ("previous_offences", "previous_cautions", "previous_convictions"):
+            label = self.fields[name].label.lower()
+            self.fields[name].error_messages.update({
+                "required": f"Enter the number of {label}, or 0",
+                "invalid": f"Enter the number of {label} as a whole number",
+                "min_value": f"The number of {label} cannot be less than 0",
+            })
+        self.helper = self.make_helper(
+            *[Field.radios(q.code, legend_size=Size.SMALL, inline=len(q.choices) == 2) for q in eligibility.QUESTIONS],
+            Fieldset(
+                Field.text("previous_offences", field_width=Fixed.THREE),
+                Field.text("previous_cautions", field_width=Fixed.THREE),
+                Field.text("previous_convictions", field_width=Fixed.THREE),
+                legend="Previous offending, as recorded on the PNC", legend_size=Size.MEDIUM,
+            ),
+        )
+
+
+class DecisionForm(forms.Form):
+    """What the ERO decides once every rule has been checked."""
+
+    decision = forms.ChoiceField(
+        label="What do you want to do?", widget=forms.RadioSelect,
+        error_messages={"required": "Choose what to do with this case"},
+    )
+    route = forms.ChoiceField(
+        label="Route", choices=Case.Route.choices, widget=forms.RadioSelect, required=False,
+        help_text="Chosen by the seriousness of the offence: each route has its own consequence of a breach.",
+    )
+    override_reason = forms.CharField(
+        label="Why should the case go ahead although a rule is not met?", widget=forms.Textarea(attrs={"rows": 4}),
+        required=False, help_text="Supervisors see this reason when they allocate the case.",
+    )
+
+    def __init__(self, *args, outcome: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        Decision = EligibilityAssessment.Decision
+        if outcome == eligibility.ELIGIBLE:
+            self.fields["decision"].choices = [(Decision.SUBMITTED, "Submit to the OoCR team")]
+            self.fields["decision"].initial = Decision.SUBMITTED
+            del self.fields["override_reason"]
+        else:
+            self.fields["decision"].choices = [
+                (Decision.CLOSED_INELIGIBLE, "Close the case as ineligible"),
+                (Decision.OVERRIDDEN, "Submit it anyway, with a reason (override)"),
+            ]
+        self.helper = page_helper(
+            self,
+            Field.radios("decision", legend_size=Size.MEDIUM),
+            Field.radios("route", legend_size=Size.MEDIUM),
+            *(["override_reason"] if "override_reason" in self.fields else []),
+            Button("submit", "Confirm decision"),
+        )
+
+
+class OffenceImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file of offences", help_text="Columns: code,title,mode_of_trial,crime_subgroup",
+        error_messages={"required": "Choose a CSV file to upload"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_helper(self, "file", Button("submit", "Import offences"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ValidationError("The file must be a CSV file saved as UTF-8") from error

@@ -1,0 +1,60 @@
+"""Every read the case pages need, scoped to what the user may see."""
+
+from datetime import date
+from difflib import SequenceMatcher
+
+from django.db import connection
+from django.db.models import Prefetch, QuerySet
+
+from cases.models import Case, Crime, EligibilityAssessment, Person, name_key
+
+# Names at least this alike, on the same date of birth, may be the same person:
+# trigram similarity on PostgreSQL, difflib's ratio elsewhere (both 0 to 1).
+TRIGRAM_THRESHOLD = 0.3
+SEQUENCE_THRESHOLD = 0.5
+
+
+def _submissions(*, user) -> QuerySet[Case]:
+    """The submissions a user may see: an ERO's own, or every one for those allowed to see all."""
+    cases = Case.objects.select_related("person")
+    if not user.has_perm("cases.view_all_submissions"):
+        cases = cases.filter(created_by=user)
+    return cases
+
+
+def intake_case_list(*, user) -> QuerySet[Case]:
+    """Submissions with their crime references, most recently changed first."""
+    return _submissions(user=user).prefetch_related(
+        Prefetch("crimes", queryset=Crime.objects.only("id", "case_id", "reference"))
+    ).order_by("-updated_at", "-id")
+
+
+def intake_case_detail_queryset(*, user) -> QuerySet[Case]:
+    """One submission with everything its summary shows."""
+    return _submissions(user=user).prefetch_related(
+        Prefetch("crimes", queryset=Crime.objects.prefetch_related("offences", "victims")),
+        Prefetch("eligibility_assessments", queryset=EligibilityAssessment.objects.select_related("assessed_by")),
+    )
+
+
+def person_candidates(
+    *, first_names: str, last_name: str, date_of_birth: date, pnc_id: str = "", exclude_id: int | None = None
+) -> list[Person]:
+    """People already on record who may be this person: same PNC ID, or same birthday and a similar name."""
+    people = Person.objects.exclude(pk=exclude_id)
+    same_pnc = list(people.filter(pnc_id__iexact=pnc_id)) if pnc_id else []
+    same_birthday = people.filter(date_of_birth=date_of_birth)
+    return same_pnc + [p for p in _similar_names(same_birthday, name_key(first_names, last_name)) if p not in same_pnc]
+
+
+def _similar_names(people: QuerySet[Person], key: str) -> list[Person]:
+    """Trigram similarity on PostgreSQL; the same idea in Python elsewhere (few rows share a birthday)."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        return list(
+            people.annotate(similarity=TrigramSimilarity("name_key", key))
+            .filter(similarity__gte=TRIGRAM_THRESHOLD)
+            .order_by("-similarity")
+        )
+    return [p for p in people if SequenceMatcher(None, p.name_key, key).ratio() >= SEQUENCE_THRESHOLD]

@@ -1,0 +1,280 @@
+"""Every write to people, crimes, victims and cases, including intake and the eligibility decision."""
+
+import csv
+import hashlib
+import io
+import json
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cases import eligibility
+from cases.models import (
+    Case,
+    CaseBaseline,
+    CaseEvent,
+    CaseStateError,
+    Crime,
+    EligibilityAssessment,
+    EligibilityRule,
+    Offence,
+    Person,
+    Victim,
+    name_key,
+)
+
+# Identity is kept when an ERO links a returning person; only how to reach them is refreshed.
+CONTACT_FIELDS = ["address_line_1", "address_line_2", "town", "postcode", "phone", "email", "preferred_contact"]
+
+
+def _locked_draft(case: Case) -> Case:
+    """Lock the case row and check it can still be edited as a draft."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status != Case.Status.DRAFT:
+        raise CaseStateError(f"Case {locked.number} has been submitted already, so it cannot be changed here.")
+    return locked
+
+
+def case_draft_start(*, user) -> Case:
+    """Start a submission: an empty draft case the ERO fills page by page."""
+    with transaction.atomic():
+        case = Case.objects.create(created_by=user)
+        CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.CREATED, by=user)
+    return case
+
+
+@transaction.atomic
+def intake_person_save(*, case: Case, user, data: dict, existing_person: Person | None = None) -> Person:
+    """Record the person on a draft: a new record, the draft's own one updated, or a returning person linked.
+
+    Linking a returning person keeps their one record and history: their
+    identity stays as recorded and only their contact details are refreshed.
+    """
+    case = _locked_draft(case)
+    if existing_person is not None:
+        person = existing_person
+        for field in CONTACT_FIELDS:
+            setattr(person, field, data[field])
+        person.pnc_id = person.pnc_id or data.get("pnc_id", "")
+    else:
+        person = case.person or Person()
+        for field, value in data.items():
+            setattr(person, field, value)
+    person.name_key = name_key(person.first_names, person.last_name)
+    person.full_clean()
+    person.save()
+    if case.person_id != person.pk:
+        case.person = person
+        case.save(update_fields=["person", "updated_at"])
+    return person
+
+
+@transaction.atomic
+def intake_crime_save(*, case: Case, user, data: dict, offences: list[Offence]) -> Crime:
+    """Record (or correct) the crime of a draft, refusing a crime reference already in use."""
+    case = _locked_draft(case)
+    crime = case.crimes.first() or Crime(case=case)
+    reference = data["reference"].strip().upper()
+    clash = Crime.objects.filter(reference=reference).exclude(pk=crime.pk).select_related("case").first()
+    if clash:
+        raise ValidationError({
+            "reference": ValidationError(
+                f"Crime reference {reference} is already used by case {clash.case.number}", code="duplicate_reference"
+            )
+        })
+    if data["offence_date"] > timezone.localdate():
+        raise ValidationError({"offence_date": "The offence date must be today or in the past"})
+    if case.person and data["offence_date"] < case.person.date_of_birth:
+        raise ValidationError({"offence_date": "The offence date must be after the person's date of birth"})
+    if not offences:
+        raise ValidationError({"offence_1": "Select the offence"})
+    for field, value in data.items():
+        setattr(crime, field, value)
+    crime.reference = reference
+    crime.offence_postcode = crime.offence_postcode.upper()
+    crime.full_clean()
+    crime.save()
+    crime.offences.set(offences)
+    return crime
+
+
+@transaction.atomic
+def intake_victim_add(*, case: Case, user, data: dict) -> Victim:
+    case = _locked_draft(case)
+    crime = case.crimes.first()
+    if crime is None:
+        raise CaseStateError("Record the crime before adding its victims.")
+    victim = Victim(crime=crime, **data)
+    victim.full_clean()
+    victim.save()
+    return victim
+
+
+@transaction.atomic
+def intake_victim_remove(*, case: Case, user, victim_id: int) -> None:
+    case = _locked_draft(case)
+    Victim.objects.filter(pk=victim_id, crime__case=case).delete()
+
+
+@transaction.atomic
+def intake_answers_save(*, case: Case, user, answers: dict) -> None:
+    """Keep the answers to the eligibility questions on the draft until it is decided."""
+    case = _locked_draft(case)
+    case.draft_answers = answers
+    case.save(update_fields=["draft_answers", "updated_at"])
+
+
+def eligibility_rule_settings() -> dict[str, eligibility.RuleSetting]:
+    return {
+        rule.code: eligibility.RuleSetting(enabled=rule.is_enabled, parameter=rule.parameter)
+        for rule in EligibilityRule.objects.all()
+    }
+
+
+def eligibility_rule_set_version(rule_settings: dict[str, eligibility.RuleSetting]) -> str:
+    """A short fingerprint of the rules in force, stored with each assessment."""
+    described = sorted((code, setting.enabled, setting.parameter) for code, setting in rule_settings.items())
+    return hashlib.sha256(json.dumps(described).encode()).hexdigest()[:10]
+
+
+def eligibility_facts(case: Case, *, today: date | None = None) -> eligibility.Facts:
+    """The facts of a draft as the eligibility engine needs them."""
+    person, crime = case.person, case.crimes.first()
+    if person is None or crime is None:
+        raise CaseStateError("Record the person and the crime before checking eligibility.")
+    return eligibility.Facts(
+        date_of_birth=person.date_of_birth,
+        offence_date=crime.offence_date,
+        assessment_date=today or timezone.localdate(),
+        home_postcode=person.postcode,
+        offence_postcode=crime.offence_postcode,
+        offences=tuple(
+            eligibility.OffenceFacts(o.title, o.mode_of_trial, o.crime_subgroup) for o in crime.offences.all()
+        ),
+        has_postal_address=person.has_postal_address,
+        has_email=bool(person.email),
+        has_phone=bool(person.phone),
+        domestic_abuse=crime.domestic_abuse,
+        hate_crime=crime.hate_crime,
+        co_accused=crime.co_accused,
+        answers={code: str(value) for code, value in case.draft_answers.items()},
+    )
+
+
+def eligibility_preview(case: Case) -> tuple[list[eligibility.RuleResult], str]:
+    """Each rule's result and the outcome for a draft, without recording anything."""
+    results = eligibility.eligibility_check(
+        eligibility_facts(case),
+        force_postcode_areas=settings.FORCE_POSTCODE_AREAS,
+        settings=eligibility_rule_settings(),
+    )
+    return results, eligibility.eligibility_outcome(results)
+
+
+@transaction.atomic
+def intake_submit(*, case: Case, user, decision: str, route: str = "", override_reason: str = "") -> EligibilityAssessment:
+    """Check eligibility, store the assessment whole, and submit or close the case.
+
+    Locks the case row, so two clicks (or two people) cannot decide one draft twice.
+    Eligible: submitted to the allocation queue. Ineligible: closed with its
+    reasons, or submitted by override with a written reason.
+    """
+    case = _locked_draft(case)
+    rule_settings = eligibility_rule_settings()
+    facts = eligibility_facts(case)
+    results = eligibility.eligibility_check(
+        facts, force_postcode_areas=settings.FORCE_POSTCODE_AREAS, settings=rule_settings
+    )
+    outcome = eligibility.eligibility_outcome(results)
+    Decision = EligibilityAssessment.Decision
+    override_reason = override_reason.strip()
+
+    if outcome == eligibility.NEEDS_ANSWERS:
+        raise ValidationError("Answer every eligibility question before submitting.")
+    allowed = {eligibility.ELIGIBLE: {Decision.SUBMITTED}, eligibility.INELIGIBLE: {Decision.CLOSED_INELIGIBLE, Decision.OVERRIDDEN}}
+    if decision not in allowed[outcome]:
+        raise ValidationError({"decision": "Choose what to do with this case"})
+    if decision != Decision.CLOSED_INELIGIBLE and route not in Case.Route.values:
+        raise ValidationError({"route": "Select the route: deferred caution or deferred charge"})
+    if decision == Decision.OVERRIDDEN and not override_reason:
+        raise ValidationError({"override_reason": "Enter why the case should go ahead although a rule is not met"})
+
+    now = timezone.now()
+    age = eligibility.age_on(facts.date_of_birth, facts.offence_date)
+    if decision == Decision.CLOSED_INELIGIBLE:
+        case.close_ineligible(at=now)
+    else:
+        case.submit(route=route, at=now, override_reason=override_reason if decision == Decision.OVERRIDDEN else "")
+        case.young_adult_offer = 18 <= age <= 25
+        case.womens_offer = case.person.sex == Person.Sex.FEMALE
+    case.save()
+
+    assessment = EligibilityAssessment.objects.create(
+        case=case,
+        answers=case.draft_answers,
+        results=[result.__dict__ for result in results],
+        rule_set_version=eligibility_rule_set_version(rule_settings),
+        outcome=outcome,
+        decision=decision,
+        override_reason=override_reason if decision == Decision.OVERRIDDEN else "",
+        assessed_by=user,
+    )
+    crime = case.crimes.first()
+    CaseBaseline.objects.create(
+        case=case,
+        age=age,
+        sex=case.person.sex,
+        ethnicity=case.person.ethnicity,
+        offence_codes=[offence.code for offence in crime.offences.all()],
+        crime_subgroups=sorted({offence.crime_subgroup for offence in crime.offences.all()}),
+        route=case.route,
+        previous_offences=int(case.draft_answers.get("previous_offences", 0)),
+        previous_cautions=int(case.draft_answers.get("previous_cautions", 0)),
+        previous_convictions=int(case.draft_answers.get("previous_convictions", 0)),
+        home_postcode_area=eligibility.postcode_area(case.person.postcode),
+    )
+    failed = [result.name for result in results if result.outcome == eligibility.FAIL]
+    event_kind = {
+        Decision.SUBMITTED: CaseEvent.Kind.SUBMITTED,
+        Decision.OVERRIDDEN: CaseEvent.Kind.OVERRIDDEN,
+        Decision.CLOSED_INELIGIBLE: CaseEvent.Kind.INELIGIBLE,
+    }[decision]
+    CaseEvent.objects.create(
+        case=case, kind=event_kind, by=user,
+        text="; ".join(failed) + (f". Reason for override: {override_reason}" if decision == Decision.OVERRIDDEN else ""),
+    )
+    return assessment
+
+
+def offence_import_csv(*, text: str) -> tuple[int, int]:
+    """Create or update offences from `code,title,mode_of_trial,crime_subgroup` rows: all rows or none.
+
+    Returns (created, updated). Raises ValidationError listing every bad row.
+    """
+    reader = csv.DictReader(io.StringIO(text))
+    expected = ["code", "title", "mode_of_trial", "crime_subgroup"]
+    if reader.fieldnames is None or [name.strip() for name in reader.fieldnames] != expected:
+        raise ValidationError(f"The first line must be the column names: {','.join(expected)}")
+    offences, errors = [], []
+    for line, row in enumerate(reader, start=2):
+        row = {key.strip(): (value or "").strip() for key, value in row.items() if key}
+        offence = Offence.objects.filter(code=row["code"]).first() or Offence(code=row["code"])
+        offence.title, offence.mode_of_trial, offence.crime_subgroup = row["title"], row["mode_of_trial"], row["crime_subgroup"]
+        try:
+            offence.full_clean(validate_unique=False)
+        except ValidationError as error:
+            problems = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
+            errors.append(f"Line {line}: {problems}")
+        offences.append(offence)
+    codes = [offence.code for offence in offences]
+    errors += [f"Code {code} appears more than once" for code in sorted({c for c in codes if codes.count(c) > 1})]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        created = sum(1 for offence in offences if offence.pk is None)
+        for offence in offences:
+            offence.save()
+    return created, len(offences) - created
