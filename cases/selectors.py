@@ -9,9 +9,10 @@ from django.db.models import Prefetch, QuerySet
 from cases.models import Case, Crime, EligibilityAssessment, Person, name_key
 
 # Names at least this alike, on the same date of birth, may be the same person:
-# trigram similarity on PostgreSQL, difflib's ratio elsewhere (both 0 to 1).
+# trigram similarity of the whole name on PostgreSQL (pg_trgm's own default);
+# elsewhere difflib's ratio of the last names, so a shared first name alone is not enough.
 TRIGRAM_THRESHOLD = 0.3
-SEQUENCE_THRESHOLD = 0.5
+LAST_NAME_RATIO = 0.75
 
 
 def _submissions(*, user) -> QuerySet[Case]:
@@ -44,17 +45,19 @@ def person_candidates(
     people = Person.objects.exclude(pk=exclude_id)
     same_pnc = list(people.filter(pnc_id__iexact=pnc_id)) if pnc_id else []
     same_birthday = people.filter(date_of_birth=date_of_birth)
-    return same_pnc + [p for p in _similar_names(same_birthday, name_key(first_names, last_name)) if p not in same_pnc]
+    similar = _similar_names(same_birthday, first_names=first_names, last_name=last_name)
+    return same_pnc + [p for p in similar if p not in same_pnc]
 
 
-def _similar_names(people: QuerySet[Person], key: str) -> list[Person]:
-    """Trigram similarity on PostgreSQL; the same idea in Python elsewhere (few rows share a birthday)."""
+def _similar_names(people: QuerySet[Person], *, first_names: str, last_name: str) -> list[Person]:
+    """Trigram similarity on PostgreSQL; a portable comparison in Python elsewhere (few people share a birthday)."""
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import TrigramSimilarity
 
         return list(
-            people.annotate(similarity=TrigramSimilarity("name_key", key))
+            people.annotate(similarity=TrigramSimilarity("name_key", name_key(first_names, last_name)))
             .filter(similarity__gte=TRIGRAM_THRESHOLD)
             .order_by("-similarity")
         )
-    return [p for p in people if SequenceMatcher(None, p.name_key, key).ratio() >= SEQUENCE_THRESHOLD]
+    wanted = name_key("", last_name)
+    return [p for p in people if SequenceMatcher(None, name_key("", p.last_name), wanted).ratio() >= LAST_NAME_RATIO]

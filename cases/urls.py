@@ -15,4 +15,5 @@ urlpatterns = [
     path("intake/<int:pk>/questions/", views.IntakeQuestionsView.as_view(), name="intake_questions"),
     path("intake/<int:pk>/check/", views.IntakeCheckView.as_view(), name="intake_check"),
     path("intake/<int:pk>/done/", views.IntakeDoneView.as_view(), name="intake_done"),
+    path("administration/offences/import/", views.OffenceImportView.as_view(), name="offence_import"),
 ]

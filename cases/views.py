@@ -205,7 +205,8 @@ class IntakeCheckView(IntakeStepMixin, FormView):
         case = selectors.intake_case_detail_queryset(user=self.request.user).get(pk=self.case.pk)
         access_log_record(request=self.request, record=case, person_id=case.person_id)
         return super().get_context_data(
-            summary=case, results=self.preview[0], outcome=self.preview[1], sections_done=self.sections_done(), **kwargs
+            summary=case, results=self.preview[0], outcome=self.preview[1], sections_done=self.sections_done(),
+            failed_count=sum(result.outcome == eligibility.FAIL for result in self.preview[0]), **kwargs
         )
 
     def save(self, form):
@@ -247,3 +248,20 @@ class CaseSubmissionView(RoleRequiredMixin, AccessLoggedMixin, DetailView):
         }
         sections = [(reverse(url, args=[case.pk]), label, done[url]) for url, label in SECTIONS]
         return super().get_context_data(sections=sections, all_done=all(done.values()), **kwargs)
+
+
+class OffenceImportView(RoleRequiredMixin, FormView):
+    """Administrators load or update the offence catalogue from a CSV file: every row or none."""
+
+    permission_required = "cases.add_offence"
+    form_class = forms.OffenceImportForm
+    template_name = "cases/offence_import.html"
+
+    def form_valid(self, form):
+        try:
+            created, updated = services.offence_import_csv(text=form.cleaned_data["file"])
+        except ValidationError as error:
+            form.add_error("file", error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Offences imported: {created} added, {updated} updated.")
+        return redirect("cases:offence_import")

@@ -4,49 +4,21 @@ Every page visited is checked with axe-core against the WCAG 2.0/2.1/2.2 A and A
 rules, and a screenshot of it is written to test-results/screenshots/.
 """
 
-import json
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from oocr.accounts.roles import Role
 from oocr.accounts.tests.factories import FACTORY_BY_ROLE, PASSWORD
+from tests.browser import check_and_capture
 
 pytestmark = pytest.mark.browser
-
-AXE = Path(settings.BASE_DIR) / "node_modules/axe-core/axe.min.js"
-SCREENSHOTS = Path(settings.BASE_DIR) / "test-results/screenshots"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 EXPECTED = {
     Role.EVIDENCE_REVIEW_OFFICER: ("/intake/", "Intake", ["Intake"]),
     Role.KEYWORKER: ("/caseload/", "My caseload", ["My caseload"]),
     Role.SUPERVISOR: ("/allocation/", "Allocation queue", ["Allocation"]),
     Role.TEAM_MANAGER: ("/team/", "Team", ["Team"]),
-    Role.ADMINISTRATOR: ("/administration/", "Administration", ["Administration"]),
+    Role.ADMINISTRATOR: ("/administration/", "Administration", ["Administration", "Intake"]),
 }
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    # axe is injected as a script; the service's own CSP would (rightly) refuse it.
-    return {**browser_context_args, "bypass_csp": True, "viewport": {"width": 1280, "height": 800}}
-
-
-def accessibility_violations(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-    )
-    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]]
-
-
-def check_and_capture(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-    violations = accessibility_violations(page)
-    assert violations == [], json.dumps(violations, indent=2)
 
 
 @pytest.mark.django_db(transaction=True)

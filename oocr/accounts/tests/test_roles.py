@@ -40,7 +40,7 @@ def test_only_administrators_may_read_the_access_log():
         (Role.KEYWORKER, ["My caseload"]),
         (Role.SUPERVISOR, ["Allocation"]),
         (Role.TEAM_MANAGER, ["Team"]),
-        (Role.ADMINISTRATOR, ["Administration"]),
+        (Role.ADMINISTRATOR, ["Administration", "Intake"]),
     ],
 )
 def test_navigation_shows_only_what_the_role_can_use(role, labels):

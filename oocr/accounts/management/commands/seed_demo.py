@@ -5,6 +5,7 @@ import secrets
 
 from django.core.management.base import BaseCommand
 
+from cases.demo import demo_submissions_seed
 from oocr.accounts.demo import demo_staff_seed
 
 
@@ -14,7 +15,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(12)
         accounts = demo_staff_seed(password=password)
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(accounts)} staff accounts."))
+        submissions = demo_submissions_seed()
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo data ready: {len(accounts)} staff accounts, {submissions or 'no new'} submissions."
+        ))
         self.stdout.write("\nDemo log-ins (every account has the same password):")
         for account, roles in accounts:
             self.stdout.write(f"  {account.username:<12} {account.get_full_name():<20} {', '.join(roles)}")

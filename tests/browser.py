@@ -1,0 +1,40 @@
+"""Helpers for the browser journeys: sign in, and check a page with axe and keep a screenshot of it."""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+
+from oocr.accounts.tests.factories import PASSWORD
+
+AXE = Path(settings.BASE_DIR) / "node_modules/axe-core/axe.min.js"
+SCREENSHOTS = Path(settings.BASE_DIR) / "test-results/screenshots"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+def accessibility_violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]]
+
+
+def check_and_capture(page, name: str) -> None:
+    """Keep a screenshot of the page and assert axe finds no WCAG A or AA violation on it."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    violations = accessibility_violations(page)
+    assert violations == [], json.dumps(violations, indent=2)
+
+
+def sign_in(page, live_server, user) -> None:
+    page.goto(f"{live_server.url}/account/sign-in/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.click("#id_submit")
+
+
+def click_and_wait(page, selector: str) -> None:
+    """Click something that submits a form or follows a link, and wait for the next page."""
+    with page.expect_navigation():
+        page.click(selector)
