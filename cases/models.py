@@ -140,6 +140,11 @@ class Person(models.Model):
         return bool(self.address_line_1 and self.postcode)
 
     @property
+    def postcode_area(self) -> str:
+        """The leading letters of the postcode, like PL: what areas and allocation compare."""
+        return re.match(r"[A-Z]*", self.postcode.upper()).group()
+
+    @property
     def address(self) -> str:
         return ", ".join(part for part in (self.address_line_1, self.address_line_2, self.town, self.postcode) if part)
 
@@ -187,6 +192,7 @@ class Case(models.Model):
         permissions = [
             ("submit_case", "Can submit crimes to the OoCR team"),
             ("view_all_submissions", "Can see every submission, not only their own"),
+            ("view_team_cases", "Can see every case of the team (read-only unless also the keyworker)"),
         ]
 
     def __str__(self) -> str:
@@ -207,6 +213,15 @@ class Case(models.Model):
         self.route = route
         self.override_reason = override_reason
         self.submitted_at = at
+
+    OPEN_ALLOCATED = (Status.ALLOCATED, Status.ASSESSMENT, Status.ACTIVE)
+
+    def allocate(self) -> None:
+        self._require(self.Status.AWAITING_ALLOCATION, action="allocated")
+        self.status = self.Status.ALLOCATED
+
+    def require_reallocatable(self) -> None:
+        self._require(*self.OPEN_ALLOCATED, action="reallocated")
 
     def close_ineligible(self, *, at) -> None:
         self._require(self.Status.DRAFT, action="closed as ineligible")
@@ -353,6 +368,8 @@ class CaseEvent(models.Model):
         SUBMITTED = "submitted", "Submitted to the OoCR team"
         OVERRIDDEN = "overridden", "Submitted by override"
         INELIGIBLE = "ineligible", "Closed as ineligible"
+        ALLOCATED = "allocated", "Allocated to a keyworker"
+        REALLOCATED = "reallocated", "Reallocated"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

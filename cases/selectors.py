@@ -6,7 +6,8 @@ from difflib import SequenceMatcher
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
-from cases.models import Case, Crime, EligibilityAssessment, Person, name_key
+from cases.models import Case, CaseEvent, Crime, EligibilityAssessment, Person, name_key
+from keyworkers.models import Allocation
 
 # Names at least this alike, on the same date of birth, may be the same person:
 # trigram similarity of the whole name on PostgreSQL (pg_trgm's own default);
@@ -36,6 +37,18 @@ def intake_case_detail_queryset(*, user) -> QuerySet[Case]:
         Prefetch("crimes", queryset=Crime.objects.prefetch_related("offences", "victims")),
         Prefetch("eligibility_assessments", queryset=EligibilityAssessment.objects.select_related("assessed_by")),
     )
+
+
+def case_detail_queryset(*, user) -> QuerySet[Case]:
+    """Cases a member of staff may open: the team's for supervisors and managers, a keyworker's own."""
+    cases = Case.objects.exclude(status=Case.Status.DRAFT).select_related("person").prefetch_related(
+        Prefetch("crimes", queryset=Crime.objects.prefetch_related("offences", "victims")),
+        Prefetch("events", queryset=CaseEvent.objects.select_related("by")),
+        Prefetch("allocations", queryset=Allocation.objects.select_related("keyworker", "allocated_by", "ended_by")),
+    )
+    if user.has_perm("cases.view_team_cases"):
+        return cases
+    return cases.filter(allocations__keyworker=user, allocations__ended_at=None)
 
 
 def person_candidates(

@@ -38,6 +38,24 @@ def _locked_draft(case: Case) -> Case:
     return locked
 
 
+def case_lock(*, case_id: int) -> Case:
+    """Lock a case row for a state change; the caller holds the transaction."""
+    return Case.objects.select_for_update().get(pk=case_id)
+
+
+def case_allocation_record(*, case: Case, user, keyworker_name: str, reallocated: bool) -> None:
+    """Move a locked case to `allocated` (or check it can be reallocated) and put it on the timeline."""
+    if reallocated:
+        case.require_reallocatable()
+    else:
+        case.allocate()
+        case.save(update_fields=["status", "updated_at"])
+    CaseEvent.objects.create(
+        case=case, by=user, text=f"To {keyworker_name}",
+        kind=CaseEvent.Kind.REALLOCATED if reallocated else CaseEvent.Kind.ALLOCATED,
+    )
+
+
 def case_draft_start(*, user) -> Case:
     """Start a submission: an empty draft case the ERO fills page by page."""
     with transaction.atomic():

@@ -5,6 +5,7 @@ from cases import views
 app_name = "cases"
 
 urlpatterns = [
+    path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case_detail"),
     path("intake/", views.IntakeView.as_view(), name="intake"),
     path("intake/new/", views.IntakeStartView.as_view(), name="intake_start"),
     path("intake/<int:pk>/", views.CaseSubmissionView.as_view(), name="submission"),

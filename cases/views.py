@@ -265,3 +265,18 @@ class OffenceImportView(RoleRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, f"Offences imported: {created} added, {updated} updated.")
         return redirect("cases:offence_import")
+
+
+class CaseDetailView(RoleRequiredMixin, AccessLoggedMixin, DetailView):
+    """The case as the team sees it: who, what, who holds it, and everything that happened."""
+
+    permission_required = "accounts.hold_caseload", "accounts.view_team_performance"
+    template_name = "cases/case_detail.html"
+    context_object_name = "case"
+    access_log_person_attr = "person_id"
+
+    def has_permission(self):
+        return any(self.request.user.has_perm(permission) for permission in self.get_permission_required())
+
+    def get_queryset(self):
+        return selectors.case_detail_queryset(user=self.request.user)

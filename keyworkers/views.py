@@ -1,24 +1,246 @@
-from django.views.generic import TemplateView
+"""Allocation queue and chooser, allocation reviews, caseloads and the team view."""
 
+from functools import cached_property
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView, ListView, TemplateView
+from django_filters.views import FilterView
+
+from cases.models import Case, CaseStateError
+from cases.views import add_service_errors
+from keyworkers import forms, selectors, services
+from keyworkers.filters import CASELOAD_TABS, AllocationQueueFilter, CaseloadFilter
+from keyworkers.models import AllocationReview, StaffProfile
+from keyworkers.workload import recommend
 from oocr.views import RoleRequiredMixin
 
+User = get_user_model()
 
-class CaseloadView(RoleRequiredMixin, TemplateView):
-    """The keyworker's start page (filled by the allocation issue)."""
+
+class CaseloadView(RoleRequiredMixin, FilterView):
+    """A keyworker's start page: every open case, what needs doing, and why."""
 
     permission_required = "accounts.hold_caseload"
+    filterset_class = CaseloadFilter
     template_name = "keyworkers/caseload.html"
+    context_object_name = "cases"
+    paginate_by = 50
+
+    @cached_property
+    def keyworker(self):
+        return self.request.user
+
+    def get_queryset(self):
+        return selectors.caseload(keyworker=self.keyworker).order_by("status", "allocated_at", "id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The tab counts follow the search, whichever tab is open.
+        searched = CaseloadFilter({"search": self.request.GET.get("search", "")}, queryset=self.get_queryset()).qs
+        counts = searched.aggregate(**{key: Count("id", filter=condition) for key, (_, condition) in CASELOAD_TABS.items()})
+        today = timezone.localdate()
+        for case in context["cases"]:
+            case.flag = selectors.caseload_flag(case, today=today)
+        query = self.request.GET.copy()
+        tabs = []
+        for key, (label, _) in CASELOAD_TABS.items():
+            query["tab"] = key
+            query.pop("page", None)
+            tabs.append({"key": key, "label": label, "count": counts[key], "query": query.urlencode()})
+        context.update(keyworker=self.keyworker, tabs=tabs, current_tab=self.request.GET.get("tab", ""),
+                       own=self.keyworker.pk == self.request.user.pk)
+        return context
 
 
-class AllocationView(RoleRequiredMixin, TemplateView):
-    """The supervisor's start page: the allocation queue (filled by the allocation issue)."""
+class TeamCaseloadView(CaseloadView):
+    """Another keyworker's caseload, read-only, for supervisors and the team manager."""
+
+    permission_required = "accounts.view_team_performance"
+
+    @cached_property
+    def keyworker(self):
+        keyworker = get_object_or_404(User, pk=self.kwargs["pk"], groups__name="Keyworker")
+        if not selectors.team_caseload_visible(user=self.request.user, keyworker=keyworker):
+            raise PermissionDenied
+        return keyworker
+
+
+class AllocationQueueView(RoleRequiredMixin, FilterView):
+    """The supervisor's start page: every case waiting for allocation, oldest first."""
 
     permission_required = "accounts.allocate_cases"
+    filterset_class = AllocationQueueFilter
     template_name = "keyworkers/allocation.html"
+    context_object_name = "cases"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.allocation_queue(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        for case in context["cases"]:
+            case.days_waiting = (now - case.submitted_at).days if case.submitted_at else 0
+        context["reviews_due"] = selectors.allocation_reviews_due(user=self.request.user).filter(
+            due_on__lte=timezone.localdate()
+        ).count()
+        return context
+
+
+class AllocateView(RoleRequiredMixin, FormView):
+    """The chooser: keyworkers with their load, the recommendation and its reasons."""
+
+    permission_required = "accounts.allocate_cases"
+    form_class = forms.AllocateForm
+    template_name = "keyworkers/allocate.html"
+
+    @cached_property
+    def case(self) -> Case:
+        return get_object_or_404(self.case_queryset(), pk=self.kwargs["pk"])
+
+    def case_queryset(self):
+        return selectors.allocation_queue(user=self.request.user)
+
+    @cached_property
+    def candidates(self) -> list:
+        return selectors.keyworker_candidates(team=selectors.staff_team(self.request.user))
+
+    @cached_property
+    def recommendation(self):
+        return recommend([selectors.as_candidate(c) for c in self.candidates], selectors.case_needs(self.case))
+
+    def get_form_kwargs(self):
+        kwargs = {**super().get_form_kwargs(), "candidates": self.candidates}
+        if self.recommendation:  # following the recommendation takes one click
+            kwargs["initial"] = {"keyworker": self.recommendation.user_id}
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            case=self.case, candidates=self.candidates, recommendation=self.recommendation, **kwargs
+        )
+
+    def form_valid(self, form):
+        keyworker = User.objects.get(pk=form.cleaned_data["keyworker"])
+        try:
+            self.save(keyworker, form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        except CaseStateError as error:
+            messages.error(self.request, str(error))
+            return redirect("keyworkers:allocation")
+        messages.success(self.request, f"Case {self.case.number} allocated to {keyworker.get_full_name()}.")
+        return redirect(self.success_url_name)
+
+    success_url_name = "keyworkers:allocation"
+
+    def save(self, keyworker, form):
+        services.case_allocate(case_id=self.case.pk, keyworker=keyworker, user=self.request.user, note=form.cleaned_data["note"])
+
+
+class ReallocateView(AllocateView):
+    form_class = forms.ReallocateForm
+    template_name = "keyworkers/reallocate.html"
+
+    def case_queryset(self):
+        return Case.objects.filter(status__in=Case.OPEN_ALLOCATED).select_related("person")
+
+    def get_context_data(self, **kwargs):
+        current = self.case.allocations.filter(ended_at=None).select_related("keyworker").first()
+        return super().get_context_data(current=current, **kwargs)
+
+    def save(self, keyworker, form):
+        services.case_reallocate(
+            case_id=self.case.pk, keyworker=keyworker, user=self.request.user,
+            reason=form.cleaned_data["reason"], note=form.cleaned_data["end_note"],
+        )
+        self.success_url_name = "keyworkers:team"
+
+
+class AllocationReviewListView(RoleRequiredMixin, ListView):
+    permission_required = "accounts.allocate_cases"
+    template_name = "keyworkers/review_list.html"
+    context_object_name = "reviews"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.allocation_reviews_due(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(today=timezone.localdate(), **kwargs)
+
+
+class AllocationReviewView(RoleRequiredMixin, FormView):
+    permission_required = "accounts.allocate_cases"
+    form_class = forms.AllocationReviewForm
+    template_name = "keyworkers/review_form.html"
+
+    @cached_property
+    def review(self) -> AllocationReview:
+        return get_object_or_404(selectors.allocation_reviews_due(user=self.request.user), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(review=self.review, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.allocation_review_record(review_id=self.review.pk, user=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        except CaseStateError as error:
+            messages.error(self.request, str(error))
+            return redirect("keyworkers:reviews")
+        messages.success(self.request, f"Review of case {self.review.allocation.case.number} recorded.")
+        return redirect("keyworkers:reviews")
 
 
 class TeamView(RoleRequiredMixin, TemplateView):
-    """The team manager's start page (filled by the allocation issue)."""
+    """Each keyworker's load, case mix, overdue reviews and leave, for supervisors and the team manager."""
 
     permission_required = "accounts.view_team_performance"
     template_name = "keyworkers/team.html"
+
+    def get_context_data(self, **kwargs):
+        team = selectors.staff_team(self.request.user)
+        keyworkers = selectors.keyworker_candidates(team=team)
+        totals = {
+            "open_cases": sum(k.open_cases for k in keyworkers),
+            "over_capacity": sum(k.load >= 100 for k in keyworkers),
+            "waiting": selectors.allocation_queue(user=self.request.user).count() if self.request.user.has_perm("accounts.allocate_cases") else None,
+        }
+        return super().get_context_data(team=team, keyworkers=keyworkers, totals=totals, **kwargs)
+
+
+class StaffProfileEditView(RoleRequiredMixin, FormView):
+    permission_required = "keyworkers.manage_staff"
+    form_class = forms.StaffProfileForm
+    template_name = "keyworkers/staffprofile_form.html"
+
+    @cached_property
+    def profile(self) -> StaffProfile:
+        return get_object_or_404(StaffProfile.objects.select_related("user", "team"), user_id=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.profile}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(profile=self.profile, **kwargs)
+
+    def form_valid(self, form):
+        data = {field: form.cleaned_data[field] for field in form.Meta.fields}
+        try:
+            services.staff_profile_update(profile=self.profile, user=self.request.user, data=data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{self.profile} updated.")
+        return redirect(reverse("keyworkers:team"))

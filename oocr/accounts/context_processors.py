@@ -2,14 +2,21 @@ from django.conf import settings
 from django.urls import reverse
 
 from oocr.accounts.roles import navigation_for
+from oocr.notifications.selectors import unread_count
 
 
 def service(request):
     """The force's name and the navigation the signed-in person may use."""
     user = getattr(request, "user", None)
-    navigation = []
+    navigation, unread = [], 0
     if user and user.is_authenticated:
+        unread = unread_count(user=user)
         for item in navigation_for(user):
             url = reverse(item.url_name)
             navigation.append({"label": item.label, "url": url, "active": request.path.startswith(url)})
-    return {"force_name": settings.FORCE_NAME, "service_name": settings.SERVICE_NAME, "navigation": navigation}
+    return {
+        "force_name": settings.FORCE_NAME,
+        "service_name": settings.SERVICE_NAME,
+        "navigation": navigation,
+        "unread_notifications": unread,
+    }

@@ -31,9 +31,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.SUPERVISOR: [
         "accounts.allocate_cases",
+        "accounts.view_team_performance",
+        "cases.view_team_cases",
     ],
     Role.TEAM_MANAGER: [
         "accounts.view_team_performance",
+        "cases.view_team_cases",
+        "keyworkers.manage_staff",
     ],
     Role.ADMINISTRATOR: [
         "accounts.administer_service",

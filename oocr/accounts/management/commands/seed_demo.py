@@ -6,6 +6,7 @@ import secrets
 from django.core.management.base import BaseCommand
 
 from cases.demo import demo_submissions_seed
+from keyworkers.demo import demo_team_seed
 from oocr.accounts.demo import demo_staff_seed
 
 
@@ -16,8 +17,10 @@ class Command(BaseCommand):
         password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(12)
         accounts = demo_staff_seed(password=password)
         submissions = demo_submissions_seed()
+        allocated = demo_team_seed()
         self.stdout.write(self.style.SUCCESS(
-            f"Demo data ready: {len(accounts)} staff accounts, {submissions or 'no new'} submissions."
+            f"Demo data ready: {len(accounts)} staff accounts, {submissions or 'no new'} submissions, "
+            f"{allocated or 'no new'} allocations."
         ))
         self.stdout.write("\nDemo log-ins (every account has the same password):")
         for account, roles in accounts:

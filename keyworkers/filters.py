@@ -1,0 +1,95 @@
+from datetime import timedelta
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from cases.models import Case
+
+
+class AllocationQueueFilter(django_filters.FilterSet):
+    """Filters for the allocation queue; their state is in the URL."""
+
+    area = django_filters.ChoiceFilter(
+        label="Area", empty_label="Any area", method="filter_area",
+        choices=lambda: [(area, area) for area in settings.FORCE_POSTCODE_AREAS],
+    )
+    route = django_filters.ChoiceFilter(label="Route", choices=Case.Route.choices, empty_label="Any route")
+    flag = django_filters.ChoiceFilter(
+        label="Flag", empty_label="Any", method="filter_flag",
+        choices=[("young_adult", "Young adult offer"), ("women", "Women's offer"), ("override", "Submitted by override"),
+                 ("returning", "Returning person")],
+    )
+    waited = django_filters.ChoiceFilter(
+        label="Waiting at least", empty_label="Any time", method="filter_waited",
+        choices=[("3", "3 days"), ("7", "7 days"), ("14", "14 days")],
+    )
+
+    class Meta:
+        model = Case
+        fields = ["area", "route", "flag", "waited"]
+
+    def filter_area(self, queryset, name, value):
+        return queryset.filter(person__postcode__iregex=rf"^{value}[0-9]")
+
+    def filter_flag(self, queryset, name, value):
+        return {
+            "young_adult": queryset.filter(young_adult_offer=True),
+            "women": queryset.filter(womens_offer=True),
+            "override": queryset.exclude(override_reason=""),
+            "returning": queryset.filter(previous_keyworker_id__isnull=False),
+        }[value]
+
+    def filter_waited(self, queryset, name, value):
+        return queryset.filter(submitted_at__lte=timezone.now() - timedelta(days=int(value)))
+
+
+CASELOAD_TABS = {
+    "to_contact": ("To contact", Q(status=Case.Status.ALLOCATED)),
+    "assessment": ("Assessment", Q(status=Case.Status.ASSESSMENT)),
+    "active": ("Active", Q(status=Case.Status.ACTIVE)),
+    "closed": ("Recently closed", Q(closed_at__isnull=False)),
+}
+CASELOAD_SORTS = {
+    "name": ("person__last_name", "person__first_names"),
+    "state": ("status", "person__last_name"),
+    "allocated": ("allocated_at",),
+    "route": ("route", "person__last_name"),
+}
+
+
+class CaseloadFilter(django_filters.FilterSet):
+    """Tabs, search and sorting of a caseload, all held in the URL."""
+
+    search = django_filters.CharFilter(
+        method="filter_search", label="Search by name or crime reference",
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
+    )
+    tab = django_filters.ChoiceFilter(
+        method="filter_tab", choices=[(key, label) for key, (label, _) in CASELOAD_TABS.items()], widget=forms.HiddenInput,
+    )
+    sort = django_filters.ChoiceFilter(
+        method="filter_sort", choices=[(key, key) for key in CASELOAD_SORTS]
+        + [(f"-{key}", f"-{key}") for key in CASELOAD_SORTS], widget=forms.HiddenInput,
+    )
+
+    class Meta:
+        model = Case
+        fields = ["search", "tab", "sort"]
+
+    def filter_search(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(person__first_names__icontains=word) | Q(person__last_name__icontains=word)
+                | Q(crime_reference__icontains=word)
+            )
+        return queryset
+
+    def filter_tab(self, queryset, name, value):
+        return queryset.filter(CASELOAD_TABS[value][1])
+
+    def filter_sort(self, queryset, name, value):
+        fields = CASELOAD_SORTS[value.lstrip("-")]
+        return queryset.order_by(*[f"-{field}" if value.startswith("-") else field for field in fields])

@@ -1,0 +1,188 @@
+"""Every read the allocation, caseload and team pages need, each with its joins and annotations."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import Case as SqlCase
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Concat
+from django.utils import timezone
+
+from cases.models import Case, Crime
+from keyworkers.models import Allocation, AllocationReview, StaffProfile
+from keyworkers.workload import ASSESSMENT, TO_CONTACT, Candidate, CaseNeeds, load_percent
+from oocr.accounts.roles import Role
+
+User = get_user_model()
+OPEN_STATES = [Case.Status.ALLOCATED, Case.Status.ASSESSMENT, Case.Status.ACTIVE]
+RECENTLY_CLOSED_DAYS = 30
+
+
+def _open_allocation_points() -> Subquery:
+    """Sum of the workload points of a keyworker's open cases, weighted by their team's settings."""
+    team = "keyworker__staff_profile__team__"
+    points = (
+        SqlCase(
+            When(case__status=Case.Status.ALLOCATED, then=F(f"{team}points_to_contact")),
+            When(case__status=Case.Status.ASSESSMENT, then=F(f"{team}points_assessment")),
+            When(case__status=Case.Status.ACTIVE, then=F(f"{team}points_active")),
+            default=Value(0), output_field=IntegerField(),
+        )
+        + SqlCase(
+            When(Q(case__young_adult_offer=True) | Q(case__womens_offer=True), then=F(f"{team}points_enhanced")),
+            default=Value(0), output_field=IntegerField(),
+        )
+    )
+    return Subquery(
+        Allocation.objects.filter(keyworker=OuterRef("pk"), ended_at=None, case__status__in=OPEN_STATES)
+        .annotate(points=points).values("keyworker").annotate(total=Sum("points")).values("total"),
+        output_field=IntegerField(),
+    )
+
+
+def _count_of(allocations: QuerySet) -> Subquery:
+    return Subquery(
+        allocations.filter(keyworker=OuterRef("pk")).values("keyworker").annotate(n=Count("id")).values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def keyworker_candidates(*, team) -> list:
+    """Keyworkers (of a team, or all) with their points, load %, recent allocations and case mix.
+
+    A fixed number of queries whatever the number of keyworkers or cases.
+    """
+    week_ago = timezone.now() - timedelta(days=7)
+    open_allocations = Allocation.objects.filter(ended_at=None)
+    users = (
+        User.objects.filter(groups__name=Role.KEYWORKER, is_active=True, staff_profile__isnull=False)
+        .select_related("staff_profile__team")
+        .annotate(
+            points=Coalesce(_open_allocation_points(), 0),
+            allocated_last_7_days=Coalesce(_count_of(Allocation.objects.filter(allocated_at__gte=week_ago)), 0),
+            to_contact=Coalesce(_count_of(open_allocations.filter(case__status=Case.Status.ALLOCATED)), 0),
+            in_assessment=Coalesce(_count_of(open_allocations.filter(case__status=Case.Status.ASSESSMENT)), 0),
+            active=Coalesce(_count_of(open_allocations.filter(case__status=Case.Status.ACTIVE)), 0),
+            reviews_overdue=Coalesce(_count_of(Allocation.objects.filter(
+                review__reviewed_at=None, review__due_on__lt=timezone.localdate()
+            )), 0),
+        )
+        .order_by("first_name", "last_name")
+    )
+    if team is not None:
+        users = users.filter(staff_profile__team=team)
+    users = list(users)
+    for user in users:
+        profile = user.staff_profile
+        user.load = load_percent(user.points, profile.capacity_points, profile.fte)
+        user.open_cases = user.to_contact + user.in_assessment + user.active
+    return users
+
+
+def as_candidate(user) -> Candidate:
+    profile: StaffProfile = user.staff_profile
+    return Candidate(
+        user_id=user.pk, name=user.get_full_name(), load=user.load,
+        available=profile.availability == StaffProfile.Availability.ACTIVE,
+        area=profile.area, women=profile.specialism_women, young_adults=profile.specialism_young_adults,
+        allocated_last_7_days=user.allocated_last_7_days,
+    )
+
+
+def _previous_keyworker(field: str) -> Subquery:
+    """The keyworker of the person's most recent earlier case, for continuity."""
+    return Subquery(
+        Allocation.objects.filter(case__person=OuterRef("person"))
+        .exclude(case=OuterRef("pk"))
+        .annotate(keyworker_name=Concat("keyworker__first_name", Value(" "), "keyworker__last_name"))
+        .order_by("-allocated_at")
+        .values(field)[:1]
+    )
+
+
+def allocation_queue(*, user) -> QuerySet[Case]:
+    """Cases waiting for allocation, oldest first, with what the supervisor needs to choose."""
+    if not user.has_perm("accounts.allocate_cases"):
+        return Case.objects.none()
+    return (
+        Case.objects.filter(status=Case.Status.AWAITING_ALLOCATION)
+        .select_related("person")
+        .annotate(
+            previous_keyworker_id=_previous_keyworker("keyworker_id"),
+            previous_keyworker_name=_previous_keyworker("keyworker_name"),
+        )
+        .order_by("submitted_at", "id")
+    )
+
+
+def case_needs(case) -> CaseNeeds:
+    return CaseNeeds(
+        area=case.person.postcode_area if case.person else "",
+        womens_offer=case.womens_offer,
+        young_adult_offer=case.young_adult_offer,
+        previous_keyworker_id=getattr(case, "previous_keyworker_id", None),
+    )
+
+
+def staff_team(user):
+    """The team of the signed-in member of staff, or None."""
+    profile = StaffProfile.objects.filter(user=user).select_related("team").first()
+    return profile.team if profile else None
+
+
+@dataclass(frozen=True)
+class Flag:
+    colour: str  # red, amber, green
+    reason: str
+
+
+def caseload_flag(case, *, today) -> Flag | None:
+    """Red, amber or green for one open case, with the reason in words. Closed cases have none."""
+    if case.status == TO_CONTACT:
+        days = (today - timezone.localdate(case.allocated_at)).days
+        if days >= 5:
+            return Flag("red", f"No first contact after {days} days")
+        if days >= 2:
+            return Flag("amber", f"First contact due: {days} days")
+        return Flag("green", "New: make first contact")
+    if case.status == ASSESSMENT:
+        return Flag("green", "Assessment under way")
+    if case.status == Case.Status.ACTIVE:
+        return Flag("green", "Contract on track")
+    return None
+
+
+def caseload(*, keyworker) -> QuerySet[Case]:
+    """A keyworker's open cases and those closed in the last 30 days, with the current allocation date."""
+    closed_since = timezone.now() - timedelta(days=RECENTLY_CLOSED_DAYS)
+    held = Allocation.objects.filter(case=OuterRef("pk"), keyworker=keyworker)
+    return (
+        Case.objects.filter(
+            (Q(status__in=OPEN_STATES) & Exists(held.filter(ended_at=None)))
+            | (Q(closed_at__gte=closed_since) & Exists(held))
+        )
+        .select_related("person")
+        .annotate(
+            allocated_at=Subquery(held.order_by("-allocated_at").values("allocated_at")[:1]),
+            crime_reference=Subquery(Crime.objects.filter(case=OuterRef("pk")).order_by("id").values("reference")[:1]),
+        )
+    )
+
+
+def allocation_reviews_due(*, user) -> QuerySet[AllocationReview]:
+    """Reviews of new allocations not yet made, soonest due first."""
+    if not user.has_perm("accounts.allocate_cases"):
+        return AllocationReview.objects.none()
+    return AllocationReview.objects.filter(reviewed_at=None).select_related(
+        "allocation__case__person", "allocation__keyworker", "allocation__allocated_by"
+    ).order_by("due_on", "id")
+
+
+def allocation_history(*, case) -> QuerySet[Allocation]:
+    return case.allocations.select_related("keyworker", "allocated_by", "ended_by").order_by("-allocated_at", "-id")
+
+
+def team_caseload_visible(*, user, keyworker) -> bool:
+    """Supervisors and the team manager see every keyworker's caseload; keyworkers their own."""
+    return user.pk == keyworker.pk or user.has_perm("cases.view_team_cases")

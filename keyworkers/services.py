@@ -1,0 +1,139 @@
+"""Allocation, reallocation, allocation reviews and staff profiles: every write of the keyworkers app."""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case, CaseStateError
+from cases.services import case_allocation_record, case_lock
+from keyworkers.models import Allocation, AllocationReview, StaffProfile
+from keyworkers.selectors import keyworker_candidates
+from oocr.notifications.services import notification_send
+
+
+def add_working_days(start: date, days: int) -> date:
+    """`days` Monday-to-Friday days after `start` (bank holidays are not known here)."""
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def _check_keyworker(*, case_id: int, keyworker, note: str) -> None:
+    """The chosen keyworker must hold caseloads; over capacity or on leave is allowed with a reason."""
+    candidate = next((c for c in keyworker_candidates(team=None) if c.pk == keyworker.pk), None)
+    if candidate is None:
+        raise ValidationError({"keyworker": "Choose a keyworker who holds a caseload"})
+    if candidate.staff_profile.availability == StaffProfile.Availability.INACTIVE:
+        raise ValidationError({"keyworker": f"{candidate.get_full_name()} is not taking cases"})
+    over = candidate.load >= 100
+    away = candidate.staff_profile.availability == StaffProfile.Availability.ON_LEAVE
+    if (over or away) and not note.strip():
+        problem = "is on leave" if away else f"is at {candidate.load}% of capacity"
+        raise ValidationError({"note": f"{candidate.get_full_name()} {problem}: enter why they should take this case"})
+
+
+def _start_allocation(*, case: Case, keyworker, user, note: str, now) -> Allocation:
+    allocation = Allocation.objects.create(case=case, keyworker=keyworker, allocated_by=user, allocated_at=now, note=note.strip())
+    team = keyworker.staff_profile.team
+    AllocationReview.objects.create(
+        allocation=allocation, due_on=add_working_days(timezone.localdate(now), team.review_working_days)
+    )
+    return allocation
+
+
+def _already_allocated_message(case: Case) -> str:
+    current = case.allocations.filter(ended_at=None).select_related("keyworker", "allocated_by").first()
+    if current is None:
+        return f"Case {case.number} is {case.get_status_display().lower()}, so it cannot be allocated. Nothing was changed."
+    return (
+        f"Case {case.number} was allocated to {current.keyworker.get_full_name()} by "
+        f"{current.allocated_by.get_full_name()} at {timezone.localtime(current.allocated_at):%H:%M}. Nothing was changed."
+    )
+
+
+def case_allocate(*, case_id: int, keyworker, user, note: str = "") -> Allocation:
+    """Give a case waiting for allocation to a keyworker.
+
+    Locks the case row first: of two supervisors allocating the same case at
+    once, the second waits, then finds it allocated and is told by whom. The
+    partial unique constraint on open allocations is the backstop.
+    """
+    try:
+        with transaction.atomic():
+            case = case_lock(case_id=case_id)
+            if case.status != Case.Status.AWAITING_ALLOCATION:
+                raise CaseStateError(_already_allocated_message(case))
+            _check_keyworker(case_id=case_id, keyworker=keyworker, note=note)
+            now = timezone.now()
+            allocation = _start_allocation(case=case, keyworker=keyworker, user=user, note=note, now=now)
+            case_allocation_record(case=case, user=user, keyworker_name=keyworker.get_full_name(), reallocated=False)
+            notification_send(
+                user=keyworker, text=f"Case {case.number} has been allocated to you by {user.get_full_name()}",
+                url=reverse("cases:case_detail", args=[case.pk]),
+            )
+            return allocation
+    except IntegrityError as error:
+        raise CaseStateError(_already_allocated_message(Case.objects.get(pk=case_id))) from error
+
+
+@transaction.atomic
+def case_reallocate(*, case_id: int, keyworker, user, reason: str, note: str) -> Allocation:
+    """Move an open case to another keyworker: the old allocation is ended with a coded reason, never edited."""
+    case = case_lock(case_id=case_id)
+    case.require_reallocatable()
+    current = case.allocations.select_for_update().select_related("keyworker").get(ended_at=None)
+    if reason not in Allocation.EndReason.values:
+        raise ValidationError({"reason": "Choose why the case is being reallocated"})
+    if not note.strip():
+        raise ValidationError({"end_note": "Enter a note about the reallocation for the case record"})
+    if current.keyworker_id == keyworker.pk:
+        raise ValidationError({"keyworker": f"The case is already with {keyworker.get_full_name()}: choose someone else"})
+    _check_keyworker(case_id=case_id, keyworker=keyworker, note=note)
+    now = timezone.now()
+    current.ended_at, current.ended_by, current.end_reason, current.end_note = now, user, reason, note.strip()
+    current.save(update_fields=["ended_at", "ended_by", "end_reason", "end_note"])
+    allocation = _start_allocation(case=case, keyworker=keyworker, user=user, note=note, now=now)
+    case_allocation_record(case=case, user=user, keyworker_name=keyworker.get_full_name(), reallocated=True)
+    url = reverse("cases:case_detail", args=[case.pk])
+    notification_send(user=keyworker, text=f"Case {case.number} has been reallocated to you by {user.get_full_name()}", url=url)
+    notification_send(
+        user=current.keyworker, url=url,
+        text=f"Case {case.number} has been reallocated to {keyworker.get_full_name()} ({current.get_end_reason_display().lower()})",
+    )
+    return allocation
+
+
+@transaction.atomic
+def allocation_review_record(*, review_id: int, user, outcome: str, note: str) -> AllocationReview:
+    """Record a supervisor's review of a new allocation; a review is recorded once."""
+    review = AllocationReview.objects.select_for_update().get(pk=review_id)
+    if review.reviewed_at:
+        raise CaseStateError("This allocation has been reviewed already.")
+    if outcome not in AllocationReview.Outcome.values:
+        raise ValidationError({"outcome": "Select whether you agree with the allocation"})
+    if outcome == AllocationReview.Outcome.CHANGED and not note.strip():
+        raise ValidationError({"note": "Enter what was changed and why"})
+    review.outcome, review.note, review.reviewed_by, review.reviewed_at = outcome, note.strip(), user, timezone.now()
+    review.full_clean()
+    review.save()
+    return review
+
+
+@transaction.atomic
+def staff_profile_update(*, profile: StaffProfile, user, data: dict) -> StaffProfile:
+    """Change a keyworker's area, hours, capacity, specialisms or availability."""
+    for field, value in data.items():
+        setattr(profile, field, value)
+    if profile.availability != StaffProfile.Availability.ON_LEAVE:
+        profile.leave_until = None
+    elif not profile.leave_until:
+        raise ValidationError({"leave_until": "Enter the date they are back from leave"})
+    profile.full_clean()
+    profile.save()
+    return profile

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from oocr.notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.NotificationListView.as_view(), name="list"),
+    path("read/", views.NotificationsMarkReadView.as_view(), name="mark_read"),
+]
