@@ -189,6 +189,7 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="case_status_submitted")]
         permissions = [
             ("submit_case", "Can submit crimes to the OoCR team"),
             ("view_all_submissions", "Can see every submission, not only their own"),

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case as SqlCase
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
@@ -101,18 +101,34 @@ def _previous_keyworker(field: str) -> Subquery:
     )
 
 
-def allocation_queue(*, user) -> QuerySet[Case]:
-    """Cases waiting for allocation, oldest first, with what the supervisor needs to choose."""
+def allocation_cases(*, user) -> QuerySet[Case]:
+    """Submitted cases with what a supervisor needs to choose a keyworker, whatever their state."""
     if not user.has_perm("accounts.allocate_cases"):
         return Case.objects.none()
     return (
-        Case.objects.filter(status=Case.Status.AWAITING_ALLOCATION)
+        Case.objects.exclude(status__in=[Case.Status.DRAFT, Case.Status.INELIGIBLE])
         .select_related("person")
         .annotate(
             previous_keyworker_id=_previous_keyworker("keyworker_id"),
             previous_keyworker_name=_previous_keyworker("keyworker_name"),
         )
         .order_by("submitted_at", "id")
+    )
+
+
+def allocation_queue(*, user) -> QuerySet[Case]:
+    """Cases waiting for allocation, oldest first."""
+    return allocation_cases(user=user).filter(status=Case.Status.AWAITING_ALLOCATION)
+
+
+def already_allocated_message(case: Case) -> str:
+    """Why a case can no longer be allocated, naming who has it, for the supervisor who tried."""
+    current = case.allocations.filter(ended_at=None).select_related("keyworker", "allocated_by").first()
+    if current is None:
+        return f"Case {case.number} is {case.get_status_display().lower()}, so it cannot be allocated. Nothing was changed."
+    return (
+        f"Case {case.number} was allocated to {current.keyworker.get_full_name()} by "
+        f"{current.allocated_by.get_full_name()} at {timezone.localtime(current.allocated_at):%H:%M}. Nothing was changed."
     )
 
 
@@ -156,15 +172,16 @@ def caseload_flag(case, *, today) -> Flag | None:
 def caseload(*, keyworker) -> QuerySet[Case]:
     """A keyworker's open cases and those closed in the last 30 days, with the current allocation date."""
     closed_since = timezone.now() - timedelta(days=RECENTLY_CLOSED_DAYS)
-    held = Allocation.objects.filter(case=OuterRef("pk"), keyworker=keyworker)
+    # Start from the keyworker's own allocations (indexed), never from every case.
+    held = Allocation.objects.filter(keyworker=keyworker)
     return (
         Case.objects.filter(
-            (Q(status__in=OPEN_STATES) & Exists(held.filter(ended_at=None)))
-            | (Q(closed_at__gte=closed_since) & Exists(held))
+            Q(status__in=OPEN_STATES, pk__in=held.filter(ended_at=None).values("case_id"))
+            | Q(closed_at__gte=closed_since, pk__in=held.filter(case__closed_at__gte=closed_since).values("case_id"))
         )
         .select_related("person")
         .annotate(
-            allocated_at=Subquery(held.order_by("-allocated_at").values("allocated_at")[:1]),
+            allocated_at=Subquery(held.filter(case=OuterRef("pk")).order_by("-allocated_at").values("allocated_at")[:1]),
             crime_reference=Subquery(Crime.objects.filter(case=OuterRef("pk")).order_by("id").values("reference")[:1]),
         )
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from cases.models import Case, CaseStateError
 from cases.services import case_allocation_record, case_lock
 from keyworkers.models import Allocation, AllocationReview, StaffProfile
-from keyworkers.selectors import keyworker_candidates
+from keyworkers.selectors import already_allocated_message, keyworker_candidates
 from oocr.notifications.services import notification_send
 
 
@@ -47,16 +47,6 @@ def _start_allocation(*, case: Case, keyworker, user, note: str, now) -> Allocat
     return allocation
 
 
-def _already_allocated_message(case: Case) -> str:
-    current = case.allocations.filter(ended_at=None).select_related("keyworker", "allocated_by").first()
-    if current is None:
-        return f"Case {case.number} is {case.get_status_display().lower()}, so it cannot be allocated. Nothing was changed."
-    return (
-        f"Case {case.number} was allocated to {current.keyworker.get_full_name()} by "
-        f"{current.allocated_by.get_full_name()} at {timezone.localtime(current.allocated_at):%H:%M}. Nothing was changed."
-    )
-
-
 def case_allocate(*, case_id: int, keyworker, user, note: str = "") -> Allocation:
     """Give a case waiting for allocation to a keyworker.
 
@@ -68,7 +58,7 @@ def case_allocate(*, case_id: int, keyworker, user, note: str = "") -> Allocatio
         with transaction.atomic():
             case = case_lock(case_id=case_id)
             if case.status != Case.Status.AWAITING_ALLOCATION:
-                raise CaseStateError(_already_allocated_message(case))
+                raise CaseStateError(already_allocated_message(case))
             _check_keyworker(case_id=case_id, keyworker=keyworker, note=note)
             now = timezone.now()
             allocation = _start_allocation(case=case, keyworker=keyworker, user=user, note=note, now=now)
@@ -79,7 +69,7 @@ def case_allocate(*, case_id: int, keyworker, user, note: str = "") -> Allocatio
             )
             return allocation
     except IntegrityError as error:
-        raise CaseStateError(_already_allocated_message(Case.objects.get(pk=case_id))) from error
+        raise CaseStateError(already_allocated_message(Case.objects.get(pk=case_id))) from error
 
 
 @transaction.atomic

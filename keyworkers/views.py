@@ -106,7 +106,17 @@ class AllocateView(RoleRequiredMixin, FormView):
         return get_object_or_404(self.case_queryset(), pk=self.kwargs["pk"])
 
     def case_queryset(self):
-        return selectors.allocation_queue(user=self.request.user)
+        return selectors.allocation_cases(user=self.request.user)
+
+    def dispatch(self, request, *args, **kwargs):
+        # Someone else may have allocated it since the queue was loaded: say who, and go back.
+        if request.user.has_perm(self.permission_required) and not self.case_still_choosable():
+            messages.error(request, selectors.already_allocated_message(self.case))
+            return redirect("keyworkers:allocation")
+        return super().dispatch(request, *args, **kwargs)
+
+    def case_still_choosable(self) -> bool:
+        return self.case.status == Case.Status.AWAITING_ALLOCATION
 
     @cached_property
     def candidates(self) -> list:
@@ -151,7 +161,10 @@ class ReallocateView(AllocateView):
     template_name = "keyworkers/reallocate.html"
 
     def case_queryset(self):
-        return Case.objects.filter(status__in=Case.OPEN_ALLOCATED).select_related("person")
+        return selectors.allocation_cases(user=self.request.user).filter(status__in=Case.OPEN_ALLOCATED)
+
+    def case_still_choosable(self) -> bool:
+        return True  # the queryset holds only cases that are with a keyworker
 
     def get_context_data(self, **kwargs):
         current = self.case.allocations.filter(ended_at=None).select_related("keyworker").first()

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 EXPECTED = {
     Role.EVIDENCE_REVIEW_OFFICER: ("/intake/", "Intake", ["Intake"]),
     Role.KEYWORKER: ("/caseload/", "My caseload", ["My caseload"]),
-    Role.SUPERVISOR: ("/allocation/", "Allocation queue", ["Allocation"]),
+    Role.SUPERVISOR: ("/allocation/", "Allocation queue", ["Allocation", "Team"]),
     Role.TEAM_MANAGER: ("/team/", "Team", ["Team"]),
     Role.ADMINISTRATOR: ("/administration/", "Administration", ["Administration", "Intake"]),
 }

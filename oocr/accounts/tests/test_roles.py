@@ -38,7 +38,7 @@ def test_only_administrators_may_read_the_access_log():
     [
         (Role.EVIDENCE_REVIEW_OFFICER, ["Intake"]),
         (Role.KEYWORKER, ["My caseload"]),
-        (Role.SUPERVISOR, ["Allocation"]),
+        (Role.SUPERVISOR, ["Allocation", "Team"]),
         (Role.TEAM_MANAGER, ["Team"]),
         (Role.ADMINISTRATOR, ["Administration", "Intake"]),
     ],
@@ -51,4 +51,4 @@ def test_navigation_shows_only_what_the_role_can_use(role, labels):
 @pytest.mark.django_db
 def test_a_person_with_two_roles_sees_both_in_order_of_precedence():
     user = UserFactory(roles=[Role.SUPERVISOR, Role.KEYWORKER])
-    assert [item.label for item in navigation_for(user)] == ["My caseload", "Allocation"]
+    assert [item.label for item in navigation_for(user)] == ["My caseload", "Allocation", "Team"]

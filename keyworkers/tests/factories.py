@@ -1,0 +1,41 @@
+import factory
+
+from cases.tests.factories import AwaitingAllocationCaseFactory
+from keyworkers import services
+from keyworkers.models import StaffProfile, Team
+from oocr.accounts.tests.factories import KeyworkerFactory, SupervisorFactory
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+        django_get_or_create = ["name"]
+
+    name = "OoCR team"
+
+
+class StaffProfileFactory(factory.django.DjangoModelFactory):
+    """A keyworker in the team, available, full time, 60 points of capacity."""
+
+    class Meta:
+        model = StaffProfile
+
+    user = factory.SubFactory(KeyworkerFactory)
+    team = factory.SubFactory(TeamFactory)
+
+
+class SupervisorProfileFactory(StaffProfileFactory):
+    user = factory.SubFactory(SupervisorFactory)
+
+
+class AllocatedCaseFactory(AwaitingAllocationCaseFactory):
+    """Submitted, then allocated through the real service to a keyworker (a new one unless given)."""
+
+    @factory.post_generation
+    def keyworker(self, create, extracted, **kwargs):
+        if not create:
+            return
+        keyworker = extracted or StaffProfileFactory().user
+        supervisor = SupervisorProfileFactory().user
+        services.case_allocate(case_id=self.pk, keyworker=keyworker, user=supervisor)
+        self.refresh_from_db()

@@ -1,0 +1,163 @@
+import pytest
+from django.urls import reverse
+
+from cases.models import Case
+from cases.tests.factories import AwaitingAllocationCaseFactory
+from keyworkers.models import Allocation, StaffProfile
+from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory, SupervisorProfileFactory, TeamFactory
+from oocr.accounts.roles import Role
+from oocr.accounts.tests.factories import FACTORY_BY_ROLE, TeamManagerFactory
+from oocr.audit.models import AccessLog
+
+pytestmark = pytest.mark.django_db
+
+PAGES = {
+    "caseload": ("keyworkers:caseload", {Role.KEYWORKER}),
+    "queue": ("keyworkers:allocation", {Role.SUPERVISOR}),
+    "reviews": ("keyworkers:reviews", {Role.SUPERVISOR}),
+    "team": ("keyworkers:team", {Role.SUPERVISOR, Role.TEAM_MANAGER}),
+}
+
+
+@pytest.mark.parametrize("role", Role.ALL)
+@pytest.mark.parametrize("page_name", PAGES)
+def test_permissions_matrix_for_allocation_pages(client, role, page_name):
+    url_name, allowed = PAGES[page_name]
+    client.force_login(FACTORY_BY_ROLE[role]())
+    assert client.get(reverse(url_name)).status_code == (200 if role in allowed else 403)
+
+
+@pytest.mark.parametrize("role", Role.ALL)
+def test_permissions_matrix_for_case_pages(client, role):
+    case = AllocatedCaseFactory()
+    user = FACTORY_BY_ROLE[role]()
+    client.force_login(user)
+    allocate = client.get(reverse("keyworkers:allocate", args=[AwaitingAllocationCaseFactory().pk])).status_code
+    reallocate = client.get(reverse("keyworkers:reallocate", args=[case.pk])).status_code
+    detail = client.get(reverse("cases:case_detail", args=[case.pk])).status_code
+    profile = client.get(reverse("keyworkers:staff_profile", args=[case.allocations.get().keyworker_id])).status_code
+    supervisor = role == Role.SUPERVISOR
+    assert (allocate, reallocate) == ((200, 200) if supervisor else (403, 403))
+    assert detail == {Role.SUPERVISOR: 200, Role.TEAM_MANAGER: 200, Role.KEYWORKER: 404}.get(role, 403)
+    assert profile == (200 if role == Role.TEAM_MANAGER else 403)
+
+
+def test_a_keyworker_opens_their_own_case_and_the_view_is_logged(client):
+    case = AllocatedCaseFactory()
+    keyworker = case.allocations.get().keyworker
+    client.force_login(keyworker)
+    response = client.get(reverse("cases:case_detail", args=[case.pk]))
+    assert response.status_code == 200
+    assert AccessLog.objects.get().person_id == case.person_id
+
+
+def test_supervisor_allocates_from_the_chooser_with_the_recommendation_preselected(client):
+    team = TeamFactory()
+    supervisor = SupervisorProfileFactory(team=team).user
+    busy, free = StaffProfileFactory(team=team).user, StaffProfileFactory(team=team).user
+    AllocatedCaseFactory(keyworker=busy)
+    case = AwaitingAllocationCaseFactory()
+    client.force_login(supervisor)
+    page = client.get(reverse("keyworkers:allocate", args=[case.pk]))
+    assert page.context["recommendation"].user_id == free.pk
+    assert page.context["form"].initial["keyworker"] == free.pk
+    response = client.post(reverse("keyworkers:allocate", args=[case.pk]), {"keyworker": free.pk})
+    assert response["Location"] == reverse("keyworkers:allocation")
+    assert Allocation.objects.get(case=case).keyworker == free
+
+
+def test_allocating_an_already_allocated_case_says_who_has_it(client):
+    team = TeamFactory()
+    case = AwaitingAllocationCaseFactory()
+    first, second = StaffProfileFactory(team=team).user, StaffProfileFactory(team=team).user
+    supervisor = SupervisorProfileFactory(team=team).user
+    client.force_login(supervisor)
+    url = reverse("keyworkers:allocate", args=[case.pk])
+    client.get(url)
+    client.post(url, {"keyworker": first.pk})
+    response = client.post(url, {"keyworker": second.pk}, follow=True)
+    assert f"Case {case.number} was allocated to {first.get_full_name()} by {supervisor.get_full_name()}" in response.content.decode()
+    assert Allocation.objects.filter(case=case).count() == 1
+
+
+def test_choosing_someone_on_leave_without_a_reason_is_explained(client):
+    team = TeamFactory()
+    away = StaffProfileFactory(team=team, availability=StaffProfile.Availability.ON_LEAVE).user
+    case = AwaitingAllocationCaseFactory()
+    client.force_login(SupervisorProfileFactory(team=team).user)
+    response = client.post(reverse("keyworkers:allocate", args=[case.pk]), {"keyworker": away.pk})
+    assert response.status_code == 200
+    assert f"{away.get_full_name()} is on leave: enter why they should take this case" in response.content.decode()
+    assert 'class="govuk-error-summary"' in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == Case.Status.AWAITING_ALLOCATION
+
+
+def test_queue_filters_are_held_in_the_url(client):
+    AwaitingAllocationCaseFactory(person__postcode="PL4 8AA", route=Case.Route.DEFERRED_CHARGE)
+    in_truro = AwaitingAllocationCaseFactory(person__postcode="TR1 2AB")
+    client.force_login(SupervisorProfileFactory().user)
+    response = client.get(reverse("keyworkers:allocation"), {"area": "TR"})
+    assert list(response.context["cases"]) == [in_truro]
+    assert client.get(reverse("keyworkers:allocation"), {"waited": "7"}).context["paginator"].count == 0
+
+
+def test_caseload_tabs_count_and_search(client):
+    keyworker = StaffProfileFactory().user
+    mine = AllocatedCaseFactory(keyworker=keyworker, person__last_name="Penhaligon")
+    AllocatedCaseFactory(keyworker=keyworker)
+    AllocatedCaseFactory()  # someone else's
+    client.force_login(keyworker)
+    response = client.get(reverse("keyworkers:caseload"))
+    counts = {tab["key"]: tab["count"] for tab in response.context["tabs"]}
+    assert counts == {"to_contact": 2, "assessment": 0, "active": 0, "closed": 0}
+    found = client.get(reverse("keyworkers:caseload"), {"search": "penhal", "tab": "to_contact"})
+    assert list(found.context["cases"]) == [mine]
+    assert {tab["key"]: tab["count"] for tab in found.context["tabs"]}["to_contact"] == 1
+    assert found.context["cases"][0].flag.colour == "green"
+
+
+def test_team_managers_change_a_keyworkers_capacity(client):
+    profile = StaffProfileFactory()
+    client.force_login(TeamManagerFactory())
+    response = client.post(reverse("keyworkers:staff_profile", args=[profile.user_id]), {
+        "availability": "active", "area": "PL", "fte": "0.6", "capacity_points": "50",
+    })
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    assert (str(profile.fte), profile.capacity_points, profile.area) == ("0.60", 50, "PL")
+    bad = client.post(reverse("keyworkers:staff_profile", args=[profile.user_id]), {
+        "availability": "on_leave", "area": "", "fte": "1.5", "capacity_points": "50",
+    })
+    assert "Enter the full-time equivalent as a number between 0.1 and 1" in bad.content.decode()
+
+
+def grow(factory, count, **kwargs):
+    for _ in range(count):
+        factory(**kwargs)
+
+
+@pytest.mark.parametrize("page_name", ["queue", "chooser", "caseload", "team"])
+def test_query_counts_do_not_grow_with_rows(client, django_assert_max_num_queries, page_name):
+    team = TeamFactory()
+    supervisor = SupervisorProfileFactory(team=team).user
+    keyworker = StaffProfileFactory(team=team).user
+    target = AwaitingAllocationCaseFactory()
+    urls = {
+        "queue": (supervisor, reverse("keyworkers:allocation")),
+        "chooser": (supervisor, reverse("keyworkers:allocate", args=[target.pk])),
+        "caseload": (keyworker, reverse("keyworkers:caseload")),
+        "team": (supervisor, reverse("keyworkers:team")),
+    }
+    user, url = urls[page_name]
+    client.force_login(user)
+    AllocatedCaseFactory(keyworker=keyworker)
+    AwaitingAllocationCaseFactory()
+    with django_assert_max_num_queries(30) as few:
+        assert client.get(url).status_code == 200
+    for _ in range(4):
+        StaffProfileFactory(team=team)
+    grow(AllocatedCaseFactory, 6, keyworker=keyworker)
+    grow(AwaitingAllocationCaseFactory, 6)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
