@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from oocr.errors import DomainError
+
 
 def name_key(first_names: str, last_name: str) -> str:
     """A name as duplicate checks compare it: lower case, no accents, letters and single spaces."""
@@ -15,7 +17,7 @@ def name_key(first_names: str, last_name: str) -> str:
     return " ".join(re.sub(r"[^a-z ]+", " ", text).split())
 
 
-class CaseStateError(Exception):
+class CaseStateError(DomainError):
     """An illegal move of a case; the message is a sentence a user can read."""
 
 

@@ -11,9 +11,9 @@ from django_filters.views import FilterView
 
 from cases import eligibility, forms, selectors, services
 from cases.filters import IntakeCaseFilter
-from cases.models import Case, CaseStateError, Person
+from cases.models import Case, Person
 from oocr.audit.services import access_log_record
-from oocr.views import AccessLoggedMixin, RoleRequiredMixin
+from oocr.views import AccessLoggedMixin, RoleRequiredMixin, ServiceFormMixin
 
 # The sections of a submission, in the order the ERO fills them.
 SECTIONS = [
@@ -22,15 +22,6 @@ SECTIONS = [
     ("cases:intake_victims", "Victims"),
     ("cases:intake_questions", "Eligibility questions"),
 ]
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class IntakeView(RoleRequiredMixin, FilterView):
@@ -54,7 +45,7 @@ class IntakeStartView(RoleRequiredMixin, View):
         return redirect("cases:intake_person", pk=case.pk)
 
 
-class IntakeStepMixin(RoleRequiredMixin):
+class IntakeStepMixin(RoleRequiredMixin, ServiceFormMixin):
     """One page of a draft submission; submitted cases are shown, not edited."""
 
     permission_required = "cases.submit_case"
@@ -73,19 +64,14 @@ class IntakeStepMixin(RoleRequiredMixin):
     def get_context_data(self, **kwargs):
         return super().get_context_data(case=self.case, section=self.section, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            self.save(form)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        except CaseStateError as error:
-            messages.error(self.request, str(error))
-            return redirect("cases:submission", pk=self.case.pk)
+    def get_success_url(self) -> str:
         if "later" in self.request.POST:
             messages.success(self.request, f"Your answers are saved. Case {self.case.number} is in your drafts.")
-            return redirect("cases:intake")
-        return redirect(self.next_url_name, pk=self.case.pk)
+            return reverse("cases:intake")
+        return reverse(self.next_url_name, args=[self.case.pk])
+
+    def get_refused_url(self) -> str:
+        return reverse("cases:submission", args=[self.case.pk])
 
 
 class IntakePersonView(IntakeStepMixin, FormView):
@@ -116,7 +102,7 @@ class IntakePersonView(IntakeStepMixin, FormView):
             form.errors.clear()
         return super().form_invalid(form)
 
-    def save(self, form):
+    def perform(self, form):
         match = form.cleaned_data.get("match")
         existing = next((p for p in form.candidates if str(p.pk) == match), None)
         services.intake_person_save(case=self.case, user=self.request.user, data=form.person_data(), existing_person=existing)
@@ -138,7 +124,7 @@ class IntakeCrimeView(IntakeStepMixin, FormView):
             context["duplicate_case"] = visible.filter(crimes__reference=form.data.get("reference", "").strip().upper()).first()
         return context
 
-    def save(self, form):
+    def perform(self, form):
         services.intake_crime_save(case=self.case, user=self.request.user, data=form.crime_data(), offences=form.offences())
 
 
@@ -155,12 +141,11 @@ class IntakeVictimsView(IntakeStepMixin, FormView):
     def post(self, request, *args, **kwargs):
         form = self.get_form()
         if "add_victim" not in request.POST and not form.has_changed():
-            return self.form_valid(form=None)  # nothing typed: carry on without adding a victim
+            return redirect(self.get_success_url())  # nothing typed: carry on without adding a victim
         return super().post(request, *args, **kwargs)
 
-    def save(self, form):
-        if form is not None:
-            services.intake_victim_add(case=self.case, user=self.request.user, data=form.cleaned_data)
+    def perform(self, form):
+        services.intake_victim_add(case=self.case, user=self.request.user, data=form.cleaned_data)
         if "add_victim" in self.request.POST:
             self.next_url_name = "cases:intake_victims"
 
@@ -179,7 +164,7 @@ class IntakeQuestionsView(IntakeStepMixin, FormView):
     def get_initial(self):
         return self.case.draft_answers
 
-    def save(self, form):
+    def perform(self, form):
         services.intake_answers_save(case=self.case, user=self.request.user, answers=form.cleaned_data)
 
 
@@ -209,7 +194,7 @@ class IntakeCheckView(IntakeStepMixin, FormView):
             failed_count=sum(result.outcome == eligibility.FAIL for result in self.preview[0]), **kwargs
         )
 
-    def save(self, form):
+    def perform(self, form):
         assessment = services.intake_submit(
             case=self.case, user=self.request.user, decision=form.cleaned_data["decision"],
             route=form.cleaned_data.get("route", ""), override_reason=form.cleaned_data.get("override_reason", ""),
@@ -250,21 +235,22 @@ class CaseSubmissionView(RoleRequiredMixin, AccessLoggedMixin, DetailView):
         return super().get_context_data(sections=sections, all_done=all(done.values()), **kwargs)
 
 
-class OffenceImportView(RoleRequiredMixin, FormView):
+class OffenceImportView(RoleRequiredMixin, ServiceFormMixin, FormView):
     """Administrators load or update the offence catalogue from a CSV file: every row or none."""
 
     permission_required = "cases.add_offence"
     form_class = forms.OffenceImportForm
     template_name = "cases/offence_import.html"
 
-    def form_valid(self, form):
+    def perform(self, form):
         try:
             created, updated = services.offence_import_csv(text=form.cleaned_data["file"])
         except ValidationError as error:
-            form.add_error("file", error)
-            return self.form_invalid(form)
+            raise ValidationError({"file": error.messages}) from error
         messages.success(self.request, f"Offences imported: {created} added, {updated} updated.")
-        return redirect("cases:offence_import")
+
+    def get_success_url(self) -> str:
+        return reverse("cases:offence_import")
 
 
 class CaseDetailView(RoleRequiredMixin, AccessLoggedMixin, DetailView):

@@ -1,6 +1,6 @@
 """Allocation, review and staff forms: the shape of the input; the rules are in services."""
 
-from crispy_forms_gds.layout import Button, Field, Fixed, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Fixed, Size
 from django import forms
 from django.conf import settings
 

@@ -4,21 +4,20 @@ from functools import cached_property
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.generic import FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from cases.models import Case, CaseStateError
-from cases.views import add_service_errors
+from cases.models import Case
 from keyworkers import forms, selectors, services
 from keyworkers.filters import CASELOAD_TABS, AllocationQueueFilter, CaseloadFilter
 from keyworkers.models import AllocationReview, StaffProfile
 from keyworkers.workload import recommend
-from oocr.views import RoleRequiredMixin
+from oocr.views import RoleRequiredMixin, ServiceFormMixin
 
 User = get_user_model()
 
@@ -94,7 +93,7 @@ class AllocationQueueView(RoleRequiredMixin, FilterView):
         return context
 
 
-class AllocateView(RoleRequiredMixin, FormView):
+class AllocateView(RoleRequiredMixin, ServiceFormMixin, FormView):
     """The chooser: keyworkers with their load, the recommendation and its reasons."""
 
     permission_required = "accounts.allocate_cases"
@@ -137,23 +136,12 @@ class AllocateView(RoleRequiredMixin, FormView):
             case=self.case, candidates=self.candidates, recommendation=self.recommendation, **kwargs
         )
 
-    def form_valid(self, form):
+    success_url = reverse_lazy("keyworkers:allocation")
+
+    def perform(self, form):
         keyworker = User.objects.get(pk=form.cleaned_data["keyworker"])
-        try:
-            self.save(keyworker, form)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        except CaseStateError as error:
-            messages.error(self.request, str(error))
-            return redirect("keyworkers:allocation")
-        messages.success(self.request, f"Case {self.case.number} allocated to {keyworker.get_full_name()}.")
-        return redirect(self.success_url_name)
-
-    success_url_name = "keyworkers:allocation"
-
-    def save(self, keyworker, form):
         services.case_allocate(case_id=self.case.pk, keyworker=keyworker, user=self.request.user, note=form.cleaned_data["note"])
+        messages.success(self.request, f"Case {self.case.number} allocated to {keyworker.get_full_name()}.")
 
 
 class ReallocateView(AllocateView):
@@ -170,12 +158,15 @@ class ReallocateView(AllocateView):
         current = self.case.allocations.filter(ended_at=None).select_related("keyworker").first()
         return super().get_context_data(current=current, **kwargs)
 
-    def save(self, keyworker, form):
+    success_url = reverse_lazy("keyworkers:team")
+
+    def perform(self, form):
+        keyworker = User.objects.get(pk=form.cleaned_data["keyworker"])
         services.case_reallocate(
             case_id=self.case.pk, keyworker=keyworker, user=self.request.user,
             reason=form.cleaned_data["reason"], note=form.cleaned_data["end_note"],
         )
-        self.success_url_name = "keyworkers:team"
+        messages.success(self.request, f"Case {self.case.number} reallocated to {keyworker.get_full_name()}.")
 
 
 class AllocationReviewListView(RoleRequiredMixin, ListView):
@@ -191,10 +182,11 @@ class AllocationReviewListView(RoleRequiredMixin, ListView):
         return super().get_context_data(today=timezone.localdate(), **kwargs)
 
 
-class AllocationReviewView(RoleRequiredMixin, FormView):
+class AllocationReviewView(RoleRequiredMixin, ServiceFormMixin, FormView):
     permission_required = "accounts.allocate_cases"
     form_class = forms.AllocationReviewForm
     template_name = "keyworkers/review_form.html"
+    success_url = reverse_lazy("keyworkers:reviews")
 
     @cached_property
     def review(self) -> AllocationReview:
@@ -203,17 +195,9 @@ class AllocationReviewView(RoleRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(review=self.review, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            services.allocation_review_record(review_id=self.review.pk, user=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        except CaseStateError as error:
-            messages.error(self.request, str(error))
-            return redirect("keyworkers:reviews")
+    def perform(self, form):
+        services.allocation_review_record(review_id=self.review.pk, user=self.request.user, **form.cleaned_data)
         messages.success(self.request, f"Review of case {self.review.allocation.case.number} recorded.")
-        return redirect("keyworkers:reviews")
 
 
 class TeamView(RoleRequiredMixin, TemplateView):
@@ -233,10 +217,11 @@ class TeamView(RoleRequiredMixin, TemplateView):
         return super().get_context_data(team=team, keyworkers=keyworkers, totals=totals, **kwargs)
 
 
-class StaffProfileEditView(RoleRequiredMixin, FormView):
+class StaffProfileEditView(RoleRequiredMixin, ServiceFormMixin, FormView):
     permission_required = "keyworkers.manage_staff"
     form_class = forms.StaffProfileForm
     template_name = "keyworkers/staffprofile_form.html"
+    success_url = reverse_lazy("keyworkers:team")
 
     @cached_property
     def profile(self) -> StaffProfile:
@@ -248,12 +233,7 @@ class StaffProfileEditView(RoleRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(profile=self.profile, **kwargs)
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = {field: form.cleaned_data[field] for field in form.Meta.fields}
-        try:
-            services.staff_profile_update(profile=self.profile, user=self.request.user, data=data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
+        services.staff_profile_update(profile=self.profile, user=self.request.user, data=data)
         messages.success(self.request, f"{self.profile} updated.")
-        return redirect(reverse("keyworkers:team"))

@@ -1,6 +1,5 @@
 """Checks on the repository itself: lock files and committed files."""
 
-import subprocess
 from pathlib import Path
 
 import pytest

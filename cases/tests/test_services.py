@@ -1,12 +1,11 @@
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from cases import eligibility, services
 from cases.models import (
-    Case, CaseBaseline, CaseEvent, CaseStateError, Crime, EligibilityAssessment, EligibilityRule, Offence, Person,
+    Case, CaseBaseline, CaseEvent, CaseStateError, EligibilityAssessment, EligibilityRule, Offence, Person,
 )
 from cases.selectors import person_candidates
 from cases.tests.factories import AwaitingAllocationCaseFactory, CrimeFactory, PersonFactory, ReadyDraftCaseFactory

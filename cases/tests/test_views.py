@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, Crime, Offence, Person
-from cases.tests.factories import AwaitingAllocationCaseFactory, CrimeFactory, PersonFactory, ReadyDraftCaseFactory
+from cases.tests.factories import AwaitingAllocationCaseFactory, PersonFactory, ReadyDraftCaseFactory
 from oocr.accounts.roles import Role
 from oocr.accounts.tests.factories import FACTORY_BY_ROLE, AdministratorFactory, EvidenceReviewOfficerFactory
 from oocr.audit.models import AccessLog
