@@ -59,7 +59,11 @@ class CrimeFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def offences(self, create, extracted, **kwargs):
         if create:
-            self.offences.set(extracted or [Offence.objects.get(code="TH-SHOP")])
+            # Not Offence.objects.get: tests that empty the database (browser, concurrency) remove the catalogue.
+            shoplifting, _ = Offence.objects.get_or_create(code="TH-SHOP", defaults={
+                "title": "Theft from a shop (Theft Act 1968 s.1)", "mode_of_trial": "either_way", "crime_subgroup": "Shoplifting",
+            })
+            self.offences.set(extracted or [shoplifting])
 
 
 class ReadyDraftCaseFactory(DraftCaseFactory):
