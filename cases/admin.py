@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from cases.models import EligibilityRule, Offence
+from cases.models import Case, EligibilityRule, Offence
 
 
 @admin.register(Offence)
@@ -45,6 +45,26 @@ class EligibilityRuleAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False  # each rule's logic lives in code; a row only switches and tunes it
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    """A read-only list of cases: the baseline `make bench` times the case pages against.
+
+    Cases change only through the services, so the admin may look but never add, change or delete.
+    """
+
+    list_display = ["number", "status", "route", "submitted_at"]
+    list_select_related = ["person"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases import eligibility
-from cases.models import Case, Crime, EligibilityAssessment, Offence, Person, Victim
+from cases.models import Case, Crime, EligibilityAssessment, FirstContact, Offence, Person, Victim
 
 UK_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 PNC_ID = re.compile(r"^[0-9]{2,4}/[0-9]{1,7}[A-Z]$")
@@ -380,3 +380,28 @@ class OffenceImportForm(forms.Form):
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise ValidationError("The file must be a CSV file saved as UTF-8") from error
+
+
+class FirstContactForm(forms.Form):
+    offered_on = GovukDateField(what="date the scheme was offered")
+    method = forms.ChoiceField(
+        label="How was it offered?", choices=FirstContact.Method.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Select how the scheme was offered"},
+    )
+    answer = forms.ChoiceField(
+        label="What did the person decide?", choices=FirstContact.Answer.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the person agrees to take part"},
+        help_text="If they decline, the case closes and the officer in the case is emailed to proceed to court.",
+    )
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_helper(
+            self,
+            Field("offered_on"),
+            Field.radios("method", legend_size=Size.SMALL),
+            Field.radios("answer", legend_size=Size.MEDIUM),
+            Field.textarea("notes"),
+            Button("submit", "Save first contact"),
+        )

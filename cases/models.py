@@ -174,6 +174,13 @@ class Case(models.Model):
         DEFERRED_CAUTION = "deferred_caution", "Deferred caution"
         DEFERRED_CHARGE = "deferred_charge", "Deferred charge"
 
+    class WithdrawalReason(models.TextChoices):
+        MOVED_AWAY = "moved_away", "Moved out of the force area"
+        DIED = "died", "Died"
+        NEW_EVIDENCE = "new_evidence", "New evidence: no longer suitable"
+        NO_FURTHER_ACTION = "no_further_action", "Officer in the case took no further action"
+        OTHER = "other", "Other"
+
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases", null=True, blank=True)
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.DRAFT, db_index=True)
     route = models.CharField(max_length=20, choices=Route.choices, blank=True)
@@ -184,6 +191,8 @@ class Case(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    withdrawal_reason = models.CharField(max_length=30, choices=WithdrawalReason.choices, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Draft answers to the eligibility questions, kept until the assessment is stored.
     draft_answers = models.JSONField(default=dict, blank=True)
@@ -218,6 +227,15 @@ class Case(models.Model):
         self.submitted_at = at
 
     OPEN_ALLOCATED = (Status.ALLOCATED, Status.ASSESSMENT, Status.ACTIVE)
+    OPEN = (Status.AWAITING_ALLOCATION, *OPEN_ALLOCATED)
+    CLOSED = (Status.INELIGIBLE, Status.DECLINED, Status.COMPLETED, Status.BREACHED, Status.WITHDRAWN)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in self.CLOSED
+
+    def _close(self, status: str, *, at, by) -> None:
+        self.status, self.closed_at, self.closed_by = status, at, by
 
     def allocate(self) -> None:
         self._require(self.Status.AWAITING_ALLOCATION, action="allocated")
@@ -231,6 +249,57 @@ class Case(models.Model):
         self.status = self.Status.INELIGIBLE
         self.submitted_at = at
         self.closed_at = at
+
+    def accept_scheme(self) -> None:
+        """The person agreed to take part: on to the needs assessment."""
+        self._require(self.Status.ALLOCATED, action="moved to assessment")
+        self.status = self.Status.ASSESSMENT
+
+    def decline(self, *, at, by) -> None:
+        """The person opted for court: closed, and kept for the evaluation's comparison group."""
+        self._require(self.Status.ALLOCATED, action="closed as declined")
+        self._close(self.Status.DECLINED, at=at, by=by)
+
+    def start_contract(self) -> None:
+        self._require(self.Status.ASSESSMENT, action="given a contract")
+        self.status = self.Status.ACTIVE
+
+    def complete(self, *, at, by) -> None:
+        self._require(self.Status.ACTIVE, action="completed")
+        self._close(self.Status.COMPLETED, at=at, by=by)
+
+    def breach(self, *, at, by) -> None:
+        self._require(self.Status.ACTIVE, action="closed as breached")
+        self._close(self.Status.BREACHED, at=at, by=by)
+
+    def withdraw(self, *, at, by, reason: str) -> None:
+        self._require(*self.OPEN, action="withdrawn")
+        self._close(self.Status.WITHDRAWN, at=at, by=by)
+        self.withdrawal_reason = reason
+
+
+class FirstContact(models.Model):
+    """The keyworker's offer of the scheme and the person's answer (domain.md section 3, step 5)."""
+
+    class Method(models.TextChoices):
+        FACE_TO_FACE = "face_to_face", "Face to face"
+        PHONE = "phone", "Phone"
+        VIDEO = "video", "Video call"
+        HOME_VISIT = "home_visit", "Home visit"
+        LETTER = "letter", "Letter or email"
+
+    class Answer(models.TextChoices):
+        ACCEPTED = "accepted", "Agrees to take part"
+        DECLINED = "declined", "Declines and opts for court"
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="first_contact")
+    offered_on = models.DateField()
+    method = models.CharField(max_length=20, choices=Method.choices)
+    answer = models.CharField(max_length=20, choices=Answer.choices)
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
 
 class Crime(models.Model):
@@ -373,6 +442,13 @@ class CaseEvent(models.Model):
         INELIGIBLE = "ineligible", "Closed as ineligible"
         ALLOCATED = "allocated", "Allocated to a keyworker"
         REALLOCATED = "reallocated", "Reallocated"
+        FIRST_CONTACT = "first_contact", "First contact: scheme offered"
+        ACCEPTED = "accepted", "Agreed to take part"
+        DECLINED = "declined", "Declined: opted for court"
+        ASSESSMENT = "assessment", "Needs assessment recorded"
+        SAFEGUARDING = "safeguarding", "Safeguarding"
+        ACTION = "action", "Keyworker action"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -51,6 +51,30 @@ def case_detail_queryset(*, user) -> QuerySet[Case]:
     return cases.filter(allocations__keyworker=user, allocations__ended_at=None)
 
 
+def case_is_held_by(case: Case, user) -> bool:
+    """Only the keyworker who holds a case changes it; everyone else who can see it reads it."""
+    return case.allocations.filter(keyworker=user, ended_at=None).exists()
+
+
+CASE_EVENT_GROUPS = {
+    "journey": ("Intake and allocation", [CaseEvent.Kind.CREATED, CaseEvent.Kind.ELIGIBILITY, CaseEvent.Kind.SUBMITTED,
+                                          CaseEvent.Kind.OVERRIDDEN, CaseEvent.Kind.INELIGIBLE, CaseEvent.Kind.ALLOCATED,
+                                          CaseEvent.Kind.REALLOCATED]),
+    "contact": ("Consent and contact", [CaseEvent.Kind.FIRST_CONTACT, CaseEvent.Kind.ACCEPTED, CaseEvent.Kind.DECLINED]),
+    "assessment": ("Assessment", [CaseEvent.Kind.ASSESSMENT]),
+    "actions": ("Safeguarding and actions", [CaseEvent.Kind.SAFEGUARDING, CaseEvent.Kind.ACTION]),
+    "closure": ("Closure", [CaseEvent.Kind.WITHDRAWN]),
+}
+
+
+def case_timeline(*, case: Case, group: str = "") -> QuerySet[CaseEvent]:
+    """Everything that happened to a case, newest first, optionally one group of kinds."""
+    events = case.events.select_related("by").order_by("-at", "-id")
+    if group in CASE_EVENT_GROUPS:
+        events = events.filter(kind__in=CASE_EVENT_GROUPS[group][1])
+    return events
+
+
 def person_candidates(
     *, first_names: str, last_name: str, date_of_birth: date, pnc_id: str = "", exclude_id: int | None = None
 ) -> list[Person]:

@@ -20,6 +20,7 @@ from cases.models import (
     Crime,
     EligibilityAssessment,
     EligibilityRule,
+    FirstContact,
     Offence,
     Person,
     Victim,
@@ -296,3 +297,65 @@ def offence_import_csv(*, text: str) -> tuple[int, int]:
         for offence in offences:
             offence.save()
     return created, len(offences) - created
+
+
+def officer_email_declined_send(*, case_id: int, user_id: int) -> None:
+    """Tell the officer in the case that the person opted for court, so that they can proceed."""
+    from django.contrib.auth import get_user_model
+    from django.core.mail import send_mail
+
+    from oocr.audit.services import access_log_disclosure
+
+    case = Case.objects.select_related("person").get(pk=case_id)
+    crime = case.crimes.first()
+    user = get_user_model().objects.get(pk=user_id)
+    send_mail(
+        subject=f"Deferred prosecution declined: crime {crime.reference}",
+        message=(
+            f"{case.person} (born {case.person.date_of_birth:%-d %B %Y}) has declined the deferred prosecution "
+            f"offered for crime {crime.reference} and has opted for court.\n\n"
+            f"The case returns to you to proceed. OoCR case {case.number}; keyworker {user.get_full_name()} ({user.email})."
+        ),
+        from_email=None,
+        recipient_list=[crime.officer_email],
+    )
+    access_log_disclosure(
+        user=user, record=case, person_id=case.person_id, recipient=crime.officer_email,
+        justification="Officer in the case told the person opted for court",
+    )
+
+
+@transaction.atomic
+def case_first_contact_record(*, case_id: int, user, offered_on: date, method: str, answer: str, notes: str = "") -> FirstContact:
+    """Record the offer of the scheme and the answer, and move the case on.
+
+    Accepted: on to the needs assessment. Declined: the case closes as declined
+    (kept, never deleted: it is the evaluation's comparison group) and the officer
+    in the case is emailed after the change is committed.
+    """
+    case = case_lock(case_id=case_id)
+    if offered_on > timezone.localdate():
+        raise ValidationError({"offered_on": "The date of the offer must be today or in the past"})
+    first_contact = FirstContact(
+        case=case, offered_on=offered_on, method=method, answer=answer, notes=notes.strip(), recorded_by=user
+    )
+    if answer == FirstContact.Answer.ACCEPTED:
+        case.accept_scheme()
+    else:
+        case.decline(at=timezone.now(), by=user)
+    first_contact.full_clean(exclude=["case"])
+    case.save()
+    first_contact.save()
+    CaseEvent.objects.create(
+        case=case, by=user, kind=CaseEvent.Kind.FIRST_CONTACT,
+        text=f"Offered on {offered_on:%-d %B %Y} by {first_contact.get_method_display().lower()}",
+    )
+    CaseEvent.objects.create(
+        case=case, by=user, text=notes.strip(),
+        kind=CaseEvent.Kind.ACCEPTED if answer == FirstContact.Answer.ACCEPTED else CaseEvent.Kind.DECLINED,
+    )
+    if answer == FirstContact.Answer.DECLINED:
+        from cases.tasks import officer_email_declined
+
+        transaction.on_commit(lambda: officer_email_declined.delay(case.pk, user.pk))
+    return first_contact

@@ -6,12 +6,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.views.generic import DetailView, FormView, View
+from django.views.generic import DetailView, FormView, TemplateView, View
 from django_filters.views import FilterView
 
 from cases import eligibility, forms, selectors, services
 from cases.filters import IntakeCaseFilter
-from cases.models import Case, Person
+from cases.models import Case, FirstContact, Person
 from oocr.audit.services import access_log_record
 from oocr.views import AccessLoggedMixin, RoleRequiredMixin, ServiceFormMixin
 
@@ -253,16 +253,80 @@ class OffenceImportView(RoleRequiredMixin, ServiceFormMixin, FormView):
         return reverse("cases:offence_import")
 
 
-class CaseDetailView(RoleRequiredMixin, AccessLoggedMixin, DetailView):
-    """The case as the team sees it: who, what, who holds it, and everything that happened."""
+class CasePageMixin(RoleRequiredMixin):
+    """A page of a case record: for its keyworker, supervisors and the team manager.
 
-    permission_required = "accounts.hold_caseload", "accounts.view_team_performance"
-    template_name = "cases/case_detail.html"
-    context_object_name = "case"
-    access_log_person_attr = "person_id"
+    Every view is written to the access log. Pages that change the case
+    (`changes_case`) are for the keyworker who holds it: others read it.
+    """
+
+    permission_required = ("accounts.hold_caseload", "accounts.view_team_performance")
+    section = "overview"
+    changes_case = False
+
+    @cached_property
+    def case(self) -> Case:
+        return get_object_or_404(selectors.case_detail_queryset(user=self.request.user), pk=self.kwargs["pk"])
+
+    @cached_property
+    def held(self) -> bool:
+        return selectors.case_is_held_by(self.case, self.request.user)
 
     def has_permission(self):
-        return any(self.request.user.has_perm(permission) for permission in self.get_permission_required())
+        allowed = any(self.request.user.has_perm(permission) for permission in self.get_permission_required())
+        return allowed and (not self.changes_case or self.held)
 
-    def get_queryset(self):
-        return selectors.case_detail_queryset(user=self.request.user)
+    def get_context_data(self, **kwargs):
+        access_log_record(request=self.request, record=self.case, person_id=self.case.person_id)
+        return super().get_context_data(case=self.case, held=self.held, section=self.section, **kwargs)
+
+    def get_success_url(self) -> str:
+        return reverse("cases:case_detail", args=[self.case.pk])
+
+
+class CaseDetailView(CasePageMixin, TemplateView):
+    """The overview: who, what, what to do next, and the latest of the timeline."""
+
+    template_name = "cases/case_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(recent_events=selectors.case_timeline(case=self.case)[:5], **kwargs)
+
+
+class CaseHistoryView(CasePageMixin, TemplateView):
+    """The whole timeline, filterable by kind, and who has held the case."""
+
+    template_name = "cases/case_history.html"
+    section = "history"
+
+    def get_context_data(self, **kwargs):
+        group = self.request.GET.get("kind", "")
+        return super().get_context_data(
+            events=selectors.case_timeline(case=self.case, group=group), groups=selectors.CASE_EVENT_GROUPS,
+            current_group=group, **kwargs,
+        )
+
+
+class CaseVictimView(CasePageMixin, TemplateView):
+    template_name = "cases/case_victim.html"
+    section = "victim"
+
+
+class FirstContactView(CasePageMixin, ServiceFormMixin, FormView):
+    form_class = forms.FirstContactForm
+    template_name = "cases/case_form.html"
+    section = "overview"
+    changes_case = True
+    title = "Record first contact"
+
+    def perform(self, form):
+        first_contact = services.case_first_contact_record(case_id=self.case.pk, user=self.request.user, **form.cleaned_data)
+        if first_contact.answer == FirstContact.Answer.ACCEPTED:
+            messages.success(self.request, "Consent recorded. Next: the needs assessment.")
+        else:
+            messages.success(self.request, "Case closed as declined. The officer in the case is being emailed to proceed.")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, **kwargs)
+
+

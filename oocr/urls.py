@@ -11,6 +11,7 @@ urlpatterns = [
     path("notifications/", include("oocr.notifications.urls")),
     path("", include("cases.urls")),
     path("", include("keyworkers.urls")),
+    path("", include("contracts.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -27,3 +27,16 @@ def access_log_record(
         justification=justification,
         recipient=recipient,
     )
+
+
+def access_log_disclosure(*, user, record: models.Model, person_id: int | None, recipient: str, justification: str) -> AccessLog:
+    """Record that personal data left the system (an email to an officer, an export), and to whom."""
+    return AccessLog.objects.create(
+        user=user,
+        kind=AccessLog.Kind.DISCLOSURE,
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        person_id=person_id,
+        justification=justification,
+        recipient=recipient,
+    )

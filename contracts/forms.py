@@ -1,0 +1,83 @@
+"""Case work forms: shapes of input only."""
+
+from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, HTML, Layout, Size
+from django import forms
+
+from cases.forms import GovukDateField, page_helper
+from cases.models import Offence
+from contracts.models import KeyworkerAction, NeedDomain, NeedScore
+
+
+class NeedsAssessmentForm(forms.Form):
+    """A score, notes and a safeguarding flag for every active need domain, and the conversation around them."""
+
+    previous_offending = forms.CharField(label="Previous offending", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    offence_context = forms.CharField(label="Context of the offence", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    strengths = forms.CharField(label="Strengths", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    goals = forms.CharField(label="Goals and motivation", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.domains = list(NeedDomain.objects.filter(is_active=True))
+        domain_fieldsets = []
+        for domain in self.domains:
+            self.fields[f"score_{domain.pk}"] = forms.TypedChoiceField(
+                label=domain.name, coerce=int, choices=NeedScore.Score.choices, widget=forms.RadioSelect,
+                error_messages={"required": f"Select a score for {domain.name.lower()}"},
+            )
+            self.fields[f"notes_{domain.pk}"] = forms.CharField(
+                label=f"Notes on {domain.name.lower()}", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[f"safeguarding_{domain.pk}"] = forms.BooleanField(label="There is a safeguarding concern", required=False)
+            domain_fieldsets.append(Fieldset(
+                Field.radios(f"score_{domain.pk}", inline=True, small=True, legend_size=Size.SMALL),
+                Field.textarea(f"notes_{domain.pk}"),
+                Field.checkbox(f"safeguarding_{domain.pk}", small=True),
+                legend=domain.name, legend_size=Size.MEDIUM,
+            ))
+        self.helper = page_helper(
+            self, *domain_fieldsets,
+            Fieldset("previous_offending", "offence_context", "strengths", "goals",
+                     legend="The conversation", legend_size=Size.MEDIUM),
+            Button("submit", "Save assessment"),
+        )
+
+    def assessment_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("previous_offending", "offence_context", "strengths", "goals")}
+
+    def scores(self) -> dict[int, dict]:
+        return {
+            domain.pk: {
+                "score": self.cleaned_data[f"score_{domain.pk}"],
+                "notes": self.cleaned_data[f"notes_{domain.pk}"],
+                "safeguarding": self.cleaned_data[f"safeguarding_{domain.pk}"],
+            }
+            for domain in self.domains
+        }
+
+
+class KeyworkerActionForm(forms.ModelForm):
+    raised_on = GovukDateField(what="date it was raised")
+    offence = forms.ModelChoiceField(Offence.objects.filter(is_active=True), required=False, label="Offence (for a new crime record)")
+
+    class Meta:
+        model = KeyworkerAction
+        fields = ["kind", "concern", "sent_to", "reference", "offence", "raised_on", "notes"]
+        widgets = {"kind": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 3})}
+        labels = {"kind": "What are you recording?", "concern": "Safeguarding concern about", "sent_to": "Raised with (team or agency)"}
+        error_messages = {"kind": {"required": "Select what you are recording"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = KeyworkerAction.Kind.choices
+        self.helper = page_helper(
+            self,
+            Field.radios("kind", legend_size=Size.MEDIUM),
+            Field.select("concern"),
+            Field.text("sent_to", field_width=Fluid.TWO_THIRDS),
+            Field.text("reference", field_width=Fixed.TWENTY),
+            Field.select("offence"),
+            Field("raised_on"),
+            Field.textarea("notes"),
+            Button("submit", "Save"),
+        )

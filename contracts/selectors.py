@@ -1,0 +1,44 @@
+"""Reads for the case work pages."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from contracts.models import KeyworkerAction, NeedDomain, NeedsAssessment, NeedScore
+
+
+def case_assessments(*, case) -> dict[str, NeedsAssessment]:
+    """The case's first and closing assessments, by kind, with their scores."""
+    assessments = case.needs_assessments.select_related("recorded_by").prefetch_related(
+        Prefetch("scores", queryset=NeedScore.objects.select_related("domain"))
+    )
+    return {assessment.kind: assessment for assessment in assessments}
+
+
+@dataclass(frozen=True)
+class DistanceTravelled:
+    domain: str
+    start: int | None
+    end: int | None
+
+    @property
+    def change(self) -> int | None:
+        """Points of need reduced (positive is progress)."""
+        return None if self.start is None or self.end is None else self.start - self.end
+
+
+def distance_travelled(assessments: dict[str, NeedsAssessment]) -> list[DistanceTravelled]:
+    """Each domain's score at the start and the end: the client's progress, not appointments kept."""
+    def by_domain(kind):
+        assessment = assessments.get(kind)
+        return {score.domain_id: score.score for score in assessment.scores.all()} if assessment else {}
+
+    start, end = by_domain(NeedsAssessment.Kind.BASELINE), by_domain(NeedsAssessment.Kind.CLOSING)
+    return [
+        DistanceTravelled(domain=domain.name, start=start.get(domain.pk), end=end.get(domain.pk))
+        for domain in NeedDomain.objects.filter(is_active=True)
+    ]
+
+
+def case_keyworker_actions(*, case) -> QuerySet[KeyworkerAction]:
+    return case.keyworker_actions.select_related("recorded_by", "offence")
