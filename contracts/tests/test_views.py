@@ -1,0 +1,136 @@
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import services as case_services
+from cases.models import Case, CaseEvent
+from contracts.models import NeedDomain
+from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory
+from oocr.accounts.roles import Role
+from oocr.accounts.tests.factories import FACTORY_BY_ROLE
+from oocr.audit.models import AccessLog
+
+pytestmark = pytest.mark.django_db
+
+READ_PAGES = ["cases:case_detail", "cases:case_history", "cases:case_victim", "contracts:assessment"]
+CHANGE_PAGES = ["cases:first_contact", "contracts:action_new"]
+
+
+def keyworker_of(case):
+    return case.allocations.get(ended_at=None).keyworker
+
+
+@pytest.mark.parametrize("role", Role.ALL + ["holder", "other keyworker"])
+def test_case_pages_permission_matrix(client, role):
+    case = AllocatedCaseFactory()
+    user = {"holder": keyworker_of(case), "other keyworker": StaffProfileFactory().user}.get(role) or FACTORY_BY_ROLE[role]()
+    client.force_login(user)
+    reads = {client.get(reverse(name, args=[case.pk])).status_code for name in READ_PAGES}
+    changes = {client.get(reverse(name, args=[case.pk])).status_code for name in CHANGE_PAGES}
+    expected = {
+        "holder": ({200}, {200}),
+        "other keyworker": ({404}, {404}),
+        Role.KEYWORKER: ({404}, {404}),  # a keyworker not holding the case does not learn it exists
+        Role.SUPERVISOR: ({200}, {403}),
+        Role.TEAM_MANAGER: ({200}, {403}),
+    }.get(role, ({403}, {403}))
+    assert (reads, changes) == expected
+
+
+def test_a_supervisor_cannot_record_consent_on_a_keyworkers_case(client):
+    case = AllocatedCaseFactory()
+    client.force_login(FACTORY_BY_ROLE[Role.SUPERVISOR]())
+    response = client.post(reverse("cases:first_contact", args=[case.pk]), {
+        "offered_on_0": "1", "offered_on_1": "11", "offered_on_2": "2026", "method": "phone", "answer": "accepted",
+    })
+    assert response.status_code == 403
+    case.refresh_from_db()
+    assert case.status == Case.Status.ALLOCATED
+
+
+def test_the_keyworker_records_consent_and_is_sent_to_the_assessment(client):
+    case = AllocatedCaseFactory()
+    client.force_login(keyworker_of(case))
+    page = client.get(reverse("cases:case_detail", args=[case.pk]))
+    assert "Record first contact" in page.content.decode()
+    today = timezone.localdate()
+    response = client.post(reverse("cases:first_contact", args=[case.pk]), {
+        "offered_on_0": today.day, "offered_on_1": today.month, "offered_on_2": today.year,
+        "method": "face_to_face", "answer": "accepted",
+    }, follow=True)
+    assert "Consent recorded. Next: the needs assessment." in response.content.decode()
+    assert "Record the needs assessment" in response.content.decode()
+
+
+def test_first_contact_form_names_each_missing_answer(client):
+    case = AllocatedCaseFactory()
+    client.force_login(keyworker_of(case))
+    response = client.post(reverse("cases:first_contact", args=[case.pk]), {})
+    errors = [e for errs in response.context["form"].errors.values() for e in errs]
+    assert "Enter the date the scheme was offered" in errors
+    assert "Select whether the person agrees to take part" in errors
+
+
+def test_a_closed_case_offers_no_changes_and_refuses_them(client):
+    case = AllocatedCaseFactory()
+    holder = keyworker_of(case)
+    case_services.case_first_contact_record(case_id=case.pk, user=holder, offered_on=timezone.localdate(), method="phone", answer="declined")
+    client.force_login(holder)
+    page = client.get(reverse("contracts:assessment", args=[case.pk])).content.decode()
+    assert "Record safeguarding" not in page
+    response = client.post(reverse("contracts:action_new", args=[case.pk]), {
+        "kind": "intelligence", "reference": "INT-9", "raised_on_0": "1", "raised_on_1": "11", "raised_on_2": "2026",
+    }, follow=True)
+    assert "is closed, so nothing more can be recorded" in response.content.decode()
+
+
+def test_assessment_with_a_safeguarding_concern_prompts_an_alert(client):
+    case = AllocatedCaseFactory()
+    holder = keyworker_of(case)
+    case_services.case_first_contact_record(case_id=case.pk, user=holder, offered_on=timezone.localdate(), method="phone", answer="accepted")
+    client.force_login(holder)
+    data = {f"score_{d.pk}": "1" for d in NeedDomain.objects.all()}
+    data[f"safeguarding_{NeedDomain.objects.get(code='alcohol').pk}"] = "on"
+    response = client.post(reverse("contracts:assessment_form", args=[case.pk, "baseline"]), data)
+    assert response["Location"] == reverse("contracts:action_new", args=[case.pk]) + "?kind=safeguarding"
+    page = client.get(reverse("contracts:assessment", args=[case.pk]))
+    assert len(page.context["distance"]) == 12
+
+
+def test_an_unscored_domain_is_named(client):
+    case = AllocatedCaseFactory()
+    holder = keyworker_of(case)
+    case_services.case_first_contact_record(case_id=case.pk, user=holder, offered_on=timezone.localdate(), method="phone", answer="accepted")
+    client.force_login(holder)
+    response = client.post(reverse("contracts:assessment_form", args=[case.pk, "baseline"]), {})
+    assert "Select a score for accommodation" in response.content.decode()
+    assert client.get(reverse("contracts:assessment_form", args=[case.pk, "nonsense"])).status_code == 404
+
+
+def test_the_timeline_filters_by_kind(client):
+    case = AllocatedCaseFactory()
+    client.force_login(keyworker_of(case))
+    everything = client.get(reverse("cases:case_history", args=[case.pk])).context["events"]
+    assert {event.kind for event in everything} == {CaseEvent.Kind.SUBMITTED, CaseEvent.Kind.ALLOCATED}
+    journey = client.get(reverse("cases:case_history", args=[case.pk]), {"kind": "assessment"}).context["events"]
+    assert list(journey) == []
+
+
+def test_each_view_of_a_case_page_is_logged(client):
+    case = AllocatedCaseFactory()
+    client.force_login(keyworker_of(case))
+    for name in READ_PAGES:
+        client.get(reverse(name, args=[case.pk]))
+    assert AccessLog.objects.filter(object_id=case.pk, person_id=case.person_id).count() == len(READ_PAGES)
+
+
+@pytest.mark.parametrize("name", ["cases:case_detail", "cases:case_history"])
+def test_case_page_query_counts_do_not_grow_with_history(client, django_assert_max_num_queries, name):
+    case = AllocatedCaseFactory()
+    holder = keyworker_of(case)
+    client.force_login(holder)
+    with django_assert_max_num_queries(25) as few:
+        client.get(reverse(name, args=[case.pk]))
+    CaseEvent.objects.bulk_create([CaseEvent(case=case, kind=CaseEvent.Kind.ACTION, by=holder, text=f"note {n}") for n in range(30)])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse(name, args=[case.pk])).status_code == 200
