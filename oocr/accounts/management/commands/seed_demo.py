@@ -6,6 +6,7 @@ import secrets
 from django.core.management.base import BaseCommand
 
 from cases.demo import demo_submissions_seed
+from contracts.demo import demo_casework_seed
 from keyworkers.demo import demo_team_seed
 from oocr.accounts.demo import demo_staff_seed
 
@@ -18,9 +19,10 @@ class Command(BaseCommand):
         accounts = demo_staff_seed(password=password)
         submissions = demo_submissions_seed()
         allocated = demo_team_seed()
+        contacted = demo_casework_seed()
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {len(accounts)} staff accounts, {submissions or 'no new'} submissions, "
-            f"{allocated or 'no new'} allocations."
+            f"{allocated or 'no new'} allocations, {contacted or 'no new'} first contacts."
         ))
         self.stdout.write("\nDemo log-ins (every account has the same password):")
         for account, roles in accounts:
