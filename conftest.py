@@ -30,6 +30,21 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(autouse=True)
+def celery_tasks_in_process():
+    """Run tasks in the test's own process and transaction, whatever broker the run has.
+
+    The round trip through a real Redis-backed worker is tested on its own
+    (oocr/tests/test_celery.py), which switches this off.
+    """
+    from oocr.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
 @pytest.fixture
 def roles(db):
     """The five role groups, recreated for tests that empty the database between runs."""

@@ -30,6 +30,7 @@ def test_tasks_of_every_app_are_discovered():
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set: no Redis to run a worker against")
 def test_health_task_round_trip_through_a_real_worker():
+    app.conf.task_always_eager = False  # the autouse fixture restores it afterwards
     queue = f"oocr-test-{uuid.uuid4().hex[:8]}"
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "oocr", "worker", "--pool=solo", "--loglevel=WARNING",
