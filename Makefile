@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test install migrate seed lock check clean
+.PHONY: run test install migrate seed lock check clean bench
 
 run: install
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --no-input
@@ -14,6 +14,14 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Seed demo, force and national datasets on PostgreSQL and time the busiest pages (bench/README.md).
+# The national one takes minutes the first time; later runs reuse it. `make bench BENCH_SIZES="demo force"`.
+BENCH_SIZES ?= demo force national
+BENCH_ARGS ?=
+
+bench: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS) $(BENCH_SIZES)
 
 install: $(VENV)/.installed node_modules/.installed static/build/oocr.css
 

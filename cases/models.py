@@ -448,6 +448,9 @@ class CaseEvent(models.Model):
         ASSESSMENT = "assessment", "Needs assessment recorded"
         SAFEGUARDING = "safeguarding", "Safeguarding"
         ACTION = "action", "Keyworker action"
+        CONTRACT = "contract", "Contract agreed"
+        CONTRACT_APPROVED = "contract_approved", "Contract approved"
+        CONDITION = "condition", "Condition progress"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")

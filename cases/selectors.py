@@ -4,7 +4,7 @@ from datetime import date
 from difflib import SequenceMatcher
 
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from cases.models import Case, CaseEvent, Crime, EligibilityAssessment, Person, name_key
 from keyworkers.models import Allocation
@@ -48,7 +48,10 @@ def case_detail_queryset(*, user) -> QuerySet[Case]:
     )
     if user.has_perm("cases.view_team_cases"):
         return cases
-    return cases.filter(allocations__keyworker=user, allocations__ended_at=None)
+    # The keyworker holding it, or the one who held it when it closed.
+    return cases.filter(
+        Q(allocations__ended_at=None) | Q(allocations__end_reason="case_closed"), allocations__keyworker=user
+    )
 
 
 def case_is_held_by(case: Case, user) -> bool:
@@ -62,6 +65,7 @@ CASE_EVENT_GROUPS = {
                                           CaseEvent.Kind.REALLOCATED]),
     "contact": ("Consent and contact", [CaseEvent.Kind.FIRST_CONTACT, CaseEvent.Kind.ACCEPTED, CaseEvent.Kind.DECLINED]),
     "assessment": ("Assessment", [CaseEvent.Kind.ASSESSMENT]),
+    "contract": ("Contract", [CaseEvent.Kind.CONTRACT, CaseEvent.Kind.CONTRACT_APPROVED, CaseEvent.Kind.CONDITION]),
     "actions": ("Safeguarding and actions", [CaseEvent.Kind.SAFEGUARDING, CaseEvent.Kind.ACTION]),
     "closure": ("Closure", [CaseEvent.Kind.WITHDRAWN]),
 }

@@ -299,6 +299,13 @@ def offence_import_csv(*, text: str) -> tuple[int, int]:
     return created, len(offences) - created
 
 
+def case_closed_record(*, case: Case, user) -> None:
+    """What every closure does besides the state change: the case stops counting in its keyworker's load."""
+    from keyworkers.services import allocation_end_for_closed_case  # keyworkers builds on cases: import late
+
+    allocation_end_for_closed_case(case=case, user=user, at=case.closed_at)
+
+
 def officer_email_declined_send(*, case_id: int, user_id: int) -> None:
     """Tell the officer in the case that the person opted for court, so that they can proceed."""
     from django.contrib.auth import get_user_model
@@ -343,6 +350,7 @@ def case_first_contact_record(*, case_id: int, user, offered_on: date, method: s
         case.accept_scheme()
     else:
         case.decline(at=timezone.now(), by=user)
+        case_closed_record(case=case, user=user)
     first_contact.full_clean(exclude=["case"])
     case.save()
     first_contact.save()

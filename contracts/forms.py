@@ -5,7 +5,7 @@ from django import forms
 
 from cases.forms import GovukDateField, page_helper
 from cases.models import Offence
-from contracts.models import KeyworkerAction, NeedDomain, NeedScore
+from contracts.models import Condition, ConditionTemplate, Contract, KeyworkerAction, NeedDomain, NeedScore
 
 
 class NeedsAssessmentForm(forms.Form):
@@ -81,3 +81,60 @@ class KeyworkerActionForm(forms.ModelForm):
             Field.textarea("notes"),
             Button("submit", "Save"),
         )
+
+
+class ConditionForm(forms.ModelForm):
+    """A template tailored for the person: the words, when, and what it points at."""
+
+    due_date = GovukDateField(what="due date", required=False)
+
+    class Meta:
+        model = Condition
+        fields = ["description", "due_date", "recurrence", "need_domain", "victim", "target", "hours_required"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        labels = {"description": "The condition, in plain words for the person", "need_domain": "Need it addresses",
+                  "hours_required": "Hours (for unpaid work or a course)"}
+
+    def __init__(self, *args, template: ConditionTemplate, victims, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("description", template.text)
+        self.initial.setdefault("need_domain", template.need_domain_id)
+        self.fields["victim"].queryset = victims
+        self.fields["need_domain"].queryset = NeedDomain.objects.filter(is_active=True)
+        self.helper = page_helper(
+            self,
+            Field.textarea("description"),
+            Field("due_date"),
+            Field.text("recurrence", field_width=Fluid.TWO_THIRDS),
+            *(["need_domain"] if template.kind == "rehabilitative" else []),
+            *(["victim"] if template.kind in ("restorative", "reparative") else []),
+            *(["target"] if template.kind == "restrictive" else []),
+            Field.text("hours_required", field_width=Fixed.FIVE),
+            Button("submit", "Add to the contract"),
+        )
+
+
+class ContractSignForm(forms.Form):
+    signed_on = GovukDateField(what="date the person signed")
+    agreement = forms.ChoiceField(
+        label="How did the person agree?", choices=Contract.Agreement.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Select how the person agreed to the contract"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_helper(self, Field("signed_on"), Field.radios("agreement", legend_size=Size.SMALL),
+                                  Button("submit", "Record agreement and start the contract"))
+
+
+class ConditionProgressForm(forms.ModelForm):
+    class Meta:
+        model = Condition
+        fields = ["status", "evidence", "hours_done"]
+        widgets = {"status": forms.RadioSelect, "evidence": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [c for c in Condition.Status.choices if c[0] not in ("varied", "withdrawn")]
+        self.helper = page_helper(self, Field.radios("status", legend_size=Size.SMALL, inline=True), Field.textarea("evidence"),
+                                  Field.text("hours_done", field_width=Fixed.FIVE), Button("submit", "Save progress"))

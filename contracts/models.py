@@ -94,3 +94,133 @@ class KeyworkerAction(models.Model):
 
     class Meta:
         ordering = ["-raised_on", "-id"]
+
+
+class SchemeSettings(models.Model):
+    """The scheme's configurable rules (domain.md), one row, edited by administrators in the Django admin."""
+
+    contract_weeks = models.PositiveSmallIntegerField("Contract length (weeks)", default=16)
+    unpaid_work_hours_cap = models.PositiveSmallIntegerField("Most hours of unpaid work a contract may set", default=20)
+    contract_approval_required = models.BooleanField("A supervisor approves each contract before it starts", default=False)
+    unacceptable_absences_threshold = models.PositiveSmallIntegerField(
+        "Unacceptable absences before a supervisor reviews the case", default=2
+    )
+    new_offences_threshold = models.PositiveSmallIntegerField("New offences before a supervisor reviews the case", default=1)
+    outcome_charge_completed = models.PositiveSmallIntegerField("Home Office outcome: charge route, completed", default=22)
+    outcome_caution_completed = models.PositiveSmallIntegerField("Home Office outcome: caution route, completed", default=3)
+    outcome_charge_breached = models.PositiveSmallIntegerField("Home Office outcome: charge route, breached", default=1)
+    outcome_caution_breached = models.PositiveSmallIntegerField("Home Office outcome: caution route, breached", default=3)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "scheme settings"
+        verbose_name_plural = "scheme settings"
+
+    def __str__(self) -> str:
+        return "Scheme settings"
+
+
+class ConditionKind(models.TextChoices):
+    RESTORATIVE = "restorative", "Restorative"
+    REHABILITATIVE = "rehabilitative", "Rehabilitative"
+    REPARATIVE = "reparative", "Reparative"
+    RESTRICTIVE = "restrictive", "Restrictive"
+    STANDARD = "standard", "Standard"
+
+
+class ConditionTemplate(models.Model):
+    """A starting point for a condition, tailored for each person; administrators maintain the library."""
+
+    kind = models.CharField(max_length=20, choices=ConditionKind.choices[:4])
+    title = models.CharField(max_length=120)
+    text = models.TextField(help_text="Plain English, written to the person: 'You will ...'.")
+    involves_victim = models.BooleanField(default=False, help_text="Needs the victim's consent to a restorative approach.")
+    is_unpaid_work = models.BooleanField(default=False, help_text="Hours are capped by the scheme settings.")
+    need_domain = models.ForeignKey(NeedDomain, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["kind", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Contract(models.Model):
+    """The person's 16-week contract: bespoke conditions plus the standard one not to reoffend.
+
+    Drafted during the assessment; it starts on the date the person signs it
+    (or, where the scheme requires it, once a supervisor approves it).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        AWAITING_APPROVAL = "awaiting_approval", "Waiting for a supervisor's approval"
+        ACTIVE = "active", "Active"
+        ENDED = "ended", "Ended"
+
+    class Agreement(models.TextChoices):
+        SIGNED_IN_PERSON = "signed_in_person", "Signed in person"
+        SIGNED_REMOTELY = "signed_remotely", "Signed and returned remotely"
+        VERBAL = "verbal", "Agreed verbally, recorded by the keyworker"
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="contract")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    weeks = models.PositiveSmallIntegerField(default=16)
+    start_date = models.DateField(null=True, blank=True, help_text="The date the person signed.")
+    extension_days = models.PositiveSmallIntegerField(default=0, help_text="Approved extensions, in days.")
+    agreement = models.CharField(max_length=20, choices=Agreement.choices, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    @property
+    def end_date(self):
+        """Start + the contract's weeks + approved extensions, in calendar days (clock changes do not matter)."""
+        from datetime import timedelta
+
+        if self.start_date is None:
+            return None
+        return self.start_date + timedelta(weeks=self.weeks, days=self.extension_days)
+
+    def week_on(self, day) -> int | None:
+        """Which week of the contract `day` falls in (1 on the day it starts)."""
+        if self.start_date is None or day < self.start_date:
+            return None
+        return (day - self.start_date).days // 7 + 1
+
+
+class Condition(models.Model):
+    """One condition of a contract, in plain words, with its due date or pattern and its progress."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        MET = "met", "Met"
+        NOT_MET = "not_met", "Not met"
+        VARIED = "varied", "Varied"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="conditions")
+    template = models.ForeignKey(ConditionTemplate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=20, choices=ConditionKind.choices)
+    description = models.TextField(help_text="What the person will do, in plain English.")
+    due_date = models.DateField(null=True, blank=True)
+    recurrence = models.CharField("Repeats", max_length=120, blank=True, help_text="For example: every Tuesday for 8 weeks.")
+    need_domain = models.ForeignKey(NeedDomain, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    victim = models.ForeignKey("cases.Victim", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    target = models.CharField("Who or where", max_length=200, blank=True, help_text="For a restriction: the person or place.")
+    hours_required = models.PositiveSmallIntegerField(null=True, blank=True)
+    hours_done = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    evidence = models.TextField("Evidence and progress notes", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+
+    @property
+    def is_standard(self) -> bool:
+        return self.kind == ConditionKind.STANDARD

@@ -4,7 +4,9 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from contracts.models import KeyworkerAction, NeedDomain, NeedsAssessment, NeedScore
+from contracts.models import (
+    Condition, ConditionTemplate, Contract, KeyworkerAction, NeedDomain, NeedsAssessment, NeedScore, SchemeSettings,
+)
 
 
 def case_assessments(*, case) -> dict[str, NeedsAssessment]:
@@ -42,3 +44,21 @@ def distance_travelled(assessments: dict[str, NeedsAssessment]) -> list[Distance
 
 def case_keyworker_actions(*, case) -> QuerySet[KeyworkerAction]:
     return case.keyworker_actions.select_related("recorded_by", "offence")
+
+
+def scheme_settings() -> SchemeSettings:
+    """The scheme's rules; the row is made by a migration, and made again if it was removed."""
+    return SchemeSettings.objects.get_or_create(pk=1)[0]
+
+
+def case_contract(*, case) -> Contract | None:
+    """The case's contract with its conditions (and what they point at), or None."""
+    return (
+        Contract.objects.filter(case=case)
+        .prefetch_related(Prefetch("conditions", queryset=Condition.objects.select_related("need_domain", "victim")))
+        .first()
+    )
+
+
+def condition_templates() -> QuerySet[ConditionTemplate]:
+    return ConditionTemplate.objects.filter(is_active=True).select_related("need_domain").order_by("kind", "title")

@@ -8,4 +8,13 @@ urlpatterns = [
     path("cases/<int:pk>/assessment/", views.CaseAssessmentView.as_view(), name="assessment"),
     path("cases/<int:pk>/assessment/<str:kind>/", views.NeedsAssessmentFormView.as_view(), name="assessment_form"),
     path("cases/<int:pk>/actions/new/", views.KeyworkerActionView.as_view(), name="action_new"),
+    path("cases/<int:pk>/contract/", views.CaseContractView.as_view(), name="contract"),
+    path("cases/<int:pk>/contract/start/", views.ContractStartView.as_view(), name="contract_start"),
+    path("cases/<int:pk>/contract/conditions/new/", views.ConditionAddView.as_view(), name="condition_new"),
+    path("cases/<int:pk>/contract/conditions/<int:condition_pk>/", views.ConditionProgressView.as_view(), name="condition_progress"),
+    path("cases/<int:pk>/contract/conditions/<int:condition_pk>/remove/", views.ConditionRemoveView.as_view(), name="condition_remove"),
+    path("cases/<int:pk>/contract/sign/", views.ContractSignView.as_view(), name="contract_sign"),
+    path("cases/<int:pk>/contract/approve/", views.ContractApproveView.as_view(), name="contract_approve"),
+    path("cases/<int:pk>/contract/document/", views.ContractDocumentView.as_view(), name="contract_document"),
+    path("cases/<int:pk>/contract/document.<str:format>", views.ContractDocumentView.as_view(), name="contract_pdf"),
 ]

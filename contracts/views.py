@@ -1,13 +1,22 @@
 """Case work pages: the needs assessment and keyworker actions."""
 
-from django.contrib import messages
-from django.http import Http404
-from django.urls import reverse
-from django.views.generic import FormView, TemplateView
+from functools import cached_property
 
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView, TemplateView, View
+
+from cases.models import Victim
 from cases.views import CasePageMixin
 from contracts import forms, selectors, services
-from contracts.models import NeedsAssessment
+from contracts.documents import contract_context, contract_pdf
+from contracts.models import Condition, ConditionTemplate, Contract, NeedsAssessment
+from oocr.audit.models import AccessLog
+from oocr.audit.services import access_log_record
+from oocr.errors import DomainError
 from oocr.views import ServiceFormMixin
 
 
@@ -85,3 +94,140 @@ class KeyworkerActionView(CasePageMixin, ServiceFormMixin, FormView):
 
     def get_success_url(self) -> str:
         return reverse("contracts:assessment", args=[self.case.pk])
+
+
+class CaseContractView(CasePageMixin, TemplateView):
+    """The contract: its conditions and their progress; while drafting, the library to build it from."""
+
+    template_name = "contracts/case_contract.html"
+    section = "contract"
+
+    def get_context_data(self, **kwargs):
+        contract = selectors.case_contract(case=self.case)
+        today = timezone.localdate()
+        return super().get_context_data(
+            contract=contract,
+            week=contract.week_on(today) if contract else None,
+            templates=selectors.condition_templates() if contract and contract.status == Contract.Status.DRAFT else [],
+            **kwargs,
+        )
+
+
+class ContractStartView(CasePageMixin, View):
+    changes_case = True
+
+    def post(self, request, pk):
+        try:
+            services.contract_draft_start(case_id=self.case.pk, user=request.user)
+        except DomainError as error:
+            messages.error(request, str(error))
+        return redirect("contracts:contract", pk=self.case.pk)
+
+
+class ContractStepMixin(CasePageMixin, ServiceFormMixin):
+    template_name = "cases/case_form.html"
+    section = "contract"
+    changes_case = True
+    title = ""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, **kwargs)
+
+    def get_success_url(self) -> str:
+        return reverse("contracts:contract", args=[self.case.pk])
+
+
+class ConditionAddView(ContractStepMixin, FormView):
+    form_class = forms.ConditionForm
+
+    @cached_property
+    def condition_template(self) -> ConditionTemplate:
+        return get_object_or_404(selectors.condition_templates(), pk=self.request.GET.get("template") or 0)
+
+    @property
+    def title(self) -> str:
+        return f"{self.condition_template.get_kind_display()} condition: {self.condition_template.title.lower()}"
+
+    def get_form_kwargs(self):
+        victims = Victim.objects.filter(crime__case=self.case)
+        return {**super().get_form_kwargs(), "template": self.condition_template, "victims": victims}
+
+    def perform(self, form):
+        services.condition_add(case_id=self.case.pk, user=self.request.user, template=self.condition_template,
+                               data=form.cleaned_data)
+        messages.success(self.request, "Condition added.")
+
+
+class ConditionRemoveView(CasePageMixin, View):
+    changes_case = True
+
+    def post(self, request, pk, condition_pk):
+        try:
+            services.condition_remove(case_id=self.case.pk, user=request.user, condition_id=condition_pk)
+        except DomainError as error:
+            messages.error(request, str(error))
+        return redirect("contracts:contract", pk=self.case.pk)
+
+
+class ContractSignView(ContractStepMixin, FormView):
+    form_class = forms.ContractSignForm
+    title = "Record the person's agreement"
+
+    def perform(self, form):
+        contract = services.contract_sign(case_id=self.case.pk, user=self.request.user, **form.cleaned_data)
+        messages.success(self.request, f"Contract agreed: it runs to {contract.end_date:%-d %B %Y}.")
+
+
+class ContractApproveView(CasePageMixin, View):
+    permission_required = ("accounts.allocate_cases",)
+
+    def post(self, request, pk):
+        try:
+            services.contract_approve(case_id=self.case.pk, user=request.user)
+            messages.success(request, "Contract approved: the case is active.")
+        except DomainError as error:
+            messages.error(request, str(error))
+        return redirect("contracts:contract", pk=self.case.pk)
+
+
+class ConditionProgressView(ContractStepMixin, FormView):
+    form_class = forms.ConditionProgressForm
+    title = "Record progress on a condition"
+
+    @cached_property
+    def condition(self) -> Condition:
+        return get_object_or_404(Condition.objects.filter(contract__case=self.case), pk=self.kwargs["condition_pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.condition}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(condition=self.condition, **kwargs)
+
+    def perform(self, form):
+        services.condition_progress_record(case_id=self.case.pk, user=self.request.user, condition_id=self.condition.pk,
+                                           **{f: form.cleaned_data[f] for f in ("status", "evidence", "hours_done")})
+        messages.success(self.request, "Progress saved.")
+
+
+class ContractDocumentView(CasePageMixin, TemplateView):
+    """The contract as the person keeps it: printable, and as a PDF (each download logged as an export)."""
+
+    template_name = "contracts/contract_print.html"
+    section = "contract"
+
+    @cached_property
+    def contract(self) -> Contract:
+        return get_object_or_404(Contract.objects.select_related("case__person"), case=self.case)
+
+    def get(self, request, *args, **kwargs):
+        if kwargs.get("format") == "pdf":
+            access_log_record(request=request, record=self.case, kind=AccessLog.Kind.EXPORT, person_id=self.case.person_id,
+                              justification="Contract document for the person")
+            response = HttpResponse(contract_pdf(self.contract), content_type="application/pdf")
+            response["Content-Disposition"] = f'attachment; filename="contract-{self.case.number}.pdf"'
+            return response
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**contract_context(self.contract), **kwargs)

@@ -26,7 +26,8 @@ class AllocateForm(forms.Form):
 
 class ReallocateForm(AllocateForm):
     reason = forms.ChoiceField(
-        label="Why is the case being reallocated?", choices=[("", "Choose a reason")] + Allocation.EndReason.choices,
+        label="Why is the case being reallocated?",
+        choices=[("", "Choose a reason")] + [c for c in Allocation.EndReason.choices if c[0] != Allocation.EndReason.CASE_CLOSED],
         error_messages={"required": "Choose why the case is being reallocated"},
         widget=forms.Select(attrs={"class": "govuk-select"}),
     )

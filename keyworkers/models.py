@@ -76,6 +76,7 @@ class Allocation(models.Model):
         CLIENT_REQUEST = "client_request", "The person asked for a change"
         MOVED = "moved", "The person moved area"
         LEFT_TEAM = "left_team", "Keyworker left the team"
+        CASE_CLOSED = "case_closed", "The case closed"
         OTHER = "other", "Other"
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="allocations")
@@ -119,3 +120,8 @@ class AllocationReview(models.Model):
 
     class Meta:
         ordering = ["due_on", "id"]
+        indexes = [
+            # Reviews not yet made are few among all ever made: the queue counts those due, the team view each
+            # keyworker's overdue ones, without reading every review (make bench, national size).
+            models.Index(fields=["due_on"], condition=Q(reviewed_at__isnull=True), name="review_pending_due_on"),
+        ]

@@ -172,13 +172,15 @@ def caseload_flag(case, *, today) -> Flag | None:
 def caseload(*, keyworker) -> QuerySet[Case]:
     """A keyworker's open cases and those closed in the last 30 days, with the current allocation date."""
     closed_since = timezone.now() - timedelta(days=RECENTLY_CLOSED_DAYS)
-    # Start from the keyworker's own allocations (indexed), never from every case.
+    # Start from the keyworker's own allocations (indexed), never from every case: one subquery, not an
+    # OR of two, which would make PostgreSQL read the whole case table (make bench, national size).
     held = Allocation.objects.filter(keyworker=keyworker)
+    current = held.filter(
+        Q(ended_at=None, case__status__in=OPEN_STATES)
+        | Q(end_reason=Allocation.EndReason.CASE_CLOSED, case__closed_at__gte=closed_since)
+    )
     return (
-        Case.objects.filter(
-            Q(status__in=OPEN_STATES, pk__in=held.filter(ended_at=None).values("case_id"))
-            | Q(closed_at__gte=closed_since, pk__in=held.filter(case__closed_at__gte=closed_since).values("case_id"))
-        )
+        Case.objects.filter(pk__in=current.values("case_id"))
         .select_related("person")
         .annotate(
             allocated_at=Subquery(held.filter(case=OuterRef("pk")).order_by("-allocated_at").values("allocated_at")[:1]),

@@ -127,3 +127,10 @@ def staff_profile_update(*, profile: StaffProfile, user, data: dict) -> StaffPro
     profile.full_clean()
     profile.save()
     return profile
+
+
+def allocation_end_for_closed_case(*, case: Case, user, at) -> None:
+    """A closed case no longer weighs on anyone's load: its open allocation ends (the keyworker still reads it)."""
+    Allocation.objects.filter(case=case, ended_at=None).update(
+        ended_at=at, ended_by=user, end_reason=Allocation.EndReason.CASE_CLOSED, end_note=case.get_status_display()
+    )

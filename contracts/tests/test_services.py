@@ -43,11 +43,12 @@ def test_accepting_moves_the_case_to_assessment_and_records_who_and_how():
 
 def test_declining_closes_the_case_keeps_it_and_emails_the_officer(django_capture_on_commit_callbacks):
     case = AllocatedCaseFactory()
+    holder = keyworker_of(case)
     with django_capture_on_commit_callbacks(execute=True):
         consent(case, answer="declined")
     case.refresh_from_db()
     assert case.status == Case.Status.DECLINED
-    assert case.closed_at is not None and case.closed_by == keyworker_of(case)
+    assert case.closed_at is not None and case.closed_by == holder
     crime = case.crimes.get()
     [email] = mail.outbox
     assert email.to == [crime.officer_email]
@@ -55,6 +56,8 @@ def test_declining_closes_the_case_keeps_it_and_emails_the_officer(django_captur
     disclosure = AccessLog.objects.get(kind=AccessLog.Kind.DISCLOSURE)
     assert (disclosure.recipient, disclosure.person_id) == (crime.officer_email, case.person_id)
     assert Case.objects.filter(pk=case.pk).exists()
+    allocation = case.allocations.get()
+    assert (allocation.end_reason, allocation.ended_at) == ("case_closed", case.closed_at)  # no longer in the load
 
 
 def test_consent_cannot_be_recorded_twice_or_before_allocation():
@@ -132,9 +135,10 @@ def test_a_safeguarding_alert_needs_its_concern_and_goes_on_the_timeline():
 
 def test_nothing_more_is_recorded_on_a_closed_case():
     case = AllocatedCaseFactory()
+    holder = keyworker_of(case)
     consent(case, answer="declined")
     with pytest.raises(CaseStateError, match="is closed"):
-        services.keyworker_action_record(case_id=case.pk, user=keyworker_of(case), data={
+        services.keyworker_action_record(case_id=case.pk, user=holder, data={
             "kind": "intelligence", "concern": "", "sent_to": "", "reference": "INT-1", "offence": None,
             "raised_on": date.today(), "notes": "",
         })
