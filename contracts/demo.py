@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from cases.models import Case, FirstContact
 from cases.services import case_first_contact_record
-from contracts.models import NeedDomain
-from contracts.services import needs_assessment_record
+from contracts.models import ConditionTemplate, NeedDomain, NeedsAssessment
+from contracts.services import condition_add, contract_draft_start, contract_sign, needs_assessment_record
 from keyworkers.models import Allocation
 
 STRENGTHS = ["Supportive partner", "Working part time", "Close to their grandmother", "Keen to get back to college",
@@ -49,4 +49,39 @@ def demo_casework_seed(*, share: float = 0.6) -> int:
                           "offence_context": ""},
                     scores={d.pk: {"score": rng.choice([0, 0, 1, 1, 2, 3]), "notes": "", "safeguarding": False} for d in domains},
                 )
+    _demo_contracts(rng)
     return len(chosen)
+
+
+# A few tailored contracts: (template title, extra fields)
+CONTRACT_CONDITIONS = [
+    [("Alcohol service sessions", {"recurrence": "Every Wednesday for 8 weeks"}),
+     ("Letter of apology to the community", {"due_date_weeks": 4})],
+    [("Debt advice", {"due_date_weeks": 6}), ("Unpaid work in the community", {"hours_required": 15, "due_date_weeks": 12}),
+     ("Do not enter a named shop", {"target": "Co-op Food, Fore Street", "recurrence": "Throughout the contract"})],
+    [("Drug service assessment and treatment", {"recurrence": "Weekly, as the service arranges"}),
+     ("Employment support", {"due_date_weeks": 10})],
+]
+
+
+def _demo_contracts(rng: random.Random) -> None:
+    """Contracts for most assessed cases, agreed over the last weeks, so caseloads show active cases."""
+    for number, assessment in enumerate(
+        NeedsAssessment.objects.filter(case__status=Case.Status.ASSESSMENT, kind=NeedsAssessment.Kind.BASELINE)
+        .select_related("case", "recorded_by").order_by("id")
+    ):
+        if number % 3 == 2:
+            continue  # some are still being drafted
+        case, keyworker = assessment.case, assessment.recorded_by
+        signed_on = timezone.localdate() - timedelta(days=rng.randint(0, 6))
+        contract_draft_start(case_id=case.pk, user=keyworker)
+        for title, fields in CONTRACT_CONDITIONS[number % len(CONTRACT_CONDITIONS)]:
+            template = ConditionTemplate.objects.get(title=title)
+            extra = dict(fields)
+            weeks = extra.pop("due_date_weeks", None)
+            condition_add(case_id=case.pk, user=keyworker, template=template, data={
+                "description": template.text, "need_domain": template.need_domain, "victim": None, "target": "",
+                "hours_required": None, "recurrence": "", **extra,
+                "due_date": signed_on + timedelta(weeks=weeks) if weeks else None,
+            })
+        contract_sign(case_id=case.pk, user=keyworker, signed_on=signed_on, agreement="signed_in_person")

@@ -185,6 +185,8 @@ def caseload(*, keyworker) -> QuerySet[Case]:
         .annotate(
             allocated_at=Subquery(held.filter(case=OuterRef("pk")).order_by("-allocated_at").values("allocated_at")[:1]),
             crime_reference=Subquery(Crime.objects.filter(case=OuterRef("pk")).order_by("id").values("reference")[:1]),
+            contract_start=F("contract__start_date"),
+            contract_weeks=F("contract__weeks"),
         )
     )
 

@@ -46,6 +46,7 @@ class CaseloadView(RoleRequiredMixin, FilterView):
         today = timezone.localdate()
         for case in context["cases"]:
             case.flag = selectors.caseload_flag(case, today=today)
+            case.week = (today - case.contract_start).days // 7 + 1 if case.contract_start else None
         query = self.request.GET.copy()
         tabs = []
         for key, (label, _) in CASELOAD_TABS.items():
