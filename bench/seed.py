@@ -36,7 +36,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 # Bump when the shape of the data changes: the runner reseeds databases seeded by another version.
-SEED_VERSION = 3
+SEED_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -423,7 +423,8 @@ INSERT_SQL = [
     """,
     """
     INSERT INTO cases_case (id, status, route, young_adult_offer, womens_offer, override_reason, created_at,
-        submitted_at, closed_at, closed_by_id, withdrawal_reason, updated_at, draft_answers, created_by_id, person_id)
+        submitted_at, closed_at, closed_by_id, withdrawal_reason, updated_at, draft_answers, created_by_id, person_id,
+        review_flag)
     SELECT %(case_base)s + c.g, c.status,
         CASE WHEN c.status IN ('draft', 'ineligible') THEN ''
              WHEN pg_temp.u(c.g, 14) < 0.65 THEN 'deferred_caution' ELSE 'deferred_charge' END,
@@ -437,7 +438,7 @@ INSERT_SQL = [
              WHEN c.status IN ('completed', 'breached', 'withdrawn') THEN supervisor.user_id END,
         CASE WHEN c.status = 'withdrawn' THEN pg_temp.pick(%(withdrawal_reasons)s, pg_temp.u(c.g, 18)) ELSE '' END,
         greatest(c.created_at, c.submitted_at, c.allocated_at, c.closed_at),
-        '{}'::jsonb, officer.user_id, %(person_base)s + c.person_no
+        '{}'::jsonb, officer.user_id, %(person_base)s + c.person_no, ''
     FROM bench_case c
     JOIN bench_staff officer ON officer.team_no = c.team_no AND officer.role = 'officer' AND officer.k = c.officer_no
     JOIN bench_staff supervisor ON supervisor.team_no = c.team_no AND supervisor.role = 'supervisor' AND supervisor.k = c.supervisor_no
@@ -462,6 +463,14 @@ INSERT_SQL = [
     FROM bench_case
     """,
     # The timeline: how each case started, and who it was allocated (and reallocated) to.
+    """
+    UPDATE cases_case SET outcome_code = CASE
+        WHEN status = 'completed' AND route = 'deferred_charge' THEN 22
+        WHEN status = 'completed' THEN 3
+        WHEN status = 'breached' AND route = 'deferred_charge' THEN 1
+        WHEN status = 'breached' THEN 3 END
+    WHERE status IN ('completed', 'breached') AND id > %(case_base)s
+    """,
     """
     INSERT INTO cases_caseevent (case_id, kind, at, by_id, text)
     SELECT %(case_base)s + c.g,

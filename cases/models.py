@@ -193,6 +193,8 @@ class Case(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     withdrawal_reason = models.CharField(max_length=30, choices=WithdrawalReason.choices, blank=True)
+    outcome_code = models.PositiveSmallIntegerField("Home Office outcome code", null=True, blank=True)
+    review_flag = models.CharField(max_length=200, blank=True, help_text="Why a supervisor should review the case now.")
     updated_at = models.DateTimeField(auto_now=True)
     # Draft answers to the eligibility questions, kept until the assessment is stored.
     draft_answers = models.JSONField(default=dict, blank=True)
@@ -451,6 +453,12 @@ class CaseEvent(models.Model):
         CONTRACT = "contract", "Contract agreed"
         CONTRACT_APPROVED = "contract_approved", "Contract approved"
         CONDITION = "condition", "Condition progress"
+        CONTACT = "contact", "Contact"
+        NON_COMPLIANCE = "non_compliance", "Non-compliance"
+        CLOSURE_PROPOSED = "closure_proposed", "Closure proposed"
+        CLOSURE_REFUSED = "closure_refused", "Closure refused"
+        COMPLETED = "completed", "Completed"
+        BREACHED = "breached", "Breached"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")

@@ -67,7 +67,9 @@ CASE_EVENT_GROUPS = {
     "assessment": ("Assessment", [CaseEvent.Kind.ASSESSMENT]),
     "contract": ("Contract", [CaseEvent.Kind.CONTRACT, CaseEvent.Kind.CONTRACT_APPROVED, CaseEvent.Kind.CONDITION]),
     "actions": ("Safeguarding and actions", [CaseEvent.Kind.SAFEGUARDING, CaseEvent.Kind.ACTION]),
-    "closure": ("Closure", [CaseEvent.Kind.WITHDRAWN]),
+    "compliance": ("Contacts and compliance", [CaseEvent.Kind.CONTACT, CaseEvent.Kind.NON_COMPLIANCE]),
+    "closure": ("Closure", [CaseEvent.Kind.WITHDRAWN, CaseEvent.Kind.CLOSURE_PROPOSED, CaseEvent.Kind.CLOSURE_REFUSED,
+                            CaseEvent.Kind.COMPLETED, CaseEvent.Kind.BREACHED, CaseEvent.Kind.DECLINED]),
 }
 
 

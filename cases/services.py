@@ -306,8 +306,22 @@ def case_closed_record(*, case: Case, user) -> None:
     allocation_end_for_closed_case(case=case, user=user, at=case.closed_at)
 
 
-def officer_email_declined_send(*, case_id: int, user_id: int) -> None:
-    """Tell the officer in the case that the person opted for court, so that they can proceed."""
+OFFICER_EMAILS = {
+    "declined": (
+        "Deferred prosecution declined: crime {reference}",
+        "{person} (born {born}) has declined the deferred prosecution offered for crime {reference} "
+        "and has opted for court.\n\nThe case returns to you to proceed.",
+    ),
+    "breached": (
+        "Deferred prosecution breached: crime {reference}",
+        "{person} (born {born}) has breached the deferred {route} contract for crime {reference}, "
+        "as approved by a supervisor.\n\nThe case returns to you {next_step}.",
+    ),
+}
+
+
+def officer_email_send(*, case_id: int, user_id: int, reason: str) -> None:
+    """Tell the officer in the case that a case comes back to them (declined or breached), and log the disclosure."""
     from django.contrib.auth import get_user_model
     from django.core.mail import send_mail
 
@@ -316,19 +330,22 @@ def officer_email_declined_send(*, case_id: int, user_id: int) -> None:
     case = Case.objects.select_related("person").get(pk=case_id)
     crime = case.crimes.first()
     user = get_user_model().objects.get(pk=user_id)
+    charge = case.route == Case.Route.DEFERRED_CHARGE
+    subject, body = OFFICER_EMAILS[reason]
+    values = {
+        "reference": crime.reference, "person": case.person, "born": f"{case.person.date_of_birth:%-d %B %Y}",
+        "route": "charge" if charge else "caution",
+        "next_step": "for a charging decision" if charge else "to give a simple caution",
+    }
     send_mail(
-        subject=f"Deferred prosecution declined: crime {crime.reference}",
-        message=(
-            f"{case.person} (born {case.person.date_of_birth:%-d %B %Y}) has declined the deferred prosecution "
-            f"offered for crime {crime.reference} and has opted for court.\n\n"
-            f"The case returns to you to proceed. OoCR case {case.number}; keyworker {user.get_full_name()} ({user.email})."
-        ),
+        subject=subject.format(**values),
+        message=body.format(**values) + f" OoCR case {case.number}; keyworker or supervisor {user.get_full_name()} ({user.email}).",
         from_email=None,
         recipient_list=[crime.officer_email],
     )
     access_log_disclosure(
         user=user, record=case, person_id=case.person_id, recipient=crime.officer_email,
-        justification="Officer in the case told the person opted for court",
+        justification=f"Officer in the case told the case was {reason}",
     )
 
 
@@ -363,7 +380,7 @@ def case_first_contact_record(*, case_id: int, user, offered_on: date, method: s
         kind=CaseEvent.Kind.ACCEPTED if answer == FirstContact.Answer.ACCEPTED else CaseEvent.Kind.DECLINED,
     )
     if answer == FirstContact.Answer.DECLINED:
-        from cases.tasks import officer_email_declined
+        from cases.tasks import officer_email
 
-        transaction.on_commit(lambda: officer_email_declined.delay(case.pk, user.pk))
+        transaction.on_commit(lambda: officer_email.delay(case.pk, user.pk, "declined"))
     return first_contact

@@ -290,7 +290,12 @@ class CaseDetailView(CasePageMixin, TemplateView):
     template_name = "cases/case_detail.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(recent_events=selectors.case_timeline(case=self.case)[:5], **kwargs)
+        from contracts.selectors import pending_closure  # contracts builds on cases: import late
+
+        return super().get_context_data(
+            recent_events=selectors.case_timeline(case=self.case)[:5], pending_closure=pending_closure(case=self.case),
+            **kwargs,
+        )
 
 
 class CaseHistoryView(CasePageMixin, TemplateView):

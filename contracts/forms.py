@@ -5,7 +5,10 @@ from django import forms
 
 from cases.forms import GovukDateField, page_helper
 from cases.models import Offence
-from contracts.models import Condition, ConditionTemplate, Contract, KeyworkerAction, NeedDomain, NeedScore
+from cases.models import Case
+from contracts.models import (
+    ClosureProposal, Condition, ConditionTemplate, Contact, Contract, KeyworkerAction, NeedDomain, NeedScore, NonCompliance,
+)
 
 
 class NeedsAssessmentForm(forms.Form):
@@ -138,3 +141,99 @@ class ConditionProgressForm(forms.ModelForm):
         self.fields["status"].choices = [c for c in Condition.Status.choices if c[0] not in ("varied", "withdrawn")]
         self.helper = page_helper(self, Field.radios("status", legend_size=Size.SMALL, inline=True), Field.textarea("evidence"),
                                   Field.text("hours_done", field_width=Fixed.FIVE), Button("submit", "Save progress"))
+
+
+class ContactForm(forms.ModelForm):
+    """Book an appointment (leave the outcome blank) or log a contact that has happened."""
+
+    day = GovukDateField(what="date")
+    time = forms.TimeField(label="Time (24-hour, like 14:30)", input_formats=["%H:%M", "%H.%M"],
+                           error_messages={"required": "Enter the time", "invalid": "Enter the time like 14:30"})
+
+    class Meta:
+        model = Contact
+        fields = ["type", "place", "outcome", "duration_minutes", "notes"]
+        widgets = {"type": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 3})}
+        labels = {"duration_minutes": "Duration in minutes", "outcome": "Outcome (leave blank when booking)"}
+        error_messages = {"type": {"required": "Select the type of contact"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = Contact.Type.choices
+        self.fields["outcome"].choices = [("", "Not yet: this is a booking")] + Contact.Outcome.choices
+        self.helper = page_helper(
+            self, Field.radios("type", legend_size=Size.SMALL), Field("day"), Field.text("time", field_width=Fixed.FIVE),
+            Field.text("place", field_width=Fluid.TWO_THIRDS), Field.select("outcome"),
+            Field.text("duration_minutes", field_width=Fixed.FIVE), Field.textarea("notes"), Button("submit", "Save"),
+        )
+
+    def contact_data(self) -> dict:
+        from datetime import datetime
+
+        from django.utils import timezone
+
+        starts_at = timezone.make_aware(datetime.combine(self.cleaned_data["day"], self.cleaned_data["time"]))
+        return {"starts_at": starts_at, **{name: self.cleaned_data[name] for name in self.Meta.fields}}
+
+
+class ContactOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label="How did it go?", choices=Contact.Outcome.choices, widget=forms.RadioSelect,
+                                error_messages={"required": "Select the outcome of the appointment"})
+    duration_minutes = forms.IntegerField(label="Duration in minutes", required=False, min_value=0, max_value=600)
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_helper(self, Field.radios("outcome", legend_size=Size.SMALL),
+                                  Field.text("duration_minutes", field_width=Fixed.FIVE), "notes", Button("submit", "Save outcome"))
+
+
+class NonComplianceForm(forms.ModelForm):
+    occurred_on = GovukDateField(what="date it happened")
+    reasonable_excuse = forms.TypedChoiceField(
+        label="Was there a reasonable excuse?", choices=[("yes", "Yes"), ("no", "No")], widget=forms.RadioSelect,
+        coerce=lambda value: value == "yes", error_messages={"required": "Select whether there was a reasonable excuse"},
+    )
+
+    class Meta:
+        model = NonCompliance
+        fields = ["kind", "occurred_on", "reasonable_excuse", "response", "notes"]
+        widgets = {"kind": forms.RadioSelect, "response": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 3})}
+        labels = {"kind": "What happened?", "response": "Response"}
+        error_messages = {"kind": {"required": "Select what happened"}, "response": {"required": "Select the response"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = NonCompliance.Kind.choices
+        self.fields["response"].choices = NonCompliance.Response.choices
+        self.helper = page_helper(
+            self, Field.radios("kind", legend_size=Size.SMALL), Field("occurred_on"),
+            Field.radios("reasonable_excuse", legend_size=Size.SMALL, inline=True),
+            Field.radios("response", legend_size=Size.SMALL), "notes", Button("submit", "Save decision"),
+        )
+
+
+class ClosureForm(forms.Form):
+    result = forms.ChoiceField(label="How should the case close?", choices=ClosureProposal.Result.choices,
+                               widget=forms.RadioSelect, error_messages={"required": "Select how the case should close"})
+    withdrawal_reason = forms.ChoiceField(label="Reason for withdrawing (if withdrawn)", required=False,
+                                          choices=[("", "Choose a reason")] + Case.WithdrawalReason.choices)
+    reason = forms.CharField(label="Summary for the case record", widget=forms.Textarea(attrs={"rows": 4}),
+                             error_messages={"required": "Enter the reason, for the case record"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_helper(self, Field.radios("result", legend_size=Size.MEDIUM), Field.select("withdrawal_reason"),
+                                  "reason", Button("submit", "Propose closure"))
+
+
+class ClosureDecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(label="Your decision", choices=[("yes", "Approve"), ("no", "Refuse")],
+                                     widget=forms.RadioSelect, coerce=lambda value: value == "yes",
+                                     error_messages={"required": "Select approve or refuse"})
+    note = forms.CharField(label="Note (needed to refuse)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_helper(self, Field.radios("approve", legend_size=Size.MEDIUM, inline=True), "note",
+                                  Button("submit", "Record decision"))

@@ -106,6 +106,9 @@ class SchemeSettings(models.Model):
         "Unacceptable absences before a supervisor reviews the case", default=2
     )
     new_offences_threshold = models.PositiveSmallIntegerField("New offences before a supervisor reviews the case", default=1)
+    closure_approval_required = models.BooleanField(
+        "A supervisor approves completions and withdrawals too (breaches always need one)", default=False
+    )
     outcome_charge_completed = models.PositiveSmallIntegerField("Home Office outcome: charge route, completed", default=22)
     outcome_caution_completed = models.PositiveSmallIntegerField("Home Office outcome: caution route, completed", default=3)
     outcome_charge_breached = models.PositiveSmallIntegerField("Home Office outcome: charge route, breached", default=1)
@@ -224,3 +227,99 @@ class Condition(models.Model):
     @property
     def is_standard(self) -> bool:
         return self.kind == ConditionKind.STANDARD
+
+
+class Contact(models.Model):
+    """An appointment (booked, then its outcome recorded) or a contact logged as it happened."""
+
+    class Type(models.TextChoices):
+        FACE_TO_FACE = "face_to_face", "Face to face"
+        PHONE = "phone", "Phone"
+        VIDEO = "video", "Video call"
+        HOME_VISIT = "home_visit", "Home visit"
+        WITH_PARTNER = "with_partner", "With a partner agency"
+        MESSAGE = "message", "Message (text or email)"
+
+    class Outcome(models.TextChoices):
+        ATTENDED = "attended", "Attended"
+        LATE = "late", "Attended late"
+        ABSENT_ACCEPTABLE = "absent_acceptable", "Did not attend: acceptable absence"
+        ABSENT_UNACCEPTABLE = "absent_unacceptable", "Did not attend: no acceptable reason"
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="contacts")
+    type = models.CharField(max_length=20, choices=Type.choices)
+    starts_at = models.DateTimeField(db_index=True)
+    place = models.CharField(max_length=200, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    outcome = models.CharField(max_length=25, choices=Outcome.choices, blank=True, help_text="Blank while booked.")
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+
+    @property
+    def is_booked(self) -> bool:
+        return not self.outcome
+
+
+class NonCompliance(models.Model):
+    """One missed appointment, unmet condition or new offence, and what the keyworker decided about it."""
+
+    class Kind(models.TextChoices):
+        MISSED_APPOINTMENT = "missed_appointment", "Missed appointment"
+        CONDITION_NOT_MET = "condition_not_met", "Condition not met"
+        NEW_OFFENCE = "new_offence", "New offence"
+
+    class Response(models.TextChoices):
+        NONE = "none", "No action"
+        WARNING = "warning", "Warning"
+        VARIATION = "variation", "Vary the contract"
+        EXTENSION = "extension", "Extend the contract"
+        PROPOSE_BREACH = "propose_breach", "Propose breach"
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="non_compliance")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    occurred_on = models.DateField()
+    reasonable_excuse = models.BooleanField()
+    response = models.CharField(max_length=20, choices=Response.choices)
+    notes = models.TextField(blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+
+
+class ClosureProposal(models.Model):
+    """A keyworker's proposal to close a case, decided by a supervisor where the scheme requires it."""
+
+    class Result(models.TextChoices):
+        COMPLETED = "completed", "Completed"
+        BREACHED = "breached", "Breached"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Waiting for a supervisor"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="closure_proposals")
+    result = models.CharField(max_length=20, choices=Result.choices)
+    withdrawal_reason = models.CharField(max_length=30, blank=True)
+    reason = models.TextField()
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=models.Q(decision="pending"), name="one_pending_closure_per_case"),
+        ]

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 
 from contracts.models import (
-    Condition, ConditionTemplate, Contract, KeyworkerAction, NeedDomain, NeedsAssessment, NeedScore, SchemeSettings,
+    ClosureProposal, Condition, ConditionTemplate, Contact, Contract, KeyworkerAction, NeedDomain, NeedsAssessment,
+    NeedScore, NonCompliance, SchemeSettings,
 )
 
 
@@ -62,3 +63,27 @@ def case_contract(*, case) -> Contract | None:
 
 def condition_templates() -> QuerySet[ConditionTemplate]:
     return ConditionTemplate.objects.filter(is_active=True).select_related("need_domain").order_by("kind", "title")
+
+
+def case_contacts(*, case) -> QuerySet[Contact]:
+    return case.contacts.select_related("recorded_by").order_by("-starts_at", "-id")
+
+
+def case_non_compliance(*, case) -> QuerySet[NonCompliance]:
+    return case.non_compliance.select_related("decided_by")
+
+
+def pending_closure(*, case) -> ClosureProposal | None:
+    return case.closure_proposals.filter(decision=ClosureProposal.Decision.PENDING).select_related("proposed_by").first()
+
+
+def decisions_waiting(*, user) -> dict:
+    """What waits for a supervisor: closures to decide and contracts to approve."""
+    if not user.has_perm("accounts.allocate_cases"):
+        return {"closures": ClosureProposal.objects.none(), "contracts": Contract.objects.none()}
+    return {
+        "closures": ClosureProposal.objects.filter(decision=ClosureProposal.Decision.PENDING)
+        .select_related("case__person", "proposed_by").order_by("proposed_at"),
+        "contracts": Contract.objects.filter(status=Contract.Status.AWAITING_APPROVAL)
+        .select_related("case__person").order_by("created_at"),
+    }

@@ -7,8 +7,8 @@ from django.utils import timezone
 from cases.models import Case, CaseEvent, CaseStateError
 from cases.services import case_lock
 from contracts.models import (
-    Condition, ConditionKind, ConditionTemplate, Contract, KeyworkerAction, NeedDomain, NeedsAssessment, NeedScore,
-    SchemeSettings,
+    ClosureProposal, Condition, ConditionKind, ConditionTemplate, Contact, Contract, KeyworkerAction, NeedDomain,
+    NeedsAssessment, NeedScore, NonCompliance, SchemeSettings,
 )
 from contracts.selectors import scheme_settings
 
@@ -216,3 +216,185 @@ def condition_progress_record(*, case_id: int, user, condition_id: int, status: 
         text=f"{condition.description[:80]}: {condition.get_status_display().lower()}",
     )
     return condition
+
+
+OPEN_FOR_CONTACT = (Case.Status.ALLOCATED, Case.Status.ASSESSMENT, Case.Status.ACTIVE)
+
+
+@transaction.atomic
+def contact_record(*, case_id: int, user, data: dict) -> Contact:
+    """Book an appointment (no outcome yet) or log a contact that happened (with its outcome)."""
+    case = case_lock(case_id=case_id)
+    if case.status not in OPEN_FOR_CONTACT:
+        raise CaseStateError(f"Case {case.number} is {case.get_status_display().lower()}, so no contact can be recorded.")
+    contact = Contact(case=case, recorded_by=user, **data)
+    if contact.outcome and contact.starts_at > timezone.now():
+        raise ValidationError({"outcome": "An appointment in the future has no outcome yet: leave it blank"})
+    contact.full_clean()
+    contact.save()
+    if contact.outcome:
+        _contact_logged(case, contact, user)
+    return contact
+
+
+@transaction.atomic
+def contact_outcome_record(*, case_id: int, user, contact_id: int, outcome: str, duration_minutes, notes: str) -> Contact:
+    """Record how a booked appointment went."""
+    case = case_lock(case_id=case_id)
+    contact = Contact.objects.select_for_update().get(pk=contact_id, case=case)
+    if contact.outcome:
+        raise CaseStateError("This appointment's outcome is recorded already.")
+    if contact.starts_at > timezone.now():
+        raise ValidationError({"outcome": "The appointment has not happened yet"})
+    contact.outcome, contact.duration_minutes, contact.notes = outcome, duration_minutes, notes.strip()
+    contact.full_clean()
+    contact.save()
+    _contact_logged(case, contact, user)
+    return contact
+
+
+def _contact_logged(case: Case, contact: Contact, user) -> None:
+    CaseEvent.objects.create(
+        case=case, by=user, kind=CaseEvent.Kind.CONTACT,
+        text=f"{contact.get_type_display()} on {timezone.localtime(contact.starts_at):%-d %B %Y %H:%M}: {contact.get_outcome_display().lower()}",
+    )
+
+
+@transaction.atomic
+def non_compliance_record(*, case_id: int, user, data: dict) -> NonCompliance:
+    """Decide one event of non-compliance: reasonable excuse or not, and the response.
+
+    Unacceptable absences or new offences reaching the scheme's threshold flag
+    the case for a supervisor's review; a proposed breach goes to a supervisor.
+    """
+    case = case_lock(case_id=case_id)
+    if case.status != Case.Status.ACTIVE:
+        raise CaseStateError(f"Case {case.number} is {case.get_status_display().lower()}: non-compliance is about an active contract.")
+    event = NonCompliance(case=case, decided_by=user, **data)
+    if event.occurred_on > timezone.localdate():
+        raise ValidationError({"occurred_on": "The date must be today or in the past"})
+    if event.reasonable_excuse and event.response == NonCompliance.Response.PROPOSE_BREACH:
+        raise ValidationError({"response": "With a reasonable excuse, the response cannot be a breach"})
+    event.full_clean()
+    event.save()
+    CaseEvent.objects.create(
+        case=case, by=user, kind=CaseEvent.Kind.NON_COMPLIANCE,
+        text=f"{event.get_kind_display()} on {event.occurred_on:%-d %B %Y}: "
+        + ("reasonable excuse" if event.reasonable_excuse else "no reasonable excuse")
+        + f"; {event.get_response_display().lower()}",
+    )
+    settings = scheme_settings()
+    unexcused = case.non_compliance.filter(reasonable_excuse=False)
+    absences = unexcused.filter(kind=NonCompliance.Kind.MISSED_APPOINTMENT).count()
+    offences = case.non_compliance.filter(kind=NonCompliance.Kind.NEW_OFFENCE).count()
+    if absences >= settings.unacceptable_absences_threshold or offences >= settings.new_offences_threshold:
+        case.review_flag = f"{absences} unacceptable absence(s), {offences} new offence(s): supervisor review"
+        case.save(update_fields=["review_flag", "updated_at"])
+    return event
+
+
+def _completion_problems(case: Case) -> list[str]:
+    contract = Contract.objects.filter(case=case).first()
+    problems = []
+    if contract is None or contract.status != Contract.Status.ACTIVE:
+        return ["The case has no active contract."]
+    if contract.end_date > timezone.localdate():
+        problems.append(f"The contract runs until {contract.end_date:%-d %B %Y}.")
+    open_conditions = contract.conditions.exclude(kind=ConditionKind.STANDARD).exclude(
+        status__in=[Condition.Status.MET, Condition.Status.WITHDRAWN, Condition.Status.VARIED]
+    )
+    if open_conditions.exists():
+        problems.append(f"{open_conditions.count()} condition(s) are not met yet.")
+    if not case.needs_assessments.filter(kind=NeedsAssessment.Kind.CLOSING).exists():
+        problems.append("Record the closing needs assessment first.")
+    return problems
+
+
+@transaction.atomic
+def closure_propose(*, case_id: int, user, result: str, reason: str, withdrawal_reason: str = "") -> ClosureProposal:
+    """Propose closing a case. A breach always waits for a supervisor; a completion or withdrawal
+    does too where the scheme settings say so, and otherwise closes at once."""
+    case = case_lock(case_id=case_id)
+    Result = ClosureProposal.Result
+    if result == Result.WITHDRAWN and case.status not in Case.OPEN:
+        raise CaseStateError(f"Case {case.number} is {case.get_status_display().lower()}, so it cannot be withdrawn.")
+    if result in (Result.COMPLETED, Result.BREACHED) and case.status != Case.Status.ACTIVE:
+        raise CaseStateError(f"Case {case.number} is {case.get_status_display().lower()}: only an active contract can be {result}.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter the reason, for the case record"})
+    if result == Result.WITHDRAWN and withdrawal_reason not in Case.WithdrawalReason.values:
+        raise ValidationError({"withdrawal_reason": "Choose why the case is being withdrawn"})
+    if result == Result.COMPLETED and (problems := _completion_problems(case)):
+        raise ValidationError(" ".join(problems))
+    if case.closure_proposals.filter(decision=ClosureProposal.Decision.PENDING).exists():
+        raise CaseStateError("A closure of this case is already waiting for a supervisor.")
+    proposal = ClosureProposal.objects.create(
+        case=case, result=result, reason=reason.strip(), withdrawal_reason=withdrawal_reason, proposed_by=user
+    )
+    CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.CLOSURE_PROPOSED,
+                             text=f"{proposal.get_result_display()}: {proposal.reason}")
+    if result != Result.BREACHED and not scheme_settings().closure_approval_required:
+        _close(case, proposal, user)
+    return proposal
+
+
+@transaction.atomic
+def closure_decide(*, proposal_id: int, user, approve: bool, note: str = "") -> ClosureProposal:
+    """A supervisor approves (the case closes) or refuses (it carries on) a proposed closure."""
+    proposal = ClosureProposal.objects.select_for_update().select_related("case").get(pk=proposal_id)
+    case = case_lock(case_id=proposal.case_id)
+    if proposal.decision != ClosureProposal.Decision.PENDING:
+        raise CaseStateError("This closure has been decided already.")
+    if proposal.proposed_by_id == user.pk:
+        raise CaseStateError("A closure is decided by a supervisor other than the person who proposed it.")
+    if not approve and not note.strip():
+        raise ValidationError({"note": "Enter why the closure is refused"})
+    proposal.decision_note = note.strip()
+    if approve:
+        _close(case, proposal, user)
+    else:
+        proposal.decision, proposal.decided_by, proposal.decided_at = ClosureProposal.Decision.REFUSED, user, timezone.now()
+        proposal.save()
+        CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.CLOSURE_REFUSED, text=proposal.decision_note)
+    return proposal
+
+
+def _outcome_code(case: Case, result: str) -> int | None:
+    settings = scheme_settings()
+    charge = case.route == Case.Route.DEFERRED_CHARGE
+    return {
+        ClosureProposal.Result.COMPLETED: settings.outcome_charge_completed if charge else settings.outcome_caution_completed,
+        ClosureProposal.Result.BREACHED: settings.outcome_charge_breached if charge else settings.outcome_caution_breached,
+    }.get(result)
+
+
+def _close(case: Case, proposal: ClosureProposal, user) -> None:
+    """Close the case as proposed: state, outcome code, contract, allocation, timeline, and the officer told of a breach."""
+    from cases.services import case_closed_record
+
+    now = timezone.now()
+    Result = ClosureProposal.Result
+    if proposal.result == Result.COMPLETED:
+        case.complete(at=now, by=user)
+    elif proposal.result == Result.BREACHED:
+        case.breach(at=now, by=user)
+    else:
+        case.withdraw(at=now, by=user, reason=proposal.withdrawal_reason)
+    case.outcome_code = _outcome_code(case, proposal.result)
+    case.review_flag = ""
+    case.save()
+    Contract.objects.filter(case=case, status=Contract.Status.ACTIVE).update(status=Contract.Status.ENDED)
+    proposal.decision, proposal.decided_by, proposal.decided_at = ClosureProposal.Decision.APPROVED, user, now
+    proposal.save()
+    kind = {Result.COMPLETED: CaseEvent.Kind.COMPLETED, Result.BREACHED: CaseEvent.Kind.BREACHED}.get(
+        proposal.result, CaseEvent.Kind.WITHDRAWN
+    )
+    CaseEvent.objects.create(
+        case=case, by=user, kind=kind,
+        text=f"Outcome {case.outcome_code}" if case.outcome_code else case.get_withdrawal_reason_display(),
+    )
+    case_closed_record(case=case, user=user)
+    if proposal.result == Result.BREACHED:
+        from cases.tasks import officer_email
+
+        transaction.on_commit(lambda: officer_email.delay(case.pk, user.pk, "breached"))

@@ -17,4 +17,11 @@ urlpatterns = [
     path("cases/<int:pk>/contract/approve/", views.ContractApproveView.as_view(), name="contract_approve"),
     path("cases/<int:pk>/contract/document/", views.ContractDocumentView.as_view(), name="contract_document"),
     path("cases/<int:pk>/contract/document.<str:format>", views.ContractDocumentView.as_view(), name="contract_pdf"),
+    path("cases/<int:pk>/contacts/", views.CaseContactsView.as_view(), name="contacts"),
+    path("cases/<int:pk>/contacts/new/", views.ContactNewView.as_view(), name="contact_new"),
+    path("cases/<int:pk>/contacts/<int:contact_pk>/outcome/", views.ContactOutcomeView.as_view(), name="contact_outcome"),
+    path("cases/<int:pk>/non-compliance/new/", views.NonComplianceNewView.as_view(), name="non_compliance_new"),
+    path("cases/<int:pk>/close/", views.ClosureProposeView.as_view(), name="closure"),
+    path("allocation/decisions/", views.DecisionsView.as_view(), name="decisions"),
+    path("allocation/decisions/closures/<int:pk>/", views.ClosureDecideView.as_view(), name="closure_decide"),
 ]

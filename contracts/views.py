@@ -5,7 +5,7 @@ from functools import cached_property
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
@@ -17,7 +17,7 @@ from contracts.models import Condition, ConditionTemplate, Contract, NeedsAssess
 from oocr.audit.models import AccessLog
 from oocr.audit.services import access_log_record
 from oocr.errors import DomainError
-from oocr.views import ServiceFormMixin
+from oocr.views import RoleRequiredMixin, ServiceFormMixin
 
 
 class CaseAssessmentView(CasePageMixin, TemplateView):
@@ -231,3 +231,112 @@ class ContractDocumentView(CasePageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**contract_context(self.contract), **kwargs)
+
+
+class CaseContactsView(CasePageMixin, TemplateView):
+    """Appointments and contacts, newest first, with the non-compliance decisions."""
+
+    template_name = "contracts/case_contacts.html"
+    section = "contacts"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            contacts=selectors.case_contacts(case=self.case), non_compliance=selectors.case_non_compliance(case=self.case),
+            now=timezone.now(), **kwargs,
+        )
+
+
+class ContactSteps(ContractStepMixin):
+    section = "contacts"
+
+    def get_success_url(self) -> str:
+        return reverse("contracts:contacts", args=[self.case.pk])
+
+
+class ContactNewView(ContactSteps, FormView):
+    form_class = forms.ContactForm
+    title = "Book an appointment or log a contact"
+
+    def perform(self, form):
+        contact = services.contact_record(case_id=self.case.pk, user=self.request.user, data=form.contact_data())
+        messages.success(self.request, "Appointment booked." if contact.is_booked else "Contact recorded.")
+
+
+class ContactOutcomeView(ContactSteps, FormView):
+    form_class = forms.ContactOutcomeForm
+    title = "Record the outcome of an appointment"
+
+    def perform(self, form):
+        contact = services.contact_outcome_record(case_id=self.case.pk, user=self.request.user,
+                                                  contact_id=self.kwargs["contact_pk"], **form.cleaned_data)
+        messages.success(self.request, "Outcome recorded.")
+        if contact.outcome == contact.Outcome.ABSENT_UNACCEPTABLE and self.case.status == "active":
+            messages.warning(self.request, "A missed appointment: record your decision about it.")
+            self.next_url = reverse("contracts:non_compliance_new", args=[self.case.pk]) + "?kind=missed_appointment"
+
+    def get_success_url(self) -> str:
+        return getattr(self, "next_url", None) or super().get_success_url()
+
+
+class NonComplianceNewView(ContactSteps, FormView):
+    form_class = forms.NonComplianceForm
+    title = "Record non-compliance and your decision"
+
+    def get_initial(self):
+        return {"kind": self.request.GET.get("kind", ""), "occurred_on": timezone.localdate()}
+
+    def perform(self, form):
+        event = services.non_compliance_record(case_id=self.case.pk, user=self.request.user, data=form.cleaned_data)
+        messages.success(self.request, "Decision recorded.")
+        if event.response == event.Response.PROPOSE_BREACH:
+            self.next_url = reverse("contracts:closure", args=[self.case.pk]) + "?result=breached"
+
+    def get_success_url(self) -> str:
+        return getattr(self, "next_url", None) or super().get_success_url()
+
+
+class ClosureProposeView(ContractStepMixin, FormView):
+    form_class = forms.ClosureForm
+    title = "Close the case"
+    section = "overview"
+
+    def get_initial(self):
+        return {"result": self.request.GET.get("result", "")}
+
+    def perform(self, form):
+        proposal = services.closure_propose(case_id=self.case.pk, user=self.request.user, **form.cleaned_data)
+        if proposal.decision == proposal.Decision.PENDING:
+            messages.success(self.request, f"{proposal.get_result_display()} proposed: a supervisor will decide.")
+        else:
+            messages.success(self.request, f"Case closed as {proposal.get_result_display().lower()}.")
+
+    def get_success_url(self) -> str:
+        return reverse("cases:case_detail", args=[self.case.pk])
+
+
+class DecisionsView(RoleRequiredMixin, TemplateView):
+    """For supervisors: closures to decide and contracts to approve."""
+
+    permission_required = "accounts.allocate_cases"
+    template_name = "contracts/decisions.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**selectors.decisions_waiting(user=self.request.user), **kwargs)
+
+
+class ClosureDecideView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    permission_required = "accounts.allocate_cases"
+    form_class = forms.ClosureDecisionForm
+    template_name = "contracts/closure_decide.html"
+    success_url = reverse_lazy("contracts:decisions")
+
+    @cached_property
+    def proposal(self):
+        return get_object_or_404(selectors.decisions_waiting(user=self.request.user)["closures"], pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(proposal=self.proposal, **kwargs)
+
+    def perform(self, form):
+        services.closure_decide(proposal_id=self.proposal.pk, user=self.request.user, **form.cleaned_data)
+        messages.success(self.request, f"Decision recorded on case {self.proposal.case.number}.")

@@ -155,6 +155,8 @@ class Flag:
 
 def caseload_flag(case, *, today) -> Flag | None:
     """Red, amber or green for one open case, with the reason in words. Closed cases have none."""
+    if case.review_flag and case.status in OPEN_STATES:
+        return Flag("red", "Supervisor review: non-compliance")
     if case.status == TO_CONTACT:
         days = (today - timezone.localdate(case.allocated_at)).days
         if days >= 5:
