@@ -1,0 +1,172 @@
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case, CaseStateError
+from contracts import services
+from contracts.models import ClosureProposal, Contact, NeedDomain, NonCompliance, SchemeSettings
+from contracts.tests.test_contracts import add, assessed_case
+from oocr.accounts.tests.factories import KeyworkerFactory, SupervisorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def active_case(signed_weeks_ago=17, route=None):
+    case, holder = assessed_case()
+    if route:
+        Case.objects.filter(pk=case.pk).update(route=route)
+    condition = add(case, holder, "Debt advice", need_domain=NeedDomain.objects.get(code="finance"))
+    services.contract_sign(case_id=case.pk, user=holder, agreement="verbal",
+                           signed_on=timezone.localdate() - timedelta(weeks=signed_weeks_ago))
+    case.refresh_from_db()
+    return case, holder, condition
+
+
+def past(days=1):
+    return timezone.now() - timedelta(days=days)
+
+
+def missed(case, holder, excuse=False, response="warning"):
+    return services.non_compliance_record(case_id=case.pk, user=holder, data={
+        "kind": "missed_appointment", "occurred_on": timezone.localdate(), "reasonable_excuse": excuse,
+        "response": response, "notes": "", "contact": None,
+    })
+
+
+def test_booking_then_recording_an_appointment_goes_on_the_timeline():
+    case, holder, _ = active_case()
+    booked = services.contact_record(case_id=case.pk, user=holder, data={
+        "type": "face_to_face", "starts_at": past(), "place": "Truro", "outcome": "", "duration_minutes": None, "notes": ""})
+    assert booked.is_booked
+    services.contact_outcome_record(case_id=case.pk, user=holder, contact_id=booked.pk, outcome="attended",
+                                    duration_minutes=45, notes="Went well")
+    assert Contact.objects.get(pk=booked.pk).outcome == "attended"
+    assert "attended" in case.events.filter(kind="contact").first().text
+    with pytest.raises(CaseStateError, match="recorded already"):
+        services.contact_outcome_record(case_id=case.pk, user=holder, contact_id=booked.pk, outcome="late",
+                                        duration_minutes=None, notes="")
+
+
+def test_a_future_appointment_has_no_outcome_yet():
+    case, holder, _ = active_case()
+    with pytest.raises(ValidationError, match="no outcome yet"):
+        services.contact_record(case_id=case.pk, user=holder, data={
+            "type": "phone", "starts_at": timezone.now() + timedelta(days=2), "place": "", "outcome": "attended",
+            "duration_minutes": None, "notes": ""})
+
+
+def test_two_unexcused_absences_flag_the_case_for_a_supervisor():
+    case, holder, _ = active_case()
+    missed(case, holder, excuse=True, response="none")
+    missed(case, holder)
+    case.refresh_from_db()
+    assert case.review_flag == ""
+    missed(case, holder)
+    case.refresh_from_db()
+    assert case.review_flag.startswith("2 unacceptable absence(s)")
+
+
+def test_a_new_offence_flags_the_case_at_once_and_the_threshold_is_configurable():
+    SchemeSettings.objects.update(new_offences_threshold=1)
+    case, holder, _ = active_case()
+    services.non_compliance_record(case_id=case.pk, user=holder, data={
+        "kind": "new_offence", "occurred_on": timezone.localdate(), "reasonable_excuse": False,
+        "response": "propose_breach", "notes": "Arrested for shoplifting", "contact": None})
+    case.refresh_from_db()
+    assert "1 new offence(s)" in case.review_flag
+
+
+def test_a_reasonable_excuse_cannot_lead_to_breach():
+    case, holder, _ = active_case()
+    with pytest.raises(ValidationError, match="cannot be a breach"):
+        missed(case, holder, excuse=True, response="propose_breach")
+    assert not NonCompliance.objects.exists()
+
+
+@pytest.mark.parametrize("route, code", [(Case.Route.DEFERRED_CHARGE, 1), (Case.Route.DEFERRED_CAUTION, 3)])
+def test_a_breach_waits_for_a_supervisor_then_closes_with_its_outcome_and_tells_the_officer(
+    route, code, django_capture_on_commit_callbacks
+):
+    case, holder, _ = active_case(route=route)
+    proposal = services.closure_propose(case_id=case.pk, user=holder, result="breached", reason="Stopped engaging")
+    case.refresh_from_db()
+    assert (proposal.decision, case.status) == ("pending", Case.Status.ACTIVE)
+    supervisor = SupervisorFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.closure_decide(proposal_id=proposal.pk, user=supervisor, approve=True)
+    case.refresh_from_db()
+    assert (case.status, case.outcome_code, case.closed_by) == (Case.Status.BREACHED, code, supervisor)
+    assert case.contract.status == "ended"
+    assert case.allocations.get().end_reason == "case_closed"
+    [email] = mail.outbox
+    assert "breached" in email.subject
+    assert ("for a charging decision" if route == Case.Route.DEFERRED_CHARGE else "simple caution") in email.body
+
+
+def test_a_supervisor_may_refuse_a_breach_with_a_reason_and_the_case_carries_on():
+    case, holder, _ = active_case()
+    proposal = services.closure_propose(case_id=case.pk, user=holder, result="breached", reason="Missed twice")
+    with pytest.raises(ValidationError, match="why the closure is refused"):
+        services.closure_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=False)
+    services.closure_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=False, note="Give one more chance")
+    case.refresh_from_db()
+    assert case.status == Case.Status.ACTIVE
+    assert ClosureProposal.objects.get().decision == "refused"
+
+
+def test_the_proposer_cannot_decide_their_own_closure():
+    case, holder, _ = active_case()
+    proposal = services.closure_propose(case_id=case.pk, user=holder, result="breached", reason="x")
+    with pytest.raises(CaseStateError, match="other than the person who proposed it"):
+        services.closure_decide(proposal_id=proposal.pk, user=holder, approve=True)
+
+
+def test_completion_needs_conditions_met_the_closing_assessment_and_the_end_date():
+    case, holder, condition = active_case(signed_weeks_ago=4)
+    with pytest.raises(ValidationError) as refused:
+        services.closure_propose(case_id=case.pk, user=holder, result="completed", reason="Done")
+    message = " ".join(refused.value.messages)
+    assert "The contract runs until" in message and "1 condition(s) are not met yet" in message
+    assert "closing needs assessment" in message
+    assert not ClosureProposal.objects.exists()
+
+
+@pytest.mark.parametrize("route, code", [(Case.Route.DEFERRED_CHARGE, 22), (Case.Route.DEFERRED_CAUTION, 3)])
+def test_completion_closes_at_once_with_the_mapped_outcome_code(route, code):
+    case, holder, condition = active_case(route=route)
+    services.condition_progress_record(case_id=case.pk, user=holder, condition_id=condition.pk, status="met",
+                                       evidence="Letter from the debt adviser", hours_done=0)
+    services.needs_assessment_record(case_id=case.pk, user=holder, kind="closing", data={}, scores={
+        d.pk: {"score": 1, "notes": "", "safeguarding": False} for d in NeedDomain.objects.filter(is_active=True)})
+    services.closure_propose(case_id=case.pk, user=holder, result="completed", reason="Every condition met")
+    case.refresh_from_db()
+    assert (case.status, case.outcome_code) == (Case.Status.COMPLETED, code)
+
+
+def test_withdrawal_needs_a_coded_reason_and_can_require_approval():
+    SchemeSettings.objects.update(closure_approval_required=True)
+    case, holder, _ = active_case()
+    with pytest.raises(ValidationError, match="Choose why the case is being withdrawn"):
+        services.closure_propose(case_id=case.pk, user=holder, result="withdrawn", reason="Moved")
+    proposal = services.closure_propose(case_id=case.pk, user=holder, result="withdrawn", reason="Moved to Leeds",
+                                        withdrawal_reason="moved_away")
+    assert proposal.decision == "pending"
+    with pytest.raises(CaseStateError, match="already waiting"):
+        services.closure_propose(case_id=case.pk, user=holder, result="breached", reason="x")
+    services.closure_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True)
+    case.refresh_from_db()
+    assert (case.status, case.withdrawal_reason, case.outcome_code) == (Case.Status.WITHDRAWN, "moved_away", None)
+
+
+def test_only_supervisors_see_and_make_decisions(client):
+    case, holder, _ = active_case()
+    proposal = services.closure_propose(case_id=case.pk, user=holder, result="breached", reason="x")
+    client.force_login(KeyworkerFactory())
+    assert client.get(reverse("contracts:decisions")).status_code == 403
+    assert client.post(reverse("contracts:closure_decide", args=[proposal.pk]), {"approve": "yes"}).status_code == 403
+    client.force_login(SupervisorFactory())
+    assert list(client.get(reverse("contracts:decisions")).context["closures"]) == [proposal]
