@@ -1,0 +1,163 @@
+"""Case work in the system Chromium: a case run to completion, and a missed appointment that ends in breach."""
+
+import importlib
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+from django.apps import apps as django_apps
+from django.utils import timezone
+from pypdf import PdfReader
+
+from cases.models import Case
+from keyworkers.tests.factories import AllocatedCaseFactory, SupervisorProfileFactory
+from tests.browser import check_and_capture, click_and_wait, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Need domains and the condition library, which tests that empty the database remove."""
+    importlib.import_module("contracts.migrations.0002_default_need_domains").create_domains(django_apps, None)
+    importlib.import_module("contracts.migrations.0004_condition_library").create_library(django_apps, None)
+
+
+def fill_date(page, field, day):
+    for part, value in zip("012", [day.day, day.month, day.year]):
+        page.fill(f"#id_{field}_{part}", str(value))
+
+
+def score_every_domain(page, score):
+    for radio in page.locator(f"input[type=radio][value='{score}']").all():
+        radio.check()
+
+
+def record_contact(page, day, outcome):
+    click_and_wait(page, "#new-contact")
+    page.check("input[name=type][value=face_to_face]")
+    fill_date(page, "day", day)
+    page.fill("#id_time", "10:30")
+    page.fill("#id_place", "Truro police station")
+    page.select_option("#id_outcome", outcome)
+    click_and_wait(page, "#id_submit")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_keyworker_runs_a_case_from_first_contact_to_completion(live_server, page, reference_data):
+    case = AllocatedCaseFactory(person__first_names="Kelly", person__last_name="Trewartha")
+    keyworker = case.allocations.get().keyworker
+    sign_in(page, live_server, keyworker)
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    check_and_capture(page, "casework-1-overview")
+
+    click_and_wait(page, "text=Record first contact")
+    fill_date(page, "offered_on", timezone.localdate() - timedelta(weeks=18))
+    page.check("input[name=method][value=face_to_face]")
+    page.check("input[name=answer][value=accepted]")
+    check_and_capture(page, "casework-2-first-contact")
+    click_and_wait(page, "#id_submit")
+
+    click_and_wait(page, "text=Record the needs assessment")
+    score_every_domain(page, 2)
+    page.fill("#id_strengths", "Close to her sister")
+    check_and_capture(page, "casework-3-assessment")
+    click_and_wait(page, "#id_submit")
+
+    page.goto(f"{live_server.url}/cases/{case.pk}/contract/")
+    click_and_wait(page, "#start-contract")
+    click_and_wait(page, "text=Debt advice")
+    page.fill("#id_recurrence", "Fortnightly until the debts are in a plan")
+    click_and_wait(page, "#id_submit")
+    check_and_capture(page, "casework-4-contract-draft")
+    click_and_wait(page, "#sign-contract")
+    fill_date(page, "signed_on", timezone.localdate() - timedelta(weeks=17))
+    page.check("input[name=agreement][value=signed_in_person]")
+    click_and_wait(page, "#id_submit")
+    with page.expect_download() as download:
+        page.click("[data-testid=contract-pdf]")
+    text = " ".join(p.extract_text() for p in PdfReader(BytesIO(open(download.value.path(), "rb").read())).pages)
+    assert "You will meet a debt adviser" in " ".join(text.split())
+
+    page.goto(f"{live_server.url}/cases/{case.pk}/contacts/")
+    for weeks_ago in (16, 10, 2):
+        record_contact(page, timezone.localdate() - timedelta(weeks=weeks_ago), "attended")
+    assert page.locator("[data-testid=contacts] tbody tr").count() == 3
+    check_and_capture(page, "casework-5-contacts")
+
+    page.goto(f"{live_server.url}/cases/{case.pk}/contract/")
+    click_and_wait(page, "text=Record progress")
+    page.check("input[name=status][value=met]")
+    page.fill("#id_evidence", "Debt management plan agreed")
+    click_and_wait(page, "#id_submit")
+    page.goto(f"{live_server.url}/cases/{case.pk}/assessment/")
+    click_and_wait(page, "text=Record the closing assessment")
+    score_every_domain(page, 1)
+    click_and_wait(page, "#id_submit")
+    distance = page.get_by_test_id("distance-travelled").inner_text()
+    assert distance.count("Need down by 1") == 12
+    check_and_capture(page, "casework-6-distance-travelled")
+
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    click_and_wait(page, "#close-case")
+    page.check("input[name=result][value=completed]")
+    page.fill("#id_reason", "Every condition met; debts in a plan.")
+    click_and_wait(page, "#id_submit")
+    assert "Case closed as completed." in page.inner_text(".govuk-notification-banner")
+    assert "Completed" in page.get_by_test_id("identity-bar").inner_text()
+    check_and_capture(page, "casework-7-completed")
+    case.refresh_from_db()
+    assert (case.status, case.outcome_code) == (Case.Status.COMPLETED, 3)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_missed_appointment_leads_to_a_breach_a_supervisor_approves(live_server, browser, reference_data):
+    case = AllocatedCaseFactory(person__first_names="Dean", person__last_name="Rowe")
+    keyworker = case.allocations.get().keyworker
+    supervisor = SupervisorProfileFactory().user
+    from cases import services as case_services
+    from contracts import services
+    from contracts.models import ConditionTemplate, NeedDomain
+
+    case_services.case_first_contact_record(case_id=case.pk, user=keyworker, offered_on=timezone.localdate(),
+                                            method="phone", answer="accepted")
+    services.needs_assessment_record(case_id=case.pk, user=keyworker, kind="baseline", data={}, scores={
+        d.pk: {"score": 2, "notes": "", "safeguarding": False} for d in NeedDomain.objects.all()})
+    services.contract_draft_start(case_id=case.pk, user=keyworker)
+    debt = ConditionTemplate.objects.get(title="Debt advice")
+    services.condition_add(case_id=case.pk, user=keyworker, template=debt, data={
+        "description": debt.text, "due_date": None, "recurrence": "Fortnightly", "need_domain": debt.need_domain,
+        "victim": None, "target": "", "hours_required": None})
+    services.contract_sign(case_id=case.pk, user=keyworker, signed_on=timezone.localdate(), agreement="verbal")
+
+    page = browser.new_page(bypass_csp=True, viewport={"width": 1280, "height": 800})
+    sign_in(page, live_server, keyworker)
+    page.goto(f"{live_server.url}/cases/{case.pk}/contacts/")
+    record_contact(page, timezone.localdate() - timedelta(days=1), "")
+    click_and_wait(page, "text=Record outcome")
+    page.check("input[name=outcome][value=absent_unacceptable]")
+    click_and_wait(page, "#id_submit")
+    check_and_capture(page, "breach-1-non-compliance")
+    page.check("input[name=kind][value=missed_appointment]")
+    page.check("input[name=reasonable_excuse][value=no]")
+    page.check("input[name=response][value=propose_breach]")
+    click_and_wait(page, "#id_submit")
+    page.fill("#id_reason", "Missed appointments and stopped answering calls.")
+    check_and_capture(page, "breach-2-propose")
+    click_and_wait(page, "#id_submit")
+    assert "a supervisor will decide" in page.inner_text(".govuk-notification-banner")
+    assert page.get_by_test_id("pending-closure").is_visible()
+
+    approver = browser.new_page(bypass_csp=True, viewport={"width": 1280, "height": 800})
+    sign_in(approver, live_server, supervisor)
+    approver.goto(f"{live_server.url}/allocation/decisions/")
+    check_and_capture(approver, "breach-3-decisions")
+    click_and_wait(approver, "a[href*='/decisions/closures/']")
+    check_and_capture(approver, "breach-4-decide")
+    approver.check("input[name=approve][value=yes]")
+    click_and_wait(approver, "#id_submit")
+    approver.goto(f"{live_server.url}/cases/{case.pk}/")
+    assert "Breached" in approver.get_by_test_id("identity-bar").inner_text()
+    check_and_capture(approver, "breach-5-breached")
+    case.refresh_from_db()
+    assert case.status == Case.Status.BREACHED
