@@ -168,6 +168,9 @@ class Case(models.Model):
         ACTIVE = "active", "Contract active"
         COMPLETED = "completed", "Completed"
         BREACHED = "breached", "Breached"
+        VARIATION_PROPOSED = "variation_proposed", "Variation proposed"
+        VARIATION_DECIDED = "variation_decided", "Variation decided"
+        VICTIM_CONTACT = "victim_contact", "Victim contact"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     class Route(models.TextChoices):
@@ -459,6 +462,9 @@ class CaseEvent(models.Model):
         CLOSURE_REFUSED = "closure_refused", "Closure refused"
         COMPLETED = "completed", "Completed"
         BREACHED = "breached", "Breached"
+        VARIATION_PROPOSED = "variation_proposed", "Variation proposed"
+        VARIATION_DECIDED = "variation_decided", "Variation decided"
+        VICTIM_CONTACT = "victim_contact", "Victim contact"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")

@@ -8,6 +8,7 @@ from cases.models import Offence
 from cases.models import Case
 from contracts.models import (
     ClosureProposal, Condition, ConditionTemplate, Contact, Contract, KeyworkerAction, NeedDomain, NeedScore, NonCompliance,
+    VariationProposal,
 )
 
 
@@ -227,7 +228,9 @@ class ClosureForm(forms.Form):
                                   "reason", Button("submit", "Propose closure"))
 
 
-class ClosureDecisionForm(forms.Form):
+class SupervisorDecisionForm(forms.Form):
+    """A supervisor's approval or refusal of a proposal (a closure or a variation)."""
+
     approve = forms.TypedChoiceField(label="Your decision", choices=[("yes", "Approve"), ("no", "Refuse")],
                                      widget=forms.RadioSelect, coerce=lambda value: value == "yes",
                                      error_messages={"required": "Select approve or refuse"})
@@ -237,3 +240,26 @@ class ClosureDecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = page_helper(self, Field.radios("approve", legend_size=Size.MEDIUM, inline=True), "note",
                                   Button("submit", "Record decision"))
+
+
+class VariationForm(forms.Form):
+    kind = forms.ChoiceField(label="What do you propose?", choices=VariationProposal.Kind.choices, widget=forms.RadioSelect,
+                             error_messages={"required": "Select a variation or an extension"})
+    reason = forms.CharField(label="Why?", widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "Enter why the contract should change"})
+    extension_days = forms.IntegerField(label="Extension in days (for an extension)", required=False, min_value=1, max_value=56)
+    condition = forms.TypedChoiceField(label="Condition to vary (for a variation)", required=False, coerce=int,
+                                       empty_value=None)
+    new_description = forms.CharField(label="New wording (leave blank to keep it)", required=False,
+                                      widget=forms.Textarea(attrs={"rows": 3}))
+    new_due_date = GovukDateField(what="new due date", required=False)
+    new_recurrence = forms.CharField(label="New pattern (leave blank to keep it)", required=False)
+
+    def __init__(self, *args, conditions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["condition"].choices = [("", "Choose a condition")] + [(c.pk, c.description[:90]) for c in conditions]
+        self.helper = page_helper(
+            self, Field.radios("kind", legend_size=Size.MEDIUM), "reason", Field.text("extension_days", field_width=Fixed.FIVE),
+            Field.select("condition"), "new_description", Field("new_due_date"), Field.text("new_recurrence"),
+            Button("submit", "Propose to a supervisor"),
+        )

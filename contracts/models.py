@@ -323,3 +323,38 @@ class ClosureProposal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case"], condition=models.Q(decision="pending"), name="one_pending_closure_per_case"),
         ]
+
+
+class VariationProposal(models.Model):
+    """A change to an agreed contract, proposed by the keyworker: it takes effect only when a supervisor approves.
+
+    An extension adds days to the end date; a variation replaces one condition
+    with new words or dates (the old one is kept, marked varied).
+    """
+
+    class Kind(models.TextChoices):
+        VARIATION = "variation", "Vary a condition"
+        EXTENSION = "extension", "Extend the contract"
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Waiting for a supervisor"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="variations")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    reason = models.TextField()
+    extension_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    condition = models.ForeignKey(Condition, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    new_description = models.TextField(blank=True)
+    new_due_date = models.DateField(null=True, blank=True)
+    new_recurrence = models.CharField(max_length=120, blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]

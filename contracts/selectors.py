@@ -6,7 +6,7 @@ from django.db.models import Prefetch, QuerySet
 
 from contracts.models import (
     ClosureProposal, Condition, ConditionTemplate, Contact, Contract, KeyworkerAction, NeedDomain, NeedsAssessment,
-    NeedScore, NonCompliance, SchemeSettings,
+    NeedScore, NonCompliance, SchemeSettings, VariationProposal,
 )
 
 
@@ -80,8 +80,11 @@ def pending_closure(*, case) -> ClosureProposal | None:
 def decisions_waiting(*, user) -> dict:
     """What waits for a supervisor: closures to decide and contracts to approve."""
     if not user.has_perm("accounts.allocate_cases"):
-        return {"closures": ClosureProposal.objects.none(), "contracts": Contract.objects.none()}
+        return {"closures": ClosureProposal.objects.none(), "contracts": Contract.objects.none(),
+                "variations": VariationProposal.objects.none()}
     return {
+        "variations": VariationProposal.objects.filter(decision=VariationProposal.Decision.PENDING)
+        .select_related("contract__case__person", "proposed_by", "condition").order_by("proposed_at"),
         "closures": ClosureProposal.objects.filter(decision=ClosureProposal.Decision.PENDING)
         .select_related("case__person", "proposed_by").order_by("proposed_at"),
         "contracts": Contract.objects.filter(status=Contract.Status.AWAITING_APPROVAL)

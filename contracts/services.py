@@ -8,7 +8,7 @@ from cases.models import Case, CaseEvent, CaseStateError
 from cases.services import case_lock
 from contracts.models import (
     ClosureProposal, Condition, ConditionKind, ConditionTemplate, Contact, Contract, KeyworkerAction, NeedDomain,
-    NeedsAssessment, NeedScore, NonCompliance, SchemeSettings,
+    NeedsAssessment, NeedScore, NonCompliance, SchemeSettings, VariationProposal,
 )
 from contracts.selectors import scheme_settings
 
@@ -398,3 +398,71 @@ def _close(case: Case, proposal: ClosureProposal, user) -> None:
         from cases.tasks import officer_email
 
         transaction.on_commit(lambda: officer_email.delay(case.pk, user.pk, "breached"))
+
+
+@transaction.atomic
+def variation_propose(*, case_id: int, user, kind: str, reason: str, extension_days=None, condition_id=None,
+                      new_description: str = "", new_due_date=None, new_recurrence: str = "") -> VariationProposal:
+    """Propose an extension or a change to one condition of an active contract; nothing changes until approved."""
+    case = case_lock(case_id=case_id)
+    contract = Contract.objects.filter(case=case, status=Contract.Status.ACTIVE).first()
+    if contract is None:
+        raise CaseStateError(f"Case {case.number} has no active contract to vary.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the contract should change"})
+    proposal = VariationProposal(contract=contract, kind=kind, reason=reason.strip(), proposed_by=user)
+    if kind == VariationProposal.Kind.EXTENSION:
+        if not extension_days or extension_days > 8 * 7:
+            raise ValidationError({"extension_days": "Enter the extension in days, up to 56"})
+        proposal.extension_days = extension_days
+    else:
+        condition = contract.conditions.exclude(kind=ConditionKind.STANDARD).filter(pk=condition_id).first()
+        if condition is None or condition.status in (Condition.Status.VARIED, Condition.Status.WITHDRAWN):
+            raise ValidationError({"condition": "Choose the condition to vary"})
+        if not (new_description.strip() or new_due_date or new_recurrence.strip()):
+            raise ValidationError({"new_description": "Enter what changes: the words, the due date or the pattern"})
+        proposal.condition, proposal.new_description = condition, new_description.strip()
+        proposal.new_due_date, proposal.new_recurrence = new_due_date, new_recurrence.strip()
+    proposal.save()
+    CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.VARIATION_PROPOSED,
+                             text=f"{proposal.get_kind_display()}: {proposal.reason}")
+    return proposal
+
+
+@transaction.atomic
+def variation_decide(*, proposal_id: int, user, approve: bool, note: str = "") -> VariationProposal:
+    """A supervisor approves (the contract changes; the old condition is kept, marked varied) or refuses."""
+    proposal = VariationProposal.objects.select_for_update().select_related("contract").get(pk=proposal_id)
+    case = case_lock(case_id=proposal.contract.case_id)
+    if proposal.decision != VariationProposal.Decision.PENDING:
+        raise CaseStateError("This variation has been decided already.")
+    if proposal.proposed_by_id == user.pk:
+        raise CaseStateError("A variation is decided by a supervisor other than the person who proposed it.")
+    if not approve and not note.strip():
+        raise ValidationError({"note": "Enter why the variation is refused"})
+    contract = Contract.objects.select_for_update().get(pk=proposal.contract_id)
+    if approve:
+        if proposal.kind == VariationProposal.Kind.EXTENSION:
+            contract.extension_days += proposal.extension_days
+            contract.save(update_fields=["extension_days"])
+        else:
+            old = Condition.objects.select_for_update().get(pk=proposal.condition_id)
+            Condition.objects.create(
+                contract=contract, template=old.template, kind=old.kind, need_domain=old.need_domain, victim=old.victim,
+                target=old.target, hours_required=old.hours_required, hours_done=old.hours_done,
+                description=proposal.new_description or old.description,
+                due_date=proposal.new_due_date or old.due_date, recurrence=proposal.new_recurrence or old.recurrence,
+                status=Condition.Status.IN_PROGRESS if old.status == Condition.Status.IN_PROGRESS else Condition.Status.NOT_STARTED,
+            )
+            old.status = Condition.Status.VARIED
+            old.save(update_fields=["status"])
+    proposal.decision = VariationProposal.Decision.APPROVED if approve else VariationProposal.Decision.REFUSED
+    proposal.decided_by, proposal.decided_at, proposal.decision_note = user, timezone.now(), note.strip()
+    proposal.save()
+    CaseEvent.objects.create(
+        case=case, by=user, kind=CaseEvent.Kind.VARIATION_DECIDED,
+        text=f"{proposal.get_kind_display()} {proposal.get_decision_display().lower()}"
+        + (f": ends {contract.end_date:%-d %B %Y}" if approve and proposal.kind == VariationProposal.Kind.EXTENSION else "")
+        + (f". {proposal.decision_note}" if proposal.decision_note else ""),
+    )
+    return proposal

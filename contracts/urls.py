@@ -24,4 +24,6 @@ urlpatterns = [
     path("cases/<int:pk>/close/", views.ClosureProposeView.as_view(), name="closure"),
     path("allocation/decisions/", views.DecisionsView.as_view(), name="decisions"),
     path("allocation/decisions/closures/<int:pk>/", views.ClosureDecideView.as_view(), name="closure_decide"),
+    path("cases/<int:pk>/contract/variation/", views.VariationProposeView.as_view(), name="variation_new"),
+    path("allocation/decisions/variations/<int:pk>/", views.VariationDecideView.as_view(), name="variation_decide"),
 ]

@@ -325,14 +325,17 @@ class DecisionsView(RoleRequiredMixin, TemplateView):
 
 
 class ClosureDecideView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    """A supervisor decides a proposal waiting for them (`waiting` names the list it comes from)."""
+
     permission_required = "accounts.allocate_cases"
-    form_class = forms.ClosureDecisionForm
+    form_class = forms.SupervisorDecisionForm
     template_name = "contracts/closure_decide.html"
     success_url = reverse_lazy("contracts:decisions")
+    waiting = "closures"
 
     @cached_property
     def proposal(self):
-        return get_object_or_404(selectors.decisions_waiting(user=self.request.user)["closures"], pk=self.kwargs["pk"])
+        return get_object_or_404(selectors.decisions_waiting(user=self.request.user)[self.waiting], pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(proposal=self.proposal, **kwargs)
@@ -340,3 +343,26 @@ class ClosureDecideView(RoleRequiredMixin, ServiceFormMixin, FormView):
     def perform(self, form):
         services.closure_decide(proposal_id=self.proposal.pk, user=self.request.user, **form.cleaned_data)
         messages.success(self.request, f"Decision recorded on case {self.proposal.case.number}.")
+
+
+class VariationDecideView(ClosureDecideView):
+    template_name = "contracts/variation_decide.html"
+    waiting = "variations"
+
+    def perform(self, form):
+        services.variation_decide(proposal_id=self.proposal.pk, user=self.request.user, **form.cleaned_data)
+        messages.success(self.request, f"Decision recorded on case {self.proposal.contract.case.number}.")
+
+
+class VariationProposeView(ContractStepMixin, FormView):
+    form_class = forms.VariationForm
+    title = "Propose a variation or an extension"
+
+    def get_form_kwargs(self):
+        conditions = Condition.objects.filter(contract__case=self.case).exclude(kind="standard").exclude(status="varied")
+        return {**super().get_form_kwargs(), "conditions": conditions}
+
+    def perform(self, form):
+        data = {**form.cleaned_data, "condition_id": form.cleaned_data.pop("condition")}
+        services.variation_propose(case_id=self.case.pk, user=self.request.user, **data)
+        messages.success(self.request, "Proposed: a supervisor will decide. The contract changes only when approved.")

@@ -170,3 +170,44 @@ def test_only_supervisors_see_and_make_decisions(client):
     assert client.post(reverse("contracts:closure_decide", args=[proposal.pk]), {"approve": "yes"}).status_code == 403
     client.force_login(SupervisorFactory())
     assert list(client.get(reverse("contracts:decisions")).context["closures"]) == [proposal]
+
+
+def test_an_extension_changes_the_end_date_only_when_a_supervisor_approves():
+    case, holder, _ = active_case(signed_weeks_ago=2)
+    end = case.contract.end_date
+    proposal = services.variation_propose(case_id=case.pk, user=holder, kind="extension", reason="In hospital", extension_days=14)
+    case.contract.refresh_from_db()
+    assert case.contract.end_date == end
+    services.variation_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True)
+    case.contract.refresh_from_db()
+    assert case.contract.end_date == end + timedelta(days=14)
+    assert "ends" in case.events.filter(kind="variation_decided").first().text
+
+
+def test_a_variation_keeps_the_old_condition_marked_varied():
+    case, holder, condition = active_case(signed_weeks_ago=2)
+    proposal = services.variation_propose(case_id=case.pk, user=holder, kind="variation", reason="New adviser",
+                                          condition_id=condition.pk, new_description="You will meet the CAB debt adviser.")
+    services.variation_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True)
+    conditions = {c.description: c.status for c in case.contract.conditions.exclude(kind="standard")}
+    assert conditions == {condition.description: "varied", "You will meet the CAB debt adviser.": "not_started"}
+
+
+def test_a_refused_variation_changes_nothing_and_needs_a_reason():
+    case, holder, condition = active_case(signed_weeks_ago=2)
+    proposal = services.variation_propose(case_id=case.pk, user=holder, kind="extension", reason="x", extension_days=7)
+    with pytest.raises(ValidationError, match="why the variation is refused"):
+        services.variation_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=False)
+    services.variation_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=False, note="Not needed")
+    case.contract.refresh_from_db()
+    assert case.contract.extension_days == 0
+    with pytest.raises(CaseStateError, match="decided already"):
+        services.variation_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True)
+
+
+def test_a_variation_needs_a_condition_and_a_change():
+    case, holder, condition = active_case(signed_weeks_ago=2)
+    with pytest.raises(ValidationError, match="Enter what changes"):
+        services.variation_propose(case_id=case.pk, user=holder, kind="variation", reason="x", condition_id=condition.pk)
+    with pytest.raises(ValidationError, match="up to 56"):
+        services.variation_propose(case_id=case.pk, user=holder, kind="extension", reason="x", extension_days=90)
