@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases import eligibility
-from cases.models import Case, Crime, EligibilityAssessment, FirstContact, Offence, Person, Victim
+from cases.models import Case, Crime, EligibilityAssessment, FirstContact, Offence, Person, Victim, VictimContact
 
 UK_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 PNC_ID = re.compile(r"^[0-9]{2,4}/[0-9]{1,7}[A-Z]$")
@@ -404,4 +404,27 @@ class FirstContactForm(forms.Form):
             Field.radios("answer", legend_size=Size.MEDIUM),
             Field.textarea("notes"),
             Button("submit", "Save first contact"),
+        )
+
+
+class VictimContactForm(forms.Form):
+    victim = forms.TypedChoiceField(label="Victim", coerce=int, error_messages={"required": "Choose the victim"})
+    contacted_on = GovukDateField(what="date of the contact")
+    method = forms.ChoiceField(label="How?", choices=VictimContact._meta.get_field("method").choices, widget=forms.RadioSelect,
+                               error_messages={"required": "Select how you contacted the victim"})
+    purpose = forms.ChoiceField(label="What was it for?", choices=VictimContact.Purpose.choices, widget=forms.RadioSelect,
+                                error_messages={"required": "Select what the contact was for"})
+    view = forms.ChoiceField(label="Their view of the resolution (if asked)", required=False,
+                             choices=[("", "Unchanged")] + Victim.View.choices)
+    restorative_consent = forms.ChoiceField(label="Consent to a restorative approach (if asked)", required=False,
+                                            choices=[("", "Unchanged")] + Victim.RestorativeConsent.choices)
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, victims=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["victim"].choices = [(v.pk, v.name) for v in victims]
+        self.helper = page_helper(
+            self, Field.select("victim"), Field("contacted_on"), Field.radios("method", legend_size=Size.SMALL, inline=True),
+            Field.radios("purpose", legend_size=Size.SMALL), Field.select("view"), Field.select("restorative_consent"),
+            "notes", Button("submit", "Save"),
         )

@@ -366,6 +366,29 @@ class Victim(models.Model):
         return self.name
 
 
+class VictimContact(models.Model):
+    """A contact with a victim, and what it was for (the Victims' Code asks for some by a date)."""
+
+    class Purpose(models.TextChoices):
+        VIEWS = "views", "Views sought on the resolution"
+        RJ_INFORMATION = "rj_information", "Restorative justice information given"
+        UPDATE_AGREED = "update_agreed", "Told the resolution was agreed"
+        UPDATE_CLOSED = "update_closed", "Told the case closed"
+        OTHER = "other", "Other"
+
+    victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="contacts")
+    contacted_on = models.DateField()
+    method = models.CharField(max_length=20, choices=[("phone", "Phone"), ("email", "Email"), ("letter", "Letter"),
+                                                      ("in_person", "In person")])
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-contacted_on", "-id"]
+
+
 class EligibilityRule(models.Model):
     """The switchable part of an eligibility rule; its logic lives in cases/eligibility.py.
 

@@ -4,9 +4,10 @@ from datetime import date
 from difflib import SequenceMatcher
 
 from django.db import connection
+from django.utils import timezone
 from django.db.models import Prefetch, Q, QuerySet
 
-from cases.models import Case, CaseEvent, Crime, EligibilityAssessment, Person, name_key
+from cases.models import Case, CaseEvent, Crime, EligibilityAssessment, Person, Victim, VictimContact, name_key
 from keyworkers.models import Allocation
 
 # Names at least this alike, on the same date of birth, may be the same person:
@@ -106,3 +107,26 @@ def _similar_names(people: QuerySet[Person], *, first_names: str, last_name: str
         )
     wanted = name_key("", last_name)
     return [p for p in people if SequenceMatcher(None, name_key("", p.last_name), wanted).ratio() >= LAST_NAME_RATIO]
+
+
+def victims_codes(*, case: Case, today) -> list[dict]:
+    """Each victim with their contact log and the Victims' Code checkpoints: due and done."""
+    from keyworkers.services import add_working_days  # keyworkers builds on cases: import late
+
+    victims = Victim.objects.filter(crime__case=case).prefetch_related(
+        Prefetch("contacts", queryset=VictimContact.objects.select_related("recorded_by"))
+    )
+    rj_due = add_working_days(timezone.localdate(case.submitted_at), 5) if case.submitted_at else None
+    rows = []
+    for victim in victims:
+        done = {contact.purpose for contact in victim.contacts.all()}
+        rows.append({
+            "victim": victim,
+            "checkpoints": [
+                ("Restorative justice information", f"by {rj_due:%-d %B %Y}" if rj_due else "", "rj_information" in done,
+                 bool(rj_due and rj_due < today and "rj_information" not in done)),
+                ("Update when the resolution is agreed", "when the contract starts", "update_agreed" in done, False),
+                ("Update when the case closes", "at closure", "update_closed" in done, False),
+            ],
+        })
+    return rows

@@ -24,6 +24,7 @@ from cases.models import (
     Offence,
     Person,
     Victim,
+    VictimContact,
     name_key,
 )
 
@@ -384,3 +385,27 @@ def case_first_contact_record(*, case_id: int, user, offered_on: date, method: s
 
         transaction.on_commit(lambda: officer_email.delay(case.pk, user.pk, "declined"))
     return first_contact
+
+
+@transaction.atomic
+def victim_contact_record(*, case_id: int, user, victim_id: int, data: dict, view: str = "",
+                          restorative_consent: str = "") -> VictimContact:
+    """Log a contact with a victim; what they said about the resolution and a restorative approach updates their record."""
+    case = case_lock(case_id=case_id)
+    if case.status in Case.CLOSED and data.get("purpose") != VictimContact.Purpose.UPDATE_CLOSED:
+        raise CaseStateError(f"Case {case.number} is closed: only the update on closure can be recorded now.")
+    victim = Victim.objects.select_for_update().get(pk=victim_id, crime__case=case)
+    if data["contacted_on"] > timezone.localdate():
+        raise ValidationError({"contacted_on": "The date must be today or in the past"})
+    contact = VictimContact(victim=victim, recorded_by=user, **data)
+    contact.full_clean()
+    contact.save()
+    if view or restorative_consent:
+        victim.view = view or victim.view
+        victim.restorative_consent = restorative_consent or victim.restorative_consent
+        victim.date_asked = data["contacted_on"]
+        victim.full_clean()
+        victim.save()
+    CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.VICTIM_CONTACT,
+                             text=f"{contact.get_purpose_display()} ({contact.get_method_display().lower()})")
+    return contact

@@ -8,6 +8,7 @@ urlpatterns = [
     path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case_detail"),
     path("cases/<int:pk>/history/", views.CaseHistoryView.as_view(), name="case_history"),
     path("cases/<int:pk>/victim/", views.CaseVictimView.as_view(), name="case_victim"),
+    path("cases/<int:pk>/victim/contact/", views.VictimContactView.as_view(), name="victim_contact"),
     path("cases/<int:pk>/first-contact/", views.FirstContactView.as_view(), name="first_contact"),
     path("intake/", views.IntakeView.as_view(), name="intake"),
     path("intake/new/", views.IntakeStartView.as_view(), name="intake_start"),

@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import DetailView, FormView, TemplateView, View
 from django_filters.views import FilterView
 
 from cases import eligibility, forms, selectors, services
 from cases.filters import IntakeCaseFilter
-from cases.models import Case, FirstContact, Person
+from cases.models import Case, FirstContact, Person, Victim
 from oocr.audit.services import access_log_record
 from oocr.views import AccessLoggedMixin, RoleRequiredMixin, ServiceFormMixin
 
@@ -313,8 +314,36 @@ class CaseHistoryView(CasePageMixin, TemplateView):
 
 
 class CaseVictimView(CasePageMixin, TemplateView):
+    """Victims, their views, every contact with them, and the Victims' Code checkpoints."""
+
     template_name = "cases/case_victim.html"
     section = "victim"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(victims=selectors.victims_codes(case=self.case, today=timezone.localdate()), **kwargs)
+
+
+class VictimContactView(CasePageMixin, ServiceFormMixin, FormView):
+    form_class = forms.VictimContactForm
+    template_name = "cases/case_form.html"
+    section = "victim"
+    changes_case = True
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "victims": Victim.objects.filter(crime__case=self.case)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title="Record a contact with a victim", **kwargs)
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        victim_id, view, consent = data.pop("victim"), data.pop("view"), data.pop("restorative_consent")
+        services.victim_contact_record(case_id=self.case.pk, user=self.request.user, victim_id=victim_id, data=data,
+                                       view=view, restorative_consent=consent)
+        messages.success(self.request, "Contact with the victim recorded.")
+
+    def get_success_url(self) -> str:
+        return reverse("cases:case_victim", args=[self.case.pk])
 
 
 class FirstContactView(CasePageMixin, ServiceFormMixin, FormView):

@@ -211,3 +211,25 @@ def test_a_variation_needs_a_condition_and_a_change():
         services.variation_propose(case_id=case.pk, user=holder, kind="variation", reason="x", condition_id=condition.pk)
     with pytest.raises(ValidationError, match="up to 56"):
         services.variation_propose(case_id=case.pk, user=holder, kind="extension", reason="x", extension_days=90)
+
+
+def test_a_victim_contact_updates_their_views_and_ticks_the_victims_code(client):
+    from cases import services as case_services
+    from cases.models import Victim
+    from cases.selectors import victims_codes
+
+    case, holder, _ = active_case(signed_weeks_ago=2)
+    victim = Victim.objects.create(crime=case.crimes.get(), name="Tesco Extra")
+    codes = victims_codes(case=case, today=timezone.localdate() + timedelta(days=30))
+    assert codes[0]["checkpoints"][0][3] is True  # restorative justice information overdue
+    case_services.victim_contact_record(
+        case_id=case.pk, user=holder, victim_id=victim.pk, view="supports", restorative_consent="yes",
+        data={"contacted_on": timezone.localdate(), "method": "phone", "purpose": "rj_information", "notes": ""},
+    )
+    victim.refresh_from_db()
+    assert (victim.view, victim.restorative_consent, victim.date_asked) == ("supports", "yes", timezone.localdate())
+    codes = victims_codes(case=case, today=timezone.localdate() + timedelta(days=30))
+    assert codes[0]["checkpoints"][0][2:] == (True, False)
+    client.force_login(holder)
+    page = client.get(reverse("cases:case_victim", args=[case.pk])).content.decode()
+    assert "Restorative justice information given" in page
