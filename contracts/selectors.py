@@ -90,3 +90,14 @@ def decisions_waiting(*, user) -> dict:
         "contracts": Contract.objects.filter(status=Contract.Status.AWAITING_APPROVAL)
         .select_related("case__person").order_by("created_at"),
     }
+
+
+def keyworker_appointments(*, keyworker, start, end) -> QuerySet[Contact]:
+    """Appointments on the cases a keyworker holds, between two datetimes, soonest first."""
+    from keyworkers.models import Allocation
+
+    held = Allocation.objects.filter(keyworker=keyworker, ended_at=None).values("case_id")
+    return (
+        Contact.objects.filter(case__in=held, starts_at__gte=start, starts_at__lt=end)
+        .select_related("case__person").order_by("starts_at")
+    )

@@ -26,4 +26,6 @@ urlpatterns = [
     path("allocation/decisions/closures/<int:pk>/", views.ClosureDecideView.as_view(), name="closure_decide"),
     path("cases/<int:pk>/contract/variation/", views.VariationProposeView.as_view(), name="variation_new"),
     path("allocation/decisions/variations/<int:pk>/", views.VariationDecideView.as_view(), name="variation_decide"),
+    path("caseload/week/", views.WeekView.as_view(), name="week"),
+    path("calendar/<str:token>.ics", views.CalendarFeedView.as_view(), name="calendar_feed"),
 ]

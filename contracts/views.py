@@ -9,7 +9,13 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
+from django.contrib.auth.decorators import login_not_required
+from django.utils.decorators import method_decorator
+
 from cases.models import Victim
+from contracts.calendar import appointments_calendar
+from keyworkers.models import StaffProfile
+from keyworkers.services import calendar_token_issue
 from cases.views import CasePageMixin
 from contracts import forms, selectors, services
 from contracts.documents import contract_context, contract_pdf
@@ -366,3 +372,43 @@ class VariationProposeView(ContractStepMixin, FormView):
         data = {**form.cleaned_data, "condition_id": form.cleaned_data.pop("condition")}
         services.variation_propose(case_id=self.case.pk, user=self.request.user, **data)
         messages.success(self.request, "Proposed: a supervisor will decide. The contract changes only when approved.")
+
+
+class WeekView(RoleRequiredMixin, TemplateView):
+    """A keyworker's appointments for a week, Monday to Sunday, and the private calendar address."""
+
+    permission_required = "accounts.hold_caseload"
+    template_name = "contracts/week.html"
+
+    def get_context_data(self, **kwargs):
+        from datetime import date, datetime, time, timedelta
+
+        try:
+            day = date.fromisoformat(self.request.GET.get("start", ""))
+        except ValueError:
+            day = timezone.localdate()
+        monday = day - timedelta(days=day.weekday())
+        start = timezone.make_aware(datetime.combine(monday, time.min))
+        appointments = list(selectors.keyworker_appointments(keyworker=self.request.user, start=start, end=start + timedelta(days=7)))
+        days = [(monday + timedelta(days=n), [a for a in appointments if timezone.localdate(a.starts_at) == monday + timedelta(days=n)])
+                for n in range(7)]
+        token = calendar_token_issue(user=self.request.user) if hasattr(self.request.user, "staff_profile") else ""
+        feed = self.request.build_absolute_uri(reverse("contracts:calendar_feed", args=[token])) if token else ""
+        return super().get_context_data(days=days, monday=monday, previous=monday - timedelta(days=7),
+                                        next=monday + timedelta(days=7), feed=feed, **kwargs)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class CalendarFeedView(View):
+    """The private .ics address: the token is the only key, so it is long, random and renewable."""
+
+    def get(self, request, token):
+        from datetime import timedelta
+
+        profile = get_object_or_404(StaffProfile.objects.select_related("user"), calendar_token=token) if token else None
+        if profile is None:
+            raise Http404
+        now = timezone.now()
+        appointments = selectors.keyworker_appointments(keyworker=profile.user, start=now - timedelta(days=30),
+                                                        end=now + timedelta(days=120))
+        return HttpResponse(appointments_calendar(appointments, name="OoCR appointments"), content_type="text/calendar")

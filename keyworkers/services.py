@@ -134,3 +134,15 @@ def allocation_end_for_closed_case(*, case: Case, user, at) -> None:
     Allocation.objects.filter(case=case, ended_at=None).update(
         ended_at=at, ended_by=user, end_reason=Allocation.EndReason.CASE_CLOSED, end_note=case.get_status_display()
     )
+
+
+@transaction.atomic
+def calendar_token_issue(*, user, renew: bool = False) -> str:
+    """The token of a keyworker's private calendar address; renewing it stops the old address working."""
+    import secrets
+
+    profile = StaffProfile.objects.select_for_update().get(user=user)
+    if renew or not profile.calendar_token:
+        profile.calendar_token = secrets.token_urlsafe(32)
+        profile.save(update_fields=["calendar_token"])
+    return profile.calendar_token

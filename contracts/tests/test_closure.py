@@ -233,3 +233,22 @@ def test_a_victim_contact_updates_their_views_and_ticks_the_victims_code(client)
     client.force_login(holder)
     page = client.get(reverse("cases:case_victim", args=[case.pk])).content.decode()
     assert "Restorative justice information given" in page
+
+
+def test_the_week_view_and_the_private_calendar_show_the_keyworkers_appointments(client):
+    case, holder, _ = active_case(signed_weeks_ago=2)
+    soon = timezone.now() + timedelta(days=1)
+    services.contact_record(case_id=case.pk, user=holder, data={
+        "type": "home_visit", "starts_at": soon, "place": "4 Quay Street", "outcome": "", "duration_minutes": 45, "notes": ""})
+    client.force_login(holder)
+    week = client.get(reverse("contracts:week"), {"start": timezone.localdate(soon).isoformat()})
+    assert sum(len(appointments) for _, appointments in week.context["days"]) == 1
+    feed_url = week.context["feed"]
+    client.logout()
+    token = feed_url.rstrip(".ics").rsplit("/", 1)[1]
+    feed = client.get(reverse("contracts:calendar_feed", args=[token]))
+    body = feed.content.decode()
+    assert feed["Content-Type"] == "text/calendar"
+    assert f"case {case.number}" in body and "4 Quay Street" in body
+    assert case.person.last_name not in body  # no names in a feed fetched outside the app
+    assert client.get(reverse("contracts:calendar_feed", args=["not-the-token"])).status_code == 404

@@ -26,6 +26,7 @@ PUBLIC_PAGES = {
     "/account/password/reset/sent/",
     "/account/password/reset/done/",
     "/account/password/reset/<uidb64>/<token>/",
+    "/calendar/<str:token>.ics",  # a private address: the long random token is the key (contracts' tests)
 }
 
 # Each page of the service, with the roles allowed to open it (the permissions matrix).
@@ -35,6 +36,8 @@ PAGE_ROLES = {
     "/caseload/": {Role.KEYWORKER},
     "/allocation/": {Role.SUPERVISOR},
     "/allocation/reviews/": {Role.SUPERVISOR},
+    "/allocation/decisions/": {Role.SUPERVISOR},
+    "/caseload/week/": {Role.KEYWORKER},
     "/team/": {Role.SUPERVISOR, Role.TEAM_MANAGER},
     "/administration/": {Role.ADMINISTRATOR},
     "/administration/users/": {Role.ADMINISTRATOR},
