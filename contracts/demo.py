@@ -8,13 +8,18 @@ Idempotent: it does nothing once any first contact exists.
 import random
 from datetime import timedelta
 
-from django.core import mail
+from django.contrib.auth import get_user_model
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from cases.models import Case, FirstContact
 from cases.services import case_first_contact_record
 from contracts.models import ConditionTemplate, NeedDomain, NeedsAssessment
-from contracts.services import condition_add, contract_draft_start, contract_sign, needs_assessment_record
+from contracts.models import Contact, Contract
+from contracts.services import (
+    closure_decide, closure_propose, condition_add, condition_progress_record, contact_record, contract_draft_start, contract_sign,
+    needs_assessment_record, non_compliance_record,
+)
 from keyworkers.models import Allocation
 
 STRENGTHS = ["Supportive partner", "Working part time", "Close to their grandmother", "Keen to get back to college",
@@ -34,23 +39,30 @@ def demo_casework_seed(*, share: float = 0.6) -> int:
         .select_related("case", "keyworker").order_by("allocated_at")
     )
     chosen = allocations[: int(len(allocations) * share)]
-    with mail.get_connection(backend="django.core.mail.backends.locmem.EmailBackend"):
-        for allocation in chosen:
-            answer = FirstContact.Answer.DECLINED if rng.random() < 0.25 else FirstContact.Answer.ACCEPTED
-            case_first_contact_record(
-                case_id=allocation.case_id, user=allocation.keyworker, answer=answer,
-                offered_on=timezone.localdate(allocation.allocated_at) + timedelta(days=rng.randint(1, 3)),
-                method=rng.choice(FirstContact.Method.values), notes="",
-            )
-            if answer == FirstContact.Answer.ACCEPTED and rng.random() < 0.5:
-                needs_assessment_record(
-                    case_id=allocation.case_id, user=allocation.keyworker, kind="baseline",
-                    data={"strengths": rng.choice(STRENGTHS), "goals": rng.choice(GOALS), "previous_offending": "",
-                          "offence_context": ""},
-                    scores={d.pk: {"score": rng.choice([0, 0, 1, 1, 2, 3]), "notes": "", "safeguarding": False} for d in domains},
-                )
-    _demo_contracts(rng)
+    # The officer-in-the-case emails of the demo go nowhere.
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        _demo_first_contacts(rng, chosen, domains)
+        _demo_contracts(rng)
+        _demo_delivery(rng, domains)
     return len(chosen)
+
+
+def _demo_first_contacts(rng: random.Random, chosen, domains) -> None:
+    """First contact on each chosen allocation (a quarter decline); half of those who agree are assessed."""
+    for allocation in chosen:
+        answer = FirstContact.Answer.DECLINED if rng.random() < 0.25 else FirstContact.Answer.ACCEPTED
+        case_first_contact_record(
+            case_id=allocation.case_id, user=allocation.keyworker, answer=answer,
+            offered_on=timezone.localdate(allocation.allocated_at) + timedelta(days=rng.randint(1, 3)),
+            method=rng.choice(FirstContact.Method.values), notes="",
+        )
+        if answer == FirstContact.Answer.ACCEPTED and rng.random() < 0.5:
+            needs_assessment_record(
+                case_id=allocation.case_id, user=allocation.keyworker, kind="baseline",
+                data={"strengths": rng.choice(STRENGTHS), "goals": rng.choice(GOALS), "previous_offending": "",
+                      "offence_context": ""},
+                scores={d.pk: {"score": rng.choice([0, 0, 1, 1, 2, 3]), "notes": "", "safeguarding": False} for d in domains},
+            )
 
 
 # A few tailored contracts: (template title, extra fields)
@@ -84,4 +96,50 @@ def _demo_contracts(rng: random.Random) -> None:
                 "hours_required": None, "recurrence": "", **extra,
                 "due_date": signed_on + timedelta(weeks=weeks) if weeks else None,
             })
-        contract_sign(case_id=case.pk, user=keyworker, signed_on=signed_on, agreement="signed_in_person")
+        # The first contract was agreed 17 weeks ago, so the demo has one ready to complete.
+        contract_sign(case_id=case.pk, user=keyworker, agreement="signed_in_person",
+                      signed_on=signed_on - timedelta(weeks=17) if number == 0 else signed_on)
+
+
+def _demo_delivery(rng: random.Random, domains) -> None:
+    """Contacts on every active contract; then one completion, one missed appointment, one breach proposal, one withdrawal."""
+    contracts = list(Contract.objects.filter(status=Contract.Status.ACTIVE).select_related("case").order_by("start_date", "id"))
+    for contract in contracts:
+        case = contract.case
+        keyworker = case.allocations.get(ended_at=None).keyworker
+        for days_ago in (5, 2):
+            contact_record(case_id=case.pk, user=keyworker, data={
+                "type": rng.choice(["face_to_face", "phone", "home_visit"]), "place": "Truro police station",
+                "starts_at": timezone.now() - timedelta(days=days_ago, hours=rng.randint(1, 5)),
+                "outcome": Contact.Outcome.ATTENDED, "duration_minutes": rng.choice([30, 45, 60]), "notes": ""})
+        contact_record(case_id=case.pk, user=keyworker, data={
+            "type": "face_to_face", "place": "Truro police station", "outcome": "", "duration_minutes": 45, "notes": "",
+            "starts_at": timezone.now() + timedelta(days=rng.randint(1, 6), hours=rng.randint(1, 5))})
+    if not contracts:
+        return
+    oldest = contracts[0]
+    keyworker = oldest.case.allocations.get(ended_at=None).keyworker
+    for condition in oldest.conditions.exclude(kind="standard"):
+        condition_progress_record(case_id=oldest.case_id, user=keyworker, condition_id=condition.pk, status="met",
+                                  evidence="Confirmed by the service", hours_done=condition.hours_required or 0)
+    needs_assessment_record(case_id=oldest.case_id, user=keyworker, kind="closing", data={},
+                            scores={d.pk: {"score": rng.choice([0, 0, 1]), "notes": "", "safeguarding": False} for d in domains})
+    closure_propose(case_id=oldest.case_id, user=keyworker, result="completed", reason="Every condition met.")
+    for number, contract in enumerate(contracts[1:4]):
+        case = contract.case
+        keyworker = case.allocations.get(ended_at=None).keyworker
+        non_compliance_record(case_id=case.pk, user=keyworker, data={
+            "kind": "missed_appointment", "occurred_on": timezone.localdate() - timedelta(days=1), "contact": None,
+            "reasonable_excuse": number == 0, "response": ["none", "warning", "propose_breach"][number], "notes": ""})
+        if number == 2:
+            proposal = closure_propose(case_id=case.pk, user=keyworker, result="breached",
+                                       reason="Second missed appointment and no reply to calls or letters.")
+            if len(contracts) > 5:  # one breach approved, the next left waiting for a supervisor
+                closure_decide(proposal_id=proposal.pk, user=get_user_model().objects.get(username="supervisor1"), approve=True)
+                other = contracts[5].case
+                closure_propose(case_id=other.pk, user=other.allocations.get(ended_at=None).keyworker, result="breached",
+                                reason="Arrested for a new offence of theft.")
+    if len(contracts) > 4:
+        case = contracts[4].case
+        closure_propose(case_id=case.pk, user=case.allocations.get(ended_at=None).keyworker, result="withdrawn",
+                        withdrawal_reason="moved_away", reason="Moved to Leeds for work.")

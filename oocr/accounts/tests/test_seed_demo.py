@@ -22,6 +22,9 @@ def test_seed_demo_creates_one_team_with_every_role_and_is_idempotent(monkeypatc
     assert User.objects.count() == 19
     assert User.objects.get(username="keyworker1").check_password("demo-password-for-tests")
     assert "demo-password-for-tests" in capsys.readouterr().out
+    from cases.models import Case
+
+    assert set(Case.objects.values_list("status", flat=True)) == set(Case.Status.values)  # every state to look at
 
 
 @pytest.mark.django_db
