@@ -168,9 +168,6 @@ class Case(models.Model):
         ACTIVE = "active", "Contract active"
         COMPLETED = "completed", "Completed"
         BREACHED = "breached", "Breached"
-        VARIATION_PROPOSED = "variation_proposed", "Variation proposed"
-        VARIATION_DECIDED = "variation_decided", "Variation decided"
-        VICTIM_CONTACT = "victim_contact", "Victim contact"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     class Route(models.TextChoices):

@@ -11,18 +11,8 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AlterField(
-            model_name='case',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('ineligible', 'Ineligible'), ('awaiting_allocation', 'Waiting for allocation'), ('allocated', 'Allocated'), ('declined', 'Declined: opted for court'), ('assessment', 'Needs assessment'), ('active', 'Contract active'), ('completed', 'Completed'), ('breached', 'Breached'), ('variation_proposed', 'Variation proposed'), ('variation_decided', 'Variation decided'), ('victim_contact', 'Victim contact'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', max_length=30),
-        ),
-        migrations.AlterField(
             model_name='caseevent',
             name='kind',
             field=models.CharField(choices=[('created', 'Draft started'), ('eligibility', 'Eligibility checked'), ('submitted', 'Submitted to the OoCR team'), ('overridden', 'Submitted by override'), ('ineligible', 'Closed as ineligible'), ('allocated', 'Allocated to a keyworker'), ('reallocated', 'Reallocated'), ('first_contact', 'First contact: scheme offered'), ('accepted', 'Agreed to take part'), ('declined', 'Declined: opted for court'), ('assessment', 'Needs assessment recorded'), ('safeguarding', 'Safeguarding'), ('action', 'Keyworker action'), ('contract', 'Contract agreed'), ('contract_approved', 'Contract approved'), ('condition', 'Condition progress'), ('contact', 'Contact'), ('non_compliance', 'Non-compliance'), ('closure_proposed', 'Closure proposed'), ('closure_refused', 'Closure refused'), ('completed', 'Completed'), ('breached', 'Breached'), ('variation_proposed', 'Variation proposed'), ('variation_decided', 'Variation decided'), ('victim_contact', 'Victim contact'), ('withdrawn', 'Withdrawn')], max_length=30),
-        ),
-        migrations.AlterField(
-            model_name='historicalcase',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('ineligible', 'Ineligible'), ('awaiting_allocation', 'Waiting for allocation'), ('allocated', 'Allocated'), ('declined', 'Declined: opted for court'), ('assessment', 'Needs assessment'), ('active', 'Contract active'), ('completed', 'Completed'), ('breached', 'Breached'), ('variation_proposed', 'Variation proposed'), ('variation_decided', 'Variation decided'), ('victim_contact', 'Victim contact'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', max_length=30),
         ),
     ]
