@@ -71,6 +71,10 @@ def keyworker_action_record(*, case_id: int, user, data: dict) -> KeyworkerActio
         raise ValidationError({"reference": "Enter the crime reference and the offence of the new crime record"})
     action.full_clean()
     action.save()
+    if action.kind == KeyworkerAction.Kind.CRIME_RECORD and case.status == Case.Status.ACTIVE:
+        # A new offence during the contract may be a breach: a supervisor looks at it.
+        case.review_flag = f"New crime record {action.reference} raised during the contract: possible breach"
+        case.save(update_fields=["review_flag", "updated_at"])
     kind = CaseEvent.Kind.SAFEGUARDING if action.kind == KeyworkerAction.Kind.SAFEGUARDING else CaseEvent.Kind.ACTION
     CaseEvent.objects.create(
         case=case, by=user, kind=kind,

@@ -252,3 +252,26 @@ def test_the_week_view_and_the_private_calendar_show_the_keyworkers_appointments
     assert f"case {case.number}" in body and "4 Quay Street" in body
     assert case.person.last_name not in body  # no names in a feed fetched outside the app
     assert client.get(reverse("contracts:calendar_feed", args=["not-the-token"])).status_code == 404
+
+
+def test_a_new_crime_record_during_the_contract_flags_a_possible_breach():
+    case, holder, _ = active_case(signed_weeks_ago=2)
+    from cases.models import Offence
+
+    services.keyworker_action_record(case_id=case.pk, user=holder, data={
+        "kind": "crime_record", "concern": "", "sent_to": "", "reference": "CR/999/26", "notes": "",
+        "offence": Offence.objects.get(code="TH-SHOP"), "raised_on": timezone.localdate()})
+    case.refresh_from_db()
+    assert case.review_flag == "New crime record CR/999/26 raised during the contract: possible breach"
+
+
+def test_administrators_maintain_the_condition_library_and_scheme_settings(client):
+    from oocr.accounts.tests.factories import AdministratorFactory
+
+    client.force_login(AdministratorFactory())
+    assert client.get(reverse("admin:contracts_conditiontemplate_changelist")).status_code == 200
+    settings_row = SchemeSettings.objects.get()
+    response = client.get(reverse("admin:contracts_schemesettings_change", args=[settings_row.pk]))
+    assert response.status_code == 200 and b"unpaid_work_hours_cap" in response.content
+    client.force_login(KeyworkerFactory())
+    assert client.get(reverse("admin:contracts_conditiontemplate_changelist")).status_code == 302
