@@ -3,6 +3,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases.models import Case, EligibilityRule, Offence
+from oocr.admin import ReadOnlyAdmin
 
 
 @admin.register(Offence)
@@ -51,7 +52,7 @@ class EligibilityRuleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdmin):
     """A read-only list of cases: the baseline `make bench` times the case pages against.
 
     Cases change only through the services, so the admin may look but never add, change or delete.
@@ -59,12 +60,3 @@ class CaseAdmin(admin.ModelAdmin):
 
     list_display = ["number", "status", "route", "submitted_at"]
     list_select_related = ["person"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

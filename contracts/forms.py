@@ -1,6 +1,6 @@
 """Case work forms: shapes of input only."""
 
-from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, HTML, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, Size
 from django import forms
 
 from cases.forms import GovukDateField, page_helper
