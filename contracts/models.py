@@ -172,6 +172,8 @@ class Contract(models.Model):
     weeks = models.PositiveSmallIntegerField(default=16)
     start_date = models.DateField(null=True, blank=True, help_text="The date the person signed.")
     extension_days = models.PositiveSmallIntegerField(default=0, help_text="Approved extensions, in days.")
+    # Stored (set by the services on signing and on each approved extension) so lists and reminders can query it.
+    end_date = models.DateField(null=True, blank=True, db_index=True)
     agreement = models.CharField(max_length=20, choices=Agreement.choices, blank=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
@@ -179,8 +181,7 @@ class Contract(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
-    @property
-    def end_date(self):
+    def compute_end_date(self):
         """Start + the contract's weeks + approved extensions, in calendar days (clock changes do not matter)."""
         from datetime import timedelta
 

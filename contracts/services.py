@@ -170,6 +170,7 @@ def contract_sign(*, case_id: int, user, signed_on, agreement: str) -> Contract:
     if signed_on > timezone.localdate():
         raise ValidationError({"signed_on": "The date signed must be today or in the past"})
     contract.start_date, contract.agreement = signed_on, agreement
+    contract.end_date = contract.compute_end_date()
     contract.full_clean()
     if scheme_settings().contract_approval_required:
         contract.status = Contract.Status.AWAITING_APPROVAL
@@ -448,7 +449,8 @@ def variation_decide(*, proposal_id: int, user, approve: bool, note: str = "") -
     if approve:
         if proposal.kind == VariationProposal.Kind.EXTENSION:
             contract.extension_days += proposal.extension_days
-            contract.save(update_fields=["extension_days"])
+            contract.end_date = contract.compute_end_date()
+            contract.save(update_fields=["extension_days", "end_date"])
         else:
             old = Condition.objects.select_for_update().get(pk=proposal.condition_id)
             Condition.objects.create(

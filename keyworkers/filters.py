@@ -50,8 +50,15 @@ CASELOAD_TABS = {
     "to_contact": ("To contact", Q(status=Case.Status.ALLOCATED)),
     "assessment": ("Assessment", Q(status=Case.Status.ASSESSMENT)),
     "active": ("Active", Q(status=Case.Status.ACTIVE)),
+    "ending": ("Ending in 14 days", None),  # depends on today: see caseload_tab_condition
     "closed": ("Recently closed", Q(closed_at__isnull=False)),
 }
+def caseload_tab_condition(key: str) -> Q:
+    if key == "ending":
+        return Q(status=Case.Status.ACTIVE, contract__end_date__lte=timezone.localdate() + timedelta(days=14))
+    return CASELOAD_TABS[key][1]
+
+
 CASELOAD_SORTS = {
     "name": ("person__last_name", "person__first_names"),
     "state": ("status", "person__last_name"),
@@ -88,7 +95,7 @@ class CaseloadFilter(django_filters.FilterSet):
         return queryset
 
     def filter_tab(self, queryset, name, value):
-        return queryset.filter(CASELOAD_TABS[value][1])
+        return queryset.filter(caseload_tab_condition(value))
 
     def filter_sort(self, queryset, name, value):
         fields = CASELOAD_SORTS[value.lstrip("-")]

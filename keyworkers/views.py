@@ -14,7 +14,7 @@ from django_filters.views import FilterView
 
 from cases.models import Case
 from keyworkers import forms, selectors, services
-from keyworkers.filters import CASELOAD_TABS, AllocationQueueFilter, CaseloadFilter
+from keyworkers.filters import CASELOAD_TABS, AllocationQueueFilter, CaseloadFilter, caseload_tab_condition
 from keyworkers.models import AllocationReview, StaffProfile
 from keyworkers.workload import recommend
 from oocr.views import RoleRequiredMixin, ServiceFormMixin
@@ -42,7 +42,7 @@ class CaseloadView(RoleRequiredMixin, FilterView):
         context = super().get_context_data(**kwargs)
         # The tab counts follow the search, whichever tab is open.
         searched = CaseloadFilter({"search": self.request.GET.get("search", "")}, queryset=self.get_queryset()).qs
-        counts = searched.aggregate(**{key: Count("id", filter=condition) for key, (_, condition) in CASELOAD_TABS.items()})
+        counts = searched.aggregate(**{key: Count("id", filter=caseload_tab_condition(key)) for key in CASELOAD_TABS})
         today = timezone.localdate()
         for case in context["cases"]:
             case.flag = selectors.caseload_flag(case, today=today)

@@ -275,3 +275,12 @@ def test_administrators_maintain_the_condition_library_and_scheme_settings(clien
     assert response.status_code == 200 and b"unpaid_work_hours_cap" in response.content
     client.force_login(KeyworkerFactory())
     assert client.get(reverse("admin:contracts_conditiontemplate_changelist")).status_code == 302
+
+
+def test_the_caseload_shows_contracts_ending_within_a_fortnight(client):
+    ending, holder, _ = active_case(signed_weeks_ago=15)
+    client.force_login(holder)
+    response = client.get(reverse("keyworkers:caseload"), {"tab": "ending"})
+    assert [case.pk for case in response.context["cases"]] == [ending.pk]
+    assert {tab["key"]: tab["count"] for tab in response.context["tabs"]}["ending"] == 1
+    assert response.context["cases"][0].week == 16

@@ -112,7 +112,7 @@ def test_signing_starts_the_contract_for_16_weeks_from_the_day_signed():
      (date(2026, 10, 1), 28, date(2027, 2, 18))],   # with four weeks of approved extension
 )
 def test_the_end_date_is_calendar_weeks_plus_extensions(start, extension_days, end):
-    assert Contract(start_date=start, weeks=16, extension_days=extension_days).end_date == end
+    assert Contract(start_date=start, weeks=16, extension_days=extension_days).compute_end_date() == end
 
 
 def test_a_contract_needs_the_assessment_and_a_tailored_condition_before_it_is_agreed():

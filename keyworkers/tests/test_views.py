@@ -110,7 +110,7 @@ def test_caseload_tabs_count_and_search(client):
     client.force_login(keyworker)
     response = client.get(reverse("keyworkers:caseload"))
     counts = {tab["key"]: tab["count"] for tab in response.context["tabs"]}
-    assert counts == {"to_contact": 2, "assessment": 0, "active": 0, "closed": 0}
+    assert counts == {"to_contact": 2, "assessment": 0, "active": 0, "ending": 0, "closed": 0}
     found = client.get(reverse("keyworkers:caseload"), {"search": "penhal", "tab": "to_contact"})
     assert list(found.context["cases"]) == [mine]
     assert {tab["key"]: tab["count"] for tab in found.context["tabs"]}["to_contact"] == 1
