@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
 from cases.models import Case, Crime
+from contracts.models import Condition, Contact
 from keyworkers.models import Allocation, AllocationReview, StaffProfile
 from keyworkers.workload import ASSESSMENT, TO_CONTACT, Candidate, CaseNeeds, load_percent
 from oocr.accounts.roles import Role
@@ -167,13 +168,26 @@ def caseload_flag(case, *, today) -> Flag | None:
     if case.status == ASSESSMENT:
         return Flag("green", "Assessment under way")
     if case.status == Case.Status.ACTIVE:
+        if getattr(case, "conditions_overdue", 0):
+            return Flag("amber", f"{case.conditions_overdue} condition(s) overdue")
         return Flag("green", "Contract on track")
     return None
 
 
+def _conditions_count(**due) -> Subquery:
+    """How many of a case's conditions, not yet met or set aside, fall due in a window."""
+    return Subquery(
+        Condition.objects.filter(contract__case=OuterRef("pk"), **due)
+        .exclude(status__in=[Condition.Status.MET, Condition.Status.WITHDRAWN, Condition.Status.VARIED])
+        .values("contract__case").annotate(n=Count("id")).values("n"),
+        output_field=IntegerField(),
+    )
+
+
 def caseload(*, keyworker) -> QuerySet[Case]:
     """A keyworker's open cases and those closed in the last 30 days, with the current allocation date."""
-    closed_since = timezone.now() - timedelta(days=RECENTLY_CLOSED_DAYS)
+    now, today = timezone.now(), timezone.localdate()
+    closed_since = now - timedelta(days=RECENTLY_CLOSED_DAYS)
     # Start from the keyworker's own allocations (indexed), never from every case: one subquery, not an
     # OR of two, which would make PostgreSQL read the whole case table (make bench, national size).
     held = Allocation.objects.filter(keyworker=keyworker)
@@ -189,6 +203,16 @@ def caseload(*, keyworker) -> QuerySet[Case]:
             crime_reference=Subquery(Crime.objects.filter(case=OuterRef("pk")).order_by("id").values("reference")[:1]),
             contract_start=F("contract__start_date"),
             contract_weeks=F("contract__weeks"),
+            next_appointment=Subquery(
+                Contact.objects.filter(case=OuterRef("pk"), outcome="", starts_at__gte=now)
+                .order_by("starts_at").values("starts_at")[:1]
+            ),
+            last_contact=Subquery(
+                Contact.objects.filter(case=OuterRef("pk"), outcome__in=[Contact.Outcome.ATTENDED, Contact.Outcome.LATE])
+                .order_by("-starts_at").values("starts_at")[:1]
+            ),
+            conditions_due=Coalesce(_conditions_count(due_date__gte=today, due_date__lte=today + timedelta(days=7)), 0),
+            conditions_overdue=Coalesce(_conditions_count(due_date__lt=today), 0),
         )
     )
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseStateError
 from contracts import services
-from contracts.models import ClosureProposal, Contact, NeedDomain, NonCompliance, SchemeSettings
+from contracts.models import ClosureProposal, Condition, Contact, NeedDomain, NonCompliance, SchemeSettings
 from contracts.tests.test_contracts import add, assessed_case
 from oocr.accounts.tests.factories import KeyworkerFactory, SupervisorFactory
 
@@ -284,3 +284,16 @@ def test_the_caseload_shows_contracts_ending_within_a_fortnight(client):
     assert [case.pk for case in response.context["cases"]] == [ending.pk]
     assert {tab["key"]: tab["count"] for tab in response.context["tabs"]}["ending"] == 1
     assert response.context["cases"][0].week == 16
+
+
+def test_the_caseload_shows_the_next_appointment_conditions_due_and_the_last_contact(client):
+    case, holder, condition = active_case(signed_weeks_ago=2)
+    Condition.objects.filter(pk=condition.pk).update(due_date=timezone.localdate() - timedelta(days=1))
+    soon, before = timezone.now() + timedelta(days=2), timezone.now() - timedelta(days=3)
+    for starts_at, outcome in [(soon, ""), (before, "attended")]:
+        services.contact_record(case_id=case.pk, user=holder, data={
+            "type": "phone", "starts_at": starts_at, "place": "", "outcome": outcome, "duration_minutes": None, "notes": ""})
+    client.force_login(holder)
+    [row] = client.get(reverse("keyworkers:caseload")).context["cases"]
+    assert (row.next_appointment, row.last_contact, row.conditions_overdue) == (soon, before, 1)
+    assert row.flag.reason == "1 condition(s) overdue"
