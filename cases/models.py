@@ -236,6 +236,11 @@ class Case(models.Model):
     def is_closed(self) -> bool:
         return self.status in self.CLOSED
 
+    @property
+    def is_with_keyworker(self) -> bool:
+        """Allocated and not closed: it can be worked on, or reallocated."""
+        return self.status in self.OPEN_ALLOCATED
+
     def _close(self, status: str, *, at, by) -> None:
         self.status, self.closed_at, self.closed_by = status, at, by
 

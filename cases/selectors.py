@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from cases.models import Case, CaseEvent, Crime, EligibilityAssessment, Person, Victim, VictimContact, name_key
 from keyworkers.models import Allocation
+from keyworkers.workload import add_working_days
 
 # Names at least this alike, on the same date of birth, may be the same person:
 # trigram similarity of the whole name on PostgreSQL (pg_trgm's own default);
@@ -51,7 +52,8 @@ def case_detail_queryset(*, user) -> QuerySet[Case]:
         return cases
     # The keyworker holding it, or the one who held it when it closed.
     return cases.filter(
-        Q(allocations__ended_at=None) | Q(allocations__end_reason="case_closed"), allocations__keyworker=user
+        Q(allocations__ended_at=None) | Q(allocations__end_reason=Allocation.EndReason.CASE_CLOSED),
+        allocations__keyworker=user,
     )
 
 
@@ -111,8 +113,6 @@ def _similar_names(people: QuerySet[Person], *, first_names: str, last_name: str
 
 def victims_codes(*, case: Case, today) -> list[dict]:
     """Each victim with their contact log and the Victims' Code checkpoints: due and done."""
-    from keyworkers.services import add_working_days  # keyworkers builds on cases: import late
-
     victims = Victim.objects.filter(crime__case=case).prefetch_related(
         Prefetch("contacts", queryset=VictimContact.objects.select_related("recorded_by"))
     )

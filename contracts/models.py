@@ -1,8 +1,11 @@
 """Needs assessment and keyworker actions (contracts, conditions and contacts follow)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
+
+from cases.models import CaseStateError
 
 
 class NeedDomain(models.Model):
@@ -295,23 +298,18 @@ class NonCompliance(models.Model):
         ordering = ["-occurred_on", "-id"]
 
 
-class ClosureProposal(models.Model):
-    """A keyworker's proposal to close a case, decided by a supervisor where the scheme requires it."""
+class SupervisorDecision(models.Model):
+    """What a proposal waiting for a supervisor records: who proposed it, and who decided what and why.
 
-    class Result(models.TextChoices):
-        COMPLETED = "completed", "Completed"
-        BREACHED = "breached", "Breached"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+    `decide` holds the rules every such decision follows; the services lock the
+    row before calling it and then apply what was approved.
+    """
 
     class Decision(models.TextChoices):
         PENDING = "pending", "Waiting for a supervisor"
         APPROVED = "approved", "Approved"
         REFUSED = "refused", "Refused"
 
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="closure_proposals")
-    result = models.CharField(max_length=20, choices=Result.choices)
-    withdrawal_reason = models.CharField(max_length=30, blank=True)
-    reason = models.TextField()
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField(auto_now_add=True)
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
@@ -319,14 +317,45 @@ class ClosureProposal(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
 
+    noun = "proposal"
+
     class Meta:
+        abstract = True
         ordering = ["-proposed_at", "-id"]
+
+    def decide(self, *, user, approve: bool, note: str, at) -> None:
+        if self.decision != self.Decision.PENDING:
+            raise CaseStateError(f"This {self.noun} has been decided already.")
+        if self.proposed_by_id == user.pk:
+            raise CaseStateError(f"A {self.noun} is decided by a supervisor other than the person who proposed it.")
+        if not approve and not note.strip():
+            raise ValidationError({"note": f"Enter why the {self.noun} is refused"})
+        self.decision = self.Decision.APPROVED if approve else self.Decision.REFUSED
+        self.decided_by, self.decided_at, self.decision_note = user, at, note.strip()
+
+
+class ClosureProposal(SupervisorDecision):
+    """A keyworker's proposal to close a case, decided by a supervisor where the scheme requires it."""
+
+    class Result(models.TextChoices):
+        COMPLETED = "completed", "Completed"
+        BREACHED = "breached", "Breached"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="closure_proposals")
+    result = models.CharField(max_length=20, choices=Result.choices)
+    withdrawal_reason = models.CharField(max_length=30, blank=True)
+    reason = models.TextField()
+
+    noun = "closure"
+
+    class Meta(SupervisorDecision.Meta):
         constraints = [
             models.UniqueConstraint(fields=["case"], condition=models.Q(decision="pending"), name="one_pending_closure_per_case"),
         ]
 
 
-class VariationProposal(models.Model):
+class VariationProposal(SupervisorDecision):
     """A change to an agreed contract, proposed by the keyworker: it takes effect only when a supervisor approves.
 
     An extension adds days to the end date; a variation replaces one condition
@@ -337,11 +366,6 @@ class VariationProposal(models.Model):
         VARIATION = "variation", "Vary a condition"
         EXTENSION = "extension", "Extend the contract"
 
-    class Decision(models.TextChoices):
-        PENDING = "pending", "Waiting for a supervisor"
-        APPROVED = "approved", "Approved"
-        REFUSED = "refused", "Refused"
-
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="variations")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     reason = models.TextField()
@@ -350,12 +374,5 @@ class VariationProposal(models.Model):
     new_description = models.TextField(blank=True)
     new_due_date = models.DateField(null=True, blank=True)
     new_recurrence = models.CharField(max_length=120, blank=True)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    proposed_at = models.DateTimeField(auto_now_add=True)
-    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["-proposed_at", "-id"]
+    noun = "variation"

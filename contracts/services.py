@@ -19,6 +19,11 @@ ASSESSMENT_STATES = {
 }
 
 
+def assessments_open(case: Case) -> list[str]:
+    """The kinds of needs assessment the case's stage allows recording now."""
+    return [kind for kind, states in ASSESSMENT_STATES.items() if case.status in states]
+
+
 @transaction.atomic
 def needs_assessment_record(*, case_id: int, user, kind: str, data: dict, scores: dict[int, dict]) -> NeedsAssessment:
     """Record (or correct) the first or the closing assessment: every active domain scored 0 to 3.
@@ -28,7 +33,7 @@ def needs_assessment_record(*, case_id: int, user, kind: str, data: dict, scores
     page then prompts the keyworker to raise a safeguarding alert.
     """
     case = case_lock(case_id=case_id)
-    if case.status not in ASSESSMENT_STATES[kind]:
+    if kind not in assessments_open(case):
         label = NeedsAssessment.Kind(kind).label.lower()
         raise CaseStateError(f"Case {case.number} is {case.get_status_display().lower()}, so its {label} cannot be recorded.")
     domains = list(NeedDomain.objects.filter(is_active=True))
@@ -339,7 +344,9 @@ def closure_propose(*, case_id: int, user, result: str, reason: str, withdrawal_
     CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.CLOSURE_PROPOSED,
                              text=f"{proposal.get_result_display()}: {proposal.reason}")
     if result != Result.BREACHED and not scheme_settings().closure_approval_required:
-        _close(case, proposal, user)
+        # Nothing to wait for: the keyworker's proposal is its own approval.
+        proposal.decision, proposal.decided_by, proposal.decided_at = ClosureProposal.Decision.APPROVED, user, timezone.now()
+        _close(case, proposal)
     return proposal
 
 
@@ -348,17 +355,10 @@ def closure_decide(*, proposal_id: int, user, approve: bool, note: str = "") -> 
     """A supervisor approves (the case closes) or refuses (it carries on) a proposed closure."""
     proposal = ClosureProposal.objects.select_for_update().select_related("case").get(pk=proposal_id)
     case = case_lock(case_id=proposal.case_id)
-    if proposal.decision != ClosureProposal.Decision.PENDING:
-        raise CaseStateError("This closure has been decided already.")
-    if proposal.proposed_by_id == user.pk:
-        raise CaseStateError("A closure is decided by a supervisor other than the person who proposed it.")
-    if not approve and not note.strip():
-        raise ValidationError({"note": "Enter why the closure is refused"})
-    proposal.decision_note = note.strip()
+    proposal.decide(user=user, approve=approve, note=note, at=timezone.now())
     if approve:
-        _close(case, proposal, user)
+        _close(case, proposal)
     else:
-        proposal.decision, proposal.decided_by, proposal.decided_at = ClosureProposal.Decision.REFUSED, user, timezone.now()
         proposal.save()
         CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.CLOSURE_REFUSED, text=proposal.decision_note)
     return proposal
@@ -373,11 +373,12 @@ def _outcome_code(case: Case, result: str) -> int | None:
     }.get(result)
 
 
-def _close(case: Case, proposal: ClosureProposal, user) -> None:
-    """Close the case as proposed: state, outcome code, contract, allocation, timeline, and the officer told of a breach."""
+def _close(case: Case, proposal: ClosureProposal) -> None:
+    """Close the case as an approved proposal says: state, outcome code, contract, allocation, timeline,
+    and the officer told of a breach. The one who approved it closes it."""
     from cases.services import case_closed_record
 
-    now = timezone.now()
+    user, now = proposal.decided_by, proposal.decided_at
     Result = ClosureProposal.Result
     if proposal.result == Result.COMPLETED:
         case.complete(at=now, by=user)
@@ -389,7 +390,6 @@ def _close(case: Case, proposal: ClosureProposal, user) -> None:
     case.review_flag = ""
     case.save()
     Contract.objects.filter(case=case, status=Contract.Status.ACTIVE).update(status=Contract.Status.ENDED)
-    proposal.decision, proposal.decided_by, proposal.decided_at = ClosureProposal.Decision.APPROVED, user, now
     proposal.save()
     kind = {Result.COMPLETED: CaseEvent.Kind.COMPLETED, Result.BREACHED: CaseEvent.Kind.BREACHED}.get(
         proposal.result, CaseEvent.Kind.WITHDRAWN
@@ -439,12 +439,7 @@ def variation_decide(*, proposal_id: int, user, approve: bool, note: str = "") -
     """A supervisor approves (the contract changes; the old condition is kept, marked varied) or refuses."""
     proposal = VariationProposal.objects.select_for_update().select_related("contract").get(pk=proposal_id)
     case = case_lock(case_id=proposal.contract.case_id)
-    if proposal.decision != VariationProposal.Decision.PENDING:
-        raise CaseStateError("This variation has been decided already.")
-    if proposal.proposed_by_id == user.pk:
-        raise CaseStateError("A variation is decided by a supervisor other than the person who proposed it.")
-    if not approve and not note.strip():
-        raise ValidationError({"note": "Enter why the variation is refused"})
+    proposal.decide(user=user, approve=approve, note=note, at=timezone.now())
     contract = Contract.objects.select_for_update().get(pk=proposal.contract_id)
     if approve:
         if proposal.kind == VariationProposal.Kind.EXTENSION:
@@ -462,8 +457,6 @@ def variation_decide(*, proposal_id: int, user, approve: bool, note: str = "") -
             )
             old.status = Condition.Status.VARIED
             old.save(update_fields=["status"])
-    proposal.decision = VariationProposal.Decision.APPROVED if approve else VariationProposal.Decision.REFUSED
-    proposal.decided_by, proposal.decided_at, proposal.decision_note = user, timezone.now(), note.strip()
     proposal.save()
     CaseEvent.objects.create(
         case=case, by=user, kind=CaseEvent.Kind.VARIATION_DECIDED,

@@ -39,6 +39,7 @@ class CaseAssessmentView(CasePageMixin, TemplateView):
             closing=assessments.get(NeedsAssessment.Kind.CLOSING),
             distance=selectors.distance_travelled(assessments),
             actions=selectors.case_keyworker_actions(case=self.case),
+            open_kinds=services.assessments_open(self.case),
             **kwargs,
         )
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from keyworkers import selectors, services
 from keyworkers.models import Allocation, AllocationReview, StaffProfile, Team
-from keyworkers.workload import recommend
+from keyworkers.workload import add_working_days, recommend
 
 TEAM_NAME = "Devon and Cornwall OoCR team"
 # user name: (area, full-time equivalent, women's specialism, young adults specialism, availability)
@@ -61,7 +61,7 @@ def demo_team_seed(*, allocations: int = 80) -> int:
         allocated_at = timezone.now() - timedelta(days=(len(queue) - number) * 14 // len(queue), hours=rng.randint(0, 6))
         Allocation.objects.filter(pk=allocation.pk).update(allocated_at=allocated_at)
         AllocationReview.objects.filter(allocation=allocation).update(
-            due_on=services.add_working_days(timezone.localdate(allocated_at), team.review_working_days)
+            due_on=add_working_days(timezone.localdate(allocated_at), team.review_working_days)
         )
         if allocated_at < timezone.now() - timedelta(days=8):
             services.allocation_review_record(

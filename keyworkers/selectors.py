@@ -49,8 +49,8 @@ def _count_of(allocations: QuerySet) -> Subquery:
     )
 
 
-def keyworker_candidates(*, team) -> list:
-    """Keyworkers (of a team, or all) with their points, load %, recent allocations and case mix.
+def keyworker_candidates(*, team, only=None) -> list:
+    """Keyworkers (of a team, or all, or `only` the one given) with their points, load %, recent allocations and case mix.
 
     A fixed number of queries whatever the number of keyworkers or cases.
     """
@@ -73,6 +73,8 @@ def keyworker_candidates(*, team) -> list:
     )
     if team is not None:
         users = users.filter(staff_profile__team=team)
+    if only is not None:
+        users = users.filter(pk=only.pk)
     users = list(users)
     for user in users:
         profile = user.staff_profile
@@ -224,10 +226,6 @@ def allocation_reviews_due(*, user) -> QuerySet[AllocationReview]:
     return AllocationReview.objects.filter(reviewed_at=None).select_related(
         "allocation__case__person", "allocation__keyworker", "allocation__allocated_by"
     ).order_by("due_on", "id")
-
-
-def allocation_history(*, case) -> QuerySet[Allocation]:
-    return case.allocations.select_related("keyworker", "allocated_by", "ended_by").order_by("-allocated_at", "-id")
 
 
 def team_caseload_visible(*, user, keyworker) -> bool:

@@ -1,6 +1,5 @@
 """Allocation, reallocation, allocation reviews and staff profiles: every write of the keyworkers app."""
 
-from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -11,22 +10,13 @@ from cases.models import Case, CaseStateError
 from cases.services import case_allocation_record, case_lock
 from keyworkers.models import Allocation, AllocationReview, StaffProfile
 from keyworkers.selectors import already_allocated_message, keyworker_candidates
+from keyworkers.workload import add_working_days
 from oocr.notifications.services import notification_send
 
 
-def add_working_days(start: date, days: int) -> date:
-    """`days` Monday-to-Friday days after `start` (bank holidays are not known here)."""
-    current = start
-    while days > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
-
-
-def _check_keyworker(*, case_id: int, keyworker, note: str) -> None:
+def _check_keyworker(*, keyworker, note: str) -> None:
     """The chosen keyworker must hold caseloads; over capacity or on leave is allowed with a reason."""
-    candidate = next((c for c in keyworker_candidates(team=None) if c.pk == keyworker.pk), None)
+    candidate = next(iter(keyworker_candidates(team=None, only=keyworker)), None)
     if candidate is None:
         raise ValidationError({"keyworker": "Choose a keyworker who holds a caseload"})
     if candidate.staff_profile.availability == StaffProfile.Availability.INACTIVE:
@@ -59,7 +49,7 @@ def case_allocate(*, case_id: int, keyworker, user, note: str = "") -> Allocatio
             case = case_lock(case_id=case_id)
             if case.status != Case.Status.AWAITING_ALLOCATION:
                 raise CaseStateError(already_allocated_message(case))
-            _check_keyworker(case_id=case_id, keyworker=keyworker, note=note)
+            _check_keyworker(keyworker=keyworker, note=note)
             now = timezone.now()
             allocation = _start_allocation(case=case, keyworker=keyworker, user=user, note=note, now=now)
             case_allocation_record(case=case, user=user, keyworker_name=keyworker.get_full_name(), reallocated=False)
@@ -84,7 +74,7 @@ def case_reallocate(*, case_id: int, keyworker, user, reason: str, note: str) ->
         raise ValidationError({"end_note": "Enter a note about the reallocation for the case record"})
     if current.keyworker_id == keyworker.pk:
         raise ValidationError({"keyworker": f"The case is already with {keyworker.get_full_name()}: choose someone else"})
-    _check_keyworker(case_id=case_id, keyworker=keyworker, note=note)
+    _check_keyworker(keyworker=keyworker, note=note)
     now = timezone.now()
     current.ended_at, current.ended_by, current.end_reason, current.end_note = now, user, reason, note.strip()
     current.save(update_fields=["ended_at", "ended_by", "end_reason", "end_note"])

@@ -17,6 +17,7 @@ from keyworkers import forms, selectors, services
 from keyworkers.filters import CASELOAD_TABS, AllocationQueueFilter, CaseloadFilter, caseload_tab_condition
 from keyworkers.models import AllocationReview, StaffProfile
 from keyworkers.workload import recommend
+from oocr.accounts.roles import Role
 from oocr.views import RoleRequiredMixin, ServiceFormMixin
 
 User = get_user_model()
@@ -65,7 +66,7 @@ class TeamCaseloadView(CaseloadView):
 
     @cached_property
     def keyworker(self):
-        keyworker = get_object_or_404(User, pk=self.kwargs["pk"], groups__name="Keyworker")
+        keyworker = get_object_or_404(User, pk=self.kwargs["pk"], groups__name=Role.KEYWORKER)
         if not selectors.team_caseload_visible(user=self.request.user, keyworker=keyworker):
             raise PermissionDenied
         return keyworker

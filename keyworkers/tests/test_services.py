@@ -10,6 +10,7 @@ from cases.models import Case, CaseEvent, CaseStateError
 from cases.tests.factories import AwaitingAllocationCaseFactory, ReadyDraftCaseFactory
 from cases import services as case_services
 from keyworkers import services
+from keyworkers.workload import add_working_days
 from keyworkers.models import Allocation, AllocationReview, StaffProfile
 from keyworkers.selectors import keyworker_candidates
 from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory, SupervisorProfileFactory, TeamFactory
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db
      (date(2026, 11, 28), 5, date(2026, 12, 4))],  # Saturday + 5 = Friday
 )
 def test_reviews_are_due_in_working_days(start, days, due):
-    assert services.add_working_days(start, days) == due
+    assert add_working_days(start, days) == due
 
 
 def test_allocating_records_the_allocation_the_review_the_timeline_and_tells_the_keyworker():
@@ -35,7 +36,7 @@ def test_allocating_records_the_allocation_the_review_the_timeline_and_tells_the
     case.refresh_from_db()
     assert case.status == Case.Status.ALLOCATED
     assert (allocation.keyworker, allocation.allocated_by, allocation.ended_at) == (keyworker, supervisor, None)
-    assert allocation.review.due_on == services.add_working_days(timezone.localdate(), 5)
+    assert allocation.review.due_on == add_working_days(timezone.localdate(), 5)
     assert case.events.first().kind == CaseEvent.Kind.ALLOCATED
     notification = Notification.objects.get(user=keyworker)
     assert notification.text == f"Case {case.number} has been allocated to you by {supervisor.get_full_name()}"
