@@ -490,6 +490,7 @@ class CaseEvent(models.Model):
         VARIATION_PROPOSED = "variation_proposed", "Variation proposed"
         VARIATION_DECIDED = "variation_decided", "Variation decided"
         VICTIM_CONTACT = "victim_contact", "Victim contact"
+        REFERRAL = "referral", "Referral"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")

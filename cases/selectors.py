@@ -71,6 +71,7 @@ CASE_EVENT_GROUPS = {
     "contract": ("Contract", [CaseEvent.Kind.CONTRACT, CaseEvent.Kind.CONTRACT_APPROVED, CaseEvent.Kind.CONDITION,
                               CaseEvent.Kind.VARIATION_PROPOSED, CaseEvent.Kind.VARIATION_DECIDED]),
     "victim": ("Victim", [CaseEvent.Kind.VICTIM_CONTACT]),
+    "referrals": ("Referrals", [CaseEvent.Kind.REFERRAL]),
     "actions": ("Safeguarding and actions", [CaseEvent.Kind.SAFEGUARDING, CaseEvent.Kind.ACTION]),
     "compliance": ("Contacts and compliance", [CaseEvent.Kind.CONTACT, CaseEvent.Kind.NON_COMPLIANCE]),
     "closure": ("Closure", [CaseEvent.Kind.WITHDRAWN, CaseEvent.Kind.CLOSURE_PROPOSED, CaseEvent.Kind.CLOSURE_REFUSED,

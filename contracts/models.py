@@ -210,6 +210,8 @@ class Condition(models.Model):
         VARIED = "varied", "Varied"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    SETTLED = (Status.MET, Status.VARIED, Status.WITHDRAWN)
+
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="conditions")
     template = models.ForeignKey(ConditionTemplate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     kind = models.CharField(max_length=20, choices=ConditionKind.choices)

@@ -228,6 +228,22 @@ def condition_progress_record(*, case_id: int, user, condition_id: int, status: 
     return condition
 
 
+def condition_evidence_follow(*, case: Case, condition_id: int, status: str, note: str, user) -> None:
+    """A condition whose evidence is kept elsewhere (a referral) takes that evidence's status, unless it is settled.
+
+    The caller holds the case's lock.
+    """
+    condition = Condition.objects.select_for_update().get(pk=condition_id, contract__case=case)
+    if condition.status in Condition.SETTLED:
+        return
+    condition.status, condition.evidence = status, f"{condition.evidence}\n{note}".strip()
+    condition.save(update_fields=["status", "evidence"])
+    CaseEvent.objects.create(
+        case=case, by=user, kind=CaseEvent.Kind.CONDITION,
+        text=f"{condition.description[:80]}: {condition.get_status_display().lower()} (follows the referral)",
+    )
+
+
 OPEN_FOR_CONTACT = (Case.Status.ALLOCATED, Case.Status.ASSESSMENT, Case.Status.ACTIVE)
 
 
@@ -311,7 +327,7 @@ def _completion_problems(case: Case) -> list[str]:
     if contract.end_date > timezone.localdate():
         problems.append(f"The contract runs until {contract.end_date:%-d %B %Y}.")
     open_conditions = contract.conditions.exclude(kind=ConditionKind.STANDARD).exclude(
-        status__in=[Condition.Status.MET, Condition.Status.WITHDRAWN, Condition.Status.VARIED]
+        status__in=Condition.SETTLED
     )
     if open_conditions.exists():
         problems.append(f"{open_conditions.count()} condition(s) are not met yet.")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from cases.models import Case, Crime
 from contracts.models import Condition, Contact
 from keyworkers.models import Allocation, AllocationReview, StaffProfile
+from referrals.selectors import overdue_count as referrals_overdue_count
 from keyworkers.workload import ASSESSMENT, TO_CONTACT, Candidate, CaseNeeds, load_percent
 from oocr.accounts.roles import Role
 
@@ -167,11 +168,13 @@ def caseload_flag(case, *, today) -> Flag | None:
         if days >= 2:
             return Flag("amber", f"First contact due: {days} days")
         return Flag("green", "New: make first contact")
+    if case.status == Case.Status.ACTIVE and getattr(case, "conditions_overdue", 0):
+        return Flag("amber", f"{case.conditions_overdue} condition(s) overdue")
+    if case.status in (ASSESSMENT, Case.Status.ACTIVE) and getattr(case, "referrals_overdue", 0):
+        return Flag("amber", f"{case.referrals_overdue} referral(s) overdue: chase the partner")
     if case.status == ASSESSMENT:
         return Flag("green", "Assessment under way")
     if case.status == Case.Status.ACTIVE:
-        if getattr(case, "conditions_overdue", 0):
-            return Flag("amber", f"{case.conditions_overdue} condition(s) overdue")
         return Flag("green", "Contract on track")
     return None
 
@@ -180,7 +183,7 @@ def _conditions_count(**due) -> Subquery:
     """How many of a case's conditions, not yet met or set aside, fall due in a window."""
     return Subquery(
         Condition.objects.filter(contract__case=OuterRef("pk"), **due)
-        .exclude(status__in=[Condition.Status.MET, Condition.Status.WITHDRAWN, Condition.Status.VARIED])
+        .exclude(status__in=Condition.SETTLED)
         .values("contract__case").annotate(n=Count("id")).values("n"),
         output_field=IntegerField(),
     )
@@ -215,6 +218,7 @@ def caseload(*, keyworker) -> QuerySet[Case]:
             ),
             conditions_due=Coalesce(_conditions_count(due_date__gte=today, due_date__lte=today + timedelta(days=7)), 0),
             conditions_overdue=Coalesce(_conditions_count(due_date__lt=today), 0),
+            referrals_overdue=referrals_overdue_count(today=today),
         )
     )
 

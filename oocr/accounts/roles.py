@@ -28,16 +28,22 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.KEYWORKER: [
         "accounts.hold_caseload",
+        "referrals.view_partner",
     ],
     Role.SUPERVISOR: [
         "accounts.allocate_cases",
         "accounts.view_team_performance",
         "cases.view_team_cases",
+        "referrals.view_partner",
     ],
     Role.TEAM_MANAGER: [
         "accounts.view_team_performance",
         "cases.view_team_cases",
         "keyworkers.manage_staff",
+        "referrals.view_partner",
+        "referrals.add_partner",
+        "referrals.change_partner",
+        "referrals.view_referral_report",
     ],
     Role.ADMINISTRATOR: [
         "accounts.administer_service",
@@ -57,6 +63,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "contracts.change_conditiontemplate",
         "contracts.view_schemesettings",
         "contracts.change_schemesettings",
+        "referrals.view_partner",
+        "referrals.add_partner",
+        "referrals.change_partner",
+        "referrals.view_referral_report",
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",
@@ -81,6 +91,7 @@ NAVIGATION = [
     NavigationItem("Team", "keyworkers:team", "accounts.view_team_performance"),
     NavigationItem("Administration", "accounts:administration", "accounts.administer_service"),
     NavigationItem("Intake", "cases:intake", "cases.submit_case"),
+    NavigationItem("Partners", "referrals:partners", "referrals.view_partner"),
 ]
 
 

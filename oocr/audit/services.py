@@ -40,3 +40,15 @@ def access_log_disclosure(*, user, record: models.Model, person_id: int | None, 
         justification=justification,
         recipient=recipient,
     )
+
+
+def access_log_report_export(*, request: HttpRequest, model: type[models.Model], justification: str) -> AccessLog:
+    """Record that a report over many records of `model` left the system as a file (object id 0: no single record)."""
+    return AccessLog.objects.create(
+        user=request.user,
+        kind=AccessLog.Kind.EXPORT,
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=0,
+        ip_address=request.META.get("REMOTE_ADDR") or None,
+        justification=justification,
+    )

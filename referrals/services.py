@@ -1,0 +1,279 @@
+"""Every write to partners and referrals."""
+
+import csv
+import io
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from cases.models import Case, CaseEvent, CaseStateError
+from cases.services import case_lock
+from contracts.models import Condition, ConditionKind, NeedDomain
+from contracts.services import condition_evidence_follow
+from keyworkers.workload import add_working_days
+from referrals.models import Partner, Referral, ReferralUpdate
+
+# The case must have been accepted by the person: referrals are part of the assessment and the contract.
+OPEN_FOR_REFERRAL = (Case.Status.ASSESSMENT, Case.Status.ACTIVE)
+
+# Where a referral is the evidence for a condition, the condition follows it.
+CONDITION_FOLLOWS = {
+    Referral.Status.ENGAGED: Condition.Status.IN_PROGRESS,
+    Referral.Status.COMPLETED: Condition.Status.MET,
+    Referral.Status.DISENGAGED: Condition.Status.NOT_MET,
+    Referral.Status.DECLINED: Condition.Status.NOT_STARTED,
+    Referral.Status.WITHDRAWN: Condition.Status.NOT_STARTED,
+}
+
+
+def partner_save(*, partner: Partner, need_domains, loaded_at: datetime | None = None) -> Partner:
+    """Create or change a partner. `loaded_at` is when the editor read it: a change made since is not overwritten."""
+    with transaction.atomic():
+        if partner.pk:
+            current = Partner.objects.select_for_update().get(pk=partner.pk)
+            if loaded_at is not None and current.updated_at > loaded_at:
+                raise ValidationError(
+                    f"Someone else changed {current.name} while you were editing it. "
+                    "Reload the page to see their changes, then make yours again."
+                )
+        partner.full_clean()
+        partner.save()
+        partner.need_domains.set(need_domains)
+    return partner
+
+
+PARTNER_COLUMNS = [
+    "name", "type", "services", "needs", "areas", "who_they_take", "min_age", "max_age", "eligibility_notes",
+    "phone", "email", "referral_email", "route", "acknowledge_days", "appointment_days", "active",
+]
+
+
+def partner_import_csv(*, text: str) -> tuple[int, int]:
+    """Create or update partners (matched by name) from a CSV file: all rows or none.
+
+    Needs are need-domain codes separated by `;`. Returns (created, updated);
+    raises ValidationError listing every bad row.
+    """
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames is None or [name.strip() for name in reader.fieldnames] != PARTNER_COLUMNS:
+        raise ValidationError(f"The first line must be the column names: {','.join(PARTNER_COLUMNS)}")
+    domains = {domain.code: domain for domain in NeedDomain.objects.all()}
+    rows, errors = [], []
+    for line, row in enumerate(reader, start=2):
+        row = {key.strip(): (value or "").strip() for key, value in row.items() if key}
+        partner = Partner.objects.filter(name=row["name"]).first() or Partner(name=row["name"])
+        problems = []
+        codes = [code.strip() for code in row["needs"].split(";") if code.strip()]
+        problems += [f"needs: no need domain has the code {code}" for code in codes if code not in domains]
+        if not codes:
+            problems.append("needs: give at least one need domain code")
+        for field, column in (("min_age", "min_age"), ("max_age", "max_age"),
+                              ("acknowledge_days", "acknowledge_days"), ("appointment_days", "appointment_days")):
+            value = row[column]
+            if value and not value.isdigit():
+                problems.append(f"{column}: {value!r} is not a whole number")
+            setattr(partner, field, int(value) if value.isdigit() else None)
+        if row["active"].lower() not in ("yes", "no", ""):
+            problems.append("active: write yes or no")
+        partner.kind, partner.services, partner.areas = row["type"], row["services"], row["areas"]
+        partner.sex, partner.eligibility_notes, partner.route = row["who_they_take"], row["eligibility_notes"], row["route"]
+        partner.phone, partner.email, partner.referral_email = row["phone"], row["email"], row["referral_email"]
+        partner.is_active = row["active"].lower() != "no"
+        try:
+            partner.full_clean(validate_unique=False)
+        except ValidationError as error:
+            problems += [f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()]
+        if problems:
+            errors.append(f"Line {line}: " + "; ".join(problems))
+        rows.append((partner, [domains[code] for code in codes if code in domains]))
+    names = [partner.name for partner, _ in rows]
+    errors += [f"{name} appears more than once" for name in sorted({n for n in names if names.count(n) > 1})]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        created = sum(1 for partner, _ in rows if partner.pk is None)
+        for partner, needs in rows:
+            partner.save()
+            partner.need_domains.set(needs)
+    return created, len(rows) - created
+
+
+def _open_case(case_id: int) -> Case:
+    case = case_lock(case_id=case_id)
+    if case.status not in OPEN_FOR_REFERRAL:
+        raise CaseStateError(f"Case {case.number} is {case.get_status_display().lower()}, so no referral can be made or changed.")
+    return case
+
+
+@transaction.atomic
+def referral_create(*, case_id: int, user, partner: Partner, need_domain: NeedDomain, shared: str,
+                    consent_to_share: bool, condition_id: int | None = None, eligibility_override: str = "") -> Referral:
+    """A draft referral of the case's person to a partner, with what will be shared and the consent to share it.
+
+    Refused for a partner no longer taking referrals, without consent, and, unless
+    a reason is given, for a person outside who the partner takes.
+    """
+    case = _open_case(case_id)
+    errors = {}
+    if not partner.is_active:
+        errors["partner"] = f"{partner.name} is not taking referrals. Choose another partner"
+    if not consent_to_share:
+        errors["consent_to_share"] = "The person must agree to share this with the partner before you refer them"
+    problems = partner.eligibility_problems(case.person, on=timezone.localdate())
+    if problems and not eligibility_override.strip():
+        errors["eligibility_override"] = f"{'. '.join(problems)}. Give a reason to refer them anyway"
+    condition = None
+    if condition_id:
+        condition = Condition.objects.filter(
+            pk=condition_id, contract__case=case, kind=ConditionKind.REHABILITATIVE
+        ).exclude(status__in=Condition.SETTLED).first()
+        if condition is None:
+            errors["condition"] = "Choose a rehabilitative condition of this case's contract that is not yet settled"
+    if errors:
+        raise ValidationError(errors)
+    referral = Referral(
+        case=case, partner=partner, need_domain=need_domain, condition=condition, route=partner.route,
+        shared=shared.strip(), consent_to_share=True, eligibility_override=eligibility_override.strip() if problems else "",
+        created_by=user,
+    )
+    referral.full_clean()
+    referral.save()
+    CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.REFERRAL,
+                             text=f"Referral to {partner.name} drafted ({need_domain.name})")
+    return referral
+
+
+@transaction.atomic
+def referral_send(*, case_id: int, referral_id: int, user, sent_by: str, on: date,
+                  introduction_present: str = "", introduced_how: str = "") -> Referral:
+    """Send a draft referral: emailed from here (after the commit) or recorded as made another way.
+
+    The partner's expected working days set the dates by which it should be
+    acknowledged and the person seen; past those the referral is overdue.
+    """
+    case = _open_case(case_id)
+    referral = Referral.objects.select_for_update().select_related("partner").get(pk=referral_id, case=case)
+    partner = referral.partner
+    errors = {}
+    if on > timezone.localdate():
+        errors["on"] = "The date sent must be today or in the past"
+    if sent_by == Referral.SentBy.EMAIL and not partner.referral_email:
+        errors["sent_by"] = f"{partner.name} has no referral email: choose how you sent it"
+    if sent_by == Referral.SentBy.WARM_INTRODUCTION:
+        if not introduction_present.strip():
+            errors["introduction_present"] = "Enter who was present at the introduction"
+        if not introduced_how:
+            errors["introduced_how"] = "Select how the introduction was made"
+    if errors:
+        raise ValidationError(errors)
+    referral.move(Referral.Status.SENT, on=on)
+    referral.sent_by = sent_by
+    referral.sent_to = partner.referral_email if sent_by == Referral.SentBy.EMAIL else partner.name
+    if sent_by == Referral.SentBy.WARM_INTRODUCTION:
+        referral.introduction_present, referral.introduced_how = introduction_present.strip(), introduced_how
+    referral.acknowledge_by = add_working_days(on, partner.acknowledge_days)
+    referral.engage_by = add_working_days(on, partner.appointment_days)
+    referral.full_clean()
+    referral.save()
+    ReferralUpdate.objects.create(referral=referral, happened_on=on, status=Referral.Status.SENT, recorded_by=user,
+                                  text=referral.get_sent_by_display())
+    CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.REFERRAL,
+                             text=f"Referral to {partner.name} sent: {referral.get_sent_by_display().lower()}")
+    if sent_by == Referral.SentBy.EMAIL:
+        from referrals.tasks import referral_email
+
+        transaction.on_commit(lambda: referral_email.delay(referral.pk, user.pk))
+    return referral
+
+
+def referral_email_send(*, referral_id: int, user_id: int) -> bool:
+    """Email a sent referral to the partner's referral address, once, and log the disclosure.
+
+    The email holds the minimum the partner needs to contact the person: no offence details.
+    Returns False when there is nothing to send (not emailed, or already sent).
+    """
+    from django.contrib.auth import get_user_model
+    from django.core.mail import send_mail
+
+    from oocr.audit.services import access_log_disclosure
+
+    with transaction.atomic():
+        referral = (
+            Referral.objects.select_for_update(of=("self",))
+            .select_related("partner", "need_domain", "case__person")
+            .filter(pk=referral_id, sent_by=Referral.SentBy.EMAIL, emailed_at=None).first()
+        )
+        if referral is None:
+            return False
+        user = get_user_model().objects.get(pk=user_id)
+        context = {"referral": referral, "person": referral.case.person, "keyworker": user}
+        send_mail(
+            subject=f"Referral from the Out of Court Resolutions team: {referral.need_domain.name}",
+            message=render_to_string("referrals/email/referral.txt", context),
+            from_email=None, recipient_list=[referral.partner.referral_email],
+        )
+        referral.emailed_at = timezone.now()
+        referral.save(update_fields=["emailed_at"])
+        access_log_disclosure(
+            user=user, record=referral, person_id=referral.case.person_id, recipient=referral.partner.referral_email,
+            justification=f"Referral to {referral.partner.name} ({referral.need_domain.name}) with the person's consent",
+        )
+    return True
+
+
+@transaction.atomic
+def referral_progress_record(*, case_id: int, referral_id: int, user, on: date, status: str = "", source: str = "",
+                             text: str = "", reason: str = "") -> Referral:
+    """Record what the partner told us: a step of the referral (with its date), or news between steps.
+
+    A linked condition follows the referral (engaged: in progress; completed: met;
+    disengaged: not met; declined or withdrawn: not started), unless it is already settled.
+    """
+    case = _open_case(case_id)
+    referral = Referral.objects.select_for_update().select_related("partner").get(pk=referral_id, case=case)
+    if on > timezone.localdate():
+        raise ValidationError({"on": "The date must be today or in the past"})
+    if not status and not text.strip():
+        raise ValidationError({"text": "Enter what happened, or choose the step the referral has reached"})
+    if status == Referral.Status.SENT:
+        raise ValidationError({"status": "Send a draft referral with 'Send the referral'"})
+    if status:
+        referral.move(status, on=on, reason=reason)
+        referral.save()
+    update = ReferralUpdate.objects.create(referral=referral, happened_on=on, status=status, source=source.strip(),
+                                           text=text.strip(), recorded_by=user)
+    step = f": {update.get_status_display().lower()}" if status else ": update"
+    CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.REFERRAL,
+                             text=f"Referral to {referral.partner.name}{step}. {update.text}".strip())
+    if status in CONDITION_FOLLOWS and referral.condition_id:
+        _condition_follow(case, referral, user)
+    return referral
+
+
+def _condition_follow(case: Case, referral: Referral, user) -> None:
+    if case.status == Case.Status.ACTIVE:
+        condition_evidence_follow(
+            case=case, condition_id=referral.condition_id, status=CONDITION_FOLLOWS[referral.status], user=user,
+            note=f"{referral.last_step_on:%-d %B %Y}: referral to {referral.partner.name} "
+                 f"{referral.get_status_display().lower()}.",
+        )
+
+
+@transaction.atomic
+def referral_condition_link(*, case_id: int, referral_id: int, user, condition_id: int | None) -> Referral:
+    """Make a referral the evidence for a rehabilitative condition (or for none)."""
+    case = _open_case(case_id)
+    referral = Referral.objects.select_for_update().get(pk=referral_id, case=case)
+    condition = None
+    if condition_id:
+        condition = Condition.objects.filter(pk=condition_id, contract__case=case, kind=ConditionKind.REHABILITATIVE).first()
+        if condition is None:
+            raise ValidationError({"condition": "Choose a rehabilitative condition of this case's contract"})
+    referral.condition = condition
+    referral.save(update_fields=["condition"])
+    if condition and referral.status in CONDITION_FOLLOWS:
+        _condition_follow(case, referral, user)
+    return referral
