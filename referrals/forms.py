@@ -130,7 +130,7 @@ class ReferralSendForm(forms.Form):
         self.fields["sent_by"].choices = list(choices.items())
         self.helper = page_helper(
             self, Field.radios("sent_by", legend_size=Size.SMALL), Field("on"),
-            Field.text("introduction_present"), Field.select("introduced_how"), Button("submit", "Send the referral"),
+            Field.text("introduction_present"), Field.select("introduced_how"), Button("send", "Send the referral"),
         )
 
 
@@ -157,7 +157,7 @@ class ReferralProgressForm(forms.Form):
         self.fields["status"].choices = [(move, self.STEP_LABELS[move]) for move in moves] + [("", "Just an update")]
         self.helper = page_helper(
             self, Field.radios("status", legend_size=Size.SMALL, small=True), Field("on"), Field.select("reason"),
-            Field.text("source"), Field.textarea("text"), Button("submit", "Record progress"),
+            Field.text("source"), Field.textarea("text"), Button("progress", "Record progress"),
         )
 
 
@@ -168,7 +168,7 @@ class ReferralConditionForm(forms.Form):
     def __init__(self, *args, conditions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["condition"].choices = [("", "None")] + [(c.pk, c.description[:90]) for c in conditions]
-        self.helper = page_helper(self, Field.select("condition"), Button("submit", "Link", css_class="govuk-button--secondary"))
+        self.helper = page_helper(self, Field.select("condition"), Button("link", "Link to this condition", css_class="govuk-button--secondary"))
 
 
 class ReportPeriodForm(forms.Form):

@@ -23,7 +23,7 @@ def test_roles_sync_restores_rights_and_adds_nothing_twice():
     roles_sync()
     roles_sync()
     assert Group.objects.filter(name__in=Role.ALL).count() == 5
-    assert permission_names(keyworkers) == {"accounts.hold_caseload"}
+    assert permission_names(keyworkers) == {"accounts.hold_caseload", "referrals.view_partner"}
 
 
 @pytest.mark.django_db
@@ -37,10 +37,10 @@ def test_only_administrators_may_read_the_access_log():
     "role, labels",
     [
         (Role.EVIDENCE_REVIEW_OFFICER, ["Intake"]),
-        (Role.KEYWORKER, ["My caseload"]),
-        (Role.SUPERVISOR, ["Allocation", "Team"]),
-        (Role.TEAM_MANAGER, ["Team"]),
-        (Role.ADMINISTRATOR, ["Administration", "Intake"]),
+        (Role.KEYWORKER, ["My caseload", "Partners"]),
+        (Role.SUPERVISOR, ["Allocation", "Team", "Partners"]),
+        (Role.TEAM_MANAGER, ["Team", "Partners"]),
+        (Role.ADMINISTRATOR, ["Administration", "Intake", "Partners"]),
     ],
 )
 def test_navigation_shows_only_what_the_role_can_use(role, labels):
@@ -51,4 +51,4 @@ def test_navigation_shows_only_what_the_role_can_use(role, labels):
 @pytest.mark.django_db
 def test_a_person_with_two_roles_sees_both_in_order_of_precedence():
     user = UserFactory(roles=[Role.SUPERVISOR, Role.KEYWORKER])
-    assert [item.label for item in navigation_for(user)] == ["My caseload", "Allocation", "Team"]
+    assert [item.label for item in navigation_for(user)] == ["My caseload", "Allocation", "Team", "Partners"]

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from oocr.accounts.roles import Role
 
@@ -25,6 +26,11 @@ def test_seed_demo_creates_one_team_with_every_role_and_is_idempotent(monkeypatc
     from cases.models import Case
 
     assert set(Case.objects.values_list("status", flat=True)) == set(Case.Status.values)  # every state to look at
+    from referrals.models import Referral
+
+    assert {"engaged", "sent", "completed", "declined"} <= set(Referral.objects.values_list("status", flat=True))
+    assert any(referral.overdue(timezone.localdate()) for referral in Referral.objects.all())
+    assert Referral.objects.filter(status="engaged", condition__status="in_progress").exists()
 
 
 @pytest.mark.django_db

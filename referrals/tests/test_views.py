@@ -1,0 +1,252 @@
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from keyworkers.tests.factories import StaffProfileFactory
+from oocr.accounts.roles import Role
+from oocr.accounts.tests.factories import FACTORY_BY_ROLE
+from oocr.audit.models import AccessLog
+from referrals.models import Partner, Referral
+from referrals.services import PARTNER_COLUMNS
+from referrals.tests.factories import PartnerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def date_post(name, day):
+    return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
+
+
+def errors_of(response) -> list[str]:
+    return [str(error) for field in response.context["form"].errors.values() for error in field]
+
+
+@pytest.mark.parametrize("role", Role.ALL + ["holder", "other keyworker"])
+def test_case_referral_pages_permission_matrix(client, role, active_case, make_referral):
+    case, holder, _ = active_case
+    referral = make_referral(case, holder)
+    user = {"holder": holder, "other keyworker": StaffProfileFactory().user}.get(role) or FACTORY_BY_ROLE[role]()
+    client.force_login(user)
+    reads = {client.get(url).status_code for url in (
+        reverse("referrals:case_referrals", args=[case.pk]), reverse("referrals:referral", args=[case.pk, referral.pk]))}
+    changes = {client.get(url).status_code for url in (
+        reverse("referrals:referral_choose", args=[case.pk]),
+        reverse("referrals:referral_new", args=[case.pk, referral.partner_id]) + f"?need={referral.need_domain_id}")}
+    expected = {
+        "holder": ({200}, {200}),
+        "other keyworker": ({404}, {404}),
+        Role.KEYWORKER: ({404}, {404}),
+        Role.SUPERVISOR: ({200}, {403}),
+        Role.TEAM_MANAGER: ({200}, {403}),
+    }.get(role, ({403}, {403}))
+    assert (reads, changes) == expected
+
+
+def test_another_cases_referral_is_not_found_under_this_case(client, active_case, make_referral):
+    case, holder, _ = active_case
+    from contracts.tests.test_contracts import assessed_case
+
+    other_case, other_holder = assessed_case()
+    other = make_referral(other_case, other_holder)
+    client.force_login(holder)
+    assert client.get(reverse("referrals:referral", args=[case.pk, other.pk])).status_code == 404
+
+
+def test_the_directory_costs_the_same_queries_for_5_or_30_partners(client, django_assert_max_num_queries):
+    client.force_login(FACTORY_BY_ROLE[Role.KEYWORKER]())
+    Partner.objects.all().delete()
+    counts = []
+    for total in (5, 30):
+        while Partner.objects.count() < total:
+            PartnerFactory(needs=["alcohol", "drugs"])
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("referrals:partners"))
+        assert response.context["paginator"].count == total
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    with django_assert_max_num_queries(counts[1]):
+        client.get(reverse("referrals:partners") + "?need=1&area=PL&kind=health&q=x")
+
+
+def test_the_case_referral_list_costs_the_same_queries_for_1_or_6_referrals(client, active_case, make_referral):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case, holder, _ = active_case
+    client.force_login(holder)
+    counts = []
+    for total in (1, 6):
+        while case.referrals.count() < total:
+            make_referral(case, holder, to=PartnerFactory(), sent_on=timezone.localdate() - timedelta(days=20))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("referrals:case_referrals", args=[case.pk]))
+        assert response.content.decode().count('data-testid="overdue"') == total
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_the_report_costs_the_same_queries_and_its_csv_download_is_logged(client, active_case, make_referral):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case, holder, _ = active_case
+    client.force_login(FACTORY_BY_ROLE[Role.TEAM_MANAGER]())
+    counts = []
+    for total in (1, 5):
+        while Referral.objects.count() < total:
+            make_referral(case, holder, to=PartnerFactory(), sent_on=timezone.localdate())
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("referrals:report"))
+        assert len(response.context["rows"]) == total
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    response = client.get(reverse("referrals:report") + "?format=csv")
+    lines = b"".join(response.streaming_content if response.streaming else [response.content]).decode().splitlines()
+    assert lines[0].startswith("Partner,Need,Referred,Engaged") and len(lines) == 6
+    assert AccessLog.objects.filter(kind="export", justification__startswith="Referral report").count() == 1
+
+
+def test_a_keyworker_refers_from_the_case_and_sees_the_best_match_first(client, active_case, alcohol):
+    case, holder, condition = active_case
+    Partner.objects.all().delete()
+    PartnerFactory(name="Other area", areas="EX")
+    best = PartnerFactory(name="Best match", areas="TR")
+    client.force_login(holder)
+    page = client.get(reverse("referrals:referral_choose", args=[case.pk]) + f"?need={alcohol.pk}")
+    assert [p.name for p in page.context["partners"]] == ["Best match", "Other area"]  # both serve alcohol
+    url = reverse("referrals:referral_new", args=[case.pk, best.pk]) + f"?need={alcohol.pk}"
+    refused = client.post(url, {"shared": "Drinks daily", "condition": condition.pk})
+    assert errors_of(refused) == ["The person must agree to share this with the partner before you refer them"]
+    assert not Referral.objects.exists()
+    response = client.post(url, {"shared": "Drinks daily", "consent_to_share": "on", "condition": condition.pk})
+    referral = Referral.objects.get()
+    assert response["Location"] == reverse("referrals:referral", args=[case.pk, referral.pk])
+    assert (referral.partner, referral.condition, referral.status) == (best, condition, "draft")
+
+
+def test_sending_and_recording_progress_through_the_pages(client, active_case, make_referral):
+    case, holder, condition = active_case
+    referral = make_referral(case, holder, condition=condition)
+    client.force_login(holder)
+    base = reverse("referrals:referral", args=[case.pk, referral.pk])
+    today = timezone.localdate()
+    invalid = client.post(base + "send/", {"sent_by": "warm_introduction", **date_post("on", today)})
+    assert "Enter who was present at the introduction" in errors_of(invalid)
+    client.post(base + "send/", {"sent_by": "warm_introduction", "introduction_present": "Me, the person and Jo",
+                                 "introduced_how": "in_person", **date_post("on", today)})
+    no_reason = client.post(base + "progress/", {"status": "declined", **date_post("on", today)})
+    assert errors_of(no_reason) == ["Choose why the referral was declined by the partner"]
+    client.post(base + "progress/", {"status": "engaged", "source": "Jo", **date_post("on", today)})
+    referral.refresh_from_db()
+    condition.refresh_from_db()
+    assert (referral.status, condition.status) == ("engaged", "in_progress")
+    page = client.get(base).content.decode()
+    assert "Told by Jo" in page and "Me, the person and Jo" in page
+
+
+def test_a_supervisor_cannot_move_a_keyworkers_referral(client, active_case, make_referral):
+    case, holder, _ = active_case
+    referral = make_referral(case, holder, sent_on=timezone.localdate())
+    client.force_login(FACTORY_BY_ROLE[Role.SUPERVISOR]())
+    response = client.post(reverse("referrals:referral_progress", args=[case.pk, referral.pk]),
+                           {"status": "engaged", **date_post("on", timezone.localdate())})
+    assert response.status_code == 403
+    assert Referral.objects.get(pk=referral.pk).status == "sent"
+
+
+def partner_post(partner=None, **changes):
+    data = {"name": "Harbour Alcohol Service", "kind": "health", "services": "Groups.", "need_domains": [],
+            "areas": "pl", "sex": "", "route": "warm_introduction", "acknowledge_days": 3, "appointment_days": 10,
+            "is_active": "on", "referral_email": "", "email": "", "phone": "", "min_age": "", "max_age": "",
+            "eligibility_notes": "", "loaded_at": partner.updated_at.isoformat() if partner else ""}
+    return {**data, **changes}
+
+
+def test_a_team_manager_adds_a_partner_with_clear_messages_for_bad_input(client, alcohol):
+    client.force_login(FACTORY_BY_ROLE[Role.TEAM_MANAGER]())
+    invalid = client.post(reverse("referrals:partner_new"), partner_post(name="", areas="Plymouth 1"))
+    assert set(errors_of(invalid)) == {
+        "Enter the partner's name", "Select at least one need the partner serves",
+        "Enter postcode areas as letters separated by spaces, like PL TQ",
+    }
+    invalid = client.post(reverse("referrals:partner_new"), partner_post(need_domains=[alcohol.pk], appointment_days=1))
+    assert errors_of(invalid) == ["Days to a first appointment must be at least the days to acknowledge"]
+    response = client.post(reverse("referrals:partner_new"), partner_post(need_domains=[alcohol.pk]))
+    partner = Partner.objects.get(name="Harbour Alcohol Service")
+    assert response["Location"] == reverse("referrals:partner", args=[partner.pk])
+    assert (partner.areas, list(partner.need_domains.all())) == ("PL", [alcohol])
+
+
+def test_an_edit_made_meanwhile_by_someone_else_is_not_overwritten(client, alcohol):
+    partner = PartnerFactory(name="Harbour Alcohol Service")
+    stale = partner_post(partner, need_domains=[alcohol.pk], services="My change")
+    Partner.objects.filter(pk=partner.pk).update(services="Their change", updated_at=timezone.now() + timedelta(seconds=1))
+    client.force_login(FACTORY_BY_ROLE[Role.ADMINISTRATOR]())
+    response = client.post(reverse("referrals:partner_edit", args=[partner.pk]), stale)
+    assert "Someone else changed Harbour Alcohol Service while you were editing it" in errors_of(response)[0]
+    partner.refresh_from_db()
+    assert partner.services == "Their change"
+
+
+def csv_upload(rows, name="partners.csv"):
+    text = ",".join(PARTNER_COLUMNS) + "\n" + "\n".join(rows) + "\n"
+    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+
+
+GOOD_ROW = "New Harbour Service,voluntary,Groups.,alcohol;drugs,PL TQ,,18,,,01632 960999,,refer@harbour.example.org,referral_form,5,15,yes"
+
+
+def test_importing_partners_adds_and_updates_by_name(client):
+    client.force_login(FACTORY_BY_ROLE[Role.TEAM_MANAGER]())
+    before = Partner.objects.count()
+    updated_row = "Mind Plymouth,voluntary,Peer support only.,mental_health,PL,,16,,,,,,signpost,5,15,no"
+    response = client.post(reverse("referrals:partner_import"), {"file": csv_upload([GOOD_ROW, updated_row])}, follow=True)
+    assert "Partners imported: 1 added, 1 updated." in response.content.decode()
+    assert Partner.objects.count() == before + 1
+    mind = Partner.objects.get(name="Mind Plymouth")
+    assert (mind.services, mind.is_active, mind.route) == ("Peer support only.", False, "signpost")
+    assert list(Partner.objects.get(name="New Harbour Service").need_domains.values_list("code", flat=True)) == ["drugs", "alcohol"]
+
+
+def test_an_import_with_a_bad_row_loads_nothing_and_lists_every_bad_row(client):
+    client.force_login(FACTORY_BY_ROLE[Role.ADMINISTRATOR]())
+    before = list(Partner.objects.values_list("name", "services"))
+    rows = [
+        GOOD_ROW,
+        "Bad One,charity,Groups.,booze,PL,,x,,,,,,referral_form,5,15,yes",
+        "Bad Two,health,Groups.,alcohol,Plymouth,,,,,,,not-an-email,phone,5,15,maybe",
+        GOOD_ROW,
+    ]
+    response = client.post(reverse("referrals:partner_import"), {"file": csv_upload(rows)})
+    errors = errors_of(response)
+    assert errors[0].startswith("Line 3: needs: no need domain has the code booze; min_age: 'x' is not a whole number")
+    assert "kind: Value 'charity' is not a valid choice." in errors[0]
+    assert errors[1].startswith("Line 4: active: write yes or no")
+    assert "areas: Enter postcode areas" in errors[1] and "referral_email: Enter a valid email address." in errors[1]
+    assert "route: Value 'phone' is not a valid choice." in errors[1]
+    assert errors[2] == "New Harbour Service appears more than once"
+    assert list(Partner.objects.values_list("name", "services")) == before
+
+
+def test_an_import_refuses_a_file_that_is_not_csv(client):
+    client.force_login(FACTORY_BY_ROLE[Role.ADMINISTRATOR]())
+    response = client.post(reverse("referrals:partner_import"), {"file": csv_upload([GOOD_ROW], name="partners.xlsx")})
+    assert errors_of(response) == ["The file must be a CSV file smaller than 2 MB"]
+    wrong_columns = SimpleUploadedFile("p.csv", b"name,type\nX,health\n", content_type="text/csv")
+    response = client.post(reverse("referrals:partner_import"), {"file": wrong_columns})
+    assert errors_of(response)[0].startswith("The first line must be the column names: name,type,services")
+
+
+def test_a_stored_script_in_a_partner_is_shown_as_text(client):
+    PartnerFactory(name="<script>alert(1)</script>")
+    client.force_login(FACTORY_BY_ROLE[Role.KEYWORKER]())
+    content = client.get(reverse("referrals:partners") + "?q=script").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content and "<script>alert(1)" not in content
+
+
