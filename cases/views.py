@@ -291,11 +291,12 @@ class CaseDetailView(CasePageMixin, TemplateView):
     template_name = "cases/case_detail.html"
 
     def get_context_data(self, **kwargs):
-        from contracts.selectors import pending_closure  # contracts builds on cases: import late
+        from contracts.selectors import pending_closure  # contracts and referrals build on cases: import late
+        from referrals.selectors import case_referrals_overdue
 
         return super().get_context_data(
             recent_events=selectors.case_timeline(case=self.case)[:5], pending_closure=pending_closure(case=self.case),
-            **kwargs,
+            referrals_overdue=case_referrals_overdue(case=self.case, today=timezone.localdate()), **kwargs,
         )
 
 

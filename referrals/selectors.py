@@ -60,6 +60,10 @@ def overdue_count(*, today: date) -> Coalesce:
     )
 
 
+def case_referrals_overdue(*, case, today: date) -> int:
+    return case.referrals.filter(overdue(today)).count()
+
+
 def case_referrals(*, case) -> QuerySet[Referral]:
     """A case's referrals, newest first, with the partner, need and linked condition."""
     return case.referrals.select_related("partner", "need_domain", "condition").order_by("-created_at", "-id")

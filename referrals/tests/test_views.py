@@ -250,3 +250,13 @@ def test_a_stored_script_in_a_partner_is_shown_as_text(client):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content and "<script>alert(1)" not in content
 
 
+
+
+def test_the_case_overview_warns_of_an_overdue_referral(client, active_case, make_referral):
+    case, holder, _ = active_case
+    client.force_login(holder)
+    overview = reverse("cases:case_detail", args=[case.pk])
+    make_referral(case, holder, sent_on=timezone.localdate() - timedelta(days=2))
+    assert 'data-testid="referrals-overdue"' not in client.get(overview).content.decode()
+    make_referral(case, holder, to=PartnerFactory(), sent_on=timezone.localdate() - timedelta(days=30))
+    assert "1 referral overdue</a>: chase the partner." in client.get(overview).content.decode()
