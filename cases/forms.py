@@ -428,3 +428,16 @@ class VictimContactForm(forms.Form):
             Field.radios("purpose", legend_size=Size.SMALL), Field.select("view"), Field.select("restorative_consent"),
             "notes", Button("submit", "Save"),
         )
+
+
+class PersonRemindersForm(forms.Form):
+    reminders_by = forms.ChoiceField(
+        label="Has the person agreed to reminders of appointments and deadlines?", widget=forms.RadioSelect,
+        choices=Person._meta.get_field("reminders_by").choices, required=False,
+        help_text="A text or email the day before each appointment and 3 days before each condition is due. "
+                  "Reminders say what and when, never what the offence was.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_helper(self, Field.radios("reminders_by", legend_size=Size.MEDIUM), Button("submit", "Save"))

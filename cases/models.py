@@ -126,6 +126,11 @@ class Person(models.Model):
     phone = models.CharField(max_length=20, blank=True)
     email = models.EmailField(blank=True)
     preferred_contact = models.CharField(max_length=10, choices=ContactPreference.choices, default=ContactPreference.PHONE)
+    # Reminders of appointments and deadlines go to the person only where they agreed, by the way they chose.
+    reminders_by = models.CharField(
+        "Reminders the person agreed to", max_length=10, blank=True,
+        choices=[("", "No reminders"), ("sms", "Text message"), ("email", "Email")],
+    )
     pnc_id = models.CharField("PNC ID", max_length=20, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()

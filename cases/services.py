@@ -409,3 +409,19 @@ def victim_contact_record(*, case_id: int, user, victim_id: int, data: dict, vie
     CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.VICTIM_CONTACT,
                              text=f"{contact.get_purpose_display()} ({contact.get_method_display().lower()})")
     return contact
+
+
+@transaction.atomic
+def person_reminders_set(*, case_id: int, user, reminders_by: str) -> Person:
+    """Record whether (and how) the person on a case agreed to be sent reminders."""
+    case = case_lock(case_id=case_id)
+    person = Person.objects.select_for_update().get(pk=case.person_id)
+    if reminders_by == "sms" and not person.phone:
+        raise ValidationError({"reminders_by": "There is no phone number for the person: add one before choosing text messages"})
+    if reminders_by == "email" and not person.email:
+        raise ValidationError({"reminders_by": "There is no email address for the person: add one before choosing email"})
+    person.reminders_by = reminders_by
+    person.save(update_fields=["reminders_by"])
+    CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.CONTACT,
+                             text=f"Reminders to the person: {person.get_reminders_by_display().lower()}")
+    return person

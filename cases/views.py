@@ -365,3 +365,24 @@ class FirstContactView(CasePageMixin, ServiceFormMixin, FormView):
         return super().get_context_data(title=self.title, **kwargs)
 
 
+
+
+class PersonRemindersView(CasePageMixin, ServiceFormMixin, FormView):
+    form_class = forms.PersonRemindersForm
+    template_name = "cases/case_form.html"
+    section = "contacts"
+    changes_case = True
+    title = "Reminders to the person"
+
+    def get_initial(self):
+        return {"reminders_by": self.case.person.reminders_by}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, **kwargs)
+
+    def perform(self, form):
+        person = services.person_reminders_set(case_id=self.case.pk, user=self.request.user, **form.cleaned_data)
+        messages.success(self.request, f"Reminders to the person: {person.get_reminders_by_display().lower()}.")
+
+    def get_success_url(self) -> str:
+        return reverse("contracts:contacts", args=[self.case.pk])

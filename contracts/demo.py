@@ -6,14 +6,14 @@ Idempotent: it does nothing once any first contact exists.
 """
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.test.utils import override_settings
 from django.utils import timezone
 
 from cases.models import Case, FirstContact
-from cases.services import case_first_contact_record
+from cases.services import case_first_contact_record, person_reminders_set
 from contracts.models import ConditionTemplate, NeedDomain, NeedsAssessment
 from contracts.models import Contact, Contract
 from contracts.services import (
@@ -65,11 +65,12 @@ def _demo_first_contacts(rng: random.Random, chosen, domains) -> None:
             )
 
 
-# A few tailored contracts: (template title, extra fields)
+# A few tailored contracts: (template title, extra fields). Some fall due tomorrow and some are overdue, so
+# `manage.py send_reminders` in the demo has something to say at once.
 CONTRACT_CONDITIONS = [
     [("Alcohol service sessions", {"recurrence": "Every Wednesday for 8 weeks"}),
-     ("Letter of apology to the community", {"due_date_weeks": 4})],
-    [("Debt advice", {"due_date_weeks": 6}), ("Unpaid work in the community", {"hours_required": 15, "due_date_weeks": 12}),
+     ("Letter of apology to the community", {"due_in_days": 1})],
+    [("Debt advice", {"due_in_days": -4}), ("Unpaid work in the community", {"hours_required": 15, "due_date_weeks": 12}),
      ("Do not enter a named shop", {"target": "Co-op Food, Fore Street", "recurrence": "Throughout the contract"})],
     [("Drug service assessment and treatment", {"recurrence": "Weekly, as the service arranges"}),
      ("Employment support", {"due_date_weeks": 10})],
@@ -90,11 +91,12 @@ def _demo_contracts(rng: random.Random) -> None:
         for title, fields in CONTRACT_CONDITIONS[number % len(CONTRACT_CONDITIONS)]:
             template = ConditionTemplate.objects.get(title=title)
             extra = dict(fields)
-            weeks = extra.pop("due_date_weeks", None)
+            weeks, days = extra.pop("due_date_weeks", None), extra.pop("due_in_days", None)
+            due_date = signed_on + timedelta(weeks=weeks) if weeks else None
             condition_add(case_id=case.pk, user=keyworker, template=template, data={
                 "description": template.text, "need_domain": template.need_domain, "victim": None, "target": "",
                 "hours_required": None, "recurrence": "", **extra,
-                "due_date": signed_on + timedelta(weeks=weeks) if weeks else None,
+                "due_date": timezone.localdate() + timedelta(days=days) if days is not None else due_date,
             })
         # The first contract was agreed 17 weeks ago, so the demo has one ready to complete.
         contract_sign(case_id=case.pk, user=keyworker, agreement="signed_in_person",
@@ -104,7 +106,7 @@ def _demo_contracts(rng: random.Random) -> None:
 def _demo_delivery(rng: random.Random, domains) -> None:
     """Contacts on every active contract; then one completion, one missed appointment, one breach proposal, one withdrawal."""
     contracts = list(Contract.objects.filter(status=Contract.Status.ACTIVE).select_related("case").order_by("start_date", "id"))
-    for contract in contracts:
+    for number, contract in enumerate(contracts):
         case = contract.case
         keyworker = case.allocations.get(ended_at=None).keyworker
         for days_ago in (5, 2):
@@ -112,9 +114,12 @@ def _demo_delivery(rng: random.Random, domains) -> None:
                 "type": rng.choice(["face_to_face", "phone", "home_visit"]), "place": "Truro police station",
                 "starts_at": timezone.now() - timedelta(days=days_ago, hours=rng.randint(1, 5)),
                 "outcome": Contact.Outcome.ATTENDED, "duration_minutes": rng.choice([30, 45, 60]), "notes": ""})
+        tomorrow_at_ten = timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=1), time(10)))
         contact_record(case_id=case.pk, user=keyworker, data={
             "type": "face_to_face", "place": "Truro police station", "outcome": "", "duration_minutes": 45, "notes": "",
-            "starts_at": timezone.now() + timedelta(days=rng.randint(1, 6), hours=rng.randint(1, 5))})
+            "starts_at": tomorrow_at_ten + timedelta(days=0 if number % 2 else rng.choice([1, 3, 5]), hours=rng.randint(0, 5))})
+        if case.person.phone and rng.random() < 0.5:  # half the people agreed to text reminders
+            person_reminders_set(case_id=case.pk, user=keyworker, reminders_by="sms")
     if not contracts:
         return
     oldest = contracts[0]

@@ -101,3 +101,19 @@ def keyworker_appointments(*, keyworker, start, end) -> QuerySet[Contact]:
         Contact.objects.filter(case__in=held, starts_at__gte=start, starts_at__lt=end)
         .select_related("case__person").order_by("starts_at")
     )
+
+
+def reminder_runs() -> dict:
+    """The reminders job's last runs, and the messages waiting or failed, for the administrators' page."""
+    from django.db.models import Count
+
+    from oocr.notifications.models import Delivery, ReminderRun
+
+    counts = dict(Delivery.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    return {
+        "runs": ReminderRun.objects.all()[:14],
+        "deliveries_pending": counts.get(Delivery.Status.PENDING, 0),
+        "deliveries_failed": counts.get(Delivery.Status.FAILED, 0),
+        "failed": Delivery.objects.filter(status=Delivery.Status.FAILED).only(
+            "template", "channel", "error", "created_at", "attempts")[:20],
+    }

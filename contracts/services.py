@@ -1,5 +1,7 @@
 """Writes of case work: needs assessments and keyworker actions."""
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -481,3 +483,14 @@ def variation_decide(*, proposal_id: int, user, approve: bool, note: str = "") -
         + (f". {proposal.decision_note}" if proposal.decision_note else ""),
     )
     return proposal
+
+
+def reminders_send(*, on: date):
+    """Record and send the day's reminders (contracts/reminders.py says what is due; notifications sends it once)."""
+    from contracts.reminders import KINDS, due_on
+    from oocr.notifications.services import reminders_record
+
+    return reminders_record(
+        on=on, collect=lambda lead_days: due_on(on, lead_days=lead_days),
+        labels={code: kind.label for code, kind in KINDS.items()},
+    )

@@ -27,5 +27,6 @@ urlpatterns = [
     path("cases/<int:pk>/contract/variation/", views.VariationProposeView.as_view(), name="variation_new"),
     path("allocation/decisions/variations/<int:pk>/", views.VariationDecideView.as_view(), name="variation_decide"),
     path("caseload/week/", views.WeekView.as_view(), name="week"),
+    path("administration/reminders/", views.RemindersView.as_view(), name="reminders"),
     path("calendar/<str:token>.ics", views.CalendarFeedView.as_view(), name="calendar_feed"),
 ]

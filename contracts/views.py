@@ -413,3 +413,22 @@ class CalendarFeedView(View):
         appointments = selectors.keyworker_appointments(keyworker=profile.user, start=now - timedelta(days=30),
                                                         end=now + timedelta(days=120))
         return HttpResponse(appointments_calendar(appointments, name="OoCR appointments"), content_type="text/calendar")
+
+
+class RemindersView(RoleRequiredMixin, TemplateView):
+    """Administrators see the reminders job's recent runs and messages, and can run it now."""
+
+    permission_required = "accounts.administer_service"
+    template_name = "contracts/reminders.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**selectors.reminder_runs(), **kwargs)
+
+    def post(self, request):
+        from django.db import transaction
+
+        from contracts.tasks import send_reminders
+
+        transaction.on_commit(lambda: send_reminders.delay())
+        messages.success(request, "The reminders job has been started for today. Nothing already sent is sent again.")
+        return redirect("contracts:reminders")

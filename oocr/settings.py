@@ -181,6 +181,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# The daily reminders job (contracts/tasks.py) is scheduled by a migration; the hour can be changed in the admin.
 
 # --- Email and SMS -------------------------------------------------------------
 
@@ -194,8 +196,14 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="oocr-case-manager@localhost")
-SMS_BACKEND = env("SMS_BACKEND", default="file")
+# Text messages: GOV.UK Notify when a key is set, otherwise a file (oocr/notifications/sms.py).
 NOTIFY_API_KEY = env("NOTIFY_API_KEY", default="")
+NOTIFY_SMS_TEMPLATE_ID = env("NOTIFY_SMS_TEMPLATE_ID", default="")
+SMS_BACKEND = env(
+    "SMS_BACKEND",
+    default="oocr.notifications.sms.NotifySmsBackend" if NOTIFY_API_KEY else "oocr.notifications.sms.FileSmsBackend",
+)
+SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms.log"))
 
 # --- Front end -----------------------------------------------------------------
 

@@ -1,11 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse_lazy
 from django.views import View
-from django.views.generic import ListView
+from django.views.generic import FormView, ListView
 
+from oocr.notifications.forms import ReminderSettingsForm
 from oocr.notifications.selectors import notification_list
-from oocr.notifications.services import notifications_mark_read
+from oocr.notifications.services import notifications_mark_read, reminder_settings_of, reminder_settings_update
+from oocr.views import ServiceFormMixin
 
 
 class NotificationListView(LoginRequiredMixin, ListView):
@@ -22,3 +25,40 @@ class NotificationsMarkReadView(LoginRequiredMixin, View):
         changed = notifications_mark_read(user=request.user)
         messages.success(request, f"{changed} notification{'s' if changed != 1 else ''} marked as read.")
         return redirect("notifications:list")
+
+
+class NotificationOpenView(LoginRequiredMixin, View):
+    """Follow one of your own notifications to what it is about, marking it read on the way."""
+
+    def get(self, request, pk):
+        notification = get_object_or_404(notification_list(user=request.user), pk=pk)
+        notifications_mark_read(user=request.user, notifications=notification_list(user=request.user).filter(pk=pk))
+        # Only the service's own paths are followed, never an address from elsewhere.
+        return redirect(notification.url if notification.url.startswith("/") and not notification.url.startswith("//")
+                        else "notifications:list")
+
+
+class ReminderSettingsView(LoginRequiredMixin, ServiceFormMixin, FormView):
+    """Which reminders a member of staff gets, how much notice, and whether a daily email too."""
+
+    form_class = ReminderSettingsForm
+    template_name = "notifications/reminder_settings.html"
+    success_url = reverse_lazy("notifications:list")
+
+    @property
+    def kinds(self) -> dict[str, str]:
+        from contracts.reminders import STAFF_KINDS  # the reminders are the domain's; their settings are the user's
+
+        return {code: kind.label for code, kind in STAFF_KINDS.items()}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "kinds": self.kinds}
+
+    def get_initial(self):
+        preferences = reminder_settings_of(self.request.user)
+        return {"kinds_on": [kind for kind in self.kinds if kind not in preferences.kinds_off],
+                "lead_days": preferences.lead_days, "email": preferences.email}
+
+    def perform(self, form):
+        reminder_settings_update(user=self.request.user, kinds=self.kinds, **form.cleaned_data)
+        messages.success(self.request, "Reminder settings saved.")

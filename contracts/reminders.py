@@ -1,0 +1,260 @@
+"""What is due on a given day, and who must be told: the reads behind the daily reminders job.
+
+Each kind of reminder is one set-based query, whatever the number of contracts,
+returning a `Due` per item and recipient. A `Due` carries its period: the due
+date for a one-off reminder, or the week since the item fell overdue for one
+that repeats weekly until it is dealt with. The job (notifications'
+`reminders_record`) sends each (kind, item, recipient, period) once.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case
+from contracts.models import ClosureProposal, Condition, ConditionKind, Contact, Contract, NeedsAssessment, VariationProposal
+from keyworkers.models import AllocationReview
+from oocr.accounts.roles import Role
+
+OPEN = [Case.Status.ALLOCATED, Case.Status.ASSESSMENT, Case.Status.ACTIVE]
+MAX_LEAD_DAYS = 14
+CONTRACT_ENDING_DAYS = 14
+PERSON_CONDITION_DAYS = 3
+
+
+@dataclass(frozen=True)
+class Kind:
+    label: str
+    audience: str  # "keyworker", "supervisor" or "person"
+
+
+KINDS = {
+    "condition_due": Kind("Conditions due within my notice period", "keyworker"),
+    "condition_overdue": Kind("Overdue conditions (weekly until settled)", "keyworker"),
+    "appointment_tomorrow": Kind("Appointments tomorrow", "keyworker"),
+    "contract_ending": Kind("Contracts ending within 14 days", "keyworker"),
+    "closing_assessment": Kind("Closing assessments not done in a contract's last two weeks", "keyworker"),
+    "contract_past_end": Kind("Contracts past their end date and not closed (weekly)", "keyworker"),
+    "referral_overdue": Kind("Referrals past the partner's expected time (weekly)", "keyworker"),
+    "review_due": Kind("Allocation reviews due (weekly while overdue)", "supervisor"),
+    "case_flagged": Kind("Cases flagged by the non-compliance threshold (weekly)", "supervisor"),
+    "proposal_waiting": Kind("Breach, variation and extension proposals waiting (weekly)", "supervisor"),
+    "over_capacity": Kind("Keyworkers over capacity (weekly)", "supervisor"),
+    "person_appointment": Kind("Appointment reminders to the person, the day before", "person"),
+    "person_condition": Kind("Condition deadlines to the person, 3 days before", "person"),
+}
+STAFF_KINDS = {code: kind for code, kind in KINDS.items() if kind.audience != "person"}
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: str
+    item: str  # "condition:12": what the reminder is about
+    period: str  # one-off: the due date; repeating: the week since it fell overdue
+    text: str  # no personal data beyond a case number
+    url: str = ""
+    case_id: int | None = None
+    user_id: int | None = None
+    person_id: int | None = None
+    channel: str = ""  # for a person: sms or email
+    address: str = ""
+
+    @property
+    def key(self) -> str:
+        recipient = f"user{self.user_id}" if self.user_id else f"person{self.person_id}"
+        return f"{self.kind}:{self.item}:{recipient}:{self.period}"
+
+
+def weekly(since: date, on: date) -> str:
+    """The period of a repeating reminder: week 0 from the first day overdue, then week 1 seven days later..."""
+    return f"{since:%Y-%m-%d}+w{max(0, (on - since).days - 1) // 7}"
+
+
+def number(case_id: int) -> str:
+    return f"OOCR-{case_id:06d}"
+
+
+def local_day(day: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start, start + timedelta(days=1)
+
+
+def due_on(on: date, *, lead_days: dict[int, int], default_lead: int = 3) -> list[Due]:
+    """Everything due on `on`, for every recipient. `lead_days` maps a user id to their notice period."""
+    return [
+        *_conditions(on, lead_days, default_lead),
+        *_appointments(on),
+        *_contracts(on),
+        *_referrals(on),
+        *_supervisor_items(on),
+    ]
+
+
+def _held(prefix: str) -> dict:
+    """Filters for items of cases that a keyworker holds now."""
+    return {f"{prefix}allocations__ended_at": None}
+
+
+def _conditions(on: date, lead_days: dict[int, int], default_lead: int) -> list[Due]:
+    rows = (
+        Condition.objects.filter(
+            contract__case__status=Case.Status.ACTIVE, contract__status=Contract.Status.ACTIVE,
+            due_date__isnull=False, due_date__lte=on + timedelta(days=MAX_LEAD_DAYS), **_held("contract__case__"),
+        )
+        .exclude(status__in=Condition.SETTLED).exclude(kind=ConditionKind.STANDARD)
+        .values_list("id", "due_date", "kind", "contract__case_id", "contract__case__allocations__keyworker_id",
+                     "contract__case__person_id", "contract__case__person__reminders_by",
+                     "contract__case__person__phone", "contract__case__person__email")
+    )
+    due = []
+    for condition_id, due_date, kind, case_id, keyworker_id, person_id, reminders_by, phone, email in rows:
+        url = reverse("contracts:condition_progress", args=[case_id, condition_id])
+        label = ConditionKind(kind).label.lower()
+        item = f"condition:{condition_id}"
+        if due_date < on:
+            due.append(Due("condition_overdue", item, weekly(due_date, on), url=url, case_id=case_id, user_id=keyworker_id,
+                           text=f"{number(case_id)}: {label} condition overdue since {due_date:%-d %b}"))
+        elif (due_date - on).days <= lead_days.get(keyworker_id, default_lead):
+            due.append(Due("condition_due", item, f"{due_date:%Y-%m-%d}", url=url, case_id=case_id, user_id=keyworker_id,
+                           text=f"{number(case_id)}: {label} condition due {due_date:%a %-d %b}"))
+        if reminders_by and on <= due_date <= on + timedelta(days=PERSON_CONDITION_DAYS):
+            due.append(_to_person("person_condition", item, due_date, case_id, person_id, reminders_by, phone, email,
+                                  text=f"one of the things you agreed to do in your contract is due on {due_date:%A %-d %B}. "
+                                       "Contact your keyworker if you need help."))
+    return due
+
+
+def _to_person(kind, item, due_date, case_id, person_id, reminders_by, phone, email, *, text) -> Due:
+    """A reminder to the person, by the channel they chose; no offence details, only what and when."""
+    return Due(kind, item, f"{due_date:%Y-%m-%d}", text=f"Out of Court Resolutions team reminder: {text}", case_id=case_id,
+               person_id=person_id, channel=reminders_by, address=phone if reminders_by == "sms" else email)
+
+
+def _appointments(on: date) -> list[Due]:
+    start, _ = local_day(on)
+    _, end = local_day(on + timedelta(days=1))
+    rows = (
+        Contact.objects.filter(outcome="", starts_at__gte=start, starts_at__lt=end, case__status__in=OPEN, **_held("case__"))
+        .values_list("id", "starts_at", "place", "case_id", "case__allocations__keyworker_id", "case__person_id",
+                     "case__person__reminders_by", "case__person__phone", "case__person__email")
+    )
+    due = []
+    for contact_id, starts_at, place, case_id, keyworker_id, person_id, reminders_by, phone, email in rows:
+        starts_at = timezone.localtime(starts_at)
+        item = f"contact:{contact_id}"
+        if starts_at.date() == on + timedelta(days=1):
+            due.append(Due("appointment_tomorrow", item, f"{starts_at:%Y-%m-%d}", case_id=case_id, user_id=keyworker_id,
+                           url=reverse("contracts:contacts", args=[case_id]),
+                           text=f"{number(case_id)}: appointment tomorrow at {starts_at:%H:%M}"))
+        if reminders_by:
+            when = "today" if starts_at.date() == on else "tomorrow"
+            due.append(_to_person("person_appointment", item, starts_at.date(), case_id, person_id, reminders_by, phone, email,
+                                  text=f"you have an appointment with your keyworker {when}, {starts_at:%A %-d %B} at "
+                                       f"{starts_at:%H:%M}{', at ' + place if place else ''}. "
+                                       "If you cannot come, contact your keyworker before then."))
+    return due
+
+
+def _contracts(on: date) -> list[Due]:
+    closing_done = NeedsAssessment.objects.filter(case=OuterRef("case"), kind=NeedsAssessment.Kind.CLOSING)
+    rows = (
+        Contract.objects.filter(status=Contract.Status.ACTIVE, case__status=Case.Status.ACTIVE,
+                                end_date__lte=on + timedelta(days=CONTRACT_ENDING_DAYS), **_held("case__"))
+        .annotate(closing_done=Exists(closing_done))
+        .values_list("id", "end_date", "case_id", "case__allocations__keyworker_id", "closing_done")
+    )
+    due = []
+    for contract_id, end_date, case_id, keyworker_id, closing_done in rows:
+        item, case = f"contract:{contract_id}", dict(case_id=case_id, user_id=keyworker_id)
+        if end_date < on:
+            due.append(Due("contract_past_end", item, weekly(end_date, on), url=reverse("contracts:closure", args=[case_id]),
+                           text=f"{number(case_id)}: contract ended {end_date:%-d %b} and the case is not closed", **case))
+            continue
+        due.append(Due("contract_ending", item, f"{end_date:%Y-%m-%d}", url=reverse("contracts:contract", args=[case_id]),
+                       text=f"{number(case_id)}: contract ends {end_date:%a %-d %b}", **case))
+        if not closing_done:
+            due.append(Due("closing_assessment", item, f"{end_date:%Y-%m-%d}",
+                           url=reverse("contracts:assessment", args=[case_id]),
+                           text=f"{number(case_id)}: closing assessment not done; the contract ends {end_date:%-d %b}", **case))
+    return due
+
+
+def _referrals(on: date) -> list[Due]:
+    from referrals.models import Referral
+    from referrals.selectors import overdue
+
+    rows = (
+        Referral.objects.filter(overdue(on), case__status__in=[Case.Status.ASSESSMENT, Case.Status.ACTIVE], **_held("case__"))
+        .values_list("id", "status", "acknowledge_by", "engage_by", "partner__name", "case_id", "case__allocations__keyworker_id")
+    )
+    due = []
+    for referral_id, status, acknowledge_by, engage_by, partner, case_id, keyworker_id in rows:
+        not_acknowledged = status == Referral.Status.SENT and acknowledge_by < on
+        since = acknowledge_by if not_acknowledged else engage_by
+        what = "not acknowledged" if not_acknowledged else "no first appointment"
+        due.append(Due("referral_overdue", f"referral:{referral_id}", f"{'ack' if not_acknowledged else 'appt'}/{weekly(since, on)}",
+                       url=reverse("referrals:referral", args=[case_id, referral_id]), case_id=case_id, user_id=keyworker_id,
+                       text=f"{number(case_id)}: referral to {partner[:80]} {what} by {since:%-d %b}"))
+    return due
+
+
+def _supervisors_by_team() -> dict[int | None, list[int]]:
+    """Active supervisors by team id; those without a team are told about every team's items."""
+    teams: dict[int | None, list[int]] = defaultdict(list)
+    for user_id, team_id in get_user_model().objects.filter(groups__name=Role.SUPERVISOR, is_active=True).values_list(
+        "id", "staff_profile__team_id"
+    ):
+        teams[team_id].append(user_id)
+    return teams
+
+
+def _supervisor_items(on: date) -> list[Due]:
+    from keyworkers.selectors import keyworker_candidates
+
+    supervisors = _supervisors_by_team()
+
+    def to_team(team_id, due: Due, *, except_user=None) -> list[Due]:
+        users = set(supervisors.get(team_id, []) if team_id else [u for ids in supervisors.values() for u in ids])
+        users |= set(supervisors.get(None, []))
+        return [Due(**{**due.__dict__, "user_id": user}) for user in sorted(users) if user != except_user]
+
+    due = []
+    week = f"{on.isocalendar().year}-W{on.isocalendar().week:02d}"
+    for review_id, due_date, case_id, team_id in AllocationReview.objects.filter(
+        reviewed_at=None, due_on__lte=on, allocation__ended_at=None, allocation__case__status__in=OPEN,
+    ).values_list("id", "due_on", "allocation__case_id", "allocation__keyworker__staff_profile__team_id"):
+        due += to_team(team_id, Due("review_due", f"review:{review_id}", weekly(due_date, on), case_id=case_id,
+                                    url=reverse("keyworkers:review", args=[review_id]),
+                                    text=f"{number(case_id)}: allocation review due {due_date:%-d %b}"))
+    for case_id, team_id in Case.objects.filter(status__in=OPEN, **_held("")).exclude(review_flag="").values_list(
+        "id", "allocations__keyworker__staff_profile__team_id"
+    ):
+        due += to_team(team_id, Due("case_flagged", f"case:{case_id}", week, case_id=case_id,
+                                    url=reverse("cases:case_detail", args=[case_id]),
+                                    text=f"{number(case_id)}: flagged for review by the non-compliance threshold"))
+    for model, url_name, what, label_field, case in (
+        (ClosureProposal, "contracts:closure_decide", "closure", "result", "case__"),
+        (VariationProposal, "contracts:variation_decide", "variation", "kind", "contract__case__"),
+    ):
+        proposals = model.objects.filter(decision=model.Decision.PENDING, **{f"{case}status__in": OPEN}, **_held(case))
+        for proposal_id, proposed_at, label, case_id, proposer_id, team_id in proposals.values_list(
+            "id", "proposed_at", label_field, f"{case}id", "proposed_by_id", f"{case}allocations__keyworker__staff_profile__team_id",
+        ):
+            since = timezone.localdate(proposed_at) - timedelta(days=1)  # remind from the day it was proposed
+            due += to_team(team_id, Due("proposal_waiting", f"{what}:{proposal_id}", weekly(since, on), case_id=case_id,
+                                        url=reverse(url_name, args=[proposal_id]),
+                                        text=f"{number(case_id)}: {label.replace('_', ' ')} proposed, waiting for a decision"),
+                           except_user=proposer_id)
+    for keyworker in keyworker_candidates(team=None):
+        if keyworker.load > 100:
+            due += to_team(keyworker.staff_profile.team_id, Due(
+                "over_capacity", f"keyworker:{keyworker.pk}", week, url=reverse("keyworkers:team"),
+                text=f"{keyworker.get_full_name()} is at {keyworker.load}% of capacity"))
+    return due
+
+

@@ -1,0 +1,16 @@
+"""The daily reminders job: thin, safe to repeat, scheduled by django-celery-beat (migration 0008)."""
+
+from datetime import date
+
+from celery import shared_task
+from django.utils import timezone
+
+
+@shared_task(name="contracts.send_reminders", soft_time_limit=15 * 60, time_limit=16 * 60,
+             autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def send_reminders(run_date: str | None = None) -> dict:
+    """Remind everyone of what is due on `run_date` (ISO date; today by default). Running it again sends nothing twice."""
+    from contracts.services import reminders_send
+
+    run = reminders_send(on=date.fromisoformat(run_date) if run_date else timezone.localdate())
+    return {"run_date": run.run_date.isoformat(), "reminders": run.reminders_made, "deliveries": run.deliveries_made}
