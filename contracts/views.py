@@ -209,7 +209,11 @@ class ConditionProgressView(ContractStepMixin, FormView):
         return {**super().get_form_kwargs(), "instance": self.condition}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(condition=self.condition, **kwargs)
+        condition = self.condition
+        due = f"Due {condition.due_date:%-d %B %Y}." if condition.due_date else condition.recurrence
+        return super().get_context_data(
+            condition=condition, intro=f"{condition.get_kind_display()}: {condition.description}\n{due}", **kwargs,
+        )
 
     def perform(self, form):
         services.condition_progress_record(case_id=self.case.pk, user=self.request.user, condition_id=self.condition.pk,

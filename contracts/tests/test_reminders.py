@@ -261,3 +261,30 @@ def test_the_reminders_text_names_no_one(django_capture_on_commit_callbacks):
     texts = " ".join(Reminder.objects.values_list("text", flat=True)) + " ".join(Delivery.objects.values_list("body", flat=True))
     assert case.number in texts and "Zebedee" not in texts and "Quartermain" not in texts
 
+
+
+def test_an_administrator_runs_the_job_now_and_sees_the_run(client, django_capture_on_commit_callbacks):
+    from oocr.accounts.tests.factories import AdministratorFactory
+
+    contract(due=[TODAY + timedelta(days=1)])
+    client.force_login(AdministratorFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/administration/reminders/")
+    response = client.get("/administration/reminders/")
+    assert "The reminders job has been started for today" in response.content.decode()
+    [row] = response.context["runs"]
+    assert (row.run_date, row.runs) == (TODAY, 1) and row.reminders_made >= 1
+
+
+def test_the_keyworker_records_the_persons_choice_of_reminders(client):
+    case, holder, _ = contract(email="sam@example.org")
+    Person.objects.filter(pk=case.person_id).update(phone="")
+    client.force_login(holder)
+    url = f"/cases/{case.pk}/reminders/"
+    refused = client.post(url, {"reminders_by": "sms"})
+    assert refused.context["form"].errors["reminders_by"] == [
+        "There is no phone number for the person: add one before choosing text messages"]
+    client.post(url, {"reminders_by": "email"})
+    case.person.refresh_from_db()
+    assert case.person.reminders_by == "email"
+    assert "Reminders to " + case.person.first_names + ": email" in client.get(f"/cases/{case.pk}/contacts/").content.decode()

@@ -46,6 +46,7 @@ PAGE_ROLES = {
     "/partners/new/": {Role.TEAM_MANAGER, Role.ADMINISTRATOR},
     "/partners/import/": {Role.TEAM_MANAGER, Role.ADMINISTRATOR},
     "/partners/report/": {Role.TEAM_MANAGER, Role.ADMINISTRATOR},
+    "/administration/reminders/": {Role.ADMINISTRATOR},
 }
 
 
@@ -120,7 +121,7 @@ def test_the_matrix_covers_every_signed_in_page():
     # The start redirect, own-account pages, and intake/new/ (POST only, covered in cases' tests).
     # Everyone's own notifications are not a role's page either.
     not_role_pages = {"/", "/account/password/change/", "/account/password/change/done/", "/intake/new/",
-                      "/notifications/", "/notifications/read/"}
+                      "/notifications/", "/notifications/read/", "/notifications/settings/"}
     signed_in_pages = pages - PUBLIC_PAGES - not_role_pages
     assert signed_in_pages == set(PAGE_ROLES)
 

@@ -1,0 +1,110 @@
+"""The reminders job as Celery runs it: two workers at once, and the beat-scheduled task through a real worker."""
+
+import importlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.apps import apps as django_apps
+from django.conf import settings
+from django.db import connection, connections
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
+
+from contracts import services
+from contracts.tests.test_contracts import add, assessed_case
+from contracts.models import NeedDomain
+from oocr.notifications.models import Delivery, Reminder, ReminderRun
+
+TODAY = timezone.localdate()
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql",
+                                   reason="row locks and concurrent transactions need PostgreSQL")
+
+
+@pytest.fixture
+def reference_data(transactional_db, roles, settings, tmp_path):
+    """What tests that empty the database remove: need domains, the condition library, the beat schedule."""
+    settings.SMS_BACKEND = "oocr.notifications.sms.FileSmsBackend"
+    settings.SMS_FILE_PATH = str(tmp_path / "sms.log")
+    importlib.import_module("contracts.migrations.0002_default_need_domains").create_domains(django_apps, None)
+    importlib.import_module("contracts.migrations.0004_condition_library").create_library(django_apps, None)
+    importlib.import_module("contracts.migrations.0008_daily_reminders_schedule").schedule(django_apps, None)
+
+
+def contracts_due_tomorrow(count: int) -> None:
+    for _ in range(count):
+        case, holder = assessed_case()
+        add(case, holder, "Debt advice", due_date=TODAY + timedelta(days=1), need_domain=NeedDomain.objects.get(code="finance"))
+        services.contract_sign(case_id=case.pk, user=holder, agreement="verbal", signed_on=TODAY - timedelta(weeks=1))
+        case.person.reminders_by = "sms"
+        case.person.save(update_fields=["reminders_by"])
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_running_the_job_at_once_send_each_reminder_once(reference_data, mailoutbox):
+    contracts_due_tomorrow(3)
+    start = threading.Barrier(2)
+    errors = []
+
+    def worker():
+        try:
+            start.wait()
+            services.reminders_send(on=TODAY)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    assert ReminderRun.objects.get(run_date=TODAY).runs == 2
+    assert Reminder.objects.filter(kind="condition_due").count() == 3
+    assert Reminder.objects.filter(kind="person_condition").count() == 3
+    assert sorted(Delivery.objects.values_list("template", "status")) == [("digest", "sent")] * 3 + [("person_condition", "sent")] * 3
+    assert len(mailoutbox) == 3
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set: no Redis to run a worker against")
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_the_beat_scheduled_job_runs_on_a_real_worker_and_records_its_deliveries(reference_data):
+    from oocr.celery import app
+
+    contracts_due_tomorrow(2)
+    app.conf.task_always_eager = False  # the autouse fixture restores it afterwards
+    queue = f"oocr-test-{uuid.uuid4().hex[:8]}"
+    database = settings.DATABASES["default"]
+    database_url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "oocr", "worker", "--pool=solo", "--loglevel=WARNING",
+         "-Q", queue, "-n", f"{queue}@%h", "--without-heartbeat", "--without-gossip", "--without-mingle"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "oocr.settings", "DATABASE_URL": database_url,
+             "CELERY_TASK_DEFAULT_QUEUE": queue, "SMS_BACKEND": settings.SMS_BACKEND, "SMS_FILE_PATH": settings.SMS_FILE_PATH},
+    )
+    try:
+        scheduled = PeriodicTask.objects.get(name="Daily reminders")
+        assert (scheduled.task, scheduled.crontab.hour, scheduled.crontab.minute) == ("contracts.send_reminders", "6", "0")
+        # What beat does when the hour comes: send the scheduled task, by name, with its arguments.
+        result = app.send_task(scheduled.task, kwargs=json.loads(scheduled.kwargs), queue=queue)
+        summary = result.get(timeout=120, disable_sync_subtasks=False)  # eager tasks earlier in this process set the guard
+        assert summary["run_date"] == TODAY.isoformat() and summary["reminders"] >= 4
+        deadline = time.monotonic() + 60
+        while Delivery.objects.filter(status="sent").count() < 4 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert sorted(Delivery.objects.values_list("template", "status")) == [("digest", "sent")] * 2 + [("person_condition", "sent")] * 2
+    finally:
+        os.kill(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
