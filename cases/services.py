@@ -321,16 +321,15 @@ OFFICER_EMAILS = {
 }
 
 
-def officer_email_send(*, case_id: int, user_id: int, reason: str) -> None:
-    """Tell the officer in the case that a case comes back to them (declined or breached), and log the disclosure."""
-    from django.contrib.auth import get_user_model
-    from django.core.mail import send_mail
+def officer_email_queue(*, case: Case, user, reason: str) -> None:
+    """Tell the officer in the case that the case comes back to them (declined or breached), once, and log the disclosure.
 
+    Called inside the change that closes the case: the email is sent after it commits (notifications' Delivery).
+    """
     from oocr.audit.services import access_log_disclosure
+    from oocr.notifications.services import delivery_queue
 
-    case = Case.objects.select_related("person").get(pk=case_id)
     crime = case.crimes.first()
-    user = get_user_model().objects.get(pk=user_id)
     charge = case.route == Case.Route.DEFERRED_CHARGE
     subject, body = OFFICER_EMAILS[reason]
     values = {
@@ -338,16 +337,16 @@ def officer_email_send(*, case_id: int, user_id: int, reason: str) -> None:
         "route": "charge" if charge else "caution",
         "next_step": "for a charging decision" if charge else "to give a simple caution",
     }
-    send_mail(
-        subject=subject.format(**values),
-        message=body.format(**values) + f" OoCR case {case.number}; keyworker or supervisor {user.get_full_name()} ({user.email}).",
-        from_email=None,
-        recipient_list=[crime.officer_email],
+    queued = delivery_queue(
+        key=f"officer:{reason}:case{case.pk}", channel="email", template=f"officer_{reason}", user=user,
+        recipient=crime.officer_email, subject=subject.format(**values),
+        body=body.format(**values) + f" OoCR case {case.number}; keyworker or supervisor {user.get_full_name()} ({user.email}).",
     )
-    access_log_disclosure(
-        user=user, record=case, person_id=case.person_id, recipient=crime.officer_email,
-        justification=f"Officer in the case told the case was {reason}",
-    )
+    if queued:
+        access_log_disclosure(
+            user=user, record=case, person_id=case.person_id, recipient=crime.officer_email,
+            justification=f"Officer in the case told the case was {reason}",
+        )
 
 
 @transaction.atomic
@@ -381,9 +380,7 @@ def case_first_contact_record(*, case_id: int, user, offered_on: date, method: s
         kind=CaseEvent.Kind.ACCEPTED if answer == FirstContact.Answer.ACCEPTED else CaseEvent.Kind.DECLINED,
     )
     if answer == FirstContact.Answer.DECLINED:
-        from cases.tasks import officer_email
-
-        transaction.on_commit(lambda: officer_email.delay(case.pk, user.pk, "declined"))
+        officer_email_queue(case=case, user=user, reason="declined")
     return first_contact
 
 

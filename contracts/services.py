@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CaseStateError
-from cases.services import case_lock
+from cases.services import case_lock, officer_email_queue
 from contracts.models import (
     ClosureProposal, Condition, ConditionKind, ConditionTemplate, Contact, Contract, KeyworkerAction, NeedDomain,
     NeedsAssessment, NeedScore, NonCompliance, SchemeSettings, VariationProposal,
@@ -418,9 +418,7 @@ def _close(case: Case, proposal: ClosureProposal) -> None:
     )
     case_closed_record(case=case, user=user)
     if proposal.result == Result.BREACHED:
-        from cases.tasks import officer_email
-
-        transaction.on_commit(lambda: officer_email.delay(case.pk, user.pk, "breached"))
+        officer_email_queue(case=case, user=user, reason="breached")
 
 
 @transaction.atomic

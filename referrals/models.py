@@ -162,7 +162,6 @@ class Referral(models.Model):
     sent_on = models.DateField(null=True, blank=True)
     sent_by = models.CharField("How it was sent", max_length=20, choices=SentBy.choices, blank=True)
     sent_to = models.CharField(max_length=254, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
     introduction_present = models.CharField("Who was present", max_length=200, blank=True)
     introduced_how = models.CharField("How", max_length=20, choices=IntroducedHow.choices, blank=True)
     # Set when sent from the partner's expected working days, so lists and reminders can query them.

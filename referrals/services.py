@@ -183,45 +183,30 @@ def referral_send(*, case_id: int, referral_id: int, user, sent_by: str, on: dat
     CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.REFERRAL,
                              text=f"Referral to {partner.name} sent: {referral.get_sent_by_display().lower()}")
     if sent_by == Referral.SentBy.EMAIL:
-        from referrals.tasks import referral_email
-
-        transaction.on_commit(lambda: referral_email.delay(referral.pk, user.pk))
+        _referral_email_queue(referral, user)
     return referral
 
 
-def referral_email_send(*, referral_id: int, user_id: int) -> bool:
-    """Email a sent referral to the partner's referral address, once, and log the disclosure.
+def _referral_email_queue(referral: Referral, user) -> None:
+    """Email the referral to the partner's referral address after the commit, once, and log the disclosure.
 
     The email holds the minimum the partner needs to contact the person: no offence details.
-    Returns False when there is nothing to send (not emailed, or already sent).
     """
-    from django.contrib.auth import get_user_model
-    from django.core.mail import send_mail
-
     from oocr.audit.services import access_log_disclosure
+    from oocr.notifications.services import delivery_queue
 
-    with transaction.atomic():
-        referral = (
-            Referral.objects.select_for_update(of=("self",))
-            .select_related("partner", "need_domain", "case__person")
-            .filter(pk=referral_id, sent_by=Referral.SentBy.EMAIL, emailed_at=None).first()
-        )
-        if referral is None:
-            return False
-        user = get_user_model().objects.get(pk=user_id)
-        context = {"referral": referral, "person": referral.case.person, "keyworker": user}
-        send_mail(
-            subject=f"Referral from the Out of Court Resolutions team: {referral.need_domain.name}",
-            message=render_to_string("referrals/email/referral.txt", context),
-            from_email=None, recipient_list=[referral.partner.referral_email],
-        )
-        referral.emailed_at = timezone.now()
-        referral.save(update_fields=["emailed_at"])
+    partner = referral.partner
+    context = {"referral": referral, "person": referral.case.person, "keyworker": user}
+    queued = delivery_queue(
+        key=f"referral:{referral.pk}", channel="email", template="referral", user=user, recipient=partner.referral_email,
+        subject=f"Referral from the Out of Court Resolutions team: {referral.need_domain.name}",
+        body=render_to_string("referrals/email/referral.txt", context),
+    )
+    if queued:
         access_log_disclosure(
-            user=user, record=referral, person_id=referral.case.person_id, recipient=referral.partner.referral_email,
-            justification=f"Referral to {referral.partner.name} ({referral.need_domain.name}) with the person's consent",
+            user=user, record=referral, person_id=referral.case.person_id, recipient=partner.referral_email,
+            justification=f"Referral to {partner.name} ({referral.need_domain.name}) with the person's consent",
         )
-    return True
 
 
 @transaction.atomic
