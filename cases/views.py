@@ -365,8 +365,6 @@ class FirstContactView(CasePageMixin, ServiceFormMixin, FormView):
         return super().get_context_data(title=self.title, **kwargs)
 
 
-
-
 class PersonRemindersView(CasePageMixin, ServiceFormMixin, FormView):
     form_class = forms.PersonRemindersForm
     template_name = "cases/case_form.html"

@@ -9,6 +9,7 @@ that repeats weekly until it is dealt with. The job (notifications'
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
@@ -79,6 +80,20 @@ def number(case_id: int) -> str:
     return f"OOCR-{case_id:06d}"
 
 
+@lru_cache(maxsize=None)
+def _path_pattern(name: str, arity: int) -> str:
+    sentinels = [10**12 + i for i in range(arity)]
+    pattern = reverse(name, args=sentinels)
+    for i, sentinel in enumerate(sentinels):
+        pattern = pattern.replace(str(sentinel), f"{{{i}}}")
+    return pattern
+
+
+def path(name: str, *ids: int) -> str:
+    """reverse(), resolved once per URL name: the job makes tens of thousands of links."""
+    return _path_pattern(name, len(ids)).format(*ids)
+
+
 def local_day(day: date) -> tuple[datetime, datetime]:
     start = timezone.make_aware(datetime.combine(day, time.min))
     return start, start + timedelta(days=1)
@@ -113,7 +128,7 @@ def _conditions(on: date, lead_days: dict[int, int], default_lead: int) -> list[
     )
     due = []
     for condition_id, due_date, kind, case_id, keyworker_id, person_id, reminders_by, phone, email in rows:
-        url = reverse("contracts:condition_progress", args=[case_id, condition_id])
+        url = path("contracts:condition_progress", case_id, condition_id)
         label = ConditionKind(kind).label.lower()
         item = f"condition:{condition_id}"
         if due_date < on:
@@ -149,7 +164,7 @@ def _appointments(on: date) -> list[Due]:
         item = f"contact:{contact_id}"
         if starts_at.date() == on + timedelta(days=1):
             due.append(Due("appointment_tomorrow", item, f"{starts_at:%Y-%m-%d}", case_id=case_id, user_id=keyworker_id,
-                           url=reverse("contracts:contacts", args=[case_id]),
+                           url=path("contracts:contacts", case_id),
                            text=f"{number(case_id)}: appointment tomorrow at {starts_at:%H:%M}"))
         if reminders_by:
             when = "today" if starts_at.date() == on else "tomorrow"
@@ -172,14 +187,14 @@ def _contracts(on: date) -> list[Due]:
     for contract_id, end_date, case_id, keyworker_id, closing_done in rows:
         item, case = f"contract:{contract_id}", dict(case_id=case_id, user_id=keyworker_id)
         if end_date < on:
-            due.append(Due("contract_past_end", item, weekly(end_date, on), url=reverse("contracts:closure", args=[case_id]),
+            due.append(Due("contract_past_end", item, weekly(end_date, on), url=path("contracts:closure", case_id),
                            text=f"{number(case_id)}: contract ended {end_date:%-d %b} and the case is not closed", **case))
             continue
-        due.append(Due("contract_ending", item, f"{end_date:%Y-%m-%d}", url=reverse("contracts:contract", args=[case_id]),
+        due.append(Due("contract_ending", item, f"{end_date:%Y-%m-%d}", url=path("contracts:contract", case_id),
                        text=f"{number(case_id)}: contract ends {end_date:%a %-d %b}", **case))
         if not closing_done:
             due.append(Due("closing_assessment", item, f"{end_date:%Y-%m-%d}",
-                           url=reverse("contracts:assessment", args=[case_id]),
+                           url=path("contracts:assessment", case_id),
                            text=f"{number(case_id)}: closing assessment not done; the contract ends {end_date:%-d %b}", **case))
     return due
 
@@ -198,7 +213,7 @@ def _referrals(on: date) -> list[Due]:
         since = acknowledge_by if not_acknowledged else engage_by
         what = "not acknowledged" if not_acknowledged else "no first appointment"
         due.append(Due("referral_overdue", f"referral:{referral_id}", f"{'ack' if not_acknowledged else 'appt'}/{weekly(since, on)}",
-                       url=reverse("referrals:referral", args=[case_id, referral_id]), case_id=case_id, user_id=keyworker_id,
+                       url=path("referrals:referral", case_id, referral_id), case_id=case_id, user_id=keyworker_id,
                        text=f"{number(case_id)}: referral to {partner[:80]} {what} by {since:%-d %b}"))
     return due
 
@@ -229,13 +244,13 @@ def _supervisor_items(on: date) -> list[Due]:
         reviewed_at=None, due_on__lte=on, allocation__ended_at=None, allocation__case__status__in=OPEN,
     ).values_list("id", "due_on", "allocation__case_id", "allocation__keyworker__staff_profile__team_id"):
         due += to_team(team_id, Due("review_due", f"review:{review_id}", weekly(due_date, on), case_id=case_id,
-                                    url=reverse("keyworkers:review", args=[review_id]),
+                                    url=path("keyworkers:review", review_id),
                                     text=f"{number(case_id)}: allocation review due {due_date:%-d %b}"))
     for case_id, team_id in Case.objects.filter(status__in=OPEN, **_held("")).exclude(review_flag="").values_list(
         "id", "allocations__keyworker__staff_profile__team_id"
     ):
         due += to_team(team_id, Due("case_flagged", f"case:{case_id}", week, case_id=case_id,
-                                    url=reverse("cases:case_detail", args=[case_id]),
+                                    url=path("cases:case_detail", case_id),
                                     text=f"{number(case_id)}: flagged for review by the non-compliance threshold"))
     for model, url_name, what, label_field, case in (
         (ClosureProposal, "contracts:closure_decide", "closure", "result", "case__"),
@@ -247,13 +262,13 @@ def _supervisor_items(on: date) -> list[Due]:
         ):
             since = timezone.localdate(proposed_at) - timedelta(days=1)  # remind from the day it was proposed
             due += to_team(team_id, Due("proposal_waiting", f"{what}:{proposal_id}", weekly(since, on), case_id=case_id,
-                                        url=reverse(url_name, args=[proposal_id]),
+                                        url=path(url_name, proposal_id),
                                         text=f"{number(case_id)}: {label.replace('_', ' ')} proposed, waiting for a decision"),
                            except_user=proposer_id)
     for keyworker in keyworker_candidates(team=None):
         if keyworker.load > 100:
             due += to_team(keyworker.staff_profile.team_id, Due(
-                "over_capacity", f"keyworker:{keyworker.pk}", week, url=reverse("keyworkers:team"),
+                "over_capacity", f"keyworker:{keyworker.pk}", week, url=path("keyworkers:team"),
                 text=f"{keyworker.get_full_name()} is at {keyworker.load}% of capacity"))
     return due
 
