@@ -3,10 +3,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from oocr.accounts import forms
+from oocr.accounts import forms, views
 
 urlpatterns = [
     path("sign-in/", auth_views.LoginView.as_view(form_class=forms.SignInForm), name="login"),
+    path("two-factor/set-up/", views.TwoFactorEnrolView.as_view(), name="two_factor_enrol"),
+    path("two-factor/", views.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
+    path("two-factor/backup-codes/", views.TwoFactorBackupCodesView.as_view(), name="two_factor_backup_codes"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",

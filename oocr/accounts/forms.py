@@ -2,6 +2,7 @@
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Layout
+from django import forms
 from django.contrib.auth import forms as auth_forms
 
 
@@ -51,3 +52,20 @@ class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
 class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
     submit_label = "Set password"
     required_messages = {"new_password1": "Enter a new password", "new_password2": "Enter the new password again"}
+
+
+class TwoFactorCodeForm(GovukFormMixin, forms.Form):
+    """The six-digit code from the authenticator app, or a backup code."""
+
+    submit_label = "Continue"
+    code = forms.CharField(
+        label="Code", max_length=20, strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-10"}),
+    )
+    required_messages = {"code": "Enter the code from your authenticator app"}
+
+
+class TwoFactorResetForm(GovukFormMixin, forms.Form):
+    submit_label = "Reset two-factor sign-in"
+    confirm = forms.BooleanField(label="This person has lost their authenticator app or backup codes, and I have checked who they are")
+    required_messages = {"confirm": "Confirm that you have checked who this person is"}

@@ -19,6 +19,9 @@ class Capability(models.Model):
             ("allocate_cases", "Can allocate cases and approve decisions"),
             ("view_team_performance", "Can see the team's workload and performance"),
             ("administer_service", "Can manage users, reference data and jobs"),
+            ("reset_two_factor", "Can reset a person's two-factor sign-in"),
+            ("review_retention", "Can decide whether closed records are kept or disposed of"),
+            ("produce_subject_access", "Can produce everything held about a person (subject access)"),
         ]
 
 

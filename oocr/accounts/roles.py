@@ -33,11 +33,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SUPERVISOR: [
         "accounts.allocate_cases",
         "accounts.view_team_performance",
+        "accounts.reset_two_factor",
         "cases.view_team_cases",
         "referrals.view_partner",
     ],
     Role.TEAM_MANAGER: [
         "accounts.view_team_performance",
+        "accounts.reset_two_factor",
+        "accounts.review_retention",
         "cases.view_team_cases",
         "keyworkers.manage_staff",
         "referrals.view_partner",
@@ -47,6 +50,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.ADMINISTRATOR: [
         "accounts.administer_service",
+        "accounts.reset_two_factor",
+        "accounts.review_retention",
+        "accounts.produce_subject_access",
         "audit.view_accesslog",
         "cases.submit_case",
         "cases.view_all_submissions",

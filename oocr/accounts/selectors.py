@@ -12,3 +12,15 @@ def user_list(*, user) -> QuerySet:
     return User.objects.prefetch_related(
         Prefetch("groups", queryset=Group.objects.order_by("name"))
     ).order_by("last_name", "first_name")
+
+
+def two_factor_resettable_users(*, user) -> QuerySet:
+    """Accounts whose two-factor sign-in this person may reset: anyone's for administrators, their team's for supervisors."""
+    if not user.has_perm("accounts.reset_two_factor"):
+        return User.objects.none()
+    if user.has_perm("auth.change_user"):
+        return User.objects.all()
+    team_id = getattr(getattr(user, "staff_profile", None), "team_id", None)
+    if team_id is None:
+        return User.objects.none()
+    return User.objects.filter(staff_profile__team_id=team_id).exclude(pk=user.pk)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.AdministrationView.as_view(), name="administration"),
     path("users/", views.UserListView.as_view(), name="user_list"),
     path("users/<int:pk>/", views.UserDetailView.as_view(), name="user_detail"),
+    path("users/<int:pk>/two-factor/reset/", views.TwoFactorResetView.as_view(), name="two_factor_reset"),
 ]

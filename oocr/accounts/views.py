@@ -1,8 +1,22 @@
-from django.shortcuts import redirect
-from django.views.generic import DetailView, ListView, TemplateView
+import base64
+from functools import cached_property
 
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from oocr.accounts import forms, services
 from oocr.accounts.roles import navigation_for
-from oocr.accounts.selectors import user_list
+from oocr.accounts.selectors import two_factor_resettable_users, user_list
 from oocr.views import AccessLoggedMixin, RoleRequiredMixin
 
 
@@ -40,3 +54,117 @@ class UserDetailView(RoleRequiredMixin, AccessLoggedMixin, DetailView):
 
     def get_queryset(self):
         return user_list(user=self.request.user)
+
+
+# --- Two-factor sign-in -------------------------------------------------------------
+
+
+def qr_code_data_uri(text: str) -> str:
+    """A QR code as an SVG data address: an <img> the Content-Security-Policy allows (img-src data:)."""
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
+    return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
+
+
+class TwoFactorStepMixin(LoginRequiredMixin):
+    """A step after the password: where to go next, and the session's proof of the second factor."""
+
+    BACKUP_CODES_SESSION_KEY = "two_factor_new_backup_codes"
+
+    def next_url(self) -> str:
+        url = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        if url_has_allowed_host_and_scheme(url, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()):
+            return url
+        return reverse("start")
+
+    def locked_out(self):
+        logout(self.request)
+        return render(self.request, "registration/two_factor_locked.html", status=403)
+
+
+class TwoFactorEnrolView(TwoFactorStepMixin, FormView):
+    """First sign-in: scan a QR code into an authenticator app and enter its first code."""
+
+    form_class = forms.TwoFactorCodeForm
+    template_name = "registration/two_factor_enrol.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and user_has_device(request.user):
+            return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': self.next_url()})}")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        device = services.two_factor_device_start(user=self.request.user)
+        secret = base64.b32encode(device.bin_key).decode()
+        return super().get_context_data(
+            qr_code=qr_code_data_uri(device.config_url), secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
+            next=self.next_url(), **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            codes = services.two_factor_device_confirm(user=self.request.user, code=form.cleaned_data["code"])
+        except services.TwoFactorLocked:
+            return self.locked_out()
+        if codes is None:
+            form.add_error("code", "The code is not right. Enter the 6 digits your app shows now")
+            return self.form_invalid(form)
+        otp_login(self.request, TOTPDevice.objects.get(user=self.request.user, confirmed=True))
+        self.request.session[self.BACKUP_CODES_SESSION_KEY] = codes
+        return redirect(f"{reverse('two_factor_backup_codes')}?{urlencode({'next': self.next_url()})}")
+
+
+class TwoFactorVerifyView(TwoFactorStepMixin, FormView):
+    """Every sign-in after the first: a code from the app, or one backup code."""
+
+    form_class = forms.TwoFactorCodeForm
+    template_name = "registration/two_factor_verify.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(next=self.next_url(), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            device = services.two_factor_code_check(user=self.request.user, code=form.cleaned_data["code"])
+        except services.TwoFactorLocked:
+            return self.locked_out()
+        if device is None:
+            form.add_error("code", "The code is not right. Enter the code your app shows now, or one of your backup codes")
+            return self.form_invalid(form)
+        otp_login(self.request, device)
+        return redirect(self.next_url())
+
+
+class TwoFactorBackupCodesView(TwoFactorStepMixin, TemplateView):
+    """Backup codes, shown once when made; a signed-in person can make a new set (the old ones stop working)."""
+
+    template_name = "registration/two_factor_backup_codes.html"
+
+    def get_context_data(self, **kwargs):
+        codes = self.request.session.pop(self.BACKUP_CODES_SESSION_KEY, None)
+        return super().get_context_data(codes=codes, next=self.next_url(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.is_verified():
+            return redirect("two_factor_verify")
+        request.session[self.BACKUP_CODES_SESSION_KEY] = services.two_factor_backup_codes_make(user=request.user)
+        return redirect("two_factor_backup_codes")
+
+
+class TwoFactorResetView(RoleRequiredMixin, FormView):
+    """A supervisor (for their team) or an administrator (anyone) removes a lost app; the person sets up a new one."""
+
+    permission_required = "accounts.reset_two_factor"
+    form_class = forms.TwoFactorResetForm
+    template_name = "accounts/two_factor_reset.html"
+
+    @cached_property
+    def account(self):
+        return get_object_or_404(two_factor_resettable_users(user=self.request.user), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(account=self.account, has_device=user_has_device(self.account), **kwargs)
+
+    def form_valid(self, form):
+        services.two_factor_reset(user=self.account, by=self.request.user)
+        messages.success(self.request, f"Two-factor sign-in reset for {self.account.get_full_name() or self.account.username}. They will set up a new app when they next sign in.")
+        return redirect(self.request.path)

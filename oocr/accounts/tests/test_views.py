@@ -121,7 +121,8 @@ def test_the_matrix_covers_every_signed_in_page():
     # The start redirect, own-account pages, and intake/new/ (POST only, covered in cases' tests).
     # Everyone's own notifications are not a role's page either.
     not_role_pages = {"/", "/account/password/change/", "/account/password/change/done/", "/intake/new/",
-                      "/notifications/", "/notifications/read/", "/notifications/settings/"}
+                      "/notifications/", "/notifications/read/", "/notifications/settings/",
+                      "/account/two-factor/", "/account/two-factor/set-up/", "/account/two-factor/backup-codes/"}
     signed_in_pages = pages - PUBLIC_PAGES - not_role_pages
     assert signed_in_pages == set(PAGE_ROLES)
 
