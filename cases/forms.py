@@ -7,6 +7,7 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Div, Field, Fieldset, Fixed, Fluid, Layout, Size
 from django import forms
+from django.db import models
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -441,3 +442,34 @@ class PersonRemindersForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = page_helper(self, Field.radios("reminders_by", legend_size=Size.MEDIUM), Button("submit", "Save"))
+
+
+class CaseAccessReasonForm(forms.Form):
+    """Why someone opens a case outside their caseload or team: a coded reason and a sentence."""
+
+    class Reason(models.TextChoices):
+        COVERING = "covering", "Covering for a colleague who is away"
+        SAFEGUARDING = "safeguarding", "A safeguarding concern"
+        QUALITY = "quality", "Supervision, audit or quality assurance"
+        REQUEST = "request", "A request from the officer in the case or a partner agency"
+        OTHER = "other", "Another reason"
+
+    reason = forms.ChoiceField(
+        label="Why do you need to open this record?", choices=Reason.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Select why you need to open this record"},
+    )
+    details = forms.CharField(
+        label="Give details", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, the colleague you are covering for or the request you are answering. "
+                  "This is kept in the access log with your view of the record.",
+        error_messages={"required": "Give details of why you need to open this record",
+                        "max_length": "Details must be 500 characters or fewer"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_helper(self, Field.radios("reason", legend_size=Size.MEDIUM), Field.textarea("details"),
+                                  Button("submit", "Continue to the record"))
+
+    def justification(self) -> str:
+        return f"{self.Reason(self.cleaned_data['reason']).label}: {self.cleaned_data['details'].strip()}"

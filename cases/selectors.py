@@ -131,3 +131,23 @@ def victims_codes(*, case: Case, today) -> list[dict]:
             ],
         })
     return rows
+
+
+def case_access_needs_reason(*, case: Case, user) -> bool:
+    """Whether opening this case needs a recorded reason first (DPA 2018 s62: the justification of a consultation).
+
+    A keyworker only ever reaches cases they hold or held (`case_detail_queryset`).
+    A supervisor or manager opens their team's cases freely, and cases not yet
+    allocated (the team's queue); a case held by a keyworker of another team, or
+    any allocated case for someone who belongs to no team, needs a reason.
+    Uses the allocations `case_detail_queryset` prefetched.
+    """
+    if not user.has_perm("cases.view_team_cases"):
+        return False
+    allocations = sorted(case.allocations.all(), key=lambda allocation: allocation.allocated_at)
+    if not allocations or any(allocation.keyworker_id == user.pk for allocation in allocations):
+        return False
+    team_id = getattr(getattr(user, "staff_profile", None), "team_id", None)
+    from keyworkers.models import StaffProfile  # keyworkers builds on cases
+
+    return team_id is None or not StaffProfile.objects.filter(user_id=allocations[-1].keyworker_id, team_id=team_id).exists()

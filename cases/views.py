@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils import timezone
 from django.views.generic import DetailView, FormView, TemplateView, View
 from django_filters.views import FilterView
@@ -254,6 +255,14 @@ class OffenceImportView(RoleRequiredMixin, ServiceFormMixin, FormView):
         return reverse("cases:offence_import")
 
 
+CASE_ACCESS_REASONS_SESSION_KEY = "case_access_reasons"
+
+
+def case_access_reason_get(request, case_id: int) -> str | None:
+    """The reason this session gave for opening a case outside the user's caseload or team, if it gave one."""
+    return request.session.get(CASE_ACCESS_REASONS_SESSION_KEY, {}).get(str(case_id))
+
+
 class CasePageMixin(RoleRequiredMixin):
     """A page of a case record: for its keyworker, supervisors and the team manager.
 
@@ -277,12 +286,49 @@ class CasePageMixin(RoleRequiredMixin):
         allowed = any(self.request.user.has_perm(permission) for permission in self.get_permission_required())
         return allowed and (not self.changes_case or self.held)
 
+    def dispatch(self, request, *args, **kwargs):
+        # Outside one's caseload or team: a reason first, remembered for the session (case_access_reason_get).
+        if (request.user.is_authenticated and self.has_permission() and case_access_reason_get(request, self.kwargs["pk"]) is None
+                and selectors.case_access_needs_reason(case=self.case, user=request.user)):
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('cases:case_access_reason', args=[self.case.pk])}?{query}")
+        return super().dispatch(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
-        access_log_record(request=self.request, record=self.case, person_id=self.case.person_id)
+        access_log_record(request=self.request, record=self.case, person_id=self.case.person_id,
+                          justification=case_access_reason_get(self.request, self.case.pk) or "")
         return super().get_context_data(case=self.case, held=self.held, section=self.section, **kwargs)
 
     def get_success_url(self) -> str:
         return reverse("cases:case_detail", args=[self.case.pk])
+
+
+class CaseAccessReasonView(RoleRequiredMixin, FormView):
+    """Asked before opening a case outside one's caseload or team; the reason goes with every view in this session."""
+
+    permission_required = "cases.view_team_cases"
+    form_class = forms.CaseAccessReasonForm
+    template_name = "cases/case_access_reason.html"
+
+    @cached_property
+    def case(self) -> Case:
+        return get_object_or_404(selectors.case_detail_queryset(user=self.request.user), pk=self.kwargs["pk"])
+
+    def next_url(self) -> str:
+        url = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        detail = reverse("cases:case_detail", args=[self.case.pk])
+        # Only back to a page of this case.
+        return url if url.startswith(detail) and url_has_allowed_host_and_scheme(url, allowed_hosts=None) else detail
+
+    def get_context_data(self, **kwargs):
+        # Only the case number: nothing about the person is shown until a reason is given.
+        return super().get_context_data(case_number=self.case.number, next=self.next_url(), **kwargs)
+
+    def form_valid(self, form):
+        reasons = self.request.session.get(CASE_ACCESS_REASONS_SESSION_KEY, {})
+        reasons[str(self.case.pk)] = form.justification()
+        self.request.session[CASE_ACCESS_REASONS_SESSION_KEY] = reasons
+        return redirect(self.next_url())
 
 
 class CaseDetailView(CasePageMixin, TemplateView):
