@@ -9,6 +9,8 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from cases import eligibility
@@ -422,3 +424,51 @@ def person_reminders_set(*, case_id: int, user, reminders_by: str) -> Person:
     CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.CONTACT,
                              text=f"Reminders to the person: {person.get_reminders_by_display().lower()}")
     return person
+
+
+def records_erase(queryset, **values) -> int:
+    """Overwrite fields on some rows and on every historical version of them (django-simple-history keeps old values).
+
+    Used by disposal at the end of retention: what was said is removed, that a
+    change happened, when and by whom, stays.
+    """
+    model = queryset.model
+    ids = list(queryset.values_list("pk", flat=True))
+    history = getattr(model, "history", None)
+    if history is not None:
+        history.model.objects.filter(**{f"{model._meta.pk.attname}__in": ids}).update(**values)
+    return model.objects.filter(pk__in=ids).update(**values)
+
+
+DISPOSED_NAME = "Disposed record"
+
+
+@transaction.atomic
+def case_personal_data_erase(*, case_id: int) -> None:
+    """Remove the personal data a case holds in this app, keeping what evaluation counts.
+
+    Kept: the case's status, route, dates, outcome code and offers; crimes'
+    offences and dates; the CaseBaseline (age, sex, ethnicity, offences, route,
+    postcode area); the timeline's kinds and dates. Removed: names, contact
+    details, addresses, references and every free-text note. The person's own
+    details go only when none of their other cases still holds data (a person
+    can have several cases). Locks the case row (select_for_update).
+    """
+    case = Case.objects.select_for_update().get(pk=case_id)
+    records_erase(Case.objects.filter(pk=case.pk), override_reason="", review_flag="")
+    records_erase(CaseEvent.objects.filter(case=case), text="")
+    records_erase(FirstContact.objects.filter(case=case), notes="")
+    crimes = Crime.objects.filter(case=case)
+    records_erase(crimes, reference=Concat(Value("DISPOSED-"), Cast("id", CharField())), offence_postcode="", officer_name="", officer_collar_number="",
+                  officer_email="")
+    records_erase(Victim.objects.filter(crime__in=crimes), name=DISPOSED_NAME, phone="", email="")
+    records_erase(VictimContact.objects.filter(victim__crime__in=crimes), notes="")
+    records_erase(EligibilityAssessment.objects.filter(case=case), override_reason="")
+    if case.person_id and not Case.objects.filter(person_id=case.person_id, closed_at=None).exclude(pk=case.pk).exists():
+        person = case.person
+        records_erase(
+            Person.objects.filter(pk=person.pk), first_names="", last_name=DISPOSED_NAME, name_key="",
+            # The year of birth is kept for age bands; the day and month are personal.
+            date_of_birth=person.date_of_birth.replace(month=1, day=1), address_line_1="", address_line_2="", town="",
+            postcode="", phone="", email="", pnc_id="", reminders_by="",
+        )

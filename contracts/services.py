@@ -492,3 +492,22 @@ def reminders_send(*, on: date):
         on=on, collect=lambda lead_days: due_on(on, lead_days=lead_days),
         labels={code: kind.label for code, kind in KINDS.items()},
     )
+
+
+@transaction.atomic
+def case_free_text_erase(*, case_id: int) -> None:
+    """Disposal at the end of retention: remove the notes, places and descriptions this app holds about a case.
+
+    Kept: contract dates and status, conditions' kinds and dates, contacts'
+    times and attendance, need scores, so the figures reproduce.
+    """
+    from cases.services import records_erase  # the one helper that also clears historical versions
+
+    records_erase(NeedsAssessment.objects.filter(case_id=case_id), previous_offending="", offence_context="", strengths="", goals="")
+    records_erase(NeedScore.objects.filter(assessment__case_id=case_id), notes="")
+    records_erase(KeyworkerAction.objects.filter(case_id=case_id), sent_to="", reference="", notes="")
+    records_erase(Condition.objects.filter(contract__case_id=case_id), description="Disposed", target="", evidence="")
+    records_erase(Contact.objects.filter(case_id=case_id), place="", notes="")
+    records_erase(NonCompliance.objects.filter(case_id=case_id), notes="")
+    records_erase(ClosureProposal.objects.filter(case_id=case_id), reason="", decision_note="")
+    records_erase(VariationProposal.objects.filter(contract__case_id=case_id), reason="", decision_note="", new_description="")

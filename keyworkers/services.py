@@ -136,3 +136,11 @@ def calendar_token_issue(*, user, renew: bool = False) -> str:
         profile.calendar_token = secrets.token_urlsafe(32)
         profile.save(update_fields=["calendar_token"])
     return profile.calendar_token
+
+
+@transaction.atomic
+def case_free_text_erase(*, case_id: int) -> None:
+    """Disposal at the end of retention: allocation notes go; who held the case and when stays."""
+    from cases.services import records_erase
+
+    records_erase(Allocation.objects.filter(case_id=case_id), note="", end_note="")

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "contracts",
     "referrals",
     "evaluation",
+    "retention",
 ]
 
 # --- Request handling ------------------------------------------------------
@@ -256,6 +257,9 @@ FORCE_POSTCODE_AREAS = env.list("FORCE_POSTCODE_AREAS", default=["EX", "PL", "TQ
 # Crime references are unique across the force; their shape differs between forces.
 CRIME_REFERENCE_PATTERN = env("CRIME_REFERENCE_PATTERN", default=r"[A-Z0-9/]{3,30}")
 CRIME_REFERENCE_HELP = env("CRIME_REFERENCE_HELP", default="letters, numbers and /, like CR/12345/26")
+
+# Management of Police Information: a closed case is reviewed this many years after closure, then retained or disposed of.
+RETENTION_REVIEW_YEARS = env.int("RETENTION_REVIEW_YEARS", default=6)
 
 # --- Logging ---------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("account/", include("oocr.accounts.auth_urls")),
     path("administration/", include("oocr.accounts.urls")),
     path("administration/access-log/", include("oocr.audit.urls")),
+    path("administration/retention/", include("retention.urls")),
     path("notifications/", include("oocr.notifications.urls")),
     path("", include("cases.urls")),
     path("", include("keyworkers.urls")),

@@ -262,3 +262,12 @@ def referral_condition_link(*, case_id: int, referral_id: int, user, condition_i
     if condition and referral.status in CONDITION_FOLLOWS:
         _condition_follow(case, referral, user)
     return referral
+
+
+@transaction.atomic
+def case_free_text_erase(*, case_id: int) -> None:
+    """Disposal at the end of retention: remove what referrals say about the person; partners, routes and dates stay."""
+    from cases.services import records_erase
+
+    records_erase(Referral.objects.filter(case_id=case_id), shared="", introduction_present="", sent_to="")
+    records_erase(ReferralUpdate.objects.filter(referral__case_id=case_id), text="")

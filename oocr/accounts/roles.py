@@ -98,6 +98,7 @@ NAVIGATION = [
     NavigationItem("Administration", "accounts:administration", "accounts.administer_service"),
     NavigationItem("Intake", "cases:intake", "cases.submit_case"),
     NavigationItem("Partners", "referrals:partners", "referrals.view_partner"),
+    NavigationItem("Retention", "retention:review_list", "accounts.review_retention"),
 ]
 
 

@@ -1,0 +1,54 @@
+"""Retention reviews: listing closed cases that reached their review date, and recording each decision."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from retention.models import RetentionReview
+from retention.selectors import retention_cases_due
+
+
+def retention_reviews_list(*, today: date) -> int:
+    """List every closed case due for review (the monthly job); returns how many reviews were added.
+
+    Safe to run again: one review per case and review date (a unique key), so
+    a repeated or overlapping run adds nothing twice.
+    """
+    added = 0
+    for case, due_on in retention_cases_due(today=today):
+        _, created = RetentionReview.objects.get_or_create(case=case, due_on=due_on)
+        added += created
+    return added
+
+
+@transaction.atomic
+def retention_decide(*, review_id: int, user, decision: str, reason: str, retain_until: date | None = None) -> RetentionReview:
+    """Record a reviewer's decision; disposing removes the case's personal data in every app, in this transaction.
+
+    Locks the review row (select_for_update), so two reviewers cannot decide it twice.
+    """
+    from cases.services import case_personal_data_erase
+    from contracts.services import case_free_text_erase as contracts_erase
+    from keyworkers.services import case_free_text_erase as allocations_erase
+    from referrals.services import case_free_text_erase as referrals_erase
+
+    review = RetentionReview.objects.select_for_update().get(pk=review_id)
+    today = timezone.localdate()
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = "Give the reason for the decision"
+    if decision == RetentionReview.Decision.RETAIN and (retain_until is None or retain_until <= today):
+        errors["retain_until"] = "Enter a date in the future for the next review"
+    if errors:
+        raise ValidationError(errors)
+    review.decide(decision=decision, reason=reason.strip(), retain_until=retain_until, user=user, at=timezone.now())
+    review.full_clean()
+    review.save()
+    if decision == RetentionReview.Decision.DISPOSE:
+        contracts_erase(case_id=review.case_id)
+        referrals_erase(case_id=review.case_id)
+        allocations_erase(case_id=review.case_id)
+        case_personal_data_erase(case_id=review.case_id)
+    return review

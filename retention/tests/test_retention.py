@@ -1,0 +1,169 @@
+"""Retention: review dates, the monthly list, retain and dispose decisions, and what disposal keeps."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
+
+from cases.models import Case, CaseBaseline, CaseEvent, Crime, Person, Victim
+from contracts import services as contract_services
+from contracts.models import Contact, Contract, Condition
+from contracts.tests.test_closure import active_case
+from keyworkers.tests.factories import AllocatedCaseFactory
+from oocr.accounts.tests.factories import AdministratorFactory, KeyworkerFactory, TeamManagerFactory
+from referrals.selectors import referral_report
+from retention import selectors, services
+from retention.models import RetentionDecisionError, RetentionReview
+from retention.tasks import list_reviews
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2033, 3, 15)
+
+
+def closed(case, years_ago: float, status=Case.Status.COMPLETED):
+    closed_at = timezone.now() - timedelta(days=round(365.25 * years_ago))
+    Case.objects.filter(pk=case.pk).update(status=status, closed_at=closed_at, outcome_code=22)
+    case.refresh_from_db()
+    return case
+
+
+def test_a_closed_case_is_reviewed_six_years_after_closure_and_the_period_is_configurable(settings):
+    case = closed(AllocatedCaseFactory(), years_ago=1)
+    assert selectors.case_retention_review_date(case=case) == case.closed_at.date().replace(year=case.closed_at.year + 6)
+    settings.RETENTION_REVIEW_YEARS = 10
+    assert selectors.case_retention_review_date(case=case) == case.closed_at.date().replace(year=case.closed_at.year + 10)
+    assert selectors.case_retention_review_date(case=AllocatedCaseFactory()) is None
+
+
+def test_the_monthly_job_lists_cases_due_once_and_leaves_the_rest():
+    due = closed(AllocatedCaseFactory(), years_ago=6.1)
+    closed(AllocatedCaseFactory(), years_ago=5.9)
+    AllocatedCaseFactory()  # open
+    assert list_reviews.delay().get() == {"added": 1}
+    assert list_reviews.delay().get() == {"added": 0}
+    assert list(RetentionReview.objects.values_list("case_id", "decision")) == [(due.pk, "")]
+
+
+def test_the_job_is_scheduled_monthly():
+    task = PeriodicTask.objects.get(task="retention.list_reviews")
+    assert (task.crontab.day_of_month, task.crontab.hour, task.enabled) == ("1", "5", True)
+
+
+def test_retaining_needs_a_reason_and_a_future_date_and_lists_the_case_again_then():
+    case = closed(AllocatedCaseFactory(), years_ago=6.1)
+    services.retention_reviews_list(today=timezone.localdate())
+    review = RetentionReview.objects.get()
+    reviewer = TeamManagerFactory()
+    with pytest.raises(ValidationError) as error:
+        services.retention_decide(review_id=review.pk, user=reviewer, decision="retain", reason=" ", retain_until=None)
+    assert set(error.value.message_dict) == {"reason", "retain_until"}
+    review.refresh_from_db()
+    assert review.decision == ""
+    until = timezone.localdate() + timedelta(days=365)
+    services.retention_decide(review_id=review.pk, user=reviewer, decision="retain", reason="Linked investigation open",
+                              retain_until=until)
+    with pytest.raises(RetentionDecisionError):
+        services.retention_decide(review_id=review.pk, user=reviewer, decision="dispose", reason="Changed my mind")
+    assert services.retention_reviews_list(today=timezone.localdate()) == 0
+    assert services.retention_reviews_list(today=until) == 1
+    assert list(case.retention_reviews.order_by("id").values_list("decision", "due_on")) == [
+        ("retain", review.due_on), ("", until)]
+
+
+def figures():
+    """What the evaluation and the reports count: they must not change when personal data is disposed of."""
+    return {
+        "cases": list(Case.objects.values("status", "route", "outcome_code", "young_adult_offer", "womens_offer")
+                      .annotate(n=Count("id")).order_by("status", "route", "outcome_code")),
+        "dates": list(Case.objects.order_by("id").values_list("submitted_at", "closed_at")),
+        "baselines": list(CaseBaseline.objects.order_by("case_id").values(
+            "case_id", "age", "sex", "ethnicity", "offence_codes", "crime_subgroups", "route", "previous_offences",
+            "home_postcode_area")),
+        "offences": list(Crime.objects.order_by("id").values_list("case_id", "offences__code", "offence_date")),
+        "contracts": list(Contract.objects.order_by("id").values_list("case_id", "status", "start_date", "end_date")),
+        "conditions": list(Condition.objects.order_by("id").values_list("kind", "due_date", "status")),
+        "contacts": list(Contact.objects.order_by("id").values_list("case_id", "type", "outcome", "starts_at")),
+        "events": list(CaseEvent.objects.order_by("id").values_list("case_id", "kind", "at")),
+        "referrals": referral_report(),
+    }
+
+
+def test_disposal_removes_personal_data_keeps_the_evaluation_record_and_the_same_figures():
+    case, holder, _ = active_case()
+    contract_services.contact_record(case_id=case.pk, user=holder, data={
+        "type": "face_to_face", "starts_at": timezone.now() - timedelta(days=1), "place": "Truro library",
+        "outcome": "attended", "duration_minutes": 30, "notes": "Spoke about his daughter's school"})
+    closed(case, years_ago=6.5)
+    person = case.person
+    person_before = Person.objects.get(pk=person.pk)
+    Victim.objects.create(crime=case.crimes.first(), name="Vera Victim", phone="07700900982")
+    services.retention_reviews_list(today=timezone.localdate())
+    review = RetentionReview.objects.get()
+    before = figures()
+
+    services.retention_decide(review_id=review.pk, user=AdministratorFactory(), decision="dispose", reason="Review period over")
+
+    assert figures() == before
+    person.refresh_from_db()
+    assert (person.first_names, person.last_name, person.address_line_1, person.postcode, person.phone, person.email,
+            person.pnc_id) == ("", "Disposed record", "", "", "", "", "")
+    assert person.date_of_birth == date(person_before.date_of_birth.year, 1, 1)
+    # The change history no longer holds the old values either.
+    assert not Person.history.filter(id=person.pk, last_name=person_before.last_name).exists()
+    assert not Person.history.filter(id=person.pk).exclude(postcode="").exists()
+    assert set(Victim.objects.filter(crime__case=case).values_list("name", "phone")) == {("Disposed record", "")}
+    assert not Contact.objects.filter(case=case).exclude(notes="").exists()
+    assert not Contact.history.filter(case_id=case.pk).exclude(notes="").exists()
+    assert not Crime.objects.filter(case=case).exclude(officer_name="").exists()
+    assert not CaseEvent.objects.filter(case=case).exclude(text="").exists()
+    assert CaseBaseline.objects.filter(case=case).exists()
+    review.refresh_from_db()
+    assert (review.decision, review.reason) == ("dispose", "Review period over")
+    assert services.retention_reviews_list(today=timezone.localdate() + timedelta(days=3650)) == 0
+
+
+def test_a_person_with_another_open_case_keeps_their_details_when_an_old_case_is_disposed():
+    old = closed(AllocatedCaseFactory(), years_ago=7)
+    newer = AllocatedCaseFactory()
+    Case.objects.filter(pk=newer.pk).update(person=old.person)
+    services.retention_reviews_list(today=timezone.localdate())
+    services.retention_decide(review_id=RetentionReview.objects.get().pk, user=AdministratorFactory(),
+                              decision="dispose", reason="Period over")
+    old.person.refresh_from_db()
+    assert old.person.last_name != "Disposed record"
+    assert not Crime.objects.filter(case=old).exclude(officer_name="").exists()
+
+
+def test_the_review_page_records_a_decision_with_clear_errors(client):
+    case = closed(AllocatedCaseFactory(), years_ago=6.1)
+    services.retention_reviews_list(today=timezone.localdate())
+    review = RetentionReview.objects.get()
+    client.force_login(TeamManagerFactory())
+    listing = client.get(reverse("retention:review_list")).content.decode()
+    assert case.number in listing
+    assert case.person.last_name not in listing  # the decision needs no name
+    url = reverse("retention:review_decide", args=[review.pk])
+    page = client.post(url, {"decision": "retain", "reason": ""}).content.decode()
+    assert "Give the reason for the decision" in page
+    assert "Enter a date in the future for the next review" in page
+    response = client.post(url, {"decision": "retain", "reason": "<script>alert(1)</script>",
+                                 "retain_until_0": "1", "retain_until_1": "4", "retain_until_2": str(timezone.localdate().year + 2)})
+    assert response.status_code == 302
+    listing = client.get(reverse("retention:review_list")).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in listing
+    assert "<script>alert(1)" not in listing
+
+
+def test_only_reviewers_see_the_retention_pages(client):
+    closed(AllocatedCaseFactory(), years_ago=6.1)
+    services.retention_reviews_list(today=timezone.localdate())
+    client.force_login(KeyworkerFactory())
+    assert client.get(reverse("retention:review_list")).status_code == 403
+    assert client.post(reverse("retention:review_decide", args=[RetentionReview.objects.get().pk]),
+                       {"decision": "dispose", "reason": "x"}).status_code == 403
+    assert RetentionReview.objects.get().decision == ""
