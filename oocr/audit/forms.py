@@ -1,0 +1,47 @@
+import re
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Layout
+from django import forms
+
+
+class SubjectAccessForm(forms.Form):
+    record = forms.CharField(
+        label="Case number or person record number", max_length=20,
+        help_text="A case number like OOCR-000123, or the person's record number from the access log.",
+        error_messages={"required": "Enter a case number or a person record number"},
+    )
+    reference = forms.CharField(
+        label="Request reference", max_length=50, help_text="The reference your information rights team gave the request.",
+        error_messages={"required": "Enter the request reference", "max_length": "The reference must be 50 characters or fewer"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout("record", "reference", Button("submit", "Download everything held"))
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"].strip()
+        if not re.fullmatch(r"[A-Za-z0-9/_-]+", reference):
+            raise forms.ValidationError("The request reference can only contain letters, numbers, / - and _")
+        return reference
+
+    def clean(self):
+        from cases.models import Case, Person  # audit is cross-cutting: the domain is imported late
+
+        data = super().clean()
+        text = data.get("record", "").strip().upper()
+        match = re.fullmatch(r"(?:OOCR-)?(\d{1,12})", text)
+        person = None
+        if match and text.startswith("OOCR-"):
+            case = Case.objects.filter(pk=int(match.group(1))).select_related("person").first()
+            person = case.person if case else None
+        elif match:
+            person = Person.objects.filter(pk=int(match.group(1))).first()
+        if "record" in data and person is None:
+            self.add_error("record", "No person was found with that case number or record number")
+        data["person"] = person
+        return data
