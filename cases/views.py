@@ -153,6 +153,11 @@ class IntakeVictimsView(IntakeStepMixin, FormView):
 
 
 class IntakeVictimRemoveView(IntakeStepMixin, View):
+    def get(self, request, *args, **kwargs):
+        """A button on the victims page: a GET is refused (405), after the case is checked to be the user's (else 404)."""
+        self.case  # noqa: B018 - raises 404 for someone else's draft
+        return self.http_method_not_allowed(request, *args, **kwargs)
+
     def post(self, request, pk, victim_pk):
         services.intake_victim_remove(case=self.case, user=request.user, victim_id=victim_pk)
         return redirect("cases:intake_victims", pk=pk)
@@ -297,7 +302,7 @@ class CasePageMixin(RoleRequiredMixin):
     def get_context_data(self, **kwargs):
         access_log_record(request=self.request, record=self.case, person_id=self.case.person_id,
                           justification=case_access_reason_get(self.request, self.case.pk) or "")
-        return super().get_context_data(case=self.case, held=self.held, section=self.section, **kwargs)
+        return super().get_context_data(**{"case": self.case, "held": self.held, "section": self.section, **kwargs})
 
     def get_success_url(self) -> str:
         return reverse("cases:case_detail", args=[self.case.pk])

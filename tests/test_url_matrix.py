@@ -1,0 +1,276 @@
+"""Every URL of the project, for every role: allowed, forbidden, or sent to sign in; with real objects.
+
+The URL list comes from walking the resolver, so a new page without an
+expectation here fails `test_every_url_has_an_expectation`. Parameterised
+URLs are filled with objects from one small world: an active case held by
+a keyworker of the team, a draft submission by an evidence review officer,
+proposals waiting for a supervisor, a referral, a retention review.
+
+Outcomes: "allowed" is any answer but 403/404 or a redirect to sign in (a
+page that only takes POST answers 405 to GET); "forbidden" is 403 or 404,
+never the record; "sign in" is a redirect to the sign-in page. Every answer
+also carries the Content-Security-Policy header.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case, Victim
+from cases.tests.factories import DraftCaseFactory
+from contracts import services as contract_services
+from contracts.models import ConditionTemplate, NeedDomain
+from contracts.tests.test_closure import active_case
+from keyworkers.models import StaffProfile
+from keyworkers.services import calendar_token_issue
+from keyworkers.tests.factories import AwaitingAllocationCaseFactory, StaffProfileFactory, SupervisorProfileFactory, TeamFactory
+from oocr.accounts.roles import Role
+from oocr.accounts.tests.factories import AdministratorFactory, EvidenceReviewOfficerFactory, TeamManagerFactory
+from oocr.accounts.tests.test_views import service_paths
+from oocr.notifications.services import notification_send
+from referrals import services as referral_services
+from referrals.tests.factories import PartnerFactory
+from retention.models import RetentionReview
+
+pytestmark = pytest.mark.django_db
+
+ANON, ERO, OTHER_ERO, HOLDER, KEYWORKER, SUPERVISOR, MANAGER, ADMIN = (
+    "anonymous", "ERO who made the draft", "another ERO", "keyworker holding the case", "another keyworker",
+    Role.SUPERVISOR, Role.TEAM_MANAGER, Role.ADMINISTRATOR,
+)
+SIGNED_IN = {ERO, OTHER_ERO, HOLDER, KEYWORKER, SUPERVISOR, MANAGER, ADMIN}
+EVERYONE = SIGNED_IN | {ANON}
+CASE_READERS = {HOLDER, SUPERVISOR, MANAGER}
+CASEWORKERS = {HOLDER, KEYWORKER, SUPERVISOR, MANAGER}
+
+# Who may open each URL (everyone else: forbidden if signed in, sent to sign in if not).
+EXPECTED: dict[str, set[str]] = {
+    "/": SIGNED_IN,
+    "/account/sign-in/": EVERYONE,
+    "/account/sign-out/": SIGNED_IN,  # POST only (405 to GET) once signed in
+    "/account/password/change/": SIGNED_IN,
+    "/account/password/change/done/": SIGNED_IN,
+    "/account/password/reset/": EVERYONE,
+    "/account/password/reset/<uidb64>/<token>/": EVERYONE,
+    "/account/password/reset/done/": EVERYONE,
+    "/account/password/reset/sent/": EVERYONE,
+    "/account/two-factor/": SIGNED_IN,
+    "/account/two-factor/backup-codes/": SIGNED_IN,
+    "/account/two-factor/set-up/": SIGNED_IN,
+    "/administration/": {ADMIN},
+    "/administration/access-log/": {ADMIN},
+    "/administration/access-log/subject-access/": {ADMIN},
+    "/administration/offences/import/": {ADMIN},
+    "/administration/reminders/": {ADMIN},
+    "/administration/retention/": {MANAGER, ADMIN},
+    "/administration/retention/<int:pk>/": {MANAGER, ADMIN},
+    "/administration/users/": {ADMIN},
+    "/administration/users/<int:pk>/": {ADMIN},
+    "/administration/users/<int:pk>/two-factor/reset/": {SUPERVISOR, MANAGER, ADMIN},
+    "/allocation/": {SUPERVISOR},
+    "/allocation/<int:pk>/": {SUPERVISOR},
+    "/allocation/<int:pk>/reallocate/": {SUPERVISOR},
+    "/allocation/decisions/": {SUPERVISOR},
+    "/allocation/decisions/closures/<int:pk>/": {SUPERVISOR},
+    "/allocation/decisions/variations/<int:pk>/": {SUPERVISOR},
+    "/allocation/reviews/": {SUPERVISOR},
+    "/allocation/reviews/<int:pk>/": {SUPERVISOR},
+    "/calendar/<str:token>.ics": EVERYONE,  # a private address: the long random token is the key
+    "/caseload/": {HOLDER, KEYWORKER},
+    "/caseload/week/": {HOLDER, KEYWORKER},
+    "/cases/<int:pk>/": CASE_READERS,
+    "/cases/<int:pk>/actions/new/": {HOLDER},
+    "/cases/<int:pk>/assessment/": CASE_READERS,
+    "/cases/<int:pk>/assessment/<str:kind>/": {HOLDER},
+    "/cases/<int:pk>/close/": {HOLDER},
+    "/cases/<int:pk>/contacts/": CASE_READERS,
+    "/cases/<int:pk>/contacts/<int:contact_pk>/outcome/": {HOLDER},
+    "/cases/<int:pk>/contacts/new/": {HOLDER},
+    "/cases/<int:pk>/contract/": CASE_READERS,
+    "/cases/<int:pk>/contract/approve/": {SUPERVISOR},
+    "/cases/<int:pk>/contract/conditions/<int:condition_pk>/": {HOLDER},
+    "/cases/<int:pk>/contract/conditions/<int:condition_pk>/remove/": {HOLDER},
+    "/cases/<int:pk>/contract/conditions/new/": {HOLDER},
+    "/cases/<int:pk>/contract/document.<str:format>": CASE_READERS,
+    "/cases/<int:pk>/contract/document/": CASE_READERS,
+    "/cases/<int:pk>/contract/sign/": {HOLDER},
+    "/cases/<int:pk>/contract/start/": {HOLDER},
+    "/cases/<int:pk>/contract/variation/": {HOLDER},
+    "/cases/<int:pk>/first-contact/": {HOLDER},
+    "/cases/<int:pk>/history/": CASE_READERS,
+    "/cases/<int:pk>/non-compliance/new/": {HOLDER},
+    "/cases/<int:pk>/reason/": {SUPERVISOR, MANAGER},
+    "/cases/<int:pk>/referrals/": CASE_READERS,
+    "/cases/<int:pk>/referrals/<int:referral_pk>/": CASE_READERS,
+    "/cases/<int:pk>/referrals/<int:referral_pk>/condition/": {HOLDER},
+    "/cases/<int:pk>/referrals/<int:referral_pk>/progress/": {HOLDER},
+    "/cases/<int:pk>/referrals/<int:referral_pk>/send/": {HOLDER},
+    "/cases/<int:pk>/referrals/new/": {HOLDER},
+    "/cases/<int:pk>/referrals/new/<int:partner_pk>/": {HOLDER},
+    "/cases/<int:pk>/reminders/": {HOLDER},
+    "/cases/<int:pk>/victim/": CASE_READERS,
+    "/cases/<int:pk>/victim/contact/": {HOLDER},
+    "/intake/": {ERO, OTHER_ERO, ADMIN},
+    "/intake/new/": {ERO, OTHER_ERO, ADMIN},
+    "/intake/<int:pk>/": {ERO, ADMIN},
+    "/intake/<int:pk>/check/": {ERO, ADMIN},
+    "/intake/<int:pk>/crime/": {ERO, ADMIN},
+    "/intake/<int:pk>/done/": {ERO, ADMIN},
+    "/intake/<int:pk>/person/": {ERO, ADMIN},
+    "/intake/<int:pk>/questions/": {ERO, ADMIN},
+    "/intake/<int:pk>/victims/": {ERO, ADMIN},
+    "/intake/<int:pk>/victims/<int:victim_pk>/remove/": {ERO, ADMIN},
+    "/notifications/": SIGNED_IN,
+    "/notifications/<int:pk>/": {HOLDER},  # one's own inbox only
+    "/notifications/read/": SIGNED_IN,
+    "/notifications/settings/": SIGNED_IN,
+    "/partners/": CASEWORKERS | {ADMIN},
+    "/partners/<int:pk>/": CASEWORKERS | {ADMIN},
+    "/partners/<int:pk>/edit/": {MANAGER, ADMIN},
+    "/partners/import/": {MANAGER, ADMIN},
+    "/partners/new/": {MANAGER, ADMIN},
+    "/partners/report/": {MANAGER, ADMIN},
+    "/team/": {SUPERVISOR, MANAGER},
+    "/team/<int:pk>/caseload/": {SUPERVISOR, MANAGER},
+    "/team/<int:pk>/profile/": {MANAGER},
+}
+
+
+def project_paths() -> set[str]:
+    return {path for path in service_paths() if not path.startswith("/django-admin/")}
+
+
+def test_every_url_has_an_expectation():
+    assert project_paths() == set(EXPECTED), "Add the new URL to EXPECTED with the roles that may open it"
+
+
+def build_world() -> dict:
+    """The people and records the URLs are filled with. Everyone works in one team."""
+    case, holder, condition = active_case()
+    team = StaffProfile.objects.get(user=holder).team
+    supervisor = SupervisorProfileFactory(team=team).user
+    manager = StaffProfileFactory(team=team, user=TeamManagerFactory()).user
+    keyworker = StaffProfileFactory(team=team).user
+    contact = contract_services.contact_record(case_id=case.pk, user=holder, data={
+        "type": "face_to_face", "starts_at": timezone.now() - timedelta(hours=2), "place": "Truro", "outcome": "",
+        "duration_minutes": None, "notes": ""})
+    variation = contract_services.variation_propose(case_id=case.pk, user=holder, kind="extension", reason="In hospital",
+                                                    extension_days=14)
+    closing, closing_holder, _ = active_case()
+    closure = contract_services.closure_propose(case_id=closing.pk, user=closing_holder, result="breached", reason="Stopped")
+    partner = PartnerFactory()
+    referral = referral_services.referral_create(case_id=case.pk, user=holder, partner=partner,
+                                                 need_domain=NeedDomain.objects.get(code="alcohol"), shared="Drinking.",
+                                                 consent_to_share=True)
+    ero = EvidenceReviewOfficerFactory()
+    draft = DraftCaseFactory(created_by=ero)
+    victim = Victim.objects.filter(crime__case=draft).first()
+    waiting = AwaitingAllocationCaseFactory()
+    retired = AwaitingAllocationCaseFactory()
+    Case.objects.filter(pk=retired.pk).update(status=Case.Status.COMPLETED, closed_at=timezone.now() - timedelta(days=2300))
+    review = RetentionReview.objects.create(case=retired, due_on=timezone.localdate())
+    notification = notification_send(user=holder, text="A case for you", url=reverse("cases:case_detail", args=[case.pk]))
+    users = {
+        ERO: ero, OTHER_ERO: EvidenceReviewOfficerFactory(), HOLDER: holder, KEYWORKER: keyworker, SUPERVISOR: supervisor,
+        MANAGER: manager, ADMIN: AdministratorFactory(),
+    }
+    fill = {
+        "/administration/retention/<int:pk>/": {"pk": review.pk},
+        "/administration/users/": {"pk": holder.pk},
+        "/allocation/<int:pk>/": {"pk": waiting.pk},
+        "/allocation/<int:pk>/reallocate/": {"pk": case.pk},
+        "/allocation/decisions/closures/": {"pk": closure.pk},
+        "/allocation/decisions/variations/": {"pk": variation.pk},
+        "/allocation/reviews/": {"pk": case.allocations.get(ended_at=None).review.pk},
+        "/calendar/": {"token": calendar_token_issue(user=holder)},
+        "/cases/": {"pk": case.pk, "kind": "baseline", "contact_pk": contact.pk, "condition_pk": condition.pk,
+                    "format": "pdf", "referral_pk": referral.pk, "partner_pk": partner.pk},
+        "/intake/": {"pk": draft.pk, "victim_pk": victim.pk if victim else 0},
+        "/notifications/": {"pk": notification.pk},
+        "/partners/": {"pk": partner.pk},
+        "/team/": {"pk": holder.pk},
+        "/account/password/reset/": {"uidb64": "MQ", "token": "set-password"},
+    }
+    # Pages that need a choice made on the page before.
+    queries = {
+        "/cases/<int:pk>/contract/conditions/new/": f"?template={ConditionTemplate.objects.filter(is_active=True).first().pk}",
+        "/cases/<int:pk>/referrals/new/<int:partner_pk>/": f"?need={NeedDomain.objects.get(code='alcohol').pk}",
+    }
+    return {"users": users, "fill": fill, "queries": queries, "case": case, "draft": draft}
+
+
+def concrete(path: str, fill: dict) -> str:
+    """The path with its converters replaced by the world's objects (the longest matching prefix's)."""
+    import re
+
+    values = next((values for prefix, values in sorted(fill.items(), key=lambda item: -len(item[0]))
+                   if path.startswith(prefix)), {})
+    return re.sub(r"<(?:\w+:)?(\w+)>", lambda match: str(values[match.group(1)]), path)
+
+
+def outcome(response) -> str:
+    if response.status_code in (403, 404):
+        return "forbidden"
+    if response.status_code == 302 and response["Location"].startswith(reverse("login")):
+        return "sign in"
+    return "allowed"
+
+
+def test_every_url_for_every_role_is_allowed_forbidden_or_sent_to_sign_in_and_has_the_csp(client):
+    world = build_world()
+    mismatches, without_csp = [], []
+    for path in sorted(EXPECTED):
+        url = concrete(path, world["fill"]) + world["queries"].get(path, "")
+        for who in sorted(EVERYONE):
+            client.logout()
+            if who != ANON:
+                client.force_login(world["users"][who])
+            response = client.get(url)
+            if who in EXPECTED[path]:
+                expected = "allowed"
+            else:
+                expected = "sign in" if who == ANON else "forbidden"
+            if outcome(response) != expected:
+                mismatches.append(f"{url} as {who}: expected {expected}, got {response.status_code}")
+            policy = response.get("Content-Security-Policy", "")
+            if "script-src 'self'" not in policy or "unsafe-inline" in policy:
+                without_csp.append(url)
+    assert mismatches == [], "\n".join(mismatches)
+    assert without_csp == []
+
+
+def test_a_record_is_never_shown_to_the_right_role_on_the_wrong_team_or_caseload(client):
+    """IDOR: every detail and edit URL of a record, for people of the right role who are not entitled to that record."""
+    world = build_world()
+    case, draft = world["case"], world["draft"]
+    north = TeamFactory(name="North team")
+    strangers = {
+        "keyworker of another team": StaffProfileFactory(team=north).user,
+        "another keyworker of the team": world["users"][KEYWORKER],
+        "another ERO": world["users"][OTHER_ERO],
+    }
+    detail_paths = [path for path in EXPECTED if "<" in path and path.startswith(("/cases/", "/intake/", "/notifications/"))]
+    leaks = []
+    for who, user in strangers.items():
+        client.force_login(user)
+        for path in detail_paths:
+            response = client.get(concrete(path, world["fill"]))
+            if response.status_code not in (403, 404, 405):  # 405: a POST-only button, answered before any record is read
+                leaks.append(f"{path} as {who}: {response.status_code}")
+            content = response.content.decode(errors="replace")
+            for secret in (case.person.last_name, draft.person.last_name if draft.person_id else None):
+                if secret and secret in content:
+                    leaks.append(f"{path} as {who} shows a name")
+    assert leaks == []
+    # A supervisor of another team is asked for a reason first: never the record straight away.
+    client.force_login(SupervisorProfileFactory(team=north).user)
+    for path in [path for path in EXPECTED if path.startswith("/cases/") and EXPECTED[path] & {SUPERVISOR}]:
+        response = client.get(concrete(path, world["fill"]))
+        if path == "/cases/<int:pk>/reason/":
+            assert case.person.last_name not in response.content.decode()
+            continue
+        assert response.status_code in (302, 403, 404), path
+        if response.status_code == 302:
+            assert response["Location"].startswith(f"/cases/{case.pk}/reason/"), path
