@@ -48,8 +48,13 @@ lock: $(VENV)/.installed
 	node -e 'const fs=require("fs");const l=JSON.parse(fs.readFileSync("package-lock.json"));for(const p of Object.values(l.packages)){delete p.funding}fs.writeFileSync("package-lock.json",JSON.stringify(l,null,2)+"\n")'
 	! grep -n 'https\?://' requirements.lock requirements-dev.lock package-lock.json
 
+# Security checks (README, "Security and data protection"): Django's deployment check with production
+# variables, bandit (no high-severity finding), and pip-audit over the pinned dependencies (skipped with a
+# printed reason when its database cannot be reached, unless PIP_AUDIT_REQUIRED=1).
 check: install
 	DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64) $(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(BIN)/bandit --quiet --recursive --severity-level high --exclude '*/tests/*,./.venv,./node_modules' oocr cases contracts keyworkers referrals evaluation retention bench
+	$(BIN)/python .ci/audit_dependencies.py
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles
