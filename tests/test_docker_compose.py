@@ -80,11 +80,13 @@ def test_settings_loaded_with_the_compose_environment_are_production_ones(compos
     assert values["eager"] is False
     assert values["broker"] == "redis://redis:6379/0"
     assert values["static"].endswith("CompressedManifestStaticFilesStorage")
+    assert values["require_2fa"] is True
 
 
 def test_deployment_checks_pass_with_the_compose_environment(compose):
     # Only the machine's own variables, not the test run's (which relax security for tests).
-    test_run_only = {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "SECURE_SSL_REDIRECT", "STATIC_MANIFEST"}
+    test_run_only = {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "SECURE_SSL_REDIRECT", "STATIC_MANIFEST",
+                     "OOCR_REQUIRE_2FA"}
     environment = {key: value for key, value in os.environ.items() if key not in test_run_only}
     environment.update(service_environment(compose, "web"))
     result = subprocess.run(

@@ -5,7 +5,7 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.models import Case, CaseEvent
 from contracts.models import NeedDomain
-from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory
+from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory, in_the_team
 from oocr.accounts.roles import Role
 from oocr.accounts.tests.factories import FACTORY_BY_ROLE
 from oocr.audit.models import AccessLog
@@ -23,7 +23,7 @@ def keyworker_of(case):
 @pytest.mark.parametrize("role", Role.ALL + ["holder", "other keyworker"])
 def test_case_pages_permission_matrix(client, role):
     case = AllocatedCaseFactory()
-    user = {"holder": keyworker_of(case), "other keyworker": StaffProfileFactory().user}.get(role) or FACTORY_BY_ROLE[role]()
+    user = {"holder": keyworker_of(case), "other keyworker": StaffProfileFactory().user}.get(role) or in_the_team(FACTORY_BY_ROLE[role]())
     client.force_login(user)
     reads = {client.get(reverse(name, args=[case.pk])).status_code for name in READ_PAGES}
     changes = {client.get(reverse(name, args=[case.pk])).status_code for name in CHANGE_PAGES}

@@ -39,3 +39,10 @@ class AllocatedCaseFactory(AwaitingAllocationCaseFactory):
         supervisor = SupervisorProfileFactory().user
         services.case_allocate(case_id=self.pk, keyworker=keyworker, user=supervisor)
         self.refresh_from_db()
+
+
+def in_the_team(user):
+    """A supervisor or manager working in the default team: they open its cases without giving a reason first."""
+    if user.has_perm("cases.view_team_cases"):
+        StaffProfileFactory(user=user)
+    return user

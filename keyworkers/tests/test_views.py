@@ -4,7 +4,7 @@ from django.urls import reverse
 from cases.models import Case
 from cases.tests.factories import AwaitingAllocationCaseFactory
 from keyworkers.models import Allocation, StaffProfile
-from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory, SupervisorProfileFactory, TeamFactory
+from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory, SupervisorProfileFactory, TeamFactory, in_the_team
 from oocr.accounts.roles import Role
 from oocr.accounts.tests.factories import FACTORY_BY_ROLE, TeamManagerFactory
 from oocr.audit.models import AccessLog
@@ -30,7 +30,7 @@ def test_permissions_matrix_for_allocation_pages(client, role, page_name):
 @pytest.mark.parametrize("role", Role.ALL)
 def test_permissions_matrix_for_case_pages(client, role):
     case = AllocatedCaseFactory()
-    user = FACTORY_BY_ROLE[role]()
+    user = in_the_team(FACTORY_BY_ROLE[role]())
     client.force_login(user)
     allocate = client.get(reverse("keyworkers:allocate", args=[AwaitingAllocationCaseFactory().pk])).status_code
     reallocate = client.get(reverse("keyworkers:reallocate", args=[case.pk])).status_code

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django_otp import user_has_device
 
@@ -40,3 +41,16 @@ class TwoFactorRequiredMiddleware:
             return None
         step = "two_factor_verify" if user_has_device(request.user) else "two_factor_enrol"
         return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+
+
+class PrivatePagesMiddleware:
+    """Pages shown to a signed-in person hold police data: never kept by a browser or proxy (shared station computers)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -20,11 +20,18 @@ print(json.dumps({
     "force": settings.FORCE_NAME,
     "session_age": settings.SESSION_COOKIE_AGE,
     "static": settings.STORAGES["staticfiles"]["BACKEND"],
+    "require_2fa": settings.OOCR_REQUIRE_2FA,
+    "session_cookie_secure": settings.SESSION_COOKIE_SECURE,
+    "csrf_cookie_secure": settings.CSRF_COOKIE_SECURE,
+    "hsts_seconds": settings.SECURE_HSTS_SECONDS,
+    "ssl_redirect": settings.SECURE_SSL_REDIRECT,
+    "retention_years": settings.RETENTION_REVIEW_YEARS,
 }))
 """
 
 # Variables that the surrounding run (CI, a developer's shell) may have set.
-SERVICE_VARIABLES = ["DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "STATIC_MANIFEST"]
+SERVICE_VARIABLES = ["DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "STATIC_MANIFEST",
+                     "OOCR_REQUIRE_2FA", "SECURE_SSL_REDIRECT"]
 
 
 def load_settings(**variables) -> subprocess.CompletedProcess:
@@ -83,3 +90,22 @@ def test_force_name_and_idle_expiry_come_from_the_environment():
 def test_production_serves_static_files_from_the_manifest():
     assert loaded(DEBUG="false")["static"].endswith("CompressedManifestStaticFilesStorage")
     assert loaded(DEBUG="true")["static"].endswith("StaticFilesStorage")
+
+
+def test_production_settings_are_hardened_and_require_two_factor_sign_in():
+    values = loaded(DEBUG="false")
+    assert values["require_2fa"] is True
+    assert values["session_cookie_secure"] is True and values["csrf_cookie_secure"] is True
+    assert values["hsts_seconds"] == 31536000
+    assert values["ssl_redirect"] is True
+
+
+def test_two_factor_sign_in_is_off_by_default_only_in_development_and_can_be_switched():
+    assert loaded(DEBUG="true")["require_2fa"] is False
+    assert loaded(DEBUG="true", OOCR_REQUIRE_2FA="true")["require_2fa"] is True
+    assert loaded(DEBUG="false", OOCR_REQUIRE_2FA="false")["require_2fa"] is False
+
+
+def test_the_retention_period_comes_from_the_environment():
+    assert loaded()["retention_years"] == 6
+    assert loaded(RETENTION_REVIEW_YEARS="8")["retention_years"] == 8

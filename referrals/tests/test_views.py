@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from keyworkers.tests.factories import StaffProfileFactory
+from keyworkers.tests.factories import StaffProfileFactory, in_the_team
 from oocr.accounts.roles import Role
 from oocr.accounts.tests.factories import FACTORY_BY_ROLE
 from oocr.audit.models import AccessLog
@@ -28,7 +28,7 @@ def errors_of(response) -> list[str]:
 def test_case_referral_pages_permission_matrix(client, role, active_case, make_referral):
     case, holder, _ = active_case
     referral = make_referral(case, holder)
-    user = {"holder": holder, "other keyworker": StaffProfileFactory().user}.get(role) or FACTORY_BY_ROLE[role]()
+    user = {"holder": holder, "other keyworker": StaffProfileFactory().user}.get(role) or in_the_team(FACTORY_BY_ROLE[role]())
     client.force_login(user)
     reads = {client.get(url).status_code for url in (
         reverse("referrals:case_referrals", args=[case.pk]), reverse("referrals:referral", args=[case.pk, referral.pk]))}

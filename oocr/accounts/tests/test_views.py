@@ -42,6 +42,8 @@ PAGE_ROLES = {
     "/administration/": {Role.ADMINISTRATOR},
     "/administration/users/": {Role.ADMINISTRATOR},
     "/administration/access-log/": {Role.ADMINISTRATOR},
+    "/administration/access-log/subject-access/": {Role.ADMINISTRATOR},
+    "/administration/retention/": {Role.TEAM_MANAGER, Role.ADMINISTRATOR},
     "/partners/": {Role.KEYWORKER, Role.SUPERVISOR, Role.TEAM_MANAGER, Role.ADMINISTRATOR},
     "/partners/new/": {Role.TEAM_MANAGER, Role.ADMINISTRATOR},
     "/partners/import/": {Role.TEAM_MANAGER, Role.ADMINISTRATOR},
