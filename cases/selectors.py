@@ -151,3 +151,58 @@ def case_access_needs_reason(*, case: Case, user) -> bool:
     from keyworkers.models import StaffProfile  # keyworkers builds on cases
 
     return team_id is None or not StaffProfile.objects.filter(user_id=allocations[-1].keyworker_id, team_id=team_id).exists()
+
+
+CHANGE_HIDDEN_FIELDS = {"updated_at", "name_key", "created_at", "draft_answers", "calendar_token"}
+
+
+def _field_value(model, name: str, value) -> str:
+    field = model._meta.get_field(name)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value or ""))
+    return "" if value is None else str(value)
+
+
+def case_changes(*, case: Case) -> list[dict]:
+    """Who changed what, when, on the case's records (django-simple-history), newest first.
+
+    One query per kind of record, whatever the number of changes; the users
+    who made them come with each query.
+    """
+    from contracts.models import Condition, Contact, Contract  # contracts, keyworkers and referrals build on cases
+    from keyworkers.models import Allocation
+    from referrals.models import Referral
+
+    crime_ids = list(case.crimes.values_list("pk", flat=True))
+    contract_ids = list(Contract.objects.filter(case=case).values_list("pk", flat=True))
+    tracked = [
+        ("Person", Person, Person.history.filter(id=case.person_id)),
+        ("Case", Case, Case.history.filter(id=case.pk)),
+        ("Crime", Crime, Crime.history.filter(case_id=case.pk)),
+        ("Victim", Victim, Victim.history.filter(crime_id__in=crime_ids)),
+        ("Allocation", Allocation, Allocation.history.filter(case_id=case.pk)),
+        ("Contract", Contract, Contract.history.filter(case_id=case.pk)),
+        ("Condition", Condition, Condition.history.filter(contract_id__in=contract_ids)),
+        ("Contact", Contact, Contact.history.filter(case_id=case.pk)),
+        ("Referral", Referral, Referral.history.filter(case_id=case.pk)),
+    ]
+    changes = []
+    for label, model, versions in tracked:
+        previous = {}
+        for version in versions.select_related("history_user").order_by("history_date", "history_id"):
+            before = previous.get(version.id)
+            if version.history_type == "+" or before is None:
+                fields = [("", "", "Created")]
+            elif version.history_type == "-":
+                fields = [("", "", "Removed")]
+            else:
+                fields = [
+                    (str(model._meta.get_field(change.field).verbose_name).capitalize(),
+                     _field_value(model, change.field, change.old), _field_value(model, change.field, change.new))
+                    for change in version.diff_against(before).changes if change.field not in CHANGE_HIDDEN_FIELDS
+                ]
+            previous[version.id] = version
+            by = version.history_user.get_full_name() or version.history_user.username if version.history_user else "The system"
+            changes += [{"at": version.history_date, "by": by, "record": f"{label} {version.id}", "field": field,
+                         "old": old, "new": new} for field, old, new in fields]
+    return sorted(changes, key=lambda change: change["at"], reverse=True)

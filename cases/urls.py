@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case_detail"),
     path("cases/<int:pk>/reason/", views.CaseAccessReasonView.as_view(), name="case_access_reason"),
+    path("cases/<int:pk>/history/changes/", views.CaseChangesView.as_view(), name="case_changes"),
     path("cases/<int:pk>/history/", views.CaseHistoryView.as_view(), name="case_history"),
     path("cases/<int:pk>/victim/", views.CaseVictimView.as_view(), name="case_victim"),
     path("cases/<int:pk>/victim/contact/", views.VictimContactView.as_view(), name="victim_contact"),

@@ -365,6 +365,16 @@ class CaseHistoryView(CasePageMixin, TemplateView):
         )
 
 
+class CaseChangesView(CasePageMixin, TemplateView):
+    """Who changed what, when, on the person, the case and its records (the change history)."""
+
+    template_name = "cases/case_changes.html"
+    section = "history"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(changes=selectors.case_changes(case=self.case), **kwargs)
+
+
 class CaseVictimView(CasePageMixin, TemplateView):
     """Victims, their views, every contact with them, and the Victims' Code checkpoints."""
 

@@ -100,6 +100,7 @@ EXPECTED: dict[str, set[str]] = {
     "/cases/<int:pk>/contract/variation/": {HOLDER},
     "/cases/<int:pk>/first-contact/": {HOLDER},
     "/cases/<int:pk>/history/": CASE_READERS,
+    "/cases/<int:pk>/history/changes/": CASE_READERS,
     "/cases/<int:pk>/non-compliance/new/": {HOLDER},
     "/cases/<int:pk>/reason/": {SUPERVISOR, MANAGER},
     "/cases/<int:pk>/referrals/": CASE_READERS,
