@@ -365,6 +365,22 @@ class DecisionForm(forms.Form):
         )
 
 
+CSV_UPLOAD_MAX_BYTES = 2_000_000
+
+
+def csv_upload_text(upload) -> str:
+    """The text of an uploaded CSV file; anything else (another type, too big, not text) is refused with one clear message."""
+    if not upload.name.lower().endswith(".csv") or upload.size > CSV_UPLOAD_MAX_BYTES:
+        raise ValidationError("The file must be a CSV file smaller than 2 MB")
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError("The file must be a CSV file saved as UTF-8") from error
+    if "\x00" in text:
+        raise ValidationError("The file must be a CSV file saved as UTF-8")
+    return text
+
+
 class OffenceImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file of offences", help_text="Columns: code,title,mode_of_trial,crime_subgroup",
@@ -376,11 +392,7 @@ class OffenceImportForm(forms.Form):
         self.helper = page_helper(self, "file", Button("submit", "Import offences"))
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        try:
-            return upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ValidationError("The file must be a CSV file saved as UTF-8") from error
+        return csv_upload_text(self.cleaned_data["file"])
 
 
 class FirstContactForm(forms.Form):

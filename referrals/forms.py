@@ -4,7 +4,7 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
-from cases.forms import GovukDateField, page_helper
+from cases.forms import GovukDateField, csv_upload_text, page_helper
 from contracts.models import NeedDomain
 from referrals.models import Partner, Referral
 
@@ -76,13 +76,7 @@ class PartnerImportForm(forms.Form):
         self.helper = page_helper(self, "file", Button("submit", "Import partners"))
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".csv") or upload.size > 2_000_000:
-            raise ValidationError("The file must be a CSV file smaller than 2 MB")
-        try:
-            return upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ValidationError("The file must be a CSV file saved as UTF-8") from error
+        return csv_upload_text(self.cleaned_data["file"])
 
 
 class ReferralForm(forms.Form):

@@ -275,3 +275,69 @@ def test_a_record_is_never_shown_to_the_right_role_on_the_wrong_team_or_caseload
         assert response.status_code in (302, 403, 404), path
         if response.status_code == 302:
             assert response["Location"].startswith(f"/cases/{case.pk}/reason/"), path
+
+
+SCRIPT = "<script>alert(1)</script>"
+SHORT = "<i>x</i>"
+
+
+def test_stored_html_in_every_text_field_renders_as_text_on_every_page(client):
+    """Every text a user typed, shown back anywhere, is escaped: a stored <script> is shown as text, never run."""
+    from django.db import models
+
+    from contracts.models import Condition, Contact, KeyworkerAction, NeedsAssessment, NeedScore
+    from referrals.models import Partner, Referral
+
+    world = build_world()
+    for model in [Case.person.field.related_model, Case, Case.crimes.rel.related_model, Victim, Contact, Condition, Referral,
+                  Partner, NeedsAssessment, NeedScore, KeyworkerAction]:
+        values = {}
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, (models.CharField, models.TextField)) or field.choices or field.unique or not field.editable:
+                continue
+            limit = field.max_length or 10_000
+            if limit >= len(SCRIPT):
+                values[field.name] = SCRIPT
+            elif limit >= len(SHORT):
+                values[field.name] = SHORT
+        model.objects.update(**values)
+    raw, escaped = [], 0
+    for path in sorted(EXPECTED):
+        url = concrete(path, world["fill"]) + world["queries"].get(path, "")
+        for who in EXPECTED[path] - {ANON}:
+            client.force_login(world["users"][who])
+            response = client.get(url)
+            if "text/html" not in response.get("Content-Type", ""):
+                continue
+            content = response.content.decode()
+            if SCRIPT in content or SHORT in content:
+                raw.append(f"{url} as {who}")
+            escaped += "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+    assert raw == []
+    assert escaped > 20  # the payloads were shown, as text, on many pages
+
+
+SENSITIVE = "Sensitive: disclosed a mental health crisis"
+
+
+def test_health_and_safeguarding_details_are_shown_only_to_the_keyworker_supervisors_and_manager(client):
+    from contracts.models import KeyworkerAction, NeedsAssessment, NeedScore
+
+    world = build_world()
+    case = world["case"]
+    NeedsAssessment.objects.filter(case=case).update(offence_context=SENSITIVE)
+    NeedScore.objects.filter(assessment__case=case).update(notes=SENSITIVE)
+    KeyworkerAction.objects.create(case=case, kind=KeyworkerAction._meta.get_field("kind").choices[0][0],
+                                   notes=SENSITIVE, raised_on=timezone.localdate(), recorded_by=world["users"][HOLDER])
+    assessment = reverse("contracts:assessment", args=[case.pk])
+    for who in (HOLDER, SUPERVISOR, MANAGER):
+        client.force_login(world["users"][who])
+        assert SENSITIVE in client.get(assessment).content.decode(), who
+    shown = []
+    for who in (ERO, OTHER_ERO, KEYWORKER, ADMIN):
+        client.force_login(world["users"][who])
+        for path in sorted(EXPECTED):
+            response = client.get(concrete(path, world["fill"]) + world["queries"].get(path, ""))
+            if SENSITIVE in response.content.decode(errors="replace"):
+                shown.append(f"{path} as {who}")
+    assert shown == []

@@ -1,0 +1,37 @@
+"""File uploads refuse the wrong type, size or content with a clear message, and save nothing."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from cases.models import Offence
+from oocr.accounts.tests.factories import AdministratorFactory
+from referrals.models import Partner
+
+pytestmark = pytest.mark.django_db
+
+UPLOADS = {
+    "cases:offence_import": Offence,
+    "referrals:partner_import": Partner,
+}
+BAD_FILES = {
+    "a program": ("tool.exe", b"MZ\x90\x00\x03", "The file must be a CSV file smaller than 2 MB"),
+    "a spreadsheet": ("offences.xlsx", b"PK\x03\x04", "The file must be a CSV file smaller than 2 MB"),
+    "too big": ("big.csv", b"code,title\n" + b"x" * 2_000_001, "The file must be a CSV file smaller than 2 MB"),
+    "not text": ("binary.csv", b"\xff\xfe\x00\x00\x81", "The file must be a CSV file saved as UTF-8"),
+}
+
+
+@pytest.mark.parametrize("url_name", UPLOADS)
+@pytest.mark.parametrize("bad", BAD_FILES)
+def test_a_wrong_file_is_refused_with_a_clear_message_and_nothing_saved(client, url_name, bad):
+    name, content, message = BAD_FILES[bad]
+    model = UPLOADS[url_name]
+    before = model.objects.count()
+    client.force_login(AdministratorFactory())
+    response = client.post(reverse(url_name), {"file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert message in page
+    assert 'class="govuk-error-summary"' in page
+    assert model.objects.count() == before
