@@ -1,10 +1,11 @@
 """Every read the case pages need, scoped to what the user may see."""
 
-from datetime import date
+from datetime import date, datetime
 from difflib import SequenceMatcher
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.db.models import Prefetch, Q, QuerySet
 
 from cases.models import Case, CaseEvent, Crime, EligibilityAssessment, Person, Victim, VictimContact, name_key
@@ -158,6 +159,8 @@ CHANGE_HIDDEN_FIELDS = {"updated_at", "name_key", "created_at", "draft_answers",
 
 def _field_value(model, name: str, value) -> str:
     field = model._meta.get_field(name)
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "j M Y H:i")
     if field.choices:
         return str(dict(field.flatchoices).get(value, value or ""))
     return "" if value is None else str(value)

@@ -1,5 +1,6 @@
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -22,7 +23,7 @@ class RetentionReviewListView(RoleRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         decided = selectors.retention_review_list(user=self.request.user, decided=True)[:50]
-        return super().get_context_data(decided=decided, **kwargs)
+        return super().get_context_data(decided=decided, retention_years=settings.RETENTION_REVIEW_YEARS, **kwargs)
 
 
 class RetentionDecisionView(RoleRequiredMixin, ServiceFormMixin, FormView):
