@@ -444,15 +444,16 @@ DISPOSED_NAME = "Disposed record"
 
 
 @transaction.atomic
-def case_personal_data_erase(*, case_id: int) -> None:
+def case_personal_data_erase(*, case_id: int) -> bool:
     """Remove the personal data a case holds in this app, keeping what evaluation counts.
 
     Kept: the case's status, route, dates, outcome code and offers; crimes'
     offences and dates; the CaseBaseline (age, sex, ethnicity, offences, route,
     postcode area); the timeline's kinds and dates. Removed: names, contact
     details, addresses, references and every free-text note. The person's own
-    details go only when none of their other cases still holds data (a person
-    can have several cases). Locks the case row (select_for_update).
+    details go only when none of their other cases is still open (a person
+    can have several cases); returns whether they went. Locks the case row
+    (select_for_update).
     """
     case = Case.objects.select_for_update().get(pk=case_id)
     records_erase(Case.objects.filter(pk=case.pk), override_reason="", review_flag="")
@@ -472,3 +473,5 @@ def case_personal_data_erase(*, case_id: int) -> None:
             date_of_birth=person.date_of_birth.replace(month=1, day=1), address_line_1="", address_line_2="", town="",
             postcode="", phone="", email="", pnc_id="", reminders_by="",
         )
+        return True
+    return False

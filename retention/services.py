@@ -32,6 +32,7 @@ def retention_decide(*, review_id: int, user, decision: str, reason: str, retain
     from cases.services import case_personal_data_erase
     from contracts.services import case_free_text_erase as contracts_erase
     from keyworkers.services import case_free_text_erase as allocations_erase
+    from oocr.notifications.services import case_messages_erase
     from referrals.services import case_free_text_erase as referrals_erase
 
     review = RetentionReview.objects.select_for_update().get(pk=review_id)
@@ -50,5 +51,7 @@ def retention_decide(*, review_id: int, user, decision: str, reason: str, retain
         contracts_erase(case_id=review.case_id)
         referrals_erase(case_id=review.case_id)
         allocations_erase(case_id=review.case_id)
-        case_personal_data_erase(case_id=review.case_id)
+        person_id = review.case.person_id
+        person_erased = case_personal_data_erase(case_id=review.case_id)
+        case_messages_erase(case_id=review.case_id, person_id=person_id if person_erased else None)
     return review

@@ -179,3 +179,15 @@ def _person_messages(new: list) -> list[Delivery]:
                  recipient=item.address, body=item.text, subject="A reminder from the Out of Court Resolutions team")
         for item in new if item.person_id and item.address
     ]
+
+
+@transaction.atomic
+def case_messages_erase(*, case_id: int, person_id: int | None) -> None:
+    """Disposal at the end of retention: the text of reminders about the case, and of messages sent to the person, goes.
+
+    That a message was sent, when, by which channel and whether it arrived stays.
+    """
+    Reminder.objects.filter(case_id=case_id).update(text="")
+    if person_id is not None:
+        Reminder.objects.filter(person_id=person_id).update(text="")
+        Delivery.objects.filter(person_id=person_id).update(recipient="", subject="", body="")

@@ -15,6 +15,7 @@ from contracts.models import Contact, Contract, Condition
 from contracts.tests.test_closure import active_case
 from keyworkers.tests.factories import AllocatedCaseFactory
 from oocr.accounts.tests.factories import AdministratorFactory, KeyworkerFactory, TeamManagerFactory
+from oocr.notifications.models import Delivery, Reminder
 from referrals.selectors import referral_report
 from retention import selectors, services
 from retention.models import RetentionDecisionError, RetentionReview
@@ -102,6 +103,10 @@ def test_disposal_removes_personal_data_keeps_the_evaluation_record_and_the_same
     person = case.person
     person_before = Person.objects.get(pk=person.pk)
     Victim.objects.create(crime=case.crimes.first(), name="Vera Victim", phone="07700900982")
+    Delivery.objects.create(key="sms-1", channel="sms", template="reminder", person=person, recipient="07700900982",
+                            body="Your appointment is tomorrow at Truro library")
+    Reminder.objects.create(key="r-1", kind="appointment", run_date=timezone.localdate(), person=person, case=case,
+                            text="Appointment with Dean at Truro library")
     services.retention_reviews_list(today=timezone.localdate())
     review = RetentionReview.objects.get()
     before = figures()
@@ -122,6 +127,8 @@ def test_disposal_removes_personal_data_keeps_the_evaluation_record_and_the_same
     assert not Crime.objects.filter(case=case).exclude(officer_name="").exists()
     assert not CaseEvent.objects.filter(case=case).exclude(text="").exists()
     assert CaseBaseline.objects.filter(case=case).exists()
+    assert list(Delivery.objects.filter(key="sms-1").values_list("recipient", "body", "status")) == [("", "", "pending")]
+    assert Reminder.objects.get(key="r-1").text == ""
     review.refresh_from_db()
     assert (review.decision, review.reason) == ("dispose", "Review period over")
     assert services.retention_reviews_list(today=timezone.localdate() + timedelta(days=3650)) == 0
