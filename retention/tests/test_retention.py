@@ -174,3 +174,25 @@ def test_only_reviewers_see_the_retention_pages(client):
     assert client.post(reverse("retention:review_decide", args=[RetentionReview.objects.get().pk]),
                        {"decision": "dispose", "reason": "x"}).status_code == 403
     assert RetentionReview.objects.get().decision == ""
+
+
+def test_the_review_list_costs_the_same_queries_however_many_reviews(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    closed(AllocatedCaseFactory(), years_ago=6.1)
+    services.retention_reviews_list(today=timezone.localdate())
+    client.force_login(AdministratorFactory())
+    url = reverse("retention:review_list")
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(4):
+        closed(AllocatedCaseFactory(), years_ago=6.2)
+    services.retention_reviews_list(today=timezone.localdate())
+    first = RetentionReview.objects.first()
+    services.retention_decide(review_id=first.pk, user=AdministratorFactory(), decision="retain", reason="Open appeal",
+                              retain_until=timezone.localdate() + timedelta(days=400))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(response.context["reviews"]) == 4 and len(response.context["decided"]) == 1
+    assert len(many) == len(few)
