@@ -2,7 +2,6 @@
 
 from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Size
 from django import forms
-from django.core.exceptions import ValidationError
 
 from cases.forms import GovukDateField, csv_upload_text, page_helper
 from contracts.models import NeedDomain

@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import FormView, ListView
 
-from retention import forms, selectors, services
 from oocr.views import RoleRequiredMixin, ServiceFormMixin
+from retention import forms, selectors, services
 
 
 class RetentionReviewListView(RoleRequiredMixin, ListView):

@@ -23,7 +23,6 @@ from retention.tasks import list_reviews
 
 pytestmark = pytest.mark.django_db
 
-TODAY = date(2033, 3, 15)
 
 
 def closed(case, years_ago: float, status=Case.Status.COMPLETED):
