@@ -53,5 +53,6 @@ def retention_decide(*, review_id: int, user, decision: str, reason: str, retain
         allocations_erase(case_id=review.case_id)
         person_id = review.case.person_id
         person_erased = case_personal_data_erase(case_id=review.case_id)
-        case_messages_erase(case_id=review.case_id, person_id=person_id if person_erased else None)
+        case_messages_erase(case_id=review.case_id, person_id=person_id if person_erased else None,
+                            referral_ids=review.case.referrals.values_list("pk", flat=True))
     return review

@@ -182,12 +182,15 @@ def _person_messages(new: list) -> list[Delivery]:
 
 
 @transaction.atomic
-def case_messages_erase(*, case_id: int, person_id: int | None) -> None:
-    """Disposal at the end of retention: the text of reminders about the case, and of messages sent to the person, goes.
+def case_messages_erase(*, case_id: int, person_id: int | None, referral_ids: Iterable[int] = ()) -> None:
+    """Disposal at the end of retention: the text of reminders about the case, of emails about it to the officer in
+    the case and to partners, and of messages sent to the person, goes.
 
-    That a message was sent, when, by which channel and whether it arrived stays.
+    That a message was sent, to which officer or partner address, when, and whether it arrived stays.
     """
     Reminder.objects.filter(case_id=case_id).update(text="")
+    Delivery.objects.filter(key__startswith="officer:", key__endswith=f":case{case_id}").update(subject="", body="")
+    Delivery.objects.filter(key__in=[f"referral:{referral_id}" for referral_id in referral_ids]).update(subject="", body="")
     if person_id is not None:
         Reminder.objects.filter(person_id=person_id).update(text="")
         Delivery.objects.filter(person_id=person_id).update(recipient="", subject="", body="")

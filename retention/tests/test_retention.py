@@ -104,6 +104,8 @@ def test_disposal_removes_personal_data_keeps_the_evaluation_record_and_the_same
     Victim.objects.create(crime=case.crimes.first(), name="Vera Victim", phone="07700900982")
     Delivery.objects.create(key="sms-1", channel="sms", template="reminder", person=person, recipient="07700900982",
                             body="Your appointment is tomorrow at Truro library")
+    Delivery.objects.create(key=f"officer:declined:case{case.pk}", channel="email", template="officer_declined",
+                            recipient="pc.smith@example.police.uk", subject=f"{person.last_name} declined", body="Proceed to court")
     Reminder.objects.create(key="r-1", kind="appointment", run_date=timezone.localdate(), person=person, case=case,
                             text="Appointment with Dean at Truro library")
     services.retention_reviews_list(today=timezone.localdate())
@@ -128,6 +130,8 @@ def test_disposal_removes_personal_data_keeps_the_evaluation_record_and_the_same
     assert CaseBaseline.objects.filter(case=case).exists()
     assert list(Delivery.objects.filter(key="sms-1").values_list("recipient", "body", "status")) == [("", "", "pending")]
     assert Reminder.objects.get(key="r-1").text == ""
+    assert list(Delivery.objects.filter(key__startswith="officer:").values_list("recipient", "subject", "body")) == [
+        ("pc.smith@example.police.uk", "", "")]
     review.refresh_from_db()
     assert (review.decision, review.reason) == ("dispose", "Review period over")
     assert services.retention_reviews_list(today=timezone.localdate() + timedelta(days=3650)) == 0
