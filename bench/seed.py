@@ -36,7 +36,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 # Bump when the shape of the data changes: the runner reseeds databases seeded by another version.
-SEED_VERSION = 4
+SEED_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -394,7 +394,7 @@ INSERT_SQL = [
     # People, at their first case; their postcode is in one of their team's areas.
     """
     INSERT INTO cases_person (id, first_names, last_name, name_key, date_of_birth, sex, ethnicity, address_line_1,
-        address_line_2, town, postcode, phone, email, preferred_contact, pnc_id, created_at)
+        address_line_2, town, postcode, phone, email, preferred_contact, pnc_id, created_at, reminders_by)
     SELECT %(person_base)s + person_no, first_names, last_name, lower(first_names || ' ' || last_name),
         (created_at - interval '1 day' * (365.25 * (18 + 42 * power(pg_temp.u(person_no, 24), 1.8))))::date,
         sex, pg_temp.pick(%(ethnicities)s, pg_temp.u(person_no, 25)),
@@ -409,7 +409,7 @@ INSERT_SQL = [
              THEN (10 + floor(16 * pg_temp.u(person_no, 36)))::text || '/' || (100000 + person_no)::text
                   || chr(65 + floor(26 * pg_temp.u(person_no, 37))::int)
              ELSE '' END,
-        created_at
+        created_at, ''
     FROM (
         SELECT c.person_no, c.created_at, a.area, a.town,
             CASE WHEN c.female THEN 'female' WHEN pg_temp.u(c.person_no, 21) < 0.01 THEN 'not_known' ELSE 'male' END AS sex,

@@ -14,10 +14,10 @@ pytestmark = pytest.mark.browser
 
 EXPECTED = {
     Role.EVIDENCE_REVIEW_OFFICER: ("/intake/", "Intake", ["Intake"]),
-    Role.KEYWORKER: ("/caseload/", "My caseload", ["My caseload"]),
-    Role.SUPERVISOR: ("/allocation/", "Allocation queue", ["Allocation", "Team"]),
-    Role.TEAM_MANAGER: ("/team/", "Team", ["Team"]),
-    Role.ADMINISTRATOR: ("/administration/", "Administration", ["Administration", "Intake"]),
+    Role.KEYWORKER: ("/caseload/", "My caseload", ["My caseload", "Partners"]),
+    Role.SUPERVISOR: ("/allocation/", "Allocation queue", ["Allocation", "Team", "Partners"]),
+    Role.TEAM_MANAGER: ("/team/", "Team", ["Team", "Partners"]),
+    Role.ADMINISTRATOR: ("/administration/", "Administration", ["Administration", "Intake", "Partners"]),
 }
 
 
