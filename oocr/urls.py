@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("keyworkers.urls")),
     path("", include("contracts.urls")),
+    path("", include("evaluation.urls")),
     path("django-admin/", admin.site.urls),
 ]
 
