@@ -190,9 +190,8 @@ def _crime_records_load_copy(rows: list[CheckedRow], *, source_id: int) -> None:
     table = CrimeRecord._meta.db_table
     columns = ", ".join(LOADED_FIELDS)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE crime_record_staging (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
-        )
+        cursor.execute("DROP TABLE IF EXISTS crime_record_staging")
+        cursor.execute(f"CREATE TEMPORARY TABLE crime_record_staging ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA")
         with cursor.cursor.copy(f"COPY crime_record_staging ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(tuple(getattr(row, field) for field in LOADED_FIELDS))
@@ -203,6 +202,7 @@ def _crime_records_load_copy(rows: list[CheckedRow], *, source_id: int) -> None:
             f"ON CONFLICT (crime_reference, person_key, event_type) DO UPDATE SET {updates}",
             [source_id],
         )
+        cursor.execute("DROP TABLE crime_record_staging")
 
 
 def crime_records_match(*, source_id: int | None = None) -> tuple[int, int]:
