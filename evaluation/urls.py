@@ -18,7 +18,7 @@ urlpatterns = [
     path("evaluation/report/<str:chart>.svg", views.ReportChartView.as_view(), name="report_chart"),
     path("evaluation/report/<str:table>.csv", views.ReportExportView.as_view(), name="report_export"),
     path("outcomes/", views.OutcomesDashboardView.as_view(), name="dashboard"),
-    path("outcomes/distance-travelled.svg", views.DistanceChartView.as_view(), name="distance_chart"),
+    path("outcomes/charts/<str:chart>.svg", views.DistanceChartView.as_view(), name="distance_chart"),
     path("cases/<int:pk>/surveys/", views.CaseSurveysView.as_view(), name="case_surveys"),
     path("cases/<int:pk>/surveys/<int:instrument>/new/", views.SurveyRecordView.as_view(), name="survey_record"),
 ]

@@ -264,7 +264,9 @@ class OutcomesDashboardView(RoleRequiredMixin, CohortReportMixin, TemplateView):
 class DistanceChartView(RoleRequiredMixin, View):
     permission_required = VIEW_OUTCOMES
 
-    def get(self, request):
+    def get(self, request, chart):
+        if chart != "distance-travelled":
+            raise Http404
         cases = selectors.dashboard_cases(user=request.user)
         return HttpResponse(charts.distance_chart(selectors.distance_travelled_by_domain(cases=cases)), content_type="image/svg+xml")
 

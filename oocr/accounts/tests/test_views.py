@@ -42,6 +42,14 @@ PAGE_ROLES = {
     "/administration/": {Role.ADMINISTRATOR},
     "/administration/users/": {Role.ADMINISTRATOR},
     "/administration/access-log/": {Role.ADMINISTRATOR},
+    "/evaluation/": {Role.ADMINISTRATOR},
+    "/evaluation/imports/new/": {Role.ADMINISTRATOR},
+    "/evaluation/matches/": {Role.ADMINISTRATOR},
+    "/evaluation/harm-weights/": {Role.ADMINISTRATOR},
+    "/evaluation/harm-weights/import/": {Role.ADMINISTRATOR},
+    "/evaluation/checks/run/": {Role.ADMINISTRATOR},
+    "/evaluation/report/": {Role.TEAM_MANAGER, Role.ADMINISTRATOR},
+    "/outcomes/": {Role.TEAM_MANAGER, Role.ADMINISTRATOR},
 }
 
 
