@@ -39,8 +39,8 @@ def test_only_administrators_may_read_the_access_log():
         (Role.EVIDENCE_REVIEW_OFFICER, ["Intake"]),
         (Role.KEYWORKER, ["My caseload"]),
         (Role.SUPERVISOR, ["Allocation", "Team"]),
-        (Role.TEAM_MANAGER, ["Team"]),
-        (Role.ADMINISTRATOR, ["Administration", "Intake"]),
+        (Role.TEAM_MANAGER, ["Team", "Outcomes"]),
+        (Role.ADMINISTRATOR, ["Administration", "Evaluation", "Outcomes", "Intake"]),
     ],
 )
 def test_navigation_shows_only_what_the_role_can_use(role, labels):
