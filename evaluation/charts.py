@@ -78,7 +78,7 @@ def distance_chart(distance: list[tuple[str, float, int]]) -> bytes:
     axes.barh([name for name, _, _ in distance], [change for _, change, _ in distance], color=COLOURS[3])
     axes.invert_yaxis()
     axes.axvline(0, color=TEXT, linewidth=0.8)
-    axes.set_xlabel("Mean reduction in need score (0 to 3 scale)")
+    axes.set_xlabel("Mean reduction in score (0 to 3)")
     axes.spines[["top", "right"]].set_visible(False)
     return _svg(figure)
 
