@@ -72,10 +72,12 @@ def test_one_bad_row_loads_nothing_and_the_report_names_line_column_and_problem(
 
 def test_a_future_date_and_wrong_columns_are_refused():
     future = (timezone.localdate() + timedelta(days=1)).isoformat()
-    rows, errors = services.crime_record_rows_check(extract(f"CR/1,charge,X,,{future},,,A,B,1990-01-01"), today=timezone.localdate())
+    rows = []
+    _, errors = services.crime_record_rows_check(extract(f"CR/1,charge,X,,{future},,,A,B,1990-01-01"), today=timezone.localdate(),
+                                                 sink=rows.extend)
     assert rows == [] and "cannot be in the future" in errors[0]["problem"]
-    rows, errors = services.crime_record_rows_check("reference,type\nA,B\n", today=timezone.localdate())
-    assert rows == [] and errors[0]["line"] == 1 and "column names" in errors[0]["problem"]
+    checked, errors = services.crime_record_rows_check("reference,type\nA,B\n", today=timezone.localdate(), sink=rows.extend)
+    assert (rows, checked) == ([], 0) and errors[0]["line"] == 1 and "column names" in errors[0]["problem"]
 
 
 def test_re_importing_the_same_extract_adds_nothing_and_updates_the_outcome(django_capture_on_commit):
@@ -92,11 +94,12 @@ def test_re_importing_the_same_extract_adds_nothing_and_updates_the_outcome(djan
 def test_records_match_on_pnc_id_first_then_on_names_and_date_of_birth():
     by_pnc = PersonFactory(first_names="Liam", last_name="Pascoe", pnc_id="2001/0012345A", date_of_birth=date(1996, 2, 3))
     by_name = PersonFactory(first_names="Chloé", last_name="Nance", date_of_birth=date(1990, 12, 1))
-    rows, _ = services.crime_record_rows_check(extract(
+    rows = []
+    services.crime_record_rows_check(extract(
         GOOD.replace("Pascoe,Liam", "Smith,John"),  # the PNC ID wins even when the names differ
         "CR/2/25,arrest,AS-COMMON,,2025-04-02,,,NANCE,Chloe,1990-12-01",  # accents and case do not matter
         "CR/3/25,arrest,AS-COMMON,,2025-04-02,,,Nance,Chloe,1990-12-02",  # another date of birth: nobody
-    ), today=timezone.localdate())
+    ), today=timezone.localdate(), sink=rows.extend)
     source = CrimeRecordImport.objects.create(file_name="x.csv", uploaded_by=AdministratorFactory())
     services.crime_records_load(rows, source_id=source.pk)
     assert services.crime_records_match(source_id=source.pk) == (2, 0)
