@@ -87,9 +87,9 @@ def seed(size: Size) -> None:
                 address_line_2, town, postcode, phone, email, preferred_contact, pnc_id, created_at)
             SELECT i, 'First' || {_letters('i')}, 'Last' || {_letters('i %% 5000')},
                    'first' || {_letters('i')} || ' last' || {_letters('i %% 5000')},
-                   date '1960-01-01' + (i * 7919 %% 15000), CASE WHEN i %% 3 = 0 THEN 'female' ELSE 'male' END, 'NS',
+                   date '1960-01-01' + (i::bigint * 7919 %% 15000)::int, CASE WHEN i %% 3 = 0 THEN 'female' ELSE 'male' END, 'NS',
                    '', '', '', '', '', '', 'phone', 'PNC' || i, now()
-            FROM generate_series(1::bigint, %s) i""", [size.cases])
+            FROM generate_series(1, %s) i""", [size.cases])
         cursor.execute("""
             INSERT INTO cases_case (id, person_id, status, route, young_adult_offer, womens_offer, override_reason, created_at,
                 updated_at, draft_answers, created_by_id, withdrawal_reason, review_flag, submitted_at, closed_at)
@@ -97,31 +97,31 @@ def seed(size: Size) -> None:
                    'deferred_caution', false, false, '', now(), now(), '{}', %s, '', '',
                    (date '2020-01-01' + (i %% 2190) - 10)::timestamptz,
                    (date '2020-01-01' + (i %% 2190) + CASE WHEN i %% 20 < 12 THEN 112 WHEN i %% 20 < 17 THEN 0 ELSE 50 END)::timestamptz
-            FROM generate_series(1::bigint, %s) i""", [officer.pk, size.cases])
+            FROM generate_series(1, %s) i""", [officer.pk, size.cases])
         cursor.execute("""
             INSERT INTO cases_crime (reference, offence_date, offence_postcode, domestic_abuse, hate_crime, co_accused,
                 officer_name, officer_collar_number, officer_email, case_id)
             SELECT 'BENCH/' || i, date '2020-01-01' + (i %% 2190) - 30, 'TR1 3XX', false, false, false, 'PC', '1', 'pc@example.org', i
-            FROM generate_series(1::bigint, %s) i""", [size.cases])
+            FROM generate_series(1, %s) i""", [size.cases])
         cursor.execute("""
             INSERT INTO cases_firstcontact (offered_on, method, answer, notes, recorded_at, case_id, recorded_by_id)
             SELECT date '2020-01-01' + (i %% 2190), 'phone', CASE WHEN i %% 20 BETWEEN 12 AND 16 THEN 'declined' ELSE 'accepted' END,
                    '', now(), i, %s
-            FROM generate_series(1::bigint, %s) i""", [officer.pk, size.cases])
+            FROM generate_series(1, %s) i""", [officer.pk, size.cases])
         cursor.execute("""
             INSERT INTO contracts_contract (status, weeks, extension_days, agreement, created_at, case_id, created_by_id,
                 start_date, end_date)
             SELECT 'ended', 16, 0, 'signed_in_person', now(), i, %s, date '2020-01-01' + (i %% 2190),
                    date '2020-01-01' + (i %% 2190) + CASE WHEN i %% 20 < 12 THEN 112 ELSE 50 END
-            FROM generate_series(1::bigint, %s) i WHERE i %% 20 NOT BETWEEN 12 AND 16""", [officer.pk, size.cases])
+            FROM generate_series(1, %s) i WHERE i %% 20 NOT BETWEEN 12 AND 16""", [officer.pk, size.cases])
         cursor.execute("""
             INSERT INTO evaluation_crimerecord (crime_reference, event_type, offence_code, offence_title, offence_date,
                 outcome_date, pnc_id, surname, forenames, date_of_birth, name_key, person_key, person_id, match_method, source_id)
             SELECT 'R' || j, (%s::text[])[1 + j %% 7], (%s::text[])[1 + j %% %s], '', r.offence_date,
                    CASE WHEN j %% 5 = 0 THEN NULL ELSE r.offence_date + (j %% 200) END,
                    p.pnc_id, p.last_name, p.first_names, p.date_of_birth, p.name_key, 'pnc:' || p.pnc_id, p.id, 'pnc_id', %s
-            FROM (SELECT j, 1 + (j * 104729 %% %s) AS person_id, date '2015-01-01' + (j * 31 %% 4300) AS offence_date
-                  FROM generate_series(1::bigint, %s) j) r
+            FROM (SELECT j, 1 + (j::bigint * 104729 %% %s) AS person_id, date '2015-01-01' + (j * 31 %% 4300) AS offence_date
+                  FROM generate_series(1, %s) j) r
             JOIN cases_person p ON p.id = r.person_id""",
                        [EVENTS, codes, len(codes), source, size.cases, size.records])
         for table in ("cases_person", "cases_case", "cases_crime", "cases_firstcontact", "contracts_contract",
