@@ -240,9 +240,11 @@ class ReoffendingResult(models.Model):
     of the window have passed, and the result counts only in time-to-event figures.
     """
 
-    run = models.ForeignKey(ReoffendingCheckRun, on_delete=models.CASCADE, related_name="results")
-    definition = models.ForeignKey(ReoffendingDefinition, on_delete=models.CASCADE, related_name="+")
-    weight_set = models.ForeignKey(HarmWeightSet, on_delete=models.PROTECT, related_name="+")
+    # No index of their own on run, definition and weight set: a check writes a million rows at national size,
+    # and the unique constraint below (definition first) serves every read.
+    run = models.ForeignKey(ReoffendingCheckRun, on_delete=models.CASCADE, related_name="results", db_index=False)
+    definition = models.ForeignKey(ReoffendingDefinition, on_delete=models.CASCADE, related_name="+", db_index=False)
+    weight_set = models.ForeignKey(HarmWeightSet, on_delete=models.PROTECT, related_name="+", db_index=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="reoffending_results")
     follow_up_months = models.PositiveSmallIntegerField()
     start_date = models.DateField()

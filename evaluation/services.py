@@ -2,6 +2,7 @@
 
 import csv
 import io
+import operator
 import sys
 from dataclasses import dataclass
 from datetime import date
@@ -9,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from cases.models import Case, Person, name_key
@@ -189,6 +191,7 @@ def crime_record_import_run(*, import_id: int) -> CrimeRecordImport:
 
 LOADED_FIELDS = ["crime_reference", "event_type", "offence_code", "offence_title", "offence_date", "outcome_date", "pnc_id",
                  "surname", "forenames", "date_of_birth", "name_key", "person_key"]
+LOADED_VALUES = operator.attrgetter(*LOADED_FIELDS)  # a row's values in LOADED_FIELDS order, in one C call
 UPDATED_ON_REIMPORT = ["offence_code", "offence_title", "offence_date", "outcome_date", "pnc_id", "surname", "forenames",
                        "date_of_birth", "name_key", "source_id"]
 
@@ -235,7 +238,7 @@ class CopyStaging(CrimeRecordStaging):
     def add(self, rows: list[CheckedRow]) -> None:
         with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {self.table} ({', '.join(LOADED_FIELDS)}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row(tuple(getattr(row, field) for field in LOADED_FIELDS))
+                copy.write_row(LOADED_VALUES(row))
 
     def load(self, *, source_id: int) -> None:
         columns = ", ".join(LOADED_FIELDS)
@@ -417,8 +420,9 @@ def reoffending_check_run(*, definition_id: int, as_of: date, user=None) -> Reof
     with transaction.atomic():
         run = ReoffendingCheckRun.objects.create(definition=definition, as_of=as_of, weight_set=weight_set, requested_by=user)
         checks.results_replace(run=run, weights=harm_weights_for_check(weight_set))
-        run.cases_checked = run.results.values("case_id").distinct().count()
-        run.cases_reoffended = run.results.filter(reoffended=True).values("case_id").distinct().count()
+        counts = run.results.aggregate(checked=Count("case_id", distinct=True),
+                                       reoffended=Count("case_id", distinct=True, filter=Q(reoffended=True)))
+        run.cases_checked, run.cases_reoffended = counts["checked"], counts["reoffended"]
         run.status, run.finished_at = ReoffendingCheckRun.Status.FINISHED, timezone.now()
         run.save()
     return run

@@ -156,9 +156,9 @@ class Migration(migrations.Migration):
                 ('harm_after', models.DecimalField(decimal_places=2, max_digits=12)),
                 ('harm_before', models.DecimalField(decimal_places=2, max_digits=12)),
                 ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reoffending_results', to='cases.case')),
-                ('definition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='evaluation.reoffendingdefinition')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='evaluation.reoffendingcheckrun')),
-                ('weight_set', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evaluation.harmweightset')),
+                ('definition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', db_index=False, to='evaluation.reoffendingdefinition')),
+                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', db_index=False, to='evaluation.reoffendingcheckrun')),
+                ('weight_set', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', db_index=False, to='evaluation.harmweightset')),
             ],
         ),
         migrations.CreateModel(
