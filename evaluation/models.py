@@ -63,6 +63,11 @@ class CrimeRecordImport(models.Model):
         return int(100 * self.rows_checked / self.total_rows) if self.total_rows else 0
 
     @property
+    def rows_updated(self) -> int:
+        """Rows already known from an earlier extract: updated, not added."""
+        return self.rows_loaded - self.rows_new
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.LOADED, self.Status.FAILED)
 

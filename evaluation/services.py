@@ -429,7 +429,11 @@ def reoffending_check_run(*, definition_id: int, as_of: date, user=None) -> Reof
 
 
 def reoffending_checks_run_all(*, as_of: date, user=None) -> list[ReoffendingCheckRun]:
-    """Run every active definition: what the monthly job and the command do."""
+    """Match records loaded before their person was on the scheme, then run every active definition.
+
+    What the monthly job and the command do.
+    """
+    crime_records_match()
     return [reoffending_check_run(definition_id=pk, as_of=as_of, user=user)
             for pk in ReoffendingDefinition.objects.filter(is_active=True).values_list("pk", flat=True)]
 

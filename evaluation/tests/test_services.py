@@ -187,3 +187,18 @@ def test_a_survey_is_stored_item_by_item_with_its_version_and_scored_as_the_mean
         services.survey_response_record(case_id=case.pk, user=keyworker, instrument_id=victim.pk, timing="end",
                                         scores={"overall": 6})
     assert SurveyResponse.objects.count() == 2
+
+
+def test_the_monthly_run_first_matches_records_loaded_before_the_person_joined_the_scheme():
+    from datetime import date as day
+
+    from evaluation.models import ReoffendingResult
+
+    record = CrimeRecordFactory(forenames="Jade", surname="Opie", date_of_birth=day(1995, 5, 5), offence_date=day(2024, 6, 1),
+                                outcome_date=day(2024, 7, 1))
+    case = CompletedCaseFactory(person__first_names="Jade", person__last_name="Opie", person__date_of_birth=day(1995, 5, 5),
+                                crime__offence_date=day(2023, 12, 1), closed__on=day(2024, 5, 1), closed__decided_on=day(2024, 1, 10))
+    services.reoffending_checks_run_all(as_of=day(2026, 11, 1))
+    record.refresh_from_db()
+    assert record.person == case.person
+    assert ReoffendingResult.objects.get(case=case, follow_up_months=12).reoffended is True

@@ -137,6 +137,7 @@ def test_uploading_a_bad_extract_loads_nothing_and_offers_the_error_report(clien
     assert response["Location"] == reverse("evaluation:import_detail", args=[upload.pk])
     page = client.get(response["Location"]).content.decode()
     assert "Nothing was loaded: 4 problems found" in page
+    assert 'class="govuk-error-summary"' in page
     assert CrimeRecord.objects.count() == 0
     report = client.get(reverse("evaluation:import_errors", args=[upload.pk]))
     rows = list(csv.reader(io.StringIO(report.content.decode())))
