@@ -212,7 +212,7 @@ def measure_check() -> dict:
     started = time.perf_counter()
     totals = hand_written()
     query_seconds = time.perf_counter() - started
-    stored = ReoffendingResult.objects.filter(definition=definition).aggregate(
+    stored = ReoffendingResult.objects.filter(run__definition=definition).aggregate(
         cases=Count("pk"), reached=Count("pk", filter=Q(reached_follow_up=True)), reoffended=Count("pk", filter=Q(reoffended=True)),
         offences=Sum("reoffence_count"), harm_after=Sum("harm_after"), harm_before=Sum("harm_before"))
     same = [stored["cases"], stored["reached"], stored["reoffended"], stored["offences"]] == [int(v) for v in totals[:4]] \
@@ -226,7 +226,7 @@ def measure_import(rows: int) -> dict:
     from django.utils import timezone
 
     from cases.models import Person
-    from evaluation.models import CrimeRecordImport
+    from evaluation.models import CrimeRecord, CrimeRecordImport
     from evaluation.services import (
         CRIME_RECORD_COLUMNS, CrimeRecordStaging, crime_record_import_run, crime_record_rows_check, crime_records_match,
     )
@@ -258,8 +258,9 @@ def measure_import(rows: int) -> dict:
         staging.load(source_id=upload.pk)
         load_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        matched, queued = crime_records_match(source_id=upload.pk)
+        crime_records_match(source_id=upload.pk)  # what the load left: doubtful matches
         match_seconds = time.perf_counter() - started
+        matched = CrimeRecord.objects.filter(source=upload, person__isnull=False).count()
     staging.drop()
     again = CrimeRecordImport.objects.create(file_name="bench-extract-again.csv", content=text, uploaded_by=admin)
     started = time.perf_counter()
@@ -327,7 +328,7 @@ def report(results: list[dict]) -> str:
         ratio = max(c["check_first_s"], c["check_rerun_s"]) / max(c["query_s"], 0.001)
         lines.append(f"| {r['size']} | {r['cases']:,} | {r['records']:,} | {c['check_first_s']} s | {c['check_rerun_s']} s | "
                      f"{c['query_s']} s | {ratio:.2f}x | {r['check_peak_mb']} MB |")
-    lines += ["", "| size | import rows | check rows + COPY to staging | load (check + COPY + upsert) | matching | whole import | re-import (new rows) | import peak RSS |",
+    lines += ["", "| size | import rows | check rows + COPY to staging | load (check, COPY, upsert matching as it goes) | matching the rest | whole import | re-import (new rows) | import peak RSS |",
               "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         i = r["import"]

@@ -88,7 +88,7 @@ def results_sql(*, definition: ReoffendingDefinition, months: int, weights: dict
     records, crimes = CrimeRecord._meta.db_table, Crime._meta.db_table
     own_crime = (f"NOT EXISTS (SELECT 1 FROM {crimes} cc WHERE cc.case_id = w.case_id "
                  f"AND UPPER(cc.reference) = r.crime_reference)")
-    columns = ("run_id, definition_id, weight_set_id, case_id, follow_up_months, start_date, window_end, reached_follow_up, "
+    columns = ("run_id, case_id, follow_up_months, start_date, window_end, reached_follow_up, "
                "observed_days, reoffended, first_offence_date, reoffence_count, harm_after, harm_before")
     # Named placeholders are not mixed with positional ones: the weights go first, positionally, then named.
     sql = f"""
@@ -130,7 +130,7 @@ def results_sql(*, definition: ReoffendingDefinition, months: int, weights: dict
     ),
     before_index AS (SELECT case_id, SUM(harm) AS harm FROM earlier_offences GROUP BY case_id)
     {"INSERT INTO " + ReoffendingResult._meta.db_table + " (" + columns + ")" if insert else ""}
-    SELECT %(run)s, %(definition)s, %(weight_set)s, w.case_id, %(months)s, w.start_date, w.window_end,
+    SELECT %(run)s, w.case_id, %(months)s, w.start_date, w.window_end,
            w.outcome_deadline <= %(as_of)s,
            {dialect.days_between(dialect.earlier_of('%(as_of)s', 'w.window_end'), 'w.start_date')},
            a.offences IS NOT NULL, a.first_date, COALESCE(a.offences, 0), COALESCE(a.harm, 0), COALESCE(b.harm, 0)
@@ -153,21 +153,29 @@ def _bind(sql: str, weight_params: list, named: dict) -> tuple[str, list]:
     return "".join(out), params
 
 
-def results_replace(*, run: ReoffendingCheckRun, weights: dict[str, Decimal]) -> None:
-    """Delete the definition's previous results and insert this run's, one statement per follow-up. Caller holds the transaction."""
+def results_replace(*, run: ReoffendingCheckRun, weights: dict[str, Decimal]) -> tuple[int, int]:
+    """Insert this run's results, one statement per follow-up, and delete the definition's earlier runs' results.
+
+    Caller holds the transaction: readers see the old results until it commits.
+    Returns (cases checked, cases reoffended within the longest follow-up,
+    which contains every shorter one).
+    """
     dialect = Dialect(connection.vendor)
     definition = run.definition
-    ReoffendingResult.objects.filter(definition=definition).delete()
+    checked = 0
     with connection.cursor() as cursor:
         for months in sorted({int(m) for m in definition.follow_up_months}):
             sql, weight_params = results_sql(definition=definition, months=months, weights=weights, dialect=dialect, insert=True)
-            statement, params = _bind(sql, weight_params, {
-                "as_of": run.as_of, "run": run.pk, "definition": definition.pk, "weight_set": run.weight_set_id, "months": months,
-            })
+            statement, params = _bind(sql, weight_params, {"as_of": run.as_of, "run": run.pk, "months": months})
             cursor.execute(statement, params)
+            checked = cursor.rowcount
+    earlier = ReoffendingCheckRun.objects.filter(definition=definition).exclude(pk=run.pk).values("pk")
+    ReoffendingResult.objects.filter(run__in=earlier).delete()
+    reoffended = ReoffendingResult.objects.filter(run=run, follow_up_months=max(definition.follow_up_months), reoffended=True).count()
+    return checked, reoffended
 
 
 def results_select(*, definition: ReoffendingDefinition, months: int, as_of, weights: dict[str, Decimal]) -> tuple[str, list]:
     """The same computation as a plain SELECT (the benchmark's and the tests' independent reading)."""
     sql, weight_params = results_sql(definition=definition, months=months, weights=weights, dialect=Dialect(connection.vendor), insert=False)
-    return _bind(sql, weight_params, {"as_of": as_of, "run": 0, "definition": definition.pk, "weight_set": 0, "months": months})
+    return _bind(sql, weight_params, {"as_of": as_of, "run": 0, "months": months})

@@ -241,15 +241,15 @@ class ReoffendingCheckRun(models.Model):
 class ReoffendingResult(models.Model):
     """One closed case under one definition and follow-up: the latest check's answer (a re-run replaces it).
 
+    Written only by the check (evaluation/checks.py), a million rows at a time at
+    national size: so two foreign keys, one unique index and the case's index, no more.
+
     `reached_follow_up` false means the person is censored: only `observed_days`
     of the window have passed, and the result counts only in time-to-event figures.
     """
 
-    # No index of their own on run, definition and weight set: a check writes a million rows at national size,
-    # and the unique constraint below (definition first) serves every read.
+    # The definition and the harm weights are the run's. Only the latest run of a definition keeps its results.
     run = models.ForeignKey(ReoffendingCheckRun, on_delete=models.CASCADE, related_name="results", db_index=False)
-    definition = models.ForeignKey(ReoffendingDefinition, on_delete=models.CASCADE, related_name="+", db_index=False)
-    weight_set = models.ForeignKey(HarmWeightSet, on_delete=models.PROTECT, related_name="+", db_index=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="reoffending_results")
     follow_up_months = models.PositiveSmallIntegerField()
     start_date = models.DateField()
@@ -264,8 +264,17 @@ class ReoffendingResult(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["definition", "case", "follow_up_months"], name="reoffending_result_once"),
+            models.UniqueConstraint(fields=["run", "case", "follow_up_months"], name="reoffending_result_once"),
         ]
+
+    @property
+    def definition(self) -> ReoffendingDefinition:
+        return self.run.definition
+
+    @property
+    def weight_set(self) -> HarmWeightSet:
+        """The crime harm weights this result used."""
+        return self.run.weight_set
 
 
 class SurveyInstrument(models.Model):

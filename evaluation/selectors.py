@@ -116,7 +116,7 @@ def report_results(*, definition_id: int, months: int) -> QuerySet[ReoffendingRe
     """The rows the report reads (before filtering): the latest check's results for one definition and follow-up."""
     answer = FirstContact.objects.filter(case=OuterRef("case_id")).values("answer")[:1]
     return (
-        ReoffendingResult.objects.filter(definition_id=definition_id, follow_up_months=months)
+        ReoffendingResult.objects.filter(run__definition_id=definition_id, follow_up_months=months)
         .annotate(status=F("case__status"), first_contact_answer=Subquery(answer))
     )
 

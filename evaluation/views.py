@@ -73,6 +73,10 @@ class CrimeRecordImportErrorsView(RoleRequiredMixin, DetailView):
 
     def render_to_response(self, context):
         upload = self.object
+        # The report can quote wrong values (a date of birth, say): it leaves the system, so it is logged.
+        access_log_disclosure(user=self.request.user, record=upload, person_id=None,
+                              recipient=f"CSV download by {self.request.user.username}",
+                              justification=f"Error report of crime record import {upload.pk}")
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="crime-record-import-{upload.pk}-errors.csv"'
         writer = csv.writer(response)
@@ -138,7 +142,9 @@ class HarmWeightImportView(RoleRequiredMixin, ServiceFormMixin, FormView):
                 make_current=data["make_current"],
             )
         except ValidationError as error:
-            raise error if hasattr(error, "error_dict") else ValidationError({"file": error.messages}) from error
+            if hasattr(error, "error_dict"):  # already names its field (the version)
+                raise
+            raise ValidationError({"file": error.messages}) from error
         messages.success(self.request, f"{weight_set} imported with {weight_set.weights.count()} weights.")
 
     def get_success_url(self) -> str:
@@ -164,21 +170,25 @@ class CohortReportMixin:
     """The report's filters and figures, shared by the page, its charts and its CSV exports."""
 
     @cached_property
+    def measure(self) -> tuple[int, int] | None:
+        """(definition id, follow-up months) chosen in the URL, or the first there is; None before any definition."""
+        choices = dict(selectors.measure_choices())
+        chosen = self.request.GET.get("measure")
+        key = chosen if chosen in choices else next(iter(choices), None)
+        return tuple(int(part) for part in key.split("-")) if key else None
+
+    @cached_property
     def report_filter(self) -> CohortReportFilter:
+        definition_id, months = self.measure or (0, 0)
         data = self.request.GET.copy()
-        choices = selectors.measure_choices()
-        if choices and data.get("measure") not in dict(choices):
-            data["measure"] = choices[0][0]
-        self.measure = data.get("measure")
-        definition_id, months = (int(part) for part in self.measure.split("-")) if choices else (0, 0)
+        data["measure"] = f"{definition_id}-{months}"
         return CohortReportFilter(data, queryset=selectors.report_results(definition_id=definition_id, months=months))
 
     @cached_property
     def report(self) -> selectors.CohortReport:
-        report_filter = self.report_filter
-        definition_id, months = (int(part) for part in self.measure.split("-")) if self.measure else (0, None)
+        definition_id, months = self.measure or (0, None)
         definition = selectors.reoffending_definitions().filter(pk=definition_id).first()
-        results = report_filter.qs if report_filter.is_valid() else ReoffendingResult.objects.none()
+        results = self.report_filter.qs if self.report_filter.is_valid() else ReoffendingResult.objects.none()
         return selectors.cohort_report(results=results, definition=definition, months=months)
 
 

@@ -31,7 +31,7 @@ def completed_case(**kwargs):
 
 def result(case, rules, months=12, as_of=AS_OF) -> ReoffendingResult:
     services.reoffending_check_run(definition_id=rules.pk, as_of=as_of)
-    return ReoffendingResult.objects.get(case=case, definition=rules, follow_up_months=months)
+    return ReoffendingResult.objects.get(case=case, run__definition=rules, follow_up_months=months)
 
 
 def test_an_offence_on_the_last_day_of_the_window_counts_and_the_day_after_does_not():
@@ -40,7 +40,7 @@ def test_an_offence_on_the_last_day_of_the_window_counts_and_the_day_after_does_
     CrimeRecordFactory(person=inside.person, offence_date=date(2025, 1, 10), outcome_date=date(2025, 3, 1))
     CrimeRecordFactory(person=outside.person, offence_date=date(2025, 1, 11), outcome_date=date(2025, 3, 1))
     assert result(inside, rules).reoffended is True
-    row = ReoffendingResult.objects.get(case=outside, definition=rules)
+    row = ReoffendingResult.objects.get(case=outside, run__definition=rules)
     assert row.reoffended is False
     assert row.window_end == date(2025, 1, 10)
 
@@ -164,7 +164,7 @@ def test_the_check_matches_the_plain_select_of_the_same_rules():
     sql, params = checks.results_select(definition=rules, months=12, as_of=AS_OF, weights=weights)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        selected = {row[3]: (bool(row[9]), row[11]) for row in cursor.fetchall()}
-    stored = {r.case_id: (r.reoffended, r.reoffence_count) for r in ReoffendingResult.objects.filter(definition=rules)}
+        selected = {row[1]: (bool(row[7]), row[9]) for row in cursor.fetchall()}  # case, reoffended, count
+    stored = {r.case_id: (r.reoffended, r.reoffence_count) for r in ReoffendingResult.objects.filter(run__definition=rules)}
     assert selected == stored
     assert stored[cases[0].pk] == (True, 1)

@@ -144,6 +144,7 @@ def test_uploading_a_bad_extract_loads_nothing_and_offers_the_error_report(clien
     assert rows[0] == ["line", "column", "problem"]
     assert rows[1] == ["2", "offence_date", "'2025-02-30' is not a date: use YYYY-MM-DD or DD/MM/YYYY"]
     assert {row[1] for row in rows[2:]} == {"surname", "forenames", "date_of_birth"}
+    assert AccessLog.objects.filter(kind=AccessLog.Kind.DISCLOSURE, object_id=upload.pk).count() == 1
 
 
 def test_uploading_without_a_file_shows_the_error_summary(client):
@@ -179,7 +180,7 @@ def test_running_a_check_from_the_page_stores_results(client):
     response = client.post(reverse("evaluation:check_run"), {
         "definition": proven().pk, "as_of_0": "1", "as_of_1": "11", "as_of_2": "2026"})
     assert response["Location"] == reverse("evaluation:home")
-    assert ReoffendingResult.objects.filter(definition=proven()).count() == 2  # 12 and 24 months
+    assert ReoffendingResult.objects.filter(run__definition=proven()).count() == 2  # 12 and 24 months
     response = client.post(reverse("evaluation:check_run"), {"definition": "999"})
     assert "Choose a definition from the list" in response.content.decode()
 
@@ -221,3 +222,29 @@ def test_the_keyworker_who_closed_the_case_records_the_ending_survey(client):
     client.force_login(KeyworkerFactory())
     assert client.get(url).status_code == 404  # another keyworker cannot even see the case
     assert SurveyResponse.objects.count() == 1
+
+
+def _doubtful_pairs(count):
+    from cases.tests.factories import PersonFactory
+
+    for number in range(count):
+        born = date(1990, 1, 1 + number)
+        PersonFactory(first_names="Liam", last_name=f"Pascoe{'x' * number}", date_of_birth=born)
+        CrimeRecordFactory(forenames="William", surname=f"Pascoe{'x' * number}", date_of_birth=born)
+    services.crime_records_match()
+
+
+@pytest.mark.parametrize("url_name", ["evaluation:home", "evaluation:match_list", "evaluation:weight_sets"])
+def test_administration_pages_query_count_does_not_grow(client, django_assert_max_num_queries, url_name):
+    admin = AdministratorFactory()
+    client.force_login(admin)
+    _doubtful_pairs(1)
+    cohort(completed=1, completed_reoffending=0, declined=1, declined_reoffending=0, breached=0)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse(url_name))
+    _doubtful_pairs(4)
+    for _ in range(3):
+        cohort(completed=2, completed_reoffending=1, declined=1, declined_reoffending=1, breached=1)
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(reverse(url_name))
+    assert response.status_code == 200
