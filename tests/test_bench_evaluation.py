@@ -7,10 +7,11 @@ from bench import evaluation
 from cases.models import Case
 from evaluation.models import CrimeRecord
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="the evaluation benchmark seeds with PostgreSQL-only SQL: set DATABASE_URL=postgres://... to run it",
-)
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql",
+                       reason="the evaluation benchmark seeds with PostgreSQL-only SQL: set DATABASE_URL=postgres://... to run it"),
+    pytest.mark.django_db,
+]
 
 TINY = evaluation.Size(cases=400, records=4_000)
 

@@ -16,8 +16,8 @@ EXPECTED = {
     Role.EVIDENCE_REVIEW_OFFICER: ("/intake/", "Intake", ["Intake"]),
     Role.KEYWORKER: ("/caseload/", "My caseload", ["My caseload"]),
     Role.SUPERVISOR: ("/allocation/", "Allocation queue", ["Allocation", "Team"]),
-    Role.TEAM_MANAGER: ("/team/", "Team", ["Team"]),
-    Role.ADMINISTRATOR: ("/administration/", "Administration", ["Administration", "Intake"]),
+    Role.TEAM_MANAGER: ("/team/", "Team", ["Team", "Outcomes"]),
+    Role.ADMINISTRATOR: ("/administration/", "Administration", ["Administration", "Evaluation", "Outcomes", "Intake"]),
 }
 
 
