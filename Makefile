@@ -23,6 +23,7 @@ BENCH_ARGS ?=
 bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS) $(BENCH_SIZES)
 	$(BIN)/python -m bench.reminders
+	$(BIN)/python -m bench.evaluation $(BENCH_ARGS) $(BENCH_SIZES)
 
 install: $(VENV)/.installed node_modules/.installed static/build/oocr.css
 

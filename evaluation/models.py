@@ -1,0 +1,336 @@
+"""Evaluation: crime records about people after their case, reoffending checks, crime harm and surveys.
+
+domain.md section 8. Crime records are loaded from the force's records system
+(all rows or none), matched to people, and read by reoffending checks that
+store one result per closed case, definition and follow-up period.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from oocr.errors import DomainError
+
+
+class EventType(models.TextChoices):
+    """What a crime record says happened to the person (the columns of an RMS extract)."""
+
+    ARREST = "arrest", "Arrest"
+    NAMED_SUSPECT = "named_suspect", "Named suspect"
+    CHARGE = "charge", "Charge"
+    CAUTION = "caution", "Caution"
+    CONVICTION = "conviction", "Conviction"
+    COMMUNITY_RESOLUTION = "community_resolution", "Community resolution"
+    OUTCOME_22 = "outcome_22", "Outcome 22 (deferred prosecution)"
+
+
+class CrimeRecordImport(models.Model):
+    """One upload of an RMS extract: loaded whole or not at all, with a row-by-row error report."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting to start"
+        RUNNING = "running", "Checking and loading"
+        LOADED = "loaded", "Loaded"
+        FAILED = "failed", "Not loaded: errors found"
+
+    file_name = models.CharField(max_length=255)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.WAITING)
+    # The uploaded text, kept only until the load finishes (it holds personal data).
+    content = models.TextField(blank=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    rows_checked = models.PositiveIntegerField(default=0)
+    rows_loaded = models.PositiveIntegerField(default=0)
+    rows_new = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="Each wrong row: line, column, problem.")
+    matched = models.PositiveIntegerField(default=0)
+    queued_for_review = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        permissions = [
+            ("manage_evaluation", "Can import crime records, confirm matches and run reoffending checks"),
+            ("view_outcomes", "Can see the outcomes dashboard and the cohort report"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Crime record import {self.pk}"
+
+    @property
+    def percent_done(self) -> int:
+        return int(100 * self.rows_checked / self.total_rows) if self.total_rows else 0
+
+    @property
+    def rows_updated(self) -> int:
+        """Rows already known from an earlier extract: updated, not added."""
+        return self.rows_loaded - self.rows_new
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.LOADED, self.Status.FAILED)
+
+
+class CrimeRecord(models.Model):
+    """One later event about a person, from the records system; kept whole so any definition can be computed.
+
+    Unique by crime reference + person + event type: re-importing an extract
+    updates the same rows. The person is identified by `person_key`: the PNC ID
+    when the extract gives one, otherwise normalised names and date of birth.
+    """
+
+    class MatchMethod(models.TextChoices):
+        UNMATCHED = "", "Not matched"
+        PNC_ID = "pnc_id", "PNC ID"
+        NAME_AND_BIRTH = "name_and_birth", "Names and date of birth"
+        CONFIRMED = "confirmed", "Confirmed by an administrator"
+
+    crime_reference = models.CharField(max_length=30)
+    event_type = models.CharField(max_length=30, choices=EventType.choices)
+    offence_code = models.CharField(max_length=20)
+    offence_title = models.CharField(max_length=200, blank=True)
+    offence_date = models.DateField()
+    outcome_date = models.DateField(null=True, blank=True)
+    pnc_id = models.CharField("PNC ID", max_length=20, blank=True)
+    surname = models.CharField(max_length=100)
+    forenames = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    name_key = models.CharField(max_length=201, help_text="Forenames and surname as duplicate checks compare them.")
+    person_key = models.CharField(max_length=230)
+    person = models.ForeignKey("cases.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="crime_records")
+    match_method = models.CharField(max_length=20, choices=MatchMethod.choices, blank=True, default="")
+    source = models.ForeignKey(CrimeRecordImport, on_delete=models.PROTECT, related_name="records")
+
+    class Meta:
+        ordering = ["offence_date", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["crime_reference", "person_key", "event_type"], name="crime_record_key"),
+        ]
+        indexes = [
+            models.Index(fields=["person", "offence_date"], name="crime_record_person_date"),
+            models.Index(fields=["date_of_birth", "name_key"], name="crime_record_birth_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.crime_reference} {self.get_event_type_display()}"
+
+
+class PersonMatch(models.Model):
+    """A doubtful match (same date of birth, similar name) waiting for an administrator; the decision is kept."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting for a decision"
+        CONFIRMED = "confirmed", "Confirmed: the same person"
+        REJECTED = "rejected", "Rejected: a different person"
+
+    crime_record = models.ForeignKey(CrimeRecord, on_delete=models.CASCADE, related_name="candidate_matches")
+    person = models.ForeignKey("cases.Person", on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=200)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.WAITING, db_index=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["crime_record", "person"], name="person_match_once")]
+
+    def decide(self, *, confirm: bool, by, at) -> None:
+        if self.status != self.Status.WAITING:
+            raise DomainError(f"This match was already {self.get_status_display().split(':')[0].lower()}.")
+        self.status = self.Status.CONFIRMED if confirm else self.Status.REJECTED
+        self.decided_by, self.decided_at = by, at
+
+
+class HarmWeightSet(models.Model):
+    """A versioned table of crime harm weights, in days of imprisonment (Cambridge Crime Harm Index)."""
+
+    class Kind(models.TextChoices):
+        SUBGROUP = "subgroup", "By Home Office crime subgroup"
+        OFFENCE = "offence", "By offence code"
+
+    name = models.CharField(max_length=200)
+    version = models.CharField(max_length=40)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    source = models.TextField(help_text="Where the weights come from.")
+    is_current = models.BooleanField(default=False, help_text="The set new reoffending checks use.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["name", "version"], name="harm_weight_set_version")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.version})"
+
+
+class HarmWeight(models.Model):
+    """One weight: an offence code's, or a crime subgroup's (used when the offence has no weight of its own)."""
+
+    weight_set = models.ForeignKey(HarmWeightSet, on_delete=models.CASCADE, related_name="weights")
+    key = models.CharField(max_length=100, help_text="The offence code, or the crime subgroup's name.")
+    title = models.CharField(max_length=200, blank=True)
+    days = models.DecimalField(max_digits=9, decimal_places=2)
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [models.UniqueConstraint(fields=["weight_set", "key"], name="harm_weight_once")]
+
+
+class ReoffendingDefinition(models.Model):
+    """How reoffending is counted: which events, over which follow-up, from which start (configurable)."""
+
+    class StartPoint(models.TextChoices):
+        OFFENCE_DATE = "offence_date", "Offence date (the index offence)"
+        DECISION_DATE = "decision_date", "Decision date (the person chose the scheme or court)"
+        CONTRACT_END = "contract_end", "Contract end (or the date the case closed, without a contract)"
+
+    name = models.CharField(max_length=200, unique=True)
+    follow_up_months = models.JSONField(default=list, help_text="Follow-up periods in months, for example [12, 24].")
+    start_point = models.CharField(max_length=20, choices=StartPoint.choices, default=StartPoint.DECISION_DATE)
+    event_types = models.JSONField(default=list, help_text="The event types that count as reoffending.")
+    waiting_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, default=6,
+        help_text="Months after the window for the outcome (caution or conviction) to be recorded. Empty: no outcome needed.",
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        months = self.follow_up_months
+        if not isinstance(months, list) or not months or not all(isinstance(m, int) and 1 <= m <= 120 for m in months):
+            raise ValidationError({"follow_up_months": "Enter one or more follow-up periods in whole months, 1 to 120, like [12, 24]"})
+        events = self.event_types
+        if not isinstance(events, list) or not events or not set(events) <= set(EventType.values):
+            raise ValidationError({"event_types": f"Choose the event types that count from: {', '.join(EventType.values)}"})
+
+
+class ReoffendingCheckRun(models.Model):
+    """One run of the reoffending check for one definition, as at a date."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
+        FAILED = "failed", "Failed"
+
+    definition = models.ForeignKey(ReoffendingDefinition, on_delete=models.PROTECT, related_name="runs")
+    as_of = models.DateField()
+    weight_set = models.ForeignKey(HarmWeightSet, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
+    cases_checked = models.PositiveIntegerField(default=0)
+    cases_reoffended = models.PositiveIntegerField(default=0)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.definition} as at {self.as_of:%d %b %Y}"
+
+
+class ReoffendingResult(models.Model):
+    """One closed case under one definition and follow-up: the latest check's answer (a re-run replaces it).
+
+    Written only by the check (evaluation/checks.py), a million rows at a time at
+    national size: so two foreign keys, one unique index and the case's index, no more.
+
+    `reached_follow_up` false means the person is censored: only `observed_days`
+    of the window have passed, and the result counts only in time-to-event figures.
+    """
+
+    # The definition and the harm weights are the run's. Only the latest run of a definition keeps its results.
+    # No database foreign key constraints on this derived table: checking them for a million inserted rows took
+    # 12 of a national check's 28 seconds (bench/evaluation.py). Rows come from one INSERT ... SELECT joined to
+    # the cases, in the transaction that creates the run; Django's own CASCADE still removes them with either.
+    run = models.ForeignKey(ReoffendingCheckRun, on_delete=models.CASCADE, related_name="results", db_index=False,
+                            db_constraint=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="reoffending_results", db_constraint=False)
+    follow_up_months = models.PositiveSmallIntegerField()
+    start_date = models.DateField()
+    window_end = models.DateField()
+    reached_follow_up = models.BooleanField()
+    observed_days = models.PositiveIntegerField()
+    reoffended = models.BooleanField()
+    first_offence_date = models.DateField(null=True, blank=True)
+    reoffence_count = models.PositiveIntegerField()
+    harm_after = models.DecimalField(max_digits=12, decimal_places=2)
+    harm_before = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "case", "follow_up_months"], name="reoffending_result_once"),
+        ]
+
+    @property
+    def definition(self) -> ReoffendingDefinition:
+        return self.run.definition
+
+    @property
+    def weight_set(self) -> HarmWeightSet:
+        """The crime harm weights this result used."""
+        return self.run.weight_set
+
+
+class SurveyInstrument(models.Model):
+    """A versioned questionnaire; items on a 1 to 5 scale. A new wording is a new version, never an edit."""
+
+    class Respondent(models.TextChoices):
+        PERSON = "person", "The person"
+        VICTIM = "victim", "The victim"
+
+    code = models.CharField(max_length=40)
+    version = models.PositiveSmallIntegerField(default=1)
+    name = models.CharField(max_length=200)
+    respondent = models.CharField(max_length=10, choices=Respondent.choices)
+    items = models.JSONField(help_text="A list of {code, text}.")
+    is_current = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["respondent", "code", "-version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="survey_instrument_version")]
+
+    def __str__(self) -> str:
+        return f"{self.name} (version {self.version})"
+
+
+class SurveyResponse(models.Model):
+    """One completed questionnaire on a case, at the start or at closure."""
+
+    class Timing(models.TextChoices):
+        START = "start", "At the start"
+        END = "end", "At closure"
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="survey_responses")
+    instrument = models.ForeignKey(SurveyInstrument, on_delete=models.PROTECT, related_name="responses")
+    timing = models.CharField(max_length=10, choices=Timing.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "instrument", "timing"], name="survey_response_once")]
+
+
+class SurveyAnswer(models.Model):
+    """One item's answer, stored per item so any scale can be recomputed; empty when not answered."""
+
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
+    item_code = models.CharField(max_length=40)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "item_code"], name="survey_answer_once"),
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5) | models.Q(score=None), name="survey_score_1_to_5"),
+        ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("keyworkers.urls")),
     path("", include("contracts.urls")),
     path("", include("referrals.urls")),
+    path("", include("evaluation.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -16,8 +16,8 @@ EXPECTED = {
     Role.EVIDENCE_REVIEW_OFFICER: ("/intake/", "Intake", ["Intake"]),
     Role.KEYWORKER: ("/caseload/", "My caseload", ["My caseload", "Partners"]),
     Role.SUPERVISOR: ("/allocation/", "Allocation queue", ["Allocation", "Team", "Partners"]),
-    Role.TEAM_MANAGER: ("/team/", "Team", ["Team", "Partners", "Retention"]),
-    Role.ADMINISTRATOR: ("/administration/", "Administration", ["Administration", "Intake", "Partners", "Retention"]),
+    Role.TEAM_MANAGER: ("/team/", "Team", ["Team", "Outcomes", "Partners", "Retention"]),
+    Role.ADMINISTRATOR: ("/administration/", "Administration", ["Administration", "Evaluation", "Outcomes", "Intake", "Partners", "Retention"]),
 }
 
 

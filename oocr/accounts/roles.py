@@ -47,6 +47,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "referrals.add_partner",
         "referrals.change_partner",
         "referrals.view_referral_report",
+        "evaluation.view_outcomes",
     ],
     Role.ADMINISTRATOR: [
         "accounts.administer_service",
@@ -79,6 +80,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "auth.view_group",
         "django_celery_beat.view_periodictask",
         "django_celery_beat.change_periodictask",
+        "evaluation.manage_evaluation",
+        "evaluation.view_outcomes",
+        "evaluation.view_reoffendingdefinition",
+        "evaluation.add_reoffendingdefinition",
+        "evaluation.change_reoffendingdefinition",
+        "evaluation.view_harmweightset",
+        "evaluation.view_surveyinstrument",
     ],
 }
 
@@ -96,6 +104,8 @@ NAVIGATION = [
     NavigationItem("Allocation", "keyworkers:allocation", "accounts.allocate_cases"),
     NavigationItem("Team", "keyworkers:team", "accounts.view_team_performance"),
     NavigationItem("Administration", "accounts:administration", "accounts.administer_service"),
+    NavigationItem("Evaluation", "evaluation:home", "evaluation.manage_evaluation"),
+    NavigationItem("Outcomes", "evaluation:dashboard", "evaluation.view_outcomes"),
     NavigationItem("Intake", "cases:intake", "cases.submit_case"),
     NavigationItem("Partners", "referrals:partners", "referrals.view_partner"),
     NavigationItem("Retention", "retention:review_list", "accounts.review_retention"),

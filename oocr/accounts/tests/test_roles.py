@@ -39,8 +39,8 @@ def test_only_administrators_may_read_the_access_log():
         (Role.EVIDENCE_REVIEW_OFFICER, ["Intake"]),
         (Role.KEYWORKER, ["My caseload", "Partners"]),
         (Role.SUPERVISOR, ["Allocation", "Team", "Partners"]),
-        (Role.TEAM_MANAGER, ["Team", "Partners", "Retention"]),
-        (Role.ADMINISTRATOR, ["Administration", "Intake", "Partners", "Retention"]),
+        (Role.TEAM_MANAGER, ["Team", "Outcomes", "Partners", "Retention"]),
+        (Role.ADMINISTRATOR, ["Administration", "Evaluation", "Outcomes", "Intake", "Partners", "Retention"]),
     ],
 )
 def test_navigation_shows_only_what_the_role_can_use(role, labels):

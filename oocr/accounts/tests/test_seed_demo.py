@@ -31,6 +31,15 @@ def test_seed_demo_creates_one_team_with_every_role_and_is_idempotent(monkeypatc
     assert {"engaged", "sent", "completed", "declined"} <= set(Referral.objects.values_list("status", flat=True))
     assert any(referral.overdue(timezone.localdate()) for referral in Referral.objects.all())
     assert Referral.objects.filter(status="engaged", condition__status="in_progress").exists()
+    from evaluation.models import CrimeRecordImport, PersonMatch, ReoffendingResult
+
+    # The evaluation: one loaded extract, doubtful matches to review, and a check with people at 12 and 24 months.
+    assert CrimeRecordImport.objects.get().status == CrimeRecordImport.Status.LOADED
+    assert PersonMatch.objects.filter(status=PersonMatch.Status.WAITING).exists()
+    reached = ReoffendingResult.objects.filter(reached_follow_up=True)
+    assert set(reached.values_list("follow_up_months", flat=True)) == {12, 24}
+    assert {True, False} <= set(reached.values_list("reoffended", flat=True))
+    assert ReoffendingResult.objects.filter(reached_follow_up=False).exists()  # some not yet at 24 months
 
 
 @pytest.mark.django_db

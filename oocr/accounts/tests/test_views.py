@@ -49,6 +49,14 @@ PAGE_ROLES = {
     "/partners/import/": {Role.TEAM_MANAGER, Role.ADMINISTRATOR},
     "/partners/report/": {Role.TEAM_MANAGER, Role.ADMINISTRATOR},
     "/administration/reminders/": {Role.ADMINISTRATOR},
+    "/evaluation/": {Role.ADMINISTRATOR},
+    "/evaluation/imports/new/": {Role.ADMINISTRATOR},
+    "/evaluation/matches/": {Role.ADMINISTRATOR},
+    "/evaluation/harm-weights/": {Role.ADMINISTRATOR},
+    "/evaluation/harm-weights/import/": {Role.ADMINISTRATOR},
+    "/evaluation/checks/run/": {Role.ADMINISTRATOR},
+    "/evaluation/report/": {Role.TEAM_MANAGER, Role.ADMINISTRATOR},
+    "/outcomes/": {Role.TEAM_MANAGER, Role.ADMINISTRATOR},
 }
 
 

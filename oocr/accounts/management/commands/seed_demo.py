@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 
 from cases.demo import demo_submissions_seed
 from contracts.demo import demo_casework_seed
+from evaluation.demo import demo_evaluation_seed
 from keyworkers.demo import demo_team_seed
 from oocr.accounts.demo import demo_staff_seed
 from referrals.demo import demo_referrals_seed
@@ -22,10 +23,11 @@ class Command(BaseCommand):
         allocated = demo_team_seed()
         contacted = demo_casework_seed()
         referred = demo_referrals_seed()
+        evaluated = demo_evaluation_seed()
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {len(accounts)} staff accounts, {submissions or 'no new'} submissions, "
             f"{allocated or 'no new'} allocations, {contacted or 'no new'} first contacts, "
-            f"{referred or 'no new'} referrals."
+            f"{referred or 'no new'} referrals, {evaluated or 'no new'} closed cases for the evaluation."
         ))
         self.stdout.write("\nDemo log-ins (every account has the same password):")
         for account, roles in accounts:

@@ -1,0 +1,405 @@
+"""The evaluation's benchmark: `python -m bench.evaluation [--reseed] [force] [national]`.
+
+For each size it makes sure a database `oocr_bench_eval_<size>` holds closed
+cases and crime records (drop, create, migrate, seed with bulk SQL, VACUUM
+ANALYZE; reused when it already holds the same seed), then, in a separate
+Django process pointed at it:
+
+1. **Reoffending check**: the check of one definition (proven reoffending, 12
+   months from the decision, caution or conviction, 6 months' waiting) run
+   twice through the service (the second replaces the first's results: the
+   monthly re-run), beside one hand-written SQL query computing the same
+   per-case result (aggregated in the database, so no rows travel), timed in
+   the same process. Peak memory is the process's maximum resident set size.
+   Targets (issue 8): the check within 2x the query and under 3 minutes at
+   national size, peak memory under 1 GB.
+2. **Crime record import**: a 1,000,000-row extract about the seeded people,
+   generated in memory, checked, loaded (COPY into a staging table, then one
+   INSERT ... ON CONFLICT) and matched, each step timed; then the same extract
+   again (idempotent: no new rows). Target: the load of 1,000,000 rows under 60 s.
+
+It writes bench/results/evaluation-<date>.md and evaluation-latest.md, and prints the same table.
+"""
+
+import argparse
+import json
+import resource
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from bench.run import DEFAULT_SERVER, RESULTS_DIR, _connect, _run
+
+SEED_VERSION = 1
+AS_OF = date(2026, 11, 1)
+IMPORT_ROWS = 1_000_000
+CHECK_TARGET_SECONDS = 180
+CHECK_RATIO_TARGET = 2.0
+IMPORT_TARGET_SECONDS = 60
+MEMORY_TARGET_MB = 1024
+
+
+@dataclass(frozen=True)
+class Size:
+    cases: int
+    records: int
+
+
+SIZES = {"demo": Size(500, 5_000), "force": Size(20_000, 500_000), "national": Size(1_000_000, 5_000_000)}
+
+
+def database_url(size: str) -> str:
+    import os
+
+    server = os.environ.get("BENCH_DATABASE_URL", DEFAULT_SERVER)
+    return urlunsplit(urlsplit(server)._replace(path=f"/oocr_bench_eval_{size}"))
+
+
+# --- Seeding, inside a Django process -------------------------------------------------------------
+
+EVENTS = ["arrest", "named_suspect", "charge", "caution", "conviction", "community_resolution", "outcome_22"]
+
+
+def seed(size: Size) -> None:
+    """Closed cases over six years (60% completed, 25% declined, 15% breached), each with its person, crime,
+    first contact and (unless declined) contract; crime records spread over eleven years, already matched."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection, transaction
+
+    from cases.models import Offence
+
+    User = get_user_model()
+    officer = User.objects.create_user("bench-officer", password=None)
+    User.objects.create_superuser("bench-admin", password=None)
+    codes = list(Offence.objects.values_list("code", flat=True))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO evaluation_crimerecordimport (file_name, status, content, total_rows, rows_checked, rows_loaded,"
+            " rows_new, errors, matched, queued_for_review, uploaded_at, uploaded_by_id)"
+            " VALUES ('bench-seed.csv', 'loaded', '', 0, 0, 0, 0, '[]', 0, 0, now(), %s) RETURNING id", [officer.pk])
+        source = cursor.fetchone()[0]
+        cursor.execute(f"""
+            INSERT INTO cases_person (id, first_names, last_name, name_key, date_of_birth, sex, ethnicity, address_line_1,
+                address_line_2, town, postcode, phone, email, preferred_contact, pnc_id, created_at)
+            SELECT i, 'First' || {_letters('i')}, 'Last' || {_letters('i %% 5000')},
+                   'first' || {_letters('i')} || ' last' || {_letters('i %% 5000')},
+                   date '1960-01-01' + (i::bigint * 7919 %% 15000)::int, CASE WHEN i %% 3 = 0 THEN 'female' ELSE 'male' END, 'NS',
+                   '', '', '', '', '', '', 'phone', 'PNC' || i, now()
+            FROM generate_series(1, %s) i""", [size.cases])
+        cursor.execute("""
+            INSERT INTO cases_case (id, person_id, status, route, young_adult_offer, womens_offer, override_reason, created_at,
+                updated_at, draft_answers, created_by_id, withdrawal_reason, review_flag, submitted_at, closed_at)
+            SELECT i, i, CASE WHEN i %% 20 < 12 THEN 'completed' WHEN i %% 20 < 17 THEN 'declined' ELSE 'breached' END,
+                   'deferred_caution', false, false, '', now(), now(), '{}', %s, '', '',
+                   (date '2020-01-01' + (i %% 2190) - 10)::timestamptz,
+                   (date '2020-01-01' + (i %% 2190) + CASE WHEN i %% 20 < 12 THEN 112 WHEN i %% 20 < 17 THEN 0 ELSE 50 END)::timestamptz
+            FROM generate_series(1, %s) i""", [officer.pk, size.cases])
+        cursor.execute("""
+            INSERT INTO cases_crime (reference, offence_date, offence_postcode, domestic_abuse, hate_crime, co_accused,
+                officer_name, officer_collar_number, officer_email, case_id)
+            SELECT 'BENCH/' || i, date '2020-01-01' + (i %% 2190) - 30, 'TR1 3XX', false, false, false, 'PC', '1', 'pc@example.org', i
+            FROM generate_series(1, %s) i""", [size.cases])
+        cursor.execute("""
+            INSERT INTO cases_firstcontact (offered_on, method, answer, notes, recorded_at, case_id, recorded_by_id)
+            SELECT date '2020-01-01' + (i %% 2190), 'phone', CASE WHEN i %% 20 BETWEEN 12 AND 16 THEN 'declined' ELSE 'accepted' END,
+                   '', now(), i, %s
+            FROM generate_series(1, %s) i""", [officer.pk, size.cases])
+        cursor.execute("""
+            INSERT INTO contracts_contract (status, weeks, extension_days, agreement, created_at, case_id, created_by_id,
+                start_date, end_date)
+            SELECT 'ended', 16, 0, 'signed_in_person', now(), i, %s, date '2020-01-01' + (i %% 2190),
+                   date '2020-01-01' + (i %% 2190) + CASE WHEN i %% 20 < 12 THEN 112 ELSE 50 END
+            FROM generate_series(1, %s) i WHERE i %% 20 NOT BETWEEN 12 AND 16""", [officer.pk, size.cases])
+        cursor.execute("""
+            INSERT INTO evaluation_crimerecord (crime_reference, event_type, offence_code, offence_title, offence_date,
+                outcome_date, pnc_id, surname, forenames, date_of_birth, name_key, person_key, person_id, match_method, source_id)
+            SELECT 'R' || j, (%s::text[])[1 + j %% 7], (%s::text[])[1 + j %% %s], '', r.offence_date,
+                   CASE WHEN j %% 5 = 0 THEN NULL ELSE r.offence_date + (j %% 200) END,
+                   p.pnc_id, p.last_name, p.first_names, p.date_of_birth, p.name_key, 'pnc:' || p.pnc_id, p.id, 'pnc_id', %s
+            FROM (SELECT j, 1 + (j::bigint * 104729 %% %s) AS person_id, date '2015-01-01' + (j * 31 %% 4300) AS offence_date
+                  FROM generate_series(1, %s) j) r
+            JOIN cases_person p ON p.id = r.person_id""",
+                       [EVENTS, codes, len(codes), source, size.cases, size.records])
+        for table in ("cases_person", "cases_case", "cases_crime", "cases_firstcontact", "contracts_contract",
+                      "evaluation_crimerecord", "evaluation_crimerecordimport", "auth_user"):
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+
+
+def _letters(expression: str) -> str:
+    """Digits spelt as letters, so that seeded names survive name normalisation (which drops digits)."""
+    return f"translate(({expression})::text, '0123456789', 'abcdefghij')"
+
+
+# --- Measuring, inside a Django process --------------------------------------------------------------
+
+# The hand-written query: proven reoffending, 12 months from the decision, cautions and convictions, outcome
+# within 6 months after the window, nothing after the as-of date, harm by the shipped subgroup weights.
+HAND_WRITTEN_SQL = """
+WITH windows AS (
+    SELECT c.id AS case_id, c.person_id, idx.index_date, fc.offered_on AS start_date,
+           (fc.offered_on + interval '12 months')::date AS window_end,
+           (fc.offered_on + interval '18 months')::date AS outcome_deadline,
+           (idx.index_date - interval '12 months')::date AS before_start
+    FROM cases_case c
+    JOIN (SELECT case_id, min(offence_date) AS index_date FROM cases_crime GROUP BY case_id) idx ON idx.case_id = c.id
+    JOIN cases_firstcontact fc ON fc.case_id = c.id
+    WHERE c.status IN ('completed', 'breached', 'declined', 'withdrawn') AND fc.offered_on <= %(as_of)s
+),
+weights AS (
+    SELECT o.code, w.days FROM cases_offence o
+    JOIN evaluation_harmweight w ON w.key = o.crime_subgroup AND w.weight_set_id = %(weight_set)s
+),
+after_start AS (
+    SELECT case_id, count(*) AS offences, min(offence_date) AS first_date, sum(harm) AS harm FROM (
+        SELECT w.case_id, r.crime_reference, min(r.offence_date) AS offence_date, max(coalesce(h.days, 0)) AS harm
+        FROM windows w JOIN evaluation_crimerecord r ON r.person_id = w.person_id
+        LEFT JOIN weights h ON h.code = r.offence_code
+        WHERE r.event_type IN ('caution', 'conviction') AND r.offence_date > w.start_date AND r.offence_date <= w.window_end
+          AND r.offence_date <= %(as_of)s AND r.outcome_date <= w.outcome_deadline AND r.outcome_date <= %(as_of)s
+          AND NOT EXISTS (SELECT 1 FROM cases_crime cc WHERE cc.case_id = w.case_id AND upper(cc.reference) = r.crime_reference)
+        GROUP BY w.case_id, r.crime_reference) offences
+    GROUP BY case_id
+),
+before_index AS (
+    SELECT case_id, sum(harm) AS harm FROM (
+        SELECT w.case_id, r.crime_reference, max(coalesce(h.days, 0)) AS harm
+        FROM windows w JOIN evaluation_crimerecord r ON r.person_id = w.person_id
+        LEFT JOIN weights h ON h.code = r.offence_code
+        WHERE r.event_type IN ('caution', 'conviction') AND r.offence_date >= w.before_start AND r.offence_date < w.index_date
+          AND r.outcome_date IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM cases_crime cc WHERE cc.case_id = w.case_id AND upper(cc.reference) = r.crime_reference)
+        GROUP BY w.case_id, r.crime_reference) offences
+    GROUP BY case_id
+)
+SELECT count(*) AS cases, count(*) FILTER (WHERE w.outcome_deadline <= %(as_of)s) AS reached,
+       count(a.case_id) AS reoffended, coalesce(sum(a.offences), 0) AS offences,
+       coalesce(sum(a.harm), 0) AS harm_after, coalesce(sum(b.harm), 0) AS harm_before
+FROM windows w LEFT JOIN after_start a ON a.case_id = w.case_id LEFT JOIN before_index b ON b.case_id = w.case_id
+"""
+
+
+def _peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def measure_check() -> dict:
+    from django.db import connection
+    from django.db.models import Count, Q, Sum
+
+    from evaluation.models import HarmWeightSet, ReoffendingDefinition, ReoffendingResult
+    from evaluation.services import reoffending_check_run
+
+    definition, _ = ReoffendingDefinition.objects.update_or_create(name="Bench: proven reoffending, 12 months", defaults={
+        "follow_up_months": [12], "start_point": "decision_date", "event_types": ["caution", "conviction"], "waiting_months": 6})
+    ReoffendingDefinition.objects.exclude(pk=definition.pk).update(is_active=False)
+    weight_set = HarmWeightSet.objects.get(is_current=True)
+
+    def hand_written():
+        with connection.cursor() as cursor:
+            cursor.execute(HAND_WRITTEN_SQL, {"as_of": AS_OF, "weight_set": weight_set.pk})
+            return cursor.fetchone()
+
+    hand_written()  # warm the cache for both
+    timings = []
+    for _ in range(2):
+        started = time.perf_counter()
+        reoffending_check_run(definition_id=definition.pk, as_of=AS_OF)
+        timings.append(time.perf_counter() - started)
+    started = time.perf_counter()
+    totals = hand_written()
+    query_seconds = time.perf_counter() - started
+    stored = ReoffendingResult.objects.filter(run__definition=definition).aggregate(
+        cases=Count("pk"), reached=Count("pk", filter=Q(reached_follow_up=True)), reoffended=Count("pk", filter=Q(reoffended=True)),
+        offences=Sum("reoffence_count"), harm_after=Sum("harm_after"), harm_before=Sum("harm_before"))
+    same = [stored["cases"], stored["reached"], stored["reoffended"], stored["offences"]] == [int(v) for v in totals[:4]] \
+        and float(stored["harm_after"]) == float(totals[4]) and float(stored["harm_before"]) == float(totals[5])
+    return {"check_first_s": round(timings[0], 2), "check_rerun_s": round(timings[1], 2), "query_s": round(query_seconds, 2),
+            "results": stored["cases"], "reoffended": stored["reoffended"], "same_as_query": same}
+
+
+def measure_import(rows: int) -> dict:
+    from django.db import transaction
+    from django.utils import timezone
+
+    from cases.models import Person
+    from evaluation.models import CrimeRecord, CrimeRecordImport
+    from evaluation.services import (
+        CRIME_RECORD_COLUMNS, CrimeRecordStaging, crime_record_import_run, crime_record_rows_check, crime_records_match,
+    )
+
+    people = list(Person.objects.order_by("pk").values_list("pnc_id", "last_name", "first_names", "date_of_birth")[:200_000])
+    lines = [",".join(CRIME_RECORD_COLUMNS)]
+    events = ["arrest", "charge", "caution", "conviction"]
+    for j in range(rows):
+        pnc, surname, forenames, born = people[j % len(people)]
+        pnc = pnc if j % 5 else ""  # a fifth match on names and date of birth
+        day = date(2024, 1, 1).toordinal() + j % 900
+        lines.append(f"IMP/{j},{events[j % 4]},TH-SHOP,Theft from a shop,{date.fromordinal(day)},{date.fromordinal(day + 40)},"
+                     f"{pnc},{surname},{forenames},{born}")
+    text = "\n".join(lines) + "\n"
+    del lines
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.get(username="bench-admin")
+    upload = CrimeRecordImport.objects.create(file_name="bench-extract.csv", content=text, uploaded_by=admin)
+
+    staging = CrimeRecordStaging.for_import(upload.pk)
+    started = time.perf_counter()
+    checked, errors = crime_record_rows_check(text, today=timezone.localdate(), sink=staging.add)
+    check_seconds = time.perf_counter() - started
+    if errors:
+        raise RuntimeError(f"The generated extract has errors: {errors[:3]}")
+    with transaction.atomic():
+        started = time.perf_counter()
+        staging.load(source_id=upload.pk)
+        load_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        crime_records_match(source_id=upload.pk)  # what the load left: doubtful matches
+        match_seconds = time.perf_counter() - started
+        matched = CrimeRecord.objects.filter(source=upload, person__isnull=False).count()
+    staging.drop()
+    again = CrimeRecordImport.objects.create(file_name="bench-extract-again.csv", content=text, uploaded_by=admin)
+    started = time.perf_counter()
+    again = crime_record_import_run(import_id=again.pk)
+    reimport_seconds = time.perf_counter() - started
+    return {"rows": rows, "check_rows_s": round(check_seconds, 1), "load_s": round(check_seconds + load_seconds, 1),
+            "match_s": round(match_seconds, 1), "matched": matched, "import_s": round(check_seconds + load_seconds + match_seconds, 1),
+            "reimport_s": round(reimport_seconds, 1), "reimport_new_rows": again.rows_new}
+
+
+def _imports_remove() -> None:
+    """Remove what an earlier measuring pass imported, so a reused database measures the seeded data only."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM evaluation_crimerecord WHERE source_id IN "
+                       "(SELECT id FROM evaluation_crimerecordimport WHERE file_name LIKE 'bench-extract%%')")
+        cursor.execute("DELETE FROM evaluation_crimerecordimport WHERE file_name LIKE 'bench-extract%%'")
+        cursor.execute("DELETE FROM evaluation_reoffendingresult")
+        cursor.execute("VACUUM (ANALYZE) evaluation_crimerecord")
+        cursor.execute("VACUUM (ANALYZE) evaluation_reoffendingresult")
+
+
+def measure(size: str, out: Path) -> None:
+    from django.db import connection
+
+    _imports_remove()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT (SELECT count(*) FROM cases_case), (SELECT count(*) FROM evaluation_crimerecord)")
+        cases, records = cursor.fetchone()
+    check = measure_check()
+    check_rss = _peak_rss_mb()
+    imported = measure_import(IMPORT_ROWS)
+    import_rss = _peak_rss_mb()
+    _imports_remove()
+    out.write_text(json.dumps({"size": size, "cases": cases, "records": records, "check": check, "check_peak_mb": check_rss,
+                               "import": imported, "import_peak_mb": import_rss}))
+
+
+# --- Orchestration ----------------------------------------------------------------------------------------
+
+
+def prepare(size: str, *, reseed: bool) -> float | None:
+    """A migrated and seeded database for `size`; reused when it holds this seed. Returns the seeding seconds (None if reused)."""
+    url = database_url(size)
+    name = urlsplit(url).path.lstrip("/")
+    if not reseed:
+        try:
+            with _connect(url) as connection:
+                if connection.execute("SELECT to_regclass('bench_eval_seed')").fetchone()[0]:
+                    row = connection.execute("SELECT cases, seed_version FROM bench_eval_seed").fetchone()
+                    if row == (SIZES[size].cases, SEED_VERSION):
+                        print(f"[{size}] reusing {name} (--reseed to seed again)", flush=True)
+                        _run(["manage.py", "migrate", "--no-input", "-v0"], url)
+                        return None
+        except Exception:  # noqa: BLE001 (no such database yet)
+            pass
+    print(f"[{size}] creating {name} and migrating", flush=True)
+    with _connect(urlunsplit(urlsplit(url)._replace(path="/postgres"))) as server:
+        server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        server.execute(f'CREATE DATABASE "{name}"')
+    _run(["manage.py", "migrate", "--no-input", "-v0"], url)
+    print(f"[{size}] seeding {SIZES[size].cases:,} cases and {SIZES[size].records:,} crime records", flush=True)
+    seconds = _run(["-m", "bench.evaluation", "--seed", size], url)
+    started = time.perf_counter()
+    with _connect(url) as connection:
+        connection.execute("VACUUM (ANALYZE)")
+        connection.execute("CREATE TABLE bench_eval_seed (cases int, seed_version int)")
+        connection.execute("INSERT INTO bench_eval_seed VALUES (%s, %s)", [SIZES[size].cases, SEED_VERSION])
+    seconds += time.perf_counter() - started
+    print(f"[{size}] seeded in {seconds:.0f} s", flush=True)
+    return seconds
+
+
+def report(results: list[dict]) -> str:
+    lines = [f"# Evaluation benchmark, {date.today().isoformat()}", "",
+             "| size | cases | crime records | check (first run) | check (re-run) | hand-written SQL | ratio | check peak RSS |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        c = r["check"]
+        ratio = max(c["check_first_s"], c["check_rerun_s"]) / max(c["query_s"], 0.001)
+        lines.append(f"| {r['size']} | {r['cases']:,} | {r['records']:,} | {c['check_first_s']} s | {c['check_rerun_s']} s | "
+                     f"{c['query_s']} s | {ratio:.2f}x | {r['check_peak_mb']} MB |")
+    lines += ["", "| size | import rows | check rows + COPY to staging | load (check, COPY, upsert matching as it goes) | matching the rest | whole import | re-import (new rows) | import peak RSS |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        i = r["import"]
+        lines.append(f"| {r['size']} | {i['rows']:,} | {i['check_rows_s']} s | {i['load_s']} s | {i['match_s']} s | "
+                     f"{i['import_s']} s | {i['reimport_s']} s ({i['reimport_new_rows']}) | {r['import_peak_mb']} MB |")
+    lines += ["", "Targets (issue 8):", ""]
+    for r in results:
+        c, i = r["check"], r["import"]
+        worst = max(c["check_first_s"], c["check_rerun_s"])
+        checks = [
+            (f"{r['size']}: check within {CHECK_RATIO_TARGET}x the hand-written query", worst <= CHECK_RATIO_TARGET * c["query_s"]),
+            (f"{r['size']}: check under {CHECK_TARGET_SECONDS} s", worst < CHECK_TARGET_SECONDS),
+            (f"{r['size']}: check's results equal the hand-written query's", c["same_as_query"]),
+            (f"{r['size']}: check peak memory under {MEMORY_TARGET_MB} MB", r["check_peak_mb"] < MEMORY_TARGET_MB),
+            (f"{r['size']}: {i['rows']:,}-row load (check, COPY, upsert) under {IMPORT_TARGET_SECONDS} s", i["load_s"] < IMPORT_TARGET_SECONDS),
+            (f"{r['size']}: whole import (check, load, match) under {IMPORT_TARGET_SECONDS} s", i["import_s"] < IMPORT_TARGET_SECONDS),
+            (f"{r['size']}: re-import adds no rows", i["reimport_new_rows"] == 0),
+        ]
+        lines += [f"- {'met' if ok else 'MISSED'}: {label}" for label, ok in checks]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.evaluation", description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", metavar="size", help=f"any of {', '.join(SIZES)} (default: force national)")
+    parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--results", type=Path, default=RESULTS_DIR)
+    parser.add_argument("--seed", help=argparse.SUPPRESS)
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.seed or args.measure:
+        import django
+
+        django.setup()
+        if args.seed:
+            seed(SIZES[args.seed])
+        else:
+            measure(args.measure, args.out)
+        return 0
+    results = []
+    for size in args.sizes or ["force", "national"]:
+        prepare(size, reseed=args.reseed)
+        print(f"[{size}] measuring", flush=True)
+        with tempfile.TemporaryDirectory() as directory:
+            out = Path(directory) / "result.json"
+            _run(["-m", "bench.evaluation", "--measure", size, "--out", str(out)], database_url(size))
+            results.append(json.loads(out.read_text()))
+    table = report(results)
+    args.results.mkdir(parents=True, exist_ok=True)
+    (args.results / f"evaluation-{date.today().isoformat()}.md").write_text(table)
+    (args.results / "evaluation-latest.md").write_text(table)
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
+from django import forms
+from django.core.exceptions import ValidationError
+
+from cases.forms import GovukDateField, page_helper
+from evaluation.models import SurveyResponse
+from evaluation.selectors import reoffending_definitions
+
+
+def _read_csv(upload) -> str:
+    try:
+        return upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError("The file must be a CSV file saved as UTF-8") from error
+
+
+class CrimeRecordImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV extract from the records system",
+        help_text="Columns: crime_reference,event_type,offence_code,offence_title,offence_date,outcome_date,pnc_id,surname,"
+                  "forenames,date_of_birth",
+        error_messages={"required": "Choose a CSV file to upload"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_helper(self, "file", Button("submit", "Upload and check"))
+
+    def clean_file(self):
+        return _read_csv(self.cleaned_data["file"])
+
+
+class HarmWeightImportForm(forms.Form):
+    name = forms.CharField(label="Name of the table", max_length=200, initial="Cambridge Crime Harm Index by offence",
+                           error_messages={"required": "Enter the name of the table"})
+    version = forms.CharField(label="Version", max_length=40, help_text="For example 2026.1. Each import is a new version.",
+                              error_messages={"required": "Enter the version"})
+    source = forms.CharField(label="Source", widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="Where the weights come from, so a reader of a report can check them.",
+                             error_messages={"required": "Enter where the weights come from"})
+    make_current = forms.BooleanField(label="Use this table for new reoffending checks", required=False, initial=True)
+    file = forms.FileField(label="CSV file of weights", help_text="Columns: offence_code,offence_title,days",
+                           error_messages={"required": "Choose a CSV file to upload"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_helper(self, Field.text("name"), Field.text("version", field_width=10), "source",
+                                  "make_current", "file", Button("submit", "Import weights"))
+
+    def clean_file(self):
+        return _read_csv(self.cleaned_data["file"])
+
+
+class CheckRunForm(forms.Form):
+    definition = forms.ModelChoiceField(
+        label="Reoffending definition", queryset=reoffending_definitions(), empty_label=None,
+        error_messages={"required": "Choose a definition", "invalid_choice": "Choose a definition from the list"},
+    )
+    as_of = GovukDateField(what="date to check as at", label="Check as at", required=False,
+                           help_text="Leave empty for today. For example, 1 11 2026.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_helper(self, "definition", "as_of", Button("submit", "Run the check"))
+
+
+class PersonMatchDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Is this the same person?", widget=forms.RadioSelect,
+        choices=[("confirm", "Yes: the record is about this person"), ("reject", "No: a different person")],
+        error_messages={"required": "Select whether this is the same person"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_helper(self, Field.radios("decision", legend_size=Size.MEDIUM), Button("submit", "Save the decision"))
+
+
+SCALE = [("1", "1 Strongly disagree"), ("2", "2 Disagree"), ("3", "3 Neither"), ("4", "4 Agree"), ("5", "5 Strongly agree"),
+         ("", "Not answered")]
+
+
+class SurveyForm(forms.Form):
+    """One radio group per item of an instrument, 1 to 5 or not answered."""
+
+    timing = forms.ChoiceField(label="When was it asked?", choices=SurveyResponse.Timing.choices, widget=forms.RadioSelect,
+                               initial=SurveyResponse.Timing.END, error_messages={"required": "Select when it was asked"})
+
+    def __init__(self, *args, instrument, **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in instrument.items:
+            self.fields[f"item_{item['code']}"] = forms.ChoiceField(
+                label=item["text"], choices=SCALE, widget=forms.RadioSelect, required=False,
+            )
+        self.helper = page_helper(
+            self, Field.radios("timing", legend_size=Size.SMALL, inline=True),
+            *[Field.radios(name, legend_size=Size.SMALL, inline=True) for name in self.fields if name.startswith("item_")],
+            Button("submit", "Save the answers"),
+        )
+
+    def scores(self) -> dict[str, int | None]:
+        return {name.removeprefix("item_"): int(value) if value else None
+                for name, value in self.cleaned_data.items() if name.startswith("item_")}

@@ -1,0 +1,283 @@
+"""Every read the evaluation pages need: imports, the review queue, the cohort report and the outcomes dashboard.
+
+The report and the dashboard read a fixed number of queries whatever the
+number of cases: rows come back as values, and the arithmetic is done here.
+"""
+
+import statistics as pystats
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from cases.models import Case, FirstContact
+from contracts.models import NeedDomain, NeedScore, NeedsAssessment
+from evaluation import statistics as stats
+from evaluation.models import (
+    CrimeRecordImport, HarmWeightSet, PersonMatch, ReoffendingCheckRun, ReoffendingDefinition, ReoffendingResult,
+    SurveyInstrument, SurveyResponse,
+)
+from keyworkers.models import Allocation
+from keyworkers.selectors import staff_team
+
+# --- Administration pages --------------------------------------------------------------------------
+
+
+def crime_record_imports() -> QuerySet[CrimeRecordImport]:
+    return CrimeRecordImport.objects.select_related("uploaded_by").defer("content")
+
+
+def person_matches_waiting() -> QuerySet[PersonMatch]:
+    return PersonMatch.objects.filter(status=PersonMatch.Status.WAITING).select_related("crime_record")
+
+
+def person_match_detail() -> QuerySet[PersonMatch]:
+    return PersonMatch.objects.select_related("crime_record", "person", "decided_by")
+
+
+def harm_weight_sets() -> QuerySet[HarmWeightSet]:
+    return HarmWeightSet.objects.annotate(weight_count=Count("weights")).select_related("created_by")
+
+
+def check_runs() -> QuerySet[ReoffendingCheckRun]:
+    return ReoffendingCheckRun.objects.select_related("definition", "weight_set", "requested_by")
+
+
+def reoffending_definitions() -> QuerySet[ReoffendingDefinition]:
+    return ReoffendingDefinition.objects.filter(is_active=True)
+
+
+# --- The cohort report --------------------------------------------------------------------------------
+
+GROUPS = [
+    ("completed", "Completed the contract"),
+    ("breached", "Breached"),
+    ("declined", "Declined: opted for court"),
+    ("started", "All who started (agreed to take part)"),
+]
+# (label, group, reference group): per protocol, then intention to treat.
+COMPARISONS = [
+    ("Per protocol: completed against opted for court", "completed", "declined"),
+    ("Intention to treat: all who started against opted for court", "started", "declined"),
+    ("Completed against breached", "completed", "breached"),
+]
+SURVIVAL_DAYS = [90, 180, 270, 365, 545, 730]
+
+
+def measure_choices() -> list[tuple[str, str]]:
+    """Each active definition with each of its follow-up periods, as `<definition id>-<months>`."""
+    return [(f"{definition.pk}-{months}", f"{definition.name}: {months} months")
+            for definition in reoffending_definitions() for months in definition.follow_up_months]
+
+
+@dataclass
+class GroupFigures:
+    key: str
+    label: str
+    reoffending: stats.Proportion
+    reoffences_per_100: float | None
+    harm_after: stats.MeanInterval
+    harm_before: stats.MeanInterval
+    harm_change: stats.MeanInterval
+    censored: int
+    survival: list[stats.SurvivalPoint] = field(default_factory=list)
+
+    def survival_at(self, day: int) -> float | None:
+        """The Kaplan-Meier share not yet reoffending on `day` (a step function), None past the last observation."""
+        if not self.survival or day > self.survival[-1].day:
+            return None
+        value = 1.0
+        for point in self.survival:
+            if point.day > day:
+                break
+            value = point.still_not_reoffended
+        return value
+
+    @property
+    def survival_table(self) -> list[float | None]:
+        return [self.survival_at(day) for day in SURVIVAL_DAYS]
+
+
+@dataclass
+class CohortReport:
+    run: ReoffendingCheckRun | None
+    definition: ReoffendingDefinition | None
+    months: int | None
+    groups: list[GroupFigures]
+    comparisons: list[tuple[str, GroupFigures, GroupFigures, stats.Comparison | None]]
+
+    @property
+    def group(self) -> dict[str, GroupFigures]:
+        return {figures.key: figures for figures in self.groups}
+
+
+def report_results(*, definition_id: int, months: int) -> QuerySet[ReoffendingResult]:
+    """The rows the report reads (before filtering): the latest check's results for one definition and follow-up."""
+    answer = FirstContact.objects.filter(case=OuterRef("case_id")).values("answer")[:1]
+    return (
+        ReoffendingResult.objects.filter(run__definition_id=definition_id, follow_up_months=months)
+        .annotate(status=F("case__status"), first_contact_answer=Subquery(answer))
+    )
+
+
+def _group_of(row: dict) -> list[str]:
+    keys = [row["status"]] if row["status"] in ("completed", "breached", "declined") else []
+    if row["first_contact_answer"] == FirstContact.Answer.ACCEPTED:
+        keys.append("started")
+    return keys
+
+
+def cohort_report(*, results: QuerySet[ReoffendingResult], definition: ReoffendingDefinition | None, months: int | None) -> CohortReport:
+    """Every group's figures and the comparisons between groups, from (filtered) results. Two queries."""
+    run = check_runs().filter(definition=definition, status=ReoffendingCheckRun.Status.FINISHED).first() if definition else None
+    rows = list(results.values("status", "first_contact_answer", "reached_follow_up", "reoffended", "reoffence_count",
+                               "harm_after", "harm_before", "start_date", "first_offence_date", "observed_days"))
+    by_group: dict[str, list[dict]] = {key: [] for key, _ in GROUPS}
+    for row in rows:
+        for key in _group_of(row):
+            by_group[key].append(row)
+    groups = [_group_figures(key, label, by_group[key]) for key, label in GROUPS]
+    figures = {g.key: g for g in groups}
+    comparisons = [
+        (label, figures[a], figures[b], stats.proportions_compare(
+            figures[a].reoffending.count, figures[a].reoffending.n, figures[b].reoffending.count, figures[b].reoffending.n))
+        for label, a, b in COMPARISONS
+    ]
+    return CohortReport(run=run, definition=definition, months=months, groups=groups, comparisons=comparisons)
+
+
+def _group_figures(key: str, label: str, rows: list[dict]) -> GroupFigures:
+    reached = [row for row in rows if row["reached_follow_up"]]
+    reoffended = sum(1 for row in reached if row["reoffended"])
+    times = [(row["first_offence_date"] - row["start_date"]).days if row["reoffended"] else row["observed_days"] for row in rows]
+    return GroupFigures(
+        key=key, label=label,
+        reoffending=stats.proportion_wilson(reoffended, len(reached)),
+        reoffences_per_100=stats.per_hundred(sum(row["reoffence_count"] for row in reached), len(reached)),
+        harm_after=stats.mean_bootstrap([float(row["harm_after"]) for row in reached]),
+        harm_before=stats.mean_bootstrap([float(row["harm_before"]) for row in reached]),
+        harm_change=stats.mean_bootstrap([float(row["harm_after"] - row["harm_before"]) for row in reached]),
+        censored=len(rows) - len(reached),
+        survival=stats.kaplan_meier(times, [row["reoffended"] for row in rows]),
+    )
+
+
+# --- The outcomes dashboard ---------------------------------------------------------------------------
+
+
+def dashboard_cases(*, user) -> QuerySet[Case]:
+    """The cases a dashboard counts: all for an administrator; a team manager's team (and cases not yet allocated)."""
+    cases = Case.objects.exclude(status=Case.Status.DRAFT).exclude(submitted_at=None)
+    if user.has_perm("evaluation.manage_evaluation"):
+        return cases
+    team = staff_team(user)
+    if team is None:
+        return cases
+    allocations = Allocation.objects.filter(case=OuterRef("pk"))
+    return cases.filter(Exists(allocations.filter(keyworker__staff_profile__team=team)) | ~Exists(allocations))
+
+
+@dataclass
+class Dashboard:
+    since: date
+    received: int
+    days_to_allocation: float | None
+    days_to_contract: float | None
+    open_cases: int
+    active_contracts: int
+    completed: int
+    breached: int
+    withdrawn_after_starting: int
+    distance: list[tuple[str, float, int]]
+
+    @property
+    def completion_rate(self) -> float | None:
+        finished = self.completed + self.breached
+        return self.completed / finished if finished else None
+
+    @property
+    def not_returned_for_breach(self) -> stats.Proportion:
+        """Of those who agreed to take part and whose case has closed: the share not sent back to the officer for breach."""
+        closed = self.completed + self.breached + self.withdrawn_after_starting
+        return stats.proportion_wilson(closed - self.breached, closed)
+
+
+def outcomes_dashboard(*, user, today: date | None = None, months: int = 12) -> Dashboard:
+    """The team's figures over the last `months`: a fixed handful of queries, whatever the number of cases."""
+    today = today or timezone.localdate()
+    since = today - timedelta(days=round(months * 365.25 / 12))
+    cases = dashboard_cases(user=user)
+    recent = cases.filter(submitted_at__date__gte=since)
+    timings = list(recent.annotate(
+        allocated_at=Min("allocations__allocated_at"), contract_start=F("contract__start_date"),
+    ).values_list("submitted_at", "allocated_at", "contract_start"))
+    to_allocation = [(allocated - submitted).total_seconds() / 86400 for submitted, allocated, _ in timings if allocated]
+    to_contract = [(start - timezone.localdate(submitted)).days for submitted, _, start in timings if start]
+    counts = cases.aggregate(
+        open_cases=Count("pk", filter=Q(status__in=Case.OPEN)),
+        active=Count("pk", filter=Q(status=Case.Status.ACTIVE)),
+        completed=Count("pk", filter=Q(status=Case.Status.COMPLETED, closed_at__date__gte=since)),
+        breached=Count("pk", filter=Q(status=Case.Status.BREACHED, closed_at__date__gte=since)),
+        withdrawn=Count("pk", filter=Q(status=Case.Status.WITHDRAWN, closed_at__date__gte=since,
+                                        first_contact__answer=FirstContact.Answer.ACCEPTED)),
+    )
+    return Dashboard(
+        since=since, received=len(timings),
+        days_to_allocation=pystats.median(to_allocation) if to_allocation else None,
+        days_to_contract=pystats.median(to_contract) if to_contract else None,
+        open_cases=counts["open_cases"], active_contracts=counts["active"], completed=counts["completed"],
+        breached=counts["breached"], withdrawn_after_starting=counts["withdrawn"],
+        distance=distance_travelled_by_domain(cases=cases),
+    )
+
+
+def distance_travelled_by_domain(*, cases: QuerySet[Case]) -> list[tuple[str, float, int]]:
+    """Each need domain's mean change in score (first minus closing: positive is progress) over cases with both assessments."""
+    closing = NeedScore.objects.filter(
+        assessment__case=OuterRef("assessment__case"), assessment__kind=NeedsAssessment.Kind.CLOSING, domain=OuterRef("domain"),
+    ).values("score")[:1]
+    rows = (
+        NeedScore.objects.filter(assessment__kind=NeedsAssessment.Kind.BASELINE, assessment__case__in=cases.values("pk"))
+        .annotate(closing=Subquery(closing)).exclude(closing=None)
+        .values("domain").annotate(change=Avg(F("score") - F("closing")), people=Count("pk"))
+    )
+    names = dict(NeedDomain.objects.values_list("pk", "name"))
+    return sorted(((names[row["domain"]], float(row["change"]), row["people"]) for row in rows), key=lambda item: -item[1])
+
+
+# --- Surveys ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SurveyScore:
+    response: SurveyResponse
+    score: float | None
+    answered: int
+    change: float | None = None
+
+
+def case_surveys(*, case: Case) -> list[SurveyScore]:
+    """The case's questionnaires with their scale scores (mean of answered items) and, at closure, the change since the start."""
+    responses = list(SurveyResponse.objects.filter(case=case).select_related("instrument", "recorded_by").prefetch_related("answers"))
+    scored = []
+    for response in responses:
+        answered = [answer.score for answer in response.answers.all() if answer.score is not None]
+        scored.append(SurveyScore(response, sum(answered) / len(answered) if answered else None, len(answered)))
+    start = {item.response.instrument.code: item.score for item in scored if item.response.timing == SurveyResponse.Timing.START}
+    for item in scored:
+        before = start.get(item.response.instrument.code)
+        if item.response.timing == SurveyResponse.Timing.END and before is not None and item.score is not None:
+            item.change = item.score - before
+    return scored
+
+
+def survey_instruments() -> QuerySet[SurveyInstrument]:
+    return SurveyInstrument.objects.filter(is_current=True)
+
+
+def survey_can_record(*, case: Case, user) -> bool:
+    """The keyworker holding the case, or the one who held it when it closed, records its questionnaires."""
+    return Allocation.objects.filter(
+        Q(ended_at=None) | Q(end_reason=Allocation.EndReason.CASE_CLOSED), case=case, keyworker=user,
+    ).exists()

@@ -1,0 +1,482 @@
+"""Every write of the evaluation: crime record imports, matching, harm weights, reoffending checks, surveys."""
+
+import csv
+import io
+import operator
+import sys
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cases.models import Case, Person, name_key
+from evaluation import checks
+from evaluation.models import (
+    CrimeRecord, CrimeRecordImport, EventType, HarmWeight, HarmWeightSet, PersonMatch, ReoffendingCheckRun,
+    ReoffendingDefinition, SurveyAnswer, SurveyInstrument, SurveyResponse,
+)
+from oocr.errors import DomainError
+
+CRIME_RECORD_COLUMNS = ["crime_reference", "event_type", "offence_code", "offence_title", "offence_date", "outcome_date",
+                        "pnc_id", "surname", "forenames", "date_of_birth"]
+EVENT_TYPES = frozenset(EventType.values)  # checked a million times an import: not rebuilt each time
+# Rows checked between two progress updates of an import.
+PROGRESS_EVERY = 20_000
+# Errors kept for the report; a wholly wrong file would otherwise store a million of them.
+MAX_ERRORS_KEPT = 5_000
+
+
+# --- Crime record imports -----------------------------------------------------------------------
+
+
+def crime_record_import_start(*, user, file_name: str, text: str) -> CrimeRecordImport:
+    """Keep an uploaded extract and load it in the background (a Celery task, after commit)."""
+    from evaluation.tasks import crime_record_import_run_task
+
+    with transaction.atomic():
+        upload = CrimeRecordImport.objects.create(file_name=file_name[:255], content=text, uploaded_by=user)
+        transaction.on_commit(lambda: crime_record_import_run_task.delay(upload.pk))
+    return upload
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedRow:
+    crime_reference: str
+    event_type: str
+    offence_code: str
+    offence_title: str
+    offence_date: date
+    outcome_date: date | None
+    pnc_id: str
+    surname: str
+    forenames: str
+    date_of_birth: date
+    name_key: str
+    person_key: str
+
+
+def _parse_date(value: str) -> date | None:
+    """YYYY-MM-DD or DD/MM/YYYY; None if neither. (fromisoformat first: a million rows have three dates each.)"""
+    try:
+        if len(value) == 10 and value[4] == "-":
+            return date.fromisoformat(value)
+        day, month, year = value.split("/")
+        if len(year) == 4:
+            return date(int(year), int(month), int(day))
+    except ValueError:
+        pass
+    return None
+
+
+def crime_record_row_check(row: dict[str, str], *, today: date) -> tuple[CheckedRow | None, list[tuple[str, str]]]:
+    """One row of an extract: the record to load, or the (column, problem) pairs that stop it."""
+    value = {column: (row.get(column) or "").strip() for column in CRIME_RECORD_COLUMNS}
+    problems = []
+    for column, limit in (("crime_reference", 30), ("offence_code", 20), ("surname", 100), ("forenames", 100)):
+        if not value[column]:
+            problems.append((column, f"Enter the {column.replace('_', ' ')}"))
+        elif len(value[column]) > limit:
+            problems.append((column, f"The {column.replace('_', ' ')} must be {limit} characters or fewer"))
+    if value["event_type"] not in EVENT_TYPES:
+        problems.append(("event_type", f"Unknown event type '{value['event_type']}': use one of {', '.join(EventType.values)}"))
+    if len(value["pnc_id"]) > 20:
+        problems.append(("pnc_id", "The PNC ID must be 20 characters or fewer"))
+    dates = {}
+    for column, required in (("offence_date", True), ("outcome_date", False), ("date_of_birth", True)):
+        if not value[column]:
+            if required:
+                problems.append((column, f"Enter the {column.replace('_', ' ')}"))
+            dates[column] = None
+            continue
+        dates[column] = _parse_date(value[column])
+        if dates[column] is None:
+            problems.append((column, f"'{value[column]}' is not a date: use YYYY-MM-DD or DD/MM/YYYY"))
+        elif dates[column] > today:
+            problems.append((column, f"The {column.replace('_', ' ')} cannot be in the future"))
+    if dates["offence_date"] and dates["outcome_date"] and dates["outcome_date"] < dates["offence_date"]:
+        problems.append(("outcome_date", "The outcome date cannot be before the offence date"))
+    if problems:
+        return None, problems
+    pnc_id = value["pnc_id"].upper()
+    key = name_key(value["forenames"], value["surname"])
+    return CheckedRow(
+        # Interned: a million rows share a few event types, codes and titles.
+        crime_reference=value["crime_reference"].upper(), event_type=sys.intern(value["event_type"]),
+        offence_code=sys.intern(value["offence_code"].upper()), offence_title=sys.intern(value["offence_title"][:200]), offence_date=dates["offence_date"], outcome_date=dates["outcome_date"],
+        pnc_id=pnc_id, surname=value["surname"], forenames=value["forenames"], date_of_birth=dates["date_of_birth"],
+        name_key=key, person_key=f"pnc:{pnc_id}" if pnc_id else f"name:{key}|{dates['date_of_birth']:%Y-%m-%d}",
+    ), []
+
+
+def crime_record_rows_check(text: str, *, today: date, sink=None, progress=None) -> tuple[int, list[dict]]:
+    """Check every row of an extract: (rows checked, errors). Any error means nothing may be loaded.
+
+    Good rows go to `sink` (a list's `extend`, or a staging table's `add`) in
+    chunks, until the first error: after that the rest is only checked, so
+    that the report lists every wrong row.
+    """
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None or [name.strip().lstrip("\ufeff") for name in header] != CRIME_RECORD_COLUMNS:
+        return 0, [{"line": 1, "column": "", "problem": f"The first line must be the column names: {','.join(CRIME_RECORD_COLUMNS)}"}]
+    errors, keys, chunk = [], set(), []
+    line = 1
+    for line, values in enumerate(reader, start=2):
+        record, problems = crime_record_row_check(dict(zip(CRIME_RECORD_COLUMNS, values)), today=today)
+        if record:
+            key = (record.crime_reference, record.person_key, record.event_type)
+            if key in keys:
+                problems = [("crime_reference", "The same crime reference, person and event type appear on an earlier line")]
+            keys.add(key)
+        errors += [{"line": line, "column": column, "problem": problem} for column, problem in problems]
+        if not problems and not errors:
+            chunk.append(record)
+        if (line - 1) % PROGRESS_EVERY == 0:
+            if sink and chunk:
+                sink(chunk)
+            chunk = []
+            if progress:
+                progress(line - 1)
+    if sink and chunk and not errors:
+        sink(chunk)
+    if line == 1:
+        errors.append({"line": 2, "column": "", "problem": "The file has no rows under the column names"})
+    return line - 1, errors
+
+
+def crime_record_import_run(*, import_id: int) -> CrimeRecordImport:
+    """Check every row, then load all of them or none; then match the records to people.
+
+    Safe to repeat: a finished import returns at once. Good rows are staged
+    as they are checked (on PostgreSQL, COPY into a staging table, chunk by
+    chunk, saving the progress between chunks so the page can show it); only
+    when every row is good are they loaded, in one transaction with the matching.
+    """
+    upload = CrimeRecordImport.objects.get(pk=import_id)
+    if upload.is_finished:
+        return upload
+    upload.status = CrimeRecordImport.Status.RUNNING
+    upload.total_rows = max(upload.content.count("\n") - 1 + (not upload.content.endswith("\n")), 0)
+    upload.save(update_fields=["status", "total_rows"])
+
+    def progress(done: int) -> None:
+        CrimeRecordImport.objects.filter(pk=import_id).update(rows_checked=done)
+
+    staging = CrimeRecordStaging.for_import(import_id)
+    try:
+        checked, errors = crime_record_rows_check(upload.content, today=timezone.localdate(), sink=staging.add, progress=progress)
+        upload.rows_checked = checked
+        if errors:
+            upload.status = CrimeRecordImport.Status.FAILED
+            upload.errors = errors[:MAX_ERRORS_KEPT]
+        else:
+            with transaction.atomic():
+                before = CrimeRecord.objects.count()
+                staging.load(source_id=upload.pk)
+                upload.rows_new = CrimeRecord.objects.count() - before
+                upload.rows_loaded = checked
+                _, upload.queued_for_review = crime_records_match(source_id=upload.pk)
+                upload.matched = CrimeRecord.objects.filter(source=upload, person__isnull=False).count()
+            upload.status = CrimeRecordImport.Status.LOADED
+    finally:
+        staging.drop()
+    upload.content = ""
+    upload.finished_at = timezone.now()
+    upload.save()
+    return upload
+
+
+LOADED_FIELDS = ["crime_reference", "event_type", "offence_code", "offence_title", "offence_date", "outcome_date", "pnc_id",
+                 "surname", "forenames", "date_of_birth", "name_key", "person_key"]
+LOADED_VALUES = operator.attrgetter(*LOADED_FIELDS)  # a row's values in LOADED_FIELDS order, in one C call
+UPDATED_ON_REIMPORT = ["offence_code", "offence_title", "offence_date", "outcome_date", "pnc_id", "surname", "forenames",
+                       "date_of_birth", "name_key", "source_id"]
+
+
+class CrimeRecordStaging:
+    """Where checked rows wait until every row of the extract is known to be good (the seam of design.md section 1).
+
+    PostgreSQL: an unlogged staging table filled by COPY, loaded with one
+    INSERT ... ON CONFLICT (crime reference, person, event type) DO UPDATE.
+    Elsewhere: a list, loaded with bulk_create(update_conflicts=True).
+    """
+
+    def __init__(self):
+        self.rows: list[CheckedRow] = []
+
+    @staticmethod
+    def for_import(import_id: int) -> "CrimeRecordStaging":
+        return CopyStaging(import_id) if connection.vendor == "postgresql" else CrimeRecordStaging()
+
+    def add(self, rows: list[CheckedRow]) -> None:
+        self.rows.extend(rows)
+
+    def load(self, *, source_id: int) -> None:
+        """Insert new records and update known ones. Caller holds the transaction."""
+        CrimeRecord.objects.bulk_create(
+            [CrimeRecord(source_id=source_id, **{field: getattr(row, field) for field in LOADED_FIELDS}) for row in self.rows],
+            batch_size=2000, update_conflicts=True, unique_fields=["crime_reference", "person_key", "event_type"],
+            update_fields=["source" if field == "source_id" else field for field in UPDATED_ON_REIMPORT],
+        )
+
+    def drop(self) -> None:
+        self.rows = []
+
+
+class CopyStaging(CrimeRecordStaging):
+    def __init__(self, import_id: int):
+        super().__init__()
+        self.table = f"crime_record_staging_{int(import_id)}"
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+            cursor.execute(f"CREATE UNLOGGED TABLE {self.table} AS SELECT {', '.join(LOADED_FIELDS)} "
+                           f"FROM {CrimeRecord._meta.db_table} WITH NO DATA")
+
+    def add(self, rows: list[CheckedRow]) -> None:
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {self.table} ({', '.join(LOADED_FIELDS)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(LOADED_VALUES(row))
+
+    def load(self, *, source_id: int) -> None:
+        """One INSERT from the staging table that matches as it goes (rewriting a million rows after would double the work).
+
+        A record already known keeps its person (it may have been confirmed by hand).
+        """
+        table = CrimeRecord._meta.db_table
+        columns = ", ".join(LOADED_FIELDS)
+        updates = ", ".join(f"{field} = EXCLUDED.{field}" for field in UPDATED_ON_REIMPORT)
+        rules = _match_rules()
+        joins, person, method = [], [], []
+        for number, (rule_method, people, same) in enumerate(rules):
+            alias = f"p{number}"
+            earlier = "".join(f" AND p{n}.id IS NULL" for n in range(number))
+            joins.append(f"LEFT JOIN ({people}) AS {alias} ON {same.format(p=alias)}{earlier}")
+            person.append(f"{alias}.id")
+            method.append(f"WHEN {alias}.id IS NOT NULL THEN '{rule_method}'")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}, source_id, person_id, match_method) "
+                f"SELECT {', '.join('r.' + field for field in LOADED_FIELDS)}, %s, COALESCE({', '.join(person)}), "
+                f"CASE {' '.join(method)} ELSE '' END "
+                f"FROM {self.table} AS r {' '.join(joins)} "
+                f"ON CONFLICT (crime_reference, person_key, event_type) DO UPDATE SET {updates}, "
+                f"person_id = COALESCE({table}.person_id, EXCLUDED.person_id), "
+                f"match_method = CASE WHEN {table}.person_id IS NULL THEN EXCLUDED.match_method ELSE {table}.match_method END",
+                [source_id],
+            )
+
+    def drop(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+
+
+def crime_records_load(rows: list[CheckedRow], *, source_id: int) -> None:
+    """Load rows already checked (all good). Caller holds the transaction."""
+    staging = CrimeRecordStaging.for_import(source_id)
+    try:
+        staging.add(rows)
+        staging.load(source_id=source_id)
+    finally:
+        staging.drop()
+
+
+def _match_rules() -> list[tuple[str, str, str]]:
+    """The matching rules in order, as (method, the people it looks up, how a record `r` meets one `p`).
+
+    One source for both the import's load and `crime_records_match`. Where
+    two people share the identifiers, the earlier record wins.
+    """
+    person = Person._meta.db_table
+    return [
+        (CrimeRecord.MatchMethod.PNC_ID, f"SELECT pnc_id, MIN(id) AS id FROM {person} WHERE pnc_id <> '' GROUP BY pnc_id",
+         "r.pnc_id = {p}.pnc_id"),
+        (CrimeRecord.MatchMethod.NAME_AND_BIRTH,
+         f"SELECT date_of_birth, name_key, MIN(id) AS id FROM {person} GROUP BY date_of_birth, name_key",
+         "r.date_of_birth = {p}.date_of_birth AND r.name_key = {p}.name_key"),
+    ]
+
+
+def crime_records_match(*, source_id: int | None = None) -> tuple[int, int]:
+    """Match unmatched records to people: PNC ID exactly, else names and date of birth; queue doubtful ones.
+
+    Returns (matched, newly queued for review). Set-based (UPDATE ... FROM, on
+    PostgreSQL and SQLite alike); limited to one import's records when
+    `source_id` is given. A rejected pair is never queued again.
+    """
+    only_source = "AND r.source_id = %s" if source_id is not None else ""
+    source = [source_id] if source_id is not None else []
+    matched = 0
+    with connection.cursor() as cursor:
+        for method, people, same in _match_rules():
+            cursor.execute(
+                f"UPDATE {CrimeRecord._meta.db_table} AS r SET person_id = p.id, match_method = %s FROM ({people}) AS p "
+                f"WHERE r.person_id IS NULL {only_source} AND {same.format(p='p')}",
+                [method, *source],
+            )
+            matched += cursor.rowcount
+    return matched, _doubtful_matches_queue(source_id=source_id)
+
+
+def _doubtful_matches_queue(*, source_id: int | None) -> int:
+    """Queue each still unmatched record against people with the same date of birth and the same surname or forenames."""
+    record, person, match = CrimeRecord._meta.db_table, Person._meta.db_table, PersonMatch._meta.db_table
+    source_filter = "AND r.source_id = %s" if source_id is not None else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {match} (crime_record_id, person_id, reason, status, created_at)
+            SELECT r.id, p.id,
+                   CASE WHEN LOWER(p.last_name) = LOWER(r.surname) THEN 'Same date of birth and surname, different forenames'
+                        ELSE 'Same date of birth and forenames, different surname' END,
+                   %s, %s
+            FROM {record} r JOIN {person} p ON p.date_of_birth = r.date_of_birth
+             AND (LOWER(p.last_name) = LOWER(r.surname) OR LOWER(p.first_names) = LOWER(r.forenames))
+            WHERE r.person_id IS NULL {source_filter}
+              AND NOT EXISTS (SELECT 1 FROM {match} m WHERE m.crime_record_id = r.id AND m.person_id = p.id)
+            """,
+            [PersonMatch.Status.WAITING, timezone.now(), *([source_id] if source_id is not None else [])],
+        )
+        return cursor.rowcount
+
+
+@transaction.atomic
+def person_match_decide(*, match_id: int, user, confirm: bool) -> PersonMatch:
+    """An administrator confirms (the record becomes the person's) or rejects a doubtful match; kept either way."""
+    match = PersonMatch.objects.select_for_update().select_related("crime_record").get(pk=match_id)
+    match.decide(confirm=confirm, by=user, at=timezone.now())
+    match.full_clean()
+    match.save()
+    if confirm:
+        record = CrimeRecord.objects.select_for_update().get(pk=match.crime_record_id)
+        if record.person_id and record.person_id != match.person_id:
+            raise DomainError("This crime record was matched to someone else meanwhile; nothing was changed.")
+        record.person_id, record.match_method = match.person_id, CrimeRecord.MatchMethod.CONFIRMED
+        record.save(update_fields=["person", "match_method"])
+        # The record is settled: other candidates for it are no longer waiting.
+        PersonMatch.objects.filter(crime_record_id=record.pk, status=PersonMatch.Status.WAITING).update(
+            status=PersonMatch.Status.REJECTED, decided_by=user, decided_at=timezone.now(),
+        )
+    return match
+
+
+# --- Harm weights -----------------------------------------------------------------------------------
+
+
+def harm_weight_set_import(*, user, name: str, version: str, source: str, text: str, make_current: bool) -> HarmWeightSet:
+    """A new version of per-offence weights from `offence_code,offence_title,days` rows: all rows or none."""
+    reader = csv.DictReader(io.StringIO(text))
+    expected = ["offence_code", "offence_title", "days"]
+    if reader.fieldnames is None or [column.strip() for column in reader.fieldnames] != expected:
+        raise ValidationError(f"The first line must be the column names: {','.join(expected)}")
+    weights, errors, seen = [], [], set()
+    for line, row in enumerate(reader, start=2):
+        code, title, days = ((row.get(column) or "").strip() for column in expected)
+        try:
+            value = Decimal(days)
+            if value < 0 or not value.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            errors.append(f"Line {line}: days must be a number of 0 or more, not '{days}'")
+            continue
+        if not code:
+            errors.append(f"Line {line}: enter the offence code")
+        elif code.upper() in seen:
+            errors.append(f"Line {line}: offence code {code} appears more than once")
+        seen.add(code.upper())
+        weights.append(HarmWeight(key=code.upper(), title=title[:200], days=value))
+    if not weights and not errors:
+        errors.append("The file has no rows under the column names")
+    if errors:
+        raise ValidationError(errors)
+    if HarmWeightSet.objects.filter(name=name, version=version).exists():
+        raise ValidationError({"version": f"{name} already has a version {version}: give the new one another version"})
+    with transaction.atomic():
+        weight_set = HarmWeightSet(name=name, version=version, kind=HarmWeightSet.Kind.OFFENCE, source=source,
+                                   created_by=user, is_current=make_current)
+        weight_set.full_clean()
+        if make_current:
+            HarmWeightSet.objects.filter(is_current=True).update(is_current=False)
+        weight_set.save()
+        for weight in weights:
+            weight.weight_set = weight_set
+        HarmWeight.objects.bulk_create(weights)
+    return weight_set
+
+
+def harm_weights_for_check(weight_set: HarmWeightSet) -> dict[str, Decimal]:
+    """Days of harm per offence code, as a check applies them.
+
+    An offence set's own weight first; otherwise the weight of the offence's
+    crime subgroup (from the offence catalogue), in the same set if it is a
+    subgroup set, or in the shipped subgroup set as the fallback.
+    """
+    from cases.models import Offence
+
+    own = dict(weight_set.weights.values_list("key", "days"))
+    subgroup_set = weight_set if weight_set.kind == HarmWeightSet.Kind.SUBGROUP else _default_subgroup_set()
+    by_subgroup = dict(subgroup_set.weights.values_list("key", "days")) if subgroup_set else {}
+    weights = {code.upper(): by_subgroup[subgroup] for code, subgroup in Offence.objects.values_list("code", "crime_subgroup")
+               if subgroup in by_subgroup}
+    if weight_set.kind == HarmWeightSet.Kind.OFFENCE:
+        weights.update(own)
+    return weights
+
+
+def _default_subgroup_set() -> HarmWeightSet | None:
+    return HarmWeightSet.objects.filter(kind=HarmWeightSet.Kind.SUBGROUP).order_by("-created_at", "-id").first()
+
+
+# --- Reoffending checks ---------------------------------------------------------------------------
+
+
+def reoffending_check_run(*, definition_id: int, as_of: date, user=None) -> ReoffendingCheckRun:
+    """Compute every closed case's result under a definition as at a date, replacing the previous results.
+
+    One transaction: the old results stay until the new ones are in place. Set-based (evaluation/checks.py).
+    """
+    definition = ReoffendingDefinition.objects.get(pk=definition_id)
+    weight_set = HarmWeightSet.objects.filter(is_current=True).first() or _default_subgroup_set()
+    if weight_set is None:
+        raise DomainError("There is no crime harm weight set: import one before running a check.")
+    with transaction.atomic():
+        run = ReoffendingCheckRun.objects.create(definition=definition, as_of=as_of, weight_set=weight_set, requested_by=user)
+        run.cases_checked, run.cases_reoffended = checks.results_replace(run=run, weights=harm_weights_for_check(weight_set))
+        run.status, run.finished_at = ReoffendingCheckRun.Status.FINISHED, timezone.now()
+        run.save()
+    return run
+
+
+def reoffending_checks_run_all(*, as_of: date, user=None) -> list[ReoffendingCheckRun]:
+    """Match records loaded before their person was on the scheme, then run every active definition.
+
+    What the monthly job and the command do.
+    """
+    crime_records_match()
+    return [reoffending_check_run(definition_id=pk, as_of=as_of, user=user)
+            for pk in ReoffendingDefinition.objects.filter(is_active=True).values_list("pk", flat=True)]
+
+
+# --- Ending surveys ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def survey_response_record(*, case_id: int, user, instrument_id: int, timing: str, scores: dict[str, int | None]) -> SurveyResponse:
+    """Store a questionnaire item by item with the instrument's version. One per case, instrument and timing."""
+    case = Case.objects.select_for_update().get(pk=case_id)
+    instrument = SurveyInstrument.objects.get(pk=instrument_id)
+    if SurveyResponse.objects.filter(case=case, instrument=instrument, timing=timing).exists():
+        raise DomainError(f"{instrument.name} was already recorded for case {case.number} ({dict(SurveyResponse.Timing.choices)[timing].lower()}).")
+    codes = [item["code"] for item in instrument.items]
+    bad = [code for code, score in scores.items() if code not in codes or (score is not None and not 1 <= score <= 5)]
+    if bad:
+        raise ValidationError(f"Answers must be 1 to 5 for the questionnaire's own items (not {', '.join(bad)})")
+    if all(scores.get(code) is None for code in codes):
+        raise ValidationError("Answer at least one question, or do not record the questionnaire")
+    response = SurveyResponse(case=case, instrument=instrument, timing=timing, recorded_by=user)
+    response.full_clean()
+    response.save()
+    SurveyAnswer.objects.bulk_create([SurveyAnswer(response=response, item_code=code, score=scores.get(code)) for code in codes])
+    return response

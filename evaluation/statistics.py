@@ -1,0 +1,131 @@
+"""The cohort report's statistics, from well-kept libraries (statsmodels, scipy, lifelines).
+
+Pure functions of counts and lists: no database. Every interval is 95%.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from lifelines import KaplanMeierFitter
+from scipy import stats
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+
+# Chi-square is trusted only when every expected cell count reaches this; otherwise Fisher's exact test.
+CHI_SQUARE_MIN_EXPECTED = 5
+BOOTSTRAP_RESAMPLES = 2000
+BOOTSTRAP_SEED = 2026
+
+
+@dataclass(frozen=True)
+class Proportion:
+    count: int
+    n: int
+    low: float | None
+    high: float | None
+
+    @property
+    def value(self) -> float | None:
+        return self.count / self.n if self.n else None
+
+
+def proportion_wilson(count: int, n: int) -> Proportion:
+    """The share with a Wilson score 95% interval (good for small groups and shares near 0 or 1)."""
+    if n == 0:
+        return Proportion(count, n, None, None)
+    low, high = proportion_confint(count, n, alpha=0.05, method="wilson")
+    return Proportion(count, n, float(low), float(high))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Group A against group B (the reference): A - B and A / B with intervals, and a test of no difference."""
+
+    risk_difference: float
+    difference_low: float
+    difference_high: float
+    relative_risk: float | None
+    ratio_low: float | None
+    ratio_high: float | None
+    p_value: float
+    test: str
+
+
+def proportions_compare(count_a: int, n_a: int, count_b: int, n_b: int) -> Comparison | None:
+    """Risk difference (Newcombe's score interval) and relative risk (log interval), with Fisher's or chi-square p.
+
+    Returns None when either group is empty.
+    """
+    if not n_a or not n_b:
+        return None
+    difference_low, difference_high = confint_proportions_2indep(count_a, n_a, count_b, n_b, method="newcomb", compare="diff")
+    if count_a and count_b:
+        ratio_low, ratio_high = confint_proportions_2indep(count_a, n_a, count_b, n_b, method="log", compare="ratio")
+        relative_risk = (count_a / n_a) / (count_b / n_b)
+    else:
+        ratio_low = ratio_high = relative_risk = None
+    p_value, test = two_by_two_test(count_a, n_a, count_b, n_b)
+    return Comparison(
+        risk_difference=count_a / n_a - count_b / n_b, difference_low=float(difference_low), difference_high=float(difference_high),
+        relative_risk=relative_risk, ratio_low=None if ratio_low is None else float(ratio_low),
+        ratio_high=None if ratio_high is None else float(ratio_high), p_value=p_value, test=test,
+    )
+
+
+def two_by_two_test(count_a: int, n_a: int, count_b: int, n_b: int) -> tuple[float, str]:
+    """Pearson's chi-square (no continuity correction) when every expected cell is at least 5, else Fisher's exact."""
+    table = np.array([[count_a, n_a - count_a], [count_b, n_b - count_b]])
+    column_totals = table.sum(axis=0)
+    if 0 in column_totals:
+        return 1.0, "none: nobody (or everybody) reoffended"
+    expected = stats.contingency.expected_freq(table)
+    if expected.min() >= CHI_SQUARE_MIN_EXPECTED:
+        return float(stats.chi2_contingency(table, correction=False).pvalue), "chi-square"
+    return float(stats.fisher_exact(table).pvalue), "Fisher's exact"
+
+
+def per_hundred(count: int, n: int) -> float | None:
+    return 100 * count / n if n else None
+
+
+@dataclass(frozen=True)
+class MeanInterval:
+    mean: float | None
+    low: float | None
+    high: float | None
+    n: int
+
+
+def mean_bootstrap(values: list[float]) -> MeanInterval:
+    """The mean with a percentile bootstrap 95% interval: harm is very skewed, so no normal approximation."""
+    n = len(values)
+    if n == 0:
+        return MeanInterval(None, None, None, 0)
+    data = np.asarray(values, dtype=float)
+    if n == 1 or np.all(data == data[0]):
+        return MeanInterval(float(data.mean()), float(data.mean()), float(data.mean()), n)
+    result = stats.bootstrap(
+        (data,), np.mean, n_resamples=BOOTSTRAP_RESAMPLES, confidence_level=0.95, method="percentile",
+        random_state=np.random.default_rng(BOOTSTRAP_SEED), vectorized=True,
+    )
+    return MeanInterval(float(data.mean()), float(result.confidence_interval.low), float(result.confidence_interval.high), n)
+
+
+@dataclass(frozen=True)
+class SurvivalPoint:
+    day: int
+    still_not_reoffended: float
+    at_risk: int
+
+
+def kaplan_meier(days: list[int], events: list[bool]) -> list[SurvivalPoint]:
+    """Kaplan-Meier estimate of the share not yet reoffending, at each day something happened.
+
+    `days` is the time to the first reoffence (event) or to the end of what was
+    observed (censored: the follow-up has not yet passed, or ended without one).
+    """
+    if not days:
+        return []
+    fitter = KaplanMeierFitter().fit(days, event_observed=events)
+    table = fitter.event_table
+    survival = fitter.survival_function_.iloc[:, 0]
+    return [SurvivalPoint(int(day), float(survival.loc[day]), int(table.loc[day, "at_risk"])) for day in survival.index]

@@ -1,0 +1,91 @@
+"""The evaluation's tasks: eagerly in the test process, and the check through a real Celery worker over Redis."""
+
+import importlib
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from datetime import date
+
+import pytest
+from django.apps import apps as django_apps
+from django.conf import settings
+from django.db import connection
+
+from evaluation.models import ReoffendingCheckRun, ReoffendingDefinition, ReoffendingResult
+from evaluation.tasks import crime_record_import_run_task, reoffending_checks_run_task
+from evaluation.tests.factories import CompletedCaseFactory, CrimeRecordFactory
+from oocr.celery import app
+
+AS_OF = "2026-11-01"
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """The offence catalogue and the evaluation's shipped data, which tests that empty the database remove."""
+    importlib.import_module("cases.migrations.0002_default_offences").load_offences(django_apps, None)
+    importlib.import_module("evaluation.migrations.0002_reference_data").create_reference_data(django_apps, None)
+
+
+def reoffending_case():
+    case = CompletedCaseFactory(crime__offence_date=date(2023, 12, 1), closed__on=date(2024, 5, 1), closed__decided_on=date(2024, 1, 10))
+    CrimeRecordFactory(person=case.person, offence_date=date(2024, 6, 1), outcome_date=date(2024, 8, 1))
+    return case
+
+
+@pytest.mark.django_db
+def test_the_monthly_task_runs_every_active_definition_and_is_safe_to_repeat():
+    case = reoffending_case()
+    first = reoffending_checks_run_task.delay(AS_OF).get()
+    second = reoffending_checks_run_task.delay(AS_OF).get()
+    active = ReoffendingDefinition.objects.filter(is_active=True).count()
+    assert len(first) == len(second) == active
+    assert ReoffendingResult.objects.filter(case=case).count() == 2  # 12 and 24 months, once each
+    assert set(ReoffendingResult.objects.values_list("run_id", flat=True)) == set(second)
+
+
+@pytest.mark.django_db
+def test_tasks_return_quietly_when_the_work_is_gone():
+    assert crime_record_import_run_task.delay(987654).get() == "gone"
+    assert reoffending_checks_run_task.delay(AS_OF, 987654).get() == []
+
+
+@pytest.mark.django_db
+def test_the_monthly_check_is_on_the_beat_schedule():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="evaluation.reoffending_checks_run")
+    assert task.enabled
+    assert (task.crontab.day_of_month, task.crontab.hour, task.crontab.minute) == ("1", "3", "0")
+    app.loader.import_default_modules()
+    assert task.task in app.tasks  # the name the schedule sends is a task a worker knows
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set: no Redis to run a worker against")
+@pytest.mark.django_db(transaction=True)
+def test_the_reoffending_check_runs_through_a_real_worker(reference_data):
+    if connection.vendor != "postgresql":
+        pytest.skip("The worker needs a database it can share with the test: PostgreSQL (DATABASE_URL) only")
+    case = reoffending_case()
+    definition = ReoffendingDefinition.objects.get(name__startswith="Proven reoffending")
+    database = connection.settings_dict
+    database_url = (f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}:"
+                    f"{database['PORT'] or 5432}/{database['NAME']}")
+    app.conf.task_always_eager = False  # the autouse fixture restores it afterwards
+    queue = f"oocr-test-{uuid.uuid4().hex[:8]}"
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "oocr", "worker", "--pool=solo", "--loglevel=WARNING",
+         "-Q", queue, "-n", f"{queue}@%h", "--without-heartbeat", "--without-gossip", "--without-mingle"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "oocr.settings", "DATABASE_URL": database_url},
+    )
+    try:
+        result = reoffending_checks_run_task.apply_async(args=[AS_OF, definition.pk, None], queue=queue)
+        run_ids = result.get(timeout=120)
+    finally:
+        os.kill(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
+    run = ReoffendingCheckRun.objects.get(pk=run_ids[0])
+    assert (run.status, run.as_of, run.cases_reoffended) == ("finished", date(2026, 11, 1), 1)
+    assert ReoffendingResult.objects.get(run=run, case=case, follow_up_months=12).reoffended is True

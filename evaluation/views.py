@@ -1,0 +1,323 @@
+"""The evaluation pages: imports, the review queue, harm weights, checks, the cohort report, the dashboard, surveys."""
+
+import csv
+from functools import cached_property
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import DetailView, FormView, ListView, TemplateView, View
+
+from cases.views import CasePageMixin
+from evaluation import charts, forms, selectors, services
+from evaluation.filters import CohortReportFilter
+from evaluation.models import ReoffendingResult, SurveyInstrument
+from evaluation.tasks import reoffending_checks_run_task
+from oocr.audit.services import access_log_disclosure, access_log_record
+from oocr.views import RoleRequiredMixin, ServiceFormMixin
+
+MANAGE = "evaluation.manage_evaluation"
+VIEW_OUTCOMES = "evaluation.view_outcomes"
+
+
+class EvaluationHomeView(RoleRequiredMixin, TemplateView):
+    """What an administrator runs: imports, the review queue, harm weights and checks."""
+
+    permission_required = MANAGE
+    template_name = "evaluation/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            imports=selectors.crime_record_imports()[:5], runs=selectors.check_runs()[:6],
+            waiting_matches=selectors.person_matches_waiting().count(), weight_sets=selectors.harm_weight_sets()[:3],
+            check_form=forms.CheckRunForm(), **kwargs,
+        )
+
+
+class CrimeRecordImportView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    permission_required = MANAGE
+    form_class = forms.CrimeRecordImportForm
+    template_name = "evaluation/crimerecordimport_form.html"
+
+    def perform(self, form):
+        self.upload = services.crime_record_import_start(
+            user=self.request.user, file_name=self.request.FILES["file"].name,
+            text=form.cleaned_data["file"],
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("evaluation:import_detail", args=[self.upload.pk])
+
+
+class CrimeRecordImportDetailView(RoleRequiredMixin, DetailView):
+    """An import's progress (the page refreshes itself while it runs) and, at the end, what was loaded or why not."""
+
+    permission_required = MANAGE
+    template_name = "evaluation/crimerecordimport_detail.html"
+    context_object_name = "upload"
+
+    def get_queryset(self):
+        return selectors.crime_record_imports()
+
+
+class CrimeRecordImportErrorsView(RoleRequiredMixin, DetailView):
+    """The row-by-row error report of an import that was not loaded, as CSV."""
+
+    permission_required = MANAGE
+
+    def get_queryset(self):
+        return selectors.crime_record_imports()
+
+    def render_to_response(self, context):
+        upload = self.object
+        # The report can quote wrong values (a date of birth, say): it leaves the system, so it is logged.
+        access_log_disclosure(user=self.request.user, record=upload, person_id=None,
+                              recipient=f"CSV download by {self.request.user.username}",
+                              justification=f"Error report of crime record import {upload.pk}")
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="crime-record-import-{upload.pk}-errors.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["line", "column", "problem"])
+        writer.writerows([error["line"], error["column"], error["problem"]] for error in upload.errors)
+        return response
+
+
+class PersonMatchListView(RoleRequiredMixin, ListView):
+    permission_required = MANAGE
+    template_name = "evaluation/personmatch_list.html"
+    context_object_name = "matches"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.person_matches_waiting()
+
+
+class PersonMatchDecideView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    """Both identities side by side (the view is logged), and the administrator's decision."""
+
+    permission_required = MANAGE
+    form_class = forms.PersonMatchDecisionForm
+    template_name = "evaluation/personmatch_detail.html"
+
+    @cached_property
+    def match(self):
+        return get_object_or_404(selectors.person_match_detail(), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        access_log_record(request=self.request, record=self.match.person, person_id=self.match.person_id)
+        return super().get_context_data(match=self.match, **kwargs)
+
+    def perform(self, form):
+        confirm = form.cleaned_data["decision"] == "confirm"
+        services.person_match_decide(match_id=self.match.pk, user=self.request.user, confirm=confirm)
+        messages.success(self.request, "Match confirmed: the record now counts for this person." if confirm
+                         else "Match rejected: it will not be offered again.")
+
+    def get_success_url(self) -> str:
+        return reverse("evaluation:match_list")
+
+
+class HarmWeightSetListView(RoleRequiredMixin, ListView):
+    permission_required = MANAGE
+    template_name = "evaluation/harmweightset_list.html"
+    context_object_name = "weight_sets"
+
+    def get_queryset(self):
+        return selectors.harm_weight_sets()
+
+
+class HarmWeightImportView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    permission_required = MANAGE
+    form_class = forms.HarmWeightImportForm
+    template_name = "evaluation/harmweight_import.html"
+
+    def perform(self, form):
+        data = form.cleaned_data
+        try:
+            weight_set = services.harm_weight_set_import(
+                user=self.request.user, name=data["name"], version=data["version"], source=data["source"], text=data["file"],
+                make_current=data["make_current"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):  # already names its field (the version)
+                raise
+            raise ValidationError({"file": error.messages}) from error
+        messages.success(self.request, f"{weight_set} imported with {weight_set.weights.count()} weights.")
+
+    def get_success_url(self) -> str:
+        return reverse("evaluation:weight_sets")
+
+
+class CheckRunView(RoleRequiredMixin, FormView):
+    """Run a reoffending check now (in the background); the results replace the definition's previous ones."""
+
+    permission_required = MANAGE
+    form_class = forms.CheckRunForm
+    template_name = "evaluation/check_run.html"
+
+    def form_valid(self, form):
+        as_of = form.cleaned_data["as_of"] or timezone.localdate()
+        reoffending_checks_run_task.delay(as_of.isoformat(), form.cleaned_data["definition"].pk, self.request.user.pk)
+        messages.success(self.request, f"The check of {form.cleaned_data['definition']} as at {as_of:%-d %B %Y} has started. "
+                                       "Its results appear below when it finishes.")
+        return redirect("evaluation:home")
+
+
+class CohortReportMixin:
+    """The report's filters and figures, shared by the page, its charts and its CSV exports."""
+
+    @cached_property
+    def measure(self) -> tuple[int, int] | None:
+        """(definition id, follow-up months) chosen in the URL, or the first there is; None before any definition."""
+        choices = dict(selectors.measure_choices())
+        chosen = self.request.GET.get("measure")
+        key = chosen if chosen in choices else next(iter(choices), None)
+        return tuple(int(part) for part in key.split("-")) if key else None
+
+    @cached_property
+    def report_filter(self) -> CohortReportFilter:
+        definition_id, months = self.measure or (0, 0)
+        data = self.request.GET.copy()
+        data["measure"] = f"{definition_id}-{months}"
+        return CohortReportFilter(data, queryset=selectors.report_results(definition_id=definition_id, months=months))
+
+    @cached_property
+    def report(self) -> selectors.CohortReport:
+        definition_id, months = self.measure or (0, None)
+        definition = selectors.reoffending_definitions().filter(pk=definition_id).first()
+        results = self.report_filter.qs if self.report_filter.is_valid() else ReoffendingResult.objects.none()
+        return selectors.cohort_report(results=results, definition=definition, months=months)
+
+
+class CohortReportView(RoleRequiredMixin, CohortReportMixin, TemplateView):
+    permission_required = VIEW_OUTCOMES
+    template_name = "evaluation/cohort_report.html"
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.urlencode()
+        return super().get_context_data(
+            filter=self.report_filter, report=self.report, query=query, survival_days=selectors.SURVIVAL_DAYS, **kwargs,
+        )
+
+
+class ReportChartView(RoleRequiredMixin, CohortReportMixin, View):
+    """One chart of the report as an SVG image, for the same filters."""
+
+    permission_required = VIEW_OUTCOMES
+
+    def get(self, request, chart):
+        if chart not in charts.CHARTS:
+            raise Http404
+        return HttpResponse(charts.CHARTS[chart](self.report), content_type="image/svg+xml")
+
+
+class ReportExportView(RoleRequiredMixin, CohortReportMixin, View):
+    """One table of the report as CSV; every export is logged as a disclosure."""
+
+    permission_required = VIEW_OUTCOMES
+    TABLES = ("groups", "comparisons", "survival", "harm")
+
+    def get(self, request, table):
+        if table not in self.TABLES or self.report.run is None:
+            raise Http404
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="cohort-report-{table}.csv"'
+        csv.writer(response).writerows(report_table(self.report, table))
+        access_log_disclosure(
+            user=request.user, record=self.report.run, person_id=None, recipient=f"CSV download by {request.user.username}",
+            justification=f"Cohort report table '{table}' exported ({request.GET.urlencode() or 'no filters'})",
+        )
+        return response
+
+
+def _round(value, places=4):
+    return "" if value is None else round(value, places)
+
+
+def report_table(report: selectors.CohortReport, table: str) -> list[list]:
+    """A table of the report as rows, the first being the column names."""
+    if table == "groups":
+        return [["group", "n", "reoffended", "share", "wilson_low", "wilson_high", "reoffences_per_100", "censored"]] + [
+            [g.label, g.reoffending.n, g.reoffending.count, _round(g.reoffending.value), _round(g.reoffending.low),
+             _round(g.reoffending.high), _round(g.reoffences_per_100, 1), g.censored] for g in report.groups]
+    if table == "comparisons":
+        return [["comparison", "risk_difference", "difference_low", "difference_high", "relative_risk", "ratio_low",
+                 "ratio_high", "p_value", "test"]] + [
+            [label, _round(c.risk_difference), _round(c.difference_low), _round(c.difference_high), _round(c.relative_risk),
+             _round(c.ratio_low), _round(c.ratio_high), _round(c.p_value, 6), c.test] if c else [label] + [""] * 8
+            for label, _, _, c in report.comparisons]
+    if table == "survival":
+        return [["group"] + [f"day_{day}" for day in selectors.SURVIVAL_DAYS]] + [
+            [g.label] + [_round(g.survival_at(day)) for day in selectors.SURVIVAL_DAYS] for g in report.groups]
+    return [["group", "n", "harm_before_mean", "harm_after_mean", "after_low", "after_high", "change_mean", "change_low",
+             "change_high"]] + [
+        [g.label, g.harm_after.n, _round(g.harm_before.mean, 2), _round(g.harm_after.mean, 2), _round(g.harm_after.low, 2),
+         _round(g.harm_after.high, 2), _round(g.harm_change.mean, 2), _round(g.harm_change.low, 2), _round(g.harm_change.high, 2)]
+        for g in report.groups]
+
+
+class OutcomesDashboardView(RoleRequiredMixin, CohortReportMixin, TemplateView):
+    """The team's headline figures, with the reoffending figures of the latest check."""
+
+    permission_required = VIEW_OUTCOMES
+    template_name = "evaluation/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            dashboard=selectors.outcomes_dashboard(user=self.request.user), report=self.report, **kwargs,
+        )
+
+
+class DistanceChartView(RoleRequiredMixin, View):
+    permission_required = VIEW_OUTCOMES
+
+    def get(self, request, chart):
+        if chart != "distance-travelled":
+            raise Http404
+        cases = selectors.dashboard_cases(user=request.user)
+        return HttpResponse(charts.distance_chart(selectors.distance_travelled_by_domain(cases=cases)), content_type="image/svg+xml")
+
+
+class CaseSurveysView(CasePageMixin, TemplateView):
+    """The case's questionnaires, their scale scores and the change since the start."""
+
+    template_name = "evaluation/case_surveys.html"
+    section = "surveys"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            surveys=selectors.case_surveys(case=self.case), instruments=selectors.survey_instruments(),
+            can_record=selectors.survey_can_record(case=self.case, user=self.request.user), **kwargs,
+        )
+
+
+class SurveyRecordView(CasePageMixin, ServiceFormMixin, FormView):
+    """The keyworker records a questionnaire's answers, item by item."""
+
+    template_name = "evaluation/survey_form.html"
+    form_class = forms.SurveyForm
+    section = "surveys"
+
+    @cached_property
+    def instrument(self) -> SurveyInstrument:
+        return get_object_or_404(selectors.survey_instruments(), pk=self.kwargs["instrument"])
+
+    def has_permission(self):
+        return super().has_permission() and selectors.survey_can_record(case=self.case, user=self.request.user)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instrument": self.instrument}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(instrument=self.instrument, **kwargs)
+
+    def perform(self, form):
+        services.survey_response_record(case_id=self.case.pk, user=self.request.user, instrument_id=self.instrument.pk,
+                                        timing=form.cleaned_data["timing"], scores=form.scores())
+        messages.success(self.request, f"{self.instrument.name}: answers saved.")
+
+    def get_success_url(self) -> str:
+        return reverse("evaluation:case_surveys", args=[self.case.pk])

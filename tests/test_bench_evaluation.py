@@ -1,0 +1,35 @@
+"""The evaluation benchmark at a tiny size: the seed holds together, the check equals the hand-written query."""
+
+import pytest
+from django.db import connection
+
+from bench import evaluation
+from cases.models import Case
+from evaluation.models import CrimeRecord
+
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql",
+                       reason="the evaluation benchmark seeds with PostgreSQL-only SQL: set DATABASE_URL=postgres://... to run it"),
+    pytest.mark.django_db,
+]
+
+TINY = evaluation.Size(cases=400, records=4_000)
+
+
+def test_a_tiny_seed_gives_closed_cases_with_matched_records_and_the_check_equals_the_query():
+    evaluation.seed(TINY)
+    assert Case.objects.count() == 400
+    assert set(Case.objects.values_list("status", flat=True)) == {"completed", "declined", "breached"}
+    assert CrimeRecord.objects.filter(person__isnull=True).count() == 0
+
+    check = evaluation.measure_check()
+    assert check["same_as_query"] is True
+    assert check["results"] == 400 and 0 < check["reoffended"] < 400
+
+
+def test_a_small_import_pass_loads_then_adds_nothing_the_second_time():
+    evaluation.seed(TINY)
+    imported = evaluation.measure_import(2_000)
+    assert imported["rows"] == 2_000
+    assert imported["matched"] == 2_000  # a fifth by names and date of birth, the rest by PNC ID
+    assert imported["reimport_new_rows"] == 0
