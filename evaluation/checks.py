@@ -162,17 +162,16 @@ def results_replace(*, run: ReoffendingCheckRun, weights: dict[str, Decimal]) ->
     """
     dialect = Dialect(connection.vendor)
     definition = run.definition
-    checked = 0
     with connection.cursor() as cursor:
         for months in sorted({int(m) for m in definition.follow_up_months}):
             sql, weight_params = results_sql(definition=definition, months=months, weights=weights, dialect=dialect, insert=True)
             statement, params = _bind(sql, weight_params, {"as_of": run.as_of, "run": run.pk, "months": months})
             cursor.execute(statement, params)
-            checked = cursor.rowcount
     earlier = ReoffendingCheckRun.objects.filter(definition=definition).exclude(pk=run.pk).values("pk")
     ReoffendingResult.objects.filter(run__in=earlier).delete()
-    reoffended = ReoffendingResult.objects.filter(run=run, follow_up_months=max(definition.follow_up_months), reoffended=True).count()
-    return checked, reoffended
+    # Counted, not taken from the cursor's rowcount: SQLite does not report one for WITH ... INSERT.
+    longest = ReoffendingResult.objects.filter(run=run, follow_up_months=max(definition.follow_up_months))
+    return longest.count(), longest.filter(reoffended=True).count()
 
 
 def results_select(*, definition: ReoffendingDefinition, months: int, as_of, weights: dict[str, Decimal]) -> tuple[str, list]:
