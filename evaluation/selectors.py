@@ -190,6 +190,13 @@ class Dashboard:
     breached: int
     withdrawn_after_starting: int
     distance: list[tuple[str, float, int]]
+    referrals_sent: int = 0
+    referrals_engaged: int = 0
+
+    @property
+    def referral_engagement(self) -> stats.Proportion:
+        """Of referrals sent to partners in the period: the share where the person attended a first appointment."""
+        return stats.proportion_wilson(self.referrals_engaged, self.referrals_sent)
 
     @property
     def completion_rate(self) -> float | None:
@@ -229,6 +236,15 @@ def outcomes_dashboard(*, user, today: date | None = None, months: int = 12) -> 
         open_cases=counts["open_cases"], active_contracts=counts["active"], completed=counts["completed"],
         breached=counts["breached"], withdrawn_after_starting=counts["withdrawn"],
         distance=distance_travelled_by_domain(cases=cases),
+        **_referral_counts(cases=cases, since=since),
+    )
+
+
+def _referral_counts(*, cases: QuerySet[Case], since: date) -> dict:
+    from referrals.models import Referral
+
+    return Referral.objects.filter(case__in=cases.values("pk"), sent_on__gte=since).aggregate(
+        referrals_sent=Count("pk"), referrals_engaged=Count("pk", filter=Q(engaged_on__isnull=False)),
     )
 
 

@@ -248,3 +248,29 @@ def test_administration_pages_query_count_does_not_grow(client, django_assert_ma
     with django_assert_max_num_queries(len(few)):
         response = client.get(reverse(url_name))
     assert response.status_code == 200
+
+
+def test_the_dashboard_shows_how_many_referrals_led_to_a_first_appointment(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from contracts.models import NeedDomain
+    from contracts.tests.test_contracts import assessed_case
+    from referrals import services as referral_services
+    from referrals.tests.factories import PartnerFactory
+
+    case, holder = assessed_case()
+    alcohol, today = NeedDomain.objects.get(code="alcohol"), timezone.localdate()
+    for engaged in (True, False, False, False):
+        referral = referral_services.referral_create(case_id=case.pk, user=holder, partner=PartnerFactory(),
+                                                     need_domain=alcohol, shared="x", consent_to_share=True)
+        referral_services.referral_send(case_id=case.pk, referral_id=referral.pk, user=holder, sent_by="phone",
+                                        on=today - timedelta(days=3))
+        if engaged:
+            referral_services.referral_progress_record(case_id=case.pk, referral_id=referral.pk, user=holder,
+                                                       status="engaged", on=today)
+    client.force_login(AdministratorFactory())
+    page = client.get(reverse("evaluation:dashboard")).content.decode()
+    engagement = page.split('id="referral-engagement">')[1].split("</dd>")[0]
+    assert engagement.startswith("25% of 4 referrals sent to partners led to a first appointment"), engagement
