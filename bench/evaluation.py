@@ -84,11 +84,11 @@ def seed(size: Size) -> None:
         source = cursor.fetchone()[0]
         cursor.execute(f"""
             INSERT INTO cases_person (id, first_names, last_name, name_key, date_of_birth, sex, ethnicity, address_line_1,
-                address_line_2, town, postcode, phone, email, preferred_contact, pnc_id, created_at)
+                address_line_2, town, postcode, phone, email, preferred_contact, pnc_id, created_at, reminders_by)
             SELECT i, 'First' || {_letters('i')}, 'Last' || {_letters('i %% 5000')},
                    'first' || {_letters('i')} || ' last' || {_letters('i %% 5000')},
                    date '1960-01-01' + (i::bigint * 7919 %% 15000)::int, CASE WHEN i %% 3 = 0 THEN 'female' ELSE 'male' END, 'NS',
-                   '', '', '', '', '', '', 'phone', 'PNC' || i, now()
+                   '', '', '', '', '', '', 'phone', 'PNC' || i, now(), ''
             FROM generate_series(1, %s) i""", [size.cases])
         cursor.execute("""
             INSERT INTO cases_case (id, person_id, status, route, young_adult_offer, womens_offer, override_reason, created_at,

@@ -111,8 +111,24 @@ EXPECTED: dict[str, set[str]] = {
     "/cases/<int:pk>/referrals/new/": {HOLDER},
     "/cases/<int:pk>/referrals/new/<int:partner_pk>/": {HOLDER},
     "/cases/<int:pk>/reminders/": {HOLDER},
+    "/cases/<int:pk>/surveys/": CASE_READERS,
+    "/cases/<int:pk>/surveys/<int:instrument>/new/": {HOLDER},
     "/cases/<int:pk>/victim/": CASE_READERS,
     "/cases/<int:pk>/victim/contact/": {HOLDER},
+    "/evaluation/": {ADMIN},
+    "/evaluation/checks/run/": {ADMIN},
+    "/evaluation/harm-weights/": {ADMIN},
+    "/evaluation/harm-weights/import/": {ADMIN},
+    "/evaluation/imports/<int:pk>/": {ADMIN},
+    "/evaluation/imports/<int:pk>/errors.csv": {ADMIN},
+    "/evaluation/imports/new/": {ADMIN},
+    "/evaluation/matches/": {ADMIN},
+    "/evaluation/matches/<int:pk>/": {ADMIN},
+    "/evaluation/report/": {MANAGER, ADMIN},
+    "/evaluation/report/<str:chart>.svg": {MANAGER, ADMIN},
+    "/evaluation/report/<str:table>.csv": {MANAGER, ADMIN},
+    "/outcomes/": {MANAGER, ADMIN},
+    "/outcomes/charts/<str:chart>.svg": {MANAGER, ADMIN},
     "/intake/": {ERO, OTHER_ERO, ADMIN},
     "/intake/new/": {ERO, OTHER_ERO, ADMIN},
     "/intake/<int:pk>/": {ERO, ADMIN},
@@ -137,6 +153,22 @@ EXPECTED: dict[str, set[str]] = {
     "/team/<int:pk>/caseload/": {SUPERVISOR, MANAGER},
     "/team/<int:pk>/profile/": {MANAGER},
 }
+
+
+def _evaluation_world(*, person) -> dict:
+    """An extract with a doubtful match waiting, a finished reoffending check and a current questionnaire."""
+    from evaluation.models import CrimeRecord, PersonMatch, ReoffendingDefinition, SurveyInstrument
+    from evaluation.services import reoffending_check_run
+    from evaluation.tests.factories import CompletedCaseFactory, CrimeRecordFactory, CrimeRecordImportFactory
+
+    extract = CrimeRecordImportFactory()
+    record = CrimeRecordFactory(person=None, source=extract)
+    match = PersonMatch.objects.create(crime_record=record, person=person, reason="Same date of birth and surname")
+    CompletedCaseFactory()
+    definition = ReoffendingDefinition.objects.filter(is_active=True).first()
+    reoffending_check_run(definition_id=definition.pk, as_of=timezone.localdate())
+    assert CrimeRecord.objects.exists()
+    return {"import": extract, "match": match, "instrument": SurveyInstrument.objects.filter(is_current=True).first()}
 
 
 def project_paths() -> set[str]:
@@ -173,6 +205,7 @@ def build_world() -> dict:
     Case.objects.filter(pk=retired.pk).update(status=Case.Status.COMPLETED, closed_at=timezone.now() - timedelta(days=2300))
     review = RetentionReview.objects.create(case=retired, due_on=timezone.localdate())
     notification = notification_send(user=holder, text="A case for you", url=reverse("cases:case_detail", args=[case.pk]))
+    evaluation = _evaluation_world(person=case.person)
     users = {
         ERO: ero, OTHER_ERO: EvidenceReviewOfficerFactory(), HOLDER: holder, KEYWORKER: keyworker, SUPERVISOR: supervisor,
         MANAGER: manager, ADMIN: AdministratorFactory(),
@@ -187,7 +220,12 @@ def build_world() -> dict:
         "/allocation/reviews/": {"pk": case.allocations.get(ended_at=None).review.pk},
         "/calendar/": {"token": calendar_token_issue(user=holder)},
         "/cases/": {"pk": case.pk, "kind": "baseline", "contact_pk": contact.pk, "condition_pk": condition.pk,
-                    "format": "pdf", "referral_pk": referral.pk, "partner_pk": partner.pk},
+                    "format": "pdf", "referral_pk": referral.pk, "partner_pk": partner.pk,
+                    "instrument": evaluation["instrument"].pk},
+        "/evaluation/imports/": {"pk": evaluation["import"].pk},
+        "/evaluation/matches/": {"pk": evaluation["match"].pk},
+        "/evaluation/report/": {"chart": "reoffending", "table": "groups"},
+        "/outcomes/charts/": {"chart": "distance-travelled"},
         "/intake/": {"pk": draft.pk, "victim_pk": victim.pk if victim else 0},
         "/notifications/": {"pk": notification.pk},
         "/partners/": {"pk": partner.pk},

@@ -82,7 +82,7 @@ def test_the_reoffending_check_runs_through_a_real_worker(reference_data):
     )
     try:
         result = reoffending_checks_run_task.apply_async(args=[AS_OF, definition.pk, None], queue=queue)
-        run_ids = result.get(timeout=120)
+        run_ids = result.get(timeout=120, disable_sync_subtasks=False)  # eager tasks earlier in this process set the guard
     finally:
         os.kill(worker.pid, signal.SIGTERM)
         worker.wait(timeout=30)
