@@ -26,7 +26,7 @@ def _flag(condition: Q) -> ExpressionWrapper:
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
-def partners_matching(*, person, need_domain: NeedDomain, on: date) -> list[Partner]:
+def partners_matching(*, person, need_domain: NeedDomain, on: date, serving_only: bool = False) -> list[Partner]:
     """Active partners in the order a keyworker wants them: serving the need, then the person's area, then
     taking someone like them. Each carries `serves_need`, `serves_area` and `eligibility_problems`."""
     partners = (
@@ -37,7 +37,7 @@ def partners_matching(*, person, need_domain: NeedDomain, on: date) -> list[Part
         )
         .order_by("-serves_need", "-serves_area", "name")
     )
-    partners = list(partners)
+    partners = [partner for partner in partners if partner.serves_need or not serving_only]
     for partner in partners:
         partner.eligibility_problems_found = partner.eligibility_problems(person, on=on)
     # Eligible partners before the rest within each need and area group; sorted() keeps the database order otherwise.

@@ -114,8 +114,9 @@ class ReferralPartnerChooseView(CasePageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         needs = selectors.case_needs_for_referral(case=self.case)
         need = next((domain for domain in needs if str(domain.pk) == self.request.GET.get("need")), None)
-        matches = selectors.partners_matching(person=self.case.person, need_domain=need, on=timezone.localdate()) if need else []
-        partners = [partner for partner in matches if partner.serves_need]
+        partners = selectors.partners_matching(
+            person=self.case.person, need_domain=need, on=timezone.localdate(), serving_only=True,
+        ) if need else []
         return super().get_context_data(needs=needs, need=need, partners=partners, **kwargs)
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from django.db import migrations
 
+from oocr.celery import beat_schedule_ensure
+
 WEIGHTS_FILE = Path(__file__).resolve().parent.parent / "data" / "harm_weights_prc_subgroups.csv"
 WEIGHTS_SOURCE = (
     "Median Cambridge Crime Harm Index (2026 update) days per Home Office police-recorded crime subgroup, "
@@ -67,15 +69,9 @@ def create_reference_data(apps, schema_editor):
 
 
 def schedule_monthly_check(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    schedule, _ = CrontabSchedule.objects.get_or_create(
-        minute="0", hour="3", day_of_week="*", day_of_month="1", month_of_year="*", timezone="Europe/London",
-    )
-    PeriodicTask.objects.get_or_create(
-        name="Reoffending checks (monthly)",
-        defaults={"task": "evaluation.reoffending_checks_run", "crontab": schedule,
-                  "description": "Every active reoffending definition, for the cases that have reached a follow-up point."},
+    beat_schedule_ensure(
+        apps, name="Reoffending checks (monthly)", task="evaluation.reoffending_checks_run", hour="3", day_of_month="1",
+        description="Every active reoffending definition, for the cases that have reached a follow-up point.",
     )
 
 

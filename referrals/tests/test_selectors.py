@@ -36,6 +36,8 @@ def test_matching_puts_the_need_first_then_the_area_then_eligibility(no_seeded_p
     assert [(p.serves_need, p.serves_area, bool(p.eligibility_problems_found)) for p in matches] == [
         (True, True, False), (True, True, False), (True, True, True), (True, False, False), (False, True, False),
     ]
+    serving = selectors.partners_matching(person=person, need_domain=alcohol, on=timezone.localdate(), serving_only=True)
+    assert [p.name for p in serving] == [p.name for p in matches[:4]]  # the debt adviser is not offered for alcohol
 
 
 def test_matching_costs_two_queries_however_many_partners(no_seeded_partners, alcohol, django_assert_num_queries):

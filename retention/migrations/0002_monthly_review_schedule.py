@@ -2,17 +2,14 @@
 
 from django.db import migrations
 
+from oocr.celery import beat_schedule_ensure
+
 TASK = "retention.list_reviews"
 NAME = "Monthly retention reviews"
 
 
 def schedule(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    crontab, _ = CrontabSchedule.objects.get_or_create(
-        minute="0", hour="5", day_of_week="*", day_of_month="1", month_of_year="*", timezone="Europe/London",
-    )
-    PeriodicTask.objects.get_or_create(name=NAME, defaults={"task": TASK, "crontab": crontab, "kwargs": "{}"})
+    beat_schedule_ensure(apps, name=NAME, task=TASK, hour="5", day_of_month="1")
 
 
 def unschedule(apps, schema_editor):
