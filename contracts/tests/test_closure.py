@@ -245,7 +245,7 @@ def test_the_week_view_and_the_private_calendar_show_the_keyworkers_appointments
     assert sum(len(appointments) for _, appointments in week.context["days"]) == 1
     feed_url = week.context["feed"]
     client.logout()
-    token = feed_url.rstrip(".ics").rsplit("/", 1)[1]
+    token = feed_url.removesuffix(".ics").rsplit("/", 1)[1]
     feed = client.get(reverse("contracts:calendar_feed", args=[token]))
     body = feed.content.decode()
     assert feed["Content-Type"] == "text/calendar"
