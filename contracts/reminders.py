@@ -219,7 +219,8 @@ def _referrals(on: date) -> list[Due]:
 
 
 def _supervisors_by_team() -> dict[int | None, list[int]]:
-    """Active supervisors by team id; those without a team are told about every team's items."""
+    """Active supervisors by team id. Those in no team are told nothing: they act on no team's cases
+    (`keyworkers.selectors.held_in_team_of`)."""
     teams: dict[int | None, list[int]] = defaultdict(list)
     for user_id, team_id in get_user_model().objects.filter(groups__name=Role.SUPERVISOR, is_active=True).values_list(
         "id", "staff_profile__team_id"
@@ -234,9 +235,7 @@ def _supervisor_items(on: date) -> list[Due]:
     supervisors = _supervisors_by_team()
 
     def to_team(team_id, due: Due, *, except_user=None) -> list[Due]:
-        users = set(supervisors.get(team_id, []) if team_id else [u for ids in supervisors.values() for u in ids])
-        users |= set(supervisors.get(None, []))
-        return [Due(**{**due.__dict__, "user_id": user}) for user in sorted(users) if user != except_user]
+        return [Due(**{**due.__dict__, "user_id": user}) for user in sorted(supervisors.get(team_id, [])) if user != except_user]
 
     due = []
     week = f"{on.isocalendar().year}-W{on.isocalendar().week:02d}"

@@ -8,6 +8,7 @@ from contracts.models import (
     ClosureProposal, Condition, ConditionTemplate, Contact, Contract, KeyworkerAction, NeedDomain, NeedsAssessment,
     NeedScore, NonCompliance, SchemeSettings, VariationProposal,
 )
+from keyworkers.selectors import held_in_team_of
 
 
 def case_assessments(*, case) -> dict[str, NeedsAssessment]:
@@ -82,12 +83,14 @@ def decisions_waiting(*, user) -> dict:
     if not user.has_perm("accounts.allocate_cases"):
         return {"closures": ClosureProposal.objects.none(), "contracts": Contract.objects.none(),
                 "variations": VariationProposal.objects.none()}
+    # Only the cases the supervisor's own team holds.
     return {
-        "variations": VariationProposal.objects.filter(decision=VariationProposal.Decision.PENDING)
+        "variations": VariationProposal.objects.filter(held_in_team_of(user, case_path="contract__case"),
+                                                       decision=VariationProposal.Decision.PENDING)
         .select_related("contract__case__person", "proposed_by", "condition").order_by("proposed_at"),
-        "closures": ClosureProposal.objects.filter(decision=ClosureProposal.Decision.PENDING)
+        "closures": ClosureProposal.objects.filter(held_in_team_of(user, case_path="case"), decision=ClosureProposal.Decision.PENDING)
         .select_related("case__person", "proposed_by").order_by("proposed_at"),
-        "contracts": Contract.objects.filter(status=Contract.Status.AWAITING_APPROVAL)
+        "contracts": Contract.objects.filter(held_in_team_of(user, case_path="case"), status=Contract.Status.AWAITING_APPROVAL)
         .select_related("case__person").order_by("created_at"),
     }
 

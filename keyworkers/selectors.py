@@ -120,6 +120,20 @@ def allocation_cases(*, user) -> QuerySet[Case]:
     )
 
 
+def held_in_team_of(user, *, case_path: str = "") -> Q:
+    """Cases held now (an open allocation) by a keyworker of the user's own team: what a supervisor or
+    the team manager acts on. Someone in no team acts on none; other teams' cases are only read, through
+    the case page and its access justification. `case_path` leads from the model filtered to the case.
+    """
+    prefix = f"{case_path}__" if case_path else ""
+    return Q(**{f"{prefix}allocations__ended_at": None, f"{prefix}allocations__keyworker__staff_profile__team__staff__user": user})
+
+
+def reallocation_cases(*, user) -> QuerySet[Case]:
+    """Cases with a keyworker of the user's team, which the user may move to another keyworker."""
+    return allocation_cases(user=user).filter(held_in_team_of(user), status__in=Case.OPEN_ALLOCATED)
+
+
 def allocation_queue(*, user) -> QuerySet[Case]:
     """Cases waiting for allocation, oldest first."""
     return allocation_cases(user=user).filter(status=Case.Status.AWAITING_ALLOCATION)
@@ -227,11 +241,21 @@ def allocation_reviews_due(*, user) -> QuerySet[AllocationReview]:
     """Reviews of new allocations not yet made, soonest due first."""
     if not user.has_perm("accounts.allocate_cases"):
         return AllocationReview.objects.none()
-    return AllocationReview.objects.filter(reviewed_at=None).select_related(
+    return AllocationReview.objects.filter(
+        reviewed_at=None, allocation__keyworker__staff_profile__team__staff__user=user,
+    ).select_related(
         "allocation__case__person", "allocation__keyworker", "allocation__allocated_by"
     ).order_by("due_on", "id")
 
 
 def team_caseload_visible(*, user, keyworker) -> bool:
-    """Supervisors and the team manager see every keyworker's caseload; keyworkers their own."""
-    return user.pk == keyworker.pk or user.has_perm("cases.view_team_cases")
+    """Supervisors and the team manager see the caseloads of their team's keyworkers; keyworkers their own."""
+    return user.pk == keyworker.pk or (
+        user.has_perm("cases.view_team_cases")
+        and StaffProfile.objects.filter(user=keyworker, team__staff__user=user).exists()
+    )
+
+
+def staff_profiles_editable(*, user) -> QuerySet[StaffProfile]:
+    """The staff profiles of the manager's own team."""
+    return StaffProfile.objects.select_related("user", "team").filter(team__staff__user=user)

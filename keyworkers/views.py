@@ -151,7 +151,7 @@ class ReallocateView(AllocateView):
     template_name = "keyworkers/reallocate.html"
 
     def case_queryset(self):
-        return selectors.allocation_cases(user=self.request.user).filter(status__in=Case.OPEN_ALLOCATED)
+        return selectors.reallocation_cases(user=self.request.user)
 
     def case_still_choosable(self) -> bool:
         return True  # the queryset holds only cases that are with a keyworker
@@ -227,7 +227,7 @@ class StaffProfileEditView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
     @cached_property
     def profile(self) -> StaffProfile:
-        return get_object_or_404(StaffProfile.objects.select_related("user", "team"), user_id=self.kwargs["pk"])
+        return get_object_or_404(selectors.staff_profiles_editable(user=self.request.user), user_id=self.kwargs["pk"])
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.profile}

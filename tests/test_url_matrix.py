@@ -237,7 +237,7 @@ def build_world() -> dict:
         "/cases/<int:pk>/contract/conditions/new/": f"?template={ConditionTemplate.objects.filter(is_active=True).first().pk}",
         "/cases/<int:pk>/referrals/new/<int:partner_pk>/": f"?need={NeedDomain.objects.get(code='alcohol').pk}",
     }
-    return {"users": users, "fill": fill, "queries": queries, "case": case, "draft": draft}
+    return {"users": users, "fill": fill, "queries": queries, "case": case, "draft": draft, "closing": closing}
 
 
 def concrete(path: str, fill: dict) -> str:
@@ -302,6 +302,19 @@ def test_a_record_is_never_shown_to_the_right_role_on_the_wrong_team_or_caseload
             for secret in (case.person.last_name, draft.person.last_name if draft.person_id else None):
                 if secret and secret in content:
                     leaks.append(f"{path} as {who} shows a name")
+    assert leaks == []
+    # Supervisors and managers of another team act on none of this team's cases, reviews, decisions or staff;
+    # the queue of cases not yet allocated (/allocation/<pk>/) is the force's and stays open to them.
+    team_paths = [path for path in EXPECTED if path.startswith(("/allocation/", "/team/")) and path != "/allocation/<int:pk>/"]
+    for user in (SupervisorProfileFactory(team=north).user, StaffProfileFactory(team=north, user=TeamManagerFactory()).user):
+        client.force_login(user)
+        for path in [path for path in team_paths if EXPECTED[path] & {SUPERVISOR, MANAGER} & set(user.groups.values_list("name", flat=True))]:
+            response = client.get(concrete(path, world["fill"]))
+            if "<" in path and response.status_code not in (403, 404):
+                leaks.append(f"{path} as another team's {user.groups.get().name}: {response.status_code}")
+            content = response.content.decode(errors="replace")
+            if case.person.last_name in content or world["closing"].person.last_name in content:
+                leaks.append(f"{path} as another team's {user.groups.get().name} shows a name")
     assert leaks == []
     # A supervisor of another team is asked for a reason first: never the record straight away.
     client.force_login(SupervisorProfileFactory(team=north).user)

@@ -10,6 +10,7 @@ from cases.models import Case, CaseStateError
 from contracts import services
 from contracts.models import ClosureProposal, Condition, Contact, NeedDomain, NonCompliance, SchemeSettings
 from contracts.tests.test_contracts import add, assessed_case
+from keyworkers.tests.factories import SupervisorProfileFactory, TeamFactory, in_the_team
 from oocr.accounts.tests.factories import KeyworkerFactory, SupervisorFactory
 
 pytestmark = pytest.mark.django_db
@@ -168,8 +169,11 @@ def test_only_supervisors_see_and_make_decisions(client):
     client.force_login(KeyworkerFactory())
     assert client.get(reverse("contracts:decisions")).status_code == 403
     assert client.post(reverse("contracts:closure_decide", args=[proposal.pk]), {"approve": "yes"}).status_code == 403
-    client.force_login(SupervisorFactory())
+    client.force_login(in_the_team(SupervisorFactory()))
     assert list(client.get(reverse("contracts:decisions")).context["closures"]) == [proposal]
+    client.force_login(SupervisorProfileFactory(team=TeamFactory(name="North team")).user)  # decides for their own team only
+    assert list(client.get(reverse("contracts:decisions")).context["closures"]) == []
+    assert client.post(reverse("contracts:closure_decide", args=[proposal.pk]), {"approve": "yes"}).status_code == 404
 
 
 def test_an_extension_changes_the_end_date_only_when_a_supervisor_approves():

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
@@ -38,7 +38,7 @@ def assessed_case(**kwargs):
 
 def add(case, holder, title, **data):
     return services.condition_add(case_id=case.pk, user=holder, template=template(title), data={
-        "description": template(title).text, "due_date": date(2027, 1, 31), "recurrence": "", "need_domain": None,
+        "description": template(title).text, "due_date": timezone.localdate() + timedelta(days=60), "recurrence": "", "need_domain": None,
         "victim": None, "target": "", "hours_required": None, **data,
     })
 

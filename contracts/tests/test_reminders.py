@@ -1,6 +1,6 @@
 """The daily reminders job: what is due on a day, and each reminder recorded and sent exactly once."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,11 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cases.models import Person
+from cases.models import Case, Person
 from contracts import services
 from contracts.reminders import KINDS, due_on
 from contracts.tests.test_contracts import add, assessed_case
 from contracts.models import NeedDomain
+from keyworkers.models import StaffProfile
+from keyworkers.tests.factories import SupervisorProfileFactory, TeamFactory
 from oocr.accounts.tests.factories import SupervisorFactory
 from oocr.notifications import services as notification_services
 from oocr.notifications.models import Delivery, Notification, Reminder
@@ -122,8 +124,8 @@ def test_an_extension_moves_the_end_date_and_the_ending_is_reminded_again(django
 
 
 def test_appointments_tomorrow_remind_the_keyworker_and_the_person_who_agreed(sms_file, django_capture_on_commit_callbacks):
-    case, holder, _ = contract(reminders_by="sms", phone="07700 900111")
-    tomorrow_ten = timezone.make_aware(timezone.datetime.combine(TODAY + timedelta(days=1), timezone.datetime.min.time())) + timedelta(hours=10)
+    case, holder, _ = contract(reminders_by="sms", phone="07700 900111", last_name="Trevithick")
+    tomorrow_ten = timezone.make_aware(datetime.combine(TODAY + timedelta(days=1), time(10)))  # 10:00 even the day before a clock change
     services.contact_record(case_id=case.pk, user=holder, data={
         "type": "face_to_face", "starts_at": tomorrow_ten, "place": "Truro police station", "outcome": "",
         "duration_minutes": 45, "notes": ""})
@@ -255,6 +257,24 @@ def test_supervisors_are_told_of_reviews_due_and_proposals_waiting_but_not_their
     assert holder.pk not in waiting.values_list("user_id", flat=True)
 
 
+def test_the_teams_supervisors_and_only_they_are_told_of_each_thing_waiting_for_them(django_capture_on_commit_callbacks):
+    case, holder, _ = contract()
+    profile = StaffProfile.objects.get(user=holder)
+    supervisors = sorted(StaffProfile.objects.filter(team=profile.team, user__groups__name="Supervisor").values_list("user_id", flat=True))
+    elsewhere = SupervisorProfileFactory(team=TeamFactory(name="North team")).user
+    Case.objects.filter(pk=case.pk).update(review_flag="2 unacceptable absence(s), 0 new offence(s): supervisor review")
+    StaffProfile.objects.filter(pk=profile.pk).update(capacity_points=1)  # one case puts them far over capacity
+    services.closure_propose(case_id=case.pk, user=holder, result="breached", reason="Stopped coming.")
+    review_due = case.allocations.get(ended_at=None).review.due_on
+    run(review_due, django_capture_on_commit_callbacks)
+    told = Reminder.objects.filter(kind__in=["review_due", "case_flagged", "proposal_waiting", "over_capacity"])
+    assert sorted(told.values_list("user_id", "kind")) == sorted(
+        (user, kind) for user in supervisors for kind in ["review_due", "case_flagged", "proposal_waiting", "over_capacity"])
+    assert supervisors and not Reminder.objects.filter(user=elsewhere).exists()
+    run(review_due - timedelta(days=1), django_capture_on_commit_callbacks)  # the day before the review falls due
+    assert not Reminder.objects.filter(kind="review_due", run_date=review_due - timedelta(days=1)).exists()
+
+
 def test_the_reminders_text_names_no_one(django_capture_on_commit_callbacks):
     case, _, _ = contract(due=[TODAY], first_names="Zebedee", last_name="Quartermain")
     run(TODAY, django_capture_on_commit_callbacks)
@@ -273,7 +293,7 @@ def test_an_administrator_runs_the_job_now_and_sees_the_run(client, django_captu
     response = client.get("/administration/reminders/")
     assert "The reminders job has been started for today" in response.content.decode()
     [row] = response.context["runs"]
-    assert (row.run_date, row.runs) == (TODAY, 1) and row.reminders_made >= 1
+    assert (row.run_date, row.runs) == (timezone.localdate(), 1) and row.reminders_made >= 1
 
 
 def test_the_keyworker_records_the_persons_choice_of_reminders(client):

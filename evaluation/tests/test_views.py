@@ -31,7 +31,7 @@ def cohort(completed=3, completed_reoffending=1, declined=2, declined_reoffendin
     """Closed cases old enough for a year's follow-up, some with a later conviction; then a check."""
     def make(factory, count, reoffending):
         for number in range(count):
-            case = factory(crime__offence_date=date(2023, 12, 1), closed__on=date(2024, 5, 1), closed__decided_on=date(2024, 1, 10))
+            case = factory(person__date_of_birth=date(1990, 3, 1), crime__offence_date=date(2023, 12, 1), closed__on=date(2024, 5, 1), closed__decided_on=date(2024, 1, 10))
             if number < reoffending:
                 CrimeRecordFactory(person=case.person, offence_code="AS-ABH", offence_date=date(2024, 6, 1), outcome_date=date(2024, 8, 1))
     make(CompletedCaseFactory, completed, completed_reoffending)

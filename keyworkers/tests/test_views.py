@@ -119,7 +119,9 @@ def test_caseload_tabs_count_and_search(client):
 
 def test_team_managers_change_a_keyworkers_capacity(client):
     profile = StaffProfileFactory()
-    client.force_login(TeamManagerFactory())
+    client.force_login(StaffProfileFactory(team=TeamFactory(name="North team"), user=TeamManagerFactory()).user)
+    assert client.get(reverse("keyworkers:staff_profile", args=[profile.user_id])).status_code == 404  # not their team
+    client.force_login(in_the_team(TeamManagerFactory()))
     response = client.post(reverse("keyworkers:staff_profile", args=[profile.user_id]), {
         "availability": "active", "area": "PL", "fte": "0.6", "capacity_points": "50",
     })
