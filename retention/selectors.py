@@ -4,6 +4,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from cases.models import Case
 from retention.models import RetentionReview
@@ -25,7 +26,7 @@ def case_retention_review_date(*, case: Case) -> date | None:
     if case.closed_at is None:
         return None
     retained = [review.retain_until for review in case.retention_reviews.all() if review.decision == RetentionReview.Decision.RETAIN]
-    return max(retained) if retained else years_after(case.closed_at.date(), settings.RETENTION_REVIEW_YEARS)
+    return max(retained) if retained else years_after(timezone.localdate(case.closed_at), settings.RETENTION_REVIEW_YEARS)
 
 
 def retention_cases_due(*, today: date) -> list[tuple[Case, date]]:

@@ -18,7 +18,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, Victim
+from cases.models import Case, Person, Victim
 from cases.tests.factories import DraftCaseFactory
 from contracts import services as contract_services
 from contracts.models import ConditionTemplate, NeedDomain
@@ -206,6 +206,11 @@ def build_world() -> dict:
     review = RetentionReview.objects.create(case=retired, due_on=timezone.localdate())
     notification = notification_send(user=holder, text="A case for you", url=reverse("cases:case_detail", args=[case.pk]))
     evaluation = _evaluation_world(person=case.person)
+    # Names no page holds by chance (a random "Page" or "Case" would be found in every page's text).
+    for person, name in ((case.person, "Quillerbrook"), (closing.person, "Trevennack"), (draft.person, "Polglazey")):
+        if person is not None:
+            Person.objects.filter(pk=person.pk).update(last_name=name)
+            person.last_name = name
     users = {
         ERO: ero, OTHER_ERO: EvidenceReviewOfficerFactory(), HOLDER: holder, KEYWORKER: keyworker, SUPERVISOR: supervisor,
         MANAGER: manager, ADMIN: AdministratorFactory(),

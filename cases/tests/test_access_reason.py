@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def other_teams_case():
     keyworker = StaffProfileFactory(team=TeamFactory(name="North team")).user
-    return AllocatedCaseFactory(keyworker=keyworker)
+    return AllocatedCaseFactory(keyworker=keyworker, person__last_name="Quillerbrook")  # a name no page holds by chance
 
 
 def test_a_supervisor_opening_another_teams_case_is_asked_why_without_seeing_it(client, other_teams_case):

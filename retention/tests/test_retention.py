@@ -34,9 +34,9 @@ def closed(case, years_ago: float, status=Case.Status.COMPLETED):
 
 def test_a_closed_case_is_reviewed_six_years_after_closure_and_the_period_is_configurable(settings):
     case = closed(AllocatedCaseFactory(), years_ago=1)
-    assert selectors.case_retention_review_date(case=case) == case.closed_at.date().replace(year=case.closed_at.year + 6)
+    assert selectors.case_retention_review_date(case=case) == selectors.years_after(timezone.localdate(case.closed_at), 6)
     settings.RETENTION_REVIEW_YEARS = 10
-    assert selectors.case_retention_review_date(case=case) == case.closed_at.date().replace(year=case.closed_at.year + 10)
+    assert selectors.case_retention_review_date(case=case) == selectors.years_after(timezone.localdate(case.closed_at), 10)
     assert selectors.case_retention_review_date(case=AllocatedCaseFactory()) is None
 
 
@@ -150,7 +150,7 @@ def test_a_person_with_another_open_case_keeps_their_details_when_an_old_case_is
 
 
 def test_the_review_page_records_a_decision_with_clear_errors(client):
-    case = closed(AllocatedCaseFactory(), years_ago=6.1)
+    case = closed(AllocatedCaseFactory(person__last_name="Quillerbrook"), years_ago=6.1)  # a name no page holds by chance
     services.retention_reviews_list(today=timezone.localdate())
     review = RetentionReview.objects.get()
     client.force_login(TeamManagerFactory())

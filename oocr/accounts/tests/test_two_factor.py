@@ -26,8 +26,11 @@ def current_code(device: TOTPDevice, drift: int = 0) -> str:
 
 def sign_in_code(device: TOTPDevice) -> str:
     """A code the app would show: the next period's, since the current one was used to confirm the app
-    and a code is never accepted twice (django-otp refuses a replay; one period of drift is allowed)."""
-    return current_code(device, drift=1)
+    and a code is never accepted twice (django-otp refuses a replay; one period of drift is allowed).
+    Counted from the drift django-otp recorded when the app was confirmed, which is -1 when that code
+    was typed just before a period ended."""
+    device.refresh_from_db()
+    return current_code(device, drift=device.drift + 1)
 
 
 def wrong_code(device: TOTPDevice) -> str:
