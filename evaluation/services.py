@@ -362,6 +362,30 @@ def person_match_decide(*, match_id: int, user, confirm: bool) -> PersonMatch:
     return match
 
 
+@transaction.atomic
+def person_crime_records_pseudonymise(*, person_id: int) -> int:
+    """Disposal of a person (retention): their later crime records keep what the reoffending check counts
+    (event type, offence, dates, the link to the pseudonymised person) and lose who they were about: names,
+    PNC ID, crime reference, and the day and month of birth. Waiting matches of them are rejected (nobody
+    is left to compare). Returns how many records changed.
+    """
+    records = list(CrimeRecord.objects.select_for_update().filter(person_id=person_id).order_by("pk"))
+    # Events of one crime keep one (new) reference, so a check still counts the crime once; the prefix
+    # differs from disposed cases' own crimes ("DISPOSED-<id>"), which a check leaves out by reference.
+    references = {}
+    for record in records:
+        references.setdefault(record.crime_reference, f"DISPOSED-RMS-{record.pk}")
+    for record in records:
+        record.crime_reference, record.person_key = references[record.crime_reference], f"disposed:{record.pk}"
+        record.pnc_id = record.surname = record.forenames = record.name_key = ""
+        record.date_of_birth = record.date_of_birth.replace(month=1, day=1)
+    CrimeRecord.objects.bulk_update(records, ["crime_reference", "person_key", "pnc_id", "surname", "forenames", "name_key",
+                                              "date_of_birth"])
+    PersonMatch.objects.filter(person_id=person_id, status=PersonMatch.Status.WAITING).update(
+        status=PersonMatch.Status.REJECTED, decided_at=timezone.now())
+    return len(records)
+
+
 # --- Harm weights -----------------------------------------------------------------------------------
 
 

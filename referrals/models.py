@@ -72,7 +72,7 @@ class Partner(models.Model):
             raise ValidationError({"areas": "Enter postcode areas as letters separated by spaces, like PL TQ"})
         if self.min_age and self.max_age and self.min_age > self.max_age:
             raise ValidationError({"max_age": "The oldest age taken must be the same as or more than the youngest"})
-        if self.appointment_days < self.acknowledge_days:
+        if None not in (self.appointment_days, self.acknowledge_days) and self.appointment_days < self.acknowledge_days:
             raise ValidationError({"appointment_days": "Days to a first appointment must be at least the days to acknowledge"})
 
     @property

@@ -75,7 +75,10 @@ def partner_import_csv(*, text: str) -> tuple[int, int]:
             value = row[column]
             if value and not value.isdigit():
                 problems.append(f"{column}: {value!r} is not a whole number")
-            setattr(partner, field, int(value) if value.isdigit() else None)
+            elif not value and column.endswith("_days"):
+                problems.append(f"{column}: give the number of working days")
+            # A bad or missing number is reported once, above: 0 keeps the model's own checks from repeating it.
+            setattr(partner, field, int(value) if value.isdigit() else (0 if column.endswith("_days") else None))
         if row["active"].lower() not in ("yes", "no", ""):
             problems.append("active: write yes or no")
         partner.kind, partner.services, partner.areas = row["type"], row["services"], row["areas"]

@@ -29,8 +29,10 @@ def retention_decide(*, review_id: int, user, decision: str, reason: str, retain
 
     Locks the review row (select_for_update), so two reviewers cannot decide it twice.
     """
+    from cases.models import Case
     from cases.services import case_personal_data_erase
     from contracts.services import case_free_text_erase as contracts_erase
+    from evaluation.services import person_crime_records_pseudonymise
     from keyworkers.services import case_free_text_erase as allocations_erase
     from oocr.notifications.services import case_messages_erase
     from referrals.services import case_free_text_erase as referrals_erase
@@ -52,7 +54,12 @@ def retention_decide(*, review_id: int, user, decision: str, reason: str, retain
         referrals_erase(case_id=review.case_id)
         allocations_erase(case_id=review.case_id)
         person_id = review.case.person_id
-        person_erased = case_personal_data_erase(case_id=review.case_id)
+        # The person stays while another of their cases is still held (not yet disposed of).
+        others_held = Case.objects.filter(person_id=person_id).exclude(pk=review.case_id).exclude(
+            retention_reviews__decision=RetentionReview.Decision.DISPOSE).exists()
+        person_erased = case_personal_data_erase(case_id=review.case_id, erase_person=not others_held)
+        if person_erased:
+            person_crime_records_pseudonymise(person_id=person_id)
         case_messages_erase(case_id=review.case_id, person_id=person_id if person_erased else None,
                             referral_ids=review.case.referrals.values_list("pk", flat=True))
     return review

@@ -222,6 +222,7 @@ def test_an_import_with_a_bad_row_loads_nothing_and_lists_every_bad_row(client):
         "Bad One,charity,Groups.,booze,PL,,x,,,,,,referral_form,5,15,yes",
         "Bad Two,health,Groups.,alcohol,Plymouth,,,,,,,not-an-email,phone,5,15,maybe",
         GOOD_ROW,
+        "Bad Three,health,Groups.,alcohol,PL,,,,,,,,referral_form,,,yes",
     ]
     response = client.post(reverse("referrals:partner_import"), {"file": csv_upload(rows)})
     errors = errors_of(response)
@@ -230,7 +231,8 @@ def test_an_import_with_a_bad_row_loads_nothing_and_lists_every_bad_row(client):
     assert errors[1].startswith("Line 4: active: write yes or no")
     assert "areas: Enter postcode areas" in errors[1] and "referral_email: Enter a valid email address." in errors[1]
     assert "route: Value 'phone' is not a valid choice." in errors[1]
-    assert errors[2] == "New Harbour Service appears more than once"
+    assert errors[2] == "Line 6: acknowledge_days: give the number of working days; appointment_days: give the number of working days"
+    assert errors[3] == "New Harbour Service appears more than once"
     assert list(Partner.objects.values_list("name", "services")) == before
 
 

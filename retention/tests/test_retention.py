@@ -9,10 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from cases.models import Case, CaseBaseline, CaseEvent, Crime, Person, Victim
+from cases.models import Case, CaseBaseline, CaseEvent, Crime, FirstContact, Person, Victim
 from contracts import services as contract_services
 from contracts.models import Contact, Contract, Condition
 from contracts.tests.test_closure import active_case
+from evaluation.models import ReoffendingDefinition
+from evaluation.services import reoffending_check_run
+from evaluation.tests.factories import CrimeRecordFactory
 from keyworkers.tests.factories import AllocatedCaseFactory
 from oocr.accounts.tests.factories import AdministratorFactory, KeyworkerFactory, TeamManagerFactory
 from oocr.notifications.models import Delivery, Reminder
@@ -93,6 +96,14 @@ def figures():
     }
 
 
+def reoffending_figures() -> list[tuple]:
+    """A fresh reoffending check's results per case (what the cohort report counts)."""
+    definition = ReoffendingDefinition.objects.get(name__startswith="Proven reoffending")
+    run = reoffending_check_run(definition_id=definition.pk, as_of=timezone.localdate())
+    return list(run.results.order_by("case_id", "follow_up_months").values_list(
+        "case_id", "follow_up_months", "start_date", "reached_follow_up", "reoffended", "reoffence_count", "harm_after"))
+
+
 def test_disposal_removes_personal_data_keeps_the_evaluation_record_and_the_same_figures():
     case, holder, _ = active_case()
     contract_services.contact_record(case_id=case.pk, user=holder, data={
@@ -108,13 +119,25 @@ def test_disposal_removes_personal_data_keeps_the_evaluation_record_and_the_same
                             recipient="pc.smith@example.police.uk", subject=f"{person.last_name} declined", body="Proceed to court")
     Reminder.objects.create(key="r-1", kind="appointment", run_date=timezone.localdate(), person=person, case=case,
                             text="Appointment with Dean at Truro library")
+    case.refresh_from_db()
+    FirstContact.objects.filter(case=case).update(offered_on=timezone.localdate(case.closed_at) - timedelta(days=120))  # the decision
+    later = timezone.localdate(case.closed_at) + timedelta(days=30)
+    record = CrimeRecordFactory(person=person, pnc_id="12/345678X", offence_code="AS-ABH", offence_date=later,
+                                outcome_date=later + timedelta(days=40), event_type="conviction")
+    CrimeRecordFactory(person=person, crime_reference=record.crime_reference, offence_code="AS-ABH", offence_date=later,
+                       outcome_date=later + timedelta(days=2), event_type="charge")  # the same crime: counted once
     services.retention_reviews_list(today=timezone.localdate())
     review = RetentionReview.objects.get()
-    before = figures()
+    before = {**figures(), "reoffending": reoffending_figures()}
+    assert any(reoffended for *_, reoffended, _count, _harm in before["reoffending"])  # the later conviction counts
 
     services.retention_decide(review_id=review.pk, user=AdministratorFactory(), decision="dispose", reason="Review period over")
 
-    assert figures() == before
+    assert {**figures(), "reoffending": reoffending_figures()} == before
+    record.refresh_from_db()
+    assert (record.surname, record.forenames, record.pnc_id, record.crime_reference, record.date_of_birth) == (
+        "", "", "", f"DISPOSED-RMS-{record.pk}", date(person_before.date_of_birth.year, 1, 1))
+    assert (record.person_id, record.offence_code, record.offence_date) == (person.pk, "AS-ABH", later)
     person.refresh_from_db()
     assert (person.first_names, person.last_name, person.address_line_1, person.postcode, person.phone, person.email,
             person.pnc_id) == ("", "Disposed record", "", "", "", "", "")
@@ -135,6 +158,20 @@ def test_disposal_removes_personal_data_keeps_the_evaluation_record_and_the_same
     review.refresh_from_db()
     assert (review.decision, review.reason) == ("dispose", "Review period over")
     assert services.retention_reviews_list(today=timezone.localdate() + timedelta(days=3650)) == 0
+
+
+def test_a_person_keeps_their_details_while_another_closed_case_of_theirs_is_still_held():
+    old = closed(AllocatedCaseFactory(), years_ago=7)
+    recent = closed(AllocatedCaseFactory(), years_ago=1)
+    Case.objects.filter(pk=recent.pk).update(person=old.person)
+    record = CrimeRecordFactory(person=old.person, pnc_id="12/345678X")
+    services.retention_reviews_list(today=timezone.localdate())
+    services.retention_decide(review_id=RetentionReview.objects.get().pk, user=AdministratorFactory(),
+                              decision="dispose", reason="Period over")
+    old.person.refresh_from_db()
+    record.refresh_from_db()
+    assert old.person.last_name != "Disposed record" and record.pnc_id == "12/345678X"
+    assert not Crime.objects.filter(case=old).exclude(officer_name="").exists()
 
 
 def test_a_person_with_another_open_case_keeps_their_details_when_an_old_case_is_disposed():

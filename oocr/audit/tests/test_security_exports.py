@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contracts.tests.test_closure import active_case
+from evaluation.tests.factories import CrimeRecordFactory
+from oocr.notifications.models import Delivery
 from keyworkers.tests.factories import AllocatedCaseFactory
 from oocr.accounts.tests.factories import AdministratorFactory, KeyworkerFactory, SupervisorFactory
 from oocr.audit.models import AccessLog
@@ -60,6 +62,9 @@ def test_subject_access_downloads_everything_held_as_json_and_html_and_logs_requ
     case, holder, _ = active_case()
     client.force_login(holder)
     client.get(reverse("cases:case_detail", args=[case.pk]))
+    CrimeRecordFactory(person=case.person, offence_code="AS-ABH")
+    Delivery.objects.create(key="sms-1", channel="sms", template="person_appointment", person=case.person,
+                            recipient="07700900982", body="Your appointment is tomorrow")
     admin = AdministratorFactory()
     client.force_login(admin)
     response = client.post(reverse("audit:subject_access"), {"record": case.number, "reference": "SAR/2026/17"})
@@ -72,6 +77,8 @@ def test_subject_access_downloads_everything_held_as_json_and_html_and_logs_requ
     assert titles["Person"][0]["Last name"] == case.person.last_name
     assert [record["Status"] for record in titles["Cases"]] == [case.get_status_display()]
     assert titles["Contracts"] and titles["Conditions"] and titles["Timeline"]
+    assert [record["Offence code"] for record in titles["Later crime records (for the evaluation)"]] == ["AS-ABH"]
+    assert [record["Body"] for record in titles["Messages sent to the person"]] == ["Your appointment is tomorrow"]
     assert any(record["Kind"] == "Viewed" for record in titles["Access to these records"])
     html = archive.read("subject-access.html").decode()
     assert case.person.last_name in html and "SAR/2026/17" in html
