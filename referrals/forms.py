@@ -146,6 +146,8 @@ class ReferralProgressForm(forms.Form):
 
     def __init__(self, *args, referral: Referral, **kwargs):
         super().__init__(*args, **kwargs)
+        if referral.status == Referral.Status.DRAFT:
+            self.auto_id = "withdraw_%s"  # shown beside the send form, whose fields share these names
         moves = [move for move in Referral.MOVES.get(referral.status, []) if move in self.STEP_LABELS]
         self.fields["status"].choices = [(move, self.STEP_LABELS[move]) for move in moves] + [("", "Just an update")]
         self.helper = page_helper(

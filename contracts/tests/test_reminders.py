@@ -20,6 +20,8 @@ from keyworkers.tests.factories import SupervisorProfileFactory, TeamFactory
 from oocr.accounts.tests.factories import SupervisorFactory
 from oocr.notifications import services as notification_services
 from oocr.notifications.models import Delivery, Notification, Reminder
+from referrals import services as referral_services
+from referrals.tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -255,6 +257,23 @@ def test_supervisors_are_told_of_reviews_due_and_proposals_waiting_but_not_their
     assert sorted(waiting.values_list("user_id", flat=True)) == sorted(supervisors) and supervisors
     assert all(r.url == f"/allocation/decisions/variations/{proposal.pk}/" for r in waiting)
     assert holder.pk not in waiting.values_list("user_id", flat=True)
+
+
+def test_a_referral_past_the_partners_expected_time_reminds_its_keyworker_once(django_capture_on_commit_callbacks):
+    case, holder, _ = contract()
+    partner = PartnerFactory(acknowledge_days=5, appointment_days=15)
+    referral = referral_services.referral_create(case_id=case.pk, user=holder, partner=partner, shared="Drinking daily.",
+                                                 need_domain=NeedDomain.objects.get(code="alcohol"), consent_to_share=True)
+    friday = TODAY - timedelta(days=(TODAY.weekday() - 4) % 7 + 14)  # a Friday two to three weeks ago
+    referral = referral_services.referral_send(case_id=case.pk, referral_id=referral.pk, user=holder, sent_by="phone", on=friday)
+    assert referral.acknowledge_by == friday + timedelta(days=7)  # five working days, over the weekend
+    assert "referral_overdue" not in dict(kinds(referral.acknowledge_by, case))
+    assert "referral_overdue" in dict(kinds(referral.acknowledge_by + timedelta(days=1), case))
+    run(TODAY, django_capture_on_commit_callbacks)
+    run(TODAY, django_capture_on_commit_callbacks)
+    [reminder] = Reminder.objects.filter(kind="referral_overdue")
+    assert (reminder.user_id, reminder.url) == (holder.pk, f"/cases/{case.pk}/referrals/{referral.pk}/")
+    assert f"not acknowledged by {referral.acknowledge_by:%-d %b}" in reminder.text
 
 
 def test_the_teams_supervisors_and_only_they_are_told_of_each_thing_waiting_for_them(django_capture_on_commit_callbacks):

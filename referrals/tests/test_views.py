@@ -150,6 +150,22 @@ def test_sending_and_recording_progress_through_the_pages(client, active_case, m
     assert "Told by Jo" in page and "Me, the person and Jo" in page
 
 
+def test_a_draft_made_by_mistake_is_withdrawn_from_its_page_with_a_reason(client, active_case, make_referral):
+    case, holder, _ = active_case
+    referral = make_referral(case, holder)
+    client.force_login(holder)
+    base = reverse("referrals:referral", args=[case.pk, referral.pk])
+    page = client.get(base).content.decode()
+    assert "Send the referral" in page and 'value="withdrawn"' in page
+    assert page.count('id="id_on_0"') == 1 and page.count('id="withdraw_on_0"') == 1  # two forms, no shared ids
+    no_reason = client.post(base + "progress/", {"status": "withdrawn", **date_post("on", timezone.localdate())})
+    assert errors_of(no_reason) == ["Choose why the referral was withdrawn"]
+    assert 'id="withdraw_reason"' in no_reason.content.decode()
+    client.post(base + "progress/", {"status": "withdrawn", "reason": "made_in_error", **date_post("on", timezone.localdate())})
+    referral.refresh_from_db()
+    assert (referral.status, referral.end_reason, referral.sent_on) == ("withdrawn", "made_in_error", None)
+
+
 def test_a_supervisor_cannot_move_a_keyworkers_referral(client, active_case, make_referral):
     case, holder, _ = active_case
     referral = make_referral(case, holder, sent_on=timezone.localdate())

@@ -38,6 +38,23 @@ def test_following_a_notification_marks_it_read_and_goes_where_it_points(client)
     assert first.read_at is not None and other.read_at is None
 
 
+def test_mark_all_as_read_marks_only_ones_own_unread_notifications(client):
+    user, colleague = KeyworkerFactory(), KeyworkerFactory()
+    earlier = timezone.now() - timedelta(days=2)
+    Notification.objects.create(user=user, text="a", url="/cases/1/")
+    Notification.objects.create(user=user, text="b", url="/cases/2/")
+    already = Notification.objects.create(user=user, text="c", url="/cases/3/", read_at=earlier)
+    theirs = Notification.objects.create(user=colleague, text="d", url="/cases/4/")
+    client.force_login(user)
+    response = client.post(reverse("notifications:mark_read"), follow=True)
+    assert "2 notifications marked as read." in response.content.decode()
+    assert not Notification.objects.filter(user=user, read_at=None).exists()
+    already.refresh_from_db()
+    theirs.refresh_from_db()
+    assert already.read_at == earlier and theirs.read_at is None
+    assert response.context["unread_notifications"] == 0
+
+
 def test_someone_elses_notification_cannot_be_opened(client):
     mine, theirs = KeyworkerFactory(), KeyworkerFactory()
     notification = Notification.objects.create(user=theirs, text="x", url="/cases/1/")
