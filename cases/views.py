@@ -287,6 +287,15 @@ class CasePageMixin(RoleRequiredMixin):
     def held(self) -> bool:
         return selectors.case_is_held_by(self.case, self.request.user)
 
+    @cached_property
+    def outside_team(self) -> bool:
+        return selectors.case_access_needs_reason(case=self.case, user=self.request.user)
+
+    @cached_property
+    def supervises(self) -> bool:
+        """A supervisor of the team holding the case: approvals, decisions and reallocation are theirs to make."""
+        return self.request.user.has_perm("accounts.allocate_cases") and not self.outside_team
+
     def has_permission(self):
         allowed = any(self.request.user.has_perm(permission) for permission in self.get_permission_required())
         return allowed and (not self.changes_case or self.held)
@@ -294,7 +303,7 @@ class CasePageMixin(RoleRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         # Outside one's caseload or team: a reason first, remembered for the session (case_access_reason_get).
         if (request.user.is_authenticated and self.has_permission() and case_access_reason_get(request, self.kwargs["pk"]) is None
-                and selectors.case_access_needs_reason(case=self.case, user=request.user)):
+                and self.outside_team):
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('cases:case_access_reason', args=[self.case.pk])}?{query}")
         return super().dispatch(request, *args, **kwargs)
@@ -302,7 +311,8 @@ class CasePageMixin(RoleRequiredMixin):
     def get_context_data(self, **kwargs):
         access_log_record(request=self.request, record=self.case, person_id=self.case.person_id,
                           justification=case_access_reason_get(self.request, self.case.pk) or "")
-        return super().get_context_data(**{"case": self.case, "held": self.held, "section": self.section, **kwargs})
+        return super().get_context_data(**{"case": self.case, "held": self.held, "supervises": self.supervises,
+                                           "section": self.section, **kwargs})
 
     def get_success_url(self) -> str:
         return reverse("cases:case_detail", args=[self.case.pk])

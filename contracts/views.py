@@ -188,6 +188,9 @@ class ContractSignView(ContractStepMixin, FormView):
 class ContractApproveView(CasePageMixin, View):
     permission_required = ("accounts.allocate_cases",)
 
+    def has_permission(self):
+        return super().has_permission() and self.supervises
+
     def post(self, request, pk):
         try:
             services.contract_approve(case_id=self.case.pk, user=request.user)

@@ -87,3 +87,13 @@ def test_a_keyworker_never_reaches_a_case_they_do_not_hold_even_with_a_reason(cl
     assert client.get(reverse("cases:case_detail", args=[other_teams_case.pk])).status_code == 404
     assert client.post(reverse("cases:case_access_reason", args=[other_teams_case.pk]),
                        {"reason": "quality", "details": "x"}).status_code == 403
+
+
+def test_a_reason_lets_another_teams_supervisor_read_the_case_but_not_act_on_it(client, other_teams_case):
+    client.force_login(SupervisorProfileFactory().user)
+    client.post(reverse("cases:case_access_reason", args=[other_teams_case.pk]), {"reason": "quality", "details": "Audit"})
+    page = client.get(reverse("cases:case_detail", args=[other_teams_case.pk])).content.decode()
+    assert "Reallocate" not in page
+    assert client.post(reverse("contracts:contract_approve", args=[other_teams_case.pk])).status_code == 403
+    client.force_login(SupervisorProfileFactory(team=TeamFactory(name="North team")).user)  # the case's own team
+    assert "Reallocate" in client.get(reverse("cases:case_detail", args=[other_teams_case.pk])).content.decode()
