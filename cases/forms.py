@@ -368,10 +368,10 @@ class DecisionForm(forms.Form):
 CSV_UPLOAD_MAX_BYTES = 2_000_000
 
 
-def csv_upload_text(upload) -> str:
+def csv_upload_text(upload, *, max_bytes: int = CSV_UPLOAD_MAX_BYTES) -> str:
     """The text of an uploaded CSV file; anything else (another type, too big, not text) is refused with one clear message."""
-    if not upload.name.lower().endswith(".csv") or upload.size > CSV_UPLOAD_MAX_BYTES:
-        raise ValidationError("The file must be a CSV file smaller than 2 MB")
+    if not upload.name.lower().endswith(".csv") or upload.size > max_bytes:
+        raise ValidationError(f"The file must be a CSV file smaller than {max_bytes // 1_000_000} MB")
     try:
         text = upload.read().decode("utf-8-sig")
     except UnicodeDecodeError as error:

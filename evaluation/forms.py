@@ -1,17 +1,13 @@
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
-from django.core.exceptions import ValidationError
 
-from cases.forms import GovukDateField, page_helper
+from cases.forms import GovukDateField, csv_upload_text, page_helper
 from evaluation.models import SurveyResponse
 from evaluation.selectors import reoffending_definitions
 
 
-def _read_csv(upload) -> str:
-    try:
-        return upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValidationError("The file must be a CSV file saved as UTF-8") from error
+# A force's extract of a year's events runs to about a million rows (some 100 MB).
+CRIME_EXTRACT_MAX_BYTES = 200_000_000
 
 
 class CrimeRecordImportForm(forms.Form):
@@ -27,7 +23,7 @@ class CrimeRecordImportForm(forms.Form):
         self.helper = page_helper(self, "file", Button("submit", "Upload and check"))
 
     def clean_file(self):
-        return _read_csv(self.cleaned_data["file"])
+        return csv_upload_text(self.cleaned_data["file"], max_bytes=CRIME_EXTRACT_MAX_BYTES)
 
 
 class HarmWeightImportForm(forms.Form):
@@ -48,7 +44,7 @@ class HarmWeightImportForm(forms.Form):
                                   "make_current", "file", Button("submit", "Import weights"))
 
     def clean_file(self):
-        return _read_csv(self.cleaned_data["file"])
+        return csv_upload_text(self.cleaned_data["file"])
 
 
 class CheckRunForm(forms.Form):
