@@ -293,9 +293,11 @@ def _match_rules() -> list[tuple[str, str, str]]:
     return [
         (CrimeRecord.MatchMethod.PNC_ID, f"SELECT pnc_id, MIN(id) AS id FROM {person} WHERE pnc_id <> '' GROUP BY pnc_id",
          "r.pnc_id = {p}.pnc_id"),
+        # Names and date of birth, unless both sides have a PNC ID (then they differ: two people, or a
+        # mistake for an administrator to look at in the review queue).
         (CrimeRecord.MatchMethod.NAME_AND_BIRTH,
-         f"SELECT date_of_birth, name_key, MIN(id) AS id FROM {person} GROUP BY date_of_birth, name_key",
-         "r.date_of_birth = {p}.date_of_birth AND r.name_key = {p}.name_key"),
+         f"SELECT date_of_birth, name_key, MIN(id) AS id, MAX(pnc_id) AS pnc_id FROM {person} GROUP BY date_of_birth, name_key",
+         "r.date_of_birth = {p}.date_of_birth AND r.name_key = {p}.name_key AND (r.pnc_id = '' OR {p}.pnc_id = '')"),
     ]
 
 
@@ -329,7 +331,8 @@ def _doubtful_matches_queue(*, source_id: int | None) -> int:
             f"""
             INSERT INTO {match} (crime_record_id, person_id, reason, status, created_at)
             SELECT r.id, p.id,
-                   CASE WHEN LOWER(p.last_name) = LOWER(r.surname) THEN 'Same date of birth and surname, different forenames'
+                   CASE WHEN p.name_key = r.name_key THEN 'Same names and date of birth, different PNC ID'
+                        WHEN LOWER(p.last_name) = LOWER(r.surname) THEN 'Same date of birth and surname, different forenames'
                         ELSE 'Same date of birth and forenames, different surname' END,
                    %s, %s
             FROM {record} r JOIN {person} p ON p.date_of_birth = r.date_of_birth

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from cases.models import Person
 from cases.tests.factories import PersonFactory
 from evaluation import services
 from evaluation.models import CrimeRecord, CrimeRecordImport, HarmWeightSet, PersonMatch, SurveyResponse
@@ -78,6 +79,19 @@ def test_a_future_date_and_wrong_columns_are_refused():
     assert rows == [] and "cannot be in the future" in errors[0]["problem"]
     checked, errors = services.crime_record_rows_check("reference,type\nA,B\n", today=timezone.localdate(), sink=rows.extend)
     assert (rows, checked) == ([], 0) and errors[0]["line"] == 1 and "column names" in errors[0]["problem"]
+
+
+def test_a_record_with_another_pnc_id_is_not_matched_on_names_but_queued_for_review(django_capture_on_commit):
+    person = PersonFactory(first_names="Liam", last_name="Pascoe", pnc_id="2001/0099999Z", date_of_birth=date(1996, 2, 3))
+    with django_capture_on_commit(execute=True):
+        run_import(extract(GOOD))  # PNC ID 2001/0012345A, the same names and date of birth
+    record = CrimeRecord.objects.get()
+    assert (record.person_id, record.match_method) == (None, "")
+    assert list(PersonMatch.objects.values_list("crime_record_id", "person_id", "reason")) == [
+        (record.pk, person.pk, "Same names and date of birth, different PNC ID")]
+    Person.objects.filter(pk=person.pk).update(pnc_id="")  # a person with no PNC ID on record is matched on names
+    assert services.crime_records_match() == (1, 0)
+    assert CrimeRecord.objects.get().person_id == person.pk
 
 
 def test_re_importing_the_same_extract_adds_nothing_and_updates_the_outcome(django_capture_on_commit):
