@@ -181,6 +181,12 @@ def crime_record_import_run(*, import_id: int) -> CrimeRecordImport:
                 _, upload.queued_for_review = crime_records_match(source_id=upload.pk)
                 upload.matched = CrimeRecord.objects.filter(source=upload, person__isnull=False).count()
             upload.status = CrimeRecordImport.Status.LOADED
+    except Exception:
+        # A lost connection or the time limit: the transaction loaded nothing, and the page must say so, not "running".
+        CrimeRecordImport.objects.filter(pk=import_id).update(
+            status=CrimeRecordImport.Status.FAILED, content="", finished_at=timezone.now(),
+            errors=[{"line": "", "column": "", "problem": "The import stopped before it finished, so nothing was loaded. Upload the file again."}])
+        raise
     finally:
         staging.drop()
     upload.content = ""

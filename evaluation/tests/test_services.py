@@ -94,6 +94,20 @@ def test_a_record_with_another_pnc_id_is_not_matched_on_names_but_queued_for_rev
     assert CrimeRecord.objects.get().person_id == person.pk
 
 
+def test_an_import_that_stops_half_way_loads_nothing_and_says_so(monkeypatch):
+    upload = services.CrimeRecordImport.objects.create(file_name="extract.csv", content=extract(GOOD), uploaded_by=AdministratorFactory())
+
+    def lost_connection(**kwargs):
+        raise ConnectionError("server closed the connection")
+
+    monkeypatch.setattr(services, "crime_records_match", lost_connection)  # after the rows went in
+    with pytest.raises(ConnectionError):
+        services.crime_record_import_run(import_id=upload.pk)
+    upload.refresh_from_db()
+    assert (upload.status, upload.content, CrimeRecord.objects.count()) == ("failed", "", 0)
+    assert "nothing was loaded" in upload.errors[0]["problem"]
+
+
 def test_re_importing_the_same_extract_adds_nothing_and_updates_the_outcome(django_capture_on_commit):
     with django_capture_on_commit(execute=True):
         run_import(extract(GOOD))
