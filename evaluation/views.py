@@ -53,7 +53,8 @@ class CrimeRecordImportView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
 
 class CrimeRecordImportDetailView(RoleRequiredMixin, DetailView):
-    """An import's progress (a link refreshes it while it runs: no automatic reload to lose a reader's place) and, at the end, what was loaded or why not."""
+    """An import's progress while it runs (a link refreshes it: no automatic reload to lose a reader's place)
+    and, at the end, what was loaded or why not."""
 
     permission_required = MANAGE
     template_name = "evaluation/crimerecordimport_detail.html"
