@@ -179,7 +179,7 @@ def test_running_twice_on_the_same_date_sends_nothing_twice(django_capture_on_co
         assert "rehabilitative condition due" in digest.body and "rehabilitative condition overdue" in digest.body
 
 
-def test_a_run_that_died_after_half_its_messages_is_retried_and_sends_each_once(django_capture_on_commit_callbacks):
+def test_a_run_that_died_after_half_its_messages_is_retried_and_sends_each_once(sms_file, django_capture_on_commit_callbacks):
     for _ in range(4):
         contract(due=[TODAY + timedelta(days=1)], reminders_by="sms")
     with django_capture_on_commit_callbacks(execute=False):  # the worker dies before any message task runs...
@@ -190,8 +190,10 @@ def test_a_run_that_died_after_half_its_messages_is_retried_and_sends_each_once(
         notification_services.delivery_send(delivery_id=delivery_id)
     sent_before = set(Delivery.objects.filter(status="sent").values_list("key", flat=True))
     assert len(sent_before) == 4
+    keys = sorted(Delivery.objects.values_list("key", flat=True))
     run(TODAY, django_capture_on_commit_callbacks)  # the retry
-    assert Delivery.objects.filter(status="sent").count() == 8 and Delivery.objects.count() == 8
+    assert sorted(Delivery.objects.values_list("key", "status")) == [(key, "sent") for key in keys]
+    assert sms_file.read_text().count("--- ") == 4  # each person's text once
     assert Reminder.objects.count() == 8  # condition due x4 to keyworkers, x4 to people
     assert len(mail.outbox) == 4 and len({tuple(m.to) for m in mail.outbox}) == 4
 

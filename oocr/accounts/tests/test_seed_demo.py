@@ -40,6 +40,12 @@ def test_seed_demo_creates_one_team_with_every_role_and_is_idempotent(monkeypatc
     assert set(reached.values_list("follow_up_months", flat=True)) == {12, 24}
     assert {True, False} <= set(reached.values_list("reoffended", flat=True))
     assert ReoffendingResult.objects.filter(reached_follow_up=False).exists()  # some not yet at 24 months
+    from oocr.notifications.models import Reminder
+
+    # Running the reminders job in the demo shows reminders straight away.
+    call_command("send_reminders")
+    made = set(Reminder.objects.values_list("kind", flat=True))
+    assert {"condition_due", "condition_overdue", "appointment_tomorrow", "review_due"} <= made, made
 
 
 @pytest.mark.django_db
