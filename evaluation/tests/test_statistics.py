@@ -31,18 +31,40 @@ def test_wilson_interval_equals_the_formula_to_6_places(pair):
     assert proportion.high == pytest.approx(high, abs=1e-6)
 
 
+def chi_square_by_hand(a, b, c, d):
+    """Pearson's X² of a 2x2 table without continuity correction, N(ad - bc)² / (r1 r2 c1 c2), and its p on 1 df."""
+    n = a + b + c + d
+    x2 = n * (a * d - b * c) ** 2 / ((a + b) * (c + d) * (a + c) * (b + d))
+    return x2, math.erfc(math.sqrt(x2 / 2))  # the upper tail of chi-square on 1 df
+
+
+def fisher_by_hand(a, b, c, d):
+    """Two-sided Fisher's exact p: every table with the same margins at most as likely as the one seen."""
+    row, column, n = a + b, a + c, a + b + c + d
+    def chance(x):
+        return math.comb(column, x) * math.comb(n - column, row - x) / math.comb(n, row)
+    seen = chance(a)
+    return sum(chance(x) for x in range(max(0, row + column - n), min(row, column) + 1) if chance(x) <= seen * (1 + 1e-7))
+
+
 @settings(max_examples=60, deadline=None)
 @given(counts, counts)
-def test_p_value_equals_scipy_fisher_or_chi_square_to_6_places(a, b):
+def test_p_value_is_chi_square_when_every_expected_cell_is_5_or_more_else_fisher_to_6_places(a, b):
     (count_a, n_a), (count_b, n_b) = a, b
     p, test = statistics.two_by_two_test(count_a, n_a, count_b, n_b)
+    cells = (count_a, n_a - count_a, count_b, n_b - count_b)
     table = [[count_a, n_a - count_a], [count_b, n_b - count_b]]
-    if count_a + count_b in (0, n_a + n_b):
+    total, events = n_a + n_b, count_a + count_b
+    expected = [n * k / total for n in (n_a, n_b) for k in (events, total - events)]
+    if events in (0, total):
         assert p == 1.0
-    elif test == "chi-square":
+    elif min(expected) >= 5:
+        assert test == "chi-square"
+        assert p == pytest.approx(chi_square_by_hand(*cells)[1], abs=1e-6)
         assert p == pytest.approx(scipy_stats.chi2_contingency(table, correction=False)[1], abs=1e-6)
     else:
         assert test == "Fisher's exact"
+        assert p == pytest.approx(fisher_by_hand(*cells), abs=1e-6)
         assert p == pytest.approx(scipy_stats.fisher_exact(table)[1], abs=1e-6)
 
 
@@ -92,7 +114,9 @@ def test_worked_example_19_of_100_completers_against_40_of_100_who_chose_court()
     assert (round(comparison.ratio_low, 4), round(comparison.ratio_high, 4)) == (0.2967, 0.7604)
     # Every expected cell is 29.5 or 70.5, so chi-square: X² = 10.60 on 1 df, p = 0.0011.
     assert comparison.test == "chi-square"
-    assert round(comparison.p_value, 4) == 0.0011
+    x2, p = chi_square_by_hand(19, 81, 40, 60)
+    assert round(x2, 4) == 10.6022
+    assert round(comparison.p_value, 6) == round(p, 6) == 0.00113  # 0.0011295
     assert statistics.per_hundred(19, 100) == 19.0
 
 
