@@ -113,6 +113,8 @@ def test_comparisons_export_has_the_tests_p_value():
     per_protocol = rows[1]
     assert per_protocol[0].startswith("Per protocol")
     assert per_protocol[1] == -0.5 and per_protocol[-1] == "Fisher's exact"
+    # 1 of 4 completers against 3 of 4 who chose court: two-sided Fisher's exact p = 34/70.
+    assert per_protocol[-2] == round(34 / 70, 6)
 
 
 def test_each_chart_is_an_svg_image_without_scripts(client):
