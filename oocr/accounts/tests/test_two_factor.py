@@ -169,17 +169,23 @@ def test_a_supervisor_resets_someone_in_their_team_who_then_sets_up_again(client
     assert client.get("/caseload/")["Location"].startswith("/account/two-factor/set-up/")
 
 
-def test_a_supervisor_cannot_reset_someone_outside_their_team_but_an_administrator_can(client, settings):
+def test_a_supervisor_cannot_reset_someone_outside_their_team_but_an_administrator_can(client, settings, caplog):
     settings.OOCR_REQUIRE_2FA = False  # the reset itself is under test here, not the second factor
     supervisor = SupervisorProfileFactory().user
-    other = StaffProfileFactory(team=TeamFactory(name="Another team")).user
+    other = StaffProfileFactory(team=TeamFactory(name="Another team"), user__last_name="Quillerbrook").user
     enrolled(other)
     client.force_login(supervisor)
     assert client.post(reverse("accounts:two_factor_reset", args=[other.pk]), {"confirm": "on"}).status_code == 404
     assert TOTPDevice.objects.filter(user=other).exists()
-    client.force_login(AdministratorFactory())
-    client.post(reverse("accounts:two_factor_reset", args=[other.pk]), {"confirm": "on"})
+    admin = AdministratorFactory(last_name="Trevennack")
+    client.force_login(admin)
+    with caplog.at_level("INFO"):
+        client.post(reverse("accounts:two_factor_reset", args=[other.pk]), {"confirm": "on"})
     assert not TOTPDevice.objects.filter(user=other).exists()
+    # Logged with account numbers, never names.
+    [reset] = [record.getMessage() for record in caplog.records if "Two-factor" in record.getMessage()]
+    assert reset == f"Two-factor sign-in reset for user {other.pk} by user {admin.pk}"
+    assert "Quillerbrook" not in caplog.text and "Trevennack" not in caplog.text
 
 
 def test_a_keyworker_cannot_reset_anyone(client, settings):
