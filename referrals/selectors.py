@@ -110,12 +110,20 @@ class PartnerFigures:
         return round(100 * self.engaged / self.referred) if self.referred else None
 
     @property
+    def is_partner_total(self) -> bool:
+        return self.need == ALL_NEEDS
+
+    @property
     def completed_percent(self) -> int | None:
         return round(100 * self.completed / self.referred) if self.referred else None
 
 
 def referral_report(*, sent_from: date | None = None, sent_to: date | None = None) -> list[PartnerFigures]:
-    """Referrals sent in a period by partner and need: how many engaged and completed, and how fast. One query."""
+    """Referrals sent in a period by partner and need: how many engaged and completed, and how fast. One query.
+
+    A partner referred to for more than one need also gets an "All needs" row after its needs: the
+    partner's own medians.
+    """
     referrals = Referral.objects.exclude(sent_on=None)
     if sent_from:
         referrals = referrals.filter(sent_on__gte=sent_from)
@@ -131,12 +139,22 @@ def referral_report(*, sent_from: date | None = None, sent_to: date | None = Non
         days = [(end - start).days for start, end in pairs if end]
         return median(days) if days else None
 
-    return [
-        PartnerFigures(
+    def figures(partner: str, need: str, steps: list[tuple]) -> PartnerFigures:
+        return PartnerFigures(
             partner=partner, need=need, referred=len(steps),
             engaged=sum(1 for step in steps if step[2]), completed=sum(1 for step in steps if step[3]),
             median_days_to_acknowledge=median_days((step[0], step[1]) for step in steps),
             median_days_to_engage=median_days((step[0], step[2]) for step in steps),
         )
-        for (partner, need), steps in rows.items()
-    ]
+
+    report, by_partner = [], {}
+    for (partner, need), steps in rows.items():
+        by_partner.setdefault(partner, []).append((need, steps))
+    for partner, needs in by_partner.items():
+        report += [figures(partner, need, steps) for need, steps in needs]
+        if len(needs) > 1:
+            report.append(figures(partner, ALL_NEEDS, [step for _, steps in needs for step in steps]))
+    return report
+
+
+ALL_NEEDS = "All needs"

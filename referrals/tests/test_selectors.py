@@ -87,6 +87,17 @@ def test_the_report_counts_engagement_and_median_days_per_partner_and_need(no_se
         ("Fast service", "Alcohol", 3, 2, 2, 67, 2, 4),
         ("Slow service", "Alcohol", 1, 1, 0, 100, 10, 20),
     ]
+    # A second need at the same partner: a row for it, then the partner's own figures over both.
+    drugs = make_referral(case, holder, to=fast)
+    Referral.objects.filter(pk=drugs.pk).update(need_domain=NeedDomain.objects.get(code="drugs"), status="sent", sent_on=day,
+                                                acknowledged_on=day + timedelta(days=4))
+    assert [(r.partner, r.need, r.referred, r.engaged, r.median_days_to_acknowledge, r.median_days_to_engage)
+            for r in selectors.referral_report()] == [
+        ("Fast service", "Drugs", 1, 0, 4, None),
+        ("Fast service", "Alcohol", 3, 2, 2, 4),
+        ("Fast service", "All needs", 4, 2, 2.5, 4),
+        ("Slow service", "Alcohol", 1, 1, 10, 20),
+    ]
     assert selectors.referral_report(sent_from=date(2026, 10, 2)) == []
 
 
