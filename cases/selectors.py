@@ -6,7 +6,7 @@ from difflib import SequenceMatcher
 from django.db import connection
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from cases.models import Case, CaseEvent, Crime, EligibilityAssessment, Person, Victim, VictimContact, name_key
 from keyworkers.models import Allocation
@@ -55,6 +55,15 @@ def case_detail_queryset(*, user) -> QuerySet[Case]:
     return cases.filter(
         Q(allocations__ended_at=None) | Q(allocations__end_reason=Allocation.EndReason.CASE_CLOSED),
         allocations__keyworker=user,
+    )
+
+
+def case_sensitive_records(*, case: Case) -> dict[str, int]:
+    """How many needs assessments and safeguarding records the case holds, for people who may not read them
+    (domain.md section 9): they learn that the records exist and whom to ask, never what they say. One query."""
+    return Case.objects.filter(pk=case.pk).aggregate(
+        assessments=Count("needs_assessments", distinct=True),
+        safeguarding=Count("keyworker_actions", filter=Q(keyworker_actions__kind="safeguarding"), distinct=True),
     )
 
 

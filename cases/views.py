@@ -239,7 +239,8 @@ class CaseSubmissionView(RoleRequiredMixin, AccessLoggedMixin, DetailView):
             "cases:intake_questions": bool(case.draft_answers),
         }
         sections = [(reverse(url, args=[case.pk]), label, done[url]) for url, label in SECTIONS]
-        return super().get_context_data(sections=sections, all_done=all(done.values()), **kwargs)
+        sensitive = selectors.case_sensitive_records(case=case) if case.status != Case.Status.DRAFT else None
+        return super().get_context_data(sections=sections, all_done=all(done.values()), sensitive=sensitive, **kwargs)
 
 
 class OffenceImportView(RoleRequiredMixin, ServiceFormMixin, FormView):

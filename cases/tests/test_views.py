@@ -230,3 +230,17 @@ def test_administrators_import_offences_and_see_every_bad_row(client):
 def test_only_administrators_import_offences(client):
     client.force_login(EvidenceReviewOfficerFactory())
     assert client.get(reverse("cases:offence_import")).status_code == 403
+
+
+def test_the_officer_sees_that_sensitive_records_exist_but_not_what_they_say(client):
+    from contracts.models import KeyworkerAction
+    from contracts.tests.test_closure import active_case
+
+    case, holder, _ = active_case()
+    KeyworkerAction.objects.create(case=case, kind=KeyworkerAction.Kind.SAFEGUARDING, notes="Disclosed self-harm last winter",
+                                   raised_on=timezone.localdate(), recorded_by=holder)
+    client.force_login(case.created_by)
+    page = " ".join(client.get(reverse("cases:submission", args=[case.pk])).content.decode().split())
+    assert "only the case's keyworker, supervisors and the team manager can read" in page
+    assert "<li>1 needs assessment</li>" in page and "<li>1 safeguarding record</li>" in page
+    assert "self-harm" not in page
