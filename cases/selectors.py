@@ -61,9 +61,12 @@ def case_detail_queryset(*, user) -> QuerySet[Case]:
 def case_sensitive_records(*, case: Case) -> dict[str, int]:
     """How many needs assessments and safeguarding records the case holds, for people who may not read them
     (domain.md section 9): they learn that the records exist and whom to ask, never what they say. One query."""
+    from contracts.models import KeyworkerAction  # contracts builds on cases
+
     return Case.objects.filter(pk=case.pk).aggregate(
         assessments=Count("needs_assessments", distinct=True),
-        safeguarding=Count("keyworker_actions", filter=Q(keyworker_actions__kind="safeguarding"), distinct=True),
+        safeguarding=Count("keyworker_actions", distinct=True,
+                           filter=Q(keyworker_actions__kind=KeyworkerAction.Kind.SAFEGUARDING)),
     )
 
 

@@ -452,8 +452,8 @@ def case_personal_data_erase(*, case_id: int, erase_person: bool) -> bool:
     postcode area); the timeline's kinds and dates. Removed: names, contact
     details, addresses, references and every free-text note. The person's own
     details go only when the caller says none of their other cases is still
-    held (`erase_person`), and never while one is open; returns whether they
-    went. Locks the case row (select_for_update).
+    held, open or closed (`erase_person`); returns whether they went. Locks
+    the case row (select_for_update).
     """
     case = Case.objects.select_for_update().get(pk=case_id)
     records_erase(Case.objects.filter(pk=case.pk), override_reason="", review_flag="")
@@ -465,7 +465,7 @@ def case_personal_data_erase(*, case_id: int, erase_person: bool) -> bool:
     records_erase(Victim.objects.filter(crime__in=crimes), name=DISPOSED_NAME, phone="", email="")
     records_erase(VictimContact.objects.filter(victim__crime__in=crimes), notes="")
     records_erase(EligibilityAssessment.objects.filter(case=case), override_reason="")
-    if erase_person and case.person_id and not Case.objects.filter(person_id=case.person_id, closed_at=None).exclude(pk=case.pk).exists():
+    if erase_person and case.person_id:
         person = case.person
         records_erase(
             Person.objects.filter(pk=person.pk), first_names="", last_name=DISPOSED_NAME, name_key="",

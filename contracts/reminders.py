@@ -218,13 +218,13 @@ def _referrals(on: date) -> list[Due]:
     return due
 
 
-def _supervisors_by_team() -> dict[int | None, list[int]]:
+def _supervisors_by_team() -> dict[int, list[int]]:
     """Active supervisors by team id. Those in no team are told nothing: they act on no team's cases
     (`keyworkers.selectors.held_in_team_of`)."""
-    teams: dict[int | None, list[int]] = defaultdict(list)
-    for user_id, team_id in get_user_model().objects.filter(groups__name=Role.SUPERVISOR, is_active=True).values_list(
-        "id", "staff_profile__team_id"
-    ):
+    teams: dict[int, list[int]] = defaultdict(list)
+    for user_id, team_id in get_user_model().objects.filter(
+        groups__name=Role.SUPERVISOR, is_active=True, staff_profile__team__isnull=False,
+    ).values_list("id", "staff_profile__team_id"):
         teams[team_id].append(user_id)
     return teams
 

@@ -95,6 +95,9 @@ def linkable_conditions(*, case) -> QuerySet[Condition]:
     return Condition.objects.filter(contract__case=case, kind=ConditionKind.REHABILITATIVE).exclude(status__in=Condition.SETTLED)
 
 
+ALL_NEEDS = "All needs"  # the need of a partner's own row, over every need it was referred for
+
+
 @dataclass
 class PartnerFigures:
     partner: str
@@ -156,5 +159,3 @@ def referral_report(*, sent_from: date | None = None, sent_to: date | None = Non
             report.append(figures(partner, ALL_NEEDS, [step for _, steps in needs for step in steps]))
     return report
 
-
-ALL_NEEDS = "All needs"
