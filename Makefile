@@ -3,6 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+# Tests run on every core (pytest-xdist, one database each) and keep their databases between local runs
+# (--reuse-db still applies new migrations; CI passes --create-db).
+TEST_WORKERS ?= auto
 
 .PHONY: run test install migrate seed lock check clean bench
 
@@ -13,7 +16,7 @@ run: install
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --reuse-db $(PYTEST_ARGS)
 
 # Seed demo, force and national datasets on PostgreSQL and time the busiest pages (bench/README.md).
 # The national one takes minutes the first time; later runs reuse it. `make bench BENCH_SIZES="demo force"`.

@@ -1,4 +1,6 @@
-"""Project-wide test set-up: report the services used, Chromium launch options, role fixtures."""
+"""Project-wide test set-up: a fast hasher, the reference data, the services used, Chromium, role fixtures."""
+
+import importlib
 
 import pytest
 from django.conf import settings
@@ -13,6 +15,55 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def pytest_configure(config):
+    # Factory users are hashed at Django's default 1,000,000 PBKDF2 iterations, about a second each here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# The data the migrations ship (roles, offences, rules, need domains, the condition library, partners,
+# the evaluation's definitions, the beat schedules): (app, migration, function), each safe to run again.
+REFERENCE_DATA = [
+    ("cases", "0002_default_offences", "load_offences"),
+    ("cases", "0004_eligibility_rules", "create_rules"),
+    ("contracts", "0002_default_need_domains", "create_domains"),
+    ("contracts", "0004_condition_library", "create_library"),
+    ("contracts", "0008_daily_reminders_schedule", "schedule"),
+    ("referrals", "0002_default_partners", "load_partners"),
+    ("evaluation", "0002_reference_data", "create_reference_data"),
+    ("evaluation", "0002_reference_data", "schedule_monthly_check"),
+    ("retention", "0002_monthly_review_schedule", "schedule"),
+]
+
+
+def reference_data_load() -> None:
+    """Put back what the migrations ship, after a test (or an earlier run with --reuse-db) emptied the tables."""
+    from django.apps import apps
+
+    from oocr.accounts.roles import roles_sync
+
+    roles_sync()
+    for app, migration, function in REFERENCE_DATA:
+        getattr(importlib.import_module(f"{app}.migrations.{migration}"), function)(apps, None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Once per database: a reused one may have been emptied by the last run's transactional tests."""
+    with django_db_blocker.unblock():
+        reference_data_load()
+
+
+@pytest.fixture(autouse=True)
+def reference_data_after_flush(request):
+    """Tests that empty the database between runs (live server, real workers) get the reference data back first."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames or (
+        marker is not None and (marker.kwargs.get("transaction") or (len(marker.args) > 0 and marker.args[0])))
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        reference_data_load()
 
 
 def pytest_report_header(config):
@@ -47,7 +98,4 @@ def celery_tasks_in_process():
 
 @pytest.fixture
 def roles(db):
-    """The five role groups, recreated for tests that empty the database between runs."""
-    from oocr.accounts.roles import roles_sync
-
-    roles_sync()
+    """The five role groups (kept for the tests that name them; the reference data holds them already)."""

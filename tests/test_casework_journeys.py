@@ -1,11 +1,9 @@
 """Case work in the system Chromium: a case run to completion, and a missed appointment that ends in breach."""
 
-import importlib
 from datetime import timedelta
 from io import BytesIO
 
 import pytest
-from django.apps import apps as django_apps
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -14,13 +12,6 @@ from keyworkers.tests.factories import AllocatedCaseFactory, SupervisorProfileFa
 from tests.browser import check_and_capture, click_and_wait, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    """Need domains and the condition library, which tests that empty the database remove."""
-    importlib.import_module("contracts.migrations.0002_default_need_domains").create_domains(django_apps, None)
-    importlib.import_module("contracts.migrations.0004_condition_library").create_library(django_apps, None)
 
 
 def fill_date(page, field, day):
@@ -44,7 +35,7 @@ def record_contact(page, day, outcome):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_keyworker_runs_a_case_from_first_contact_to_completion(live_server, page, reference_data):
+def test_a_keyworker_runs_a_case_from_first_contact_to_completion(live_server, page):
     case = AllocatedCaseFactory(person__first_names="Kelly", person__last_name="Trewartha")
     keyworker = case.allocations.get().keyworker
     sign_in(page, live_server, keyworker)
@@ -111,7 +102,7 @@ def test_a_keyworker_runs_a_case_from_first_contact_to_completion(live_server, p
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_missed_appointment_leads_to_a_breach_a_supervisor_approves(live_server, browser, reference_data):
+def test_a_missed_appointment_leads_to_a_breach_a_supervisor_approves(live_server, browser):
     case = AllocatedCaseFactory(person__first_names="Dean", person__last_name="Rowe")
     keyworker = case.allocations.get().keyworker
     supervisor = SupervisorProfileFactory().user

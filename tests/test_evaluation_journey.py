@@ -1,11 +1,9 @@
 """The evaluation in the system Chromium: an administrator loads an extract, runs the check, reads the report, downloads a table."""
 
 import csv
-import importlib
 from datetime import date
 
 import pytest
-from django.apps import apps as django_apps
 
 from evaluation.models import CrimeRecord
 from evaluation.tests.factories import CompletedCaseFactory, DeclinedCaseFactory
@@ -18,20 +16,13 @@ pytestmark = pytest.mark.browser
 HEADER = "crime_reference,event_type,offence_code,offence_title,offence_date,outcome_date,pnc_id,surname,forenames,date_of_birth\n"
 
 
-@pytest.fixture
-def reference_data(transactional_db, roles):
-    """The offence catalogue and the evaluation's shipped data, which tests that empty the database remove."""
-    importlib.import_module("cases.migrations.0002_default_offences").load_offences(django_apps, None)
-    importlib.import_module("evaluation.migrations.0002_reference_data").create_reference_data(django_apps, None)
-
-
 def closed(factory, number):
     return factory(person__pnc_id=f"2010/{number:07d}A", crime__offence_date=date(2023, 12, 1),
                    closed__on=date(2024, 5, 1), closed__decided_on=date(2024, 1, 10))
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_administrator_loads_an_extract_runs_the_check_and_downloads_the_report(live_server, page, reference_data, tmp_path):
+def test_an_administrator_loads_an_extract_runs_the_check_and_downloads_the_report(live_server, page, tmp_path):
     completers = [closed(CompletedCaseFactory, n) for n in range(4)]
     court = [closed(DeclinedCaseFactory, n) for n in range(10, 13)]
     lines = [f"RMS/{n},conviction,AS-ABH,ABH,2024-06-0{n + 1},2024-09-01,{case.person.pnc_id},{case.person.last_name},"

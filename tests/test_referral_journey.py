@@ -1,10 +1,8 @@
 """Referrals in the system Chromium: a keyworker finds an alcohol service for the person and follows it to engagement."""
 
-import importlib
 from datetime import timedelta
 
 import pytest
-from django.apps import apps as django_apps
 from django.utils import timezone
 
 from contracts import services as contract_services
@@ -16,16 +14,8 @@ from tests.browser import check_and_capture, click_and_wait, sign_in
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def reference_data(transactional_db):
-    """Need domains, the condition library and the partner directory, which tests that empty the database remove."""
-    importlib.import_module("contracts.migrations.0002_default_need_domains").create_domains(django_apps, None)
-    importlib.import_module("contracts.migrations.0004_condition_library").create_library(django_apps, None)
-    importlib.import_module("referrals.migrations.0002_default_partners").load_partners(django_apps, None)
-
-
 @pytest.mark.django_db(transaction=True)
-def test_a_keyworker_refers_a_person_with_an_alcohol_need_and_follows_it_to_engagement(live_server, page, reference_data):
+def test_a_keyworker_refers_a_person_with_an_alcohol_need_and_follows_it_to_engagement(live_server, page):
     case, keyworker = assessed_case(person__first_names="Jamie", person__postcode="PL4 6AB")
     condition = add(case, keyworker, "Alcohol service sessions", need_domain=NeedDomain.objects.get(code="alcohol"))
     contract_services.contract_sign(case_id=case.pk, user=keyworker, agreement="verbal",

@@ -1,10 +1,8 @@
 """Reminders in the system Chromium: a keyworker sees the count in the header and follows a reminder to the condition."""
 
-import importlib
 from datetime import timedelta
 
 import pytest
-from django.apps import apps as django_apps
 from django.utils import timezone
 
 from contracts import services
@@ -15,14 +13,8 @@ from tests.browser import check_and_capture, click_and_wait, sign_in
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def reference_data(transactional_db):
-    importlib.import_module("contracts.migrations.0002_default_need_domains").create_domains(django_apps, None)
-    importlib.import_module("contracts.migrations.0004_condition_library").create_library(django_apps, None)
-
-
 @pytest.mark.django_db(transaction=True)
-def test_a_keyworker_follows_a_reminder_from_the_header_to_the_condition(live_server, page, reference_data):
+def test_a_keyworker_follows_a_reminder_from_the_header_to_the_condition(live_server, page):
     case, keyworker = assessed_case()
     condition = add(case, keyworker, "Debt advice", due_date=timezone.localdate() + timedelta(days=2),
                     need_domain=NeedDomain.objects.get(code="finance"))

@@ -1,6 +1,5 @@
 """The reminders job as Celery runs it: two workers at once, and the beat-scheduled task through a real worker."""
 
-import importlib
 import json
 import os
 import signal
@@ -12,7 +11,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import connection, connections
 from django.utils import timezone
@@ -29,13 +27,10 @@ on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql",
 
 
 @pytest.fixture
-def reference_data(transactional_db, roles, settings, tmp_path):
-    """What tests that empty the database remove: need domains, the condition library, the beat schedule."""
+def sms_to_file(settings, tmp_path):
+    """Text messages go to a file of the test's own."""
     settings.SMS_BACKEND = "oocr.notifications.sms.FileSmsBackend"
     settings.SMS_FILE_PATH = str(tmp_path / "sms.log")
-    importlib.import_module("contracts.migrations.0002_default_need_domains").create_domains(django_apps, None)
-    importlib.import_module("contracts.migrations.0004_condition_library").create_library(django_apps, None)
-    importlib.import_module("contracts.migrations.0008_daily_reminders_schedule").schedule(django_apps, None)
 
 
 def contracts_due_tomorrow(count: int) -> None:
@@ -49,7 +44,7 @@ def contracts_due_tomorrow(count: int) -> None:
 
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_running_the_job_at_once_send_each_reminder_once(reference_data, mailoutbox):
+def test_two_workers_running_the_job_at_once_send_each_reminder_once(sms_to_file, mailoutbox):
     contracts_due_tomorrow(3)
     start = threading.Barrier(2)
     errors = []
@@ -79,7 +74,7 @@ def test_two_workers_running_the_job_at_once_send_each_reminder_once(reference_d
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set: no Redis to run a worker against")
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_the_beat_scheduled_job_runs_on_a_real_worker_and_records_its_deliveries(reference_data):
+def test_the_beat_scheduled_job_runs_on_a_real_worker_and_records_its_deliveries(sms_to_file):
     from oocr.celery import app
 
     contracts_due_tomorrow(2)

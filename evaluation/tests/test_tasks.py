@@ -1,6 +1,5 @@
 """The evaluation's tasks: eagerly in the test process, and the check through a real Celery worker over Redis."""
 
-import importlib
 import os
 import signal
 import subprocess
@@ -9,7 +8,6 @@ import uuid
 from datetime import date
 
 import pytest
-from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import connection
 
@@ -19,13 +17,6 @@ from evaluation.tests.factories import CompletedCaseFactory, CrimeRecordFactory
 from oocr.celery import app
 
 AS_OF = "2026-11-01"
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    """The offence catalogue and the evaluation's shipped data, which tests that empty the database remove."""
-    importlib.import_module("cases.migrations.0002_default_offences").load_offences(django_apps, None)
-    importlib.import_module("evaluation.migrations.0002_reference_data").create_reference_data(django_apps, None)
 
 
 def reoffending_case():
@@ -64,7 +55,7 @@ def test_the_monthly_check_is_on_the_beat_schedule():
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set: no Redis to run a worker against")
 @pytest.mark.django_db(transaction=True)
-def test_the_reoffending_check_runs_through_a_real_worker(reference_data):
+def test_the_reoffending_check_runs_through_a_real_worker():
     if connection.vendor != "postgresql":
         pytest.skip("The worker needs a database it can share with the test: PostgreSQL (DATABASE_URL) only")
     case = reoffending_case()
