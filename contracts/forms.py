@@ -247,9 +247,12 @@ class VariationForm(forms.Form):
                              error_messages={"required": "Select a variation or an extension"})
     reason = forms.CharField(label="Why?", widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "Enter why the contract should change"})
-    extension_days = forms.IntegerField(label="Extension in days (for an extension)", required=False, min_value=1, max_value=56)
+    extension_days = forms.IntegerField(
+        label="Extension in days (for an extension)", required=False, min_value=1, max_value=56,
+        error_messages={key: "Enter the extension in days, up to 56" for key in ("invalid", "min_value", "max_value")},
+    )
     condition = forms.TypedChoiceField(label="Condition to vary (for a variation)", required=False, coerce=int,
-                                       empty_value=None)
+                                       empty_value=None, error_messages={"invalid_choice": "Choose the condition to vary"})
     new_description = forms.CharField(label="New wording (leave blank to keep it)", required=False,
                                       widget=forms.Textarea(attrs={"rows": 3}))
     new_due_date = GovukDateField(what="new due date", required=False)
@@ -263,3 +266,9 @@ class VariationForm(forms.Form):
             Field.select("condition"), "new_description", Field("new_due_date"), Field.text("new_recurrence"),
             Button("submit", "Propose to a supervisor"),
         )
+
+    def variation_data(self) -> dict:
+        """The service's arguments: the chosen condition travels as its id."""
+        data = dict(self.cleaned_data)
+        data["condition_id"] = data.pop("condition")
+        return data

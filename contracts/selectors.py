@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 
 from contracts.models import (
-    ClosureProposal, Condition, ConditionTemplate, Contact, Contract, KeyworkerAction, NeedDomain, NeedsAssessment,
+    ClosureProposal, Condition, ConditionKind, ConditionTemplate, Contact, Contract, KeyworkerAction, NeedDomain, NeedsAssessment,
     NeedScore, NonCompliance, SchemeSettings, VariationProposal,
 )
 from keyworkers.selectors import held_in_team_of
@@ -64,6 +64,14 @@ def case_contract(*, case) -> Contract | None:
 
 def condition_templates() -> QuerySet[ConditionTemplate]:
     return ConditionTemplate.objects.filter(is_active=True).select_related("need_domain").order_by("kind", "title")
+
+
+def conditions_to_vary(*, case) -> QuerySet[Condition]:
+    """The conditions of the case's contract a variation may change: not the standard one, nor one set aside."""
+    return (
+        Condition.objects.filter(contract__case=case).exclude(kind=ConditionKind.STANDARD)
+        .exclude(status__in=(Condition.Status.VARIED, Condition.Status.WITHDRAWN))
+    )
 
 
 def case_contacts(*, case) -> QuerySet[Contact]:

@@ -373,12 +373,10 @@ class VariationProposeView(ContractStepMixin, FormView):
     title = "Propose a variation or an extension"
 
     def get_form_kwargs(self):
-        conditions = Condition.objects.filter(contract__case=self.case).exclude(kind="standard").exclude(status="varied")
-        return {**super().get_form_kwargs(), "conditions": conditions}
+        return {**super().get_form_kwargs(), "conditions": selectors.conditions_to_vary(case=self.case)}
 
     def perform(self, form):
-        data = {**form.cleaned_data, "condition_id": form.cleaned_data.pop("condition")}
-        services.variation_propose(case_id=self.case.pk, user=self.request.user, **data)
+        services.variation_propose(case_id=self.case.pk, user=self.request.user, **form.variation_data())
         messages.success(self.request, "Proposed: a supervisor will decide. The contract changes only when approved.")
 
 

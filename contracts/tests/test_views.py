@@ -1,13 +1,16 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import Case, CaseEvent
-from contracts.models import NeedDomain
+from contracts.models import NeedDomain, VariationProposal
+from contracts.tests.test_closure import active_case
 from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory, in_the_team
 from oocr.accounts.roles import Role
-from oocr.accounts.tests.factories import FACTORY_BY_ROLE
+from oocr.accounts.tests.factories import FACTORY_BY_ROLE, SupervisorFactory
 from oocr.audit.models import AccessLog
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +138,47 @@ def test_case_page_query_counts_do_not_grow_with_history(client, django_assert_m
     CaseEvent.objects.bulk_create([CaseEvent(case=case, kind=CaseEvent.Kind.ACTION, by=holder, text=f"note {n}") for n in range(30)])
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(reverse(name, args=[case.pk])).status_code == 200
+
+
+def test_the_keyworker_proposes_an_extension_and_a_supervisor_of_the_team_sees_it_waiting(client):
+    case, holder, _ = active_case(signed_weeks_ago=2)
+    client.force_login(holder)
+    assert "Propose to a supervisor" in client.get(reverse("contracts:variation_new", args=[case.pk])).content.decode()
+    response = client.post(reverse("contracts:variation_new", args=[case.pk]), {
+        "kind": "extension", "reason": "In hospital for a fortnight", "extension_days": "14",
+    })
+    assert response.status_code == 302
+    proposal = VariationProposal.objects.get(contract__case=case)
+    assert (proposal.kind, proposal.extension_days, proposal.reason, proposal.proposed_by, proposal.decision) == (
+        "extension", 14, "In hospital for a fortnight", holder, "pending")
+    client.force_login(in_the_team(SupervisorFactory()))
+    assert list(client.get(reverse("contracts:decisions")).context["variations"]) == [proposal]
+
+
+def test_the_keyworker_proposes_new_words_and_a_date_for_one_condition(client):
+    case, holder, condition = active_case(signed_weeks_ago=2)
+    client.force_login(holder)
+    due = timezone.localdate() + timedelta(days=30)
+    response = client.post(reverse("contracts:variation_new", args=[case.pk]), {
+        "kind": "variation", "reason": "New adviser", "condition": str(condition.pk),
+        "new_description": "You will meet the CAB debt adviser.",
+        "new_due_date_0": due.day, "new_due_date_1": due.month, "new_due_date_2": due.year,
+    })
+    assert response.status_code == 302
+    proposal = VariationProposal.objects.get(contract__case=case)
+    assert (proposal.kind, proposal.condition, proposal.new_description, proposal.new_due_date) == (
+        "variation", condition, "You will meet the CAB debt adviser.", due)
+
+
+def test_a_variation_without_its_condition_or_an_extension_without_days_is_named_and_nothing_saved(client):
+    case, holder, _ = active_case(signed_weeks_ago=2)
+    client.force_login(holder)
+    variation = client.post(reverse("contracts:variation_new", args=[case.pk]), {
+        "kind": "variation", "reason": "x", "new_description": "New words"})
+    extension = client.post(reverse("contracts:variation_new", args=[case.pk]), {"kind": "extension", "reason": "x"})
+    too_long = client.post(reverse("contracts:variation_new", args=[case.pk]), {
+        "kind": "extension", "reason": "x", "extension_days": "90"})
+    assert "Choose the condition to vary" in variation.content.decode()
+    assert "Enter the extension in days, up to 56" in extension.content.decode()
+    assert "Enter the extension in days, up to 56" in too_long.content.decode()
+    assert not VariationProposal.objects.exists()
