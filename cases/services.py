@@ -86,6 +86,12 @@ def intake_person_save(*, case: Case, user, data: dict, existing_person: Person 
         for field, value in data.items():
             setattr(person, field, value)
     person.name_key = name_key(person.first_names, person.last_name)
+    crime = case.crimes.first()
+    if crime is not None and person.date_of_birth > crime.offence_date:
+        raise ValidationError({"date_of_birth": (
+            f"The date of birth must be on or before the offence date, {crime.offence_date:%-d %B %Y}: "
+            "check it, or correct the offence date on the crime page"
+        )})
     person.full_clean()
     person.save()
     if case.person_id != person.pk:
@@ -216,6 +222,11 @@ def intake_submit(*, case: Case, user, decision: str, route: str = "", override_
 
     if outcome == eligibility.NEEDS_ANSWERS:
         raise ValidationError("Answer every eligibility question before submitting.")
+    if facts.date_of_birth > facts.offence_date:
+        # A draft saved before the person and crime pages checked each other: an age below 0 cannot be recorded.
+        raise ValidationError(
+            "The person's date of birth is after the offence date. Correct the date of birth or the offence date, then decide"
+        )
     allowed = {eligibility.ELIGIBLE: {Decision.SUBMITTED}, eligibility.INELIGIBLE: {Decision.CLOSED_INELIGIBLE, Decision.OVERRIDDEN}}
     if decision not in allowed[outcome]:
         raise ValidationError({"decision": "Choose what to do with this case"})

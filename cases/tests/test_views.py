@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, Crime, Offence, Person
+from cases.models import Case, CaseBaseline, Crime, EligibilityAssessment, Offence, Person
 from cases.tests.factories import AwaitingAllocationCaseFactory, PersonFactory, ReadyDraftCaseFactory
 from oocr.accounts.roles import Role
 from oocr.accounts.tests.factories import FACTORY_BY_ROLE, AdministratorFactory, EvidenceReviewOfficerFactory
@@ -156,6 +156,58 @@ def test_crime_page_refuses_a_future_offence_date_and_a_bad_postcode(client):
     messages = errors_of(response)
     assert "The offence date must be today or in the past" in messages
     assert "Enter a real postcode, like EX1 1AA" in messages
+
+
+def test_person_page_refuses_a_date_of_birth_after_the_offence_date(client):
+    case = ReadyDraftCaseFactory()
+    born = case.person.date_of_birth
+    offence_date = case.crimes.get().offence_date
+    after = offence_date + timezone.timedelta(days=3)
+    client.force_login(case.created_by)
+    response = client.post(reverse("cases:intake_person", args=[case.pk]), {
+        **PERSON_POST, "date_of_birth_0": after.day, "date_of_birth_1": after.month, "date_of_birth_2": after.year,
+    })
+    assert response.status_code == 200
+    assert response.context["form"].errors["date_of_birth"] == [
+        f"The date of birth must be on or before the offence date, {offence_date:%-d %B %Y}: "
+        "check it, or correct the offence date on the crime page"
+    ]
+    case.person.refresh_from_db()
+    assert case.person.date_of_birth == born
+
+
+def test_crime_page_refuses_an_offence_date_before_the_date_of_birth(client):
+    case = ReadyDraftCaseFactory()
+    crime = case.crimes.get()
+    before = case.person.date_of_birth - timezone.timedelta(days=1)
+    client.force_login(case.created_by)
+    response = client.post(reverse("cases:intake_crime", args=[case.pk]), crime_post(
+        reference=crime.reference, offence_date_0=before.day, offence_date_1=before.month, offence_date_2=before.year,
+    ))
+    assert response.status_code == 200
+    assert response.context["form"].errors["offence_date"] == ["The offence date must be after the person's date of birth"]
+    crime.refresh_from_db()
+    assert crime.offence_date != before
+
+
+@pytest.mark.parametrize("decision", [
+    {"decision": "closed_ineligible"},
+    {"decision": "overridden", "route": "deferred_charge", "override_reason": "The supervisor agreed"},
+])
+def test_deciding_a_draft_whose_person_was_born_after_the_offence_is_refused_not_crashed(client, decision):
+    case = ReadyDraftCaseFactory()
+    Person.objects.filter(pk=case.person_id).update(date_of_birth=case.crimes.get().offence_date + timezone.timedelta(days=1))
+    client.force_login(case.created_by)
+    assert client.get(reverse("cases:intake_check", args=[case.pk])).context["outcome"] == "ineligible"
+    response = client.post(reverse("cases:intake_check", args=[case.pk]), decision)
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "The person's date of birth is after the offence date. Correct the date of birth or the offence date, then decide"
+    ]
+    case.refresh_from_db()
+    assert case.status == Case.Status.DRAFT
+    assert not CaseBaseline.objects.filter(case=case).exists()
+    assert not EligibilityAssessment.objects.filter(case=case).exists()
 
 
 def test_a_used_crime_reference_is_refused_with_a_link_to_the_case(client):
