@@ -269,7 +269,9 @@ def contact_record(*, case_id: int, user, data: dict) -> Contact:
 def contact_outcome_record(*, case_id: int, user, contact_id: int, outcome: str, duration_minutes, notes: str) -> Contact:
     """Record how a booked appointment went."""
     case = case_lock(case_id=case_id)
-    contact = Contact.objects.select_for_update().get(pk=contact_id, case=case)
+    contact = Contact.objects.select_for_update().filter(pk=contact_id, case=case).first()
+    if contact is None:
+        raise CaseStateError(f"That appointment is not one of case {case.number}'s. Nothing was changed.")
     if contact.outcome:
         raise CaseStateError("This appointment's outcome is recorded already.")
     if contact.starts_at > timezone.now():

@@ -280,9 +280,19 @@ class ContactOutcomeView(ContactSteps, FormView):
     form_class = forms.ContactOutcomeForm
     title = "Record the outcome of an appointment"
 
+    @cached_property
+    def contact(self):
+        """One of this case's appointments; another case's, or none, is not found."""
+        return get_object_or_404(selectors.case_contacts(case=self.case), pk=self.kwargs["contact_pk"])
+
+    def get_context_data(self, **kwargs):
+        contact = self.contact
+        when = f"{timezone.localtime(contact.starts_at):%-d %B %Y %H:%M}"
+        return super().get_context_data(intro=f"{contact.get_type_display()} on {when}", **kwargs)
+
     def perform(self, form):
         contact = services.contact_outcome_record(case_id=self.case.pk, user=self.request.user,
-                                                  contact_id=self.kwargs["contact_pk"], **form.cleaned_data)
+                                                  contact_id=self.contact.pk, **form.cleaned_data)
         messages.success(self.request, "Outcome recorded.")
         if contact.outcome == contact.Outcome.ABSENT_UNACCEPTABLE and self.case.status == "active":
             messages.warning(self.request, "A missed appointment: record your decision about it.")

@@ -142,3 +142,15 @@ def test_nothing_more_is_recorded_on_a_closed_case():
             "kind": "intelligence", "concern": "", "sent_to": "", "reference": "INT-1", "offence": None,
             "raised_on": date.today(), "notes": "",
         })
+
+
+def test_the_outcome_of_another_cases_appointment_is_refused_and_nothing_changes():
+    case, other = AllocatedCaseFactory(), AllocatedCaseFactory()
+    booked = services.contact_record(case_id=other.pk, user=keyworker_of(other), data={
+        "type": "phone", "starts_at": timezone.now() - timedelta(hours=1), "place": "", "outcome": "",
+        "duration_minutes": None, "notes": ""})
+    with pytest.raises(CaseStateError, match="Nothing was changed"):
+        services.contact_outcome_record(case_id=case.pk, user=keyworker_of(case), contact_id=booked.pk,
+                                        outcome="attended", duration_minutes=30, notes="")
+    booked.refresh_from_db()
+    assert booked.outcome == ""

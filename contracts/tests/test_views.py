@@ -182,3 +182,23 @@ def test_a_variation_without_its_condition_or_an_extension_without_days_is_named
     assert "Enter the extension in days, up to 56" in extension.content.decode()
     assert "Enter the extension in days, up to 56" in too_long.content.decode()
     assert not VariationProposal.objects.exists()
+
+
+def test_the_outcome_of_another_cases_appointment_or_of_none_is_not_found_and_nothing_changes(client):
+    from contracts import services
+    from contracts.models import Contact
+
+    case, holder, _ = active_case(signed_weeks_ago=2)
+    other, other_holder, _ = active_case(signed_weeks_ago=2)
+    elsewhere = services.contact_record(case_id=other.pk, user=other_holder, data={
+        "type": "phone", "starts_at": timezone.now() - timedelta(hours=2), "place": "", "outcome": "",
+        "duration_minutes": None, "notes": ""})
+    client.force_login(holder)
+    for contact_pk in (elsewhere.pk, elsewhere.pk + 1000):
+        url = reverse("contracts:contact_outcome", args=[case.pk, contact_pk])
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"outcome": "attended", "notes": "Fine"}).status_code == 404
+    elsewhere.refresh_from_db()
+    assert (elsewhere.outcome, elsewhere.notes) == ("", "")
+    assert not Contact.objects.filter(case=case).exists()
+    assert not case.events.filter(kind=CaseEvent.Kind.CONTACT).exists()
