@@ -134,10 +134,14 @@ class ConditionKind(models.TextChoices):
     STANDARD = "standard", "Standard"
 
 
+# The kinds a keyworker tailors for the person: every kind but the standard condition, which each contract holds once.
+TAILORED_KINDS = [choice for choice in ConditionKind.choices if choice[0] != ConditionKind.STANDARD]
+
+
 class ConditionTemplate(models.Model):
     """A starting point for a condition, tailored for each person; administrators maintain the library."""
 
-    kind = models.CharField(max_length=20, choices=ConditionKind.choices[:4])
+    kind = models.CharField(max_length=20, choices=TAILORED_KINDS)
     title = models.CharField(max_length=120)
     text = models.TextField(help_text="Plain English, written to the person: 'You will ...'.")
     involves_victim = models.BooleanField(default=False, help_text="Needs the victim's consent to a restorative approach.")
@@ -150,6 +154,18 @@ class ConditionTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+def contract_week(start_date, day) -> int | None:
+    """Which week of a contract starting on `start_date` the `day` falls in (1 on the day it starts)."""
+    if start_date is None or day < start_date:
+        return None
+    return (day - start_date).days // 7 + 1
+
+
+def contract_total_weeks(weeks: int, extension_days: int) -> int:
+    """The contract's length in weeks with its approved extensions (a part week counts as one)."""
+    return weeks + -(-extension_days // 7)
 
 
 class Contract(models.Model):
@@ -194,9 +210,11 @@ class Contract(models.Model):
 
     def week_on(self, day) -> int | None:
         """Which week of the contract `day` falls in (1 on the day it starts)."""
-        if self.start_date is None or day < self.start_date:
-            return None
-        return (day - self.start_date).days // 7 + 1
+        return contract_week(self.start_date, day)
+
+    @property
+    def total_weeks(self) -> int:
+        return contract_total_weeks(self.weeks, self.extension_days)
 
 
 class Condition(models.Model):

@@ -86,6 +86,17 @@ class CaseloadFilter(django_filters.FilterSet):
         model = Case
         fields = ["search", "tab", "sort"]
 
+    def __init__(self, data=None, *args, whole_caseload: bool = False, **kwargs):
+        # Always bound, so that no tab at all ("All open") is filtered too; `whole_caseload` skips that, for the tab counts.
+        super().__init__({} if data is None else data, *args, **kwargs)
+        self.whole_caseload = whole_caseload
+
+    def filter_queryset(self, queryset):
+        # "All open" (no tab) is the open cases only: the recently closed are under their own tab.
+        if not self.whole_caseload and not self.form.cleaned_data.get("tab"):
+            queryset = queryset.filter(status__in=Case.OPEN_ALLOCATED)
+        return super().filter_queryset(queryset)
+
     def filter_search(self, queryset, name, value):
         for word in value.split():
             queryset = queryset.filter(

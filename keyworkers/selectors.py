@@ -1,7 +1,7 @@
 """Every read the allocation, caseload and team pages need, each with its joins and annotations."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case as SqlCase
@@ -171,15 +171,23 @@ class Flag:
     reason: str
 
 
+# Days after allocation without a first contact before the caseload flags it amber, then red.
+FIRST_CONTACT_AMBER_DAYS, FIRST_CONTACT_RED_DAYS = 2, 5
+FLAG_RANK = {"red": 0, "amber": 1, "green": 2}  # the caseload's order; closed cases (no flag) come last
+
+
 def caseload_flag(case, *, today) -> Flag | None:
-    """Red, amber or green for one open case, with the reason in words. Closed cases have none."""
+    """Red, amber or green for one open case, with the reason in words. Closed cases have none.
+
+    `_flag_rank` orders the caseload by the same rules in SQL: change both together.
+    """
     if case.review_flag and case.status in OPEN_STATES:
         return Flag("red", "Supervisor review: non-compliance")
     if case.status == TO_CONTACT:
         days = (today - timezone.localdate(case.allocated_at)).days
-        if days >= 5:
+        if days >= FIRST_CONTACT_RED_DAYS:
             return Flag("red", f"No first contact after {days} days")
-        if days >= 2:
+        if days >= FIRST_CONTACT_AMBER_DAYS:
             return Flag("amber", f"First contact due: {days} days")
         return Flag("green", "New: make first contact")
     if case.status == Case.Status.ACTIVE and getattr(case, "conditions_overdue", 0):
@@ -191,6 +199,23 @@ def caseload_flag(case, *, today) -> Flag | None:
     if case.status == Case.Status.ACTIVE:
         return Flag("green", "Contract on track")
     return None
+
+
+def _flag_rank(*, today) -> SqlCase:
+    """`caseload_flag`'s colour as a number to sort by (red 0, amber 1, green 2, closed 3), over the caseload's annotations."""
+    def allocated_before(days: int) -> datetime:
+        # Allocated `days` or more local days ago: before the start of the day `days - 1` days ago.
+        return timezone.make_aware(datetime.combine(today - timedelta(days=days - 1), time.min))
+
+    return SqlCase(
+        When(Q(status__in=OPEN_STATES) & ~Q(review_flag=""), then=Value(FLAG_RANK["red"])),
+        When(status=TO_CONTACT, allocated_at__lt=allocated_before(FIRST_CONTACT_RED_DAYS), then=Value(FLAG_RANK["red"])),
+        When(status=TO_CONTACT, allocated_at__lt=allocated_before(FIRST_CONTACT_AMBER_DAYS), then=Value(FLAG_RANK["amber"])),
+        When(status=Case.Status.ACTIVE, conditions_overdue__gt=0, then=Value(FLAG_RANK["amber"])),
+        When(status__in=(ASSESSMENT, Case.Status.ACTIVE), referrals_overdue__gt=0, then=Value(FLAG_RANK["amber"])),
+        When(status__in=OPEN_STATES, then=Value(FLAG_RANK["green"])),
+        default=Value(len(FLAG_RANK)), output_field=IntegerField(),
+    )
 
 
 def _conditions_count(**due) -> Subquery:
@@ -222,6 +247,7 @@ def caseload(*, keyworker) -> QuerySet[Case]:
             crime_reference=Subquery(Crime.objects.filter(case=OuterRef("pk")).order_by("id").values("reference")[:1]),
             contract_start=F("contract__start_date"),
             contract_weeks=F("contract__weeks"),
+            contract_extension_days=F("contract__extension_days"),
             next_appointment=Subquery(
                 Contact.objects.filter(case=OuterRef("pk"), outcome="", starts_at__gte=now)
                 .order_by("starts_at").values("starts_at")[:1]
@@ -234,6 +260,7 @@ def caseload(*, keyworker) -> QuerySet[Case]:
             conditions_overdue=Coalesce(_conditions_count(due_date__lt=today), 0),
             referrals_overdue=referrals_overdue_count(today=today),
         )
+        .annotate(flag_rank=_flag_rank(today=today))
     )
 
 

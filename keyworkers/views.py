@@ -13,6 +13,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from cases.models import Case
+from contracts.models import contract_total_weeks, contract_week
 from keyworkers import forms, selectors, services
 from keyworkers.filters import CASELOAD_TABS, AllocationQueueFilter, CaseloadFilter, caseload_tab_condition
 from keyworkers.models import AllocationReview, StaffProfile
@@ -37,17 +38,22 @@ class CaseloadView(RoleRequiredMixin, FilterView):
         return self.request.user
 
     def get_queryset(self):
-        return selectors.caseload(keyworker=self.keyworker).order_by("status", "allocated_at", "id")
+        # Red flags first, then amber, then green (then the recently closed), across every page.
+        return selectors.caseload(keyworker=self.keyworker).order_by("flag_rank", "status", "allocated_at", "id")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # The tab counts follow the search, whichever tab is open.
-        searched = CaseloadFilter({"search": self.request.GET.get("search", "")}, queryset=self.get_queryset()).qs
+        searched = CaseloadFilter({"search": self.request.GET.get("search", "")}, queryset=self.get_queryset(),
+                                  whole_caseload=True).qs
         counts = searched.aggregate(**{key: Count("id", filter=caseload_tab_condition(key)) for key in CASELOAD_TABS})
         today = timezone.localdate()
         for case in context["cases"]:
             case.flag = selectors.caseload_flag(case, today=today)
-            case.week = (today - case.contract_start).days // 7 + 1 if case.contract_start else None
+            case.week = contract_week(case.contract_start, today)
+            case.contract_total_weeks = (
+                contract_total_weeks(case.contract_weeks, case.contract_extension_days) if case.contract_start else None
+            )
         query = self.request.GET.copy()
         tabs = []
         for key, (label, _) in CASELOAD_TABS.items():

@@ -1,6 +1,10 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from cases import services as case_services
 from cases.models import Case
 from cases.tests.factories import AwaitingAllocationCaseFactory
 from keyworkers.models import Allocation, StaffProfile
@@ -163,3 +167,44 @@ def test_query_counts_do_not_grow_with_rows(client, django_assert_max_num_querie
     grow(AwaitingAllocationCaseFactory, 6)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_all_open_leaves_out_the_recently_closed_which_have_their_own_tab(client):
+    keyworker = StaffProfileFactory().user
+    still_open = AllocatedCaseFactory(keyworker=keyworker)
+    closed = AllocatedCaseFactory(keyworker=keyworker)
+    case_services.case_first_contact_record(case_id=closed.pk, user=keyworker, offered_on=timezone.localdate(),
+                                            method="phone", answer="declined")
+    client.force_login(keyworker)
+    assert [case.pk for case in client.get(reverse("keyworkers:caseload")).context["cases"]] == [still_open.pk]
+    assert [case.pk for case in client.get(reverse("keyworkers:caseload"), {"tab": "closed"}).context["cases"]] == [closed.pk]
+
+
+def test_the_caseload_puts_red_flags_first_then_amber_then_green(client):
+    keyworker = StaffProfileFactory().user
+    green = AllocatedCaseFactory(keyworker=keyworker)  # allocated today: make first contact
+    amber = AllocatedCaseFactory(keyworker=keyworker)
+    red = AllocatedCaseFactory(keyworker=keyworker)
+    review = AllocatedCaseFactory(keyworker=keyworker)
+    Allocation.objects.filter(case=amber).update(allocated_at=timezone.now() - timedelta(days=3))
+    Allocation.objects.filter(case=red).update(allocated_at=timezone.now() - timedelta(days=6))
+    Case.objects.filter(pk=review.pk).update(review_flag="2 unacceptable absence(s): supervisor review")
+    client.force_login(keyworker)
+    rows = client.get(reverse("keyworkers:caseload")).context["cases"]
+    assert [(row.pk, row.flag.colour) for row in rows][:2] in (
+        [(red.pk, "red"), (review.pk, "red")], [(review.pk, "red"), (red.pk, "red")])
+    assert [(row.pk, row.flag.colour) for row in rows][2:] == [(amber.pk, "amber"), (green.pk, "green")]
+
+
+def test_the_caseload_and_the_contract_count_weeks_with_the_approved_extension(client):
+    from contracts import services as contract_services
+    from contracts.tests.test_closure import active_case
+    from oocr.accounts.tests.factories import SupervisorFactory
+
+    case, holder, _ = active_case(signed_weeks_ago=2)
+    proposal = contract_services.variation_propose(case_id=case.pk, user=holder, kind="extension", reason="In hospital",
+                                                   extension_days=14)
+    contract_services.variation_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True)
+    client.force_login(holder)
+    assert "Week 3 of 18" in client.get(reverse("keyworkers:caseload")).content.decode()
+    assert "week 3 of 18" in client.get(reverse("contracts:contract", args=[case.pk])).content.decode()
