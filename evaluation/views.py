@@ -14,7 +14,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 from cases.views import CasePageMixin
 from evaluation import charts, forms, selectors, services
 from evaluation.filters import CohortReportFilter
-from evaluation.models import ReoffendingResult, SurveyInstrument
+from evaluation.models import SurveyInstrument
 from evaluation.tasks import reoffending_checks_run_task
 from oocr.audit.services import access_log_disclosure, access_log_record
 from oocr.views import RoleRequiredMixin, ServiceFormMixin
@@ -189,8 +189,8 @@ class CohortReportMixin:
     def report(self) -> selectors.CohortReport:
         definition_id, months = self.measure or (0, None)
         definition = selectors.reoffending_definitions().filter(pk=definition_id).first()
-        results = self.report_filter.qs if self.report_filter.is_valid() else ReoffendingResult.objects.none()
-        return selectors.cohort_report(results=results, definition=definition, months=months)
+        # A value not in a list is left out (and shown as an error on the page), never a server error.
+        return selectors.cohort_report(results=self.report_filter.qs, definition=definition, months=months)
 
 
 class CohortReportView(RoleRequiredMixin, CohortReportMixin, TemplateView):
@@ -200,7 +200,8 @@ class CohortReportView(RoleRequiredMixin, CohortReportMixin, TemplateView):
     def get_context_data(self, **kwargs):
         query = self.request.GET.urlencode()
         return super().get_context_data(
-            filter=self.report_filter, report=self.report, query=query, survival_days=selectors.SURVIVAL_DAYS, **kwargs,
+            filter=self.report_filter, form=self.report_filter.form, report=self.report, query=query,
+            survival_days=selectors.SURVIVAL_DAYS, **kwargs,
         )
 
 

@@ -132,7 +132,8 @@ class ReferralNewView(CasePageMixin, ServiceFormMixin, FormView):
 
     @cached_property
     def need(self) -> NeedDomain:
-        return get_object_or_404(NeedDomain, pk=self.request.GET.get("need") or 0)
+        chosen = self.request.GET.get("need", "")
+        return get_object_or_404(NeedDomain, pk=int(chosen) if chosen.isdigit() else 0)  # letters: not found, as an unknown id
 
     @cached_property
     def eligibility_problems(self) -> list[str]:

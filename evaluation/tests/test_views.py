@@ -63,6 +63,33 @@ def test_the_report_filters_by_sex_and_the_filter_is_in_the_url(client):
     assert response.context["report"].group["completed"].reoffending.n == 3
 
 
+def test_a_filter_value_not_in_the_list_is_reported_and_the_other_filters_still_apply(client):
+    cohort()
+    client.force_login(TeamManagerFactory())
+    # A bookmark from a year that has dropped out of the list, and a hand-edited route.
+    response = client.get(reverse("evaluation:report"), {"period": "2015", "route": "zzz", "sex": "male"})
+    content = response.content.decode()
+    assert "There is a problem" in content
+    assert "Select the year the case closed in from the list (the report shows any year until you do)" in content
+    assert "Select a route from the list" in content
+    assert 'href="#id_period"' in content
+    assert response.context["report"].group["completed"].reoffending.n == 3  # every year, every route, men
+    response = client.get(reverse("evaluation:report"), {"period": "2015", "sex": "female"})
+    assert response.context["report"].group["completed"].reoffending.n == 0  # the valid filter is still applied
+
+
+def test_the_report_s_downloads_and_the_dashboard_ignore_a_filter_value_not_in_the_list(client):
+    cohort()
+    client.force_login(TeamManagerFactory())
+    garbage = {"route": "zzz", "period": "2015", "age_band": "99999999999999999999", "enhanced": "31/02/2015"}
+    rows = list(csv.reader(io.StringIO(client.get(reverse("evaluation:report_export", args=["groups"]), garbage).content.decode())))
+    assert rows[1][:3] == ["Completed the contract", "3", "1"]
+    chart = client.get(reverse("evaluation:report_chart", args=["reoffending"]), garbage)
+    assert chart["Content-Type"] == "image/svg+xml" and b"<svg" in chart.content
+    dashboard = client.get(reverse("evaluation:dashboard"), garbage)
+    assert dashboard.context["report"].group["completed"].reoffending.n == 3
+
+
 def test_the_report_without_a_check_says_so(client):
     client.force_login(AdministratorFactory())
     response = client.get(reverse("evaluation:report"))

@@ -37,8 +37,11 @@ class AccessLogListView(RoleRequiredMixin, FilterView):
         if request.GET.get("format") != "csv":
             return super().get(request, *args, **kwargs)
         filterset = self.get_filterset(self.get_filterset_class())
-        entries = filterset.qs if filterset.is_valid() else self.get_queryset().none()
-        filters = ", ".join(f"{name}={value}" for name, value in sorted(request.GET.items()) if value and name != "format")
+        if not filterset.is_valid():
+            return super().get(request, *args, **kwargs)  # the page says which filter is wrong; nothing leaves
+        entries = filterset.qs
+        # Only the filters (checked above): anything else in the URL is not what was exported.
+        filters = ", ".join(f"{name}={value}" for name, value in sorted(request.GET.items()) if value and name in filterset.filters)
         access_log_report_export(request=request, model=AccessLog, justification=f"Access log export ({filters or 'all entries'})")
         response = HttpResponse(content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="access-log.csv"'

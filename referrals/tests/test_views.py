@@ -278,3 +278,13 @@ def test_the_case_overview_warns_of_an_overdue_referral(client, active_case, mak
     assert 'data-testid="referrals-overdue"' not in client.get(overview).content.decode()
     make_referral(case, holder, to=PartnerFactory(), sent_on=timezone.localdate() - timedelta(days=30))
     assert "1 referral overdue</a>: chase the partner." in client.get(overview).content.decode()
+
+
+@pytest.mark.parametrize("need", ["zzz", "-1", "99999999999999999999999", ""])
+def test_a_referral_form_for_a_need_that_is_not_a_need_is_not_found_and_refers_no_one(client, active_case, partner, need):
+    case, holder, _ = active_case
+    client.force_login(holder)
+    url = reverse("referrals:referral_new", args=[case.pk, partner.pk])
+    assert client.get(url, {"need": need}).status_code == 404
+    assert client.post(f"{url}?need={need}", {"shared": "Drinks daily", "consent_to_share": "on"}).status_code == 404
+    assert not Referral.objects.exists()

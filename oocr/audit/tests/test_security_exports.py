@@ -104,3 +104,21 @@ def test_only_administrators_make_subject_access_exports(client, factory):
     client.force_login(factory())
     assert client.post(reverse("audit:subject_access"), {"record": case.number, "reference": "R1"}).status_code == 403
     assert client.get(reverse("audit:accesslog_list"), {"format": "csv"}).status_code == 403
+
+
+@pytest.mark.parametrize("garbage", [{"person_id": "zzz"}, {"date_from": "2015-02-31"}, {"kind": "a\x00b"}, {"user": "zzz"}])
+def test_an_access_log_export_with_a_filter_that_is_not_valid_exports_nothing_and_says_what_is_wrong(client, garbage):
+    AllocatedCaseFactory()
+    admin = AdministratorFactory()
+    client.force_login(admin)
+    response = client.get(reverse("audit:accesslog_list"), {**garbage, "format": "csv"})
+    assert response["Content-Type"].startswith("text/html")
+    assert response.context["filter"].errors
+    assert not AccessLog.objects.filter(kind=AccessLog.Kind.EXPORT).exists()
+
+
+def test_an_access_log_export_records_only_its_filters_not_the_rest_of_the_address(client):
+    client.force_login(AdministratorFactory())
+    client.get(reverse("audit:accesslog_list"), {"kind": "view", "format": "csv", "utm_source": "a\x00b"})
+    export = AccessLog.objects.get(kind=AccessLog.Kind.EXPORT)
+    assert export.justification == "Access log export (kind=view)"
