@@ -82,7 +82,8 @@ class ActiveContractFactory(factory.django.DjangoModelFactory):
     weeks = factory.LazyFunction(lambda: scheme_settings().contract_weeks)
     extension_days = 0
     start_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(weeks=1))
-    end_date = factory.LazyAttribute(lambda contract: contract.start_date + timedelta(weeks=contract.weeks, days=contract.extension_days))
+    end_date = factory.LazyAttribute(
+        lambda contract: contract.start_date + timedelta(weeks=contract.weeks, days=contract.extension_days))
     agreement = Contract.Agreement.VERBAL
     created_by = factory.LazyAttribute(lambda contract: holder_of(contract.case))
 

@@ -1,0 +1,310 @@
+"""The case work forms, for the form harness (oocr/tests/form_harness.py)."""
+
+from datetime import timedelta
+
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case
+from contracts.models import (
+    ClosureProposal, Condition, ConditionTemplate, Contact, Contract, KeyworkerAction, NeedDomain, NeedsAssessment,
+    NonCompliance, VariationProposal,
+)
+from contracts.tests.factories import (
+    ActiveContractFactory, AssessedCaseFactory, AwaitingApprovalContractFactory, BookedContactFactory, ConsentingVictimFactory,
+    PendingClosureFactory, PendingExtensionFactory, TailoredConditionFactory, holder_of,
+)
+from keyworkers.tests.factories import SupervisorProfileFactory
+from oocr.accounts.tests.factories import AdministratorFactory
+from oocr.notifications.models import ReminderRun
+from oocr.tests.form_harness import FormCase
+
+HOLDER, SUPERVISOR, ADMIN = "keyworker holding the case", "Supervisor", "Administrator"
+
+
+def _date(name, day):
+    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
+
+
+def _on(case, name, *args):
+    """The holder, and the address of one of the case's pages."""
+    return {"user": holder_of(case), "case": case, "url": reverse(f"contracts:{name}", args=[case.pk, *args])}
+
+
+def _tailored(contract):
+    return contract.conditions.exclude(kind="standard").get()
+
+
+# --- Assessment and keyworker actions -----------------------------------------------------------------
+
+
+def _closing_assessment():
+    return _on(ActiveContractFactory().case, "assessment_form", "closing")
+
+
+def _scores(context):
+    domains = NeedDomain.objects.filter(is_active=True)
+    return {**{f"score_{domain.pk}": "1" for domain in domains}, f"notes_{domains[0].pk}": "Sleeping at his sister's",
+            f"safeguarding_{domains[0].pk}": "on", "strengths": "Kept every appointment", "goals": "A job by the summer"}
+
+
+def _closing_recorded(context):
+    assessment = NeedsAssessment.objects.get(case=context["case"], kind=NeedsAssessment.Kind.CLOSING)
+    assert (assessment.strengths, assessment.goals) == ("Kept every appointment", "A job by the summer")
+    assert {score.score for score in assessment.scores.all()} == {1}
+    assert [score.notes for score in assessment.scores.filter(safeguarding=True)] == ["Sleeping at his sister's"]
+
+
+def _action():
+    return _on(ActiveContractFactory().case, "action_new")
+
+
+def _intelligence(context):
+    return {"kind": "intelligence", "concern": "", "sent_to": "Truro neighbourhood team", "reference": "INT/2291",
+            "offence": "", **_date("raised_on", timezone.localdate()), "notes": "Seen with the co-accused"}
+
+
+def _action_recorded(context):
+    action = KeyworkerAction.objects.get(case=context["case"])
+    assert (action.kind, action.sent_to, action.reference, action.raised_on) == (
+        "intelligence", "Truro neighbourhood team", "INT/2291", timezone.localdate())
+
+
+# --- The contract ---------------------------------------------------------------------------------------
+
+
+def _no_contract_yet():
+    return _on(AssessedCaseFactory(draft_contract=False), "contract_start")
+
+
+def _drafting_started(context):
+    contract = Contract.objects.get(case=context["case"])
+    assert contract.status == Contract.Status.DRAFT
+    assert [condition.kind for condition in contract.conditions.all()] == ["standard"]
+
+
+def _apology():
+    """A draft contract, a victim of the case who consented, and one of another case: the letter of apology names one."""
+    victim = ConsentingVictimFactory()
+    template = ConditionTemplate.objects.get(title="Letter of apology")
+    context = _on(victim.crime.case, "condition_new")
+    return {**context, "url": f"{context['url']}?template={template.pk}", "victim": victim,
+            "stranger": ConsentingVictimFactory()}
+
+
+def _letter(context):
+    return {"description": "You will write to the shop's manager to say sorry.", "recurrence": "", "hours_required": "",
+            **_date("due_date", timezone.localdate() + timedelta(days=30)), "victim": str(context["victim"].pk)}
+
+
+def _letter_added(context):
+    condition = Condition.objects.get(contract__case=context["case"], kind="restorative")
+    assert (condition.description, condition.victim, condition.due_date) == (
+        "You will write to the shop's manager to say sorry.", context["victim"], timezone.localdate() + timedelta(days=30))
+
+
+def _removable():
+    case = AssessedCaseFactory()
+    condition = TailoredConditionFactory(contract=case.contract)
+    return {**_on(case, "condition_remove", condition.pk), "condition": condition}
+
+
+def _removed(context):
+    assert not Condition.objects.filter(pk=context["condition"].pk).exists()
+    assert Condition.objects.filter(contract__case=context["case"], kind="standard").exists()
+
+
+def _ready_to_sign():
+    case = AssessedCaseFactory()
+    TailoredConditionFactory(contract=case.contract)
+    return _on(case, "contract_sign")
+
+
+def _signed(context):
+    contract = Contract.objects.get(case=context["case"])
+    today = timezone.localdate()
+    assert (contract.status, contract.agreement, contract.start_date, contract.end_date) == (
+        Contract.Status.ACTIVE, "signed_in_person", today, today + timedelta(weeks=contract.weeks))
+    assert Case.objects.get(pk=context["case"].pk).status == Case.Status.ACTIVE
+
+
+def _awaiting_approval():
+    contract = AwaitingApprovalContractFactory()
+    return {"user": SupervisorProfileFactory().user, "case": contract.case,
+            "url": reverse("contracts:contract_approve", args=[contract.case.pk])}
+
+
+def _approved(context):
+    contract = Contract.objects.get(case=context["case"])
+    assert (contract.status, contract.approved_by) == (Contract.Status.ACTIVE, context["user"])
+    assert Case.objects.get(pk=context["case"].pk).status == Case.Status.ACTIVE
+
+
+def _condition_under_way():
+    contract = ActiveContractFactory()
+    condition = _tailored(contract)
+    return {**_on(contract.case, "condition_progress", condition.pk), "condition": condition}
+
+
+def _progress(context):
+    return {"status": "in_progress", "evidence": "Met the debt adviser on Monday", "hours_done": "2"}
+
+
+def _progress_saved(context):
+    condition = Condition.objects.get(pk=context["condition"].pk)
+    assert (condition.status, condition.evidence, condition.hours_done) == ("in_progress", "Met the debt adviser on Monday", 2)
+
+
+def _variation():
+    contract = ActiveContractFactory()
+    return {**_on(contract.case, "variation_new"), "condition": _tailored(contract),
+            "stranger": _tailored(ActiveContractFactory())}
+
+
+def _vary(context):
+    return {"kind": "variation", "reason": "The adviser moved to Camborne", "extension_days": "",
+            "condition": str(context["condition"].pk), "new_description": "You will meet a debt adviser in Camborne.",
+            **_date("new_due_date", timezone.localdate() + timedelta(days=40)), "new_recurrence": ""}
+
+
+def _variation_proposed(context):
+    proposal = VariationProposal.objects.get(contract__case=context["case"])
+    assert (proposal.kind, proposal.decision, proposal.reason, proposal.condition, proposal.new_description) == (
+        "variation", "pending", "The adviser moved to Camborne", context["condition"],
+        "You will meet a debt adviser in Camborne.")
+    assert proposal.new_due_date == timezone.localdate() + timedelta(days=40)
+    assert Condition.objects.get(pk=context["condition"].pk).status == "not_started"  # nothing changes until approved
+
+
+# --- Contacts, non-compliance and closure ------------------------------------------------------------------------
+
+
+def _contacts():
+    return _on(ActiveContractFactory().case, "contact_new")
+
+
+def _contact_logged(context):
+    return {"type": "face_to_face", **_date("day", timezone.localdate() - timedelta(days=1)), "time": "14:30",
+            "place": "Truro office", "outcome": "attended", "duration_minutes": "45", "notes": "Talked about the debt plan"}
+
+
+def _contact_recorded(context):
+    contact = Contact.objects.get(case=context["case"])
+    assert (contact.type, contact.place, contact.outcome, contact.duration_minutes, contact.notes) == (
+        "face_to_face", "Truro office", "attended", 45, "Talked about the debt plan")
+    assert timezone.localtime(contact.starts_at).date() == timezone.localdate() - timedelta(days=1)
+
+
+def _booked():
+    contact = BookedContactFactory()
+    return {**_on(contact.case, "contact_outcome", contact.pk), "contact": contact}
+
+
+def _how_it_went(context):
+    return {"outcome": "late", "duration_minutes": "30", "notes": "Bus was late"}
+
+
+def _outcome_recorded(context):
+    contact = Contact.objects.get(pk=context["contact"].pk)
+    assert (contact.outcome, contact.duration_minutes, contact.notes) == ("late", 30, "Bus was late")
+
+
+def _non_compliance():
+    return _on(ActiveContractFactory().case, "non_compliance_new")
+
+
+def _missed(context):
+    return {"kind": "missed_appointment", **_date("occurred_on", timezone.localdate()), "reasonable_excuse": "no",
+            "response": "warning", "notes": "No answer on the phone"}
+
+
+def _decision_recorded(context):
+    event = NonCompliance.objects.get(case=context["case"])
+    assert (event.kind, event.occurred_on, event.reasonable_excuse, event.response, event.notes) == (
+        "missed_appointment", timezone.localdate(), False, "warning", "No answer on the phone")
+
+
+def _closing():
+    return _on(ActiveContractFactory().case, "closure")
+
+
+def _breach(context):
+    return {"result": "breached", "withdrawal_reason": "", "reason": "Three missed appointments and a new offence"}
+
+
+def _breach_proposed(context):
+    proposal = ClosureProposal.objects.get(case=context["case"])
+    assert (proposal.result, proposal.decision, proposal.reason, proposal.proposed_by) == (
+        "breached", "pending", "Three missed appointments and a new offence", context["user"])
+    assert Case.objects.get(pk=context["case"].pk).status == Case.Status.ACTIVE  # a breach waits for a supervisor
+
+
+# --- Supervisors' decisions, and the reminders job ---------------------------------------------------------------
+
+
+def _closure_waiting():
+    proposal = PendingClosureFactory()
+    return {"user": SupervisorProfileFactory().user, "proposal": proposal,
+            "url": reverse("contracts:closure_decide", args=[proposal.pk])}
+
+
+def _extension_waiting():
+    proposal = PendingExtensionFactory()
+    return {"user": SupervisorProfileFactory().user, "proposal": proposal,
+            "url": reverse("contracts:variation_decide", args=[proposal.pk])}
+
+
+def _approve(context):
+    return {"approve": "yes", "note": "Agreed after speaking to the keyworker"}
+
+
+def _breach_approved(context):
+    proposal = ClosureProposal.objects.get(pk=context["proposal"].pk)
+    assert (proposal.decision, proposal.decided_by, proposal.decision_note) == (
+        "approved", context["user"], "Agreed after speaking to the keyworker")
+    assert Case.objects.get(pk=proposal.case_id).status == Case.Status.BREACHED
+
+
+def _extension_approved(context):
+    proposal = VariationProposal.objects.get(pk=context["proposal"].pk)
+    contract = Contract.objects.get(pk=proposal.contract_id)
+    assert (proposal.decision, proposal.decided_by) == ("approved", context["user"])
+    assert (contract.extension_days, contract.end_date) == (14, context["proposal"].contract.end_date + timedelta(days=14))
+
+
+def _reminders():
+    return {"user": AdministratorFactory(), "url": reverse("contracts:reminders")}
+
+
+def _reminders_run(context):
+    # The job is queued for after the commit, which the harness's savepoint never reaches: run what was queued.
+    queued = [callback for _, callback, _ in connection.run_on_commit]
+    assert queued, "the reminders job was not queued"
+    for callback in queued:
+        callback()
+    assert ReminderRun.objects.filter(run_date=timezone.localdate()).exists()
+
+
+FORM_CASES = [
+    FormCase("/cases/<int:pk>/assessment/<str:kind>/", HOLDER, _closing_assessment, _scores, _closing_recorded),
+    FormCase("/cases/<int:pk>/actions/new/", HOLDER, _action, _intelligence, _action_recorded),
+    FormCase("/cases/<int:pk>/contract/start/", HOLDER, _no_contract_yet, lambda context: {}, _drafting_started, button=True),
+    FormCase("/cases/<int:pk>/contract/conditions/new/", HOLDER, _apology, _letter, _letter_added,
+             foreign=lambda context: {**_letter(context), "victim": str(context["stranger"].pk)}),
+    FormCase("/cases/<int:pk>/contract/conditions/<int:condition_pk>/remove/", HOLDER, _removable, lambda context: {}, _removed,
+             button=True),
+    FormCase("/cases/<int:pk>/contract/sign/", HOLDER, _ready_to_sign,
+             lambda context: {**_date("signed_on", timezone.localdate()), "agreement": "signed_in_person"}, _signed),
+    FormCase("/cases/<int:pk>/contract/approve/", SUPERVISOR, _awaiting_approval, lambda context: {}, _approved, button=True),
+    FormCase("/cases/<int:pk>/contract/conditions/<int:condition_pk>/", HOLDER, _condition_under_way, _progress, _progress_saved),
+    FormCase("/cases/<int:pk>/contract/variation/", HOLDER, _variation, _vary, _variation_proposed,
+             foreign=lambda context: {**_vary(context), "condition": str(context["stranger"].pk)}),
+    FormCase("/cases/<int:pk>/contacts/new/", HOLDER, _contacts, _contact_logged, _contact_recorded),
+    FormCase("/cases/<int:pk>/contacts/<int:contact_pk>/outcome/", HOLDER, _booked, _how_it_went, _outcome_recorded),
+    FormCase("/cases/<int:pk>/non-compliance/new/", HOLDER, _non_compliance, _missed, _decision_recorded),
+    FormCase("/cases/<int:pk>/close/", HOLDER, _closing, _breach, _breach_proposed),
+    FormCase("/allocation/decisions/closures/<int:pk>/", SUPERVISOR, _closure_waiting, _approve, _breach_approved),
+    FormCase("/allocation/decisions/variations/<int:pk>/", SUPERVISOR, _extension_waiting, _approve, _extension_approved),
+    FormCase("/administration/reminders/", ADMIN, _reminders, lambda context: {}, _reminders_run, button=True),
+]
