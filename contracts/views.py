@@ -14,7 +14,7 @@ from django.utils.decorators import method_decorator
 
 from cases.models import Victim
 from contracts.calendar import appointments_calendar
-from keyworkers.models import StaffProfile
+from keyworkers.selectors import calendar_feed_keyworker, calendar_token_of
 from keyworkers.services import calendar_token_issue
 from cases.views import CasePageMixin
 from contracts import forms, selectors, services
@@ -148,11 +148,19 @@ class ConditionAddView(ContractStepMixin, FormView):
     form_class = forms.ConditionForm
 
     @cached_property
-    def condition_template(self) -> ConditionTemplate:
-        return get_object_or_404(selectors.condition_templates(), pk=self.request.GET.get("template") or 0)
+    def condition_template(self) -> ConditionTemplate | None:
+        """The library template chosen, or None for a condition written from scratch; an id not in the library is not found."""
+        chosen = self.request.GET.get("template", "")
+        if not chosen:
+            return None
+        if not chosen.isdigit():
+            raise Http404("No such condition template")
+        return get_object_or_404(selectors.condition_templates(), pk=int(chosen))
 
     @property
     def title(self) -> str:
+        if self.condition_template is None:
+            return "Write your own condition"
         return f"{self.condition_template.get_kind_display()} condition: {self.condition_template.title.lower()}"
 
     def get_form_kwargs(self):
@@ -359,7 +367,14 @@ class ClosureDecideView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
     @cached_property
     def proposal(self):
-        return get_object_or_404(selectors.decisions_waiting(user=self.request.user)[self.waiting], pk=self.kwargs["pk"])
+        return get_object_or_404(selectors.decisions_made_or_waiting(user=self.request.user)[self.waiting], pk=self.kwargs["pk"])
+
+    def dispatch(self, request, *args, **kwargs):
+        # Another supervisor may have decided it since the list was loaded: say who and when, and go back.
+        if request.user.has_perm(self.permission_required) and self.proposal.decision != self.proposal.Decision.PENDING:
+            messages.error(request, self.proposal.decided_message())
+            return redirect(self.success_url)
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(proposal=self.proposal, **kwargs)
@@ -391,7 +406,10 @@ class VariationProposeView(ContractStepMixin, FormView):
 
 
 class WeekView(RoleRequiredMixin, TemplateView):
-    """A keyworker's appointments for a week, Monday to Sunday, and the private calendar address."""
+    """A keyworker's appointments for a week, Monday to Sunday, and the private calendar address.
+
+    Reading the page writes nothing: the address is issued, or renewed, only when the keyworker asks (POST).
+    """
 
     permission_required = "accounts.hold_caseload"
     template_name = "contracts/week.html"
@@ -399,19 +417,33 @@ class WeekView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         from datetime import date, datetime, time, timedelta
 
+        today = timezone.localdate()
         try:
             day = date.fromisoformat(self.request.GET.get("start", ""))
         except ValueError:
-            day = timezone.localdate()
+            day = today
+        if not date.min + timedelta(days=14) <= day <= date.max - timedelta(days=14):
+            day = today  # a week whose neighbours cannot be dated (year 1, year 9999)
         monday = day - timedelta(days=day.weekday())
         start = timezone.make_aware(datetime.combine(monday, time.min))
         appointments = list(selectors.keyworker_appointments(keyworker=self.request.user, start=start, end=start + timedelta(days=7)))
         days = [(monday + timedelta(days=n), [a for a in appointments if timezone.localdate(a.starts_at) == monday + timedelta(days=n)])
                 for n in range(7)]
-        token = calendar_token_issue(user=self.request.user) if hasattr(self.request.user, "staff_profile") else ""
+        token = calendar_token_of(user=self.request.user)
         feed = self.request.build_absolute_uri(reverse("contracts:calendar_feed", args=[token])) if token else ""
         return super().get_context_data(days=days, monday=monday, previous=monday - timedelta(days=7),
-                                        next=monday + timedelta(days=7), feed=feed, **kwargs)
+                                        next=monday + timedelta(days=7), feed=feed, has_staff_profile=token is not None,
+                                        **kwargs)
+
+    def post(self, request):
+        """Issue the private calendar address, or a new one: the old address stops working at once."""
+        existing = calendar_token_of(user=request.user)
+        if existing is None:
+            raise Http404("No staff profile")
+        calendar_token_issue(user=request.user, renew=True)
+        messages.success(request, "Your calendar has a new address: the old one no longer works. Subscribe to the new one."
+                         if existing else "Your calendar address is below. Subscribe to it in your work calendar.")
+        return redirect(reverse("contracts:week") + "#calendar")
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -421,11 +453,11 @@ class CalendarFeedView(View):
     def get(self, request, token):
         from datetime import timedelta
 
-        profile = get_object_or_404(StaffProfile.objects.select_related("user"), calendar_token=token) if token else None
-        if profile is None:
+        keyworker = calendar_feed_keyworker(token=token)
+        if keyworker is None:
             raise Http404
         now = timezone.now()
-        appointments = selectors.keyworker_appointments(keyworker=profile.user, start=now - timedelta(days=30),
+        appointments = selectors.keyworker_appointments(keyworker=keyworker, start=now - timedelta(days=30),
                                                         end=now + timedelta(days=120))
         return HttpResponse(appointments_calendar(appointments, name="OoCR appointments"), content_type="text/calendar")
 

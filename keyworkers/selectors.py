@@ -129,6 +129,16 @@ def held_in_team_of(user, *, case_path: str = "") -> Q:
     return Q(**{f"{prefix}allocations__ended_at": None, f"{prefix}allocations__keyworker__staff_profile__team__staff__user": user})
 
 
+def held_or_closed_in_team_of(user, *, case_path: str = "") -> Q:
+    """`held_in_team_of`, or held by a keyworker of the user's team when the case closed: the cases whose
+    decisions a supervisor may look back on. Filter with `.distinct()` (a case may match by two allocations)."""
+    prefix = f"{case_path}__" if case_path else ""
+    in_team = {f"{prefix}allocations__keyworker__staff_profile__team__staff__user": user}
+    return held_in_team_of(user, case_path=case_path) | Q(
+        **{f"{prefix}allocations__end_reason": Allocation.EndReason.CASE_CLOSED}, **in_team
+    )
+
+
 def reallocation_cases(*, user) -> QuerySet[Case]:
     """Cases with a keyworker of the user's team, which the user may move to another keyworker."""
     return allocation_cases(user=user).filter(held_in_team_of(user), status__in=Case.OPEN_ALLOCATED)
@@ -286,3 +296,16 @@ def team_caseload_visible(*, user, keyworker) -> bool:
 def staff_profiles_editable(*, user) -> QuerySet[StaffProfile]:
     """The staff profiles of the manager's own team."""
     return StaffProfile.objects.select_related("user", "team").filter(team__staff__user=user)
+
+
+def calendar_token_of(*, user) -> str | None:
+    """The token of the keyworker's private calendar address: "" before one is issued, None without a staff profile."""
+    return StaffProfile.objects.filter(user=user).values_list("calendar_token", flat=True).first()
+
+
+def calendar_feed_keyworker(*, token: str):
+    """Whose calendar a private address shows: an active user's only (a deactivated account's address stops working)."""
+    if not token:
+        return None
+    profile = StaffProfile.objects.filter(calendar_token=token, user__is_active=True).select_related("user").first()
+    return profile.user if profile else None

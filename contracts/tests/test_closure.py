@@ -10,6 +10,8 @@ from cases.models import Case, CaseStateError
 from contracts import services
 from contracts.models import ClosureProposal, Condition, Contact, NeedDomain, NonCompliance, SchemeSettings
 from contracts.tests.test_contracts import add, assessed_case
+from keyworkers.models import StaffProfile
+from keyworkers.services import calendar_token_issue
 from keyworkers.tests.factories import SupervisorProfileFactory, TeamFactory, in_the_team
 from oocr.accounts.tests.factories import KeyworkerFactory, SupervisorFactory
 
@@ -245,6 +247,7 @@ def test_the_week_view_and_the_private_calendar_show_the_keyworkers_appointments
     services.contact_record(case_id=case.pk, user=holder, data={
         "type": "home_visit", "starts_at": soon, "place": "4 Quay Street", "outcome": "", "duration_minutes": 45, "notes": ""})
     client.force_login(holder)
+    client.post(reverse("contracts:week"))
     week = client.get(reverse("contracts:week"), {"start": timezone.localdate(soon).isoformat()})
     assert sum(len(appointments) for _, appointments in week.context["days"]) == 1
     feed_url = week.context["feed"]
@@ -256,6 +259,56 @@ def test_the_week_view_and_the_private_calendar_show_the_keyworkers_appointments
     assert f"case {case.number}" in body and "4 Quay Street" in body
     assert case.person.last_name not in body  # no names in a feed fetched outside the app
     assert client.get(reverse("contracts:calendar_feed", args=["not-the-token"])).status_code == 404
+
+
+def calendar_token(user) -> str:
+    return StaffProfile.objects.get(user=user).calendar_token
+
+
+def test_reading_the_week_view_issues_no_calendar_address_and_offers_one(client):
+    _, holder, _ = active_case(signed_weeks_ago=2)
+    client.force_login(holder)
+    page = client.get(reverse("contracts:week")).content.decode()
+    assert calendar_token(holder) == ""
+    assert "Get a calendar address" in page and 'data-testid="calendar-feed"' not in page
+
+
+def test_a_keyworker_gets_a_calendar_address_then_a_new_one_and_the_old_one_stops_working(client):
+    _, holder, _ = active_case(signed_weeks_ago=2)
+    client.force_login(holder)
+    response = client.post(reverse("contracts:week"))
+    assert response["Location"] == reverse("contracts:week") + "#calendar"
+    first = calendar_token(holder)
+    assert first
+    page = client.get(reverse("contracts:week")).content.decode()
+    assert reverse("contracts:calendar_feed", args=[first]) in page and "Get a new calendar address" in page
+    assert calendar_token(holder) == first  # reading it again changes nothing
+    client.post(reverse("contracts:week"))
+    second = calendar_token(holder)
+    page = client.get(reverse("contracts:week")).content.decode()
+    assert second != first and reverse("contracts:calendar_feed", args=[second]) in page
+    assert "the old one no longer works" in page
+    client.logout()
+    assert client.get(reverse("contracts:calendar_feed", args=[first])).status_code == 404
+    assert client.get(reverse("contracts:calendar_feed", args=[second]))["Content-Type"] == "text/calendar"
+
+
+def test_a_deactivated_keyworkers_calendar_address_stops_working(client):
+    _, holder, _ = active_case(signed_weeks_ago=2)
+    token = calendar_token_issue(user=holder)
+    assert client.get(reverse("contracts:calendar_feed", args=[token])).status_code == 200
+    type(holder).objects.filter(pk=holder.pk).update(is_active=False)
+    response = client.get(reverse("contracts:calendar_feed", args=[token]))
+    assert response.status_code == 404 and b"VCALENDAR" not in response.content
+
+
+@pytest.mark.parametrize("start", ["0001-01-01", "9999-12-31", "2015-02-31", "zzz"])
+def test_the_week_view_shows_this_week_for_a_start_it_cannot_show(client, start):
+    _, holder, _ = active_case(signed_weeks_ago=2)
+    client.force_login(holder)
+    week = client.get(reverse("contracts:week"), {"start": start})
+    today = timezone.localdate()
+    assert week.context["monday"] == today - timedelta(days=today.weekday())
 
 
 def test_a_new_crime_record_during_the_contract_flags_a_possible_breach():
