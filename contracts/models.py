@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cases.models import CaseStateError
@@ -343,9 +344,15 @@ class SupervisorDecision(models.Model):
         abstract = True
         ordering = ["-proposed_at", "-id"]
 
+    def decided_message(self) -> str:
+        """What someone opening a proposal decided meanwhile is told: who decided what, and when."""
+        who = self.decided_by.get_full_name() if self.decided_by else "a supervisor"
+        when = f" on {timezone.localtime(self.decided_at):%-d %B %Y at %H:%M}" if self.decided_at else ""
+        return f"This {self.noun} has been decided already: {self.get_decision_display().lower()} by {who}{when}. Nothing was changed."
+
     def decide(self, *, user, approve: bool, note: str, at) -> None:
         if self.decision != self.Decision.PENDING:
-            raise CaseStateError(f"This {self.noun} has been decided already.")
+            raise CaseStateError(self.decided_message())
         if self.proposed_by_id == user.pk:
             raise CaseStateError(f"A {self.noun} is decided by a supervisor other than the person who proposed it.")
         if not approve and not note.strip():

@@ -8,7 +8,7 @@ from contracts.models import (
     ClosureProposal, Condition, ConditionKind, ConditionTemplate, Contact, Contract, KeyworkerAction, NeedDomain, NeedsAssessment,
     NeedScore, NonCompliance, SchemeSettings, VariationProposal,
 )
-from keyworkers.selectors import held_in_team_of
+from keyworkers.selectors import held_in_team_of, held_or_closed_in_team_of
 
 
 def case_assessments(*, case) -> dict[str, NeedsAssessment]:
@@ -100,6 +100,19 @@ def decisions_waiting(*, user) -> dict:
         .select_related("case__person", "proposed_by").order_by("proposed_at"),
         "contracts": Contract.objects.filter(held_in_team_of(user, case_path="case"), status=Contract.Status.AWAITING_APPROVAL)
         .select_related("case__person").order_by("created_at"),
+    }
+
+
+def decisions_made_or_waiting(*, user) -> dict:
+    """Closures and variations a supervisor may open, waiting or decided (to be told who decided one meanwhile):
+    those of the cases their own team holds, or held when the case closed."""
+    if not user.has_perm("accounts.allocate_cases"):
+        return {"closures": ClosureProposal.objects.none(), "variations": VariationProposal.objects.none()}
+    return {
+        "closures": ClosureProposal.objects.filter(held_or_closed_in_team_of(user, case_path="case"))
+        .select_related("case__person", "proposed_by", "decided_by").distinct(),
+        "variations": VariationProposal.objects.filter(held_or_closed_in_team_of(user, case_path="contract__case"))
+        .select_related("contract__case__person", "proposed_by", "decided_by", "condition").distinct(),
     }
 
 

@@ -10,7 +10,7 @@ from cases.models import Case, CaseEvent, CaseStateError
 from cases.services import case_lock, officer_email_queue
 from contracts.models import (
     ClosureProposal, Condition, ConditionKind, ConditionTemplate, Contact, Contract, KeyworkerAction, NeedDomain,
-    NeedsAssessment, NeedScore, NonCompliance, SchemeSettings, VariationProposal,
+    NeedsAssessment, NeedScore, NonCompliance, SchemeSettings, TAILORED_KINDS, VariationProposal,
 )
 from contracts.selectors import scheme_settings
 
@@ -118,6 +118,8 @@ def condition_check(condition: Condition, *, settings: SchemeSettings) -> None:
     """The scheme's rules for one condition (domain.md section 5), each with a message a keyworker can act on."""
     errors = {}
     template = condition.template
+    if condition.kind not in dict(TAILORED_KINDS):
+        errors["kind"] = "Select the kind of condition"
     if not condition.description.strip():
         errors["description"] = "Describe the condition in plain words for the person"
     if not (condition.due_date or condition.recurrence.strip()):
@@ -131,21 +133,25 @@ def condition_check(condition: Condition, *, settings: SchemeSettings) -> None:
             errors["victim"] = "Choose the victim this condition involves"
         elif condition.victim.restorative_consent != "yes":
             errors["victim"] = f"{condition.victim.name} has not consented to a restorative approach: ask them first"
-    if template and template.is_unpaid_work:
-        if not condition.hours_required:
-            errors["hours_required"] = "Enter the number of hours of unpaid work"
-        elif condition.hours_required > settings.unpaid_work_hours_cap:
-            errors["hours_required"] = f"Unpaid work can be at most {settings.unpaid_work_hours_cap} hours"
+    # A condition written from scratch has no template to say it is unpaid work: hours to make good the harm are.
+    unpaid_work = template.is_unpaid_work if template else condition.kind == ConditionKind.REPARATIVE
+    if template and template.is_unpaid_work and not condition.hours_required:
+        errors["hours_required"] = "Enter the number of hours of unpaid work"
+    elif unpaid_work and condition.hours_required and condition.hours_required > settings.unpaid_work_hours_cap:
+        errors["hours_required"] = f"Unpaid work can be at most {settings.unpaid_work_hours_cap} hours"
     if errors:
         raise ValidationError(errors)
 
 
 @transaction.atomic
-def condition_add(*, case_id: int, user, template: ConditionTemplate, data: dict) -> Condition:
-    """Add a condition to a draft contract: a template from the library, tailored for this person."""
+def condition_add(*, case_id: int, user, template: ConditionTemplate | None, data: dict) -> Condition:
+    """Add a condition to a draft contract: a template from the library tailored for this person, or, with no
+    template, one the keyworker writes from scratch (`data` then holds its kind)."""
     case = case_lock(case_id=case_id)
     contract = _draft_contract(case)
-    condition = Condition(contract=contract, template=template, kind=template.kind, **data)
+    data = dict(data)
+    kind = template.kind if template else data.pop("kind", "")
+    condition = Condition(contract=contract, template=template, kind=kind, **data)
     condition_check(condition, settings=scheme_settings())
     condition.full_clean()
     condition.save()
@@ -199,6 +205,11 @@ def contract_approve(*, case_id: int, user) -> Contract:
     """A supervisor approves a signed contract; the case becomes active."""
     case = case_lock(case_id=case_id)
     contract = Contract.objects.select_for_update().get(case=case)
+    if contract.status != Contract.Status.AWAITING_APPROVAL and contract.approved_by is not None:
+        raise CaseStateError(
+            f"The contract of case {case.number} was approved already by {contract.approved_by.get_full_name()} "
+            f"on {timezone.localtime(contract.approved_at):%-d %B %Y at %H:%M}. Nothing was changed."
+        )
     if contract.status != Contract.Status.AWAITING_APPROVAL:
         raise CaseStateError(f"The contract of case {case.number} is not waiting for approval.")
     contract.status, contract.approved_by, contract.approved_at = Contract.Status.ACTIVE, user, timezone.now()

@@ -6,8 +6,10 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import Case, CaseEvent
-from contracts.models import NeedDomain, VariationProposal
+from contracts import services
+from contracts.models import ClosureProposal, Condition, Contact, NeedDomain, VariationProposal
 from contracts.tests.test_closure import active_case
+from contracts.tests.test_contracts import assessed_case
 from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory, in_the_team
 from oocr.accounts.roles import Role
 from oocr.accounts.tests.factories import FACTORY_BY_ROLE, SupervisorFactory
@@ -185,9 +187,6 @@ def test_a_variation_without_its_condition_or_an_extension_without_days_is_named
 
 
 def test_the_outcome_of_another_cases_appointment_or_of_none_is_not_found_and_nothing_changes(client):
-    from contracts import services
-    from contracts.models import Contact
-
     case, holder, _ = active_case(signed_weeks_ago=2)
     other, other_holder, _ = active_case(signed_weeks_ago=2)
     elsewhere = services.contact_record(case_id=other.pk, user=other_holder, data={
@@ -202,3 +201,117 @@ def test_the_outcome_of_another_cases_appointment_or_of_none_is_not_found_and_no
     assert (elsewhere.outcome, elsewhere.notes) == ("", "")
     assert not Contact.objects.filter(case=case).exists()
     assert not case.events.filter(kind=CaseEvent.Kind.CONTACT).exists()
+
+
+def bespoke(**data):
+    due = timezone.localdate() + timedelta(days=30)
+    return {"description": "You will write to the shop manager.", "due_date_0": due.day, "due_date_1": due.month,
+            "due_date_2": due.year, "recurrence": "", **data}
+
+
+def test_the_keyworker_writes_a_condition_of_their_own_from_the_contract_page(client):
+    case, holder = assessed_case()
+    client.force_login(holder)
+    contract_page = client.get(reverse("contracts:contract", args=[case.pk])).content.decode()
+    url = reverse("contracts:condition_new", args=[case.pk])
+    assert f'href="{url}"' in contract_page and "write your own condition" in contract_page
+    assert "What kind of condition is it?" in client.get(url).content.decode()
+    finance = NeedDomain.objects.get(code="finance")
+    response = client.post(url, bespoke(kind="rehabilitative", need_domain=finance.pk,
+                                        description="You will see the credit union about the payday loan."))
+    assert response.status_code == 302
+    condition = Condition.objects.get(contract__case=case, kind="rehabilitative")
+    assert (condition.template, condition.need_domain, condition.description, condition.status) == (
+        None, finance, "You will see the credit union about the payday loan.", "not_started")
+
+
+@pytest.mark.parametrize("data, message", [
+    ({}, "Select the kind of condition"),
+    ({"kind": "restrictive"}, "Name the person or place the restriction is about"),
+    ({"kind": "rehabilitative"}, "Choose the need this condition addresses"),
+    ({"kind": "reparative", "hours_required": "40"}, "Unpaid work can be at most 20 hours"),
+    ({"kind": "standard"}, "Select the kind of condition"),
+    ({"kind": "restorative", "description": ""}, "Describe the condition in plain words for the person"),
+    ({"kind": "restorative", "due_date_0": "", "due_date_1": "", "due_date_2": ""}, "Enter a due date, or how often it repeats"),
+])
+def test_a_condition_of_ones_own_missing_what_its_kind_needs_is_named_and_not_added(client, data, message):
+    case, holder = assessed_case()
+    client.force_login(holder)
+    response = client.post(reverse("contracts:condition_new", args=[case.pk]), bespoke(**data))
+    assert response.status_code == 200
+    errors = [error for errors in response.context["form"].errors.values() for error in errors]
+    assert message in errors
+    assert "This field" not in " ".join(errors)
+    assert list(Condition.objects.filter(contract__case=case).values_list("kind", flat=True)) == ["standard"]
+
+
+@pytest.mark.parametrize("template", ["abc", "99999", "-1", "1.5"])
+def test_a_template_not_in_the_library_is_not_found(client, template):
+    case, holder = assessed_case()
+    client.force_login(holder)
+    url = reverse("contracts:condition_new", args=[case.pk]) + f"?template={template}"
+    assert client.get(url).status_code == 404
+    assert client.post(url, bespoke(kind="restorative")).status_code == 404
+    assert Condition.objects.filter(contract__case=case).count() == 1
+
+
+def decided_message_shown(response) -> str:
+    assert response.status_code == 302 and response["Location"] == reverse("contracts:decisions")
+    return " ".join(str(message) for message in response.wsgi_request._messages)
+
+
+def test_a_closure_another_supervisor_has_just_decided_says_who_decided_it_and_when(client):
+    case, holder, _ = active_case()
+    proposal = services.closure_propose(case_id=case.pk, user=holder, result="breached", reason="Stopped coming")
+    first, second = in_the_team(SupervisorFactory(first_name="Morwenna", last_name="Tregear")), in_the_team(SupervisorFactory())
+    services.closure_decide(proposal_id=proposal.pk, user=first, approve=True)  # the case closes as breached
+    client.force_login(second)
+    url = reverse("contracts:closure_decide", args=[proposal.pk])
+    shown = decided_message_shown(client.get(url))
+    decided_at = timezone.localtime(ClosureProposal.objects.get(pk=proposal.pk).decided_at)
+    assert "approved by Morwenna Tregear" in shown and f"{decided_at:%H:%M}" in shown
+    assert "Morwenna Tregear" in decided_message_shown(client.post(url, {"approve": "no", "note": "Too late"}))
+    proposal.refresh_from_db()
+    assert (proposal.decision, proposal.decided_by, proposal.decision_note) == ("approved", first, "")
+
+
+def test_a_variation_another_supervisor_has_just_refused_says_so_and_stays_refused(client):
+    case, holder, _ = active_case(signed_weeks_ago=2)
+    proposal = services.variation_propose(case_id=case.pk, user=holder, kind="extension", reason="x", extension_days=7)
+    first = in_the_team(SupervisorFactory(first_name="Jory", last_name="Pascoe"))
+    services.variation_decide(proposal_id=proposal.pk, user=first, approve=False, note="Not needed")
+    client.force_login(in_the_team(SupervisorFactory()))
+    url = reverse("contracts:variation_decide", args=[proposal.pk])
+    assert "refused by Jory Pascoe" in decided_message_shown(client.post(url, {"approve": "yes"}))
+    proposal.refresh_from_db()
+    case.contract.refresh_from_db()
+    assert (proposal.decision, proposal.decided_by, case.contract.extension_days) == ("refused", first, 0)
+
+
+def test_another_teams_supervisor_still_does_not_find_a_decided_proposal(client):
+    from keyworkers.tests.factories import SupervisorProfileFactory, TeamFactory
+
+    case, holder, _ = active_case()
+    closure = services.closure_propose(case_id=case.pk, user=holder, result="breached", reason="Stopped coming")
+    services.closure_decide(proposal_id=closure.pk, user=in_the_team(SupervisorFactory()), approve=False, note="Carry on")
+    variation = services.variation_propose(case_id=case.pk, user=holder, kind="extension", reason="x", extension_days=7)
+    services.variation_decide(proposal_id=variation.pk, user=in_the_team(SupervisorFactory()), approve=True)
+    client.force_login(SupervisorProfileFactory(team=TeamFactory(name="North team")).user)
+    assert client.get(reverse("contracts:closure_decide", args=[closure.pk])).status_code == 404
+    assert client.get(reverse("contracts:variation_decide", args=[variation.pk])).status_code == 404
+
+
+def test_approving_a_contract_another_supervisor_has_just_approved_says_who_did(client):
+    from contracts.models import Contract, SchemeSettings
+    from contracts.tests.test_contracts import add
+
+    SchemeSettings.objects.update(contract_approval_required=True)
+    case, holder = assessed_case()
+    add(case, holder, "Debt advice", need_domain=NeedDomain.objects.get(code="finance"))
+    services.contract_sign(case_id=case.pk, user=holder, signed_on=timezone.localdate(), agreement="verbal")
+    first = in_the_team(SupervisorFactory(first_name="Tamsin", last_name="Rowe"))
+    services.contract_approve(case_id=case.pk, user=first)
+    client.force_login(in_the_team(SupervisorFactory()))
+    response = client.post(reverse("contracts:contract_approve", args=[case.pk]), follow=True)
+    assert "approved already by Tamsin Rowe" in response.content.decode()
+    assert Contract.objects.get(case=case).approved_by == first
