@@ -50,8 +50,9 @@ def _count_of(allocations: QuerySet) -> Subquery:
     )
 
 
-def keyworker_candidates(*, team, only=None) -> list:
-    """Keyworkers (of a team, or all, or `only` the one given) with their points, load %, recent allocations and case mix.
+def keyworker_candidates(*, team, only=None, excluding=None) -> list:
+    """Keyworkers (of a team, or all, or `only` the one given, never `excluding`: a case's current keyworker, when it
+    is moved) with their points, load %, recent allocations and case mix.
 
     A fixed number of queries whatever the number of keyworkers or cases.
     """
@@ -67,7 +68,7 @@ def keyworker_candidates(*, team, only=None) -> list:
             in_assessment=Coalesce(_count_of(open_allocations.filter(case__status=Case.Status.ASSESSMENT)), 0),
             active=Coalesce(_count_of(open_allocations.filter(case__status=Case.Status.ACTIVE)), 0),
             reviews_overdue=Coalesce(_count_of(Allocation.objects.filter(
-                review__reviewed_at=None, review__due_on__lt=timezone.localdate()
+                ended_at=None, review__reviewed_at=None, review__due_on__lt=timezone.localdate()
             )), 0),
         )
         .order_by("first_name", "last_name")
@@ -76,6 +77,8 @@ def keyworker_candidates(*, team, only=None) -> list:
         users = users.filter(staff_profile__team=team)
     if only is not None:
         users = users.filter(pk=only.pk)
+    if excluding is not None:
+        users = users.exclude(pk=excluding.pk)
     users = list(users)
     for user in users:
         profile = user.staff_profile
@@ -274,8 +277,9 @@ def caseload(*, keyworker) -> QuerySet[Case]:
     )
 
 
-def allocation_reviews_due(*, user) -> QuerySet[AllocationReview]:
-    """Reviews of new allocations not yet made, soonest due first."""
+def allocation_reviews_not_made(*, user) -> QuerySet[AllocationReview]:
+    """Reviews not yet made of the allocations of the user's team, including allocations ended since (a reallocation,
+    the case closing): a supervisor who opens one of those is told why it can no longer be recorded."""
     if not user.has_perm("accounts.allocate_cases"):
         return AllocationReview.objects.none()
     return AllocationReview.objects.filter(
@@ -283,6 +287,19 @@ def allocation_reviews_due(*, user) -> QuerySet[AllocationReview]:
     ).select_related(
         "allocation__case__person", "allocation__keyworker", "allocation__allocated_by"
     ).order_by("due_on", "id")
+
+
+def allocation_reviews_due(*, user) -> QuerySet[AllocationReview]:
+    """Reviews of new allocations not yet made, soonest due first; an allocation that has ended has nothing to review."""
+    return allocation_reviews_not_made(user=user).filter(allocation__ended_at=None)
+
+
+def review_ended_message(review: AllocationReview) -> str:
+    """Why the review of an allocation that has ended cannot be recorded."""
+    allocation = review.allocation
+    return (f"The allocation of case {allocation.case.number} to {allocation.keyworker.get_full_name()} ended on "
+            f"{timezone.localtime(allocation.ended_at):%-d %B %Y} ({allocation.get_end_reason_display().lower()}): "
+            "there is nothing left to review, and nothing was recorded.")
 
 
 def team_caseload_visible(*, user, keyworker) -> bool:

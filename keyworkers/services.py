@@ -9,7 +9,7 @@ from django.utils import timezone
 from cases.models import Case, CaseStateError
 from cases.services import case_allocation_record, case_lock
 from keyworkers.models import Allocation, AllocationReview, StaffProfile
-from keyworkers.selectors import already_allocated_message, keyworker_candidates
+from keyworkers.selectors import already_allocated_message, keyworker_candidates, review_ended_message
 from keyworkers.workload import add_working_days
 from oocr.notifications.services import notification_send
 
@@ -91,10 +91,16 @@ def case_reallocate(*, case_id: int, keyworker, user, reason: str, note: str) ->
 
 @transaction.atomic
 def allocation_review_record(*, review_id: int, user, outcome: str, note: str) -> AllocationReview:
-    """Record a supervisor's review of a new allocation; a review is recorded once."""
+    """Record a supervisor's review of a new allocation; a review is recorded once, and only while the allocation lasts.
+
+    Locks the review, then its allocation (as a reallocation does), so that an allocation ended meanwhile is seen.
+    """
     review = AllocationReview.objects.select_for_update().get(pk=review_id)
     if review.reviewed_at:
         raise CaseStateError("This allocation has been reviewed already.")
+    review.allocation = Allocation.objects.select_for_update().select_related("case", "keyworker").get(pk=review.allocation_id)
+    if review.allocation.ended_at:
+        raise CaseStateError(review_ended_message(review))
     if outcome not in AllocationReview.Outcome.values:
         raise ValidationError({"outcome": "Select whether you agree with the allocation"})
     if outcome == AllocationReview.Outcome.CHANGED and not note.strip():

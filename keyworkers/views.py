@@ -16,7 +16,7 @@ from cases.models import Case
 from contracts.models import contract_total_weeks, contract_week
 from keyworkers import forms, selectors, services
 from keyworkers.filters import CASELOAD_TABS, AllocationQueueFilter, CaseloadFilter, caseload_tab_condition
-from keyworkers.models import AllocationReview, StaffProfile
+from keyworkers.models import Allocation, AllocationReview, StaffProfile
 from keyworkers.workload import recommend
 from oocr.accounts.roles import Role
 from oocr.views import RoleRequiredMixin, ServiceFormMixin
@@ -162,9 +162,18 @@ class ReallocateView(AllocateView):
     def case_still_choosable(self) -> bool:
         return True  # the queryset holds only cases that are with a keyworker
 
+    @cached_property
+    def current(self) -> Allocation | None:
+        return self.case.allocations.filter(ended_at=None).select_related("keyworker").first()
+
+    @cached_property
+    def candidates(self) -> list:
+        """The team's keyworkers but the one who has the case: they can be neither recommended nor chosen."""
+        return selectors.keyworker_candidates(team=selectors.staff_team(self.request.user),
+                                              excluding=self.current.keyworker if self.current else None)
+
     def get_context_data(self, **kwargs):
-        current = self.case.allocations.filter(ended_at=None).select_related("keyworker").first()
-        return super().get_context_data(current=current, **kwargs)
+        return super().get_context_data(current=self.current, **kwargs)
 
     success_url = reverse_lazy("keyworkers:team")
 
@@ -198,7 +207,14 @@ class AllocationReviewView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
     @cached_property
     def review(self) -> AllocationReview:
-        return get_object_or_404(selectors.allocation_reviews_due(user=self.request.user), pk=self.kwargs["pk"])
+        return get_object_or_404(selectors.allocation_reviews_not_made(user=self.request.user), pk=self.kwargs["pk"])
+
+    def dispatch(self, request, *args, **kwargs):
+        # The allocation may have ended (reallocated, case closed) since the list was loaded: say so, and go back.
+        if request.user.has_perm(self.permission_required) and self.review.allocation.ended_at:
+            messages.error(request, selectors.review_ended_message(self.review))
+            return redirect(self.success_url)
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(review=self.review, **kwargs)

@@ -176,3 +176,15 @@ def test_two_supervisors_allocating_the_same_case_at_once_make_exactly_one_alloc
     refused = next(outcome for outcome in outcomes if outcome != "allocated")
     assert f"Case {case.number} was allocated to" in refused and "Nothing was changed" in refused
     assert Allocation.objects.filter(case=case).count() == 1
+
+
+def test_the_review_of_an_allocation_that_has_ended_cannot_be_recorded():
+    case = AllocatedCaseFactory()
+    review = case.allocations.get().review
+    supervisor = SupervisorProfileFactory().user
+    services.case_reallocate(case_id=case.pk, keyworker=StaffProfileFactory().user, user=supervisor, reason="workload",
+                             note="Balancing loads")
+    with pytest.raises(CaseStateError, match=f"The allocation of case {case.number} to .* ended on .*nothing was recorded"):
+        services.allocation_review_record(review_id=review.pk, user=supervisor, outcome="agreed", note="")
+    review.refresh_from_db()
+    assert (review.outcome, review.reviewed_by, review.reviewed_at) == ("", None, None)

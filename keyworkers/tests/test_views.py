@@ -70,6 +70,50 @@ def test_supervisor_allocates_from_the_chooser_with_the_recommendation_preselect
     assert Allocation.objects.get(case=case).keyworker == free
 
 
+def test_reallocation_neither_recommends_nor_preselects_nor_offers_the_current_keyworker(client):
+    team = TeamFactory()
+    supervisor = SupervisorProfileFactory(team=team).user
+    holder, busy = StaffProfileFactory(team=team).user, StaffProfileFactory(team=team).user
+    case = AllocatedCaseFactory(keyworker=holder)
+    AllocatedCaseFactory(keyworker=busy)
+    AllocatedCaseFactory(keyworker=busy)  # the holder has the lighter load: they would be recommended
+    client.force_login(supervisor)
+    url = reverse("keyworkers:reallocate", args=[case.pk])
+    page = client.get(url)
+    content = page.content.decode()
+    assert page.context["recommendation"].user_id == busy.pk
+    assert page.context["form"].initial["keyworker"] == busy.pk
+    assert f'value="{holder.pk}"' not in content
+    assert f"Currently with <strong>{holder.get_full_name()}</strong>" in content
+    refused = client.post(url, {"keyworker": holder.pk, "reason": "workload", "end_note": "Balancing loads"})
+    assert "Choose a keyworker from the list" in refused.content.decode()
+    assert Allocation.objects.get(case=case, ended_at=None).keyworker == holder
+    client.post(url, {"keyworker": busy.pk, "reason": "workload", "end_note": "Balancing loads"})  # the preselected one
+    assert Allocation.objects.get(case=case, ended_at=None).keyworker == busy
+
+
+def test_the_review_of_an_allocation_that_has_ended_leaves_the_list_and_recording_it_is_refused(client):
+    from keyworkers import services
+    from keyworkers.models import AllocationReview
+
+    team = TeamFactory()
+    supervisor = SupervisorProfileFactory(team=team).user
+    holder, newcomer = StaffProfileFactory(team=team).user, StaffProfileFactory(team=team).user
+    case = AllocatedCaseFactory(keyworker=holder)
+    ended = case.allocations.get().review
+    services.case_reallocate(case_id=case.pk, keyworker=newcomer, user=supervisor, reason="workload", note="Balancing loads")
+    client.force_login(supervisor)
+    listed = client.get(reverse("keyworkers:reviews"))
+    assert [review.allocation.keyworker for review in listed.context["reviews"]] == [newcomer]
+    assert reverse("keyworkers:review", args=[ended.pk]) not in listed.content.decode()
+    response = client.post(reverse("keyworkers:review", args=[ended.pk]), {"outcome": "agreed", "note": ""}, follow=True)
+    content = response.content.decode()
+    assert response.redirect_chain == [(reverse("keyworkers:reviews"), 302)]
+    assert f"The allocation of case {case.number} to {holder.get_full_name()} ended on" in content
+    assert "nothing was recorded" in content
+    assert AllocationReview.objects.get(pk=ended.pk).reviewed_at is None
+
+
 def test_allocating_an_already_allocated_case_says_who_has_it(client):
     team = TeamFactory()
     case = AwaitingAllocationCaseFactory()
