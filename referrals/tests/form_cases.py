@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,17 +10,10 @@ from contracts.models import Condition, ConditionKind, Contract, NeedDomain
 from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory
 from oocr.accounts.tests.factories import AdministratorFactory, TeamManagerFactory
 from oocr.tests.form_harness import FormCase
+from oocr.tests.uploads import Upload
 from referrals import forms, services
 from referrals.models import Partner, Referral, ReferralUpdate
 from referrals.tests.factories import PartnerFactory
-
-
-class Upload(SimpleUploadedFile):
-    """A file the harness can send more than once (the test client reads it from where it was left)."""
-
-    def read(self, *args):
-        self.seek(0)
-        return super().read(*args)
 
 
 def _active_case():

@@ -167,6 +167,17 @@ def test_a_refused_step_saves_nothing(active_case, make_referral):
     assert Referral.objects.get(pk=referral.pk).status == "sent"
 
 
+def test_an_update_from_a_source_longer_than_is_kept_is_refused_and_saves_nothing(active_case, make_referral):
+    case, holder, _ = active_case
+    referral = make_referral(case, holder, sent_on=timezone.localdate())
+    with pytest.raises(ValidationError) as error:
+        services.referral_progress_record(case_id=case.pk, referral_id=referral.pk, user=holder, status="acknowledged",
+                                          on=timezone.localdate(), source="Jo at the service " * 12, text="Seen")
+    assert list(error.value.message_dict) == ["source"]
+    assert ReferralUpdate.objects.filter(referral=referral).count() == 1  # the sending only
+    assert Referral.objects.get(pk=referral.pk).status == "sent"
+
+
 def test_a_future_date_is_refused(active_case, make_referral):
     case, holder, _ = active_case
     referral = make_referral(case, holder)

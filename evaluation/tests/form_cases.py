@@ -1,0 +1,111 @@
+"""The evaluation's forms (checks, harm weights, crime record imports, match decisions, questionnaires), for the form harness."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from evaluation.models import (CrimeRecord, CrimeRecordImport, HarmWeightSet, PersonMatch, ReoffendingCheckRun,
+                               ReoffendingDefinition, SurveyAnswer, SurveyInstrument, SurveyResponse)
+from evaluation.tests.factories import CrimeRecordFactory, CrimeRecordImportFactory
+from keyworkers.tests.factories import AllocatedCaseFactory
+from oocr.accounts.tests.factories import AdministratorFactory
+from oocr.tests.form_harness import FormCase
+from oocr.tests.uploads import Upload
+
+
+def _admin(url_name):
+    return lambda: {"user": AdministratorFactory(), "url": reverse(url_name)}
+
+
+def _as_of():
+    return timezone.localdate() - timedelta(days=7)
+
+
+def _check(context):
+    as_of = _as_of()
+    definition = ReoffendingDefinition.objects.filter(is_active=True).first()
+    return {"definition": str(definition.pk), "as_of_0": str(as_of.day), "as_of_1": str(as_of.month),
+            "as_of_2": str(as_of.year)}
+
+
+def _check_ran(context):
+    run = ReoffendingCheckRun.objects.get(requested_by=context["user"])
+    assert (run.as_of, run.status) == (_as_of(), ReoffendingCheckRun.Status.FINISHED)
+
+
+WEIGHTS_CSV = "offence_code,offence_title,days\nTH-SHOP,Theft from a shop,1.5\nCD-DAMAGE,Criminal damage,2\n"
+
+
+def _weights(context):
+    return {"name": "Crime Harm Index by offence", "version": "2026.1", "source": "Cambridge Centre for Evidence-Based Policing",
+            "make_current": "on", "file": Upload("weights.csv", WEIGHTS_CSV.encode(), content_type="text/csv")}
+
+
+def _weights_imported(context):
+    weight_set = HarmWeightSet.objects.get(name="Crime Harm Index by offence", version="2026.1")
+    assert (weight_set.is_current, weight_set.created_by, weight_set.source) == (
+        True, context["user"], "Cambridge Centre for Evidence-Based Policing")
+    assert dict(weight_set.weights.values_list("key", "days")) == {"TH-SHOP": 1.5, "CD-DAMAGE": 2}
+    assert list(HarmWeightSet.objects.filter(is_current=True)) == [weight_set]
+
+
+EXTRACT_CSV = (
+    "crime_reference,event_type,offence_code,offence_title,offence_date,outcome_date,pnc_id,surname,forenames,date_of_birth\n"
+    "RMS/000123/25,conviction,TH-SHOP,Theft from a shop,2025-03-01,2025-04-01,,Penrose,Jan,1990-01-01\n"
+)
+
+
+def _extract(context):
+    return {"file": Upload("extract.csv", EXTRACT_CSV.encode(), content_type="text/csv")}
+
+
+def _extract_kept(context):
+    upload = CrimeRecordImport.objects.get(uploaded_by=context["user"])
+    assert (upload.file_name, upload.content, upload.status) == ("extract.csv", EXTRACT_CSV, CrimeRecordImport.Status.WAITING)
+
+
+def _doubtful_match():
+    person = AllocatedCaseFactory().person
+    record = CrimeRecordFactory(person=None, source=CrimeRecordImportFactory())
+    match = PersonMatch.objects.create(crime_record=record, person=person, reason="Same date of birth and surname")
+    return {"user": AdministratorFactory(), "match": match, "url": reverse("evaluation:match_decide", args=[match.pk])}
+
+
+def _confirmed(context):
+    match = PersonMatch.objects.get(pk=context["match"].pk)
+    assert (match.status, match.decided_by) == (PersonMatch.Status.CONFIRMED, context["user"])
+    record = CrimeRecord.objects.get(pk=match.crime_record_id)
+    assert (record.person_id, record.match_method) == (match.person_id, CrimeRecord.MatchMethod.CONFIRMED)
+
+
+def _survey_due():
+    case = AllocatedCaseFactory()
+    instrument = SurveyInstrument.objects.filter(is_current=True).first()
+    return {"user": case.allocations.get().keyworker, "case": case, "instrument": instrument,
+            "url": reverse("evaluation:survey_record", args=[case.pk, instrument.pk])}
+
+
+def _answers(context):
+    codes = [item["code"] for item in context["instrument"].items]
+    # The last item left "Not answered", as a person may.
+    return {"timing": "start", **{f"item_{code}": "4" for code in codes[:-1]}, f"item_{codes[-1]}": ""}
+
+
+def _answered(context):
+    response = SurveyResponse.objects.get(case=context["case"], instrument=context["instrument"])
+    assert (response.timing, response.recorded_by) == ("start", context["user"])
+    codes = [item["code"] for item in context["instrument"].items]
+    scores = dict(SurveyAnswer.objects.filter(response=response).values_list("item_code", "score"))
+    assert scores == {**{code: 4 for code in codes[:-1]}, codes[-1]: None}
+
+
+FORM_CASES = [
+    FormCase("/evaluation/checks/run/", "Administrator", _admin("evaluation:check_run"), _check, _check_ran),
+    FormCase("/evaluation/harm-weights/import/", "Administrator", _admin("evaluation:weight_import"), _weights,
+             _weights_imported),
+    FormCase("/evaluation/imports/new/", "Administrator", _admin("evaluation:import_new"), _extract, _extract_kept),
+    FormCase("/evaluation/matches/<int:pk>/", "Administrator", _doubtful_match, lambda context: {"decision": "confirm"},
+             _confirmed),
+    FormCase("/cases/<int:pk>/surveys/<int:instrument>/new/", "Keyworker holding the case", _survey_due, _answers, _answered),
+]
