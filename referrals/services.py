@@ -228,11 +228,13 @@ def referral_progress_record(*, case_id: int, referral_id: int, user, on: date, 
         raise ValidationError({"text": "Enter what happened, or choose the step the referral has reached"})
     if status == Referral.Status.SENT:
         raise ValidationError({"status": "Send a draft referral with 'Send the referral'"})
+    update = ReferralUpdate(referral=referral, happened_on=on, status=status, source=source.strip(), text=text.strip(),
+                            recorded_by=user)
+    update.full_clean()
     if status:
         referral.move(status, on=on, reason=reason)
         referral.save()
-    update = ReferralUpdate.objects.create(referral=referral, happened_on=on, status=status, source=source.strip(),
-                                           text=text.strip(), recorded_by=user)
+    update.save()
     step = f": {update.get_status_display().lower()}" if status else ": update"
     CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.REFERRAL,
                              text=f"Referral to {referral.partner.name}{step}. {update.text}".strip())
