@@ -12,8 +12,8 @@ TEST_WORKERS ?= auto
 run: install
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --no-input
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo
-	@echo "Serving on http://127.0.0.1:8000 (sign in with a log-in above; Ctrl+C stops it)"
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:$${PORT:-8000} (sign in with a log-in above; Ctrl+C stops it)"
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:$${PORT:-8000}
 
 test: install
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --reuse-db $(PYTEST_ARGS)

@@ -125,7 +125,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # Reuse a connection for a minute under gunicorn (a few long-lived worker threads). The development server
+    # starts a thread per request and each would hold its connection open: 0 when DEBUG closes it after the request.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Short page queries: JIT compilation costs more than it saves (make bench, national size).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"

@@ -26,12 +26,13 @@ print(json.dumps({
     "hsts_seconds": settings.SECURE_HSTS_SECONDS,
     "ssl_redirect": settings.SECURE_SSL_REDIRECT,
     "retention_years": settings.RETENTION_REVIEW_YEARS,
+    "conn_max_age": settings.DATABASES["default"].get("CONN_MAX_AGE"),
 }))
 """
 
 # Variables that the surrounding run (CI, a developer's shell) may have set.
 SERVICE_VARIABLES = ["DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "STATIC_MANIFEST",
-                     "OOCR_REQUIRE_2FA", "SECURE_SSL_REDIRECT"]
+                     "OOCR_REQUIRE_2FA", "SECURE_SSL_REDIRECT", "CONN_MAX_AGE", "DEBUG"]
 
 
 def load_settings(**variables) -> subprocess.CompletedProcess:
@@ -60,6 +61,14 @@ def test_database_url_is_honoured():
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["name"] == "oocr_live"
     assert values["host"] == "db.example"
+
+
+def test_development_closes_each_request_s_database_connection_and_production_reuses_it():
+    postgres = "postgres://someone@db.example:5433/oocr_live"
+    # runserver starts a thread per request: each kept connection would stay open for its age, up to the server's limit.
+    assert loaded(DATABASE_URL=postgres, DEBUG="true")["conn_max_age"] == 0
+    assert loaded(DATABASE_URL=postgres)["conn_max_age"] == 60  # gunicorn's few workers
+    assert loaded(DATABASE_URL=postgres, DEBUG="true", CONN_MAX_AGE="30")["conn_max_age"] == 30
 
 
 def test_tasks_run_eagerly_without_a_broker():
