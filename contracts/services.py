@@ -207,7 +207,8 @@ def contract_approve(*, case_id: int, user) -> Contract:
     contract = Contract.objects.select_for_update().get(case=case)
     if contract.status != Contract.Status.AWAITING_APPROVAL and contract.approved_by is not None:
         raise CaseStateError(
-            f"The contract of case {case.number} was approved already by {contract.approved_by.get_full_name()} "
+            f"The contract of case {case.number} is not waiting for approval: it was approved already by "
+            f"{contract.approved_by.get_full_name()} "
             f"on {timezone.localtime(contract.approved_at):%-d %B %Y at %H:%M}. Nothing was changed."
         )
     if contract.status != Contract.Status.AWAITING_APPROVAL:
