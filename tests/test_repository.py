@@ -1,5 +1,6 @@
 """Checks on the repository itself: lock files and committed files."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,9 @@ def test_the_stylesheet_uses_the_forces_typeface_not_gds_transport():
     css = (ROOT / "static/build/oocr.css").read_text()
     assert "GDS Transport" not in css
     assert "font-family:arial,sans-serif" in css
+
+
+def test_every_image_the_readme_shows_is_in_the_repository():
+    readme = (ROOT / "README.md").read_text()
+    missing = [path for path in re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", readme) if not (ROOT / path).is_file()]
+    assert missing == []
