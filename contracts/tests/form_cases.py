@@ -15,7 +15,9 @@ from contracts.tests.factories import (
     ActiveContractFactory, AssessedCaseFactory, AwaitingApprovalContractFactory, BookedContactFactory, ConsentingVictimFactory,
     PendingClosureFactory, PendingExtensionFactory, TailoredConditionFactory, holder_of,
 )
-from keyworkers.tests.factories import SupervisorProfileFactory
+from keyworkers.models import StaffProfile
+from keyworkers.services import calendar_token_issue
+from keyworkers.tests.factories import StaffProfileFactory, SupervisorProfileFactory
 from oocr.accounts.tests.factories import AdministratorFactory
 from oocr.notifications.models import ReminderRun
 from oocr.tests.form_harness import FormCase
@@ -286,6 +288,17 @@ def _reminders_run(context):
     assert ReminderRun.objects.filter(run_date=timezone.localdate()).exists()
 
 
+def _calendar_address():
+    """A keyworker whose calendar address has been shared by mistake: they ask for a new one."""
+    keyworker = StaffProfileFactory().user
+    return {"user": keyworker, "url": reverse("contracts:week"), "old": calendar_token_issue(user=keyworker)}
+
+
+def _calendar_address_renewed(context):
+    token = StaffProfile.objects.get(user=context["user"]).calendar_token
+    assert token and token != context["old"]
+
+
 FORM_CASES = [
     FormCase("/cases/<int:pk>/assessment/<str:kind>/", HOLDER, _closing_assessment, _scores, _closing_recorded),
     FormCase("/cases/<int:pk>/actions/new/", HOLDER, _action, _intelligence, _action_recorded),
@@ -307,4 +320,5 @@ FORM_CASES = [
     FormCase("/allocation/decisions/closures/<int:pk>/", SUPERVISOR, _closure_waiting, _approve, _breach_approved),
     FormCase("/allocation/decisions/variations/<int:pk>/", SUPERVISOR, _extension_waiting, _approve, _extension_approved),
     FormCase("/administration/reminders/", ADMIN, _reminders, lambda context: {}, _reminders_run, button=True),
+    FormCase("/caseload/week/", "Keyworker", _calendar_address, lambda context: {}, _calendar_address_renewed, button=True),
 ]
