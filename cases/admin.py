@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cases.models import Case, EligibilityRule, Offence
 from oocr.admin import ReadOnlyAdmin
+from oocr.forms import GovukModelForm
 
 
 @admin.register(Offence)
@@ -25,7 +26,7 @@ class OffenceAdmin(SimpleHistoryAdmin):
         self.message_user(request, f"{queryset.count()} offences retired.")
 
 
-class EligibilityRuleForm(forms.ModelForm):
+class EligibilityRuleForm(GovukModelForm):
     class Meta:
         model = EligibilityRule
         fields = ["is_enabled", "parameter"]

@@ -1,11 +1,9 @@
 """Intake forms: the shape of what an ERO enters. Business rules stay in services."""
 
 import re
-from datetime import date
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Div, Field, Fieldset, Fixed, Fluid, Layout, Size
+from crispy_forms_gds.layout import Button, Div, Field, Fieldset, Fixed, Fluid, Size
 from django import forms
 from django.db import models
 from django.conf import settings
@@ -14,6 +12,7 @@ from django.utils import timezone
 
 from cases import eligibility
 from cases.models import Case, Crime, EligibilityAssessment, FirstContact, Offence, Person, Victim, VictimContact
+from oocr.forms import GovukDateField, GovukForm, GovukModelForm, csv_upload_text, page_helper  # noqa: F401 (also imported from here)
 
 UK_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 PNC_ID = re.compile(r"^[0-9]{2,4}/[0-9]{1,7}[A-Z]$")
@@ -35,37 +34,6 @@ def clean_phone(value: str) -> str:
     return value.strip()
 
 
-class GovukDateField(DateInputField):
-    """A day, month and year date input whose messages name the date being asked for."""
-
-    def __init__(self, *, what: str, **kwargs):
-        self.what = what
-        super().__init__(**kwargs)
-        self.error_messages["required"] = f"Enter the {what}"
-        self.error_messages["incomplete"] = f"The {what} must include a day, month and year"
-
-    def compress(self, data_list):
-        day, month, year = data_list
-        if not (day and month and year):
-            return None
-        try:
-            value = date(day=int(day), month=int(month), year=int(year))
-        except ValueError as error:
-            raise ValidationError(f"The {self.what} must be a real date") from error
-        if value.year < 1900:
-            raise ValidationError(f"The {self.what} must be after 1900")
-        return value
-
-
-def page_helper(form, *fields) -> FormHelper:
-    """A helper for a form inside a page template that writes the <form> tag and its token."""
-    helper = FormHelper(form)
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.layout = Layout(*fields)
-    return helper
-
-
 class StepForm:
     """The buttons every intake page has: carry on, or keep what is entered and come back later.
 
@@ -82,7 +50,7 @@ class StepForm:
         return page_helper(self, *fields, buttons)
 
 
-class PersonForm(StepForm, forms.ModelForm):
+class PersonForm(StepForm, GovukModelForm):
     date_of_birth = GovukDateField(what="date of birth")
     match = forms.ChoiceField(
         label="Is this one of these people?",
@@ -162,7 +130,9 @@ class PersonForm(StepForm, forms.ModelForm):
     def clean(self):
         data = super().clean()
         if not any(data.get(name) for name in ("address_line_1", "postcode", "phone", "email")):
-            raise ValidationError("Enter a phone number, email address or postal address: the team must be able to reach the person")
+            # Next to the phone number, the first way the message names: an error summary link must land on a field.
+            self.add_error("phone", "Enter a phone number, email address or postal address: the team must be able to reach the person")
+            return data
         if data.get("address_line_1") and not data.get("postcode"):
             self.add_error("postcode", "Enter the postcode of the address")
         if data.get("postcode") and not data.get("address_line_1"):
@@ -173,7 +143,7 @@ class PersonForm(StepForm, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class CrimeForm(StepForm, forms.ModelForm):
+class CrimeForm(StepForm, GovukModelForm):
     offence_date = GovukDateField(what="offence date")
     offence_1 = forms.ModelChoiceField(
         Offence.objects.none(), label="Offence", empty_label="Choose an offence",
@@ -262,7 +232,7 @@ class CrimeForm(StepForm, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class VictimForm(StepForm, forms.ModelForm):
+class VictimForm(StepForm, GovukModelForm):
     date_asked = GovukDateField(what="date the victim was asked", required=False)
 
     class Meta:
@@ -296,7 +266,7 @@ class VictimForm(StepForm, forms.ModelForm):
         return data
 
 
-class QuestionsForm(StepForm, forms.Form):
+class QuestionsForm(StepForm, GovukForm):
     """The eligibility questions only a person can answer, and the previous offending for the baseline."""
 
     previous_offences = forms.IntegerField(label="Previous offences", min_value=0, max_value=999)
@@ -328,7 +298,7 @@ class QuestionsForm(StepForm, forms.Form):
         )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(GovukForm):
     """What the ERO decides once every rule has been checked."""
 
     decision = forms.ChoiceField(
@@ -342,6 +312,7 @@ class DecisionForm(forms.Form):
     override_reason = forms.CharField(
         label="Why should the case go ahead although a rule is not met?", widget=forms.Textarea(attrs={"rows": 4}),
         required=False, help_text="Supervisors see this reason when they allocate the case.",
+        error_messages={"max_length": "The reason for the override must be 5,000 characters or fewer"},
     )
 
     def __init__(self, *args, outcome: str, **kwargs):
@@ -365,23 +336,7 @@ class DecisionForm(forms.Form):
         )
 
 
-CSV_UPLOAD_MAX_BYTES = 2_000_000
-
-
-def csv_upload_text(upload, *, max_bytes: int = CSV_UPLOAD_MAX_BYTES) -> str:
-    """The text of an uploaded CSV file; anything else (another type, too big, not text) is refused with one clear message."""
-    if not upload.name.lower().endswith(".csv") or upload.size > max_bytes:
-        raise ValidationError(f"The file must be a CSV file smaller than {max_bytes // 1_000_000} MB")
-    try:
-        text = upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValidationError("The file must be a CSV file saved as UTF-8") from error
-    if "\x00" in text:
-        raise ValidationError("The file must be a CSV file saved as UTF-8")
-    return text
-
-
-class OffenceImportForm(forms.Form):
+class OffenceImportForm(GovukForm):
     file = forms.FileField(
         label="CSV file of offences", help_text="Columns: code,title,mode_of_trial,crime_subgroup",
         error_messages={"required": "Choose a CSV file to upload"},
@@ -395,7 +350,7 @@ class OffenceImportForm(forms.Form):
         return csv_upload_text(self.cleaned_data["file"])
 
 
-class FirstContactForm(forms.Form):
+class FirstContactForm(GovukForm):
     offered_on = GovukDateField(what="date the scheme was offered")
     method = forms.ChoiceField(
         label="How was it offered?", choices=FirstContact.Method.choices, widget=forms.RadioSelect,
@@ -420,7 +375,7 @@ class FirstContactForm(forms.Form):
         )
 
 
-class VictimContactForm(forms.Form):
+class VictimContactForm(GovukForm):
     victim = forms.TypedChoiceField(label="Victim", coerce=int, error_messages={"required": "Choose the victim"})
     contacted_on = GovukDateField(what="date of the contact")
     method = forms.ChoiceField(label="How?", choices=VictimContact._meta.get_field("method").choices, widget=forms.RadioSelect,
@@ -443,7 +398,7 @@ class VictimContactForm(forms.Form):
         )
 
 
-class PersonRemindersForm(forms.Form):
+class PersonRemindersForm(GovukForm):
     reminders_by = forms.ChoiceField(
         label="Has the person agreed to reminders of appointments and deadlines?", widget=forms.RadioSelect,
         choices=Person._meta.get_field("reminders_by").choices, required=False,
@@ -456,7 +411,7 @@ class PersonRemindersForm(forms.Form):
         self.helper = page_helper(self, Field.radios("reminders_by", legend_size=Size.MEDIUM), Button("submit", "Save"))
 
 
-class CaseAccessReasonForm(forms.Form):
+class CaseAccessReasonForm(GovukForm):
     """Why someone opens a case outside their caseload or team: a coded reason and a sentence."""
 
     class Reason(models.TextChoices):

@@ -3,16 +3,16 @@
 from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, Size
 from django import forms
 
-from cases.forms import GovukDateField, page_helper
+from oocr.forms import GovukDateField, GovukForm, GovukModelForm, page_helper
 from cases.models import Offence
 from cases.models import Case
 from contracts.models import (
-    ClosureProposal, Condition, ConditionTemplate, Contact, Contract, KeyworkerAction, NeedDomain, NeedScore, NonCompliance,
-    VariationProposal,
+    TAILORED_KINDS, ClosureProposal, Condition, ConditionTemplate, Contact, Contract, KeyworkerAction, NeedDomain, NeedScore,
+    NonCompliance, VariationProposal,
 )
 
 
-class NeedsAssessmentForm(forms.Form):
+class NeedsAssessmentForm(GovukForm):
     """A score, notes and a safeguarding flag for every active need domain, and the conversation around them."""
 
     previous_offending = forms.CharField(label="Previous offending", required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -60,7 +60,7 @@ class NeedsAssessmentForm(forms.Form):
         }
 
 
-class KeyworkerActionForm(forms.ModelForm):
+class KeyworkerActionForm(GovukModelForm):
     raised_on = GovukDateField(what="date it was raised")
     offence = forms.ModelChoiceField(Offence.objects.filter(is_active=True), required=False, label="Offence (for a new crime record)")
 
@@ -87,8 +87,9 @@ class KeyworkerActionForm(forms.ModelForm):
         )
 
 
-class ConditionForm(forms.ModelForm):
-    """A template tailored for the person: the words, when, and what it points at."""
+class ConditionForm(GovukModelForm):
+    """A template tailored for the person, or (with no template) a condition written from scratch:
+    the words, when, and what it points at."""
 
     due_date = GovukDateField(what="due date", required=False)
 
@@ -98,27 +99,44 @@ class ConditionForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         labels = {"description": "The condition, in plain words for the person", "need_domain": "Need it addresses",
                   "hours_required": "Hours (for unpaid work or a course)"}
+        error_messages = {
+            "description": {"required": "Describe the condition in plain words for the person"},
+            "hours_required": {"invalid": "Enter the hours as a whole number"},
+        }
 
-    def __init__(self, *args, template: ConditionTemplate, victims, **kwargs):
+    def __init__(self, *args, template: ConditionTemplate | None, victims, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial.setdefault("description", template.text)
-        self.initial.setdefault("need_domain", template.need_domain_id)
         self.fields["victim"].queryset = victims
         self.fields["need_domain"].queryset = NeedDomain.objects.filter(is_active=True)
+        if template is None:
+            # Written from scratch: the keyworker chooses the kind, and fills in what that kind needs.
+            self.fields["kind"] = forms.ChoiceField(
+                label="What kind of condition is it?", choices=TAILORED_KINDS, widget=forms.RadioSelect,
+                error_messages={"required": "Select the kind of condition", "invalid_choice": "Select the kind of condition"},
+            )
+            self.fields["need_domain"].label = "Need it addresses (for a rehabilitative condition)"
+            self.fields["victim"].label = "Victim it involves (for a restorative condition with the victim)"
+            self.fields["target"].label = "Who or where (for a restrictive condition)"
+            kind_fields = [Field.radios("kind", legend_size=Size.MEDIUM), Field.textarea("description"), Field("due_date"),
+                           Field.text("recurrence", field_width=Fluid.TWO_THIRDS), Field.select("need_domain"),
+                           Field.select("victim"), Field.text("target", field_width=Fluid.TWO_THIRDS)]
+        else:
+            self.initial.setdefault("description", template.text)
+            self.initial.setdefault("need_domain", template.need_domain_id)
+            kind_fields = [
+                Field.textarea("description"),
+                Field("due_date"),
+                Field.text("recurrence", field_width=Fluid.TWO_THIRDS),
+                *(["need_domain"] if template.kind == "rehabilitative" else []),
+                *(["victim"] if template.kind in ("restorative", "reparative") else []),
+                *(["target"] if template.kind == "restrictive" else []),
+            ]
         self.helper = page_helper(
-            self,
-            Field.textarea("description"),
-            Field("due_date"),
-            Field.text("recurrence", field_width=Fluid.TWO_THIRDS),
-            *(["need_domain"] if template.kind == "rehabilitative" else []),
-            *(["victim"] if template.kind in ("restorative", "reparative") else []),
-            *(["target"] if template.kind == "restrictive" else []),
-            Field.text("hours_required", field_width=Fixed.FIVE),
-            Button("submit", "Add to the contract"),
+            self, *kind_fields, Field.text("hours_required", field_width=Fixed.FIVE), Button("submit", "Add to the contract"),
         )
 
 
-class ContractSignForm(forms.Form):
+class ContractSignForm(GovukForm):
     signed_on = GovukDateField(what="date the person signed")
     agreement = forms.ChoiceField(
         label="How did the person agree?", choices=Contract.Agreement.choices, widget=forms.RadioSelect,
@@ -131,7 +149,7 @@ class ContractSignForm(forms.Form):
                                   Button("submit", "Record agreement and start the contract"))
 
 
-class ConditionProgressForm(forms.ModelForm):
+class ConditionProgressForm(GovukModelForm):
     class Meta:
         model = Condition
         fields = ["status", "evidence", "hours_done"]
@@ -144,7 +162,7 @@ class ConditionProgressForm(forms.ModelForm):
                                   Field.text("hours_done", field_width=Fixed.FIVE), Button("submit", "Save progress"))
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(GovukModelForm):
     """Book an appointment (leave the outcome blank) or log a contact that has happened."""
 
     day = GovukDateField(what="date")
@@ -177,7 +195,7 @@ class ContactForm(forms.ModelForm):
         return {"starts_at": starts_at, **{name: self.cleaned_data[name] for name in self.Meta.fields}}
 
 
-class ContactOutcomeForm(forms.Form):
+class ContactOutcomeForm(GovukForm):
     outcome = forms.ChoiceField(label="How did it go?", choices=Contact.Outcome.choices, widget=forms.RadioSelect,
                                 error_messages={"required": "Select the outcome of the appointment"})
     duration_minutes = forms.IntegerField(label="Duration in minutes", required=False, min_value=0, max_value=600)
@@ -189,7 +207,7 @@ class ContactOutcomeForm(forms.Form):
                                   Field.text("duration_minutes", field_width=Fixed.FIVE), "notes", Button("submit", "Save outcome"))
 
 
-class NonComplianceForm(forms.ModelForm):
+class NonComplianceForm(GovukModelForm):
     occurred_on = GovukDateField(what="date it happened")
     reasonable_excuse = forms.TypedChoiceField(
         label="Was there a reasonable excuse?", choices=[("yes", "Yes"), ("no", "No")], widget=forms.RadioSelect,
@@ -214,7 +232,7 @@ class NonComplianceForm(forms.ModelForm):
         )
 
 
-class ClosureForm(forms.Form):
+class ClosureForm(GovukForm):
     result = forms.ChoiceField(label="How should the case close?", choices=ClosureProposal.Result.choices,
                                widget=forms.RadioSelect, error_messages={"required": "Select how the case should close"})
     withdrawal_reason = forms.ChoiceField(label="Reason for withdrawing (if withdrawn)", required=False,
@@ -228,7 +246,7 @@ class ClosureForm(forms.Form):
                                   "reason", Button("submit", "Propose closure"))
 
 
-class SupervisorDecisionForm(forms.Form):
+class SupervisorDecisionForm(GovukForm):
     """A supervisor's approval or refusal of a proposal (a closure or a variation)."""
 
     approve = forms.TypedChoiceField(label="Your decision", choices=[("yes", "Approve"), ("no", "Refuse")],
@@ -242,7 +260,7 @@ class SupervisorDecisionForm(forms.Form):
                                   Button("submit", "Record decision"))
 
 
-class VariationForm(forms.Form):
+class VariationForm(GovukForm):
     kind = forms.ChoiceField(label="What do you propose?", choices=VariationProposal.Kind.choices, widget=forms.RadioSelect,
                              error_messages={"required": "Select a variation or an extension"})
     reason = forms.CharField(label="Why?", widget=forms.Textarea(attrs={"rows": 3}),

@@ -1,12 +1,12 @@
 import django_filters
 from crispy_forms_gds.helper import FormHelper
-from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import Case, Person
 from evaluation.models import ReoffendingResult
 from evaluation.selectors import measure_choices
+from oocr.forms import GovukForm
 
 
 def _years() -> list[tuple[str, str]]:
@@ -18,7 +18,7 @@ def _not_in_list(what: str, meanwhile: str) -> dict[str, str]:
     return {"invalid_choice": f"Select {what} from the list (the report shows {meanwhile} until you do)"}
 
 
-class CohortReportFilterForm(forms.Form):
+class CohortReportFilterForm(GovukForm):
     """The filters' form, with a helper so that the page's GOV.UK error summary lists a value not in a list."""
 
     def __init__(self, *args, **kwargs):

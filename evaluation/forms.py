@@ -1,7 +1,7 @@
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
 
-from cases.forms import GovukDateField, csv_upload_text, page_helper
+from oocr.forms import GovukDateField, GovukForm, csv_upload_text, page_helper
 from evaluation.models import SurveyResponse
 from evaluation.selectors import reoffending_definitions
 
@@ -10,7 +10,7 @@ from evaluation.selectors import reoffending_definitions
 CRIME_EXTRACT_MAX_BYTES = 200_000_000
 
 
-class CrimeRecordImportForm(forms.Form):
+class CrimeRecordImportForm(GovukForm):
     file = forms.FileField(
         label="CSV extract from the records system",
         help_text="Columns: crime_reference,event_type,offence_code,offence_title,offence_date,outcome_date,pnc_id,surname,"
@@ -26,7 +26,7 @@ class CrimeRecordImportForm(forms.Form):
         return csv_upload_text(self.cleaned_data["file"], max_bytes=CRIME_EXTRACT_MAX_BYTES)
 
 
-class HarmWeightImportForm(forms.Form):
+class HarmWeightImportForm(GovukForm):
     name = forms.CharField(label="Name of the table", max_length=200, initial="Cambridge Crime Harm Index by offence",
                            error_messages={"required": "Enter the name of the table"})
     version = forms.CharField(label="Version", max_length=40, help_text="For example 2026.1. Each import is a new version.",
@@ -47,7 +47,7 @@ class HarmWeightImportForm(forms.Form):
         return csv_upload_text(self.cleaned_data["file"])
 
 
-class CheckRunForm(forms.Form):
+class CheckRunForm(GovukForm):
     definition = forms.ModelChoiceField(
         label="Reoffending definition", queryset=reoffending_definitions(), empty_label=None,
         error_messages={"required": "Choose a definition", "invalid_choice": "Choose a definition from the list"},
@@ -60,7 +60,7 @@ class CheckRunForm(forms.Form):
         self.helper = page_helper(self, "definition", "as_of", Button("submit", "Run the check"))
 
 
-class PersonMatchDecisionForm(forms.Form):
+class PersonMatchDecisionForm(GovukForm):
     decision = forms.ChoiceField(
         label="Is this the same person?", widget=forms.RadioSelect,
         choices=[("confirm", "Yes: the record is about this person"), ("reject", "No: a different person")],
@@ -76,7 +76,7 @@ SCALE = [("1", "1 Strongly disagree"), ("2", "2 Disagree"), ("3", "3 Neither"), 
          ("", "Not answered")]
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(GovukForm):
     """One radio group per item of an instrument, 1 to 5 or not answered."""
 
     timing = forms.ChoiceField(label="When was it asked?", choices=SurveyResponse.Timing.choices, widget=forms.RadioSelect,

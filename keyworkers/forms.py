@@ -4,11 +4,11 @@ from crispy_forms_gds.layout import Button, Field, Fixed, Size
 from django import forms
 from django.conf import settings
 
-from cases.forms import GovukDateField, page_helper
+from oocr.forms import GovukDateField, GovukForm, GovukModelForm, page_helper
 from keyworkers.models import Allocation, AllocationReview, StaffProfile
 
 
-class AllocateForm(forms.Form):
+class AllocateForm(GovukForm):
     """The chooser: one keyworker from the table, and a reason when they are over capacity or away."""
 
     keyworker = forms.TypedChoiceField(coerce=int, error_messages={"required": "Choose a keyworker"})
@@ -37,7 +37,7 @@ class ReallocateForm(AllocateForm):
     )
 
 
-class AllocationReviewForm(forms.Form):
+class AllocationReviewForm(GovukForm):
     outcome = forms.ChoiceField(
         label="Do you agree with this allocation?", widget=forms.RadioSelect,
         choices=[(AllocationReview.Outcome.AGREED, "Yes, agreed"), (AllocationReview.Outcome.CHANGED, "No, I have changed it")],
@@ -51,7 +51,7 @@ class AllocationReviewForm(forms.Form):
                                   Button("submit", "Record review"))
 
 
-class StaffProfileForm(forms.ModelForm):
+class StaffProfileForm(GovukModelForm):
     leave_until = GovukDateField(what="date they are back from leave", required=False)
 
     class Meta:

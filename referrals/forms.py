@@ -3,12 +3,12 @@
 from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Size
 from django import forms
 
-from cases.forms import GovukDateField, csv_upload_text, page_helper
+from oocr.forms import GovukDateField, GovukForm, GovukModelForm, csv_upload_text, page_helper
 from contracts.models import NeedDomain
-from referrals.models import Partner, Referral
+from referrals.models import Partner, Referral, ReferralUpdate
 
 
-class PartnerForm(forms.ModelForm):
+class PartnerForm(GovukModelForm):
     loaded_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -64,7 +64,7 @@ class PartnerForm(forms.ModelForm):
         )
 
 
-class PartnerImportForm(forms.Form):
+class PartnerImportForm(GovukForm):
     file = forms.FileField(
         label="CSV file of partners", error_messages={"required": "Choose a CSV file to upload"},
         help_text="The first line must be the column names, as in the directory's export.",
@@ -78,7 +78,7 @@ class PartnerImportForm(forms.Form):
         return csv_upload_text(self.cleaned_data["file"])
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(GovukForm):
     shared = forms.CharField(
         label="What will you share with the partner?", widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Why you are referring them and what the partner needs to know. Share the least that will do: "
@@ -104,11 +104,12 @@ class ReferralForm(forms.Form):
         self.helper = page_helper(self, *fields, Button("submit", "Save referral"))
 
 
-class ReferralSendForm(forms.Form):
+class ReferralSendForm(GovukForm):
     sent_by = forms.ChoiceField(label="How are you sending it?", choices=Referral.SentBy.choices, widget=forms.RadioSelect,
                                 error_messages={"required": "Select how you are sending the referral"})
     on = GovukDateField(what="date it was sent")
     introduction_present = forms.CharField(label="For a warm introduction: who was present?", required=False,
+                                           max_length=Referral._meta.get_field("introduction_present").max_length,
                                            help_text="For example: the person, me, and Sam from the service.")
     introduced_how = forms.ChoiceField(label="For a warm introduction: how was it made?", required=False,
                                        choices=[("", "Choose")] + Referral.IntroducedHow.choices)
@@ -127,12 +128,14 @@ class ReferralSendForm(forms.Form):
         )
 
 
-class ReferralProgressForm(forms.Form):
+class ReferralProgressForm(GovukForm):
     status = forms.ChoiceField(label="What has happened?", required=False, widget=forms.RadioSelect)
     on = GovukDateField(what="date it happened")
     reason = forms.ChoiceField(label="Why did it end? (for declined, disengaged or withdrawn)", required=False,
                                choices=[("", "Choose")] + Referral.EndReason.choices)
-    source = forms.CharField(label="Who told us?", required=False, help_text="For example: Jo at the service, by phone.")
+    source = forms.CharField(label="Who told us?", required=False,
+                             max_length=ReferralUpdate._meta.get_field("source").max_length,
+                             help_text="For example: Jo at the service, by phone.")
     text = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     STEP_LABELS = {
@@ -156,7 +159,7 @@ class ReferralProgressForm(forms.Form):
         )
 
 
-class ReferralConditionForm(forms.Form):
+class ReferralConditionForm(GovukForm):
     condition = forms.TypedChoiceField(label="Condition this referral is the evidence for", coerce=int, required=False,
                                        empty_value=None)
 
@@ -166,6 +169,6 @@ class ReferralConditionForm(forms.Form):
         self.helper = page_helper(self, Field.select("condition"), Button("link", "Link to this condition", css_class="govuk-button--secondary"))
 
 
-class ReportPeriodForm(forms.Form):
+class ReportPeriodForm(GovukForm):
     sent_from = forms.DateField(label="Sent from", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     sent_to = forms.DateField(label="Sent to", required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,11 +1,11 @@
 from crispy_forms_gds.layout import Button, Field, Size
 from django import forms
 
-from cases.forms import GovukDateField, page_helper
+from oocr.forms import GovukDateField, GovukForm, page_helper
 from retention.models import RetentionReview
 
 
-class RetentionDecisionForm(forms.Form):
+class RetentionDecisionForm(GovukForm):
     decision = forms.ChoiceField(
         label="What should happen to this record?", widget=forms.RadioSelect,
         choices=[(RetentionReview.Decision.RETAIN, "Retain it for longer"),

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -296,3 +298,54 @@ def test_the_officer_sees_that_sensitive_records_exist_but_not_what_they_say(cli
     assert "only the case's keyworker, supervisors and the team manager can read" in page
     assert "<li>1 needs assessment</li>" in page and "<li>1 safeguarding record</li>" in page
     assert "self-harm" not in page
+
+
+def summary_links_going_nowhere(html: str) -> list[str]:
+    summary = re.search(r'class="govuk-error-summary".*?</ul>', html, re.S).group(0)
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+    return [link for link in re.findall(r'href="#([^"]*)"', summary) if link not in ids]
+
+
+def test_every_error_summary_link_on_the_questions_page_lands_on_a_radio_or_box(client):
+    case = ReadyDraftCaseFactory(draft_answers={})
+    client.force_login(case.created_by)
+    response = client.post(reverse("cases:intake_questions", args=[case.pk]), {"continue": ""})
+    html = response.content.decode()
+    assert html.count("govuk-error-summary__list") == 1 and len(re.findall(r'href="#id_', html)) >= 9
+    assert 'href="#id_consent_1"' in html
+    assert summary_links_going_nowhere(html) == []
+    case.refresh_from_db()
+    assert case.draft_answers == {}
+
+
+def test_the_missing_means_of_contact_is_linked_to_the_phone_number(client):
+    case = ReadyDraftCaseFactory(person=None)
+    client.force_login(case.created_by)
+    response = client.post(reverse("cases:intake_person", args=[case.pk]), {
+        **PERSON_POST, "address_line_1": "", "town": "", "postcode": "", "phone": "", "email": "", "sex": "",
+    })
+    html = response.content.decode()
+    assert response.context["form"].errors["phone"][0].startswith("Enter a phone number, email address or postal address")
+    assert 'href="#id_phone">Enter a phone number, email address or postal address' in html
+    assert 'href="#id_sex_1"' in html
+    assert summary_links_going_nowhere(html) == []
+    case.refresh_from_db()
+    assert case.person is None
+
+
+def test_a_long_name_and_a_pasted_document_are_refused_in_govuk_words(client):
+    case = ReadyDraftCaseFactory(person=None)
+    client.force_login(case.created_by)
+    response = client.post(reverse("cases:intake_person", args=[case.pk]), {**PERSON_POST, "first_names": "x" * 10_000})
+    assert response.context["form"].errors["first_names"] == ["First names must be 100 characters or fewer"]
+    case.refresh_from_db()
+    assert case.person is None
+    ineligible = ReadyDraftCaseFactory(person__postcode="BS1 4DJ")
+    client.force_login(ineligible.created_by)
+    response = client.post(reverse("cases:intake_check", args=[ineligible.pk]), {
+        "decision": "overridden", "route": "deferred_charge", "override_reason": "x" * 200_000,
+    })
+    assert response.context["form"].errors["override_reason"] == ["The reason for the override must be 5,000 characters or fewer"]
+    assert "You can enter up to 5,000 characters." in response.content.decode()
+    ineligible.refresh_from_db()
+    assert ineligible.status == Case.Status.DRAFT

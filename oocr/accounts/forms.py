@@ -5,8 +5,10 @@ from crispy_forms_gds.layout import Button, Layout
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
+from oocr.forms import GovukForm, GovukFormMixin
 
-class GovukFormMixin:
+
+class AccountFormMixin(GovukFormMixin):
     """A FormHelper with one submit button, and GOV.UK messages for missing answers."""
 
     submit_label = "Continue"
@@ -22,7 +24,7 @@ class GovukFormMixin:
         self.helper.layout = Layout(*self.fields, Button("submit", self.submit_label))
 
 
-class SignInForm(GovukFormMixin, auth_forms.AuthenticationForm):
+class SignInForm(AccountFormMixin, auth_forms.AuthenticationForm):
     submit_label = "Sign in"
 
     def __init__(self, *args, **kwargs):
@@ -35,7 +37,7 @@ class SignInForm(GovukFormMixin, auth_forms.AuthenticationForm):
     }
 
 
-class PasswordChangeForm(GovukFormMixin, auth_forms.PasswordChangeForm):
+class PasswordChangeForm(AccountFormMixin, auth_forms.PasswordChangeForm):
     submit_label = "Change password"
     required_messages = {
         "old_password": "Enter your current password",
@@ -44,17 +46,17 @@ class PasswordChangeForm(GovukFormMixin, auth_forms.PasswordChangeForm):
     }
 
 
-class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
+class PasswordResetForm(AccountFormMixin, auth_forms.PasswordResetForm):
     submit_label = "Send reset link"
     required_messages = {"email": "Enter your work email address"}
 
 
-class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
+class SetPasswordForm(AccountFormMixin, auth_forms.SetPasswordForm):
     submit_label = "Set password"
     required_messages = {"new_password1": "Enter a new password", "new_password2": "Enter the new password again"}
 
 
-class TwoFactorCodeForm(GovukFormMixin, forms.Form):
+class TwoFactorCodeForm(AccountFormMixin, GovukForm):
     """The six-digit code from the authenticator app, or a backup code."""
 
     submit_label = "Continue"
@@ -65,7 +67,7 @@ class TwoFactorCodeForm(GovukFormMixin, forms.Form):
     required_messages = {"code": "Enter the code from your authenticator app"}
 
 
-class TwoFactorResetForm(GovukFormMixin, forms.Form):
+class TwoFactorResetForm(AccountFormMixin, GovukForm):
     submit_label = "Reset two-factor sign-in"
     confirm = forms.BooleanField(label="This person has lost their authenticator app or backup codes, and I have checked who they are")
     required_messages = {"confirm": "Confirm that you have checked who this person is"}

@@ -4,8 +4,10 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Layout
 from django import forms
 
+from oocr.forms import GovukForm
 
-class SubjectAccessForm(forms.Form):
+
+class SubjectAccessForm(GovukForm):
     record = forms.CharField(
         label="Case number or person record number", max_length=20,
         help_text="A case number like OOCR-000123, or the person's record number from the access log.",

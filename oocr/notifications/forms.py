@@ -1,10 +1,10 @@
 from crispy_forms_gds.layout import Button, Field, Fixed, Size
 from django import forms
 
-from cases.forms import page_helper
+from oocr.forms import GovukForm, page_helper
 
 
-class ReminderSettingsForm(forms.Form):
+class ReminderSettingsForm(GovukForm):
     kinds_on = forms.MultipleChoiceField(label="Which reminders do you want?", required=False,
                                          widget=forms.CheckboxSelectMultiple)
     lead_days = forms.IntegerField(
