@@ -2,6 +2,8 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cases import eligibility, services
 from cases.models import (
@@ -217,3 +219,61 @@ def test_optional_rules_are_off_by_default_and_core_rules_cannot_be_switched_off
     form = EligibilityRuleForm({"is_enabled": False, "parameter": ""}, instance=core)
     assert not form.is_valid()
     assert "cannot be switched off" in form.errors["is_enabled"][0]
+
+
+# --- Offence import ---------------------------------------------------------------------------------------
+
+OFFENCE_HEADER = "code,title,mode_of_trial,crime_subgroup\n"
+
+
+def offence_rows(count: int, *, start: int = 0, title: str = "Imported offence") -> str:
+    return "".join(f"IMP-{n:06d},{title} {n},summary,Shoplifting\n" for n in range(start, start + count))
+
+
+def test_an_offence_csv_with_a_cell_over_the_csv_limit_is_refused_by_line_and_nothing_is_written():
+    before = Offence.objects.count()
+    text = OFFENCE_HEADER + offence_rows(1) + f'IMP-X,"{"x" * 140_000}",summary,Shoplifting\n' + offence_rows(1, start=5)
+    with pytest.raises(ValidationError) as refused:
+        services.offence_import_csv(text=text)
+    assert refused.value.messages == ["Line 3: a cell must be 131,072 characters or fewer. Nothing was imported"]
+    assert Offence.objects.count() == before
+
+
+def test_the_offence_import_command_refuses_a_cell_over_the_limit_without_a_traceback(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "offences.csv"
+    path.write_text(OFFENCE_HEADER + f'IMP-X,"{"x" * 140_000}",summary,Shoplifting\n', encoding="utf-8")
+    before = Offence.objects.count()
+    with pytest.raises(CommandError, match="Line 2: a cell must be 131,072 characters or fewer"):
+        call_command("import_offences", str(path))
+    assert Offence.objects.count() == before
+
+
+def test_an_offence_import_runs_the_same_queries_for_5000_rows_as_for_50():
+    with CaptureQueriesContext(connection) as few:
+        assert services.offence_import_csv(text=OFFENCE_HEADER + offence_rows(50)) == (50, 0)
+    with CaptureQueriesContext(connection) as many:
+        assert services.offence_import_csv(text=OFFENCE_HEADER + offence_rows(5_000, start=100)) == (5_000, 0)
+    assert len(many.captured_queries) == len(few.captured_queries) <= 8
+    assert Offence.objects.filter(code__startswith="IMP-").count() == 5_050
+    assert Offence.history.filter(code__startswith="IMP-", history_type="+").count() == 5_050
+    renamed = OFFENCE_HEADER + offence_rows(5_000, start=100, title="Renamed")
+    with CaptureQueriesContext(connection) as changed:
+        assert services.offence_import_csv(text=renamed) == (0, 5_000)
+    assert len(changed.captured_queries) <= len(few.captured_queries)
+    assert Offence.objects.get(code="IMP-005099").title == "Renamed 5099"
+
+
+def test_an_offence_import_updates_only_what_changed_and_refuses_duplicates_by_code():
+    services.offence_import_csv(text=OFFENCE_HEADER + offence_rows(3))
+    created, updated = services.offence_import_csv(
+        text=OFFENCE_HEADER + offence_rows(2) + "IMP-000002,Renamed offence,either_way,Shoplifting\n" + offence_rows(1, start=9))
+    assert (created, updated) == (1, 3)
+    renamed = Offence.objects.get(code="IMP-000002")
+    assert (renamed.title, renamed.mode_of_trial) == ("Renamed offence", "either_way")
+    assert Offence.history.filter(code__startswith="IMP-", history_type="~").count() == 1
+    with pytest.raises(ValidationError) as refused:
+        services.offence_import_csv(text=OFFENCE_HEADER + offence_rows(1, start=20) + offence_rows(1, start=20, title="Again"))
+    assert refused.value.messages == ["Code IMP-000020 appears more than once"]
+    assert not Offence.objects.filter(code="IMP-000020").exists()

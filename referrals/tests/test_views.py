@@ -150,6 +150,24 @@ def test_sending_and_recording_progress_through_the_pages(client, active_case, m
     assert "Told by Jo" in page and "Me, the person and Jo" in page
 
 
+def test_who_was_present_or_who_told_us_longer_than_is_kept_is_refused_with_a_message(client, active_case, make_referral):
+    case, holder, _ = active_case
+    today = timezone.localdate()
+    draft, sent = make_referral(case, holder), make_referral(case, holder, sent_on=today)
+    client.force_login(holder)
+    long = "Sam from the service " * 12  # 252 characters: more than the 200 kept, fewer than a line's usual limit
+    send = client.post(reverse("referrals:referral_send", args=[case.pk, draft.pk]), {
+        "sent_by": "warm_introduction", "introduction_present": long, "introduced_how": "in_person", **date_post("on", today)})
+    progress = client.post(reverse("referrals:referral_progress", args=[case.pk, sent.pk]), {
+        "source": long, "text": "On the waiting list", **date_post("on", today)})
+    for response in (send, progress):
+        assert response.status_code == 200
+        [error] = errors_of(response)
+        assert error.endswith("must be 200 characters or fewer")
+    assert Referral.objects.get(pk=draft.pk).status == "draft"
+    assert sent.updates.count() == 1  # the sending only
+
+
 def test_a_draft_made_by_mistake_is_withdrawn_from_its_page_with_a_reason(client, active_case, make_referral):
     case, holder, _ = active_case
     referral = make_referral(case, holder)
@@ -288,3 +306,32 @@ def test_a_referral_form_for_a_need_that_is_not_a_need_is_not_found_and_refers_n
     assert client.get(url, {"need": need}).status_code == 404
     assert client.post(f"{url}?need={need}", {"shared": "Drinks daily", "consent_to_share": "on"}).status_code == 404
     assert not Referral.objects.exists()
+
+
+def test_a_partner_csv_with_a_cell_over_the_csv_limit_is_refused_by_line_and_nothing_is_written(client):
+    client.force_login(FACTORY_BY_ROLE[Role.ADMINISTRATOR]())
+    before = list(Partner.objects.values_list("name", "services"))
+    huge = f'Huge Service,voluntary,"{"x" * 140_000}",alcohol,PL,,18,,,,,,referral_form,5,15,yes'
+    response = client.post(reverse("referrals:partner_import"), {"file": csv_upload([GOOD_ROW, huge])})
+    assert response.status_code == 200
+    assert errors_of(response) == ["Line 3: a cell must be 131,072 characters or fewer. Nothing was imported"]
+    assert list(Partner.objects.values_list("name", "services")) == before
+
+
+def test_a_partner_import_runs_the_same_queries_for_300_rows_as_for_3():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from referrals.services import partner_import_csv
+
+    def rows(names):
+        return ",".join(PARTNER_COLUMNS) + "\n" + "".join(
+            f"Service {n},voluntary,Groups.,alcohol;drugs,PL,,18,,,,,,referral_form,5,15,yes\n" for n in names)
+
+    with CaptureQueriesContext(connection) as few:
+        assert partner_import_csv(text=rows(range(3))) == (3, 0)
+    with CaptureQueriesContext(connection) as many:
+        assert partner_import_csv(text=rows(range(3, 303))) == (300, 0)
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert Partner.objects.filter(name__startswith="Service ").count() == 303
+    assert Partner.objects.get(name="Service 299").need_domains.count() == 2
