@@ -160,15 +160,31 @@ def _free_text_limit(field: forms.Field) -> None:
     textarea = isinstance(field.widget, forms.Textarea)
     if field.max_length is None:
         field.max_length = FREE_TEXT_MAX_LENGTH if textarea else LINE_TEXT_MAX_LENGTH
+    if not any(isinstance(validator, validators.MaxLengthValidator) for validator in field.validators):
+        # Also a limit set after the field was built, which Django then only tells the browser (the sign-in user name).
         field.validators.append(validators.MaxLengthValidator(field.max_length))
     hint = f"You can enter up to {field.max_length:,} characters."
     if textarea and hint not in str(field.help_text):
         field.help_text = f"{field.help_text} {hint}".strip() if field.help_text else hint
 
 
+def _refuse_null_characters(field: forms.ModelChoiceField) -> None:
+    """A NUL in a record's choice reaches the database lookup, whose own check would answer in Django's words."""
+    to_python = field.to_python
+
+    def checked(value):
+        if isinstance(value, str) and "\x00" in value:
+            raise ValidationError(field.error_messages["invalid_choice"], code="invalid_choice")
+        return to_python(value)
+
+    field.to_python = checked
+
+
 def govuk_fields_prepare(form: BaseForm) -> None:
     """Give every field of the form a limit and GOV.UK messages; a message the form set itself is kept. Safe to repeat."""
     for name, field in form.fields.items():
+        if isinstance(field, forms.ModelChoiceField) and not isinstance(field, forms.ModelMultipleChoiceField):
+            _refuse_null_characters(field)
         _model_field_limits(form, name, field)
         _free_text_limit(field)
         defaults = _django_defaults(field)
@@ -274,7 +290,7 @@ class GovukDateField(DateInputField):
             return None
         try:
             value = date(day=int(day), month=int(month), year=int(year))
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:  # 31 February, year 3000000000, "20x6"
             raise ValidationError(f"The {self.what} must be a real date") from error
         if value.year < 1900:
             raise ValidationError(f"The {self.what} must be after 1900")

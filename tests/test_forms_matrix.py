@@ -2,18 +2,16 @@
 
 The cases live next to each app's tests (`<app>/tests/form_cases.py`); a view that takes
 POST and has no case fails `test_every_view_that_takes_a_post_has_a_case`. Every GET page
-is also sent garbage in each query parameter its forms and links use: never a server error.
+is sent garbage in each query parameter it reads by tests/test_query_garbage.py, and the URL
+matrix checks that no page's form or link sends a parameter that test does not try.
 """
 
 import importlib
-import re
-from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from oocr.tests.form_harness import FormCase, run_case
-from tests.test_url_matrix import ANON, EXPECTED, EVERYONE, build_world, concrete
 
 pytestmark = pytest.mark.django_db
 
@@ -63,47 +61,3 @@ def test_every_form_does_the_work_refuses_empty_and_hostile_data_and_never_fails
     problems, variants = run_case(client, case)
     assert variants  # the count of (view, role, variant) cases is in the README
     assert problems == [], f"{case.id}:\n" + "\n".join(problems)
-
-
-# --- Garbage in every query parameter of every GET page --------------------------------------------------
-
-GARBAGE = ["zzz", "2015", "-1", "0", "99999999999999999999", "31/02/2026", "2026-02-31", "<script>", "a" * 300, "%00"]
-# Parameters every list may take, whether or not the page shows a link to them.
-COMMON_PARAMETERS = {"page", "sort", "order", "q"}
-
-
-def query_parameters(html: str) -> set[str]:
-    """The names a page's GET forms and its own links send."""
-    names = set()
-    for form in re.findall(r"<form(?![^>]*method=\"post\")[^>]*>(.*?)</form>", html, re.S | re.I):
-        names |= set(re.findall(r'\sname="([^"]+)"', form))
-    for href in re.findall(r'href="([^"]*\?[^"]*)"', html):
-        names |= {name for name, _ in parse_qsl(urlsplit(href.replace("&amp;", "&")).query, keep_blank_values=True)}
-    return names - {"csrfmiddlewaretoken"}
-
-
-@pytest.mark.parametrize("who", sorted(EVERYONE - {ANON}))
-def test_garbage_in_any_query_parameter_of_any_page_never_gives_a_server_error(client, who):
-    world = build_world()
-    client.force_login(world["users"][who])
-    client.raise_request_exception = False
-    crashes, tried = [], 0
-    for path in sorted(path for path in EXPECTED if who in EXPECTED[path]):
-        url = concrete(path, world["fill"])
-        base = client.get(url + world["queries"].get(path, ""))
-        if "text/html" not in base.get("Content-Type", ""):
-            names = COMMON_PARAMETERS | {name for name, _ in parse_qsl(world["queries"].get(path, "").lstrip("?"))}
-        else:
-            names = COMMON_PARAMETERS | query_parameters(base.content.decode(errors="replace"))
-            names |= {name for name, _ in parse_qsl(world["queries"].get(path, "").lstrip("?"))}
-        for name in sorted(names):
-            for value in GARBAGE:
-                tried += 1
-                response = client.get(url, {name: value})
-                if response.status_code >= 500:
-                    crashes.append(f"{url}?{name}={value[:20]} as {who}: {response.status_code}")
-        response = client.get(url, {name: GARBAGE[0] for name in names})  # all at once, as a mangled bookmark would
-        if response.status_code >= 500:
-            crashes.append(f"{url} with every parameter garbage as {who}: {response.status_code}")
-    assert tried > 0
-    assert sorted(set(crashes)) == []

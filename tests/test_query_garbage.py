@@ -5,6 +5,9 @@ list, a record since deleted, letters where a number goes, 31 February) must
 open the page, with the unknown value reported on it or ignored.
 """
 
+import re
+from urllib.parse import parse_qsl, urlsplit
+
 import pytest
 from django.db import transaction
 
@@ -65,6 +68,21 @@ GARBAGE = {
     "the last day there is": "9999-12-31",
     "a NUL character": "a\x00b",
 }
+
+
+def query_parameters(html: str) -> set[str]:
+    """The names a page's own GET forms and its links back to itself (href="?...") send."""
+    names = set()
+    for form in re.findall(r"<form(?![^>]*method=\"post\")[^>]*>(.*?)</form>", html, re.S | re.I):
+        names |= set(re.findall(r'\sname="([^"]+)"', form))
+    for query in re.findall(r'href="\?([^"#]*)', html):
+        names |= {name for name, _ in parse_qsl(query.replace("&amp;", "&"), keep_blank_values=True)}
+    return names - {"csrfmiddlewaretoken"}
+
+
+def parameters_tried(path: str) -> set[str]:
+    """What this module sends garbage in for the page (the URL matrix asks, for every page it opens)."""
+    return {name for pages in (PAGES, CSV_PAGES) for name in pages.get(path, (None, []))[1]} | {"format"}
 
 
 def test_every_page_named_here_exists():

@@ -8,8 +8,14 @@ from oocr.accounts.roles import Role
 
 @pytest.mark.django_db
 def test_seed_demo_creates_one_team_with_every_role_and_is_idempotent(monkeypatch, capsys):
-    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-for-tests")
+    # First without a password: one is generated and printed (one run of the command serves both checks: it takes seconds).
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
     call_command("seed_demo")
+    generated = capsys.readouterr().out.split("Password: ")[1].split()[0]
+    assert len(generated) >= 12
+    assert get_user_model().objects.get(username="admin").check_password(generated)
+    # Again with a password given: the same accounts, refreshed, and no second set of anything.
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-for-tests")
     call_command("seed_demo")
     User = get_user_model()
     counts = {role: User.objects.filter(groups__name=role).count() for role in Role.ALL}
@@ -46,13 +52,3 @@ def test_seed_demo_creates_one_team_with_every_role_and_is_idempotent(monkeypatc
     call_command("send_reminders")
     made = set(Reminder.objects.values_list("kind", flat=True))
     assert {"condition_due", "condition_overdue", "appointment_tomorrow", "review_due"} <= made, made
-
-
-@pytest.mark.django_db
-def test_seed_demo_generates_and_prints_a_password_when_none_is_given(monkeypatch, capsys):
-    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
-    call_command("seed_demo")
-    output = capsys.readouterr().out
-    password = output.split("Password: ")[1].split()[0]
-    assert len(password) >= 12
-    assert get_user_model().objects.get(username="admin").check_password(password)
