@@ -1,6 +1,10 @@
 """Project-wide test set-up: a fast hasher, the reference data, the services used, Chromium, role fixtures."""
 
 import importlib
+import os
+import shutil
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -17,9 +21,104 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Where a Chromium is looked for after $CHROMIUM: these names on PATH, then these app bundles (macOS).
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CHROMIUM_APPS = (
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+)
+NO_CHROMIUM = (
+    "No Chromium found: install it with `apt-get install -y chromium` (Debian/Ubuntu) or "
+    "`python -m playwright install chromium`, or set CHROMIUM=/path/to/chrome"
+)
+# What start-up decided: the browser's path, and why the journeys are skipped (None: they run).
+CHROMIUM_FOUND = pytest.StashKey[str | None]()
+BROWSER_SKIPPED_BECAUSE = pytest.StashKey[str | None]()
+
+
+class ChromiumNotFound(Exception):
+    """No browser for the journeys; the message says, in one sentence, what to install or fix."""
+
+
+def playwright_managed_chromium() -> str | None:
+    """The Chromium `python -m playwright install chromium` downloads, if it has been.
+
+    Asking starts Playwright's driver for a moment, not a browser.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        path = playwright.chromium.executable_path
+    return path if os.access(path, os.X_OK) else None
+
+
+def chromium_find(
+    *,
+    environ: Mapping[str, str] = os.environ,
+    which: Callable[[str], str | None] = shutil.which,
+    names: Sequence[str] = CHROMIUM_NAMES,
+    apps: Sequence[str] = CHROMIUM_APPS,
+    managed: Callable[[], str | None] = playwright_managed_chromium,
+) -> str:
+    """The browser the journeys drive: $CHROMIUM, else a system Chromium or Chrome, else Playwright's own.
+
+    Raises ChromiumNotFound with a sentence naming what to install (or what is wrong with $CHROMIUM).
+    """
+    if environ.get("CHROMIUM"):
+        found = which(environ["CHROMIUM"])
+        if found is None:
+            raise ChromiumNotFound(
+                f"CHROMIUM={environ['CHROMIUM']} is not an executable Chromium or Chrome: "
+                "set it to one, or unset it to look for the system's")
+        return found
+    for name in names:
+        if found := which(name):
+            return found
+    for app in apps:
+        if os.access(app, os.X_OK) and Path(app).is_file():
+            return app
+    if found := managed():
+        return found
+    raise ChromiumNotFound(NO_CHROMIUM)
+
+
 def pytest_configure(config):
     # Factory users are hashed at Django's default 1,000,000 PBKDF2 iterations, about a second each here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+    # The browser is looked for once, in the controller (or the only process); xdist workers get its answer.
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:
+        config.stash[CHROMIUM_FOUND] = workerinput["chromium"]
+        config.stash[BROWSER_SKIPPED_BECAUSE] = workerinput["skip_browser"]
+        return
+    config.stash[CHROMIUM_FOUND], config.stash[BROWSER_SKIPPED_BECAUSE] = None, None
+    if os.environ.get("SKIP_BROWSER") == "1":
+        config.stash[BROWSER_SKIPPED_BECAUSE] = "SKIP_BROWSER=1"
+        try:
+            config.stash[CHROMIUM_FOUND] = chromium_find()
+        except ChromiumNotFound as missing:
+            config.stash[BROWSER_SKIPPED_BECAUSE] = f"SKIP_BROWSER=1 and {missing}"
+    elif not config.getoption("help"):
+        try:
+            config.stash[CHROMIUM_FOUND] = chromium_find()
+        except ChromiumNotFound as missing:
+            raise pytest.UsageError(f"{missing}; SKIP_BROWSER=1 runs everything else") from None
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """(xdist) Hand each worker the controller's browser, so they neither look again nor disagree."""
+    node.workerinput["chromium"] = node.config.stash[CHROMIUM_FOUND]
+    node.workerinput["skip_browser"] = node.config.stash[BROWSER_SKIPPED_BECAUSE]
+
+
+def pytest_collection_modifyitems(config, items):
+    if reason := config.stash[BROWSER_SKIPPED_BECAUSE]:
+        skip = pytest.mark.skip(reason=f"browser journey skipped: {reason}")
+        for item in items:
+            if item.get_closest_marker("browser"):
+                item.add_marker(skip)
 
 
 # The data the migrations ship (roles, offences, rules, need domains, the condition library, partners,
@@ -76,9 +175,9 @@ def pytest_report_header(config):
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Drive the system Chromium (never a downloaded one)."""
-    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+def browser_type_launch_args(pytestconfig, browser_type_launch_args):
+    """Drive the Chromium found at start-up (chromium_find), never one Playwright would download now."""
+    return {**browser_type_launch_args, "executable_path": pytestconfig.stash[CHROMIUM_FOUND], "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture(autouse=True)
