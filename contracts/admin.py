@@ -15,7 +15,7 @@ class NeedDomainAdmin(admin.ModelAdmin):
 
 @admin.register(ConditionTemplate)
 class ConditionTemplateAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "need_domain", "involves_victim", "is_unpaid_work", "is_active"]
+    list_display = ["title", "kind", "need_domain", "involves_victim", "is_unpaid_work", "needs_amount", "is_active"]
     list_filter = ["kind", "is_active"]
     list_editable = ["is_active"]
     search_fields = ["title", "text"]

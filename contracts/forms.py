@@ -2,12 +2,13 @@
 
 from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, Size
 from django import forms
+from django.core.validators import DecimalValidator
 
-from oocr.forms import GovukDateField, GovukForm, GovukModelForm, page_helper
+from oocr.forms import GovukDateField, GovukForm, GovukModelForm, page_helper, prefixed_text
 from cases.models import Offence
 from cases.models import Case
 from contracts.models import (
-    TAILORED_KINDS, ClosureProposal, Condition, ConditionTemplate, Contact, Contract, KeyworkerAction, NeedDomain, NeedScore,
+    COMPENSATION_MAX, TAILORED_KINDS, ClosureProposal, Condition, ConditionTemplate, Contact, Contract, KeyworkerAction, NeedDomain, NeedScore,
     NonCompliance, VariationProposal,
 )
 
@@ -95,19 +96,29 @@ class ConditionForm(GovukModelForm):
 
     class Meta:
         model = Condition
-        fields = ["description", "due_date", "recurrence", "need_domain", "victim", "target", "hours_required"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        fields = ["description", "due_date", "recurrence", "need_domain", "victim", "target", "hours_required", "amount"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "amount": forms.TextInput(attrs={"inputmode": "decimal"})}
         labels = {"description": "The condition, in plain words for the person", "need_domain": "Need it addresses",
-                  "hours_required": "Hours (for unpaid work or a course)"}
+                  "hours_required": "Hours (for unpaid work or a course)", "amount": "Amount of compensation, in pounds"}
         error_messages = {
             "description": {"required": "Describe the condition in plain words for the person"},
             "hours_required": {"invalid": "Enter the hours as a whole number"},
+            "amount": {
+                "invalid": "Enter the amount of compensation in pounds, like 150 or 150.50",
+                "max_decimal_places": "Enter the amount of compensation in pounds and pence, like 150.50",
+                "min_value": "The amount of compensation must be more than £0",
+                "max_value": f"The amount of compensation must be £{COMPENSATION_MAX:,} or less",
+            },
         }
 
     def __init__(self, *args, template: ConditionTemplate | None, victims, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["victim"].queryset = victims
         self.fields["need_domain"].queryset = NeedDomain.objects.filter(is_active=True)
+        # Pence are checked here; the cap, not a count of digits, says how big (one message, not two, for 99999).
+        amount = self.fields["amount"]
+        amount.validators = [v for v in amount.validators if not isinstance(v, DecimalValidator)]
+        amount.validators.append(DecimalValidator(max_digits=None, decimal_places=amount.decimal_places))
         if template is None:
             # Written from scratch: the keyworker chooses the kind, and fills in what that kind needs.
             self.fields["kind"] = forms.ChoiceField(
@@ -117,9 +128,11 @@ class ConditionForm(GovukModelForm):
             self.fields["need_domain"].label = "Need it addresses (for a rehabilitative condition)"
             self.fields["victim"].label = "Victim it involves (for a restorative condition with the victim)"
             self.fields["target"].label = "Who or where (for a restrictive condition)"
+            self.fields["amount"].label = "Amount of compensation, in pounds (for compensation only)"
             kind_fields = [Field.radios("kind", legend_size=Size.MEDIUM), Field.textarea("description"), Field("due_date"),
                            Field.text("recurrence", field_width=Fluid.TWO_THIRDS), Field.select("need_domain"),
-                           Field.select("victim"), Field.text("target", field_width=Fluid.TWO_THIRDS)]
+                           Field.select("victim"), Field.text("target", field_width=Fluid.TWO_THIRDS),
+                           prefixed_text("amount", prefix="£", field_width=Fixed.FIVE)]
         else:
             self.initial.setdefault("description", template.text)
             self.initial.setdefault("need_domain", template.need_domain_id)
@@ -130,7 +143,10 @@ class ConditionForm(GovukModelForm):
                 *(["need_domain"] if template.kind == "rehabilitative" else []),
                 *(["victim"] if template.kind in ("restorative", "reparative") else []),
                 *(["target"] if template.kind == "restrictive" else []),
+                *([prefixed_text("amount", prefix="£", field_width=Fixed.FIVE)] if template.needs_amount else []),
             ]
+            if not template.needs_amount:
+                del self.fields["amount"]  # not asked, so not taken from a post either
         self.helper = page_helper(
             self, *kind_fields, Field.text("hours_required", field_width=Fixed.FIVE), Button("submit", "Add to the contract"),
         )

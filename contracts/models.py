@@ -1,7 +1,10 @@
 """Needs assessment and keyworker actions (contracts, conditions and contacts follow)."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -147,6 +150,7 @@ class ConditionTemplate(models.Model):
     text = models.TextField(help_text="Plain English, written to the person: 'You will ...'.")
     involves_victim = models.BooleanField(default=False, help_text="Needs the victim's consent to a restorative approach.")
     is_unpaid_work = models.BooleanField(default=False, help_text="Hours are capped by the scheme settings.")
+    needs_amount = models.BooleanField(default=False, help_text="Compensation: the keyworker enters the amount in pounds.")
     need_domain = models.ForeignKey(NeedDomain, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     is_active = models.BooleanField(default=True)
 
@@ -218,6 +222,10 @@ class Contract(models.Model):
         return contract_total_weeks(self.weeks, self.extension_days)
 
 
+# The most compensation one condition may ask of the person, in pounds: a keyworker's figure, not a court's.
+COMPENSATION_MAX = Decimal("5000")
+
+
 class Condition(models.Model):
     """One condition of a contract, in plain words, with its due date or pattern and its progress."""
 
@@ -242,12 +250,22 @@ class Condition(models.Model):
     target = models.CharField("Who or where", max_length=200, blank=True, help_text="For a restriction: the person or place.")
     hours_required = models.PositiveSmallIntegerField(null=True, blank=True)
     hours_done = models.PositiveSmallIntegerField(default=0)
+    amount = models.DecimalField(
+        "Amount of compensation, in pounds", max_digits=6, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(COMPENSATION_MAX)],
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     evidence = models.TextField("Evidence and progress notes", blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__isnull=True) | models.Q(amount__gt=0, amount__lte=COMPENSATION_MAX),
+                name="compensation_amount_positive_and_capped",
+            ),
+        ]
 
     @property
     def is_standard(self) -> bool:

@@ -139,6 +139,13 @@ def condition_check(condition: Condition, *, settings: SchemeSettings) -> None:
         errors["hours_required"] = "Enter the number of hours of unpaid work"
     elif unpaid_work and condition.hours_required and condition.hours_required > settings.unpaid_work_hours_cap:
         errors["hours_required"] = f"Unpaid work can be at most {settings.unpaid_work_hours_cap} hours"
+    # Likewise an amount: the library's compensation template asks for one; written from scratch, compensation makes
+    # good the harm, so only a reparative condition may carry one.
+    compensation = template.needs_amount if template else condition.kind == ConditionKind.REPARATIVE
+    if template and template.needs_amount and condition.amount is None:
+        errors["amount"] = "Enter the amount of compensation, in pounds"
+    elif condition.amount is not None and not compensation:
+        errors["amount"] = "Only a condition to pay compensation has an amount: leave the amount empty"
     if errors:
         raise ValidationError(errors)
 
@@ -480,7 +487,7 @@ def variation_decide(*, proposal_id: int, user, approve: bool, note: str = "") -
             old = Condition.objects.select_for_update().get(pk=proposal.condition_id)
             Condition.objects.create(
                 contract=contract, template=old.template, kind=old.kind, need_domain=old.need_domain, victim=old.victim,
-                target=old.target, hours_required=old.hours_required, hours_done=old.hours_done,
+                target=old.target, hours_required=old.hours_required, hours_done=old.hours_done, amount=old.amount,
                 description=proposal.new_description or old.description,
                 due_date=proposal.new_due_date or old.due_date, recurrence=proposal.new_recurrence or old.recurrence,
                 status=Condition.Status.IN_PROGRESS if old.status == Condition.Status.IN_PROGRESS else Condition.Status.NOT_STARTED,

@@ -15,7 +15,7 @@ from datetime import date
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Layout
+from crispy_forms_gds.layout import Field, Fixed, Layout
 from django import forms
 from django.core import validators
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -304,6 +304,12 @@ def page_helper(form, *fields) -> FormHelper:
     helper.disable_csrf = True
     helper.layout = Layout(*fields)
     return helper
+
+
+def prefixed_text(name: str, *, prefix: str, field_width: int) -> Field:
+    """A short text input with a unit in front of the box ("£"), which crispy-forms-gds does not draw itself."""
+    return Field(name, css_class=Fixed.for_input(field_width), context={"prefix": prefix},
+                 template="gds/layout/prefixed_text.html")
 
 
 def csv_upload_text(upload, *, max_bytes: int = CSV_UPLOAD_MAX_BYTES) -> str:

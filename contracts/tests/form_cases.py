@@ -1,6 +1,7 @@
 """The case work forms, for the form harness (oocr/tests/form_harness.py)."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db import connection
 from django.urls import reverse
@@ -104,6 +105,24 @@ def _letter_added(context):
     condition = Condition.objects.get(contract__case=context["case"], kind="restorative")
     assert (condition.description, condition.victim, condition.due_date) == (
         "You will write to the shop's manager to say sorry.", context["victim"], timezone.localdate() + timedelta(days=30))
+
+
+def _compensation():
+    """A draft contract and the library's compensation template, which asks for the amount in pounds."""
+    case = AssessedCaseFactory()
+    template = ConditionTemplate.objects.get(title="Compensation to the victim")
+    context = _on(case, "condition_new")
+    return {**context, "url": f"{context['url']}?template={template.pk}"}
+
+
+def _compensation_of(context):
+    return {"description": "You will pay the shop for the broken window.", "recurrence": "", "hours_required": "",
+            "amount": "85.50", **_date("due_date", timezone.localdate() + timedelta(days=30)), "victim": ""}
+
+
+def _compensation_added(context):
+    condition = Condition.objects.get(contract__case=context["case"], kind="reparative")
+    assert (condition.template.title, condition.amount) == ("Compensation to the victim", Decimal("85.50"))
 
 
 def _removable():
@@ -305,6 +324,8 @@ FORM_CASES = [
     FormCase("/cases/<int:pk>/contract/start/", HOLDER, _no_contract_yet, lambda context: {}, _drafting_started, button=True),
     FormCase("/cases/<int:pk>/contract/conditions/new/", HOLDER, _apology, _letter, _letter_added,
              foreign=lambda context: {**_letter(context), "victim": str(context["stranger"].pk)}),
+    FormCase("/cases/<int:pk>/contract/conditions/new/", f"{HOLDER}, for compensation", _compensation, _compensation_of,
+             _compensation_added),
     FormCase("/cases/<int:pk>/contract/conditions/<int:condition_pk>/remove/", HOLDER, _removable, lambda context: {}, _removed,
              button=True),
     FormCase("/cases/<int:pk>/contract/sign/", HOLDER, _ready_to_sign,

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -7,7 +8,7 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.models import Case, CaseEvent
 from contracts import services
-from contracts.models import ClosureProposal, Condition, Contact, NeedDomain, VariationProposal
+from contracts.models import ClosureProposal, Condition, ConditionTemplate, Contact, NeedDomain, VariationProposal
 from contracts.tests.test_closure import active_case
 from contracts.tests.test_contracts import assessed_case
 from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory, in_the_team
@@ -253,6 +254,74 @@ def test_a_template_not_in_the_library_is_not_found(client, template):
     assert client.get(url).status_code == 404
     assert client.post(url, bespoke(kind="restorative")).status_code == 404
     assert Condition.objects.filter(contract__case=case).count() == 1
+
+
+def compensation_url(case) -> str:
+    template = ConditionTemplate.objects.get(title="Compensation to the victim")
+    return reverse("contracts:condition_new", args=[case.pk]) + f"?template={template.pk}"
+
+
+def test_compensation_from_the_library_asks_for_the_amount_and_the_contract_states_it(client):
+    case, holder = assessed_case()
+    client.force_login(holder)
+    form_page = client.get(compensation_url(case)).content.decode()
+    assert "Amount of compensation, in pounds" in form_page and 'class="govuk-input__prefix" aria-hidden="true">£' in form_page
+    response = client.post(compensation_url(case), bespoke(description="You will pay the shop for the broken window.",
+                                                           amount="1250.5"))
+    assert response.status_code == 302
+    condition = Condition.objects.get(contract__case=case, kind="reparative")
+    assert (condition.template.title, condition.description, condition.amount) == (
+        "Compensation to the victim", "You will pay the shop for the broken window.", Decimal("1250.50"))
+    assert "Compensation: £1,250.50" in client.get(reverse("contracts:contract", args=[case.pk])).content.decode()
+    assert "Amount: £1,250.50." in client.get(reverse("contracts:contract_document", args=[case.pk])).content.decode()
+
+
+def test_compensation_without_an_amount_is_refused_and_nothing_added(client):
+    case, holder = assessed_case()
+    client.force_login(holder)
+    response = client.post(compensation_url(case), bespoke())
+    assert response.status_code == 200
+    assert response.context["form"].errors["amount"] == ["Enter the amount of compensation, in pounds"]
+    assert list(Condition.objects.filter(contract__case=case).values_list("kind", flat=True)) == ["standard"]
+
+
+@pytest.mark.parametrize("amount, message", [
+    ("-50", "The amount of compensation must be more than £0"),
+    ("0", "The amount of compensation must be more than £0"),
+    ("12.345", "Enter the amount of compensation in pounds and pence, like 150.50"),
+    ("5000.01", "The amount of compensation must be £5,000 or less"),
+    ("99999", "The amount of compensation must be £5,000 or less"),
+    ("fifty", "Enter the amount of compensation in pounds, like 150 or 150.50"),
+])
+def test_an_amount_of_compensation_not_in_pounds_and_pence_up_to_the_cap_is_refused(client, amount, message):
+    case, holder = assessed_case()
+    client.force_login(holder)
+    response = client.post(compensation_url(case), bespoke(amount=amount))
+    assert response.status_code == 200
+    assert response.context["form"].errors["amount"] == [message]
+    assert Condition.objects.filter(contract__case=case).count() == 1
+
+
+def test_a_condition_of_ones_own_carries_an_amount_only_to_make_good_the_harm(client):
+    case, holder = assessed_case()
+    client.force_login(holder)
+    url = reverse("contracts:condition_new", args=[case.pk])
+    assert "Amount of compensation, in pounds (for compensation only)" in client.get(url).content.decode()
+    refused = client.post(url, bespoke(kind="restrictive", target="Tesco, Fore Street", amount="40"))
+    assert refused.context["form"].errors["amount"] == [
+        "Only a condition to pay compensation has an amount: leave the amount empty"]
+    assert client.post(url, bespoke(kind="reparative", amount="40")).status_code == 302
+    assert Condition.objects.get(contract__case=case, kind="reparative").amount == Decimal("40.00")
+
+
+def test_a_library_condition_that_is_not_compensation_does_not_ask_for_or_take_an_amount(client):
+    case, holder = assessed_case()
+    client.force_login(holder)
+    template = ConditionTemplate.objects.get(title="Repair the damage")
+    url = reverse("contracts:condition_new", args=[case.pk]) + f"?template={template.pk}"
+    assert "Amount of compensation" not in client.get(url).content.decode()
+    assert client.post(url, bespoke(amount="40")).status_code == 302
+    assert Condition.objects.get(contract__case=case, kind="reparative").amount is None
 
 
 def decided_message_shown(response) -> str:
