@@ -128,6 +128,7 @@ REFERENCE_DATA = [
     ("cases", "0004_eligibility_rules", "create_rules"),
     ("contracts", "0002_default_need_domains", "create_domains"),
     ("contracts", "0004_condition_library", "create_library"),
+    ("contracts", "0009_condition_amount", "compensation_needs_amount"),
     ("contracts", "0008_daily_reminders_schedule", "schedule"),
     ("referrals", "0002_default_partners", "load_partners"),
     ("evaluation", "0002_reference_data", "create_reference_data"),

@@ -39,13 +39,10 @@ def create_library(apps, schema_editor):
     NeedDomain = apps.get_model("contracts", "NeedDomain")
     SchemeSettings = apps.get_model("contracts", "SchemeSettings")
     domains = {domain.code: domain for domain in NeedDomain.objects.all()}
-    # Run again later (the tests' reference data) the library has 0009's flag: compensation asks for its amount.
-    flags = {field.name for field in ConditionTemplate._meta.get_fields()}
     for kind, title, text, victim, unpaid, domain in TEMPLATES:
         ConditionTemplate.objects.get_or_create(title=title, defaults={
             "kind": kind, "text": text, "involves_victim": victim, "is_unpaid_work": unpaid,
             "need_domain": domains.get(domain),
-            **({"needs_amount": title == "Compensation to the victim"} if "needs_amount" in flags else {}),
         })
     SchemeSettings.objects.get_or_create(pk=1)
 
