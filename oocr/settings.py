@@ -245,8 +245,11 @@ STORAGES = {
     },
 }
 
-# Without collectstatic (development, tests), whitenoise serves straight from the finders.
+# Without collectstatic (development, tests), whitenoise serves straight from the finders, looking each file up
+# when it is asked for: indexing the npm packages' thousands of files costs a third of a second per start, and
+# the test client starts the middleware afresh for every test.
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
