@@ -32,7 +32,7 @@ install: $(VENV)/.installed node_modules/.installed static/build/oocr.css
 
 $(VENV)/.installed: requirements-dev.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -r requirements-dev.lock
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -113,7 +113,7 @@ def test_without_chromium_the_suite_stops_at_once_with_the_sentence(tmp_path):
 
 @needs_no_chromium_app
 def test_without_chromium_skip_browser_skips_the_journeys_and_says_why(tmp_path):
-    result, _ = run_browser_tests(environment_without_chromium(tmp_path, SKIP_BROWSER="1"), "-n", "2")
+    result, _ = run_browser_tests(environment_without_chromium(tmp_path, SKIP_BROWSER="1"), "-n", "1")
     assert result.returncode == pytest.ExitCode.OK, result.stdout + result.stderr
     assert f"browser journey skipped: SKIP_BROWSER=1 and {NO_CHROMIUM}" in result.stdout
     assert " skipped in " in result.stdout and "passed" not in result.stdout

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 SPECIAL = ["", " ", "0", "-1", "31", "2", "1900", "99999999999999999999", "2026-02-31", "31/02/2026", "1.5", "1e400",
            "<script>alert(1)</script>", '=HYPERLINK("http://example.invalid")', "a\x00b", "x" * 6_000, "on", "true"]
 ANY_TEXT = st.one_of(st.sampled_from(SPECIAL), st.text(max_size=60), st.integers().map(str))
-FUZZ = settings(max_examples=30, deadline=None, database=None, derandomize=True,
+FUZZ = settings(max_examples=20, deadline=None, database=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 

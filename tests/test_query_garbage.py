@@ -102,8 +102,14 @@ def _server_error(client, url: str, query: dict) -> bool:
     return failed
 
 
+# Each parameter alone gets these; every kind goes to all of a page's parameters at once, which is how a
+# bookmark with one stale value and a hand-edited one arrives (and what the cohort report's crash needed).
+ONE_BY_ONE = {"letters", "31 February", "a huge number", "a NUL character"}
+
+
 @pytest.mark.parametrize("garbage", list(GARBAGE.values()), ids=list(GARBAGE))
 def test_garbage_in_the_query_string_never_gives_a_server_error(client, garbage):
+    one_by_one = garbage in {GARBAGE[kind] for kind in ONE_BY_ONE}
     world = build_world()
     client.raise_request_exception = False
     errors = []
@@ -111,7 +117,7 @@ def test_garbage_in_the_query_string_never_gives_a_server_error(client, garbage)
         for path, (who, names) in pages.items():
             client.force_login(world["users"][who])
             url = concrete(path, world["fill"])
-            for name in names:
+            for name in names if one_by_one else []:
                 if _server_error(client, url, {**extra, name: garbage}):
                     errors.append(f"{url}?{name}={garbage!r}")
             # All at once, as a hand-edited bookmark would have them (`page` aside: an unknown page is a 404).
