@@ -3,6 +3,7 @@
 import importlib
 import os
 import shutil
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -40,16 +41,21 @@ class ChromiumNotFound(Exception):
     """No browser for the journeys; the message says, in one sentence, what to install or fix."""
 
 
+# Where `python -m playwright install chromium` puts its browser, below its cache folder (Linux, then macOS).
+PLAYWRIGHT_CHROMIUM_GLOBS = ("chromium-*/chrome-linux*/chrome", "chromium-*/chrome-mac*/Chromium.app/Contents/MacOS/Chromium")
+
+
 def playwright_managed_chromium() -> str | None:
     """The Chromium `python -m playwright install chromium` downloads, if it has been.
 
-    Asking starts Playwright's driver for a moment, not a browser.
+    Found on disk, without starting Playwright: its sync API refuses to start inside a running
+    event loop, which a worker that has already driven a browser has.
     """
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        path = playwright.chromium.executable_path
-    return path if os.access(path, os.X_OK) else None
+    cache = os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or (
+        Path.home() / ("Library/Caches" if sys.platform == "darwin" else ".cache") / "ms-playwright")
+    found = sorted(path for pattern in PLAYWRIGHT_CHROMIUM_GLOBS for path in Path(cache).glob(pattern)
+                   if os.access(path, os.X_OK))
+    return str(found[-1]) if found else None
 
 
 def chromium_find(

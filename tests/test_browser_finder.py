@@ -117,3 +117,12 @@ def test_without_chromium_skip_browser_skips_the_journeys_and_says_why(tmp_path)
     assert result.returncode == pytest.ExitCode.OK, result.stdout + result.stderr
     assert f"browser journey skipped: SKIP_BROWSER=1 and {NO_CHROMIUM}" in result.stdout
     assert " skipped in " in result.stdout and "passed" not in result.stdout
+
+
+def test_playwrights_downloaded_browser_is_found_in_its_cache(tmp_path, monkeypatch):
+    chrome = tmp_path / "chromium-1187" / "chrome-linux" / "chrome"
+    chrome.parent.mkdir(parents=True)
+    chrome.write_text("#!/bin/sh\n")
+    chrome.chmod(0o755)
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path))
+    assert playwright_managed_chromium() == str(chrome)
