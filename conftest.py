@@ -200,8 +200,3 @@ def celery_tasks_in_process():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = eager
-
-
-@pytest.fixture
-def roles(db):
-    """The five role groups (kept for the tests that name them; the reference data holds them already)."""

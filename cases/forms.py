@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cases import eligibility
 from cases.models import Case, Crime, EligibilityAssessment, FirstContact, Offence, Person, Victim, VictimContact
-from oocr.forms import GovukDateField, GovukForm, GovukModelForm, csv_upload_text, page_helper  # noqa: F401 (also imported from here)
+from oocr.forms import GovukDateField, GovukForm, GovukModelForm, csv_upload_text, page_helper
 
 UK_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 PNC_ID = re.compile(r"^[0-9]{2,4}/[0-9]{1,7}[A-Z]$")

@@ -21,7 +21,7 @@ TINY = seed.Size("tiny", cases=300, teams=1, years=1)
 PAGES = ["allocation queue", "chooser", "my caseload", "team view"]
 
 
-def test_a_tiny_seed_has_cases_in_every_state_with_one_open_allocation_each(roles):
+def test_a_tiny_seed_has_cases_in_every_state_with_one_open_allocation_each(db):
     seed.seed(TINY)
 
     assert seed.dataset_problems() == []
@@ -39,7 +39,7 @@ def test_a_tiny_seed_has_cases_in_every_state_with_one_open_allocation_each(role
     assert Case.objects.values("person").annotate(n=Count("id")).filter(n__gt=1).exists()  # returning people
 
 
-def test_one_measuring_pass_writes_a_row_per_page_and_baseline(roles, tmp_path):
+def test_one_measuring_pass_writes_a_row_per_page_and_baseline(db, tmp_path):
     seed.seed(TINY)
 
     rows = run.measure(size="tiny", repeats=2, warmups=1)
