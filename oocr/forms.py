@@ -180,9 +180,19 @@ def _refuse_null_characters(field: forms.ModelChoiceField) -> None:
     field.to_python = checked
 
 
+def _number_as_text(field: forms.Field) -> None:
+    """A number is typed in a text box with a numeric keyboard, as GOV.UK asks: crispy-forms-gds draws Django's
+    `type="number"` input without the GOV.UK style (a box a few pixels high), and a scroll wheel changes its value."""
+    if type(field.widget) is forms.NumberInput:
+        attrs = {key: value for key, value in field.widget.attrs.items() if key not in ("min", "max", "step")}
+        mode = "numeric" if isinstance(field, forms.IntegerField) else "decimal"
+        field.widget = forms.TextInput(attrs={**attrs, "inputmode": mode})
+
+
 def govuk_fields_prepare(form: BaseForm) -> None:
     """Give every field of the form a limit and GOV.UK messages; a message the form set itself is kept. Safe to repeat."""
     for name, field in form.fields.items():
+        _number_as_text(field)
         if isinstance(field, forms.ModelChoiceField) and not isinstance(field, forms.ModelMultipleChoiceField):
             _refuse_null_characters(field)
         _model_field_limits(form, name, field)

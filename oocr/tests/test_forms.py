@@ -194,3 +194,13 @@ def test_every_error_summary_link_lands_on_an_input_the_form_renders(arguments):
             assert len(links) == len(re.findall(r"<li>", summary))
             problems += [f"{klass.__name__} ({variant}): #{link}" for link in links if link not in ids]
     assert problems == []
+
+
+def test_numbers_are_typed_in_a_styled_text_box_with_a_numeric_keyboard():
+    from cases.models import Victim
+    from contracts.forms import ConditionForm
+
+    html = ConditionForm(template=None, victims=Victim.objects.none())["hours_required"].as_widget()
+    assert 'type="text"' in html and 'inputmode="numeric"' in html
+    assert RENDER.render(Context({"form": ConditionForm(template=None, victims=Victim.objects.none())})).count(
+        'class="govuk-input') >= 4  # hours, amount, repeats, who or where: every box drawn in the GOV.UK style
