@@ -200,3 +200,44 @@ def celery_tasks_in_process():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = eager
+
+
+# The tests that use a real worker share one (its start-up imports every app: seconds each time). They are
+# in one xdist group, so one test process starts it (Makefile runs `--dist loadgroup`).
+REAL_WORKER = pytest.mark.xdist_group("real-celery-worker")
+
+
+@pytest.fixture(scope="session")
+def real_celery_worker(django_db_setup, tmp_path_factory):
+    """A Celery worker process over Redis, on a queue of its own, using this run's test database.
+
+    Its tasks send text messages to a file (`.sms_file`) and queue follow-up tasks on the same queue.
+    Yields an object with `.queue` and `.sms_file`; tests skip without REDIS_URL or PostgreSQL.
+    """
+    import signal
+    import subprocess
+    import uuid
+    from types import SimpleNamespace
+
+    from django.db import connection
+
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("REDIS_URL is not set: no Redis to run a worker against")
+    if connection.vendor != "postgresql":
+        pytest.skip("The worker needs a database it can share with the test: PostgreSQL (DATABASE_URL) only")
+    database = connection.settings_dict
+    database_url = (f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}:"
+                    f"{database['PORT'] or 5432}/{database['NAME']}")
+    queue = f"oocr-test-{uuid.uuid4().hex[:8]}"
+    sms_file = tmp_path_factory.mktemp("worker") / "sms.log"
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "oocr", "worker", "--pool=solo", "--loglevel=WARNING",
+         "-Q", queue, "-n", f"{queue}@%h", "--without-heartbeat", "--without-gossip", "--without-mingle"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "oocr.settings", "DATABASE_URL": database_url,
+             "CELERY_TASK_DEFAULT_QUEUE": queue, "SMS_BACKEND": "oocr.notifications.sms.FileSmsBackend",
+             "SMS_FILE_PATH": str(sms_file)},
+    )
+    yield SimpleNamespace(queue=queue, sms_file=sms_file)
+    os.kill(worker.pid, signal.SIGTERM)
+    worker.wait(timeout=30)

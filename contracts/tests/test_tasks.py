@@ -1,21 +1,16 @@
 """The reminders job as Celery runs it: two workers at once, and the beat-scheduled task through a real worker."""
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
-import uuid
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.db import connection, connections
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from conftest import REAL_WORKER
 from contracts import services
 from contracts.tests.test_contracts import add, assessed_case
 from contracts.models import NeedDomain
@@ -71,35 +66,22 @@ def test_two_workers_running_the_job_at_once_send_each_reminder_once(sms_to_file
     assert len(mailoutbox) == 3
 
 
-@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set: no Redis to run a worker against")
+@REAL_WORKER
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_the_beat_scheduled_job_runs_on_a_real_worker_and_records_its_deliveries(sms_to_file):
+def test_the_beat_scheduled_job_runs_on_a_real_worker_and_records_its_deliveries(real_celery_worker):
     from oocr.celery import app
 
     contracts_due_tomorrow(2)
     app.conf.task_always_eager = False  # the autouse fixture restores it afterwards
-    queue = f"oocr-test-{uuid.uuid4().hex[:8]}"
-    database = settings.DATABASES["default"]
-    database_url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "oocr", "worker", "--pool=solo", "--loglevel=WARNING",
-         "-Q", queue, "-n", f"{queue}@%h", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        cwd=settings.BASE_DIR,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "oocr.settings", "DATABASE_URL": database_url,
-             "CELERY_TASK_DEFAULT_QUEUE": queue, "SMS_BACKEND": settings.SMS_BACKEND, "SMS_FILE_PATH": settings.SMS_FILE_PATH},
-    )
-    try:
-        scheduled = PeriodicTask.objects.get(name="Daily reminders")
-        assert (scheduled.task, scheduled.crontab.hour, scheduled.crontab.minute) == ("contracts.send_reminders", "6", "0")
-        # What beat does when the hour comes: send the scheduled task, by name, with its arguments.
-        result = app.send_task(scheduled.task, kwargs=json.loads(scheduled.kwargs), queue=queue)
-        summary = result.get(timeout=120, disable_sync_subtasks=False)  # eager tasks earlier in this process set the guard
-        assert summary["run_date"] == timezone.localdate().isoformat() and summary["reminders"] >= 4
-        deadline = time.monotonic() + 60
-        while Delivery.objects.filter(status="sent").count() < 4 and time.monotonic() < deadline:
-            time.sleep(0.5)
-        assert sorted(Delivery.objects.values_list("template", "status")) == [("digest", "sent")] * 2 + [("person_condition", "sent")] * 2
-    finally:
-        os.kill(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=30)
+    scheduled = PeriodicTask.objects.get(name="Daily reminders")
+    assert (scheduled.task, scheduled.crontab.hour, scheduled.crontab.minute) == ("contracts.send_reminders", "6", "0")
+    # What beat does when the hour comes: send the scheduled task, by name, with its arguments.
+    result = app.send_task(scheduled.task, kwargs=json.loads(scheduled.kwargs), queue=real_celery_worker.queue)
+    summary = result.get(timeout=120, disable_sync_subtasks=False)  # eager tasks earlier in this process set the guard
+    assert summary["run_date"] == timezone.localdate().isoformat() and summary["reminders"] >= 4
+    deadline = time.monotonic() + 60
+    while Delivery.objects.filter(status="sent").count() < 4 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert sorted(Delivery.objects.values_list("template", "status")) == [("digest", "sent")] * 2 + [("person_condition", "sent")] * 2
+    assert real_celery_worker.sms_file.read_text().count("--- ") == 2  # the two text messages, sent by the worker

@@ -1,16 +1,10 @@
 """The evaluation's tasks: eagerly in the test process, and the check through a real Celery worker over Redis."""
 
-import os
-import signal
-import subprocess
-import sys
-import uuid
 from datetime import date
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
+from conftest import REAL_WORKER
 from evaluation.models import ReoffendingCheckRun, ReoffendingDefinition, ReoffendingResult
 from evaluation.tasks import crime_record_import_run_task, reoffending_checks_run_task
 from evaluation.tests.factories import CompletedCaseFactory, CrimeRecordFactory
@@ -53,30 +47,14 @@ def test_the_monthly_check_is_on_the_beat_schedule():
     assert task.task in app.tasks  # the name the schedule sends is a task a worker knows
 
 
-@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set: no Redis to run a worker against")
+@REAL_WORKER
 @pytest.mark.django_db(transaction=True)
-def test_the_reoffending_check_runs_through_a_real_worker():
-    if connection.vendor != "postgresql":
-        pytest.skip("The worker needs a database it can share with the test: PostgreSQL (DATABASE_URL) only")
+def test_the_reoffending_check_runs_through_a_real_worker(real_celery_worker):
     case = reoffending_case()
     definition = ReoffendingDefinition.objects.get(name__startswith="Proven reoffending")
-    database = connection.settings_dict
-    database_url = (f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}:"
-                    f"{database['PORT'] or 5432}/{database['NAME']}")
     app.conf.task_always_eager = False  # the autouse fixture restores it afterwards
-    queue = f"oocr-test-{uuid.uuid4().hex[:8]}"
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "oocr", "worker", "--pool=solo", "--loglevel=WARNING",
-         "-Q", queue, "-n", f"{queue}@%h", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        cwd=settings.BASE_DIR,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "oocr.settings", "DATABASE_URL": database_url},
-    )
-    try:
-        result = reoffending_checks_run_task.apply_async(args=[AS_OF, definition.pk, None], queue=queue)
-        run_ids = result.get(timeout=120, disable_sync_subtasks=False)  # eager tasks earlier in this process set the guard
-    finally:
-        os.kill(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=30)
+    result = reoffending_checks_run_task.apply_async(args=[AS_OF, definition.pk, None], queue=real_celery_worker.queue)
+    run_ids = result.get(timeout=120, disable_sync_subtasks=False)  # eager tasks earlier in this process set the guard
     run = ReoffendingCheckRun.objects.get(pk=run_ids[0])
     assert (run.status, run.as_of, run.cases_reoffended) == ("finished", date(2026, 11, 1), 1)
     assert ReoffendingResult.objects.get(run=run, case=case, follow_up_months=12).reoffended is True

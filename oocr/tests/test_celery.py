@@ -1,7 +1,6 @@
 """Celery wiring: eager in-process without a broker, a real worker over Redis when there is one."""
 
 import os
-import signal
 import subprocess
 import sys
 import uuid
@@ -9,6 +8,7 @@ import uuid
 import pytest
 from django.conf import settings
 
+from conftest import REAL_WORKER
 from oocr.celery import app, health
 
 
@@ -28,21 +28,11 @@ def test_tasks_of_every_app_are_discovered():
     assert "oocr.health" in app.tasks
 
 
-@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set: no Redis to run a worker against")
-def test_health_task_round_trip_through_a_real_worker():
+@REAL_WORKER
+@pytest.mark.django_db
+def test_health_task_round_trip_through_a_real_worker(real_celery_worker):
     app.conf.task_always_eager = False  # the autouse fixture restores it afterwards
-    queue = f"oocr-test-{uuid.uuid4().hex[:8]}"
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "oocr", "worker", "--pool=solo", "--loglevel=WARNING",
-         "-Q", queue, "-n", f"{queue}@%h", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        cwd=settings.BASE_DIR,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "oocr.settings"},
-    )
-    try:
-        token = uuid.uuid4().hex
-        result = health.apply_async(args=[token], queue=queue)
-        # Tasks run eagerly earlier in this process leave Celery's guard against waiting inside a task set.
-        assert result.get(timeout=60, disable_sync_subtasks=False) == token
-    finally:
-        os.kill(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=30)
+    token = uuid.uuid4().hex
+    result = health.apply_async(args=[token], queue=real_celery_worker.queue)
+    # Tasks run eagerly earlier in this process leave Celery's guard against waiting inside a task set.
+    assert result.get(timeout=60, disable_sync_subtasks=False) == token

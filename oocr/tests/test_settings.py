@@ -1,4 +1,7 @@
-"""Settings are read from the environment: each case loads them in a fresh interpreter."""
+"""Settings are read from the environment: each case loads them in a fresh interpreter.
+
+Only the settings module is imported there (not `django.setup()`, which would import every app and its libraries:
+a second and a half a case, for nothing the settings depend on)."""
 
 import json
 import os
@@ -8,9 +11,8 @@ import sys
 from django.conf import settings
 
 PRINT_SETTINGS = """
-import json, django
+import json
 from django.conf import settings
-django.setup()
 print(json.dumps({
     "engine": settings.DATABASES["default"]["ENGINE"],
     "name": str(settings.DATABASES["default"]["NAME"]),
