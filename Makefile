@@ -7,6 +7,11 @@ PYTEST_ARGS ?=
 # (--reuse-db still applies new migrations; CI passes --create-db).
 TEST_WORKERS ?= auto
 
+# Python keeps compiled modules (__pycache__) even where the machine says not to (PYTHONDONTWRITEBYTECODE=1 here):
+# without them every process a test run starts (two xdist workers, the Celery worker, the subprocesses that
+# load settings or run checks) compiled Django and the statistics libraries again, several seconds of CPU each.
+export PYTHONDONTWRITEBYTECODE :=
+
 .PHONY: run test install migrate seed lock check clean bench
 
 run: install

@@ -238,6 +238,18 @@ def real_celery_worker(django_db_setup, tmp_path_factory):
              "CELERY_TASK_DEFAULT_QUEUE": queue, "SMS_BACKEND": "oocr.notifications.sms.FileSmsBackend",
              "SMS_FILE_PATH": str(sms_file)},
     )
+    from oocr.celery import app, health
+
+    # Ready when it has run a task: its start-up takes seconds, and far longer on a loaded machine.
+    eager, app.conf.task_always_eager = app.conf.task_always_eager, False
+    try:
+        token = uuid.uuid4().hex
+        assert health.apply_async(args=[token], queue=queue).get(timeout=300, disable_sync_subtasks=False) == token
+    except BaseException:
+        os.kill(worker.pid, signal.SIGTERM)
+        raise
+    finally:
+        app.conf.task_always_eager = eager
     yield SimpleNamespace(queue=queue, sms_file=sms_file)
     os.kill(worker.pid, signal.SIGTERM)
     worker.wait(timeout=30)
