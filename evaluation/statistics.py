@@ -1,14 +1,10 @@
 """The cohort report's statistics, from well-kept libraries (statsmodels, scipy, lifelines).
 
-Pure functions of counts and lists: no database. Every interval is 95%.
+Pure functions of counts and lists: no database. Every interval is 95%. The libraries are imported where they are
+used: together they take seconds to import, which every web and worker process would otherwise pay at start-up.
 """
 
 from dataclasses import dataclass
-
-import numpy as np
-from lifelines import KaplanMeierFitter
-from scipy import stats
-from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 # Chi-square is trusted only when every expected cell count reaches this; otherwise Fisher's exact test.
 CHI_SQUARE_MIN_EXPECTED = 5
@@ -30,6 +26,8 @@ class Proportion:
 
 def proportion_wilson(count: int, n: int) -> Proportion:
     """The share with a Wilson score 95% interval (good for small groups and shares near 0 or 1)."""
+    from statsmodels.stats.proportion import proportion_confint
+
     if n == 0:
         return Proportion(count, n, None, None)
     low, high = proportion_confint(count, n, alpha=0.05, method="wilson")
@@ -55,6 +53,8 @@ def proportions_compare(count_a: int, n_a: int, count_b: int, n_b: int) -> Compa
 
     Returns None when either group is empty.
     """
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
     if not n_a or not n_b:
         return None
     difference_low, difference_high = confint_proportions_2indep(count_a, n_a, count_b, n_b, method="newcomb", compare="diff")
@@ -73,6 +73,9 @@ def proportions_compare(count_a: int, n_a: int, count_b: int, n_b: int) -> Compa
 
 def two_by_two_test(count_a: int, n_a: int, count_b: int, n_b: int) -> tuple[float, str]:
     """Pearson's chi-square (no continuity correction) when every expected cell is at least 5, else Fisher's exact."""
+    import numpy as np
+    from scipy import stats
+
     table = np.array([[count_a, n_a - count_a], [count_b, n_b - count_b]])
     column_totals = table.sum(axis=0)
     if 0 in column_totals:
@@ -97,6 +100,9 @@ class MeanInterval:
 
 def mean_bootstrap(values: list[float]) -> MeanInterval:
     """The mean with a percentile bootstrap 95% interval: harm is very skewed, so no normal approximation."""
+    import numpy as np
+    from scipy import stats
+
     n = len(values)
     if n == 0:
         return MeanInterval(None, None, None, 0)
@@ -123,6 +129,8 @@ def kaplan_meier(days: list[int], events: list[bool]) -> list[SurvivalPoint]:
     `days` is the time to the first reoffence (event) or to the end of what was
     observed (censored: the follow-up has not yet passed, or ended without one).
     """
+    from lifelines import KaplanMeierFitter
+
     if not days:
         return []
     fitter = KaplanMeierFitter().fit(days, event_observed=events)
