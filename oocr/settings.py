@@ -47,7 +47,7 @@ CONTENT_SECURITY_POLICY = (
 # --- Applications ----------------------------------------------------------
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "oocr.apps.OocrAdminConfig",  # django.contrib.admin with the site in oocr/admin.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

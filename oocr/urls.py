@@ -17,6 +17,3 @@ urlpatterns = [
     path("", include("evaluation.urls")),
     path("django-admin/", admin.site.urls),
 ]
-
-admin.site.site_header = "OoCR case manager: reference data"
-admin.site.site_title = "OoCR administration"

@@ -4,7 +4,9 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Layout
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.validators import UnicodeUsernameValidator
 
+from oocr.accounts.roles import Role
 from oocr.forms import GovukForm, GovukFormMixin
 
 
@@ -71,3 +73,49 @@ class TwoFactorResetForm(AccountFormMixin, GovukForm):
     submit_label = "Reset two-factor sign-in"
     confirm = forms.BooleanField(label="This person has lost their authenticator app or backup codes, and I have checked who they are")
     required_messages = {"confirm": "Confirm that you have checked who this person is"}
+
+
+# --- Accounts and roles (administrators) ---------------------------------------------------------------
+
+ROLE_CHOICES = [(role, role) for role in Role.ALL]
+REASON_HINT = "Recorded with the change, for whoever checks it later. Do not include health or case details."
+
+
+class AccountReasonForm(AccountFormMixin, GovukForm):
+    """A change to an account, with the reason recorded beside it."""
+
+    reason = forms.CharField(label="Why are you making this change?", help_text=REASON_HINT, max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    required_messages = {"reason": "Enter why you are making this change"}
+
+
+class AccountAddForm(AccountReasonForm):
+    submit_label = "Add account"
+    first_name = forms.CharField(label="First names", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    username = forms.CharField(label="User name", max_length=150, validators=[UnicodeUsernameValidator()],
+                               help_text="Letters, numbers and @ . + - _ only. They sign in with it.")
+    email = forms.EmailField(label="Work email address", max_length=254,
+                             help_text="We email a link to set their password here.")
+    roles = forms.MultipleChoiceField(label="Roles", choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple)
+    field_order = ["first_name", "last_name", "username", "email", "roles", "reason"]
+    required_messages = {
+        "first_name": "Enter their first names", "last_name": "Enter their last name",
+        "username": "Enter a user name", "email": "Enter their work email address",
+        "roles": "Choose at least one role", "reason": "Enter why this account is needed",
+    }
+
+
+class AccountRolesForm(AccountReasonForm):
+    submit_label = "Change roles"
+    roles = forms.MultipleChoiceField(label="Roles", choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple,
+                                      required=False, help_text="Leave every box clear to take away all their roles.")
+    field_order = ["roles", "reason"]
+
+
+class AccountCloseForm(AccountReasonForm):
+    submit_label = "Close account"
+
+
+class AccountReopenForm(AccountReasonForm):
+    submit_label = "Reopen account"

@@ -18,7 +18,7 @@ def two_factor_resettable_users(*, user) -> QuerySet:
     """Accounts whose two-factor sign-in this person may reset: anyone's for administrators, their team's for supervisors."""
     if not user.has_perm("accounts.reset_two_factor"):
         return User.objects.none()
-    if user.has_perm("auth.change_user"):
+    if user.has_perm("accounts.manage_accounts"):
         return User.objects.all()
     team_id = getattr(getattr(user, "staff_profile", None), "team_id", None)
     if team_id is None:

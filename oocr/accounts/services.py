@@ -1,4 +1,4 @@
-"""Two-factor sign-in: enrolment, codes, backup codes, lockout and reset.
+"""Staff accounts: two-factor sign-in (enrolment, codes, backup codes, lockout and reset), and accounts and roles.
 
 Every account signs in with a password and then a six-digit code from an
 authenticator app (TOTP, RFC 6238), or one of ten single-use backup codes.
@@ -8,11 +8,22 @@ Devices are django-otp's; every write to them goes through these functions.
 import logging
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.models import Group
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from oocr.accounts.models import AccountChange
+from oocr.accounts.roles import Role
 from oocr.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -98,3 +109,108 @@ def two_factor_reset(*, user, by) -> None:
     logger.info("Two-factor sign-in reset for user %s by user %s", user.pk, by.pk)
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+
+
+# --- Staff accounts and their roles -----------------------------------------------------------------------
+
+
+class AccountChangeRefused(DomainError):
+    """A change to an account that nobody may make here (their own roles, a superuser's account)."""
+
+
+def _roles_of(account) -> list[str]:
+    return sorted(account.groups.filter(name__in=Role.ALL).values_list("name", flat=True))
+
+
+def _may_change(*, by, account) -> None:
+    if not by.has_perm("accounts.manage_accounts"):
+        raise AccountChangeRefused("Only an administrator can change accounts.")
+    if account.pk == by.pk:
+        raise AccountChangeRefused("You cannot change your own account or roles: ask another administrator.")
+    if account.is_superuser and not by.is_superuser:
+        raise AccountChangeRefused("This account is managed at the command line, not here.")
+
+
+def _roles_set(account, roles: list[str]) -> None:
+    unknown = set(roles) - set(Role.ALL)
+    if unknown:
+        raise ValidationError({"roles": "Choose roles from the list"})
+    account.groups.remove(*Group.objects.exclude(name__in=roles).filter(name__in=Role.ALL))
+    account.groups.add(*Group.objects.filter(name__in=roles))
+
+
+def _record(*, account, by, kind: str, before: list[str], after: list[str], reason: str) -> None:
+    AccountChange.objects.create(account=account, by=by, kind=kind, roles_before=", ".join(before),
+                                 roles_after=", ".join(after), reason=reason)
+    logger.info("Account %s: %s by user %s", account.pk, kind, by.pk)  # numbers only: no names in logs
+
+
+@transaction.atomic
+def account_add(*, by, username: str, first_name: str, last_name: str, email: str, roles: list[str], reason: str):
+    """A new staff account with the roles given and no password: they set one from the link emailed to them."""
+    if not by.has_perm("accounts.manage_accounts"):
+        raise AccountChangeRefused("Only an administrator can add accounts.")
+    User = get_user_model()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": "That user name is taken: choose another"})
+    if email and User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "Another account has that email address: check it, or find that account"})
+    account = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    account.set_unusable_password()
+    account.save()
+    _roles_set(account, roles)
+    _record(account=account, by=by, kind=AccountChange.Kind.ADDED, before=[], after=sorted(roles), reason=reason)
+    return account
+
+
+@transaction.atomic
+def account_roles_change(*, by, account, roles: list[str], reason: str) -> None:
+    _may_change(by=by, account=account)
+    before = _roles_of(account)
+    if sorted(roles) == before:
+        raise ValidationError({"roles": "These are the roles the account has already: change them, or go back"})
+    _roles_set(account, roles)
+    _record(account=account, by=by, kind=AccountChange.Kind.ROLES, before=before, after=sorted(roles), reason=reason)
+
+
+@transaction.atomic
+def account_close(*, by, account, reason: str) -> None:
+    """Closed: they cannot sign in, their sessions end now, and their calendar feed stops (it serves open accounts)."""
+    _may_change(by=by, account=account)
+    account = get_user_model().objects.select_for_update().get(pk=account.pk)
+    if not account.is_active:
+        raise AccountChangeRefused("This account is closed already.")
+    account.is_active = False
+    account.save(update_fields=["is_active"])
+    sessions_end(user=account)
+    roles = _roles_of(account)
+    _record(account=account, by=by, kind=AccountChange.Kind.CLOSED, before=roles, after=roles, reason=reason)
+
+
+@transaction.atomic
+def account_reopen(*, by, account, reason: str) -> None:
+    _may_change(by=by, account=account)
+    account = get_user_model().objects.select_for_update().get(pk=account.pk)
+    if account.is_active:
+        raise AccountChangeRefused("This account is open already.")
+    account.is_active = True
+    account.save(update_fields=["is_active"])
+    roles = _roles_of(account)
+    _record(account=account, by=by, kind=AccountChange.Kind.REOPENED, before=roles, after=roles, reason=reason)
+
+
+def sessions_end(*, user) -> int:
+    """Sign a person out everywhere: delete their sessions from the session table. Returns how many ended."""
+    ended = [session.pk for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+             if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk)]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
+
+
+def account_welcome_send(*, account, domain: str, use_https: bool) -> None:
+    """Email a new account its user name and a link to set a password (Django's reset link: once, for 3 days)."""
+    context = {"user": account, "domain": domain, "protocol": "https" if use_https else "http",
+               "uid": urlsafe_base64_encode(force_bytes(account.pk)), "token": default_token_generator.make_token(account)}
+    send_mail(subject="Your account for the Out of Court Resolutions case manager",
+              message=render_to_string("registration/account_welcome_email.txt", context),
+              from_email=None, recipient_list=[account.email])

@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from oocr.accounts import forms, services
 from oocr.accounts.roles import navigation_for
 from oocr.accounts.selectors import two_factor_resettable_users, user_list
-from oocr.views import AccessLoggedMixin, RoleRequiredMixin
+from oocr.views import AccessLoggedMixin, RoleRequiredMixin, ServiceFormMixin
 
 
 class StartView(TemplateView):
@@ -54,6 +54,86 @@ class UserDetailView(RoleRequiredMixin, AccessLoggedMixin, DetailView):
 
     def get_queryset(self):
         return user_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        changes = self.object.account_changes.select_related("by")[:20]
+        return super().get_context_data(changes=changes, you=self.object.pk == self.request.user.pk, **kwargs)
+
+
+class AccountChangeView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    """An administrator changes someone else's account, giving a reason (oocr/accounts/services.py decides)."""
+
+    permission_required = "accounts.manage_accounts"
+    template_name = "accounts/account_change.html"
+    heading = ""
+    intro = ""
+
+    @cached_property
+    def account(self):
+        return get_object_or_404(user_list(user=self.request.user), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(account=self.account, heading=self.heading, intro=self.intro, **kwargs)
+
+    def get_success_url(self) -> str:
+        return reverse("accounts:user_detail", args=[self.account.pk])
+
+    def name(self) -> str:
+        return self.account.get_full_name() or self.account.username
+
+
+class AccountRolesView(AccountChangeView):
+    form_class = forms.AccountRolesForm
+    heading = "Change roles"
+
+    def get_initial(self):
+        return {"roles": list(self.account.groups.values_list("name", flat=True))}
+
+    def perform(self, form) -> None:
+        services.account_roles_change(by=self.request.user, account=self.account, roles=form.cleaned_data["roles"],
+                                      reason=form.cleaned_data["reason"])
+        messages.success(self.request, f"Roles changed for {self.name()}. The change takes effect on their next page.")
+
+
+class AccountCloseView(AccountChangeView):
+    form_class = forms.AccountCloseForm
+    heading = "Close account"
+    intro = ("They will be signed out at once and cannot sign in again until the account is reopened. "
+             "Their calendar feed stops. Their records and history stay as they are.")
+
+    def perform(self, form) -> None:
+        services.account_close(by=self.request.user, account=self.account, reason=form.cleaned_data["reason"])
+        messages.success(self.request, f"{self.name()}'s account is closed and they have been signed out.")
+
+
+class AccountReopenView(AccountChangeView):
+    form_class = forms.AccountReopenForm
+    heading = "Reopen account"
+    intro = "They can sign in again with their password and roles as they were."
+
+    def perform(self, form) -> None:
+        services.account_reopen(by=self.request.user, account=self.account, reason=form.cleaned_data["reason"])
+        messages.success(self.request, f"{self.name()}'s account is open again.")
+
+
+class AccountAddView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    permission_required = "accounts.manage_accounts"
+    form_class = forms.AccountAddForm
+    template_name = "accounts/account_add.html"
+
+    def perform(self, form) -> None:
+        data = form.cleaned_data
+        self.account = services.account_add(
+            by=self.request.user, username=data["username"], first_name=data["first_name"], last_name=data["last_name"],
+            email=data["email"], roles=data["roles"], reason=data["reason"])
+        services.account_welcome_send(account=self.account, domain=self.request.get_host(), use_https=self.request.is_secure())
+        messages.success(self.request, f"Account added. We have emailed {data['email']} a link to set a password.")
+
+    def get_success_url(self) -> str:
+        return reverse("accounts:user_detail", args=[self.account.pk])
+
+    def get_refused_url(self) -> str:
+        return reverse("accounts:user_list")
 
 
 # --- Two-factor sign-in -------------------------------------------------------------

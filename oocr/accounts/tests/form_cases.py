@@ -205,3 +205,56 @@ FORM_CASES += [
              _two_factor_removed)
     for role in (Role.SUPERVISOR, Role.TEAM_MANAGER, Role.ADMINISTRATOR)
 ]
+
+
+# --- Accounts and roles (administrators) ----------------------------------------------------------------------
+
+REASON = "Joined the team this week"
+
+
+def _account_page(name, account_factory=KeyworkerFactory, **account):
+    def arrange():
+        target = account_factory(**account)
+        return {"user": AdministratorFactory(), "account": target, "url": reverse(f"accounts:{name}", args=[target.pk])}
+    return arrange
+
+
+def _account_added(context):
+    from django.contrib.auth import get_user_model
+
+    added = get_user_model().objects.get(username="new.keyworker")
+    assert set(added.groups.values_list("name", flat=True)) == {Role.KEYWORKER}
+    assert not added.has_usable_password() and not added.is_staff and not added.is_superuser
+    assert added.account_changes.get().reason == REASON
+    assert mail.outbox[-1].to == ["new.keyworker@police.example.org"]
+
+
+def _roles_now_supervisor(context):
+    account = _account(context)
+    assert set(account.groups.values_list("name", flat=True)) == {Role.KEYWORKER, Role.SUPERVISOR}
+    assert account.account_changes.get().roles_after == f"{Role.KEYWORKER}, {Role.SUPERVISOR}"
+
+
+def _closed(context):
+    assert not _account(context).is_active
+    assert _account(context).account_changes.get().kind == "closed"
+
+
+def _reopened(context):
+    assert _account(context).is_active
+
+
+FORM_CASES += [
+    FormCase("/administration/users/new/", Role.ADMINISTRATOR,
+             lambda: {"user": AdministratorFactory(), "url": reverse("accounts:account_add")},
+             lambda context: {"first_name": "Nia", "last_name": "Penrose", "username": "new.keyworker",
+                              "email": "new.keyworker@police.example.org", "roles": [Role.KEYWORKER], "reason": REASON},
+             _account_added),
+    FormCase("/administration/users/<int:pk>/roles/", Role.ADMINISTRATOR, _account_page("account_roles"),
+             lambda context: {"roles": [Role.KEYWORKER, Role.SUPERVISOR], "reason": "Acting supervisor in March"},
+             _roles_now_supervisor),
+    FormCase("/administration/users/<int:pk>/close/", Role.ADMINISTRATOR, _account_page("account_close"),
+             lambda context: {"reason": "Left the force"}, _closed),
+    FormCase("/administration/users/<int:pk>/reopen/", Role.ADMINISTRATOR, _account_page("account_reopen", is_active=False),
+             lambda context: {"reason": "Came back from secondment"}, _reopened),
+]

@@ -41,6 +41,7 @@ PAGE_ROLES = {
     "/team/": {Role.SUPERVISOR, Role.TEAM_MANAGER},
     "/administration/": {Role.ADMINISTRATOR},
     "/administration/users/": {Role.ADMINISTRATOR},
+    "/administration/users/new/": {Role.ADMINISTRATOR},
     "/administration/access-log/": {Role.ADMINISTRATOR},
     "/administration/access-log/subject-access/": {Role.ADMINISTRATOR},
     "/administration/retention/": {Role.TEAM_MANAGER, Role.ADMINISTRATOR},
