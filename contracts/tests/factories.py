@@ -26,7 +26,7 @@ def holder_of(case: Case):
     return case.allocations.select_related("keyworker").get(ended_at=None).keyworker
 
 
-def _backdate(case: Case, *, to) -> None:
+def backdate_case(case: Case, *, to) -> None:
     """Move the offence, submission and allocation back to the day `to` where they are later, so that a contract
     signed on `to` keeps the case's timeline in order (cases/timeline.py)."""
     moment = timezone.make_aware(datetime.combine(to, time(9)))
@@ -104,7 +104,7 @@ class ActiveContractFactory(factory.django.DjangoModelFactory):
             return
         # The person was offered the scheme and signed on the start date, after the case was submitted and allocated.
         offered_on = min(self.start_date, timezone.localdate())
-        _backdate(self.case, to=offered_on)
+        backdate_case(self.case, to=offered_on)
         _assess(self.case, Case.Status.ACTIVE if self.status == Contract.Status.ACTIVE else Case.Status.ASSESSMENT,
                 offered_on=offered_on)
         _standard_condition(self)

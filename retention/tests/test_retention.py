@@ -108,7 +108,8 @@ def test_disposal_removes_personal_data_keeps_the_evaluation_record_and_the_same
     case, holder, _ = active_case()
     contract_services.contact_record(case_id=case.pk, user=holder, data={
         "type": "face_to_face", "starts_at": timezone.now() - timedelta(days=1), "place": "Truro library",
-        "outcome": "attended", "duration_minutes": 30, "notes": "Spoke about his daughter's school"})
+        "outcome": "attended", "duration_minutes": 30, "notes": "Spoke about his daughter's school",
+        "outside_reason": "The closing meeting, after the contract ended"})
     closed(case, years_ago=6.5)
     person = case.person
     person_before = Person.objects.get(pk=person.pk)
@@ -147,6 +148,7 @@ def test_disposal_removes_personal_data_keeps_the_evaluation_record_and_the_same
     assert not Person.history.filter(id=person.pk).exclude(postcode="").exists()
     assert set(Victim.objects.filter(crime__case=case).values_list("name", "phone")) == {("Disposed record", "")}
     assert not Contact.objects.filter(case=case).exclude(notes="").exists()
+    assert not Contact.objects.filter(case=case).exclude(outside_reason="").exists()
     assert not Contact.history.filter(case_id=case.pk).exclude(notes="").exists()
     assert not Crime.objects.filter(case=case).exclude(officer_name="").exists()
     assert not CaseEvent.objects.filter(case=case).exclude(text="").exists()
