@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from cases.timeline import CaseTimeline
 from oocr.errors import DomainError
 
 
@@ -221,6 +222,14 @@ class Case(models.Model):
     def number(self) -> str:
         """The case number people quote: stable, short, not personal."""
         return f"OOCR-{self.pk:06d}"
+
+    @property
+    def timeline(self):
+        """The case's dates in order (cases/timeline.py): every service asks it before it accepts a date.
+
+        Read afresh on each use (a few small queries): take it once per service call.
+        """
+        return CaseTimeline.of(self)
 
     def _require(self, *statuses: str, action: str) -> None:
         if self.status not in statuses:

@@ -86,12 +86,7 @@ def intake_person_save(*, case: Case, user, data: dict, existing_person: Person 
         for field, value in data.items():
             setattr(person, field, value)
     person.name_key = name_key(person.first_names, person.last_name)
-    crime = case.crimes.first()
-    if crime is not None and person.date_of_birth > crime.offence_date:
-        raise ValidationError({"date_of_birth": (
-            f"The date of birth must be on or before the offence date, {crime.offence_date:%-d %B %Y}: "
-            "check it, or correct the offence date on the crime page"
-        )})
+    case.timeline.check_date_of_birth(person.date_of_birth)
     person.full_clean()
     person.save()
     if case.person_id != person.pk:
@@ -113,10 +108,7 @@ def intake_crime_save(*, case: Case, user, data: dict, offences: list[Offence]) 
                 f"Crime reference {reference} is already used by case {clash.case.number}", code="duplicate_reference"
             )
         })
-    if data["offence_date"] > timezone.localdate():
-        raise ValidationError({"offence_date": "The offence date must be today or in the past"})
-    if case.person and data["offence_date"] < case.person.date_of_birth:
-        raise ValidationError({"offence_date": "The offence date must be after the person's date of birth"})
+    case.timeline.check_offence_date(data["offence_date"])
     if not offences:
         raise ValidationError({"offence_1": "Select the offence"})
     for field, value in data.items():
@@ -136,6 +128,8 @@ def intake_victim_add(*, case: Case, user, data: dict) -> Victim:
     if crime is None:
         raise CaseStateError("Record the crime before adding its victims.")
     victim = Victim(crime=crime, **data)
+    if victim.date_asked:
+        case.timeline.check_victim_asked(victim.date_asked)
     victim.full_clean()
     victim.save()
     return victim
@@ -409,8 +403,7 @@ def case_first_contact_record(*, case_id: int, user, offered_on: date, method: s
     in the case is emailed after the change is committed.
     """
     case = case_lock(case_id=case_id)
-    if offered_on > timezone.localdate():
-        raise ValidationError({"offered_on": "The date of the offer must be today or in the past"})
+    case.timeline.check_first_contact(offered_on)
     first_contact = FirstContact(
         case=case, offered_on=offered_on, method=method, answer=answer, notes=notes.strip(), recorded_by=user
     )
@@ -443,8 +436,7 @@ def victim_contact_record(*, case_id: int, user, victim_id: int, data: dict, vie
     if case.status in Case.CLOSED and data.get("purpose") != VictimContact.Purpose.UPDATE_CLOSED:
         raise CaseStateError(f"Case {case.number} is closed: only the update on closure can be recorded now.")
     victim = Victim.objects.select_for_update().get(pk=victim_id, crime__case=case)
-    if data["contacted_on"] > timezone.localdate():
-        raise ValidationError({"contacted_on": "The date must be today or in the past"})
+    case.timeline.check_victim_asked(data["contacted_on"], field="contacted_on", what="The date of the contact")
     contact = VictimContact(victim=victim, recorded_by=user, **data)
     contact.full_clean()
     contact.save()

@@ -12,10 +12,11 @@ from django.contrib.auth import get_user_model
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from cases.models import Case, FirstContact
+from cases.models import Case, Crime, FirstContact
 from cases.services import case_first_contact_record, person_reminders_set
 from contracts.models import ConditionTemplate, NeedDomain, NeedsAssessment
 from contracts.models import Contact, Contract
+from contracts.selectors import scheme_settings
 from contracts.services import (
     closure_decide, closure_propose, condition_add, condition_progress_record, contact_record, contract_draft_start, contract_sign,
     needs_assessment_record, non_compliance_record,
@@ -86,21 +87,37 @@ def _demo_contracts(rng: random.Random) -> None:
         if number % 3 == 2:
             continue  # some are still being drafted
         case, keyworker = assessment.case, assessment.recorded_by
-        signed_on = timezone.localdate() - timedelta(days=rng.randint(0, 6))
+        today = timezone.localdate()
+        if number == 0:
+            # The first contract was agreed 17 weeks ago, so the demo has one ready to complete: its case goes back too.
+            signed_on = today - timedelta(weeks=17, days=rng.randint(0, 6))
+            _demo_backdate(case, to=signed_on)
+        else:
+            # Agreed over the last week, never before the first contact (the case's timeline checks it).
+            signed_on = max(today - timedelta(days=rng.randint(0, 6)), case.first_contact.offered_on)
         contract_draft_start(case_id=case.pk, user=keyworker)
+        ends_on = signed_on + timedelta(weeks=scheme_settings().contract_weeks)
         for title, fields in CONTRACT_CONDITIONS[number % len(CONTRACT_CONDITIONS)]:
             template = ConditionTemplate.objects.get(title=title)
             extra = dict(fields)
             weeks, days = extra.pop("due_date_weeks", None), extra.pop("due_in_days", None)
             due_date = signed_on + timedelta(weeks=weeks) if weeks else None
+            if days is not None:  # due around today, within the contract
+                due_date = min(max(today + timedelta(days=days), signed_on), ends_on)
             condition_add(case_id=case.pk, user=keyworker, template=template, data={
                 "description": template.text, "need_domain": template.need_domain, "victim": None, "target": "",
-                "hours_required": None, "recurrence": "", **extra,
-                "due_date": timezone.localdate() + timedelta(days=days) if days is not None else due_date,
+                "hours_required": None, "recurrence": "", **extra, "due_date": due_date,
             })
-        # The first contract was agreed 17 weeks ago, so the demo has one ready to complete.
-        contract_sign(case_id=case.pk, user=keyworker, agreement="signed_in_person",
-                      signed_on=signed_on - timedelta(weeks=17) if number == 0 else signed_on)
+        contract_sign(case_id=case.pk, user=keyworker, agreement="signed_in_person", signed_on=signed_on)
+
+
+def _demo_backdate(case, *, to) -> None:
+    """Move a demo case's offence, submission, allocation and first contact back before a contract agreed on `to`."""
+    moment = timezone.make_aware(datetime.combine(to, time(9)))
+    Crime.objects.filter(case=case).update(offence_date=to - timedelta(days=21))
+    Case.objects.filter(pk=case.pk).update(submitted_at=moment - timedelta(days=14))
+    Allocation.objects.filter(case=case).update(allocated_at=moment - timedelta(days=7))
+    FirstContact.objects.filter(case=case).update(offered_on=to)
 
 
 def _demo_delivery(rng: random.Random, domains) -> None:
@@ -109,15 +126,19 @@ def _demo_delivery(rng: random.Random, domains) -> None:
     for number, contract in enumerate(contracts):
         case = contract.case
         keyworker = case.allocations.get(ended_at=None).keyworker
+        allocated_on = case.timeline.allocated_on
         for days_ago in (5, 2):
+            # Not before the case was allocated; the oldest contract's last contacts follow its end, and say why.
+            day = max(timezone.localdate() - timedelta(days=days_ago), allocated_on)
             contact_record(case_id=case.pk, user=keyworker, data={
                 "type": rng.choice(["face_to_face", "phone", "home_visit"]), "place": "Truro police station",
-                "starts_at": timezone.now() - timedelta(days=days_ago, hours=rng.randint(1, 5)),
-                "outcome": Contact.Outcome.ATTENDED, "duration_minutes": rng.choice([30, 45, 60]), "notes": ""})
+                "starts_at": timezone.make_aware(datetime.combine(day, time(9 + rng.randint(0, 5)))),
+                "outcome": Contact.Outcome.ATTENDED, "duration_minutes": rng.choice([30, 45, 60]), "notes": "",
+                "outside_reason": "Meeting to close the case after the contract ended"})
         tomorrow_at_ten = timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=1), time(10)))
         contact_record(case_id=case.pk, user=keyworker, data={
             "type": "face_to_face", "place": "Truro police station", "outcome": "", "duration_minutes": 45, "notes": "",
-            "starts_at": tomorrow_at_ten + timedelta(days=0 if number % 2 else rng.choice([1, 3, 5]), hours=rng.randint(0, 5))})
+            "outside_reason": "Meeting to close the case after the contract ended", "starts_at": tomorrow_at_ten + timedelta(days=0 if number % 2 else rng.choice([1, 3, 5]), hours=rng.randint(0, 5))})
         if case.person.phone and rng.random() < 0.5:  # half the people agreed to text reminders
             person_reminders_set(case_id=case.pk, user=keyworker, reminders_by="sms")
     if not contracts:
@@ -134,7 +155,8 @@ def _demo_delivery(rng: random.Random, domains) -> None:
         case = contract.case
         keyworker = case.allocations.get(ended_at=None).keyworker
         non_compliance_record(case_id=case.pk, user=keyworker, data={
-            "kind": "missed_appointment", "occurred_on": timezone.localdate() - timedelta(days=1), "contact": None,
+            "kind": "missed_appointment", "contact": None,
+            "occurred_on": max(timezone.localdate() - timedelta(days=1), contract.start_date),
             "reasonable_excuse": number == 0, "response": ["none", "warning", "propose_breach"][number], "notes": ""})
         if number == 2:
             proposal = closure_propose(case_id=case.pk, user=keyworker, result="breached",

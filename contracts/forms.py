@@ -192,15 +192,29 @@ class ContactForm(GovukModelForm):
         labels = {"duration_minutes": "Duration in minutes", "outcome": "Outcome (leave blank when booking)"}
         error_messages = {"type": {"required": "Select the type of contact"}}
 
+    outside_reason = forms.CharField(
+        label="Why is the contact outside that period?", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = Contact.Type.choices
         self.fields["outcome"].choices = [("", "Not yet: this is a booking")] + Contact.Outcome.choices
+        # Asked only when the date turns out to be outside the case's working period (the service says so).
+        self._layout(asks_reason=bool(self.data.get(self.add_prefix("outside_reason"), "").strip()))
+
+    def _layout(self, *, asks_reason: bool) -> None:
         self.helper = page_helper(
             self, Field.radios("type", legend_size=Size.SMALL), Field("day"), Field.text("time", field_width=Fixed.FIVE),
+            *([Field.textarea("outside_reason")] if asks_reason else []),
             Field.text("place", field_width=Fluid.TWO_THIRDS), Field.select("outcome"),
             Field.text("duration_minutes", field_width=Fixed.FIVE), Field.textarea("notes"), Button("submit", "Save"),
         )
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        if "outside_reason" in self.errors:
+            self._layout(asks_reason=True)
 
     def contact_data(self) -> dict:
         from datetime import datetime
@@ -208,7 +222,8 @@ class ContactForm(GovukModelForm):
         from django.utils import timezone
 
         starts_at = timezone.make_aware(datetime.combine(self.cleaned_data["day"], self.cleaned_data["time"]))
-        return {"starts_at": starts_at, **{name: self.cleaned_data[name] for name in self.Meta.fields}}
+        return {"starts_at": starts_at, "outside_reason": self.cleaned_data["outside_reason"],
+                **{name: self.cleaned_data[name] for name in self.Meta.fields}}
 
 
 class ContactOutcomeForm(GovukForm):

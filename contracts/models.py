@@ -296,6 +296,8 @@ class Contact(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     outcome = models.CharField(max_length=25, choices=Outcome.choices, blank=True, help_text="Blank while booked.")
     notes = models.TextField(blank=True)
+    # Why a contact is dated outside the case's working period (before allocation, after the contract's end).
+    outside_reason = models.TextField("Why it is outside the contract period", blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()

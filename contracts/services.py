@@ -78,8 +78,9 @@ def keyworker_action_record(*, case_id: int, user, data: dict) -> KeyworkerActio
         raise ValidationError({"reference": "Enter the crime reference and the offence of the new crime record"})
     action.full_clean()
     action.save()
-    if action.kind == KeyworkerAction.Kind.CRIME_RECORD and case.status == Case.Status.ACTIVE:
-        # A new offence during the contract may be a breach: a supervisor looks at it.
+    if (action.kind == KeyworkerAction.Kind.CRIME_RECORD and case.status == Case.Status.ACTIVE
+            and case.timeline.in_contract(action.raised_on)):
+        # A new offence during the contract may be a breach: a supervisor looks at it. One dated outside it is not counted.
         case.review_flag = f"New crime record {action.reference} raised during the contract: possible breach"
         case.save(update_fields=["review_flag", "updated_at"])
     kind = CaseEvent.Kind.SAFEGUARDING if action.kind == KeyworkerAction.Kind.SAFEGUARDING else CaseEvent.Kind.ACTION
@@ -160,6 +161,8 @@ def condition_add(*, case_id: int, user, template: ConditionTemplate | None, dat
     kind = template.kind if template else data.pop("kind", "")
     condition = Condition(contract=contract, template=template, kind=kind, **data)
     condition_check(condition, settings=scheme_settings())
+    if condition.due_date:
+        case.timeline.check_condition_due(condition.due_date)
     condition.full_clean()
     condition.save()
     return condition
@@ -187,8 +190,9 @@ def contract_sign(*, case_id: int, user, signed_on, agreement: str) -> Contract:
         raise CaseStateError("Record the needs assessment before agreeing the contract: the conditions should follow from it.")
     if not contract.conditions.exclude(kind=ConditionKind.STANDARD).exists():
         raise ValidationError("Add at least one condition tailored to the person before agreeing the contract")
-    if signed_on > timezone.localdate():
-        raise ValidationError({"signed_on": "The date signed must be today or in the past"})
+    timeline = case.timeline
+    timeline.check_contract_signed(signed_on)
+    timeline.check_conditions_at_signing(signed_on, list(contract.conditions.values_list("due_date", flat=True)))
     contract.start_date, contract.agreement = signed_on, agreement
     contract.end_date = contract.compute_end_date()
     contract.full_clean()
@@ -275,8 +279,17 @@ def contact_record(*, case_id: int, user, data: dict) -> Contact:
     if case.status not in OPEN_FOR_CONTACT:
         raise CaseStateError(f"Case {case.number} is {case.get_status_display().lower()}, so no contact can be recorded.")
     contact = Contact(case=case, recorded_by=user, **data)
+    timeline = case.timeline
     if contact.outcome and contact.starts_at > timezone.now():
         raise ValidationError({"outcome": "An appointment in the future has no outcome yet: leave it blank"})
+    if not contact.outcome and contact.starts_at <= timezone.now():
+        raise ValidationError({"outcome": (
+            f"The contact on {timezone.localtime(contact.starts_at):%-d %B %Y at %H:%M} has already happened: select its outcome"
+        )})
+    day = timezone.localdate(contact.starts_at)
+    timeline.check_appointment(day, reason=contact.outside_reason)
+    # A reason is kept only where the contact needed one.
+    contact.outside_reason = contact.outside_reason.strip() if timeline.appointment_outside(day) else ""
     contact.full_clean()
     contact.save()
     if contact.outcome:
@@ -294,7 +307,10 @@ def contact_outcome_record(*, case_id: int, user, contact_id: int, outcome: str,
     if contact.outcome:
         raise CaseStateError("This appointment's outcome is recorded already.")
     if contact.starts_at > timezone.now():
-        raise ValidationError({"outcome": "The appointment has not happened yet"})
+        raise ValidationError({"outcome": (
+            f"The appointment is on {timezone.localtime(contact.starts_at):%-d %B %Y at %H:%M}: "
+            "record its outcome once it has happened"
+        )})
     contact.outcome, contact.duration_minutes, contact.notes = outcome, duration_minutes, notes.strip()
     contact.full_clean()
     contact.save()
@@ -320,8 +336,7 @@ def non_compliance_record(*, case_id: int, user, data: dict) -> NonCompliance:
     if case.status != Case.Status.ACTIVE:
         raise CaseStateError(f"Case {case.number} is {case.get_status_display().lower()}: non-compliance is about an active contract.")
     event = NonCompliance(case=case, decided_by=user, **data)
-    if event.occurred_on > timezone.localdate():
-        raise ValidationError({"occurred_on": "The date must be today or in the past"})
+    case.timeline.check_non_compliance(event.occurred_on, new_offence=event.kind == NonCompliance.Kind.NEW_OFFENCE)
     if event.reasonable_excuse and event.response == NonCompliance.Response.PROPOSE_BREACH:
         raise ValidationError({"response": "With a reasonable excuse, the response cannot be a breach"})
     event.full_clean()
@@ -463,6 +478,8 @@ def variation_propose(*, case_id: int, user, kind: str, reason: str, extension_d
             raise ValidationError({"condition": "Choose the condition to vary"})
         if not (new_description.strip() or new_due_date or new_recurrence.strip()):
             raise ValidationError({"new_description": "Enter what changes: the words, the due date or the pattern"})
+        if new_due_date:
+            case.timeline.check_condition_due(new_due_date, field="new_due_date", what="The new due date")
         proposal.condition, proposal.new_description = condition, new_description.strip()
         proposal.new_due_date, proposal.new_recurrence = new_due_date, new_recurrence.strip()
     proposal.save()
@@ -528,7 +545,7 @@ def case_free_text_erase(*, case_id: int) -> None:
     records_erase(NeedScore.objects.filter(assessment__case_id=case_id), notes="")
     records_erase(KeyworkerAction.objects.filter(case_id=case_id), sent_to="", reference="", notes="")
     records_erase(Condition.objects.filter(contract__case_id=case_id), description="Disposed", target="", evidence="")
-    records_erase(Contact.objects.filter(case_id=case_id), place="", notes="")
+    records_erase(Contact.objects.filter(case_id=case_id), place="", notes="", outside_reason="")
     records_erase(NonCompliance.objects.filter(case_id=case_id), notes="")
     records_erase(ClosureProposal.objects.filter(case_id=case_id), reason="", decision_note="")
     records_erase(VariationProposal.objects.filter(contract__case_id=case_id), reason="", decision_note="", new_description="")

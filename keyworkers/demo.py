@@ -59,6 +59,7 @@ def demo_team_seed(*, allocations: int = 80) -> int:
         allocation = services.case_allocate(case_id=case.pk, keyworker=keyworker, user=supervisor, note=note)
         # Spread allocations over the last fortnight, the oldest first, as a real queue is worked.
         allocated_at = timezone.now() - timedelta(days=(len(queue) - number) * 14 // len(queue), hours=rng.randint(0, 6))
+        allocated_at = max(allocated_at, case.submitted_at)  # never before the case was submitted
         Allocation.objects.filter(pk=allocation.pk).update(allocated_at=allocated_at)
         AllocationReview.objects.filter(allocation=allocation).update(
             due_on=add_working_days(timezone.localdate(allocated_at), team.review_working_days)

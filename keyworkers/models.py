@@ -46,6 +46,8 @@ class StaffProfile(models.Model):
     specialism_young_adults = models.BooleanField("Young adults (18 to 25) specialism", default=False)
     availability = models.CharField(max_length=20, choices=Availability.choices, default=Availability.ACTIVE)
     leave_until = models.DateField("On leave until", null=True, blank=True)
+    # Leave longer than this is an absence: the keyworker is marked as not taking cases instead.
+    LEAVE_LONGEST_DAYS = 366
     # The secret in the private address of the keyworker's appointments calendar (.ics).
     calendar_token = models.CharField(max_length=43, blank=True, db_index=True, editable=False)
     history = HistoricalRecords(excluded_fields=["calendar_token"])

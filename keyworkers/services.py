@@ -1,5 +1,6 @@
 """Allocation, reallocation, allocation reviews and staff profiles: every write of the keyworkers app."""
 
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -116,10 +117,22 @@ def staff_profile_update(*, profile: StaffProfile, user, data: dict) -> StaffPro
     """Change a keyworker's area, hours, capacity, specialisms or availability."""
     for field, value in data.items():
         setattr(profile, field, value)
+    if profile.capacity_points is not None and profile.capacity_points < 1:
+        raise ValidationError({"capacity_points": "Enter a capacity of 1 point or more"})
     if profile.availability != StaffProfile.Availability.ON_LEAVE:
         profile.leave_until = None
     elif not profile.leave_until:
         raise ValidationError({"leave_until": "Enter the date they are back from leave"})
+    else:
+        today = timezone.localdate()
+        latest = today + timedelta(days=StaffProfile.LEAVE_LONGEST_DAYS)
+        if profile.leave_until < today:
+            raise ValidationError({"leave_until": f"The date they are back from leave must be today, {today:%-d %B %Y}, or later"})
+        if profile.leave_until > latest:
+            raise ValidationError({"leave_until": (
+                f"The date they are back from leave must be on or before {latest:%-d %B %Y}, a year from today: "
+                "for a longer absence, choose not taking cases"
+            )})
     profile.full_clean()
     profile.save()
     return profile

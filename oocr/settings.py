@@ -266,6 +266,8 @@ CRIME_REFERENCE_HELP = env("CRIME_REFERENCE_HELP", default="letters, numbers and
 
 # Management of Police Information: a closed case is reviewed this many years after closure, then retained or disposed of.
 RETENTION_REVIEW_YEARS = env.int("RETENTION_REVIEW_YEARS", default=6)
+# A record retained at review is reviewed again within this many years (a date further off is refused).
+RETENTION_RETAIN_MAX_YEARS = env.int("RETENTION_RETAIN_MAX_YEARS", default=RETENTION_REVIEW_YEARS)
 
 # --- Logging ---------------------------------------------------------------------
 

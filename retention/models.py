@@ -43,6 +43,15 @@ class RetentionReview(models.Model):
     def __str__(self) -> str:
         return f"Review of case {self.case_id} due {self.due_on}"
 
+    @staticmethod
+    def latest_retain_until(today):
+        """The furthest date a record may be retained until at a review on `today` (settings.RETENTION_RETAIN_MAX_YEARS)."""
+        years = settings.RETENTION_RETAIN_MAX_YEARS
+        try:
+            return today.replace(year=today.year + years)
+        except ValueError:  # 29 February, and the year it lands on is not a leap year
+            return today.replace(year=today.year + years, day=28)
+
     def decide(self, *, decision: str, reason: str, retain_until, user, at) -> None:
         """Record the decision; a review is decided once."""
         if self.decision:

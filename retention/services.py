@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -42,8 +43,14 @@ def retention_decide(*, review_id: int, user, decision: str, reason: str, retain
     errors = {}
     if not reason.strip():
         errors["reason"] = "Give the reason for the decision"
+    latest = RetentionReview.latest_retain_until(today)
     if decision == RetentionReview.Decision.RETAIN and (retain_until is None or retain_until <= today):
         errors["retain_until"] = "Enter a date in the future for the next review"
+    elif decision == RetentionReview.Decision.RETAIN and retain_until > latest:
+        errors["retain_until"] = (
+            f"The next review must be on or before {latest:%-d %B %Y}, "
+            f"{settings.RETENTION_RETAIN_MAX_YEARS} years from today at most"
+        )
     if errors:
         raise ValidationError(errors)
     review.decide(decision=decision, reason=reason.strip(), retain_until=retain_until, user=user, at=timezone.now())

@@ -1,6 +1,6 @@
 """Case work in the system Chromium: a case run to completion, and a missed appointment that ends in breach."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from io import BytesIO
 
 import pytest
@@ -8,6 +8,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from cases.models import Case
+from contracts.tests.factories import BookedContactFactory, backdate_case
 from keyworkers.tests.factories import AllocatedCaseFactory, SupervisorProfileFactory
 from tests.browser import check_and_capture, click_and_wait, sign_in
 
@@ -37,6 +38,7 @@ def record_contact(page, day, outcome):
 @pytest.mark.django_db(transaction=True)
 def test_a_keyworker_runs_a_case_from_first_contact_to_completion(live_server, page):
     case = AllocatedCaseFactory(person__first_names="Kelly", person__last_name="Trewartha")
+    backdate_case(case, to=timezone.localdate() - timedelta(weeks=19))  # allocated before the first contact below
     keyworker = case.allocations.get().keyworker
     sign_in(page, live_server, keyworker)
     page.goto(f"{live_server.url}/cases/{case.pk}/")
@@ -110,7 +112,9 @@ def test_a_missed_appointment_leads_to_a_breach_a_supervisor_approves(live_serve
     from contracts import services
     from contracts.models import ConditionTemplate, NeedDomain
 
-    case_services.case_first_contact_record(case_id=case.pk, user=keyworker, offered_on=timezone.localdate(),
+    week_ago = timezone.localdate() - timedelta(weeks=1)
+    backdate_case(case, to=week_ago)
+    case_services.case_first_contact_record(case_id=case.pk, user=keyworker, offered_on=week_ago,
                                             method="phone", answer="accepted")
     services.needs_assessment_record(case_id=case.pk, user=keyworker, kind="baseline", data={}, scores={
         d.pk: {"score": 2, "notes": "", "safeguarding": False} for d in NeedDomain.objects.all()})
@@ -119,12 +123,15 @@ def test_a_missed_appointment_leads_to_a_breach_a_supervisor_approves(live_serve
     services.condition_add(case_id=case.pk, user=keyworker, template=debt, data={
         "description": debt.text, "due_date": None, "recurrence": "Fortnightly", "need_domain": debt.need_domain,
         "victim": None, "target": "", "hours_required": None})
-    services.contract_sign(case_id=case.pk, user=keyworker, signed_on=timezone.localdate(), agreement="verbal")
+    services.contract_sign(case_id=case.pk, user=keyworker, signed_on=week_ago, agreement="verbal")
+    # Booked last week for yesterday: a booking is made before its time, its outcome recorded after.
+    yesterday = timezone.localdate() - timedelta(days=1)
+    BookedContactFactory(case=case, recorded_by=keyworker, place="Truro police station",
+                         starts_at=timezone.make_aware(datetime.combine(yesterday, time(10, 30))))
 
     page = browser.new_page(bypass_csp=True, viewport={"width": 1280, "height": 800})
     sign_in(page, live_server, keyworker)
     page.goto(f"{live_server.url}/cases/{case.pk}/contacts/")
-    record_contact(page, timezone.localdate() - timedelta(days=1), "")
     click_and_wait(page, "text=Record outcome")
     page.check("input[name=outcome][value=absent_unacceptable]")
     click_and_wait(page, "#id_submit")

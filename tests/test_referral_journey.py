@@ -16,7 +16,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.mark.django_db(transaction=True)
 def test_a_keyworker_refers_a_person_with_an_alcohol_need_and_follows_it_to_engagement(live_server, page):
-    case, keyworker = assessed_case(person__first_names="Jamie", person__postcode="PL4 6AB")
+    case, keyworker = assessed_case(offered_on=timezone.localdate() - timedelta(weeks=1), person__first_names="Jamie",
+                                    person__postcode="PL4 6AB")
     condition = add(case, keyworker, "Alcohol service sessions", need_domain=NeedDomain.objects.get(code="alcohol"))
     contract_services.contract_sign(case_id=case.pk, user=keyworker, agreement="verbal",
                                     signed_on=timezone.localdate() - timedelta(weeks=1))

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.mark.django_db(transaction=True)
 def test_a_keyworker_follows_a_reminder_from_the_header_to_the_condition(live_server, page):
-    case, keyworker = assessed_case()
+    case, keyworker = assessed_case(offered_on=timezone.localdate() - timedelta(weeks=1))
     condition = add(case, keyworker, "Debt advice", due_date=timezone.localdate() + timedelta(days=2),
                     need_domain=NeedDomain.objects.get(code="finance"))
     services.contract_sign(case_id=case.pk, user=keyworker, agreement="verbal",

@@ -23,6 +23,7 @@ from cases.models import Case, Person, Victim
 from cases.tests.factories import DraftCaseFactory
 from contracts import services as contract_services
 from contracts.models import ConditionTemplate, NeedDomain
+from contracts.tests.factories import BookedContactFactory
 from contracts.tests.test_closure import active_case
 from keyworkers.models import StaffProfile
 from keyworkers.services import calendar_token_issue
@@ -191,9 +192,7 @@ def build_world() -> dict:
     supervisor = SupervisorProfileFactory(team=team).user
     manager = StaffProfileFactory(team=team, user=TeamManagerFactory()).user
     keyworker = StaffProfileFactory(team=team).user
-    contact = contract_services.contact_record(case_id=case.pk, user=holder, data={
-        "type": "face_to_face", "starts_at": timezone.now() - timedelta(hours=2), "place": "Truro", "outcome": "",
-        "duration_minutes": None, "notes": ""})
+    contact = BookedContactFactory(case=case, recorded_by=holder)  # booked earlier, its time now passed
     variation = contract_services.variation_propose(case_id=case.pk, user=holder, kind="extension", reason="In hospital",
                                                     extension_days=14)
     closing, closing_holder, _ = active_case()

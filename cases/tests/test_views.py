@@ -171,7 +171,7 @@ def test_person_page_refuses_a_date_of_birth_after_the_offence_date(client):
     })
     assert response.status_code == 200
     assert response.context["form"].errors["date_of_birth"] == [
-        f"The date of birth must be on or before the offence date, {offence_date:%-d %B %Y}: "
+        f"The date of birth must be before the offence date, {offence_date:%-d %B %Y}: "
         "check it, or correct the offence date on the crime page"
     ]
     case.person.refresh_from_db()
@@ -187,7 +187,9 @@ def test_crime_page_refuses_an_offence_date_before_the_date_of_birth(client):
         reference=crime.reference, offence_date_0=before.day, offence_date_1=before.month, offence_date_2=before.year,
     ))
     assert response.status_code == 200
-    assert response.context["form"].errors["offence_date"] == ["The offence date must be after the person's date of birth"]
+    assert response.context["form"].errors["offence_date"] == [
+        f"The offence date must be after the person's date of birth, {case.person.date_of_birth:%-d %B %Y}"
+    ]
     crime.refresh_from_db()
     assert crime.offence_date != before
 

@@ -6,7 +6,7 @@ the person's acceptance, the first needs assessment, the contract and its
 conditions. contracts/tests/test_factories.py checks the services accept them.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import factory
 from django.utils import timezone
@@ -26,10 +26,21 @@ def holder_of(case: Case):
     return case.allocations.select_related("keyworker").get(ended_at=None).keyworker
 
 
-def _assess(case: Case, status: str) -> None:
-    """The person accepted the scheme and the first needs assessment is recorded (every domain scored 2)."""
+def backdate_case(case: Case, *, to) -> None:
+    """Move the offence, submission and allocation back to the day `to` where they are later, so that a contract
+    signed on `to` keeps the case's timeline in order (cases/timeline.py)."""
+    moment = timezone.make_aware(datetime.combine(to, time(9)))
+    case.crimes.filter(offence_date__gt=to).update(offence_date=to)
+    Case.objects.filter(pk=case.pk, submitted_at__gt=moment).update(submitted_at=moment)
+    case.allocations.filter(allocated_at__gt=moment).update(allocated_at=moment)
+    case.submitted_at = Case.objects.values_list("submitted_at", flat=True).get(pk=case.pk)
+
+
+def _assess(case: Case, status: str, *, offered_on=None) -> None:
+    """The person accepted the scheme (today unless `offered_on`) and the first needs assessment is recorded
+    (every domain scored 2)."""
     holder = holder_of(case)
-    FirstContact.objects.create(case=case, offered_on=timezone.localdate(), method=FirstContact.Method.PHONE,
+    FirstContact.objects.create(case=case, offered_on=offered_on or timezone.localdate(), method=FirstContact.Method.PHONE,
                                 answer=FirstContact.Answer.ACCEPTED, recorded_by=holder)
     Case.objects.filter(pk=case.pk).update(status=status)
     case.status = status
@@ -91,7 +102,11 @@ class ActiveContractFactory(factory.django.DjangoModelFactory):
     def agreed(self, create, extracted, **kwargs):
         if not create:
             return
-        _assess(self.case, Case.Status.ACTIVE if self.status == Contract.Status.ACTIVE else Case.Status.ASSESSMENT)
+        # The person was offered the scheme and signed on the start date, after the case was submitted and allocated.
+        offered_on = min(self.start_date, timezone.localdate())
+        backdate_case(self.case, to=offered_on)
+        _assess(self.case, Case.Status.ACTIVE if self.status == Contract.Status.ACTIVE else Case.Status.ASSESSMENT,
+                offered_on=offered_on)
         _standard_condition(self)
         TailoredConditionFactory(contract=self)
 

@@ -19,12 +19,13 @@ pytestmark = pytest.mark.django_db
 
 
 def active_case(signed_weeks_ago=17, route=None):
-    case, holder = assessed_case()
+    signed_on = timezone.localdate() - timedelta(weeks=signed_weeks_ago)
+    case, holder = assessed_case(offered_on=signed_on)
     if route:
         Case.objects.filter(pk=case.pk).update(route=route)
-    condition = add(case, holder, "Debt advice", need_domain=NeedDomain.objects.get(code="finance"))
-    services.contract_sign(case_id=case.pk, user=holder, agreement="verbal",
-                           signed_on=timezone.localdate() - timedelta(weeks=signed_weeks_ago))
+    condition = add(case, holder, "Debt advice", need_domain=NeedDomain.objects.get(code="finance"),
+                    due_date=signed_on + timedelta(days=60))
+    services.contract_sign(case_id=case.pk, user=holder, agreement="verbal", signed_on=signed_on)
     case.refresh_from_db()
     return case, holder, condition
 
@@ -41,10 +42,12 @@ def missed(case, holder, excuse=False, response="warning"):
 
 
 def test_booking_then_recording_an_appointment_goes_on_the_timeline():
-    case, holder, _ = active_case()
+    case, holder, _ = active_case(signed_weeks_ago=2)
     booked = services.contact_record(case_id=case.pk, user=holder, data={
-        "type": "face_to_face", "starts_at": past(), "place": "Truro", "outcome": "", "duration_minutes": None, "notes": ""})
+        "type": "face_to_face", "starts_at": timezone.now() + timedelta(hours=1), "place": "Truro", "outcome": "",
+        "duration_minutes": None, "notes": ""})
     assert booked.is_booked
+    Contact.objects.filter(pk=booked.pk).update(starts_at=past())  # the appointment's time comes and goes
     services.contact_outcome_record(case_id=case.pk, user=holder, contact_id=booked.pk, outcome="attended",
                                     duration_minutes=45, notes="Went well")
     assert Contact.objects.get(pk=booked.pk).outcome == "attended"
@@ -75,7 +78,7 @@ def test_two_unexcused_absences_flag_the_case_for_a_supervisor():
 
 def test_a_new_offence_flags_the_case_at_once_and_the_threshold_is_configurable():
     SchemeSettings.objects.update(new_offences_threshold=1)
-    case, holder, _ = active_case()
+    case, holder, _ = active_case(signed_weeks_ago=2)
     services.non_compliance_record(case_id=case.pk, user=holder, data={
         "kind": "new_offence", "occurred_on": timezone.localdate(), "reasonable_excuse": False,
         "response": "propose_breach", "notes": "Arrested for shoplifting", "contact": None})

@@ -12,6 +12,7 @@ from cases.models import Case, CaseStateError, Victim
 from contracts import services
 from contracts.documents import contract_pdf
 from contracts.models import Condition, ConditionTemplate, Contract, NeedDomain, SchemeSettings
+from contracts.tests.factories import backdate_case
 from keyworkers.tests.factories import AllocatedCaseFactory
 from oocr.accounts.tests.factories import SupervisorFactory
 from oocr.audit.models import AccessLog
@@ -23,11 +24,14 @@ def template(title):
     return ConditionTemplate.objects.get(title=title)
 
 
-def assessed_case(**kwargs):
-    """An allocated case the person agreed to, with its first needs assessment: ready for a contract."""
+def assessed_case(*, offered_on=None, **kwargs):
+    """An allocated case the person agreed to (today, or on `offered_on`), with its first needs assessment: ready for a
+    contract."""
     case = AllocatedCaseFactory(**kwargs)
     holder = case.allocations.get(ended_at=None).keyworker
-    case_services.case_first_contact_record(case_id=case.pk, user=holder, offered_on=timezone.localdate(),
+    if offered_on:
+        backdate_case(case, to=offered_on)
+    case_services.case_first_contact_record(case_id=case.pk, user=holder, offered_on=offered_on or timezone.localdate(),
                                             method="phone", answer="accepted")
     services.needs_assessment_record(case_id=case.pk, user=holder, kind="baseline", data={}, scores={
         d.pk: {"score": 2, "notes": "", "safeguarding": False} for d in NeedDomain.objects.filter(is_active=True)
@@ -95,8 +99,8 @@ def test_a_restorative_condition_with_the_victim_needs_their_consent():
 
 
 def test_signing_starts_the_contract_for_16_weeks_from_the_day_signed():
-    case, holder = assessed_case()
-    add(case, holder, "Debt advice", need_domain=NeedDomain.objects.get(code="finance"))
+    case, holder = assessed_case(offered_on=date(2026, 11, 2))
+    add(case, holder, "Debt advice", need_domain=NeedDomain.objects.get(code="finance"), due_date=date(2026, 12, 20))
     contract = services.contract_sign(case_id=case.pk, user=holder, signed_on=date(2026, 11, 2), agreement="signed_in_person")
     case.refresh_from_db()
     assert case.status == Case.Status.ACTIVE
@@ -162,7 +166,7 @@ def pdf_text(contract) -> str:
 
 
 def test_the_pdf_holds_every_condition_and_the_breach_consequence_of_the_route():
-    case, holder = assessed_case()
+    case, holder = assessed_case(offered_on=date(2026, 11, 2))
     add(case, holder, "No contact with a named person", target="Dean Rowe", due_date=None, recurrence="Throughout")
     contract = services.contract_sign(case_id=case.pk, user=holder, signed_on=date(2026, 11, 2), agreement="verbal")
     text = pdf_text(contract)

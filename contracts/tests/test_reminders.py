@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -39,12 +39,13 @@ def sms_file(settings, tmp_path) -> Path:
 
 def contract(*, due: list[date] = (), signed_on: date | None = None, reminders_by: str = "", **person):
     """An active contract with a debt advice condition due on each date: (case, keyworker, conditions)."""
-    case, holder = assessed_case(**{f"person__{field}": value for field, value in person.items()})
+    signed_on = signed_on or TODAY - timedelta(weeks=1)
+    case, holder = assessed_case(offered_on=signed_on, **{f"person__{field}": value for field, value in person.items()})
     finance = NeedDomain.objects.get(code="finance")
     conditions = [add(case, holder, "Debt advice", due_date=day, need_domain=finance) for day in due]
     if not due:  # a contract needs a condition; one that repeats has no due date to remind of
         add(case, holder, "Debt advice", due_date=None, recurrence="Fortnightly", need_domain=finance)
-    services.contract_sign(case_id=case.pk, user=holder, agreement="verbal", signed_on=signed_on or TODAY - timedelta(weeks=1))
+    services.contract_sign(case_id=case.pk, user=holder, agreement="verbal", signed_on=signed_on)
     Person.objects.filter(pk=case.person_id).update(reminders_by=reminders_by)
     case.refresh_from_db()
     return case, holder, conditions
@@ -238,12 +239,24 @@ def test_the_jobs_queries_do_not_grow_with_the_number_of_contracts(django_captur
 
 
 def test_the_command_takes_a_date_and_refuses_a_bad_one(capsys):
-    case, _, [condition] = contract(due=[date(2027, 3, 2)])
-    call_command("send_reminders", "--date", "2027-03-01")
-    assert "Reminders for 1 March 2027: " in capsys.readouterr().out
+    case, _, [condition] = contract(due=[TODAY])
+    yesterday = TODAY - timedelta(days=1)
+    call_command("send_reminders", "--date", yesterday.isoformat())
+    assert f"Reminders for {yesterday:%-d %B %Y}: " in capsys.readouterr().out
     assert Reminder.objects.get(kind="condition_due").key.startswith(f"condition_due:condition:{condition.pk}:")
-    with pytest.raises(Exception, match="Give the date as YYYY-MM-DD"):
+    with pytest.raises(CommandError, match="Give the date as YYYY-MM-DD"):
         call_command("send_reminders", "--date", "01/03/2027")
+
+
+def test_the_command_refuses_a_future_date_and_sends_nothing(capsys):
+    contract(due=[TODAY + timedelta(days=2)])
+    tomorrow = TODAY + timedelta(days=1)
+    with pytest.raises(CommandError, match=(
+        f"The date {tomorrow:%-d %B %Y} is in the future: reminders are sent for today \\({TODAY:%-d %B %Y}\\) "
+        "or a day that has passed"
+    )):
+        call_command("send_reminders", "--date", tomorrow.isoformat())
+    assert not Reminder.objects.exists()
 
 
 def test_supervisors_are_told_of_reviews_due_and_proposals_waiting_but_not_their_own(django_capture_on_commit_callbacks):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.models import Case, CaseEvent, CaseStateError, FirstContact
 from contracts import services
-from contracts.models import KeyworkerAction, NeedDomain, NeedsAssessment
+from contracts.models import Contact, KeyworkerAction, NeedDomain, NeedsAssessment
 from keyworkers.tests.factories import AllocatedCaseFactory
 from oocr.audit.models import AccessLog
 
@@ -147,8 +147,9 @@ def test_nothing_more_is_recorded_on_a_closed_case():
 def test_the_outcome_of_another_cases_appointment_is_refused_and_nothing_changes():
     case, other = AllocatedCaseFactory(), AllocatedCaseFactory()
     booked = services.contact_record(case_id=other.pk, user=keyworker_of(other), data={
-        "type": "phone", "starts_at": timezone.now() - timedelta(hours=1), "place": "", "outcome": "",
+        "type": "phone", "starts_at": timezone.now() + timedelta(hours=1), "place": "", "outcome": "",
         "duration_minutes": None, "notes": ""})
+    Contact.objects.filter(pk=booked.pk).update(starts_at=timezone.now() - timedelta(minutes=5))  # its time has passed
     with pytest.raises(CaseStateError, match="Nothing was changed"):
         services.contact_outcome_record(case_id=case.pk, user=keyworker_of(case), contact_id=booked.pk,
                                         outcome="attended", duration_minutes=30, notes="")

@@ -30,7 +30,7 @@ def sms_to_file(settings, tmp_path):
 
 def contracts_due_tomorrow(count: int) -> None:
     for _ in range(count):
-        case, holder = assessed_case()
+        case, holder = assessed_case(offered_on=TODAY - timedelta(weeks=1))
         add(case, holder, "Debt advice", due_date=TODAY + timedelta(days=1), need_domain=NeedDomain.objects.get(code="finance"))
         services.contract_sign(case_id=case.pk, user=holder, agreement="verbal", signed_on=TODAY - timedelta(weeks=1))
         case.person.reminders_by = "sms"

@@ -191,8 +191,9 @@ def test_the_outcome_of_another_cases_appointment_or_of_none_is_not_found_and_no
     case, holder, _ = active_case(signed_weeks_ago=2)
     other, other_holder, _ = active_case(signed_weeks_ago=2)
     elsewhere = services.contact_record(case_id=other.pk, user=other_holder, data={
-        "type": "phone", "starts_at": timezone.now() - timedelta(hours=2), "place": "", "outcome": "",
+        "type": "phone", "starts_at": timezone.now() + timedelta(hours=2), "place": "", "outcome": "",
         "duration_minutes": None, "notes": ""})
+    Contact.objects.filter(pk=elsewhere.pk).update(starts_at=timezone.now() - timedelta(hours=2))
     client.force_login(holder)
     for contact_pk in (elsewhere.pk, elsewhere.pk + 1000):
         url = reverse("contracts:contact_outcome", args=[case.pk, contact_pk])

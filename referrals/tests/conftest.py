@@ -23,7 +23,7 @@ def partner():
 @pytest.fixture
 def active_case():
     """An active contract with an alcohol condition: (case, keyworker, condition)."""
-    case, holder = assessed_case()
+    case, holder = assessed_case(offered_on=timezone.localdate() - timedelta(weeks=2))
     condition = add(case, holder, "Alcohol service sessions", need_domain=NeedDomain.objects.get(code="alcohol"))
     contract_services.contract_sign(case_id=case.pk, user=holder, agreement="verbal",
                                     signed_on=timezone.localdate() - timedelta(weeks=2))

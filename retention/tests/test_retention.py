@@ -23,6 +23,7 @@ from referrals.selectors import referral_report
 from retention import selectors, services
 from retention.models import RetentionDecisionError, RetentionReview
 from retention.tasks import list_reviews
+from oocr.tests.govuk import assert_error_at
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +109,8 @@ def test_disposal_removes_personal_data_keeps_the_evaluation_record_and_the_same
     case, holder, _ = active_case()
     contract_services.contact_record(case_id=case.pk, user=holder, data={
         "type": "face_to_face", "starts_at": timezone.now() - timedelta(days=1), "place": "Truro library",
-        "outcome": "attended", "duration_minutes": 30, "notes": "Spoke about his daughter's school"})
+        "outcome": "attended", "duration_minutes": 30, "notes": "Spoke about his daughter's school",
+        "outside_reason": "The closing meeting, after the contract ended"})
     closed(case, years_ago=6.5)
     person = case.person
     person_before = Person.objects.get(pk=person.pk)
@@ -147,6 +149,7 @@ def test_disposal_removes_personal_data_keeps_the_evaluation_record_and_the_same
     assert not Person.history.filter(id=person.pk).exclude(postcode="").exists()
     assert set(Victim.objects.filter(crime__case=case).values_list("name", "phone")) == {("Disposed record", "")}
     assert not Contact.objects.filter(case=case).exclude(notes="").exists()
+    assert not Contact.objects.filter(case=case).exclude(outside_reason="").exists()
     assert not Contact.history.filter(case_id=case.pk).exclude(notes="").exists()
     assert not Crime.objects.filter(case=case).exclude(officer_name="").exists()
     assert not CaseEvent.objects.filter(case=case).exclude(text="").exists()
@@ -236,3 +239,33 @@ def test_the_review_list_costs_the_same_queries_however_many_reviews(client):
         response = client.get(url)
     assert len(response.context["reviews"]) == 4 and len(response.context["decided"]) == 1
     assert len(many) == len(few)
+
+
+def test_a_record_is_retained_at_most_the_configured_years_and_the_page_says_until_when(client, settings):
+    settings.RETENTION_RETAIN_MAX_YEARS = 3
+    closed(AllocatedCaseFactory(), years_ago=6.1)
+    services.retention_reviews_list(today=timezone.localdate())
+    review = RetentionReview.objects.get()
+    today = timezone.localdate()
+    latest = RetentionReview.latest_retain_until(today)
+    message = f"The next review must be on or before {latest:%-d %B %Y}, 3 years from today at most"
+    with pytest.raises(ValidationError) as refused:
+        services.retention_decide(review_id=review.pk, user=TeamManagerFactory(), decision="retain", reason="Linked case",
+                                  retain_until=latest + timedelta(days=1))
+    assert refused.value.message_dict == {"retain_until": [message]}
+    client.force_login(TeamManagerFactory())
+    far = date(today.year + 20, 1, 1)
+    response = client.post(reverse("retention:review_decide", args=[review.pk]), {
+        "decision": "retain", "reason": "Linked case", "retain_until_0": "1", "retain_until_1": "1",
+        "retain_until_2": str(far.year)})
+    assert_error_at(response, "id_retain_until_0", message)
+    review.refresh_from_db()
+    assert (review.decision, review.retain_until) == ("", None)
+    services.retention_decide(review_id=review.pk, user=TeamManagerFactory(), decision="retain", reason="Linked case",
+                              retain_until=latest)
+    assert RetentionReview.objects.get(pk=review.pk).retain_until == latest
+
+
+def test_the_latest_retain_until_date_survives_29_february(settings):
+    settings.RETENTION_RETAIN_MAX_YEARS = 1
+    assert RetentionReview.latest_retain_until(date(2028, 2, 29)) == date(2029, 2, 28)

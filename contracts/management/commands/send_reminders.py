@@ -19,6 +19,11 @@ class Command(BaseCommand):
             on = date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
         except ValueError as error:
             raise CommandError("Give the date as YYYY-MM-DD, for example 2026-12-01") from error
+        today = timezone.localdate()
+        if on > today:
+            raise CommandError(
+                f"The date {on:%-d %B %Y} is in the future: reminders are sent for today ({today:%-d %B %Y}) or a day that has passed"
+            )
         run = reminders_send(on=on)
         self.stdout.write(self.style.SUCCESS(
             f"Reminders for {on:%-d %B %Y}: {run.reminders_made} made and {run.deliveries_made} messages queued "
