@@ -82,7 +82,8 @@ class PersonForm(StepForm, GovukModelForm):
         if self.candidates:
             self.fields["match"].required = True
             self.fields["match"].choices = [
-                (str(p.pk), f"{p} (born {p.date_of_birth:%-d %B %Y}{', PNC ' + p.pnc_id if p.pnc_id else ''}, {p.postcode or 'no postcode'})")
+                (str(p.pk), f"{p} (born {p.date_of_birth:%-d %B %Y}{', PNC ' + p.pnc_id if p.pnc_id else ''}, {p.postcode or 'no postcode'})"
+                            + "".join(f", case {number} open" for number in getattr(p, "open_case_numbers", ())))
                 for p in self.candidates
             ] + [("new", "None of these: this is someone new")]
         self.helper = self.make_helper(

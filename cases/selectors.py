@@ -108,12 +108,23 @@ def person_candidates(
     same_pnc = list(people.filter(pnc_id__iexact=pnc_id)) if pnc_id else []
     same_birthday = people.filter(date_of_birth=date_of_birth)
     similar = _similar_names(same_birthday, first_names=first_names, last_name=last_name)
-    return same_pnc + [p for p in similar if p not in same_pnc]
+    return _with_open_case_numbers(same_pnc + [p for p in similar if p not in same_pnc])
 
 
 def person_with_pnc_id(*, pnc_id: str, exclude_id: int | None = None) -> list[Person]:
     """The person on record with this PNC ID (normalised: cases.models.pnc_id_normalise), if it is not `exclude_id`."""
-    return list(Person.objects.filter(pnc_id=pnc_id).exclude(pk=exclude_id)) if pnc_id else []
+    return _with_open_case_numbers(list(Person.objects.filter(pnc_id=pnc_id).exclude(pk=exclude_id)) if pnc_id else [])
+
+
+def _with_open_case_numbers(people: list[Person]) -> list[Person]:
+    """Each person with `open_case_numbers`: their submitted cases not yet closed, so the choice shows them. One query."""
+    numbers = {}
+    if people:
+        for case in Case.objects.filter(person__in=people, status__in=Case.OPEN).only("id", "person_id").order_by("id"):
+            numbers.setdefault(case.person_id, []).append(case.number)
+    for person in people:
+        person.open_case_numbers = numbers.get(person.pk, [])
+    return people
 
 
 def person_open_cases(*, person_id: int | None, user, exclude_case_id: int | None = None) -> list[Case]:

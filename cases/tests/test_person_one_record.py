@@ -82,6 +82,21 @@ def open_case():
     return held, draft
 
 
+def test_a_person_on_record_offered_as_a_match_shows_their_open_case(client, open_case):
+    held, draft = open_case
+    case = ReadyDraftCaseFactory(person=None)
+    client.force_login(case.created_by)
+    person = held.person
+    shown = client.post(reverse("cases:intake_person", args=[case.pk]), {
+        **PERSON_POST, "first_names": person.first_names, "last_name": person.last_name,
+        "date_of_birth_0": person.date_of_birth.day, "date_of_birth_1": person.date_of_birth.month,
+        "date_of_birth_2": person.date_of_birth.year,
+    })
+    assert (str(person.pk), f"{person} (born {person.date_of_birth:%-d %B %Y}, {person.postcode}), case {held.number} open") in (
+        shown.context["form"].fields["match"].choices
+    )
+
+
 def test_the_check_page_shows_the_open_case_with_its_status_and_keyworker(client, open_case):
     held, draft = open_case
     client.force_login(draft.created_by)
