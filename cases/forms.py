@@ -11,11 +11,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases import eligibility
-from cases.models import Case, Crime, EligibilityAssessment, FirstContact, Offence, Person, Victim, VictimContact
+from cases.models import (
+    PNC_ID_SHAPE, Case, Crime, EligibilityAssessment, FirstContact, Offence, Person, Victim, VictimContact, pnc_id_normalise,
+)
 from oocr.forms import GovukDateField, GovukForm, GovukModelForm, csv_upload_text, page_helper
 
 UK_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
-PNC_ID = re.compile(r"^[0-9]{2,4}/[0-9]{1,7}[A-Z]$")
 
 
 def clean_postcode(value: str) -> str:
@@ -81,7 +82,8 @@ class PersonForm(StepForm, GovukModelForm):
         if self.candidates:
             self.fields["match"].required = True
             self.fields["match"].choices = [
-                (str(p.pk), f"{p} (born {p.date_of_birth:%-d %B %Y}{', PNC ' + p.pnc_id if p.pnc_id else ''}, {p.postcode or 'no postcode'})")
+                (str(p.pk), f"{p} (born {p.date_of_birth:%-d %B %Y}{', PNC ' + p.pnc_id if p.pnc_id else ''}, {p.postcode or 'no postcode'})"
+                            + "".join(f", case {number} open" for number in getattr(p, "open_case_numbers", ())))
                 for p in self.candidates
             ] + [("new", "None of these: this is someone new")]
         self.helper = self.make_helper(
@@ -122,10 +124,15 @@ class PersonForm(StepForm, GovukModelForm):
         return clean_phone(value) if value else value
 
     def clean_pnc_id(self):
-        value = self.cleaned_data["pnc_id"].strip().upper()
-        if value and not PNC_ID.match(value):
+        value = re.sub(r"\s+", "", self.cleaned_data["pnc_id"]).upper()
+        if value and not PNC_ID_SHAPE.match(value):
             raise ValidationError("Enter a PNC ID in the correct format, like 12/3456789A")
-        return value
+        return pnc_id_normalise(value)
+
+    def _get_validation_exclusions(self):
+        # The service checks that the PNC ID is free, naming the person on record who has it (person_pnc_id_unique);
+        # here the constraint would refuse linking that very person.
+        return {*super()._get_validation_exclusions(), "pnc_id"}
 
     def clean(self):
         data = super().clean()
@@ -315,9 +322,19 @@ class DecisionForm(GovukForm):
         error_messages={"max_length": "The reason for the override must be 5,000 characters or fewer"},
     )
 
-    def __init__(self, *args, outcome: str, **kwargs):
+    open_case_confirmed = forms.BooleanField(required=False)
+
+    def __init__(self, *args, outcome: str, open_cases=(), **kwargs):
         super().__init__(*args, **kwargs)
         Decision = EligibilityAssessment.Decision
+        if open_cases:
+            numbers = ", ".join(case.number for case in open_cases)
+            self.fields["open_case_confirmed"].label = (
+                f"This is a new crime, not one already on case{'s' if len(open_cases) > 1 else ''} {numbers}"
+            )
+            self.fields["open_case_confirmed"].help_text = "Needed to submit it; not needed to close it as ineligible."
+        else:
+            del self.fields["open_case_confirmed"]
         if outcome == eligibility.ELIGIBLE:
             self.fields["decision"].choices = [(Decision.SUBMITTED, "Submit to the OoCR team")]
             self.fields["decision"].initial = Decision.SUBMITTED
@@ -332,6 +349,8 @@ class DecisionForm(GovukForm):
             Field.radios("decision", legend_size=Size.MEDIUM),
             Field.radios("route", legend_size=Size.MEDIUM),
             *(["override_reason"] if "override_reason" in self.fields else []),
+            *([Fieldset(Field.checkbox("open_case_confirmed"), legend="The person has a case open",
+                        legend_size=Size.SMALL)] if "open_case_confirmed" in self.fields else []),
             Button("submit", "Confirm decision"),
         )
 

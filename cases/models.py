@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +17,28 @@ def name_key(first_names: str, last_name: str) -> str:
     text = unicodedata.normalize("NFKD", f"{first_names} {last_name}")
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     return " ".join(re.sub(r"[^a-z ]+", " ", text).split())
+
+
+# A PNC ID: the year the record was made (two or four digits), a serial number of up to seven digits, a check letter.
+PNC_ID_SHAPE = re.compile(r"^([0-9]{2}|[0-9]{4})/([0-9]{1,7})([A-Z])$")
+
+
+def pnc_id_normalise(value: str, *, today: date | None = None) -> str:
+    """A PNC ID as it is stored and compared: 2026/0001234A, whether typed 26/1234a or 2026/0001234A.
+
+    A two-digit year is in this century unless that would be in the future (PNC IDs date from the
+    1970s on). Text that is not shaped like a PNC ID comes back trimmed and in capitals, unchanged
+    otherwise: the form refuses it, and old records keep what they had.
+    """
+    text = re.sub(r"\s+", "", value or "").upper()
+    match = PNC_ID_SHAPE.match(text)
+    if not match:
+        return text
+    year, serial, check = match.groups()
+    if len(year) == 2:
+        this_year = (today or date.today()).year
+        year = str(2000 + int(year) if 2000 + int(year) <= this_year else 1900 + int(year))
+    return f"{year}/{int(serial):07d}{check}"
 
 
 class CaseStateError(DomainError):
@@ -139,9 +162,20 @@ class Person(models.Model):
     class Meta:
         ordering = ["last_name", "first_names"]
         indexes = [models.Index(fields=["date_of_birth", "name_key"])]
+        constraints = [
+            # A person is one record: a PNC ID belongs to one person (many people have none yet).
+            models.UniqueConstraint(
+                fields=["pnc_id"], condition=~models.Q(pnc_id=""), name="person_pnc_id_unique",
+                violation_error_message="Another person on record has this PNC ID",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_names} {self.last_name}"
+
+    def clean(self) -> None:
+        # One spelling per PNC ID, so that the constraint and every match compare like with like.
+        self.pnc_id = pnc_id_normalise(self.pnc_id)
 
     @property
     def has_postal_address(self) -> bool:
@@ -506,6 +540,7 @@ class CaseEvent(models.Model):
         VICTIM_CONTACT = "victim_contact", "Victim contact"
         REFERRAL = "referral", "Referral"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        PERSON_MERGED = "person_merged", "Person records merged"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -78,7 +78,7 @@ def case_is_held_by(case: Case, user) -> bool:
 CASE_EVENT_GROUPS = {
     "journey": ("Intake and allocation", [CaseEvent.Kind.CREATED, CaseEvent.Kind.ELIGIBILITY, CaseEvent.Kind.SUBMITTED,
                                           CaseEvent.Kind.OVERRIDDEN, CaseEvent.Kind.INELIGIBLE, CaseEvent.Kind.ALLOCATED,
-                                          CaseEvent.Kind.REALLOCATED]),
+                                          CaseEvent.Kind.REALLOCATED, CaseEvent.Kind.PERSON_MERGED]),
     "contact": ("Consent and contact", [CaseEvent.Kind.FIRST_CONTACT, CaseEvent.Kind.ACCEPTED, CaseEvent.Kind.DECLINED]),
     "assessment": ("Assessment", [CaseEvent.Kind.ASSESSMENT]),
     "contract": ("Contract", [CaseEvent.Kind.CONTRACT, CaseEvent.Kind.CONTRACT_APPROVED, CaseEvent.Kind.CONDITION,
@@ -108,7 +108,43 @@ def person_candidates(
     same_pnc = list(people.filter(pnc_id__iexact=pnc_id)) if pnc_id else []
     same_birthday = people.filter(date_of_birth=date_of_birth)
     similar = _similar_names(same_birthday, first_names=first_names, last_name=last_name)
-    return same_pnc + [p for p in similar if p not in same_pnc]
+    return _with_open_case_numbers(same_pnc + [p for p in similar if p not in same_pnc])
+
+
+def person_with_pnc_id(*, pnc_id: str, exclude_id: int | None = None) -> list[Person]:
+    """The person on record with this PNC ID (normalised: cases.models.pnc_id_normalise), if it is not `exclude_id`."""
+    return _with_open_case_numbers(list(Person.objects.filter(pnc_id=pnc_id).exclude(pk=exclude_id)) if pnc_id else [])
+
+
+def _with_open_case_numbers(people: list[Person]) -> list[Person]:
+    """Each person with `open_case_numbers`: their submitted cases not yet closed, so the choice shows them. One query."""
+    numbers = {}
+    if people:
+        for case in Case.objects.filter(person__in=people, status__in=Case.OPEN).only("id", "person_id").order_by("id"):
+            numbers.setdefault(case.person_id, []).append(case.number)
+    for person in people:
+        person.open_case_numbers = numbers.get(person.pk, [])
+    return people
+
+
+def person_open_cases(*, person_id: int | None, user, exclude_case_id: int | None = None) -> list[Case]:
+    """The person's cases that are submitted and not closed, each with its keyworker (`keyworker`, None before
+    allocation) and whether the user may open its submission (`visible_to_user`): what an ERO is shown before
+    submitting another crime for them. Number, status and keyworker only: nothing of the other case's content.
+    Two queries."""
+    if person_id is None:
+        return []
+    cases = list(
+        Case.objects.filter(person_id=person_id, status__in=Case.OPEN).exclude(pk=exclude_case_id)
+        .only("id", "status", "created_by_id", "submitted_at").order_by("submitted_at", "id")
+        .prefetch_related(Prefetch("allocations", to_attr="open_allocations",
+                                   queryset=Allocation.objects.filter(ended_at=None).select_related("keyworker")))
+    )
+    sees_all = user.has_perm("cases.view_all_submissions")
+    for case in cases:
+        case.keyworker = case.open_allocations[0].keyworker if case.open_allocations else None
+        case.visible_to_user = sees_all or case.created_by_id == user.pk
+    return cases
 
 
 def _similar_names(people: QuerySet[Person], *, first_names: str, last_name: str) -> list[Person]:

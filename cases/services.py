@@ -7,7 +7,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -28,6 +28,7 @@ from cases.models import (
     Victim,
     VictimContact,
     name_key,
+    pnc_id_normalise,
 )
 
 # Identity is kept when an ERO links a returning person; only how to reach them is refreshed.
@@ -76,23 +77,43 @@ def intake_person_save(*, case: Case, user, data: dict, existing_person: Person 
     identity stays as recorded and only their contact details are refreshed.
     """
     case = _locked_draft(case)
+    previous = case.person
     if existing_person is not None:
         person = existing_person
         for field in CONTACT_FIELDS:
             setattr(person, field, data[field])
         person.pnc_id = person.pnc_id or data.get("pnc_id", "")
     else:
-        person = case.person or Person()
+        person = previous or Person()
         for field, value in data.items():
             setattr(person, field, value)
     person.name_key = name_key(person.first_names, person.last_name)
+    person.pnc_id = pnc_id_normalise(person.pnc_id)
     case.timeline.check_date_of_birth(person.date_of_birth)
+    _pnc_id_require_free(person)
     person.full_clean()
-    person.save()
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:  # someone else recorded the same PNC ID a moment ago (person_pnc_id_unique)
+        _pnc_id_require_free(person)
+        raise
     if case.person_id != person.pk:
         case.person = person
         case.save(update_fields=["person", "updated_at"])
+        if previous is not None and not previous.cases.exists():
+            previous.delete()  # the draft's own new record, replaced by the person on record: not kept without a case
     return person
+
+
+def _pnc_id_require_free(person: Person) -> None:
+    """A PNC ID belongs to one person: refuse it, at its field, when another person on record has it."""
+    if person.pnc_id and Person.objects.filter(pnc_id=person.pnc_id).exclude(pk=person.pk).exists():
+        raise ValidationError({"pnc_id": ValidationError(
+            f"PNC ID {person.pnc_id} is already on another person's record. If this is them, select them in the list "
+            "of people on record; if not, check the PNC ID",
+            code="duplicate_pnc_id",
+        )})
 
 
 @transaction.atomic
@@ -197,12 +218,15 @@ def eligibility_preview(case: Case) -> tuple[list[eligibility.RuleResult], str]:
 
 
 @transaction.atomic
-def intake_submit(*, case: Case, user, decision: str, route: str = "", override_reason: str = "") -> EligibilityAssessment:
+def intake_submit(*, case: Case, user, decision: str, route: str = "", override_reason: str = "",
+                  open_case_confirmed: bool = False) -> EligibilityAssessment:
     """Check eligibility, store the assessment whole, and submit or close the case.
 
     Locks the case row, so two clicks (or two people) cannot decide one draft twice.
     Eligible: submitted to the allocation queue. Ineligible: closed with its
-    reasons, or submitted by override with a written reason.
+    reasons, or submitted by override with a written reason. A person who has a
+    case open already gets another only with `open_case_confirmed` (a new crime:
+    the ERO has seen that case and its keyworker).
     """
     case = _locked_draft(case)
     rule_settings = eligibility_rule_settings()
@@ -228,6 +252,14 @@ def intake_submit(*, case: Case, user, decision: str, route: str = "", override_
         raise ValidationError({"route": "Select the route: deferred caution or deferred charge"})
     if decision == Decision.OVERRIDDEN and not override_reason:
         raise ValidationError({"override_reason": "Enter why the case should go ahead although a rule is not met"})
+    open_cases = list(
+        Case.objects.filter(person_id=case.person_id, status__in=Case.OPEN).exclude(pk=case.pk).order_by("id")
+    ) if decision != Decision.CLOSED_INELIGIBLE else []
+    open_numbers = f"case{'s' if len(open_cases) > 1 else ''} {', '.join(other.number for other in open_cases)}"
+    if open_cases and not open_case_confirmed:
+        raise ValidationError({"open_case_confirmed": (
+            f"Confirm that this is a new crime, not one already on {open_numbers}, or stop and keep this as a draft"
+        )})
 
     now = timezone.now()
     age = eligibility.age_on(facts.date_of_birth, facts.offence_date)
@@ -271,7 +303,11 @@ def intake_submit(*, case: Case, user, decision: str, route: str = "", override_
     }[decision]
     CaseEvent.objects.create(
         case=case, kind=event_kind, by=user,
-        text="; ".join(failed) + (f". Reason for override: {override_reason}" if decision == Decision.OVERRIDDEN else ""),
+        text=". ".join(part for part in (
+            "; ".join(failed),
+            f"Reason for override: {override_reason}" if decision == Decision.OVERRIDDEN else "",
+            f"A new crime: the person's {open_numbers} {'is' if len(open_cases) == 1 else 'are'} open" if open_cases else "",
+        ) if part),
     )
     return assessment
 

@@ -63,8 +63,13 @@ class IntakeStepMixin(RoleRequiredMixin, ServiceFormMixin):
             return redirect("cases:submission", pk=self.case.pk)
         return super().get(request, *args, **kwargs)
 
+    @cached_property
+    def open_cases(self) -> list[Case]:
+        """The person's other cases still open: shown on every page once the person is recorded."""
+        return selectors.person_open_cases(person_id=self.case.person_id, user=self.request.user, exclude_case_id=self.case.pk)
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(case=self.case, section=self.section, **kwargs)
+        return super().get_context_data(case=self.case, section=self.section, open_cases=self.open_cases, **kwargs)
 
     def get_success_url(self) -> str:
         if "later" in self.request.POST:
@@ -83,19 +88,23 @@ class IntakePersonView(IntakeStepMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = {**super().get_form_kwargs(), "instance": self.case.person}
-        if self.request.method == "POST" and not self.case.person_id:
+        if self.request.method == "POST":
             kwargs["candidates"] = self.candidates(forms.PersonForm(self.request.POST))
         return kwargs
 
     def candidates(self, form) -> list[Person]:
-        """People on record who may be the one being entered: asked about before a new record is made."""
+        """People on record who may be the one being entered: asked about before a new record is made, or when
+        the PNC ID typed is on someone else's record."""
         form.is_valid()
         data = form.cleaned_data
+        pnc_id = data.get("pnc_id", "")
+        if self.case.person_id:
+            return selectors.person_with_pnc_id(pnc_id=pnc_id, exclude_id=self.case.person_id)
         if not data.get("date_of_birth") or not data.get("last_name"):
             return []
         return selectors.person_candidates(
             first_names=data.get("first_names", ""), last_name=data["last_name"],
-            date_of_birth=data["date_of_birth"], pnc_id=data.get("pnc_id", ""),
+            date_of_birth=data["date_of_birth"], pnc_id=pnc_id,
         )
 
     def form_invalid(self, form):
@@ -188,7 +197,7 @@ class IntakeCheckView(IntakeStepMixin, FormView):
         return services.eligibility_preview(self.case) if self.sections_done() else ([], eligibility.NEEDS_ANSWERS)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "outcome": self.preview[1]}
+        return {**super().get_form_kwargs(), "outcome": self.preview[1], "open_cases": self.open_cases}
 
     def sections_done(self) -> bool:
         return bool(self.case.person_id and self.case.crimes.exists() and self.case.draft_answers)
@@ -205,6 +214,7 @@ class IntakeCheckView(IntakeStepMixin, FormView):
         assessment = services.intake_submit(
             case=self.case, user=self.request.user, decision=form.cleaned_data["decision"],
             route=form.cleaned_data.get("route", ""), override_reason=form.cleaned_data.get("override_reason", ""),
+            open_case_confirmed=form.cleaned_data.get("open_case_confirmed", False),
         )
         self.next_url_name = "cases:intake_done"
         return assessment

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cases.models import Case, Person, name_key
+from cases.models import Case, Person, name_key, pnc_id_normalise
 from evaluation import checks
 from evaluation.models import (
     CrimeRecord, CrimeRecordImport, EventType, HarmWeight, HarmWeightSet, PersonMatch, ReoffendingCheckRun,
@@ -100,7 +100,7 @@ def crime_record_row_check(row: dict[str, str], *, today: date) -> tuple[Checked
         problems.append(("outcome_date", "The outcome date cannot be before the offence date"))
     if problems:
         return None, problems
-    pnc_id = value["pnc_id"].upper()
+    pnc_id = pnc_id_normalise(value["pnc_id"], today=today)  # spelt as people's are, so that they match
     key = name_key(value["forenames"], value["surname"])
     return CheckedRow(
         # Interned: a million rows share a few event types, codes and titles.

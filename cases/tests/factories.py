@@ -80,5 +80,7 @@ class AwaitingAllocationCaseFactory(ReadyDraftCaseFactory):
     @factory.post_generation
     def submitted(self, create, extracted, **kwargs):
         if create:
-            services.intake_submit(case=self, user=self.created_by, decision="submitted", route=Case.Route.DEFERRED_CAUTION)
+            # A person given a second case here is a new crime, as the ERO would confirm (the views' tests ask it).
+            services.intake_submit(case=self, user=self.created_by, decision="submitted", route=Case.Route.DEFERRED_CAUTION,
+                                   open_case_confirmed=True)
             self.refresh_from_db()

@@ -247,3 +247,15 @@ def test_re_importing_keeps_a_person_confirmed_by_hand(django_capture_on_commit_
     record = CrimeRecord.objects.get()
     assert (record.person, record.match_method) == (person, CrimeRecord.MatchMethod.CONFIRMED)
     assert (again.rows_new, again.matched, again.queued_for_review) == (0, 1, 0)
+
+
+def test_a_pnc_id_in_another_spelling_matches_the_person_with_it():
+    person = PersonFactory(first_names="Liam", last_name="Pascoe", pnc_id="2001/0012345A", date_of_birth=date(1996, 2, 3))
+    rows = []
+    services.crime_record_rows_check(extract(GOOD.replace("2001/0012345A", "01/12345a").replace("Pascoe,Liam", "Smith,John")),
+                                     today=timezone.localdate(), sink=rows.extend)
+    source = CrimeRecordImport.objects.create(file_name="x.csv", uploaded_by=AdministratorFactory())
+    services.crime_records_load(rows, source_id=source.pk)
+    services.crime_records_match(source_id=source.pk)
+    record = CrimeRecord.objects.get()
+    assert (record.pnc_id, record.person, record.match_method) == ("2001/0012345A", person, "pnc_id")
