@@ -11,7 +11,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse
+from django.http import JsonResponse
 from django.middleware.csrf import REASON_BAD_ORIGIN, REASON_BAD_REFERER, REASON_INSECURE_REFERER, REASON_MALFORMED_REFERER, REASON_NO_REFERER
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -184,13 +184,13 @@ class TwoFactorResetView(RoleRequiredMixin, FormView):
 class SessionKeepAliveView(View):
     """"Stay signed in" in the timeout warning: any signed-in request renews the session's idle expiry.
 
-    POST only (a CSRF-protected change); nothing to show, so 204. A signed-out request is sent to sign
-    in like any other, which tells the page's script that the session has already ended.
+    POST only (a CSRF-protected change); answers with the idle time now left. A signed-out request is
+    sent to sign in like any other, which tells the page's script that the session has already ended.
     """
 
     def post(self, request, *args, **kwargs):
         request.session.modified = True
-        return HttpResponse(status=204)
+        return JsonResponse({"idle_seconds": settings.SESSION_COOKIE_AGE})
 
 
 def _local_path(url: str, request) -> str:

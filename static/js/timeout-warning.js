@@ -147,7 +147,7 @@
     body.append("csrfmiddlewaretoken", token);
     window.fetch(keepAliveUrl, {method: "POST", body: body, credentials: "same-origin", redirect: "manual"})
       .then(function (response) {
-        if (response.status === 204) {
+        if (response.status === 200 && (response.headers.get("Content-Type") || "").indexOf("json") !== -1) {
           renewed(Date.now());
           close();
         } else {
