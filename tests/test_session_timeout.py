@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
+from django.http import QueryDict
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -154,16 +155,8 @@ def test_kept_input_is_not_used_after_it_expires_and_expired_input_is_deleted(cl
     assert NOTE not in client.get(url).content.decode()
 
     other = KeyworkerFactory()
-    services.kept_form_input_keep(user_id=other.pk, path="/caseload/", post=_querydict({"goals": "x"}))
+    services.kept_form_input_keep(user_id=other.pk, path="/caseload/", post=QueryDict("goals=x"))
     assert list(KeptFormInput.objects.values_list("user_id", flat=True)) == [other.pk]
-
-
-def _querydict(data):
-    from django.http import QueryDict
-
-    query = QueryDict(mutable=True)
-    query.update(data)
-    return query
 
 
 def test_nothing_is_kept_without_a_token_the_service_showed_or_for_passwords_alone(client):

@@ -1,10 +1,9 @@
 import base64
 from functools import cached_property
+from urllib.parse import urlsplit
 
 import qrcode
 import qrcode.image.svg
-from urllib.parse import urlsplit
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
