@@ -11,6 +11,8 @@ stated in the hint of a text area.
 
 import functools
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from crispy_forms_gds.fields import DateInputField
@@ -20,7 +22,8 @@ from django import forms
 from django.core import validators
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.forms import BaseForm
-from django.forms.utils import pretty_name
+from django.forms.utils import ErrorDict, pretty_name
+from django.http import QueryDict
 
 # Long enough for any note an officer writes; a pasted document is refused with a message, not stored.
 FREE_TEXT_MAX_LENGTH = 5_000
@@ -237,6 +240,7 @@ class GovukFormMixin:
             def __init__(self, *args, **kwargs):
                 own_init(self, *args, **kwargs)
                 govuk_fields_prepare(self)
+                kept_input_restore(self)
 
             __init__.govuk_prepared = True
             cls.__init__ = __init__
@@ -244,6 +248,7 @@ class GovukFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         govuk_fields_prepare(self)
+        kept_input_restore(self)
 
     def rendered_field_names(self) -> list[str]:
         """The visible fields the page shows: those of the helper's layout, or all of them."""
@@ -265,6 +270,53 @@ class GovukFormMixin:
             if name != NON_FIELD_ERRORS and name not in shown:
                 items += [(first_anchor, str(error)) for error in errors]
         return items
+
+
+# --- Input kept across a sign-in -----------------------------------------------------------------------
+
+
+class KeptInput:
+    """What someone typed before their session ended (oocr/accounts/kept_input.py), offered to one request's forms."""
+
+    def __init__(self, data: dict[str, list[str]]):
+        self.data = QueryDict(mutable=True)
+        for name, values in data.items():
+            self.data.setlist(name, values)
+        self.data._mutable = False
+        self.used = False
+
+
+_kept_input: ContextVar[KeptInput | None] = ContextVar("kept_input", default=None)
+
+
+@contextmanager
+def kept_input_offered(kept: KeptInput):
+    """While a request is answered, its unbound forms whose fields the kept input names are filled from it."""
+    token = _kept_input.set(kept)
+    try:
+        yield kept
+    finally:
+        _kept_input.reset(token)
+
+
+def kept_input_restore(form: BaseForm) -> None:
+    """Fill an unbound form from the kept input when it names one of the form's fields; safe to repeat.
+
+    The form is bound to the input but shows no errors: nothing has been checked or saved, and the
+    person reads it through and sends it again. A form on the page that the input does not name (a
+    filter, another form) stays as it was.
+    """
+    kept = _kept_input.get()
+    if kept is None or form.is_bound:
+        return
+    names = [form.add_prefix(name) for name in form.fields]
+    if not any(key == name or key.startswith(f"{name}_") for key in kept.data for name in names):
+        return
+    form.data = kept.data
+    form.is_bound = True
+    form._errors = ErrorDict()
+    form.kept_input_restored = True
+    kept.used = True
 
 
 class GovukForm(GovukFormMixin, forms.Form):

@@ -87,9 +87,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Django's, keeping a form posted after the session ended for its owner to get back after signing in.
+    "oocr.accounts.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "oocr.accounts.middleware.TwoFactorRequiredMiddleware",
+    "oocr.accounts.middleware.KeptFormInputMiddleware",
     "oocr.accounts.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -160,6 +162,13 @@ SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# The timeout warning (static/js/timeout-warning.js) opens this long before the idle expiry, with a way to stay signed in.
+SESSION_WARNING_SECONDS = env.int("SESSION_WARNING_SECONDS", default=120)
+# A form posted after the session ended is kept this long for the person who typed it to sign in again
+# (oocr/accounts/kept_input.py); then deleted, used or not.
+KEPT_FORM_INPUT_MINUTES = env.int("KEPT_FORM_INPUT_MINUTES", default=30)
+# A stale form (open since before the last sign-in) gets a GOV.UK page, and its input is kept where it is safe to.
+CSRF_FAILURE_VIEW = "oocr.accounts.views.csrf_failure"
 
 # Two-factor sign-in (TOTP, with single-use backup codes) for every account. Only a demo may turn it off.
 OOCR_REQUIRE_2FA = env.bool("OOCR_REQUIRE_2FA", default=not DEBUG)

@@ -52,6 +52,8 @@ EXPECTED: dict[str, set[str]] = {
     "/": SIGNED_IN,
     "/account/sign-in/": EVERYONE,
     "/account/sign-out/": SIGNED_IN,  # POST only (405 to GET) once signed in
+    "/account/session/keep-alive/": SIGNED_IN,  # POST only
+    "/account/session/timed-out/": EVERYONE,  # POST only; open when signed out (the session may have ended)
     "/account/password/change/": SIGNED_IN,
     "/account/password/change/done/": SIGNED_IN,
     "/account/password/reset/": EVERYONE,

@@ -11,6 +11,8 @@ urlpatterns = [
     path("two-factor/", views.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
     path("two-factor/backup-codes/", views.TwoFactorBackupCodesView.as_view(), name="two_factor_backup_codes"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("session/keep-alive/", views.SessionKeepAliveView.as_view(), name="session_keep_alive"),
+    path("session/timed-out/", views.SessionTimedOutView.as_view(), name="session_timed_out"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(form_class=forms.PasswordChangeForm),

@@ -19,4 +19,9 @@ def service(request):
         "service_name": settings.SERVICE_NAME,
         "navigation": navigation,
         "unread_notifications": unread,
+        # The timeout warning's timings (templates/partials/timeout_warning.html).
+        "session_idle_seconds": settings.SESSION_COOKIE_AGE,
+        "session_idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+        "session_warning_seconds": settings.SESSION_WARNING_SECONDS,
+        "session_warning_minutes": max(1, settings.SESSION_WARNING_SECONDS // 60),
     }

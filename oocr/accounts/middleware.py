@@ -1,9 +1,14 @@
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import middleware as auth_middleware
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django_otp import user_has_device
+
+from oocr.accounts import kept_input
+from oocr.forms import kept_input_offered
 
 
 class ContentSecurityPolicyMiddleware:
@@ -25,7 +30,8 @@ class TwoFactorRequiredMiddleware:
     to enter a code. Signing out and the two-factor pages themselves stay open.
     """
 
-    OPEN_URL_NAMES = {"logout", "two_factor_enrol", "two_factor_verify", "two_factor_backup_codes"}
+    OPEN_URL_NAMES = {"logout", "two_factor_enrol", "two_factor_verify", "two_factor_backup_codes",
+                      "session_keep_alive", "session_timed_out"}
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -53,4 +59,37 @@ class PrivatePagesMiddleware:
         response = self.get_response(request)
         if getattr(request, "user", None) is not None and request.user.is_authenticated and not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
+    """Django's: every page needs a signed-in person. A form posted after the session ended is kept first.
+
+    Its input is kept for the person it was shown to (oocr/accounts/kept_input.py), who is sent to sign
+    in and then back to the page, where the form is filled again from it.
+    """
+
+    def handle_no_permission(self, request, view_func):
+        if request.method == "POST" and kept_input.form_input_keep(request, path=request.path):
+            messages.info(request, "Your session had ended, so your form was not saved. Sign in again to go back to it with what you typed.")
+        return super().handle_no_permission(request, view_func)
+
+
+class KeptFormInputMiddleware:
+    """Fill a page's form from input kept when the session ended, once; note who each page's forms are shown to."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        found = kept_input.kept_input_for(request)
+        request.kept_form_input = found[1] if found else None
+        if found is None:
+            response = self.get_response(request)
+        else:
+            with kept_input_offered(found[1]):
+                response = self.get_response(request)
+            if found[1].used:
+                kept_input.kept_input_used(request, found[0])
+        kept_input.form_owner_note(request, response)
         return response

@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
@@ -58,3 +60,22 @@ class AccountChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.at:%d %b %Y})"
+
+
+class KeptFormInput(models.Model):
+    """What someone typed into a form posted after their session ended, kept until they sign in again.
+
+    Personal data, so kept briefly (`KEPT_FORM_INPUT_MINUTES`), for one person only, and used once: the
+    form is filled from it on that person's next visit to the page, then the row is deleted. Never files
+    or passwords. The id is random and travels only in the signed-out session, never in an address.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(get_user_model(), on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=2000)
+    data = models.JSONField()
+    kept_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        default_permissions = ()

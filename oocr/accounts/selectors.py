@@ -1,6 +1,10 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from oocr.accounts.models import KeptFormInput
 
 User = get_user_model()
 
@@ -24,3 +28,11 @@ def two_factor_resettable_users(*, user) -> QuerySet:
     if team_id is None:
         return User.objects.none()
     return User.objects.filter(staff_profile__team_id=team_id).exclude(pk=user.pk)
+
+
+def kept_form_input_by_key(*, key: str) -> KeptFormInput | None:
+    """Kept form input by the random id the signed-out session carries, unless it has expired."""
+    try:
+        return KeptFormInput.objects.filter(pk=key, expires_at__gt=timezone.now()).first()
+    except ValidationError:  # not a UUID: a session from before, or tampered with
+        return None

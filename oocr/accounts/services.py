@@ -1,16 +1,20 @@
-"""Staff accounts: two-factor sign-in (enrolment, codes, backup codes, lockout and reset), and accounts and roles.
+"""Staff accounts: two-factor sign-in (enrolment, codes, backup codes, lockout and reset), accounts and their
+roles, and form input kept across a sign-in.
 
 Every account signs in with a password and then a six-digit code from an
 authenticator app (TOTP, RFC 6238), or one of ten single-use backup codes.
 Devices are django-otp's; every write to them goes through these functions.
 """
 
+import json
 import logging
+import re
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -22,7 +26,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from oocr.accounts.models import AccountChange
+from oocr.accounts.models import AccountChange, KeptFormInput
 from oocr.accounts.roles import Role
 from oocr.errors import DomainError
 
@@ -214,3 +218,41 @@ def account_welcome_send(*, account, domain: str, use_https: bool) -> None:
     send_mail(subject="Your account for the Out of Court Resolutions case manager",
               message=render_to_string("registration/account_welcome_email.txt", context),
               from_email=None, recipient_list=[account.email])
+
+
+# --- Form input kept across a sign-in ------------------------------------------------------------------
+
+# Never kept: passwords, the form's own CSRF token, and the field naming the page to go back to.
+NEVER_KEPT = re.compile(r"password|^csrfmiddlewaretoken$|^oocr_return_to$", re.IGNORECASE)
+# A form's typed answers are a few kilobytes (twelve need domains of notes are under 70 KB); more is not a form.
+KEPT_FORM_INPUT_MAX_CHARACTERS = 200_000
+
+
+def kept_form_input_keep(*, user_id: int, path: str, post) -> KeptFormInput | None:
+    """Keep the fields of a form that could not be saved because the session had ended, for `user_id` only.
+
+    Kept for KEPT_FORM_INPUT_MINUTES and one per person and page (the latest). Never passwords or the
+    CSRF token; files never reach here (they are not in `post`). Nothing is kept for a post without
+    fields, one too big to be a form's, or an account that no longer exists or is inactive. Expired rows
+    are deleted on the way, so nobody's input outlives its time even if they never come back.
+    """
+    data = {name: post.getlist(name) for name in post if not NEVER_KEPT.search(name)}
+    if not data or len(json.dumps(data)) > KEPT_FORM_INPUT_MAX_CHARACTERS:
+        return None
+    if not get_user_model().objects.filter(pk=user_id, is_active=True).exists():
+        return None
+    now = timezone.now()
+    with transaction.atomic():
+        KeptFormInput.objects.filter(expires_at__lte=now).delete()
+        KeptFormInput.objects.filter(user_id=user_id, path=path).delete()
+        kept = KeptFormInput(user_id=user_id, path=path[:2000], data=data,
+                             expires_at=now + timedelta(minutes=settings.KEPT_FORM_INPUT_MINUTES))
+        kept.full_clean()
+        kept.save()
+    logger.info("Form input kept for user %s until they sign in again (%s)", user_id, kept.pk)
+    return kept
+
+
+def kept_form_input_discard(*, kept: KeptFormInput) -> None:
+    """Delete kept input: once it has filled its form again, or when someone other than its owner signs in."""
+    KeptFormInput.objects.filter(pk=kept.pk).delete()

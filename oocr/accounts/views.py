@@ -1,20 +1,27 @@
 import base64
 from functools import cached_property
+from urllib.parse import urlsplit
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+from django.middleware.csrf import REASON_BAD_ORIGIN, REASON_BAD_REFERER, REASON_INSECURE_REFERER, REASON_MALFORMED_REFERER, REASON_NO_REFERER
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from oocr.accounts import forms, services
+from oocr.accounts import forms, kept_input, services
 from oocr.accounts.roles import navigation_for
 from oocr.accounts.selectors import two_factor_resettable_users, user_list
 from oocr.views import AccessLoggedMixin, RoleRequiredMixin, ServiceFormMixin
@@ -248,3 +255,66 @@ class TwoFactorResetView(RoleRequiredMixin, FormView):
         services.two_factor_reset(user=self.account, by=self.request.user)
         messages.success(self.request, f"Two-factor sign-in reset for {self.account.get_full_name() or self.account.username}. They will set up a new app when they next sign in.")
         return redirect(self.request.path)
+
+
+# --- The idle timeout -----------------------------------------------------------------------------------
+
+
+class SessionKeepAliveView(View):
+    """"Stay signed in" in the timeout warning: any signed-in request renews the session's idle expiry.
+
+    POST only (a CSRF-protected change); answers with the idle time now left. A signed-out request is
+    sent to sign in like any other, which tells the page's script that the session has already ended.
+    """
+
+    def post(self, request, *args, **kwargs):
+        request.session.modified = True
+        return JsonResponse({"idle_seconds": settings.SESSION_COOKIE_AGE})
+
+
+def _local_path(url: str, request) -> str:
+    if url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return url
+    return reverse("start")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class SessionTimedOutView(View):
+    """The timeout warning ran out: sign the person out, keeping what they typed on the page for after they sign in.
+
+    The page's script posts the page's form fields here (never to the form's own address, which would
+    save them) with `oocr_return_to`, the page to come back to. Open when signed out: the session may
+    already have ended. The input is kept only for the person the page was shown to.
+    """
+
+    def post(self, request, *args, **kwargs):
+        return_to = _local_path(request.POST.get("oocr_return_to", ""), request)
+        owner_id = kept_input.form_owner_id(request)
+        was_owner = owner_id is not None and (not request.user.is_authenticated or request.user.pk == owner_id)
+        if request.user.is_authenticated:
+            logout(request)
+        kept = kept_input.form_input_keep(request, path=urlsplit(return_to).path) if was_owner else None
+        minutes = settings.SESSION_COOKIE_AGE // 60
+        messages.info(request, f"You were signed out because you had not used the service for {minutes} minutes. "
+                               + ("What you typed is kept: sign in again to go back to it." if kept else "Sign in again to carry on."))
+        return redirect_to_login(return_to)
+
+
+# Why Django refused a form, when it is not a stale page: the browser sent no or another site's origin.
+ORIGIN_REASONS = (REASON_NO_REFERER, REASON_MALFORMED_REFERER, REASON_INSECURE_REFERER)
+ORIGIN_REASON_PREFIXES = (REASON_BAD_ORIGIN.split("%s")[0], REASON_BAD_REFERER.split("%s")[0])
+
+
+def csrf_failure(request, reason: str = ""):
+    """Django's CSRF refusal (settings.CSRF_FAILURE_VIEW) as a GOV.UK page that says what happened in plain words.
+
+    Nearly always a stale page: open since before the last sign-in (here or in another tab), so its token
+    is an old one. The input is kept for the person the page was shown to when nobody else is signed in:
+    they go back to the page (or sign in first) and find the form filled again.
+    """
+    stale = not (reason in ORIGIN_REASONS or reason.startswith(ORIGIN_REASON_PREFIXES))
+    kept = kept_input.form_input_keep(request, path=request.path) if stale and request.method == "POST" else None
+    context = {"stale": stale, "kept": kept is not None, "back_url": request.path}
+    if kept is not None and not request.user.is_authenticated:
+        context["back_url"] = f"{reverse('login')}?{urlencode({'next': request.path})}"
+    return render(request, "csrf_failure.html", context, status=403)

@@ -1,5 +1,7 @@
 """Sign-in, password and two-factor forms, for the form harness (oocr/tests/form_harness.py)."""
 
+from datetime import timedelta
+
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
@@ -7,6 +9,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -172,6 +175,25 @@ def _two_factor_removed(context):
     assert not StaticDevice.objects.filter(user=context["account"]).exists()
 
 
+# --- The idle timeout -----------------------------------------------------------------------------------------
+
+
+def _session_nearly_over(context):
+    """Two minutes left: the timeout warning is showing."""
+    Session.objects.filter(session_key=_session_of(context["user"]).session_key).update(
+        expire_date=timezone.now() + timedelta(minutes=2))
+    return {}
+
+
+def _session_renewed(context):
+    expiry = Session.objects.get(session_key=_session_of(context["user"]).session_key).expire_date
+    assert expiry > timezone.now() + timedelta(minutes=20)
+
+
+def _typed_before_the_timeout(context):
+    return {"oocr_return_to": "/caseload/", "goals": "Back in work by the spring"}
+
+
 SIGNED_IN_NOTE = "Every role's own account: the page is the same for each, the case is run for each."
 
 FORM_CASES = [
@@ -200,6 +222,13 @@ for role in Role.ALL:
         FormCase("/account/two-factor/backup-codes/", role, _at("two_factor_backup_codes", _enrolled(role)), _verified,
                  _new_backup_codes, button=True, note=SIGNED_IN_NOTE),
     ]
+FORM_CASES += [
+    FormCase("/account/session/keep-alive/", "Keyworker", _at("session_keep_alive", _person(Role.KEYWORKER)),
+             _session_nearly_over, _session_renewed, button=True, note="Any signed-in request renews the session."),
+    FormCase("/account/session/timed-out/", "Keyworker", _at("session_timed_out", _person(Role.KEYWORKER)),
+             _typed_before_the_timeout, _signed_out_now, optional=True,
+             note="Signs out whatever is sent; the harness sends no CSRF token, so nothing is kept (tests/test_session_timeout.py)."),
+]
 FORM_CASES += [
     FormCase("/administration/users/<int:pk>/two-factor/reset/", role, _lost_phone(role), lambda context: {"confirm": "on"},
              _two_factor_removed)

@@ -27,6 +27,7 @@ PUBLIC_PAGES = {
     "/account/password/reset/done/",
     "/account/password/reset/<uidb64>/<token>/",
     "/calendar/<str:token>.ics",  # a private address: the long random token is the key (contracts' tests)
+    "/account/session/timed-out/",  # POST only; signs out, and the session may already have ended
 }
 
 # Each page of the service, with the roles allowed to open it (the permissions matrix).
@@ -134,7 +135,8 @@ def test_the_matrix_covers_every_signed_in_page():
     # Everyone's own notifications are not a role's page either.
     not_role_pages = {"/", "/account/password/change/", "/account/password/change/done/", "/intake/new/",
                       "/notifications/", "/notifications/read/", "/notifications/settings/",
-                      "/account/two-factor/", "/account/two-factor/set-up/", "/account/two-factor/backup-codes/"}
+                      "/account/two-factor/", "/account/two-factor/set-up/", "/account/two-factor/backup-codes/",
+                      "/account/session/keep-alive/"}
     signed_in_pages = pages - PUBLIC_PAGES - not_role_pages
     assert signed_in_pages == set(PAGE_ROLES)
 
