@@ -8,6 +8,7 @@ store one result per closed case, definition and follow-up period.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from oocr.errors import DomainError
 
@@ -269,7 +270,8 @@ class ReoffendingCheckRun(models.Model):
         if self.status == self.Status.FINISHED:
             return ""
         if self.status == self.Status.PUBLISHED:
-            return f"This run is already published: the reports have used it since {self.published_at:%-d %B %Y %H:%M}."
+            return (f"This run is already published: the reports have used it since "
+                    f"{timezone.localtime(self.published_at):%-d %B %Y %H:%M}.")
         if self.status == self.Status.RUNNING:
             return "This run has not finished yet: it can be published once it has."
         if self.status == self.Status.FAILED:

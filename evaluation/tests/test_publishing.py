@@ -200,5 +200,10 @@ def test_the_run_page_offers_publishing_and_the_confirmation_says_what_it_change
     confirm = client.get(reverse("evaluation:check_publish", args=[newer.pk])).content.decode()
     assert "Publish this run: the cohort report, the outcomes dashboard and their downloads will use it." in confirm
     assert "It replaces the" in confirm and reverse("evaluation:check_detail", args=[published.pk]) in confirm
+    earlier = services.reoffending_check_run(definition_id=proven().pk, as_of=AS_OF - timedelta(days=30))
+    confirm = client.get(reverse("evaluation:check_publish", args=[earlier.pk])).content.decode()
+    assert "the reports will go back to what was known on 2 October 2026" in confirm
+    refused = client.get(reverse("evaluation:check_publish", args=[newer.pk])).content.decode()  # set aside by `earlier`
+    assert "publish the newer run instead" in refused and "Publish this run:" not in refused
     assert client.get(reverse("evaluation:check_publish", args=[987654])).status_code == 404
     assert client.post(reverse("evaluation:check_publish", args=[987654])).status_code == 404
