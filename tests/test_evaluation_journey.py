@@ -59,7 +59,7 @@ def test_an_administrator_loads_an_extract_runs_the_check_and_downloads_the_repo
     assert "Published:" in page.inner_text(".govuk-notification-banner")
     assert page.inner_text("#run-status") == "Published"
 
-    click_and_wait(page, "text=cohort report")
+    click_and_wait(page, "a:has-text('cohort report')")
     assert "As at 1 November 2026" in page.inner_text("[data-testid=published-run]")
     table = page.locator("[data-testid=groups-table]")
     assert "25.0%" in table.inner_text()  # 1 of 4 completers
