@@ -546,6 +546,7 @@ def reoffending_check_run_publish(*, run_id: int, user) -> ReoffendingCheckRun:
         previous.supersede(by_run=run, at=now)
         previous.save(update_fields=["status", "superseded_by", "superseded_at"])
         ReoffendingResult.objects.filter(run=previous).delete()
+    run.full_clean()
     run.save(update_fields=["status", "published_by", "published_at"])
     return run
 
