@@ -154,7 +154,7 @@ def _bind(sql: str, weight_params: list, named: dict) -> tuple[str, list]:
 
 
 def results_replace(*, run: ReoffendingCheckRun, weights: dict[str, Decimal]) -> tuple[int, int]:
-    """Insert this run's results, one statement per follow-up, and delete the definition's earlier runs' results.
+    """Insert this run's results, one statement per follow-up, and delete the definition's earlier unpublished runs' results.
 
     Caller holds the transaction: readers see the old results until it commits.
     Returns (cases checked, cases reoffended within the longest follow-up,
@@ -167,7 +167,9 @@ def results_replace(*, run: ReoffendingCheckRun, weights: dict[str, Decimal]) ->
             sql, weight_params = results_sql(definition=definition, months=months, weights=weights, dialect=dialect, insert=True)
             statement, params = _bind(sql, weight_params, {"as_of": run.as_of, "run": run.pk, "months": months})
             cursor.execute(statement, params)
-    earlier = ReoffendingCheckRun.objects.filter(definition=definition).exclude(pk=run.pk).values("pk")
+    # The published run keeps its results: the reports read them until an administrator publishes another run.
+    earlier = (ReoffendingCheckRun.objects.filter(definition=definition).exclude(pk=run.pk)
+               .exclude(status=ReoffendingCheckRun.Status.PUBLISHED).values("pk"))
     ReoffendingResult.objects.filter(run__in=earlier).delete()
     # Counted, not taken from the cursor's rowcount: SQLite does not report one for WITH ... INSERT.
     longest = ReoffendingResult.objects.filter(run=run, follow_up_months=max(definition.follow_up_months))

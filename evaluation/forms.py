@@ -60,6 +60,14 @@ class CheckRunForm(GovukForm):
         self.helper = page_helper(self, "definition", "as_of", Button("submit", "Run the check"))
 
 
+class CheckRunPublishForm(GovukForm):
+    """The confirmation: one button, the page above it says what publishing changes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_helper(self, Button("submit", "Publish this run"))
+
+
 class PersonMatchDecisionForm(GovukForm):
     decision = forms.ChoiceField(
         label="Is this the same person?", widget=forms.RadioSelect,

@@ -8,6 +8,7 @@ store one result per closed case, definition and follow-up period.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from oocr.errors import DomainError
 
@@ -214,12 +215,29 @@ class ReoffendingDefinition(models.Model):
 
 
 class ReoffendingCheckRun(models.Model):
-    """One run of the reoffending check for one definition, as at a date."""
+    """One run of the reoffending check for one definition, as at a date.
+
+    A run changes no report until an administrator publishes it: the cohort report, the outcomes dashboard
+    and their downloads read the definition's one published run. Publishing a newer run supersedes the old
+    one, which is kept for the record (who ran and published it, when, as at which date, its counts) while
+    its results are removed. A finished run not published before a newer run of its definition finishes is
+    set aside the same way: only the published run and the newest run keep their results.
+    """
 
     class Status(models.TextChoices):
         RUNNING = "running", "Running"
-        FINISHED = "finished", "Finished"
+        FINISHED = "finished", "Finished: not published"
         FAILED = "failed", "Failed"
+        PUBLISHED = "published", "Published"
+        SUPERSEDED = "superseded", "Superseded by a later published run"
+        SET_ASIDE = "set_aside", "Not published: a newer run replaced it"
+
+    # Where each state may go.
+    MOVES = {
+        Status.RUNNING: [Status.FINISHED, Status.FAILED],
+        Status.FINISHED: [Status.PUBLISHED, Status.SET_ASIDE],
+        Status.PUBLISHED: [Status.SUPERSEDED],
+    }
 
     definition = models.ForeignKey(ReoffendingDefinition, on_delete=models.PROTECT, related_name="runs")
     as_of = models.DateField()
@@ -230,16 +248,65 @@ class ReoffendingCheckRun(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
+    superseded_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                      help_text="The published run that replaced this one, or the newer run that set it aside.")
+    superseded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["definition"], condition=models.Q(status="published"),
+                                    name="one_published_run_per_definition"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.definition} as at {self.as_of:%d %b %Y}"
 
+    @property
+    def publish_refusal(self) -> str:
+        """Why this run cannot be published, in a sentence; empty when it can."""
+        if self.status == self.Status.FINISHED:
+            return ""
+        if self.status == self.Status.PUBLISHED:
+            return (f"This run is already published: the reports have used it since "
+                    f"{timezone.localtime(self.published_at):%-d %B %Y %H:%M}.")
+        if self.status == self.Status.RUNNING:
+            return "This run has not finished yet: it can be published once it has."
+        if self.status == self.Status.FAILED:
+            return "This run failed, so it has no results to publish. Run the check again."
+        if self.status == self.Status.SUPERSEDED:
+            return ("This run was replaced by a later published run and its results are no longer kept. "
+                    "Run the check again to publish figures as at this date.")
+        return ("A newer run of this definition finished before this one was published, and its results are no longer "
+                "kept: publish the newer run instead.")
+
+    def _move(self, to: str) -> None:
+        if to not in self.MOVES.get(self.status, []):
+            raise DomainError(f"A run that is {self.get_status_display().split(':')[0].lower()} cannot be "
+                              f"{self.Status(to).label.split(':')[0].lower()}.")
+        self.status = to
+
+    def finish(self, *, at, cases_checked: int, cases_reoffended: int) -> None:
+        self._move(self.Status.FINISHED)
+        self.finished_at, self.cases_checked, self.cases_reoffended = at, cases_checked, cases_reoffended
+
+    def publish(self, *, by, at) -> None:
+        """The reports read this run from now on. The caller supersedes the run published before (`supersede`)."""
+        if self.publish_refusal:
+            raise DomainError(self.publish_refusal)
+        self._move(self.Status.PUBLISHED)
+        self.published_by, self.published_at = by, at
+
+    def supersede(self, *, by_run: "ReoffendingCheckRun", at) -> None:
+        """Replaced: by the newly published run (when this one was published), or by a newer run (when it was not)."""
+        self._move(self.Status.SUPERSEDED if self.status == self.Status.PUBLISHED else self.Status.SET_ASIDE)
+        self.superseded_by, self.superseded_at = by_run, at
+
 
 class ReoffendingResult(models.Model):
-    """One closed case under one definition and follow-up: the latest check's answer (a re-run replaces it).
+    """One closed case under one definition and follow-up, as one run of the check found it.
 
     Written only by the check (evaluation/checks.py), a million rows at a time at
     national size: so two foreign keys, one unique index and the case's index, no more.
@@ -248,7 +315,8 @@ class ReoffendingResult(models.Model):
     of the window have passed, and the result counts only in time-to-event figures.
     """
 
-    # The definition and the harm weights are the run's. Only the latest run of a definition keeps its results.
+    # The definition and the harm weights are the run's. Only a definition's published run and its newest run
+    # keep their results (ReoffendingCheckRun).
     # No database foreign key constraints on this derived table: checking them for a million inserted rows took
     # 12 of a national check's 28 seconds (bench/evaluation.py). Rows come from one INSERT ... SELECT joined to
     # the cases, in the transaction that creates the run; Django's own CASCADE still removes them with either.

@@ -41,7 +41,24 @@ def harm_weight_sets() -> QuerySet[HarmWeightSet]:
 
 
 def check_runs() -> QuerySet[ReoffendingCheckRun]:
-    return ReoffendingCheckRun.objects.select_related("definition", "weight_set", "requested_by")
+    return ReoffendingCheckRun.objects.select_related("definition", "weight_set", "requested_by", "published_by")
+
+
+def check_run_detail() -> QuerySet[ReoffendingCheckRun]:
+    return check_runs().select_related("superseded_by")
+
+
+def published_run(*, definition_id: int) -> ReoffendingCheckRun | None:
+    """The run the reports read for a definition: its one published run, or None before any is published."""
+    return check_runs().filter(definition_id=definition_id, status=ReoffendingCheckRun.Status.PUBLISHED).first()
+
+
+def scheme_first_case_on() -> date | None:
+    """The day the scheme's first case began: the earliest submission or first contact; None before any case."""
+    submitted = Case.objects.aggregate(first=Min("submitted_at"))["first"]
+    contacted = FirstContact.objects.aggregate(first=Min("offered_on"))["first"]
+    days = [day for day in (timezone.localdate(submitted) if submitted else None, contacted) if day is not None]
+    return min(days) if days else None
 
 
 def reoffending_definitions() -> QuerySet[ReoffendingDefinition]:
@@ -113,10 +130,14 @@ class CohortReport:
 
 
 def report_results(*, definition_id: int, months: int) -> QuerySet[ReoffendingResult]:
-    """The rows the report reads (before filtering): the latest check's results for one definition and follow-up."""
+    """The rows the report reads (before filtering): the published run's results for one definition and follow-up.
+
+    Never a newer run's: a check changes no report until an administrator publishes it.
+    """
     answer = FirstContact.objects.filter(case=OuterRef("case_id")).values("answer")[:1]
     return (
-        ReoffendingResult.objects.filter(run__definition_id=definition_id, follow_up_months=months)
+        ReoffendingResult.objects.filter(run__definition_id=definition_id, run__status=ReoffendingCheckRun.Status.PUBLISHED,
+                                         follow_up_months=months)
         .annotate(status=F("case__status"), first_contact_answer=Subquery(answer))
     )
 
@@ -130,7 +151,7 @@ def _group_of(row: dict) -> list[str]:
 
 def cohort_report(*, results: QuerySet[ReoffendingResult], definition: ReoffendingDefinition | None, months: int | None) -> CohortReport:
     """Every group's figures and the comparisons between groups, from (filtered) results. Two queries."""
-    run = check_runs().filter(definition=definition, status=ReoffendingCheckRun.Status.FINISHED).first() if definition else None
+    run = published_run(definition_id=definition.pk) if definition else None
     rows = list(results.values("status", "first_contact_answer", "reached_follow_up", "reoffended", "reoffence_count",
                                "harm_after", "harm_before", "start_date", "first_offence_date", "observed_days"))
     by_group: dict[str, list[dict]] = {key: [] for key, _ in GROUPS}

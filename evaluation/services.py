@@ -13,10 +13,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.models import Case, Person, name_key, pnc_id_normalise
-from evaluation import checks
+from evaluation import checks, selectors
 from evaluation.models import (
     CrimeRecord, CrimeRecordImport, EventType, HarmWeight, HarmWeightSet, PersonMatch, ReoffendingCheckRun,
-    ReoffendingDefinition, SurveyAnswer, SurveyInstrument, SurveyResponse,
+    ReoffendingDefinition, ReoffendingResult, SurveyAnswer, SurveyInstrument, SurveyResponse,
 )
 from oocr.errors import DomainError
 
@@ -465,20 +465,53 @@ def _default_subgroup_set() -> HarmWeightSet | None:
 # --- Reoffending checks ---------------------------------------------------------------------------
 
 
-def reoffending_check_run(*, definition_id: int, as_of: date, user=None) -> ReoffendingCheckRun:
-    """Compute every closed case's result under a definition as at a date, replacing the previous results.
+def reoffending_check_as_of_check(*, as_of: date) -> None:
+    """A check is as at a day the records can describe: not after today, and not before the scheme's first case
+    (the earliest submission or first contact): a check as at 1 January 2030 would count offences not yet known
+    as absent, and one before the first case would check nobody."""
+    today = timezone.localdate()
+    if as_of > today:
+        raise ValidationError({"as_of": f"The check cannot be as at a date in the future: enter today, {today:%-d %B %Y}, "
+                                        "or an earlier date"})
+    first = selectors.scheme_first_case_on()
+    if first is not None and as_of < first:
+        raise ValidationError({"as_of": f"The check cannot be as at a date before the scheme's first case on {first:%-d %B %Y}"})
 
-    One transaction: the old results stay until the new ones are in place. Set-based (evaluation/checks.py).
+
+def reoffending_check_request(*, definition_id: int, as_of: date, user) -> None:
+    """An administrator asks for a check now: the date is checked here, at once, and the check runs in the background.
+
+    Nothing is written here, so the task is sent straight away (there is no transaction to wait for).
     """
-    definition = ReoffendingDefinition.objects.get(pk=definition_id)
+    from evaluation.tasks import reoffending_checks_run_task
+
+    reoffending_check_as_of_check(as_of=as_of)
+    reoffending_checks_run_task.delay(as_of.isoformat(), definition_id, user.pk)
+
+
+def reoffending_check_run(*, definition_id: int, as_of: date, user=None) -> ReoffendingCheckRun:
+    """Compute every closed case's result under a definition as at a date. No report changes until it is published.
+
+    One transaction, holding the definition's row lock (as publishing does), so that runs and publications of one
+    definition are taken in turn. The definition's finished runs not yet published are set aside (their results
+    removed): only the published run and this one keep results. Set-based (evaluation/checks.py).
+    """
+    reoffending_check_as_of_check(as_of=as_of)
     weight_set = HarmWeightSet.objects.filter(is_current=True).first() or _default_subgroup_set()
     if weight_set is None:
         raise DomainError("There is no crime harm weight set: import one before running a check.")
     with transaction.atomic():
+        definition = ReoffendingDefinition.objects.select_for_update().get(pk=definition_id)
         run = ReoffendingCheckRun.objects.create(definition=definition, as_of=as_of, weight_set=weight_set, requested_by=user)
-        run.cases_checked, run.cases_reoffended = checks.results_replace(run=run, weights=harm_weights_for_check(weight_set))
-        run.status, run.finished_at = ReoffendingCheckRun.Status.FINISHED, timezone.now()
+        checked, reoffended = checks.results_replace(run=run, weights=harm_weights_for_check(weight_set))
+        now = timezone.now()
+        run.finish(at=now, cases_checked=checked, cases_reoffended=reoffended)
         run.save()
+        waiting = ReoffendingCheckRun.objects.select_for_update().filter(
+            definition=definition, status=ReoffendingCheckRun.Status.FINISHED).exclude(pk=run.pk)
+        for earlier in waiting:
+            earlier.supersede(by_run=run, at=now)
+            earlier.save(update_fields=["status", "superseded_by", "superseded_at"])
     return run
 
 
@@ -487,9 +520,35 @@ def reoffending_checks_run_all(*, as_of: date, user=None) -> list[ReoffendingChe
 
     What the monthly job and the command do.
     """
+    reoffending_check_as_of_check(as_of=as_of)
     crime_records_match()
     return [reoffending_check_run(definition_id=pk, as_of=as_of, user=user)
             for pk in ReoffendingDefinition.objects.filter(is_active=True).values_list("pk", flat=True)]
+
+
+@transaction.atomic
+def reoffending_check_run_publish(*, run_id: int, user) -> ReoffendingCheckRun:
+    """An administrator publishes a finished run: the cohort report, the dashboard and their downloads read it from now on.
+
+    The run published before is superseded (kept for the record, its results removed). Locks the definition's row
+    first, as a check does, so that a run finishing meanwhile or a second administrator publishing at the same time
+    waits its turn and then finds the state it must refuse (already published, set aside). One published run per
+    definition is also a partial unique constraint.
+    """
+    definition_id = ReoffendingCheckRun.objects.values_list("definition_id", flat=True).get(pk=run_id)
+    ReoffendingDefinition.objects.select_for_update().get(pk=definition_id)
+    run = ReoffendingCheckRun.objects.select_for_update().get(pk=run_id)
+    now = timezone.now()
+    run.publish(by=user, at=now)
+    previous = ReoffendingCheckRun.objects.select_for_update().filter(
+        definition_id=definition_id, status=ReoffendingCheckRun.Status.PUBLISHED).exclude(pk=run.pk).first()
+    if previous is not None:
+        previous.supersede(by_run=run, at=now)
+        previous.save(update_fields=["status", "superseded_by", "superseded_at"])
+        ReoffendingResult.objects.filter(run=previous).delete()
+    run.full_clean()
+    run.save(update_fields=["status", "published_by", "published_at"])
+    return run
 
 
 # --- Ending surveys ------------------------------------------------------------------------------------

@@ -15,8 +15,8 @@ from cases.views import CasePageMixin
 from evaluation import charts, forms, selectors, services
 from evaluation.filters import CohortReportFilter
 from evaluation.models import SurveyInstrument
-from evaluation.tasks import reoffending_checks_run_task
 from oocr.audit.services import access_log_disclosure, access_log_record
+from oocr.audit.views import csv_safe
 from oocr.views import RoleRequiredMixin, ServiceFormMixin
 
 MANAGE = "evaluation.manage_evaluation"
@@ -152,19 +152,60 @@ class HarmWeightImportView(RoleRequiredMixin, ServiceFormMixin, FormView):
         return reverse("evaluation:weight_sets")
 
 
-class CheckRunView(RoleRequiredMixin, FormView):
-    """Run a reoffending check now (in the background); the results replace the definition's previous ones."""
+class CheckRunView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    """Run a reoffending check now (in the background); it changes no report until it is published from its page."""
 
     permission_required = MANAGE
     form_class = forms.CheckRunForm
     template_name = "evaluation/check_run.html"
 
-    def form_valid(self, form):
-        as_of = form.cleaned_data["as_of"] or timezone.localdate()
-        reoffending_checks_run_task.delay(as_of.isoformat(), form.cleaned_data["definition"].pk, self.request.user.pk)
-        messages.success(self.request, f"The check of {form.cleaned_data['definition']} as at {as_of:%-d %B %Y} has started. "
-                                       "Its results appear below when it finishes.")
-        return redirect("evaluation:home")
+    def perform(self, form):
+        as_of, definition = form.cleaned_data["as_of"] or timezone.localdate(), form.cleaned_data["definition"]
+        services.reoffending_check_request(definition_id=definition.pk, as_of=as_of, user=self.request.user)
+        messages.success(self.request, f"The check of {definition} as at {as_of:%-d %B %Y} has started. It appears under "
+                                       "Latest checks when it finishes: open it to publish it.")
+
+    def get_success_url(self) -> str:
+        return reverse("evaluation:home")
+
+
+class CheckRunDetailView(RoleRequiredMixin, DetailView):
+    """One run: its definition in full, its counts, who ran and published it; the way to publish it."""
+
+    permission_required = MANAGE
+    template_name = "evaluation/reoffendingcheckrun_detail.html"
+    context_object_name = "run"
+
+    def get_queryset(self):
+        return selectors.check_run_detail()
+
+    def get_context_data(self, **kwargs):
+        published = selectors.published_run(definition_id=self.object.definition_id)
+        return super().get_context_data(published=published if published != self.object else None, **kwargs)
+
+
+class CheckRunPublishView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    """The confirmation page and the publishing: from then on the reports read this run."""
+
+    permission_required = MANAGE
+    form_class = forms.CheckRunPublishForm
+    template_name = "evaluation/reoffendingcheckrun_publish.html"
+
+    @cached_property
+    def run(self):
+        return get_object_or_404(selectors.check_run_detail(), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        published = selectors.published_run(definition_id=self.run.definition_id)
+        return super().get_context_data(run=self.run, published=published if published != self.run else None, **kwargs)
+
+    def perform(self, form):
+        run = services.reoffending_check_run_publish(run_id=self.run.pk, user=self.request.user)
+        messages.success(self.request, f"Published: the cohort report, the outcomes dashboard and their downloads now use "
+                                       f"the check of {run.definition} as at {run.as_of:%-d %B %Y}.")
+
+    def get_success_url(self) -> str:
+        return reverse("evaluation:check_detail", args=[self.run.pk])
 
 
 class CohortReportMixin:
@@ -227,7 +268,9 @@ class ReportExportView(RoleRequiredMixin, CohortReportMixin, View):
             raise Http404
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="cohort-report-{table}.csv"'
-        csv.writer(response).writerows(report_table(self.report, table))
+        writer = csv.writer(response)
+        writer.writerows(report_header(self.report, table))
+        writer.writerows(report_table(self.report, table))
         access_log_disclosure(
             user=request.user, record=self.report.run, person_id=None, recipient=f"CSV download by {request.user.username}",
             justification=f"Cohort report table '{table}' exported ({request.GET.urlencode() or 'no filters'})",
@@ -237,6 +280,21 @@ class ReportExportView(RoleRequiredMixin, CohortReportMixin, View):
 
 def _round(value, places=4):
     return "" if value is None else round(value, places)
+
+
+def report_header(report: selectors.CohortReport, table: str) -> list[list]:
+    """The CSV's first lines: which published run and definition the figures come from, then a blank line."""
+    run, definition = report.run, report.definition
+    published_by = run.published_by.get_full_name() or run.published_by.username if run.published_by else "unknown"
+    return [[csv_safe(name), csv_safe(value)] for name, value in [
+        ("report", f"Cohort report: {table}"),
+        ("published check run", run.pk),
+        ("as at", run.as_of.isoformat()),
+        ("published", f"{timezone.localtime(run.published_at):%Y-%m-%d %H:%M} by {published_by}"),
+        ("definition", definition.name),
+        ("start point", definition.get_start_point_display()),
+        ("follow-up", f"{report.months} months"),
+    ]] + [[]]
 
 
 def report_table(report: selectors.CohortReport, table: str) -> list[list]:

@@ -1,4 +1,5 @@
-"""The evaluation in the system Chromium: an administrator loads an extract, runs the check, reads the report, downloads a table."""
+"""The evaluation in the system Chromium: an administrator loads an extract, runs and publishes the check, reads the report,
+downloads a table."""
 
 import csv
 from datetime import date
@@ -48,15 +49,28 @@ def test_an_administrator_loads_an_extract_runs_the_check_and_downloads_the_repo
     assert "has started" in page.inner_text(".govuk-notification-banner")
     check_and_capture(page, "evaluation-4-check-run")
 
-    click_and_wait(page, "text=cohort report")
+    # The check changes no report until it is published from its page, after a confirmation.
+    click_and_wait(page, "table a.govuk-link >> nth=0")
+    assert page.inner_text("#run-status") == "Finished: not published"
+    click_and_wait(page, "#publish")
+    assert "the cohort report, the outcomes dashboard and their downloads will use it" in page.inner_text("#publish-warning")
+    check_and_capture(page, "evaluation-5-publish")
+    click_and_wait(page, "#id_submit")
+    assert "Published:" in page.inner_text(".govuk-notification-banner")
+    assert page.inner_text("#run-status") == "Published"
+
+    click_and_wait(page, "a:has-text('cohort report')")
+    assert "As at 1 November 2026" in page.inner_text("[data-testid=published-run]")
     table = page.locator("[data-testid=groups-table]")
     assert "25.0%" in table.inner_text()  # 1 of 4 completers
     assert "66.7%" in table.inner_text()  # 2 of 3 who chose court
     assert page.locator("img.oocr-chart").count() == 3
-    check_and_capture(page, "evaluation-5-report")
+    check_and_capture(page, "evaluation-6-report")
     with page.expect_download() as download:
         page.click("[data-testid=export-groups]")
     with open(download.value.path(), newline="") as exported:
         rows = list(csv.reader(exported))
-    assert rows[1][:3] == ["Completed the contract", "4", "1"]
+    blank = rows.index([])
+    assert dict(rows[:blank])["as at"] == "2026-11-01"
+    assert rows[blank + 2][:3] == ["Completed the contract", "4", "1"]
     assert AccessLog.objects.filter(kind=AccessLog.Kind.DISCLOSURE).count() == 1

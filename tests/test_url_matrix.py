@@ -124,6 +124,8 @@ EXPECTED: dict[str, set[str]] = {
     "/cases/<int:pk>/victim/": CASE_READERS,
     "/cases/<int:pk>/victim/contact/": {HOLDER},
     "/evaluation/": {ADMIN},
+    "/evaluation/checks/<int:pk>/": {ADMIN},
+    "/evaluation/checks/<int:pk>/publish/": {ADMIN},
     "/evaluation/checks/run/": {ADMIN},
     "/evaluation/harm-weights/": {ADMIN},
     "/evaluation/harm-weights/import/": {ADMIN},
@@ -164,9 +166,9 @@ EXPECTED: dict[str, set[str]] = {
 
 
 def _evaluation_world(*, person) -> dict:
-    """An extract with a doubtful match waiting, a finished reoffending check and a current questionnaire."""
+    """An extract with a doubtful match waiting, a published reoffending check and a current questionnaire."""
     from evaluation.models import CrimeRecord, PersonMatch, ReoffendingDefinition, SurveyInstrument
-    from evaluation.services import reoffending_check_run
+    from evaluation.services import reoffending_check_run, reoffending_check_run_publish
     from evaluation.tests.factories import CompletedCaseFactory, CrimeRecordFactory, CrimeRecordImportFactory
 
     extract = CrimeRecordImportFactory()
@@ -174,9 +176,11 @@ def _evaluation_world(*, person) -> dict:
     match = PersonMatch.objects.create(crime_record=record, person=person, reason="Same date of birth and surname")
     CompletedCaseFactory()
     definition = ReoffendingDefinition.objects.filter(is_active=True).first()
-    reoffending_check_run(definition_id=definition.pk, as_of=timezone.localdate())
+    run = reoffending_check_run(definition_id=definition.pk, as_of=timezone.localdate())
+    reoffending_check_run_publish(run_id=run.pk, user=AdministratorFactory())
     assert CrimeRecord.objects.exists()
-    return {"import": extract, "match": match, "instrument": SurveyInstrument.objects.filter(is_current=True).first()}
+    return {"import": extract, "match": match, "instrument": SurveyInstrument.objects.filter(is_current=True).first(),
+            "run": run}
 
 
 def project_paths() -> set[str]:
@@ -233,6 +237,7 @@ def build_world() -> dict:
         "/cases/": {"pk": case.pk, "kind": "baseline", "contact_pk": contact.pk, "condition_pk": condition.pk,
                     "format": "pdf", "referral_pk": referral.pk, "partner_pk": partner.pk,
                     "instrument": evaluation["instrument"].pk},
+        "/evaluation/checks/": {"pk": evaluation["run"].pk},
         "/evaluation/imports/": {"pk": evaluation["import"].pk},
         "/evaluation/matches/": {"pk": evaluation["match"].pk},
         "/evaluation/report/": {"chart": "reoffending", "table": "groups"},

@@ -34,6 +34,22 @@ def _check_ran(context):
     assert (run.as_of, run.status) == (_as_of(), ReoffendingCheckRun.Status.FINISHED)
 
 
+def _finished_run():
+    from evaluation.services import reoffending_check_run
+    from evaluation.tests.factories import CompletedCaseFactory
+
+    CompletedCaseFactory(closed__on=_as_of())
+    definition = ReoffendingDefinition.objects.filter(is_active=True).first()
+    run = reoffending_check_run(definition_id=definition.pk, as_of=_as_of())
+    return {"user": AdministratorFactory(), "run": run, "url": reverse("evaluation:check_publish", args=[run.pk])}
+
+
+def _published(context):
+    run = ReoffendingCheckRun.objects.get(pk=context["run"].pk)
+    assert (run.status, run.published_by) == (ReoffendingCheckRun.Status.PUBLISHED, context["user"])
+    assert run.published_at is not None
+
+
 WEIGHTS_CSV = "offence_code,offence_title,days\nTH-SHOP,Theft from a shop,1.5\nCD-DAMAGE,Criminal damage,2\n"
 
 
@@ -102,6 +118,8 @@ def _answered(context):
 
 FORM_CASES = [
     FormCase("/evaluation/checks/run/", "Administrator", _admin("evaluation:check_run"), _check, _check_ran),
+    FormCase("/evaluation/checks/<int:pk>/publish/", "Administrator", _finished_run, lambda context: {}, _published,
+             button=True),
     FormCase("/evaluation/harm-weights/import/", "Administrator", _admin("evaluation:weight_import"), _weights,
              _weights_imported),
     FormCase("/evaluation/imports/new/", "Administrator", _admin("evaluation:import_new"), _extract, _extract_kept),

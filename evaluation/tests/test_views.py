@@ -27,8 +27,8 @@ def proven() -> ReoffendingDefinition:
     return ReoffendingDefinition.objects.get(name__startswith="Proven reoffending")
 
 
-def cohort(completed=3, completed_reoffending=1, declined=2, declined_reoffending=1, breached=1):
-    """Closed cases old enough for a year's follow-up, some with a later conviction; then a check."""
+def cohort(completed=3, completed_reoffending=1, declined=2, declined_reoffending=1, breached=1, publish=True):
+    """Closed cases old enough for a year's follow-up, some with a later conviction; then a check, published."""
     def make(factory, count, reoffending):
         for number in range(count):
             case = factory(person__date_of_birth=date(1990, 3, 1), crime__offence_date=date(2023, 12, 1), closed__on=date(2024, 5, 1), closed__decided_on=date(2024, 1, 10))
@@ -37,7 +37,15 @@ def cohort(completed=3, completed_reoffending=1, declined=2, declined_reoffendin
     make(CompletedCaseFactory, completed, completed_reoffending)
     make(DeclinedCaseFactory, declined, declined_reoffending)
     make(BreachedCaseFactory, breached, 0)
-    return services.reoffending_check_run(definition_id=proven().pk, as_of=AS_OF)
+    run = services.reoffending_check_run(definition_id=proven().pk, as_of=AS_OF)
+    return services.reoffending_check_run_publish(run_id=run.pk, user=AdministratorFactory()) if publish else run
+
+
+def csv_parts(response) -> tuple[dict[str, str], list[list[str]]]:
+    """A report download's first lines (name, value) up to the blank line, and the table after it."""
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    blank = rows.index([])
+    return dict(rows[:blank]), rows[blank + 1:]
 
 
 def test_the_report_shows_each_group_s_figures_and_the_caution(client):
@@ -82,7 +90,7 @@ def test_the_report_s_downloads_and_the_dashboard_ignore_a_filter_value_not_in_t
     cohort()
     client.force_login(TeamManagerFactory())
     garbage = {"route": "zzz", "period": "2015", "age_band": "99999999999999999999", "enhanced": "31/02/2015"}
-    rows = list(csv.reader(io.StringIO(client.get(reverse("evaluation:report_export", args=["groups"]), garbage).content.decode())))
+    header, rows = csv_parts(client.get(reverse("evaluation:report_export", args=["groups"]), garbage))
     assert rows[1][:3] == ["Completed the contract", "3", "1"]
     chart = client.get(reverse("evaluation:report_chart", args=["reoffending"]), garbage)
     assert chart["Content-Type"] == "image/svg+xml" and b"<svg" in chart.content
@@ -90,10 +98,17 @@ def test_the_report_s_downloads_and_the_dashboard_ignore_a_filter_value_not_in_t
     assert dashboard.context["report"].group["completed"].reoffending.n == 3
 
 
-def test_the_report_without_a_check_says_so(client):
+def test_the_report_without_a_published_check_says_so_and_tells_the_administrator_what_to_do(client):
+    cohort(publish=False)
     client.force_login(AdministratorFactory())
-    response = client.get(reverse("evaluation:report"))
-    assert "No reoffending check has run for this definition yet" in response.content.decode()
+    content = client.get(reverse("evaluation:report")).content.decode()
+    assert "No reoffending check has been published for Proven reoffending" in content
+    assert "open it under Latest checks when it has finished, and choose Publish this run" in content
+    assert 'data-testid="groups-table"' not in content
+    client.force_login(TeamManagerFactory())
+    content = client.get(reverse("evaluation:dashboard")).content.decode()
+    assert "No reoffending check has been published" in content and "Ask an administrator to publish" in content
+    assert client.get(reverse("evaluation:report_export", args=["groups"])).status_code == 404
 
 
 def test_report_page_query_count_does_not_grow_with_the_cases(client, django_assert_max_num_queries):
@@ -122,7 +137,8 @@ def test_a_csv_export_holds_the_table_and_is_logged_as_a_disclosure(client):
     admin = AdministratorFactory()
     client.force_login(admin)
     response = client.get(reverse("evaluation:report_export", args=["groups"]), {"route": "deferred_caution"})
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    header, rows = csv_parts(response)
+    assert header["published check run"] == str(run.pk) and header["as at"] == "2026-11-01"
     assert rows[0][:4] == ["group", "n", "reoffended", "share"]
     assert rows[1][:3] == ["Completed the contract", "3", "1"]
     log = AccessLog.objects.get(kind=AccessLog.Kind.DISCLOSURE)

@@ -46,6 +46,10 @@ def test_seed_demo_creates_one_team_with_every_role_and_is_idempotent(monkeypatc
     assert set(reached.values_list("follow_up_months", flat=True)) == {12, 24}
     assert {True, False} <= set(reached.values_list("reoffended", flat=True))
     assert ReoffendingResult.objects.filter(reached_follow_up=False).exists()  # some not yet at 24 months
+    from evaluation.models import ReoffendingCheckRun
+
+    # The seed publishes its check, so the cohort report and the dashboard show figures.
+    assert set(ReoffendingResult.objects.values_list("run__status", flat=True)) == {ReoffendingCheckRun.Status.PUBLISHED}
     from oocr.notifications.models import Reminder
 
     # Running the reminders job in the demo shows reminders straight away.
