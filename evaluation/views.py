@@ -1,6 +1,5 @@
 """The evaluation pages: imports, the review queue, harm weights, checks, the cohort report, the dashboard, surveys."""
 
-import csv
 from functools import cached_property
 
 from django.contrib import messages
@@ -16,7 +15,7 @@ from evaluation import charts, forms, selectors, services
 from evaluation.filters import CohortReportFilter
 from evaluation.models import SurveyInstrument
 from oocr.audit.services import access_log_disclosure, access_log_record
-from oocr.audit.views import csv_safe
+from oocr.csv_export import csv_safe, csv_writer
 from oocr.views import RoleRequiredMixin, ServiceFormMixin
 
 MANAGE = "evaluation.manage_evaluation"
@@ -80,7 +79,7 @@ class CrimeRecordImportErrorsView(RoleRequiredMixin, DetailView):
                               justification=f"Error report of crime record import {upload.pk}")
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="crime-record-import-{upload.pk}-errors.csv"'
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow(["line", "column", "problem"])
         writer.writerows([error["line"], error["column"], error["problem"]] for error in upload.errors)
         return response
@@ -268,7 +267,7 @@ class ReportExportView(RoleRequiredMixin, CohortReportMixin, View):
             raise Http404
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="cohort-report-{table}.csv"'
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerows(report_header(self.report, table))
         writer.writerows(report_table(self.report, table))
         access_log_disclosure(

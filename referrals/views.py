@@ -1,6 +1,5 @@
 """The partner directory, referrals from a case, and the referral report."""
 
-import csv
 from functools import cached_property
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django_filters.views import FilterView
 from cases.views import CasePageMixin
 from contracts.models import NeedDomain
 from oocr.audit.services import access_log_report_export
+from oocr.csv_export import csv_writer
 from oocr.views import RoleRequiredMixin, ServiceFormMixin
 from referrals import forms, selectors, services
 from referrals.filters import PartnerFilter
@@ -267,7 +267,7 @@ class ReferralReportView(RoleRequiredMixin, TemplateView):
         access_log_report_export(request=self.request, model=Referral, justification="Referral report by partner and need")
         response = HttpResponse(content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="referrals-by-partner.csv"'
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow([label for label, _ in REPORT_COLUMNS])
         for row in rows:
             writer.writerow(["" if getattr(row, name) is None else getattr(row, name) for _, name in REPORT_COLUMNS])

