@@ -3,6 +3,7 @@
 from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, Size
 from django import forms
 from django.core.validators import DecimalValidator
+from django.utils.html import conditional_escape
 
 from oocr.forms import GovukDateField, GovukForm, GovukModelForm, page_helper, prefixed_text
 from cases.models import Offence
@@ -38,7 +39,7 @@ class NeedsAssessmentForm(GovukForm):
                 Field.radios(f"score_{domain.pk}", inline=True, small=True, legend_size=Size.SMALL),
                 Field.textarea(f"notes_{domain.pk}"),
                 Field.checkbox(f"safeguarding_{domain.pk}", small=True),
-                legend=domain.name, legend_size=Size.MEDIUM,
+                legend=conditional_escape(domain.name), legend_size=Size.MEDIUM,
             ))
         self.helper = page_helper(
             self, *domain_fieldsets,

@@ -24,6 +24,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.forms import BaseForm
 from django.forms.utils import ErrorDict, pretty_name
 from django.http import QueryDict
+from django.utils.html import conditional_escape
 
 # Long enough for any note an officer writes; a pasted document is refused with a message, not stored.
 FREE_TEXT_MAX_LENGTH = 5_000
@@ -205,6 +206,16 @@ def govuk_fields_prepare(form: BaseForm) -> None:
             current = field.error_messages.get(code)
             if current is None or str(current) == defaults.get(code):
                 field.error_messages[code] = message
+        _text_escape(field)
+
+
+def _text_escape(field: forms.Field) -> None:
+    """crispy-forms-gds prints labels and hints as trusted HTML; some come from data an administrator types
+    (a need domain's name, a partner's): escaped here, once (an escaped label is safe text and passes unchanged)."""
+    if field.label is not None:
+        field.label = conditional_escape(field.label)
+    if field.help_text:
+        field.help_text = conditional_escape(field.help_text)
 
 
 # --- The error summary ---------------------------------------------------------------------------------

@@ -363,13 +363,21 @@ def test_stored_html_in_every_text_field_renders_as_text_on_every_page(client, w
     """Every text a user typed, shown back anywhere, is escaped: a stored <script> is shown as text, never run."""
     from django.db import models
 
-    from contracts.models import Condition, Contact, KeyworkerAction, NeedsAssessment, NeedScore
+    from django.db.models.functions import Cast, Concat
+
+    from cases.models import Offence
+    from contracts.models import Condition, ConditionTemplate, Contact, KeyworkerAction, NeedDomain, NeedsAssessment, NeedScore
+    from keyworkers.models import Team
     from referrals.models import Partner, Referral
 
     world = build_world()
+    # What users type, and the names administrators type (shown as labels, legends and choices on others' pages).
     for model in [Case.person.field.related_model, Case, Case.crimes.rel.related_model, Victim, Contact, Condition, Referral,
-                  Partner, NeedsAssessment, NeedScore, KeyworkerAction]:
+                  Partner, NeedsAssessment, NeedScore, KeyworkerAction, NeedDomain, Offence, ConditionTemplate, Team]:
         values = {}
+        for field in model._meta.concrete_fields:  # a unique name: the payload and the row's own number
+            if isinstance(field, models.CharField) and field.unique and not field.choices and field.max_length >= 60:
+                values[field.name] = Concat(models.Value(SCRIPT), Cast("pk", models.CharField()))
         # Unique fields, alone or in a unique constraint (a person's PNC ID), cannot all take one payload.
         constrained = {name for constraint in model._meta.constraints if isinstance(constraint, models.UniqueConstraint)
                        for name in constraint.fields}
