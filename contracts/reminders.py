@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -139,14 +140,15 @@ def _conditions(on: date, lead_days: dict[int, int], default_lead: int) -> list[
                            text=f"{number(case_id)}: {label} condition due {due_date:%a %-d %b}"))
         if reminders_by and on <= due_date <= on + timedelta(days=PERSON_CONDITION_DAYS):
             due.append(_to_person("person_condition", item, due_date, case_id, person_id, reminders_by, phone, email,
-                                  text=f"one of the things you agreed to do in your contract is due on {due_date:%A %-d %B}. "
+                                  text=f"something you agreed to do is due on {due_date:%A %-d %B}. "
                                        "Contact your keyworker if you need help."))
     return due
 
 
 def _to_person(kind, item, due_date, case_id, person_id, reminders_by, phone, email, *, text) -> Due:
-    """A reminder to the person, by the channel they chose; no offence details, only what and when."""
-    return Due(kind, item, f"{due_date:%Y-%m-%d}", text=f"Out of Court Resolutions team reminder: {text}", case_id=case_id,
+    """A reminder to the person, by the channel they chose: only what is due and when, never what they did, the police
+    or the scheme (PERSON_MESSAGE_OPENING): the phone may be shared."""
+    return Due(kind, item, f"{due_date:%Y-%m-%d}", text=f"{settings.PERSON_MESSAGE_OPENING}: {text}", case_id=case_id,
                person_id=person_id, channel=reminders_by, address=phone if reminders_by == "sms" else email)
 
 

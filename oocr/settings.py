@@ -230,6 +230,10 @@ SMS_BACKEND = env(
     default="oocr.notifications.sms.NotifySmsBackend" if NOTIFY_API_KEY else "oocr.notifications.sms.FileSmsBackend",
 )
 SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms.log"))
+# How a text or email to a person begins, and its subject. Phones are shared, sometimes with a controlling
+# partner: the default names neither the police nor the scheme, and messages say only what is due and when.
+PERSON_MESSAGE_OPENING = env("PERSON_MESSAGE_OPENING", default="Reminder")
+PERSON_EMAIL_SUBJECT = env("PERSON_EMAIL_SUBJECT", default="A reminder")
 
 # --- Front end -----------------------------------------------------------------
 

@@ -142,7 +142,19 @@ def test_appointments_tomorrow_remind_the_keyworker_and_the_person_who_agreed(sm
     assert "appointment with your keyworker tomorrow" in text and "10:00, at Truro police station" in text
     offence = case.crimes.first().offences.first().title
     assert offence not in text and case.person.last_name not in text  # no offence details, no name
+    assert text.startswith("Reminder: you have an appointment") and "Out of Court" not in text  # a shared phone shows this
     assert "to 07700 900111" in sms_file.read_text()
+
+
+def test_what_a_person_is_sent_names_neither_the_police_nor_the_scheme_and_its_opening_is_a_setting(
+        settings, sms_file, django_capture_on_commit_callbacks):
+    settings.PERSON_MESSAGE_OPENING = "From Truro Wellbeing"
+    case, _, _ = contract(due=[TODAY + timedelta(days=1)], reminders_by="sms", phone="07700 900222")
+    run(TODAY, django_capture_on_commit_callbacks)
+    [text] = Delivery.objects.filter(channel="sms").values_list("body", flat=True)
+    assert text.startswith("From Truro Wellbeing: something you agreed to do is due on ")
+    for word in ("police", "Police", "Out of Court", "OoCR", "contract", "offence", case.number):
+        assert word not in text
 
 
 def test_a_person_reminder_needs_the_way_they_chose_to_be_reachable(django_capture_on_commit_callbacks):

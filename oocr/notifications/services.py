@@ -4,6 +4,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -176,7 +177,7 @@ def _person_messages(new: list) -> list[Delivery]:
     """A text or email for each reminder to a person who agreed to them and can be reached that way."""
     return [
         Delivery(key=f"reminder:{item.key}", channel=item.channel, template=item.kind, person_id=item.person_id,
-                 recipient=item.address, body=item.text, subject="A reminder from the Out of Court Resolutions team")
+                 recipient=item.address, body=item.text, subject=settings.PERSON_EMAIL_SUBJECT)
         for item in new if item.person_id and item.address
     ]
 
