@@ -222,6 +222,8 @@ class Contract(models.Model):
 
     def sign(self, *, on, agreement: str, approval_required: bool) -> None:
         """The person agreed on `on`: the contract runs from that day, at once or once a supervisor approves it."""
+        if self.status != self.Status.DRAFT:
+            raise CaseStateError(f"This contract is {self.get_status_display().lower()}, so it cannot be agreed again.")
         self._move(self.Status.AWAITING_APPROVAL if approval_required else self.Status.ACTIVE, action="agreed")
         self.start_date, self.agreement = on, agreement
         self.end_date = self.compute_end_date()
