@@ -185,7 +185,7 @@ class Contract(models.Model):
         AWAITING_APPROVAL = "awaiting_approval", "Waiting for a supervisor's approval"
         ACTIVE = "active", "Active"
         ENDED = "ended", "Ended"
-        CANCELLED = "cancelled", "Cancelled: the case closed before it started"
+        CANCELLED = "cancelled", "Cancelled"
 
     class Agreement(models.TextChoices):
         SIGNED_IN_PERSON = "signed_in_person", "Signed in person"

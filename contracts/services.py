@@ -535,6 +535,9 @@ def variation_decide(*, proposal_id: int, user, approve: bool, note: str = "") -
     case = case_lock(case_id=proposal.contract.case_id)
     proposal.decide(user=user, approve=approve, note=note, at=timezone.now())
     contract = Contract.objects.select_for_update().get(pk=proposal.contract_id)
+    if approve and contract.status != Contract.Status.ACTIVE:
+        raise CaseStateError(f"The contract of case {case.number} is {contract.get_status_display().lower()}, so it cannot "
+                             f"change any more: refuse the {proposal.noun}. Nothing was changed.")
     if approve:
         if proposal.kind == VariationProposal.Kind.EXTENSION:
             contract.extend(proposal.extension_days)

@@ -18,11 +18,11 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='contract',
             name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('awaiting_approval', "Waiting for a supervisor's approval"), ('active', 'Active'), ('ended', 'Ended'), ('cancelled', 'Cancelled: the case closed before it started')], default='draft', max_length=20),
+            field=models.CharField(choices=[('draft', 'Draft'), ('awaiting_approval', "Waiting for a supervisor's approval"), ('active', 'Active'), ('ended', 'Ended'), ('cancelled', 'Cancelled')], default='draft', max_length=20),
         ),
         migrations.AlterField(
             model_name='historicalcontract',
             name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('awaiting_approval', "Waiting for a supervisor's approval"), ('active', 'Active'), ('ended', 'Ended'), ('cancelled', 'Cancelled: the case closed before it started')], default='draft', max_length=20),
+            field=models.CharField(choices=[('draft', 'Draft'), ('awaiting_approval', "Waiting for a supervisor's approval"), ('active', 'Active'), ('ended', 'Ended'), ('cancelled', 'Cancelled')], default='draft', max_length=20),
         ),
     ]

@@ -429,3 +429,24 @@ def test_the_variation_form_shows_the_cap_at_the_new_hours(client):
     assert response.context["form"].errors["new_hours_required"] == [message]
     assert shown_at_field(response.content.decode(), "new_hours_required", message, typed="16")
     assert not VariationProposal.objects.exists()
+
+
+def test_a_variation_still_waiting_when_the_case_closes_cannot_be_approved_but_can_be_refused():
+    contract = ActiveContractFactory()
+    met = TailoredConditionFactory(contract=contract, status="met")
+    holder = holder_of(contract.case)
+    extension = services.variation_propose(case_id=contract.case_id, user=holder, kind="extension", reason="Illness",
+                                           extension_days=14)
+    variation = services.variation_propose(case_id=contract.case_id, user=holder, kind="variation", reason="New adviser",
+                                           condition_id=met.pk, new_description="You will see the adviser in Bodmin.")
+    breach(contract.case)
+    contract.refresh_from_db()
+    ended = (contract.status, contract.end_date, contract.conditions.count())
+    supervisor = SupervisorFactory()
+    for proposal in (extension, variation):
+        with pytest.raises(CaseStateError, match="is ended, so it cannot change any more"):
+            services.variation_decide(proposal_id=proposal.pk, user=supervisor, approve=True)
+    contract.refresh_from_db()
+    assert (contract.status, contract.end_date, contract.conditions.count()) == ended
+    services.variation_decide(proposal_id=extension.pk, user=supervisor, approve=False, note="The case has closed")
+    assert VariationProposal.objects.get(pk=extension.pk).decision == "refused"
