@@ -307,6 +307,10 @@ class VariationForm(GovukForm):
                                       widget=forms.Textarea(attrs={"rows": 3}))
     new_due_date = GovukDateField(what="new due date", required=False)
     new_recurrence = forms.CharField(label="New pattern (leave blank to keep it)", required=False)
+    new_hours_required = forms.IntegerField(
+        label="New hours (leave blank to keep them)", required=False, min_value=1, max_value=1000,
+        error_messages={key: "Enter the new hours as a whole number, like 12" for key in ("invalid", "min_value", "max_value")},
+    )
 
     def __init__(self, *args, conditions=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -314,7 +318,7 @@ class VariationForm(GovukForm):
         self.helper = page_helper(
             self, Field.radios("kind", legend_size=Size.MEDIUM), "reason", Field.text("extension_days", field_width=Fixed.FIVE),
             Field.select("condition"), "new_description", Field("new_due_date"), Field.text("new_recurrence"),
-            Button("submit", "Propose to a supervisor"),
+            Field.text("new_hours_required", field_width=Fixed.FIVE), Button("submit", "Propose to a supervisor"),
         )
 
     def variation_data(self) -> dict:

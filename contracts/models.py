@@ -185,6 +185,7 @@ class Contract(models.Model):
         AWAITING_APPROVAL = "awaiting_approval", "Waiting for a supervisor's approval"
         ACTIVE = "active", "Active"
         ENDED = "ended", "Ended"
+        CANCELLED = "cancelled", "Cancelled"
 
     class Agreement(models.TextChoices):
         SIGNED_IN_PERSON = "signed_in_person", "Signed in person"
@@ -204,6 +205,63 @@ class Contract(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+
+    # Where each status may go; the verbs below make each move and set the fields that go with it.
+    MOVES = {
+        Status.DRAFT: [Status.AWAITING_APPROVAL, Status.ACTIVE, Status.CANCELLED],
+        Status.AWAITING_APPROVAL: [Status.ACTIVE, Status.CANCELLED],
+        Status.ACTIVE: [Status.ENDED],
+    }
+    # Agreed or not, a contract that never started: cancelled if its case closes.
+    NOT_STARTED = (Status.DRAFT, Status.AWAITING_APPROVAL)
+
+    def _move(self, to: str, *, action: str) -> None:
+        if to not in self.MOVES.get(self.status, []):
+            raise CaseStateError(f"This contract is {self.get_status_display().lower()}, so it cannot be {action}.")
+        self.status = to
+
+    def sign(self, *, on, agreement: str, approval_required: bool) -> None:
+        """The person agreed on `on`: the contract runs from that day, at once or once a supervisor approves it."""
+        if self.status != self.Status.DRAFT:
+            raise CaseStateError(f"This contract is {self.get_status_display().lower()}, so it cannot be agreed again.")
+        self._move(self.Status.AWAITING_APPROVAL if approval_required else self.Status.ACTIVE, action="agreed")
+        self.start_date, self.agreement = on, agreement
+        self.end_date = self.compute_end_date()
+
+    def approve(self, *, by, at) -> None:
+        """A supervisor approves a signed contract: it is active from the day it was signed."""
+        if self.status != self.Status.AWAITING_APPROVAL and self.approved_by is not None:
+            raise CaseStateError(
+                f"This contract is not waiting for approval: it was approved already by {self.approved_by.get_full_name()} "
+                f"on {timezone.localtime(self.approved_at):%-d %B %Y at %H:%M}. Nothing was changed."
+            )
+        if self.status != self.Status.AWAITING_APPROVAL:
+            raise CaseStateError(f"This contract is {self.get_status_display().lower()}, so it is not waiting for approval.")
+        self._move(self.Status.ACTIVE, action="approved")
+        self.approved_by, self.approved_at = by, at
+
+    def extend(self, days: int) -> None:
+        """An approved extension: `days` more before the end date."""
+        if self.status != self.Status.ACTIVE:
+            raise CaseStateError(f"This contract is {self.get_status_display().lower()}, so it cannot be extended.")
+        self.extension_days += days
+        self.end_date = self.compute_end_date()
+
+    def end(self, *, on) -> None:
+        """The case closed on `on` (completed, breached or withdrawn): the contract ends that day.
+
+        Early or late, the end date is the day it really ended, which the reoffending
+        check's "contract end" start point reads; the planned end stays `compute_end_date()`.
+        """
+        if self.start_date and on < self.start_date:
+            raise CaseStateError(f"This contract started on {self.start_date:%-d %B %Y}, so it cannot end before then.")
+        self._move(self.Status.ENDED, action="ended")
+        self.end_date = on
+
+    def cancel(self) -> None:
+        """The case closed before the contract started: it never ran, so it has no end date."""
+        self._move(self.Status.CANCELLED, action="cancelled")
+        self.end_date = None
 
     def compute_end_date(self):
         """Start + the contract's weeks + approved extensions, in calendar days (clock changes do not matter)."""
@@ -238,6 +296,12 @@ class Condition(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     SETTLED = (Status.MET, Status.VARIED, Status.WITHDRAWN)
+    # What a keyworker records as the condition goes along (corrections included); varied and withdrawn are final.
+    PROGRESS = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.MET, Status.NOT_MET)
+    # Withdrawn when its contract ends or is cancelled before the person finished it: not met is kept as it was.
+    UNFINISHED = (Status.NOT_STARTED, Status.IN_PROGRESS)
+    # The conditions whose hours count towards the contract's unpaid-work cap (is_unpaid_work, as a query).
+    UNPAID_WORK = models.Q(template__is_unpaid_work=True) | models.Q(template__isnull=True, kind=ConditionKind.REPARATIVE)
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="conditions")
     template = models.ForeignKey(ConditionTemplate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -270,6 +334,45 @@ class Condition(models.Model):
     @property
     def is_standard(self) -> bool:
         return self.kind == ConditionKind.STANDARD
+
+    @property
+    def is_unpaid_work(self) -> bool:
+        """Hours of unpaid work, capped per contract (UNPAID_WORK says the same in a query). Written from scratch
+        there is no template to say so: a reparative condition's hours, made to make good the harm, are."""
+        return self.template.is_unpaid_work if self.template_id else self.kind == ConditionKind.REPARATIVE
+
+    def _require_open(self, *, action: str) -> None:
+        if self.status not in self.PROGRESS:
+            raise CaseStateError(f"This condition was {self.get_status_display().lower()}, so it cannot be {action}.")
+
+    def record_progress(self, *, status: str, evidence: str, hours_done: int) -> None:
+        """How the condition is going, as the keyworker records it (a correction of an earlier status included)."""
+        self._require_open(action="changed")
+        if status not in self.PROGRESS:
+            raise ValidationError({"status": "A condition is varied or withdrawn through a variation a supervisor approves"})
+        if self.hours_required and hours_done > self.hours_required:
+            raise ValidationError({"hours_done": f"Hours done cannot be more than the {self.hours_required} required"})
+        self.status, self.evidence, self.hours_done = status, evidence.strip(), hours_done
+
+    def vary(self, *, description: str = "", due_date=None, recurrence: str = "", hours_required=None) -> "Condition":
+        """An approved variation: this condition is kept, marked varied, and the one returned (unsaved) replaces it,
+        with the new words, dates or hours and the progress made so far."""
+        self._require_open(action="varied")
+        replacement = Condition(
+            contract_id=self.contract_id, template=self.template, kind=self.kind, need_domain=self.need_domain,
+            victim=self.victim, target=self.target, amount=self.amount, hours_done=self.hours_done,
+            hours_required=hours_required or self.hours_required, description=description or self.description,
+            due_date=due_date or self.due_date, recurrence=recurrence or self.recurrence,
+            status=self.Status.IN_PROGRESS if self.status == self.Status.IN_PROGRESS else self.Status.NOT_STARTED,
+        )
+        self.status = self.Status.VARIED
+        return replacement
+
+    def withdraw(self) -> None:
+        """The condition no longer applies because its contract ended or was cancelled before the person finished it."""
+        if self.status not in self.UNFINISHED:
+            raise CaseStateError(f"This condition is {self.get_status_display().lower()}, so it cannot be withdrawn.")
+        self.status = self.Status.WITHDRAWN
 
 
 class Contact(models.Model):
@@ -370,10 +473,12 @@ class SupervisorDecision(models.Model):
         when = f" on {timezone.localtime(self.decided_at):%-d %B %Y at %H:%M}" if self.decided_at else ""
         return f"This {self.noun} has been decided already: {self.get_decision_display().lower()} by {who}{when}. Nothing was changed."
 
-    def decide(self, *, user, approve: bool, note: str, at) -> None:
+    def decide(self, *, user, approve: bool, note: str, at, approval_required: bool = True) -> None:
+        """Record the decision. Where the scheme requires no supervisor's approval (`approval_required=False`),
+        the proposer's own approval stands; otherwise someone else decides."""
         if self.decision != self.Decision.PENDING:
             raise CaseStateError(self.decided_message())
-        if self.proposed_by_id == user.pk:
+        if self.proposed_by_id == user.pk and approval_required:
             raise CaseStateError(f"A {self.noun} is decided by a supervisor other than the person who proposed it.")
         if not approve and not note.strip():
             raise ValidationError({"note": f"Enter why the {self.noun} is refused"})
@@ -406,7 +511,7 @@ class VariationProposal(SupervisorDecision):
     """A change to an agreed contract, proposed by the keyworker: it takes effect only when a supervisor approves.
 
     An extension adds days to the end date; a variation replaces one condition
-    with new words or dates (the old one is kept, marked varied).
+    with new words, dates or hours (the old one is kept, marked varied).
     """
 
     class Kind(models.TextChoices):
@@ -421,5 +526,6 @@ class VariationProposal(SupervisorDecision):
     new_description = models.TextField(blank=True)
     new_due_date = models.DateField(null=True, blank=True)
     new_recurrence = models.CharField(max_length=120, blank=True)
+    new_hours_required = models.PositiveSmallIntegerField(null=True, blank=True)
 
     noun = "variation"

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CaseStateError
@@ -115,8 +116,21 @@ def contract_draft_start(*, case_id: int, user) -> Contract:
     return contract
 
 
-def condition_check(condition: Condition, *, settings: SchemeSettings) -> None:
-    """The scheme's rules for one condition (domain.md section 5), each with a message a keyworker can act on."""
+def unpaid_work_hours_set(contract: Contract, *, besides: Condition | None = None) -> int:
+    """The hours of unpaid work the contract's conditions set, `besides` one (being added or varied): varied and
+    withdrawn conditions no longer count."""
+    conditions = contract.conditions.filter(Condition.UNPAID_WORK, hours_required__isnull=False).exclude(
+        status__in=(Condition.Status.VARIED, Condition.Status.WITHDRAWN))
+    if besides is not None and besides.pk:
+        conditions = conditions.exclude(pk=besides.pk)
+    return conditions.aggregate(hours=Sum("hours_required"))["hours"] or 0
+
+
+def condition_check(condition: Condition, *, settings: SchemeSettings, unpaid_hours_set: int = 0) -> None:
+    """The scheme's rules for one condition (domain.md section 5), each with a message a keyworker can act on.
+
+    `unpaid_hours_set`: the unpaid work the contract's other conditions set, which counts towards the same cap.
+    """
     errors = {}
     template = condition.template
     if condition.kind not in dict(TAILORED_KINDS):
@@ -134,12 +148,11 @@ def condition_check(condition: Condition, *, settings: SchemeSettings) -> None:
             errors["victim"] = "Choose the victim this condition involves"
         elif condition.victim.restorative_consent != "yes":
             errors["victim"] = f"{condition.victim.name} has not consented to a restorative approach: ask them first"
-    # A condition written from scratch has no template to say it is unpaid work: hours to make good the harm are.
-    unpaid_work = template.is_unpaid_work if template else condition.kind == ConditionKind.REPARATIVE
+    cap = settings.unpaid_work_hours_cap
     if template and template.is_unpaid_work and not condition.hours_required:
         errors["hours_required"] = "Enter the number of hours of unpaid work"
-    elif unpaid_work and condition.hours_required and condition.hours_required > settings.unpaid_work_hours_cap:
-        errors["hours_required"] = f"Unpaid work can be at most {settings.unpaid_work_hours_cap} hours"
+    elif condition.is_unpaid_work and condition.hours_required and condition.hours_required + unpaid_hours_set > cap:
+        errors["hours_required"] = unpaid_work_over_cap(cap=cap, hours_set=unpaid_hours_set)
     # Likewise an amount: the library's compensation template asks for one; written from scratch, compensation makes
     # good the harm, so only a reparative condition may carry one.
     compensation = template.needs_amount if template else condition.kind == ConditionKind.REPARATIVE
@@ -151,6 +164,17 @@ def condition_check(condition: Condition, *, settings: SchemeSettings) -> None:
         raise ValidationError(errors)
 
 
+def unpaid_work_over_cap(*, cap: int, hours_set: int) -> str:
+    """Why more unpaid work is refused: the cap is the contract's, whatever the number of conditions."""
+    if not hours_set:
+        return f"Unpaid work can be at most {cap} hours"
+    if hours_set >= cap:
+        return (f"Unpaid work can be at most {cap} hours on a contract, and its other conditions set {hours_set} hours "
+                f"already: it cannot take more unpaid work")
+    return (f"Unpaid work can be at most {cap} hours on a contract, and its other conditions set {hours_set} hours "
+            f"already: enter {cap - hours_set} hours or fewer")
+
+
 @transaction.atomic
 def condition_add(*, case_id: int, user, template: ConditionTemplate | None, data: dict) -> Condition:
     """Add a condition to a draft contract: a template from the library tailored for this person, or, with no
@@ -160,7 +184,7 @@ def condition_add(*, case_id: int, user, template: ConditionTemplate | None, dat
     data = dict(data)
     kind = template.kind if template else data.pop("kind", "")
     condition = Condition(contract=contract, template=template, kind=kind, **data)
-    condition_check(condition, settings=scheme_settings())
+    condition_check(condition, settings=scheme_settings(), unpaid_hours_set=unpaid_work_hours_set(contract))
     if condition.due_date:
         case.timeline.check_condition_due(condition.due_date)
     condition.full_clean()
@@ -193,13 +217,9 @@ def contract_sign(*, case_id: int, user, signed_on, agreement: str) -> Contract:
     timeline = case.timeline
     timeline.check_contract_signed(signed_on)
     timeline.check_conditions_at_signing(signed_on, list(contract.conditions.values_list("due_date", flat=True)))
-    contract.start_date, contract.agreement = signed_on, agreement
-    contract.end_date = contract.compute_end_date()
+    contract.sign(on=signed_on, agreement=agreement, approval_required=scheme_settings().contract_approval_required)
     contract.full_clean()
-    if scheme_settings().contract_approval_required:
-        contract.status = Contract.Status.AWAITING_APPROVAL
-    else:
-        contract.status = Contract.Status.ACTIVE
+    if contract.status == Contract.Status.ACTIVE:
         case.start_contract()
         case.save(update_fields=["status", "updated_at"])
     contract.save()
@@ -216,15 +236,7 @@ def contract_approve(*, case_id: int, user) -> Contract:
     """A supervisor approves a signed contract; the case becomes active."""
     case = case_lock(case_id=case_id)
     contract = Contract.objects.select_for_update().get(case=case)
-    if contract.status != Contract.Status.AWAITING_APPROVAL and contract.approved_by is not None:
-        raise CaseStateError(
-            f"The contract of case {case.number} is not waiting for approval: it was approved already by "
-            f"{contract.approved_by.get_full_name()} "
-            f"on {timezone.localtime(contract.approved_at):%-d %B %Y at %H:%M}. Nothing was changed."
-        )
-    if contract.status != Contract.Status.AWAITING_APPROVAL:
-        raise CaseStateError(f"The contract of case {case.number} is not waiting for approval.")
-    contract.status, contract.approved_by, contract.approved_at = Contract.Status.ACTIVE, user, timezone.now()
+    contract.approve(by=user, at=timezone.now())
     contract.save(update_fields=["status", "approved_by", "approved_at"])
     case.start_contract()
     case.save(update_fields=["status", "updated_at"])
@@ -239,11 +251,7 @@ def condition_progress_record(*, case_id: int, user, condition_id: int, status: 
     if case.status != Case.Status.ACTIVE:
         raise CaseStateError(f"Case {case.number} is {case.get_status_display().lower()}, so its conditions cannot change.")
     condition = Condition.objects.select_for_update().get(pk=condition_id, contract__case=case)
-    if status in (Condition.Status.VARIED, Condition.Status.WITHDRAWN):
-        raise ValidationError({"status": "A condition is varied or withdrawn through a variation a supervisor approves"})
-    if condition.hours_required and hours_done > condition.hours_required:
-        raise ValidationError({"hours_done": f"Hours done cannot be more than the {condition.hours_required} required"})
-    condition.status, condition.evidence, condition.hours_done = status, evidence.strip(), hours_done
+    condition.record_progress(status=status, evidence=evidence, hours_done=hours_done)
     condition.full_clean()
     condition.save()
     CaseEvent.objects.create(
@@ -261,7 +269,7 @@ def condition_evidence_follow(*, case: Case, condition_id: int, status: str, not
     condition = Condition.objects.select_for_update().get(pk=condition_id, contract__case=case)
     if condition.status in Condition.SETTLED:
         return
-    condition.status, condition.evidence = status, f"{condition.evidence}\n{note}".strip()
+    condition.record_progress(status=status, evidence=f"{condition.evidence}\n{note}", hours_done=condition.hours_done)
     condition.save(update_fields=["status", "evidence"])
     CaseEvent.objects.create(
         case=case, by=user, kind=CaseEvent.Kind.CONDITION,
@@ -398,8 +406,8 @@ def closure_propose(*, case_id: int, user, result: str, reason: str, withdrawal_
     CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.CLOSURE_PROPOSED,
                              text=f"{proposal.get_result_display()}: {proposal.reason}")
     if result != Result.BREACHED and not scheme_settings().closure_approval_required:
-        # Nothing to wait for: the keyworker's proposal is its own approval.
-        proposal.decision, proposal.decided_by, proposal.decided_at = ClosureProposal.Decision.APPROVED, user, timezone.now()
+        # Nothing to wait for: the keyworker's proposal is its own approval, recorded by the same rules as any decision.
+        proposal.decide(user=user, approve=True, note="", at=timezone.now(), approval_required=False)
         _close(case, proposal)
     return proposal
 
@@ -427,6 +435,39 @@ def _outcome_code(case: Case, result: str) -> int | None:
     }.get(result)
 
 
+def _contract_close(case: Case, *, on: date) -> str:
+    """The case closed on `on`: an active contract ends that day (early, on a breach or withdrawal), one not yet
+    started is cancelled, and the conditions the person had not finished are withdrawn (those not met stay so).
+    Returns what happened, in words for the timeline (empty without a contract).
+
+    The caller holds the case's lock.
+    """
+    contract = Contract.objects.select_for_update().filter(case=case).first()
+    if contract is None or contract.status not in (Contract.Status.ACTIVE, *Contract.NOT_STARTED):
+        return ""
+    planned_end = contract.end_date
+    if contract.status == Contract.Status.ACTIVE:
+        contract.end(on=on)
+    else:
+        contract.cancel()
+    contract.save(update_fields=["status", "end_date"])
+    unfinished = list(contract.conditions.select_for_update().exclude(kind=ConditionKind.STANDARD)
+                      .filter(status__in=Condition.UNFINISHED))
+    for condition in unfinished:
+        condition.withdraw()
+    Condition.objects.bulk_update(unfinished, ["status"])
+    if contract.status == Contract.Status.CANCELLED:
+        text = "Contract cancelled: the case closed before it started"
+    elif planned_end and on < planned_end:
+        text = (f"Contract ended early on {on:%-d %B %Y}, in week {contract.week_on(on)} of {contract.total_weeks} "
+                f"(it was to end on {planned_end:%-d %B %Y})")
+    else:
+        text = f"Contract ended on {on:%-d %B %Y}"
+    if unfinished:
+        text += f"; {len(unfinished)} unfinished condition(s) withdrawn"
+    return text
+
+
 def _close(case: Case, proposal: ClosureProposal) -> None:
     """Close the case as an approved proposal says: state, outcome code, contract, allocation, timeline,
     and the officer told of a breach. The one who approved it closes it."""
@@ -443,15 +484,13 @@ def _close(case: Case, proposal: ClosureProposal) -> None:
     case.outcome_code = _outcome_code(case, proposal.result)
     case.review_flag = ""
     case.save()
-    Contract.objects.filter(case=case, status=Contract.Status.ACTIVE).update(status=Contract.Status.ENDED)
+    contract_ending = _contract_close(case, on=timezone.localdate(now))
     proposal.save()
     kind = {Result.COMPLETED: CaseEvent.Kind.COMPLETED, Result.BREACHED: CaseEvent.Kind.BREACHED}.get(
         proposal.result, CaseEvent.Kind.WITHDRAWN
     )
-    CaseEvent.objects.create(
-        case=case, by=user, kind=kind,
-        text=f"Outcome {case.outcome_code}" if case.outcome_code else case.get_withdrawal_reason_display(),
-    )
+    text = f"Outcome {case.outcome_code}" if case.outcome_code else case.get_withdrawal_reason_display()
+    CaseEvent.objects.create(case=case, by=user, kind=kind, text=". ".join(filter(None, [text, contract_ending])))
     case_closed_record(case=case, user=user)
     if proposal.result == Result.BREACHED:
         officer_email_queue(case=case, user=user, reason="breached")
@@ -459,8 +498,12 @@ def _close(case: Case, proposal: ClosureProposal) -> None:
 
 @transaction.atomic
 def variation_propose(*, case_id: int, user, kind: str, reason: str, extension_days=None, condition_id=None,
-                      new_description: str = "", new_due_date=None, new_recurrence: str = "") -> VariationProposal:
-    """Propose an extension or a change to one condition of an active contract; nothing changes until approved."""
+                      new_description: str = "", new_due_date=None, new_recurrence: str = "",
+                      new_hours_required: int | None = None) -> VariationProposal:
+    """Propose an extension or a change to one condition of an active contract; nothing changes until approved.
+
+    New hours of unpaid work count towards the contract's cap with its other conditions' hours.
+    """
     case = case_lock(case_id=case_id)
     contract = Contract.objects.filter(case=case, status=Contract.Status.ACTIVE).first()
     if contract is None:
@@ -474,18 +517,32 @@ def variation_propose(*, case_id: int, user, kind: str, reason: str, extension_d
         proposal.extension_days = extension_days
     else:
         condition = contract.conditions.exclude(kind=ConditionKind.STANDARD).filter(pk=condition_id).first()
-        if condition is None or condition.status in (Condition.Status.VARIED, Condition.Status.WITHDRAWN):
+        if condition is None or condition.status not in Condition.PROGRESS:
             raise ValidationError({"condition": "Choose the condition to vary"})
-        if not (new_description.strip() or new_due_date or new_recurrence.strip()):
-            raise ValidationError({"new_description": "Enter what changes: the words, the due date or the pattern"})
+        if not (new_description.strip() or new_due_date or new_recurrence.strip() or new_hours_required):
+            raise ValidationError({"new_description": "Enter what changes: the words, the due date, the pattern or the hours"})
         if new_due_date:
             case.timeline.check_condition_due(new_due_date, field="new_due_date", what="The new due date")
         proposal.condition, proposal.new_description = condition, new_description.strip()
         proposal.new_due_date, proposal.new_recurrence = new_due_date, new_recurrence.strip()
+        proposal.new_hours_required = new_hours_required
+        if new_hours_required:
+            _variation_hours_check(proposal, field="new_hours_required")
     proposal.save()
     CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.VARIATION_PROPOSED,
                              text=f"{proposal.get_kind_display()}: {proposal.reason}")
     return proposal
+
+
+def _variation_hours_check(proposal: VariationProposal, *, field: str) -> None:
+    """New hours for a condition: not fewer than those done, and within the contract's unpaid-work cap."""
+    condition, hours = proposal.condition, proposal.new_hours_required
+    if hours < condition.hours_done:
+        raise ValidationError({field: f"The new hours cannot be fewer than the {condition.hours_done} done already"})
+    if condition.is_unpaid_work:
+        cap, hours_set = scheme_settings().unpaid_work_hours_cap, unpaid_work_hours_set(proposal.contract, besides=condition)
+        if hours + hours_set > cap:
+            raise ValidationError({field: unpaid_work_over_cap(cap=cap, hours_set=hours_set)})
 
 
 @transaction.atomic
@@ -495,22 +552,23 @@ def variation_decide(*, proposal_id: int, user, approve: bool, note: str = "") -
     case = case_lock(case_id=proposal.contract.case_id)
     proposal.decide(user=user, approve=approve, note=note, at=timezone.now())
     contract = Contract.objects.select_for_update().get(pk=proposal.contract_id)
+    if approve and contract.status != Contract.Status.ACTIVE:
+        raise CaseStateError(f"The contract of case {case.number} is {contract.get_status_display().lower()}, so it cannot "
+                             f"change any more: refuse the {proposal.noun}. Nothing was changed.")
     if approve:
         if proposal.kind == VariationProposal.Kind.EXTENSION:
-            contract.extension_days += proposal.extension_days
-            contract.end_date = contract.compute_end_date()
+            contract.extend(proposal.extension_days)
             contract.save(update_fields=["extension_days", "end_date"])
         else:
             old = Condition.objects.select_for_update().get(pk=proposal.condition_id)
-            Condition.objects.create(
-                contract=contract, template=old.template, kind=old.kind, need_domain=old.need_domain, victim=old.victim,
-                target=old.target, hours_required=old.hours_required, hours_done=old.hours_done, amount=old.amount,
-                description=proposal.new_description or old.description,
-                due_date=proposal.new_due_date or old.due_date, recurrence=proposal.new_recurrence or old.recurrence,
-                status=Condition.Status.IN_PROGRESS if old.status == Condition.Status.IN_PROGRESS else Condition.Status.NOT_STARTED,
-            )
-            old.status = Condition.Status.VARIED
+            proposal.condition = old
+            if proposal.new_hours_required:
+                # Checked again: another variation approved meanwhile may have used the cap's hours.
+                _variation_hours_check(proposal, field="approve")
+            replacement = old.vary(description=proposal.new_description, due_date=proposal.new_due_date,
+                                   recurrence=proposal.new_recurrence, hours_required=proposal.new_hours_required)
             old.save(update_fields=["status"])
+            replacement.save()
     proposal.save()
     CaseEvent.objects.create(
         case=case, by=user, kind=CaseEvent.Kind.VARIATION_DECIDED,

@@ -186,7 +186,7 @@ def _variation():
 def _vary(context):
     return {"kind": "variation", "reason": "The adviser moved to Camborne", "extension_days": "",
             "condition": str(context["condition"].pk), "new_description": "You will meet a debt adviser in Camborne.",
-            **_date("new_due_date", timezone.localdate() + timedelta(days=40)), "new_recurrence": ""}
+            **_date("new_due_date", timezone.localdate() + timedelta(days=40)), "new_recurrence": "", "new_hours_required": ""}
 
 
 def _variation_proposed(context):
@@ -194,7 +194,7 @@ def _variation_proposed(context):
     assert (proposal.kind, proposal.decision, proposal.reason, proposal.condition, proposal.new_description) == (
         "variation", "pending", "The adviser moved to Camborne", context["condition"],
         "You will meet a debt adviser in Camborne.")
-    assert proposal.new_due_date == timezone.localdate() + timedelta(days=40)
+    assert (proposal.new_due_date, proposal.new_hours_required) == (timezone.localdate() + timedelta(days=40), None)
     assert Condition.objects.get(pk=context["condition"].pk).status == "not_started"  # nothing changes until approved
 
 
@@ -285,6 +285,8 @@ def _breach_approved(context):
     assert (proposal.decision, proposal.decided_by, proposal.decision_note) == (
         "approved", context["user"], "Agreed after speaking to the keyworker")
     assert Case.objects.get(pk=proposal.case_id).status == Case.Status.BREACHED
+    contract = Contract.objects.get(case_id=proposal.case_id)
+    assert (contract.status, contract.end_date) == (Contract.Status.ENDED, timezone.localdate())  # ended early, that day
 
 
 def _extension_approved(context):
