@@ -13,6 +13,7 @@ from contracts.models import (
     NeedsAssessment, NeedScore, NonCompliance, SchemeSettings, TAILORED_KINDS, VariationProposal,
 )
 from contracts.selectors import scheme_settings
+from oocr.concurrency.services import ANY_VERSION, version_bump
 
 # When each assessment may be recorded: the first before and during the contract, the closing one at its end.
 ASSESSMENT_STATES = {
@@ -229,12 +230,17 @@ def contract_approve(*, case_id: int, user) -> Contract:
 
 
 @transaction.atomic
-def condition_progress_record(*, case_id: int, user, condition_id: int, status: str, evidence: str, hours_done: int) -> Condition:
-    """Record how a condition of an active contract is going: its status, evidence and hours done."""
+def condition_progress_record(*, case_id: int, user, condition_id: int, status: str, evidence: str, hours_done: int,
+                              read_version=ANY_VERSION) -> Condition:
+    """Record how a condition of an active contract is going: its status, evidence and hours done.
+
+    `read_version` is the condition's version the keyworker's form was read at: an edit over a newer one is refused.
+    """
     case = case_lock(case_id=case_id)
     if case.status != Case.Status.ACTIVE:
         raise CaseStateError(f"Case {case.number} is {case.get_status_display().lower()}, so its conditions cannot change.")
     condition = Condition.objects.select_for_update().get(pk=condition_id, contract__case=case)
+    version_bump(condition, read_version=read_version, user=user)
     if status in (Condition.Status.VARIED, Condition.Status.WITHDRAWN):
         raise ValidationError({"status": "A condition is varied or withdrawn through a variation a supervisor approves"})
     if condition.hours_required and hours_done > condition.hours_required:

@@ -23,7 +23,7 @@ from contracts.models import Condition, ConditionTemplate, Contract, NeedsAssess
 from oocr.audit.models import AccessLog
 from oocr.audit.services import access_log_record
 from oocr.errors import DomainError
-from oocr.views import RoleRequiredMixin, ServiceFormMixin
+from oocr.views import CreateOnceMixin, RoleRequiredMixin, ServiceFormMixin, VersionedEditMixin
 
 
 class CaseAssessmentView(CasePageMixin, TemplateView):
@@ -208,9 +208,12 @@ class ContractApproveView(CasePageMixin, View):
         return redirect("contracts:contract", pk=self.case.pk)
 
 
-class ConditionProgressView(ContractStepMixin, FormView):
+class ConditionProgressView(VersionedEditMixin, ContractStepMixin, FormView):
     form_class = forms.ConditionProgressForm
     title = "Record progress on a condition"
+
+    def versioned_record(self):
+        return self.condition
 
     @cached_property
     def condition(self) -> Condition:
@@ -228,6 +231,7 @@ class ConditionProgressView(ContractStepMixin, FormView):
 
     def perform(self, form):
         services.condition_progress_record(case_id=self.case.pk, user=self.request.user, condition_id=self.condition.pk,
+                                           read_version=form.read_version,
                                            **{f: form.cleaned_data[f] for f in ("status", "evidence", "hours_done")})
         messages.success(self.request, "Progress saved.")
 
