@@ -11,7 +11,9 @@ from django.forms.models import model_to_dict
 from django.shortcuts import redirect
 
 from oocr.audit.services import access_log_record
-from oocr.concurrency.services import EditConflict, form_token_claim, form_token_done, form_token_new
+from oocr.concurrency.services import (
+    EditConflict, form_token_claim, form_token_done, form_token_new, form_token_parse, form_token_used,
+)
 from oocr.errors import DomainError
 from oocr.forms import RECORD_VERSION_FIELD, FORM_TOKEN_FIELD, form_version_refresh
 
@@ -133,8 +135,20 @@ class VersionedEditMixin:
 class CreateOnceMixin:
     """A create form carries a one-time token, new at each render: the same post sent twice creates one record."""
 
+    def creates_record(self) -> bool:
+        return True
+
+    def post(self, request, *args, **kwargs):
+        # Sent before: go where it went, before the form is checked again (a second record would now fail a unique check).
+        token = form_token_parse(request.POST.get(FORM_TOKEN_FIELD)) if self.creates_record() else None
+        earlier = form_token_used(token=token, user=request.user) if token else None
+        if earlier is not None:
+            return self.form_sent_before(earlier.redirect_to)
+        return super().post(request, *args, **kwargs)
+
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "form_token": form_token_new()}
+        kwargs = super().get_form_kwargs()
+        return {**kwargs, "form_token": form_token_new()} if self.creates_record() else kwargs
 
 
 def _display(field, value) -> str:

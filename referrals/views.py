@@ -15,7 +15,7 @@ from django_filters.views import FilterView
 from cases.views import CasePageMixin
 from contracts.models import NeedDomain
 from oocr.audit.services import access_log_report_export
-from oocr.views import RoleRequiredMixin, ServiceFormMixin
+from oocr.views import CreateOnceMixin, RoleRequiredMixin, ServiceFormMixin, VersionedEditMixin
 from referrals import forms, selectors, services
 from referrals.filters import PartnerFilter
 from referrals.models import Partner, Referral
@@ -43,7 +43,7 @@ class PartnerDetailView(RoleRequiredMixin, DetailView):
         return selectors.partner_directory()
 
 
-class PartnerFormView(RoleRequiredMixin, ServiceFormMixin, FormView):
+class PartnerFormView(RoleRequiredMixin, VersionedEditMixin, CreateOnceMixin, ServiceFormMixin, FormView):
     """Add a partner, or change one (without overwriting a change someone else saved meanwhile)."""
 
     permission_required = "referrals.change_partner"
@@ -54,12 +54,21 @@ class PartnerFormView(RoleRequiredMixin, ServiceFormMixin, FormView):
     def partner(self) -> Partner:
         return get_object_or_404(Partner, pk=self.kwargs["pk"]) if "pk" in self.kwargs else Partner()
 
+    def versioned_record(self):
+        return self.partner
+
+    def creates_record(self) -> bool:
+        return not self.partner.pk
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.partner}
 
+    def conflict_initial(self, record) -> dict:
+        return {**super().conflict_initial(record), "need_domains": list(record.need_domains.values_list("pk", flat=True))}
+
     def perform(self, form):
         partner = services.partner_save(partner=form.instance, need_domains=form.cleaned_data["need_domains"],
-                                        loaded_at=form.cleaned_data["loaded_at"])
+                                        user=self.request.user, read_version=form.read_version)
         messages.success(self.request, f"{partner.name} saved.")
 
     def get_success_url(self) -> str:

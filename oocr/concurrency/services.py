@@ -105,6 +105,11 @@ def form_token_claim(*, token: str, user) -> FormToken | None:
     return None
 
 
+def form_token_used(*, token: str, user) -> FormToken | None:
+    """The earlier, committed use of this token by this user, if there was one."""
+    return FormToken.objects.filter(user=user, token=token).first()
+
+
 def form_token_done(*, token: str, user, redirect_to: str) -> None:
     """Remember where the accepted post went: a repeat of it is sent there."""
     FormToken.objects.filter(user=user, token=token).update(redirect_to=redirect_to[:500])

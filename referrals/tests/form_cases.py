@@ -11,7 +11,7 @@ from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory
 from oocr.accounts.tests.factories import AdministratorFactory, TeamManagerFactory
 from oocr.tests.form_harness import FormCase
 from oocr.tests.uploads import Upload
-from referrals import forms, services
+from referrals import services
 from referrals.models import Partner, Referral, ReferralUpdate
 from referrals.tests.factories import PartnerFactory
 
@@ -122,7 +122,7 @@ def _partner_data(context):
             "min_age": "18", "max_age": "65", "eligibility_notes": "Adults who want to cut down.",
             "route": "warm_introduction", "referral_email": "referrals@harbour.example.org",
             "email": "info@harbour.example.org", "phone": "01872 000000", "acknowledge_days": "3",
-            "appointment_days": "10", "is_active": "on", "loaded_at": context.get("loaded_at", "")}
+            "appointment_days": "10", "is_active": "on", "record_version": context.get("record_version", "")}
 
 
 def _new_partner(user_factory):
@@ -132,8 +132,7 @@ def _new_partner(user_factory):
 def _edit_partner(user_factory):
     def arrange():
         partner = PartnerFactory()
-        loaded_at = forms.PartnerForm(instance=partner)["loaded_at"].value()  # what the page's hidden field holds
-        return {"user": user_factory(), "partner": partner, "loaded_at": str(loaded_at),
+        return {"user": user_factory(), "partner": partner, "record_version": str(partner.version),
                 "url": reverse("referrals:partner_edit", args=[partner.pk])}
     return arrange
 

@@ -9,6 +9,7 @@ from keyworkers.tests.factories import StaffProfileFactory, in_the_team
 from oocr.accounts.roles import Role
 from oocr.accounts.tests.factories import FACTORY_BY_ROLE
 from oocr.audit.models import AccessLog
+from oocr.tests.concurrency import both_post, conflict_shown, posted_twice
 from referrals.models import Partner, Referral
 from referrals.services import PARTNER_COLUMNS
 from referrals.tests.factories import PartnerFactory
@@ -198,7 +199,7 @@ def partner_post(partner=None, **changes):
     data = {"name": "Harbour Alcohol Service", "kind": "health", "services": "Groups.", "need_domains": [],
             "areas": "pl", "sex": "", "route": "warm_introduction", "acknowledge_days": 3, "appointment_days": 10,
             "is_active": "on", "referral_email": "", "email": "", "phone": "", "min_age": "", "max_age": "",
-            "eligibility_notes": "", "loaded_at": partner.updated_at.isoformat() if partner else ""}
+            "eligibility_notes": "", "record_version": str(partner.version) if partner else ""}
     return {**data, **changes}
 
 
@@ -217,15 +218,26 @@ def test_a_team_manager_adds_a_partner_with_clear_messages_for_bad_input(client,
     assert (partner.areas, list(partner.need_domains.all())) == ("PL", [alcohol])
 
 
-def test_an_edit_made_meanwhile_by_someone_else_is_not_overwritten(client, alcohol):
+def test_an_edit_made_meanwhile_by_someone_else_is_not_overwritten(alcohol):
     partner = PartnerFactory(name="Harbour Alcohol Service")
-    stale = partner_post(partner, need_domains=[alcohol.pk], services="My change")
-    Partner.objects.filter(pk=partner.pk).update(services="Their change", updated_at=timezone.now() + timedelta(seconds=1))
-    client.force_login(FACTORY_BY_ROLE[Role.ADMINISTRATOR]())
-    response = client.post(reverse("referrals:partner_edit", args=[partner.pk]), stale)
-    assert "Someone else changed Harbour Alcohol Service while you were editing it" in errors_of(response)[0]
+    url = reverse("referrals:partner_edit", args=[partner.pk])
+    sam = FACTORY_BY_ROLE[Role.ADMINISTRATOR](first_name="Sam", last_name="Admin")
+    first, second = both_post(url, first_user=sam, second_user=FACTORY_BY_ROLE[Role.TEAM_MANAGER](),
+                              first=partner_post(need_domains=[alcohol.pk], services="Their change"),
+                              second=partner_post(need_domains=[alcohol.pk], services="My change"))
+    assert first.status_code == 302
+    page = conflict_shown(second)
+    assert "Someone else changed this record at" in page and "(Sam Admin)" in page
+    assert "My change" in page and "Their change" in page
     partner.refresh_from_db()
-    assert partner.services == "Their change"
+    assert (partner.services, partner.version) == ("Their change", 2)
+
+
+def test_a_new_partner_posted_twice_is_added_once(alcohol):
+    first, second = posted_twice(reverse("referrals:partner_new"), user=FACTORY_BY_ROLE[Role.TEAM_MANAGER](),
+                                 data=partner_post(need_domains=[alcohol.pk]))
+    partner = Partner.objects.get(name="Harbour Alcohol Service")
+    assert first["Location"] == second["Location"] == reverse("referrals:partner", args=[partner.pk])
 
 
 def csv_upload(rows, name="partners.csv"):
