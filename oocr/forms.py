@@ -250,6 +250,15 @@ class GovukFormMixin:
         govuk_fields_prepare(self)
         _concurrency_fields_in_layout(self)
 
+    def full_clean(self):
+        super().full_clean()
+        for name in (RECORD_VERSION_FIELD, FORM_TOKEN_FIELD):  # read by the view, never data for a service
+            getattr(self, "cleaned_data", {}).pop(name, None)
+
+    @functools.cached_property
+    def changed_data(self) -> list[str]:
+        return [name for name in super().changed_data if name not in (RECORD_VERSION_FIELD, FORM_TOKEN_FIELD)]
+
     @property
     def read_version(self) -> int | None:
         """The version of the record the user read (the hidden field); None when missing or not a version."""

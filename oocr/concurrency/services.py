@@ -49,8 +49,8 @@ def edit_conflict_message(record, *, user) -> str:
     if who is not None and who.pk == getattr(user, "pk", None):
         return (f"You changed this record in another tab or window at {at}. That version is shown below; "
                 "your changes here are kept in the form: check them and save again.")
-    name = (who.get_full_name() or who.get_username()) if who is not None else "the system"
-    return (f"Someone else changed this record at {at} ({name}). Their version is shown below; "
+    name = f" ({who.get_full_name() or who.get_username()})" if who is not None else ""
+    return (f"Someone else changed this record at {at}{name}. Their version is shown below; "
             "your changes are kept in the form: check them and save again.")
 
 
@@ -81,6 +81,18 @@ def version_bump(record, *, read_version, user) -> None:
     if not updated:
         raise EditConflict(model._base_manager.get(pk=record.pk), user=user)
     record.version = read_version + 1
+
+
+def versions_total(queryset) -> int:
+    """One number for a set of records read together (the victims of a case): it changes when any of them changes
+    or one is added, since versions only go up."""
+    return sum(queryset.values_list("version", flat=True)) or 0
+
+
+def versions_check(queryset, *, read_version, record, user) -> None:
+    """Refuse an edit made over a set of records (locked by the caller) that changed since `read_version` was read."""
+    if read_version is not ANY_VERSION and read_version != versions_total(queryset):
+        raise EditConflict(type(record)._base_manager.get(pk=record.pk), user=user)
 
 
 def form_token_new() -> str:

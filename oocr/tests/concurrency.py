@@ -5,6 +5,7 @@ import re
 
 from django.test import Client
 
+from oocr.concurrency.services import form_token_new, versions_total
 from oocr.forms import FORM_TOKEN_FIELD, RECORD_VERSION_FIELD
 
 
@@ -55,3 +56,15 @@ def conflict_shown(response) -> str:
     page = response.content.decode()
     assert 'data-testid="edit-conflict"' in page, "their version is not shown"
     return html.unescape(page)
+
+
+def version_of(record) -> dict:
+    """The hidden version an edit form of `record` carries, as the page would send it (nothing while there is no record)."""
+    if record is None or record.pk is None:
+        return {}
+    return {RECORD_VERSION_FIELD: str(type(record)._base_manager.values_list("version", flat=True).get(pk=record.pk))}
+
+
+def one_time_token() -> dict:
+    """A create form's token, as a newly rendered page would send it."""
+    return {FORM_TOKEN_FIELD: form_token_new()}
