@@ -184,6 +184,7 @@ class ContactForm(GovukModelForm):
     day = GovukDateField(what="date")
     time = forms.TimeField(label="Time (24-hour, like 14:30)", input_formats=["%H:%M", "%H.%M"],
                            error_messages={"required": "Enter the time", "invalid": "Enter the time like 14:30"})
+    book_anyway = forms.BooleanField(label="Book it anyway: I will be at both", required=False)
 
     class Meta:
         model = Contact
@@ -196,11 +197,19 @@ class ContactForm(GovukModelForm):
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = Contact.Type.choices
         self.fields["outcome"].choices = [("", "Not yet: this is a booking")] + Contact.Outcome.choices
+        # Asked only once a clash with another of the keyworker's appointments has been found (and while it is ticked).
+        confirm = [Field.checkbox("book_anyway")] if self.data.get("book_anyway") else []
         self.helper = page_helper(
             self, Field.radios("type", legend_size=Size.SMALL), Field("day"), Field.text("time", field_width=Fixed.FIVE),
-            Field.text("place", field_width=Fluid.TWO_THIRDS), Field.select("outcome"),
+            *confirm, Field.text("place", field_width=Fluid.TWO_THIRDS), Field.select("outcome"),
             Field.text("duration_minutes", field_width=Fixed.FIVE), Field.textarea("notes"), Button("submit", "Save"),
         )
+
+    def ask_to_confirm_clash(self) -> None:
+        """Show the box that books over a clash, under the time the clash is about."""
+        if "book_anyway" not in {pointer.name for pointer in self.helper.layout.get_field_names()}:
+            position = next(i for i, item in enumerate(self.helper.layout.fields) if getattr(item, "fields", None) == ["time"])
+            self.helper.layout.insert(position + 1, Field.checkbox("book_anyway"))
 
     def contact_data(self) -> dict:
         from datetime import datetime

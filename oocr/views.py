@@ -103,8 +103,12 @@ class ServiceFormMixin:
         """The edit was over an older version: their version beside the user's input, which saves over it when sent again."""
         form_version_refresh(form, conflict.record.version)
         form.add_error(None, conflict.message)
-        self.edit_conflict = conflict_rows(form, self.conflict_initial(conflict.record))
+        self.edit_conflict = self.conflict_rows(form, conflict.record)
         return self.form_invalid(form)
+
+    def conflict_rows(self, form, record) -> list[tuple[str, str]]:
+        """Their version: by default each of the form's questions whose answer in `record` differs from the user's."""
+        return conflict_rows(form, self.conflict_initial(record))
 
     def conflict_initial(self, record) -> dict:
         """The record as it is now, as the form's initial data (a view whose form is not the record's model form overrides it)."""
