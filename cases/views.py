@@ -192,7 +192,7 @@ class IntakeQuestionsView(IntakeStepMixin, FormView):
         services.intake_answers_save(case=self.case, user=self.request.user, answers=form.cleaned_data)
 
 
-class IntakeCheckView(IntakeStepMixin, FormView):
+class IntakeCheckView(CreateOnceMixin, IntakeStepMixin, FormView):
     """Check your answers: every section, every rule's result, and the decision."""
 
     form_class = forms.DecisionForm

@@ -15,6 +15,7 @@ from django_filters.views import FilterView
 from cases.views import CasePageMixin
 from contracts.models import NeedDomain
 from oocr.audit.services import access_log_report_export
+from oocr.concurrency.services import form_token_new
 from oocr.views import CreateOnceMixin, RoleRequiredMixin, ServiceFormMixin, VersionedEditMixin
 from referrals import forms, selectors, services
 from referrals.filters import PartnerFilter
@@ -129,7 +130,7 @@ class ReferralPartnerChooseView(CasePageMixin, TemplateView):
         return super().get_context_data(needs=needs, need=need, partners=partners, **kwargs)
 
 
-class ReferralNewView(CasePageMixin, ServiceFormMixin, FormView):
+class ReferralNewView(CasePageMixin, CreateOnceMixin, ServiceFormMixin, FormView):
     form_class = forms.ReferralForm
     template_name = "referrals/referral_form.html"
     section = "referrals"
@@ -190,7 +191,8 @@ class ReferralPageMixin(CasePageMixin):
         conditions = selectors.linkable_conditions(case=self.case)
         context = {
             "send_form": forms.ReferralSendForm(partner=self.referral.partner, initial={"on": timezone.localdate()}),
-            "progress_form": forms.ReferralProgressForm(referral=self.referral, initial={"on": timezone.localdate()}),
+            "progress_form": forms.ReferralProgressForm(referral=self.referral, initial={"on": timezone.localdate()},
+                                                        form_token=form_token_new()),
             "condition_form": forms.ReferralConditionForm(conditions=conditions, initial={"condition": self.referral.condition_id}),
             "referral": self.referral,
             "overdue_text": self.referral.overdue(timezone.localdate()),
@@ -223,7 +225,7 @@ class ReferralSendView(ReferralPageMixin, ServiceFormMixin, FormView):
                                        f"they should acknowledge it by {referral.acknowledge_by:%-d %B}.")
 
 
-class ReferralProgressView(ReferralPageMixin, ServiceFormMixin, FormView):
+class ReferralProgressView(ReferralPageMixin, CreateOnceMixin, ServiceFormMixin, FormView):
     form_class = forms.ReferralProgressForm
     form_name = "progress_form"
     changes_case = True

@@ -257,7 +257,7 @@ FORM_CASES = [
              lambda context: dict(ANSWERS), _answers_saved),
     *_intake("/intake/<int:pk>/check/",
              lambda by_admin: _draft("cases:intake_check", by_admin=by_admin, factory=ReadyDraftCaseFactory),
-             lambda context: {"decision": "submitted", "route": "deferred_charge"}, _submitted),
+             lambda context: {"decision": "submitted", "route": "deferred_charge", **one_time_token()}, _submitted),
     FormCase("/intake/<int:pk>/check/", f"{ERO}, closing it as ineligible", lambda: _ineligible_draft(False),
              lambda context: {"decision": "closed_ineligible"}, _closed_ineligible),
     FormCase("/intake/<int:pk>/check/", f"{ADMIN}, overriding the rules", lambda: _ineligible_draft(True),

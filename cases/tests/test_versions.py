@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Crime, Person, Victim, VictimContact
+from cases.models import Crime, EligibilityAssessment, Person, Victim, VictimContact
 from cases.tests.factories import CrimeFactory, ReadyDraftCaseFactory
 from cases.tests.form_cases import _victim as _victim_form_case
 from cases.tests.test_views import PERSON_POST, crime_post
@@ -109,3 +109,11 @@ def test_a_victim_added_at_intake_posted_twice_is_added_once():
     first, second = posted_twice(reverse("cases:intake_victims", args=[crime.case.pk]), user=crime.case.created_by, data=data)
     assert first["Location"] == second["Location"]
     assert list(Victim.objects.filter(crime=crime).values_list("name", flat=True)) == ["Demelza Rowe"]
+
+
+def test_a_crime_submitted_twice_from_the_check_page_is_submitted_once_and_goes_to_the_same_page():
+    case = ReadyDraftCaseFactory()
+    first, second = posted_twice(reverse("cases:intake_check", args=[case.pk]), user=case.created_by,
+                                 data={"decision": "submitted", "route": "deferred_charge"})
+    assert first["Location"] == second["Location"] == reverse("cases:intake_done", args=[case.pk])
+    assert EligibilityAssessment.objects.filter(case=case).count() == 1

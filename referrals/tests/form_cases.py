@@ -9,6 +9,7 @@ from cases.models import Case
 from contracts.models import Condition, ConditionKind, Contract, NeedDomain
 from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory
 from oocr.accounts.tests.factories import AdministratorFactory, TeamManagerFactory
+from oocr.tests.concurrency import one_time_token
 from oocr.tests.form_harness import FormCase
 from oocr.tests.uploads import Upload
 from referrals import services
@@ -72,7 +73,7 @@ def _with_other_condition(valid):
 
 def _refer(context):
     return {"shared": "Drinks daily; wants help to cut down.", "consent_to_share": "on",
-            "condition": str(context["condition"].pk)}
+            "condition": str(context["condition"].pk), **one_time_token()}
 
 
 def _referred(context):
@@ -98,7 +99,7 @@ def _sent(context):
 
 def _progress(context):
     return {"status": "acknowledged", **_today("on"), "reason": "", "source": "Jo at the service, by phone",
-            "text": "First appointment offered for next week"}
+            "text": "First appointment offered for next week", **one_time_token()}
 
 
 def _progressed(context):
@@ -122,7 +123,7 @@ def _partner_data(context):
             "min_age": "18", "max_age": "65", "eligibility_notes": "Adults who want to cut down.",
             "route": "warm_introduction", "referral_email": "referrals@harbour.example.org",
             "email": "info@harbour.example.org", "phone": "01872 000000", "acknowledge_days": "3",
-            "appointment_days": "10", "is_active": "on", "record_version": context.get("record_version", "")}
+            "appointment_days": "10", "is_active": "on", "record_version": context.get("record_version", ""), **one_time_token()}
 
 
 def _new_partner(user_factory):

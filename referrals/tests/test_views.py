@@ -9,8 +9,8 @@ from keyworkers.tests.factories import StaffProfileFactory, in_the_team
 from oocr.accounts.roles import Role
 from oocr.accounts.tests.factories import FACTORY_BY_ROLE
 from oocr.audit.models import AccessLog
-from oocr.tests.concurrency import both_post, conflict_shown, posted_twice
-from referrals.models import Partner, Referral
+from oocr.tests.concurrency import both_post, conflict_shown, posted_twice, read_token, signed_in
+from referrals.models import Partner, Referral, ReferralUpdate
 from referrals.services import PARTNER_COLUMNS
 from referrals.tests.factories import PartnerFactory
 
@@ -347,3 +347,19 @@ def test_a_partner_import_runs_the_same_queries_for_300_rows_as_for_3():
     assert len(many.captured_queries) == len(few.captured_queries)
     assert Partner.objects.filter(name__startswith="Service ").count() == 303
     assert Partner.objects.get(name="Service 299").need_domains.count() == 2
+
+
+def test_a_referral_and_its_progress_posted_twice_are_recorded_once():
+    from referrals.tests import form_cases
+
+    context = form_cases._new_referral()
+    first, second = posted_twice(context["url"], user=context["user"], data=form_cases._refer(context))
+    assert first["Location"] == second["Location"]
+    assert Referral.objects.filter(case=context["case"]).count() == 1
+
+    context = form_cases._referral_url("referral_progress")(sent=True)()
+    client = signed_in(context["user"])
+    token = read_token(client, reverse("referrals:referral", args=[context["case"].pk, context["referral"].pk]))
+    responses = [client.post(context["url"], {**form_cases._progress(context), "form_token": token}) for _ in range(2)]
+    assert responses[0]["Location"] == responses[1]["Location"]
+    assert ReferralUpdate.objects.filter(referral=context["referral"], status="acknowledged").count() == 1
