@@ -94,7 +94,7 @@ class Partner(Versioned):
         return problems
 
 
-class Referral(models.Model):
+class Referral(Versioned):
     """A referral of the person on a case to a partner, from draft to its outcome, with the date of each step."""
 
     class Status(models.TextChoices):

@@ -262,17 +262,19 @@ def _condition_follow(case: Case, referral: Referral, user) -> None:
 
 
 @transaction.atomic
-def referral_condition_link(*, case_id: int, referral_id: int, user, condition_id: int | None) -> Referral:
-    """Make a referral the evidence for a rehabilitative condition (or for none)."""
+def referral_condition_link(*, case_id: int, referral_id: int, user, condition_id: int | None,
+                            read_version=ANY_VERSION) -> Referral:
+    """Make a referral the evidence for a rehabilitative condition (or for none), over the link the keyworker read."""
     case = _open_case(case_id)
     referral = Referral.objects.select_for_update().get(pk=referral_id, case=case)
+    version_bump(referral, read_version=read_version, user=user)
     condition = None
     if condition_id:
         condition = Condition.objects.filter(pk=condition_id, contract__case=case, kind=ConditionKind.REHABILITATIVE).first()
         if condition is None:
             raise ValidationError({"condition": "Choose a rehabilitative condition of this case's contract"})
     referral.condition = condition
-    referral.save(update_fields=["condition"])
+    referral.save(update_fields=["condition", "version"])
     if condition and referral.status in CONDITION_FOLLOWS:
         _condition_follow(case, referral, user)
     return referral

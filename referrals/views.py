@@ -193,7 +193,8 @@ class ReferralPageMixin(CasePageMixin):
             "send_form": forms.ReferralSendForm(partner=self.referral.partner, initial={"on": timezone.localdate()}),
             "progress_form": forms.ReferralProgressForm(referral=self.referral, initial={"on": timezone.localdate()},
                                                         form_token=form_token_new()),
-            "condition_form": forms.ReferralConditionForm(conditions=conditions, initial={"condition": self.referral.condition_id}),
+            "condition_form": forms.ReferralConditionForm(conditions=conditions, initial={"condition": self.referral.condition_id},
+                                                          record_version=self.referral.version),
             "referral": self.referral,
             "overdue_text": self.referral.overdue(timezone.localdate()),
         }
@@ -239,17 +240,23 @@ class ReferralProgressView(ReferralPageMixin, CreateOnceMixin, ServiceFormMixin,
         messages.success(self.request, f"Progress recorded: the referral is {referral.get_status_display().lower()}.")
 
 
-class ReferralConditionView(ReferralPageMixin, ServiceFormMixin, FormView):
+class ReferralConditionView(ReferralPageMixin, VersionedEditMixin, ServiceFormMixin, FormView):
     form_class = forms.ReferralConditionForm
     form_name = "condition_form"
     changes_case = True
+
+    def versioned_record(self):
+        return self.referral
+
+    def conflict_initial(self, record) -> dict:
+        return {"condition": record.condition_id}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "conditions": selectors.linkable_conditions(case=self.case)}
 
     def perform(self, form):
         services.referral_condition_link(case_id=self.case.pk, referral_id=self.referral.pk, user=self.request.user,
-                                         condition_id=form.cleaned_data["condition"])
+                                         condition_id=form.cleaned_data["condition"], read_version=form.read_version)
         messages.success(self.request, "Condition link saved.")
 
 

@@ -9,7 +9,7 @@ from cases.models import Case
 from contracts.models import Condition, ConditionKind, Contract, NeedDomain
 from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory
 from oocr.accounts.tests.factories import AdministratorFactory, TeamManagerFactory
-from oocr.tests.concurrency import one_time_token
+from oocr.tests.concurrency import one_time_token, version_of
 from oocr.tests.form_harness import FormCase
 from oocr.tests.uploads import Upload
 from referrals import services
@@ -178,8 +178,10 @@ FORM_CASES = [
     FormCase("/cases/<int:pk>/referrals/<int:referral_pk>/progress/", "Keyworker holding the case",
              _referral_url("referral_progress")(sent=True), _progress, _progressed),
     FormCase("/cases/<int:pk>/referrals/<int:referral_pk>/condition/", "Keyworker holding the case",
-             _referral_url("referral_condition")(sent=True), lambda context: {"condition": str(context["condition"].pk)},
-             _linked, optional=True, foreign=lambda context: {"condition": str(context["other_condition"].pk)},
+             _referral_url("referral_condition")(sent=True),
+             lambda context: {"condition": str(context["condition"].pk), **version_of(context["referral"])},
+             _linked, optional=True,
+             foreign=lambda context: {"condition": str(context["other_condition"].pk), **version_of(context["referral"])},
              note=f"{FOREIGN_CONDITION}; 'None' (the empty choice) unlinks the referral, so the empty post is valid"),
 ]
 for role, user_factory in (("Team manager", _manager), ("Administrator", AdministratorFactory)):

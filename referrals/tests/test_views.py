@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from contracts.models import Condition
 from keyworkers.tests.factories import StaffProfileFactory, in_the_team
 from oocr.accounts.roles import Role
 from oocr.accounts.tests.factories import FACTORY_BY_ROLE
@@ -363,3 +364,18 @@ def test_a_referral_and_its_progress_posted_twice_are_recorded_once():
     responses = [client.post(context["url"], {**form_cases._progress(context), "form_token": token}) for _ in range(2)]
     assert responses[0]["Location"] == responses[1]["Location"]
     assert ReferralUpdate.objects.filter(referral=context["referral"], status="acknowledged").count() == 1
+
+
+def test_a_referral_linked_to_a_condition_in_two_tabs_keeps_the_first_link_and_shows_it():
+    from referrals.tests import form_cases
+
+    context = form_cases._referral_url("referral_condition")(sent=True)()
+    other = Condition.objects.create(contract=context["condition"].contract, kind="rehabilitative",
+                                     description="You will see the debt adviser.", due_date=context["condition"].due_date,
+                                     need_domain=context["condition"].need_domain)
+    first, second = both_post(context["url"], first_user=context["user"], second_user=context["user"],
+                              first={"condition": context["condition"].pk}, second={"condition": other.pk})
+    assert first.status_code == 302
+    their_version = conflict_shown(second).split('data-testid="edit-conflict"')[1]
+    assert context["condition"].description[:40] in their_version
+    assert Referral.objects.get(pk=context["referral"].pk).condition == context["condition"]
