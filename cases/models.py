@@ -9,6 +9,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from cases.timeline import CaseTimeline
+from oocr.concurrency.models import Versioned
 from oocr.errors import DomainError
 
 
@@ -98,7 +99,7 @@ class Offence(models.Model):
         return self.title
 
 
-class Person(models.Model):
+class Person(Versioned):
     """Someone suspected of an offence. Victims are separate records (domain.md section 9)."""
 
     class Sex(models.TextChoices):
@@ -357,7 +358,7 @@ class FirstContact(models.Model):
     history = HistoricalRecords()
 
 
-class Crime(models.Model):
+class Crime(Versioned):
     """An evidenced crime, with its offences and the officer in the case."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="crimes")
@@ -386,7 +387,7 @@ class Crime(models.Model):
         return ", ".join(label for label, applies in labels if applies) or "None"
 
 
-class Victim(models.Model):
+class Victim(Versioned):
     """A victim of a crime: a separate record from any suspect, even the same human."""
 
     class View(models.TextChoices):

@@ -202,7 +202,7 @@ def case_access_needs_reason(*, case: Case, user) -> bool:
     return team_id is None or not StaffProfile.objects.filter(user_id=allocations[-1].keyworker_id, team_id=team_id).exists()
 
 
-CHANGE_HIDDEN_FIELDS = {"updated_at", "name_key", "created_at", "draft_answers", "calendar_token"}
+CHANGE_HIDDEN_FIELDS = {"updated_at", "name_key", "created_at", "draft_answers", "calendar_token", "version"}
 
 
 def _field_value(model, name: str, value) -> str:

@@ -13,6 +13,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from cases import eligibility
+from oocr.concurrency.services import ANY_VERSION, version_bump, versions_check
 from oocr.csv_import import csv_records
 from cases.models import (
     Case,
@@ -70,16 +71,22 @@ def case_draft_start(*, user) -> Case:
 
 
 @transaction.atomic
-def intake_person_save(*, case: Case, user, data: dict, existing_person: Person | None = None) -> Person:
+def intake_person_save(*, case: Case, user, data: dict, existing_person: Person | None = None,
+                       read_version=ANY_VERSION) -> Person:
     """Record the person on a draft: a new record, the draft's own one updated, or a returning person linked.
 
     Linking a returning person keeps their one record and history: their
     identity stays as recorded and only their contact details are refreshed.
+    `read_version` is the version of the draft's person the form showed (None when it showed none yet).
     """
     case = _locked_draft(case)
     previous = case.person
+    if case.person_id is not None:
+        version_bump(case.person, read_version=read_version, user=user)
     if existing_person is not None:
-        person = existing_person
+        person = case.person if existing_person.pk == case.person_id else existing_person
+        if person.pk != case.person_id:
+            version_bump(person, read_version=ANY_VERSION, user=user)
         for field in CONTACT_FIELDS:
             setattr(person, field, data[field])
         person.pnc_id = person.pnc_id or data.get("pnc_id", "")
@@ -117,10 +124,13 @@ def _pnc_id_require_free(person: Person) -> None:
 
 
 @transaction.atomic
-def intake_crime_save(*, case: Case, user, data: dict, offences: list[Offence]) -> Crime:
-    """Record (or correct) the crime of a draft, refusing a crime reference already in use."""
+def intake_crime_save(*, case: Case, user, data: dict, offences: list[Offence], read_version=ANY_VERSION) -> Crime:
+    """Record (or correct) the crime of a draft, refusing a crime reference already in use or a crime changed since
+    `read_version` (the version the form showed; None when it showed no crime yet)."""
     case = _locked_draft(case)
     crime = case.crimes.first() or Crime(case=case)
+    if crime.pk:
+        version_bump(crime, read_version=read_version, user=user)
     reference = data["reference"].strip().upper()
     clash = Crime.objects.filter(reference=reference).exclude(pk=crime.pk).select_related("case").first()
     if clash:
@@ -466,12 +476,20 @@ def case_first_contact_record(*, case_id: int, user, offered_on: date, method: s
 
 @transaction.atomic
 def victim_contact_record(*, case_id: int, user, victim_id: int, data: dict, view: str = "",
-                          restorative_consent: str = "") -> VictimContact:
-    """Log a contact with a victim; what they said about the resolution and a restorative approach updates their record."""
+                          restorative_consent: str = "", read_version=ANY_VERSION) -> VictimContact:
+    """Log a contact with a victim; what they said about the resolution and a restorative approach updates their record.
+
+    `read_version` is the total of the case's victims' versions the form was read at (`versions_total`):
+    their record is not updated over a change the keyworker has not seen.
+    """
     case = case_lock(case_id=case_id)
     if case.status in Case.CLOSED and data.get("purpose") != VictimContact.Purpose.UPDATE_CLOSED:
         raise CaseStateError(f"Case {case.number} is closed: only the update on closure can be recorded now.")
-    victim = Victim.objects.select_for_update().get(pk=victim_id, crime__case=case)
+    victims = Victim.objects.select_for_update().filter(crime__case=case)
+    victim = victims.get(pk=victim_id)
+    if view or restorative_consent:
+        versions_check(victims, read_version=read_version, record=victim, user=user)
+        version_bump(victim, read_version=ANY_VERSION, user=user)
     case.timeline.check_victim_asked(data["contacted_on"], field="contacted_on", what="The date of the contact")
     contact = VictimContact(victim=victim, recorded_by=user, **data)
     contact.full_clean()
@@ -488,16 +506,17 @@ def victim_contact_record(*, case_id: int, user, victim_id: int, data: dict, vie
 
 
 @transaction.atomic
-def person_reminders_set(*, case_id: int, user, reminders_by: str) -> Person:
-    """Record whether (and how) the person on a case agreed to be sent reminders."""
+def person_reminders_set(*, case_id: int, user, reminders_by: str, read_version=ANY_VERSION) -> Person:
+    """Record whether (and how) the person on a case agreed to be sent reminders, over the version the form showed."""
     case = case_lock(case_id=case_id)
     person = Person.objects.select_for_update().get(pk=case.person_id)
+    version_bump(person, read_version=read_version, user=user)
     if reminders_by == "sms" and not person.phone:
         raise ValidationError({"reminders_by": "There is no phone number for the person: add one before choosing text messages"})
     if reminders_by == "email" and not person.email:
         raise ValidationError({"reminders_by": "There is no email address for the person: add one before choosing email"})
     person.reminders_by = reminders_by
-    person.save(update_fields=["reminders_by"])
+    person.save(update_fields=["reminders_by", "version"])
     CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.CONTACT,
                              text=f"Reminders to the person: {person.get_reminders_by_display().lower()}")
     return person

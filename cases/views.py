@@ -15,7 +15,8 @@ from cases import eligibility, forms, selectors, services
 from cases.filters import IntakeCaseFilter
 from cases.models import Case, FirstContact, Person, Victim
 from oocr.audit.services import access_log_record
-from oocr.views import AccessLoggedMixin, RoleRequiredMixin, ServiceFormMixin
+from oocr.concurrency.services import versions_total
+from oocr.views import AccessLoggedMixin, CreateOnceMixin, RoleRequiredMixin, ServiceFormMixin, VersionedEditMixin
 
 # The sections of a submission, in the order the ERO fills them.
 SECTIONS = [
@@ -81,10 +82,13 @@ class IntakeStepMixin(RoleRequiredMixin, ServiceFormMixin):
         return reverse("cases:submission", args=[self.case.pk])
 
 
-class IntakePersonView(IntakeStepMixin, FormView):
+class IntakePersonView(VersionedEditMixin, IntakeStepMixin, FormView):
     form_class = forms.PersonForm
     section = "Person"
     next_url_name = "cases:intake_crime"
+
+    def versioned_record(self):
+        return self.case.person
 
     def get_form_kwargs(self):
         kwargs = {**super().get_form_kwargs(), "instance": self.case.person}
@@ -116,16 +120,28 @@ class IntakePersonView(IntakeStepMixin, FormView):
     def perform(self, form):
         match = form.cleaned_data.get("match")
         existing = next((p for p in form.candidates if str(p.pk) == match), None)
-        services.intake_person_save(case=self.case, user=self.request.user, data=form.person_data(), existing_person=existing)
+        services.intake_person_save(case=self.case, user=self.request.user, data=form.person_data(), existing_person=existing,
+                                    read_version=form.read_version)
 
 
-class IntakeCrimeView(IntakeStepMixin, FormView):
+class IntakeCrimeView(VersionedEditMixin, IntakeStepMixin, FormView):
     form_class = forms.CrimeForm
     section = "Crime and officer in the case"
     next_url_name = "cases:intake_victims"
 
+    @cached_property
+    def crime(self):
+        return self.case.crimes.first()
+
+    def versioned_record(self):
+        return self.crime
+
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.case.crimes.first()}
+        return {**super().get_form_kwargs(), "instance": self.crime}
+
+    def conflict_initial(self, record) -> dict:
+        offences = list(record.offences.order_by("pk"))
+        return {**super().conflict_initial(record), **{f"offence_{n}": o.pk for n, o in enumerate(offences[:3], start=1)}}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -136,10 +152,11 @@ class IntakeCrimeView(IntakeStepMixin, FormView):
         return context
 
     def perform(self, form):
-        services.intake_crime_save(case=self.case, user=self.request.user, data=form.crime_data(), offences=form.offences())
+        services.intake_crime_save(case=self.case, user=self.request.user, data=form.crime_data(), offences=form.offences(),
+                                   read_version=form.read_version)
 
 
-class IntakeVictimsView(IntakeStepMixin, FormView):
+class IntakeVictimsView(CreateOnceMixin, IntakeStepMixin, FormView):
     form_class = forms.VictimForm
     template_name = "cases/intake_victims.html"
     section = "Victims"
@@ -184,7 +201,7 @@ class IntakeQuestionsView(IntakeStepMixin, FormView):
         services.intake_answers_save(case=self.case, user=self.request.user, answers=form.cleaned_data)
 
 
-class IntakeCheckView(IntakeStepMixin, FormView):
+class IntakeCheckView(CreateOnceMixin, IntakeStepMixin, FormView):
     """Check your answers: every section, every rule's result, and the decision."""
 
     form_class = forms.DecisionForm
@@ -406,14 +423,23 @@ class CaseVictimView(CasePageMixin, TemplateView):
         return super().get_context_data(victims=selectors.victims_codes(case=self.case, today=timezone.localdate()), **kwargs)
 
 
-class VictimContactView(CasePageMixin, ServiceFormMixin, FormView):
+class VictimContactView(CasePageMixin, CreateOnceMixin, ServiceFormMixin, FormView):
+    """A contact is a new record (one-time token); what the victim said updates their record, over the versions read."""
+
     form_class = forms.VictimContactForm
     template_name = "cases/case_form.html"
     section = "victim"
     changes_case = True
 
+    @cached_property
+    def victims(self):
+        return Victim.objects.filter(crime__case=self.case)
+
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "victims": Victim.objects.filter(crime__case=self.case)}
+        return {**super().get_form_kwargs(), "victims": self.victims, "record_version": versions_total(self.victims)}
+
+    def conflict_initial(self, record) -> dict:
+        return {"victim": record.pk, "view": record.view, "restorative_consent": record.restorative_consent}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title="Record a contact with a victim", **kwargs)
@@ -422,7 +448,7 @@ class VictimContactView(CasePageMixin, ServiceFormMixin, FormView):
         data = dict(form.cleaned_data)
         victim_id, view, consent = data.pop("victim"), data.pop("view"), data.pop("restorative_consent")
         services.victim_contact_record(case_id=self.case.pk, user=self.request.user, victim_id=victim_id, data=data,
-                                       view=view, restorative_consent=consent)
+                                       view=view, restorative_consent=consent, read_version=form.read_version)
         messages.success(self.request, "Contact with the victim recorded.")
 
     def get_success_url(self) -> str:
@@ -447,12 +473,15 @@ class FirstContactView(CasePageMixin, ServiceFormMixin, FormView):
         return super().get_context_data(title=self.title, **kwargs)
 
 
-class PersonRemindersView(CasePageMixin, ServiceFormMixin, FormView):
+class PersonRemindersView(CasePageMixin, VersionedEditMixin, ServiceFormMixin, FormView):
     form_class = forms.PersonRemindersForm
     template_name = "cases/case_form.html"
     section = "contacts"
     changes_case = True
     title = "Reminders to the person"
+
+    def versioned_record(self):
+        return self.case.person
 
     def get_initial(self):
         return {"reminders_by": self.case.person.reminders_by}
@@ -461,7 +490,8 @@ class PersonRemindersView(CasePageMixin, ServiceFormMixin, FormView):
         return super().get_context_data(title=self.title, **kwargs)
 
     def perform(self, form):
-        person = services.person_reminders_set(case_id=self.case.pk, user=self.request.user, **form.cleaned_data)
+        person = services.person_reminders_set(case_id=self.case.pk, user=self.request.user, read_version=form.read_version,
+                                               **form.cleaned_data)
         messages.success(self.request, f"Reminders to the person: {person.get_reminders_by_display().lower()}.")
 
     def get_success_url(self) -> str:

@@ -185,6 +185,7 @@ class ContactForm(GovukModelForm):
     day = GovukDateField(what="date")
     time = forms.TimeField(label="Time (24-hour, like 14:30)", input_formats=["%H:%M", "%H.%M"],
                            error_messages={"required": "Enter the time", "invalid": "Enter the time like 14:30"})
+    book_anyway = forms.BooleanField(label="Book it anyway: I will be at both", required=False)
 
     class Meta:
         model = Contact
@@ -201,21 +202,32 @@ class ContactForm(GovukModelForm):
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = Contact.Type.choices
         self.fields["outcome"].choices = [("", "Not yet: this is a booking")] + Contact.Outcome.choices
-        # Asked only when the date turns out to be outside the case's working period (the service says so).
-        self._layout(asks_reason=bool(self.data.get(self.add_prefix("outside_reason"), "").strip()))
+        # Asked only when needed: why, once the date turns out to be outside the case's working period (the service
+        # says so); whether to book anyway, once a clash with another of the keyworker's appointments is found.
+        self._asks_reason = bool(self.data.get(self.add_prefix("outside_reason"), "").strip())
+        self._asks_confirm = bool(self.data.get(self.add_prefix("book_anyway")))
+        self._layout()
 
-    def _layout(self, *, asks_reason: bool) -> None:
+    def _layout(self) -> None:
         self.helper = page_helper(
             self, Field.radios("type", legend_size=Size.SMALL), Field("day"), Field.text("time", field_width=Fixed.FIVE),
-            *([Field.textarea("outside_reason")] if asks_reason else []),
+            *([Field.checkbox("book_anyway")] if self._asks_confirm else []),
+            *([Field.textarea("outside_reason")] if self._asks_reason else []),
             Field.text("place", field_width=Fluid.TWO_THIRDS), Field.select("outcome"),
             Field.text("duration_minutes", field_width=Fixed.FIVE), Field.textarea("notes"), Button("submit", "Save"),
         )
 
     def add_error(self, field, error):
         super().add_error(field, error)
-        if "outside_reason" in self.errors:
-            self._layout(asks_reason=True)
+        if "outside_reason" in self.errors and not self._asks_reason:
+            self._asks_reason = True
+            self._layout()
+
+    def ask_to_confirm_clash(self) -> None:
+        """Show the box that books over a clash, under the time the clash is about."""
+        if not self._asks_confirm:
+            self._asks_confirm = True
+            self._layout()
 
     def contact_data(self) -> dict:
         from datetime import datetime

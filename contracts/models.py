@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cases.models import CaseStateError
+from oocr.concurrency.models import Versioned
 
 
 class NeedDomain(models.Model):
@@ -27,7 +28,7 @@ class NeedDomain(models.Model):
         return self.name
 
 
-class NeedsAssessment(models.Model):
+class NeedsAssessment(Versioned):
     """A conversation about the person's needs, recorded by domain: at the start and again at the end."""
 
     class Kind(models.TextChoices):
@@ -173,7 +174,7 @@ def contract_total_weeks(weeks: int, extension_days: int) -> int:
     return weeks + -(-extension_days // 7)
 
 
-class Contract(models.Model):
+class Contract(Versioned):
     """The person's 16-week contract: bespoke conditions plus the standard one not to reoffend.
 
     Drafted during the assessment; it starts on the date the person signs it
@@ -284,7 +285,7 @@ class Contract(models.Model):
 COMPENSATION_MAX = Decimal("5000")
 
 
-class Condition(models.Model):
+class Condition(Versioned):
     """One condition of a contract, in plain words, with its due date or pattern and its progress."""
 
     class Status(models.TextChoices):

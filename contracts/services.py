@@ -1,6 +1,6 @@
 """Writes of case work: needs assessments and keyworker actions."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,7 +13,8 @@ from contracts.models import (
     ClosureProposal, Condition, ConditionKind, ConditionTemplate, Contact, Contract, KeyworkerAction, NeedDomain,
     NeedsAssessment, NeedScore, NonCompliance, SchemeSettings, TAILORED_KINDS, VariationProposal,
 )
-from contracts.selectors import scheme_settings
+from contracts.selectors import keyworker_appointments, scheme_settings
+from oocr.concurrency.services import ANY_VERSION, version_bump
 
 # When each assessment may be recorded: the first before and during the contract, the closing one at its end.
 ASSESSMENT_STATES = {
@@ -28,12 +29,15 @@ def assessments_open(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def needs_assessment_record(*, case_id: int, user, kind: str, data: dict, scores: dict[int, dict]) -> NeedsAssessment:
+def needs_assessment_record(*, case_id: int, user, kind: str, data: dict, scores: dict[int, dict],
+                            read_version=ANY_VERSION) -> NeedsAssessment:
     """Record (or correct) the first or the closing assessment: every active domain scored 0 to 3.
 
     `scores` maps a NeedDomain id to {"score", "notes", "safeguarding"}. A
     safeguarding concern ticked on any domain goes on the timeline, and the
-    page then prompts the keyworker to raise a safeguarding alert.
+    page then prompts the keyworker to raise a safeguarding alert. A correction
+    is made over the version the keyworker read (`read_version`, None when the
+    page showed no assessment yet), or refused.
     """
     case = case_lock(case_id=case_id)
     if kind not in assessments_open(case):
@@ -47,6 +51,7 @@ def needs_assessment_record(*, case_id: int, user, kind: str, data: dict, scores
         case=case, kind=kind, defaults={"recorded_by": user, **data}
     )
     if not created:
+        version_bump(assessment, read_version=read_version, user=user)
         for field, value in data.items():
             setattr(assessment, field, value)
         assessment.recorded_by = user
@@ -100,6 +105,25 @@ def _draft_contract(case: Case) -> Contract:
     if contract is None or contract.status != Contract.Status.DRAFT:
         raise CaseStateError(f"Case {case.number} has no draft contract to change: it has been agreed already.")
     return contract
+
+
+APPOINTMENT_MINUTES_IF_UNKNOWN = 60
+
+
+def appointment_clash(*, keyworker, contact: Contact) -> Contact | None:
+    """Another booked appointment of the keyworker's that overlaps this one (each lasting its duration, or an hour)."""
+    length = timedelta(minutes=contact.duration_minutes or APPOINTMENT_MINUTES_IF_UNKNOWN)
+    nearby = keyworker_appointments(keyworker=keyworker, start=contact.starts_at - timedelta(hours=10),
+                                    end=contact.starts_at + length).filter(outcome="")
+    return next((other for other in nearby
+                 if other.starts_at + timedelta(minutes=other.duration_minutes or APPOINTMENT_MINUTES_IF_UNKNOWN)
+                 > contact.starts_at), None)
+
+
+def _draft_changed(contract: Contract, *, user) -> None:
+    """A condition added or removed changes the draft: its version moves on (and its history says who and when)."""
+    version_bump(contract, read_version=ANY_VERSION, user=user)
+    contract.save(update_fields=["version"])
 
 
 @transaction.atomic
@@ -181,6 +205,7 @@ def condition_add(*, case_id: int, user, template: ConditionTemplate | None, dat
     template, one the keyworker writes from scratch (`data` then holds its kind)."""
     case = case_lock(case_id=case_id)
     contract = _draft_contract(case)
+    _draft_changed(contract, user=user)
     data = dict(data)
     kind = template.kind if template else data.pop("kind", "")
     condition = Condition(contract=contract, template=template, kind=kind, **data)
@@ -196,20 +221,23 @@ def condition_add(*, case_id: int, user, template: ConditionTemplate | None, dat
 def condition_remove(*, case_id: int, user, condition_id: int) -> None:
     case = case_lock(case_id=case_id)
     contract = _draft_contract(case)
+    _draft_changed(contract, user=user)
     removed, _ = contract.conditions.exclude(kind=ConditionKind.STANDARD).filter(pk=condition_id).delete()
     if not removed:
         raise CaseStateError("That condition cannot be removed: the standard condition not to reoffend always stays.")
 
 
 @transaction.atomic
-def contract_sign(*, case_id: int, user, signed_on, agreement: str) -> Contract:
+def contract_sign(*, case_id: int, user, signed_on, agreement: str, read_version=ANY_VERSION) -> Contract:
     """Record the person's agreement: the contract starts on the day they signed.
 
     Where the scheme requires it, the contract waits for a supervisor's approval
-    and the case starts when it is approved.
+    and the case starts when it is approved. `read_version` is the draft's version
+    the keyworker read: a condition added or removed since refuses the signing.
     """
     case = case_lock(case_id=case_id)
     contract = _draft_contract(case)
+    version_bump(contract, read_version=read_version, user=user)
     if not NeedsAssessment.objects.filter(case=case, kind=NeedsAssessment.Kind.BASELINE).exists():
         raise CaseStateError("Record the needs assessment before agreeing the contract: the conditions should follow from it.")
     if not contract.conditions.exclude(kind=ConditionKind.STANDARD).exists():
@@ -245,12 +273,17 @@ def contract_approve(*, case_id: int, user) -> Contract:
 
 
 @transaction.atomic
-def condition_progress_record(*, case_id: int, user, condition_id: int, status: str, evidence: str, hours_done: int) -> Condition:
-    """Record how a condition of an active contract is going: its status, evidence and hours done."""
+def condition_progress_record(*, case_id: int, user, condition_id: int, status: str, evidence: str, hours_done: int,
+                              read_version=ANY_VERSION) -> Condition:
+    """Record how a condition of an active contract is going: its status, evidence and hours done.
+
+    `read_version` is the condition's version the keyworker's form was read at: an edit over a newer one is refused.
+    """
     case = case_lock(case_id=case_id)
     if case.status != Case.Status.ACTIVE:
         raise CaseStateError(f"Case {case.number} is {case.get_status_display().lower()}, so its conditions cannot change.")
     condition = Condition.objects.select_for_update().get(pk=condition_id, contract__case=case)
+    version_bump(condition, read_version=read_version, user=user)
     condition.record_progress(status=status, evidence=evidence, hours_done=hours_done)
     condition.full_clean()
     condition.save()
@@ -281,8 +314,12 @@ OPEN_FOR_CONTACT = (Case.Status.ALLOCATED, Case.Status.ASSESSMENT, Case.Status.A
 
 
 @transaction.atomic
-def contact_record(*, case_id: int, user, data: dict) -> Contact:
-    """Book an appointment (no outcome yet) or log a contact that happened (with its outcome)."""
+def contact_record(*, case_id: int, user, data: dict, book_anyway: bool = True) -> Contact:
+    """Book an appointment (no outcome yet) or log a contact that happened (with its outcome).
+
+    A booking at the same time as another of the keyworker's appointments is refused
+    at the time, naming the other one, unless `book_anyway` (the keyworker confirmed).
+    """
     case = case_lock(case_id=case_id)
     if case.status not in OPEN_FOR_CONTACT:
         raise CaseStateError(f"Case {case.number} is {case.get_status_display().lower()}, so no contact can be recorded.")
@@ -298,6 +335,12 @@ def contact_record(*, case_id: int, user, data: dict) -> Contact:
     timeline.check_appointment(day, reason=contact.outside_reason)
     # A reason is kept only where the contact needed one.
     contact.outside_reason = contact.outside_reason.strip() if timeline.appointment_outside(day) else ""
+    clash = None if book_anyway or contact.outcome else appointment_clash(keyworker=user, contact=contact)
+    if clash is not None:
+        at = timezone.localtime(clash.starts_at)
+        raise ValidationError({"time": ValidationError(
+            f"You already have an appointment at {at:%H:%M} on {at:%-d %B %Y} (case {clash.case.number}): "
+            "choose another time, or tick the box to book both", code="double_booking")})
     contact.full_clean()
     contact.save()
     if contact.outcome:

@@ -23,7 +23,7 @@ from contracts.models import Condition, ConditionTemplate, Contract, NeedsAssess
 from oocr.audit.models import AccessLog
 from oocr.audit.services import access_log_record
 from oocr.errors import DomainError
-from oocr.views import RoleRequiredMixin, ServiceFormMixin
+from oocr.views import CreateOnceMixin, RoleRequiredMixin, ServiceFormMixin, VersionedEditMixin
 
 
 class CaseAssessmentView(CasePageMixin, TemplateView):
@@ -44,7 +44,7 @@ class CaseAssessmentView(CasePageMixin, TemplateView):
         )
 
 
-class NeedsAssessmentFormView(CasePageMixin, ServiceFormMixin, FormView):
+class NeedsAssessmentFormView(CasePageMixin, VersionedEditMixin, ServiceFormMixin, FormView):
     form_class = forms.NeedsAssessmentForm
     template_name = "cases/case_form.html"
     section = "assessment"
@@ -56,10 +56,17 @@ class NeedsAssessmentFormView(CasePageMixin, ServiceFormMixin, FormView):
             raise Http404("No such assessment")
         return self.kwargs["kind"]
 
+    @cached_property
+    def assessment(self) -> NeedsAssessment | None:
+        return selectors.case_assessments(case=self.case).get(self.kind)
+
+    def versioned_record(self):
+        return self.assessment
+
     def get_initial(self):
-        assessment = selectors.case_assessments(case=self.case).get(self.kind)
-        if assessment is None:
-            return {}
+        return self.conflict_initial(self.assessment) if self.assessment else {}
+
+    def conflict_initial(self, assessment) -> dict:
         initial = {field: getattr(assessment, field) for field in ("previous_offending", "offence_context", "strengths", "goals")}
         for score in assessment.scores.all():
             initial.update({f"score_{score.domain_id}": score.score, f"notes_{score.domain_id}": score.notes,
@@ -72,7 +79,7 @@ class NeedsAssessmentFormView(CasePageMixin, ServiceFormMixin, FormView):
     def perform(self, form):
         assessment = services.needs_assessment_record(
             case_id=self.case.pk, user=self.request.user, kind=self.kind,
-            data=form.assessment_data(), scores=form.scores(),
+            data=form.assessment_data(), scores=form.scores(), read_version=form.read_version,
         )
         messages.success(self.request, f"{assessment.get_kind_display()} saved.")
         if assessment.safeguarding:
@@ -83,7 +90,7 @@ class NeedsAssessmentFormView(CasePageMixin, ServiceFormMixin, FormView):
         return getattr(self, "success_url", None) or reverse("contracts:assessment", args=[self.case.pk])
 
 
-class KeyworkerActionView(CasePageMixin, ServiceFormMixin, FormView):
+class KeyworkerActionView(CreateOnceMixin, CasePageMixin, ServiceFormMixin, FormView):
     form_class = forms.KeyworkerActionForm
     template_name = "cases/case_form.html"
     section = "assessment"
@@ -144,7 +151,7 @@ class ContractStepMixin(CasePageMixin, ServiceFormMixin):
         return reverse("contracts:contract", args=[self.case.pk])
 
 
-class ConditionAddView(ContractStepMixin, FormView):
+class ConditionAddView(CreateOnceMixin, ContractStepMixin, FormView):
     form_class = forms.ConditionForm
 
     @cached_property
@@ -184,12 +191,22 @@ class ConditionRemoveView(CasePageMixin, View):
         return redirect("contracts:contract", pk=self.case.pk)
 
 
-class ContractSignView(ContractStepMixin, FormView):
+class ContractSignView(VersionedEditMixin, ContractStepMixin, FormView):
+    """Signed over the draft the keyworker read: a condition added or removed in the meantime is shown first."""
+
     form_class = forms.ContractSignForm
     title = "Record the person's agreement"
 
+    def versioned_record(self):
+        return Contract.objects.filter(case=self.case).first()
+
+    def conflict_rows(self, form, record) -> list[tuple[str, str]]:
+        conditions = [f"{condition.get_kind_display()}: {condition.description}" for condition in record.conditions.all()]
+        return [("Conditions of the draft now", "\n".join(conditions))]
+
     def perform(self, form):
-        contract = services.contract_sign(case_id=self.case.pk, user=self.request.user, **form.cleaned_data)
+        contract = services.contract_sign(case_id=self.case.pk, user=self.request.user, read_version=form.read_version,
+                                          **form.cleaned_data)
         messages.success(self.request, f"Contract agreed: it runs to {contract.end_date:%-d %B %Y}.")
 
 
@@ -208,9 +225,12 @@ class ContractApproveView(CasePageMixin, View):
         return redirect("contracts:contract", pk=self.case.pk)
 
 
-class ConditionProgressView(ContractStepMixin, FormView):
+class ConditionProgressView(VersionedEditMixin, ContractStepMixin, FormView):
     form_class = forms.ConditionProgressForm
     title = "Record progress on a condition"
+
+    def versioned_record(self):
+        return self.condition
 
     @cached_property
     def condition(self) -> Condition:
@@ -228,6 +248,7 @@ class ConditionProgressView(ContractStepMixin, FormView):
 
     def perform(self, form):
         services.condition_progress_record(case_id=self.case.pk, user=self.request.user, condition_id=self.condition.pk,
+                                           read_version=form.read_version,
                                            **{f: form.cleaned_data[f] for f in ("status", "evidence", "hours_done")})
         messages.success(self.request, "Progress saved.")
 
@@ -275,12 +296,18 @@ class ContactSteps(ContractStepMixin):
         return reverse("contracts:contacts", args=[self.case.pk])
 
 
-class ContactNewView(ContactSteps, FormView):
+class ContactNewView(CreateOnceMixin, ContactSteps, FormView):
     form_class = forms.ContactForm
     title = "Book an appointment or log a contact"
 
+    def form_invalid(self, form):
+        if form.has_error("time", "double_booking"):
+            form.ask_to_confirm_clash()
+        return super().form_invalid(form)
+
     def perform(self, form):
-        contact = services.contact_record(case_id=self.case.pk, user=self.request.user, data=form.contact_data())
+        contact = services.contact_record(case_id=self.case.pk, user=self.request.user, data=form.contact_data(),
+                                          book_anyway=form.cleaned_data["book_anyway"])
         messages.success(self.request, "Appointment booked." if contact.is_booked else "Contact recorded.")
 
 
@@ -310,7 +337,7 @@ class ContactOutcomeView(ContactSteps, FormView):
         return getattr(self, "next_url", None) or super().get_success_url()
 
 
-class NonComplianceNewView(ContactSteps, FormView):
+class NonComplianceNewView(CreateOnceMixin, ContactSteps, FormView):
     form_class = forms.NonComplianceForm
     title = "Record non-compliance and your decision"
 
@@ -327,7 +354,7 @@ class NonComplianceNewView(ContactSteps, FormView):
         return getattr(self, "next_url", None) or super().get_success_url()
 
 
-class ClosureProposeView(ContractStepMixin, FormView):
+class ClosureProposeView(CreateOnceMixin, ContractStepMixin, FormView):
     form_class = forms.ClosureForm
     title = "Close the case"
     section = "overview"
@@ -393,7 +420,7 @@ class VariationDecideView(ClosureDecideView):
         messages.success(self.request, f"Decision recorded on case {self.proposal.contract.case.number}.")
 
 
-class VariationProposeView(ContractStepMixin, FormView):
+class VariationProposeView(CreateOnceMixin, ContractStepMixin, FormView):
     form_class = forms.VariationForm
     title = "Propose a variation or an extension"
 

@@ -16,7 +16,7 @@ from evaluation.filters import CohortReportFilter
 from evaluation.models import SurveyInstrument
 from oocr.audit.services import access_log_disclosure, access_log_record
 from oocr.csv_export import csv_safe, csv_writer
-from oocr.views import RoleRequiredMixin, ServiceFormMixin
+from oocr.views import CreateOnceMixin, RoleRequiredMixin, ServiceFormMixin
 
 MANAGE = "evaluation.manage_evaluation"
 VIEW_OUTCOMES = "evaluation.view_outcomes"
@@ -36,7 +36,7 @@ class EvaluationHomeView(RoleRequiredMixin, TemplateView):
         )
 
 
-class CrimeRecordImportView(RoleRequiredMixin, ServiceFormMixin, FormView):
+class CrimeRecordImportView(RoleRequiredMixin, CreateOnceMixin, ServiceFormMixin, FormView):
     permission_required = MANAGE
     form_class = forms.CrimeRecordImportForm
     template_name = "evaluation/crimerecordimport_form.html"
@@ -353,7 +353,7 @@ class CaseSurveysView(CasePageMixin, TemplateView):
         )
 
 
-class SurveyRecordView(CasePageMixin, ServiceFormMixin, FormView):
+class SurveyRecordView(CasePageMixin, CreateOnceMixin, ServiceFormMixin, FormView):
     """The keyworker records a questionnaire's answers, item by item."""
 
     template_name = "evaluation/survey_form.html"

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from oocr.concurrency.models import Versioned
+
 
 class Team(models.Model):
     """An OoCR team, with the settings that shape its workload and reviews."""
@@ -26,7 +28,7 @@ class Team(models.Model):
         return self.name
 
 
-class StaffProfile(models.Model):
+class StaffProfile(Versioned):
     """A member of staff's place in a team: area, hours, capacity, specialisms and availability.
 
     Roles come from the user's groups; the profile holds what allocation needs.

@@ -12,6 +12,7 @@ from cases.services import case_allocation_record, case_lock
 from keyworkers.models import Allocation, AllocationReview, StaffProfile
 from keyworkers.selectors import already_allocated_message, keyworker_candidates, review_ended_message
 from keyworkers.workload import add_working_days
+from oocr.concurrency.services import ANY_VERSION, version_bump
 from oocr.notifications.services import notification_send
 
 
@@ -113,8 +114,9 @@ def allocation_review_record(*, review_id: int, user, outcome: str, note: str) -
 
 
 @transaction.atomic
-def staff_profile_update(*, profile: StaffProfile, user, data: dict) -> StaffProfile:
-    """Change a keyworker's area, hours, capacity, specialisms or availability."""
+def staff_profile_update(*, profile: StaffProfile, user, data: dict, read_version=ANY_VERSION) -> StaffProfile:
+    """Change a keyworker's area, hours, capacity, specialisms or availability, over the version the editor read."""
+    version_bump(profile, read_version=read_version, user=user)
     for field, value in data.items():
         setattr(profile, field, value)
     if profile.capacity_points is not None and profile.capacity_points < 1:

@@ -19,7 +19,7 @@ from keyworkers.filters import CASELOAD_TABS, AllocationQueueFilter, CaseloadFil
 from keyworkers.models import Allocation, AllocationReview, StaffProfile
 from keyworkers.workload import recommend
 from oocr.accounts.roles import Role
-from oocr.views import RoleRequiredMixin, ServiceFormMixin
+from oocr.views import RoleRequiredMixin, ServiceFormMixin, VersionedEditMixin
 
 User = get_user_model()
 
@@ -241,7 +241,7 @@ class TeamView(RoleRequiredMixin, TemplateView):
         return super().get_context_data(team=team, keyworkers=keyworkers, totals=totals, **kwargs)
 
 
-class StaffProfileEditView(RoleRequiredMixin, ServiceFormMixin, FormView):
+class StaffProfileEditView(RoleRequiredMixin, VersionedEditMixin, ServiceFormMixin, FormView):
     permission_required = "keyworkers.manage_staff"
     form_class = forms.StaffProfileForm
     template_name = "keyworkers/staffprofile_form.html"
@@ -251,6 +251,9 @@ class StaffProfileEditView(RoleRequiredMixin, ServiceFormMixin, FormView):
     def profile(self) -> StaffProfile:
         return get_object_or_404(selectors.staff_profiles_editable(user=self.request.user), user_id=self.kwargs["pk"])
 
+    def versioned_record(self):
+        return self.profile
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.profile}
 
@@ -259,5 +262,5 @@ class StaffProfileEditView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
     def perform(self, form):
         data = {field: form.cleaned_data[field] for field in form.Meta.fields}
-        services.staff_profile_update(profile=self.profile, user=self.request.user, data=data)
+        services.staff_profile_update(profile=self.profile, user=self.request.user, data=data, read_version=form.read_version)
         messages.success(self.request, f"{self.profile} updated.")

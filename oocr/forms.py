@@ -26,6 +26,8 @@ from django.forms.utils import ErrorDict, pretty_name
 from django.http import QueryDict
 from django.utils.html import conditional_escape
 
+from oocr.concurrency.services import form_token_parse, version_parse
+
 # Long enough for any note an officer writes; a pasted document is refused with a message, not stored.
 FREE_TEXT_MAX_LENGTH = 5_000
 # A one-line answer (a name, a place, a reference) with no limit of its own.
@@ -252,14 +254,36 @@ class GovukFormMixin:
                 own_init(self, *args, **kwargs)
                 govuk_fields_prepare(self)
                 kept_input_restore(self)
+                _concurrency_fields_in_layout(self)
 
             __init__.govuk_prepared = True
             cls.__init__ = __init__
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, record_version: int | None = None, form_token: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        _concurrency_fields_add(self, record_version=record_version, form_token=form_token)
         govuk_fields_prepare(self)
         kept_input_restore(self)
+        _concurrency_fields_in_layout(self)
+
+    def full_clean(self):
+        super().full_clean()
+        for name in (RECORD_VERSION_FIELD, FORM_TOKEN_FIELD):  # read by the view, never data for a service
+            getattr(self, "cleaned_data", {}).pop(name, None)
+
+    @functools.cached_property
+    def changed_data(self) -> list[str]:
+        return [name for name in super().changed_data if name not in (RECORD_VERSION_FIELD, FORM_TOKEN_FIELD)]
+
+    @property
+    def read_version(self) -> int | None:
+        """The version of the record the user read (the hidden field); None when missing or not a version."""
+        return version_parse(self.data.get(RECORD_VERSION_FIELD)) if self.is_bound else None
+
+    @property
+    def submitted_token(self) -> str | None:
+        """The one-time token this post carries; None when missing or malformed (the post is then not deduplicated)."""
+        return form_token_parse(self.data.get(FORM_TOKEN_FIELD)) if self.is_bound else None
 
     def rendered_field_names(self) -> list[str]:
         """The visible fields the page shows: those of the helper's layout, or all of them."""
@@ -328,6 +352,46 @@ def kept_input_restore(form: BaseForm) -> None:
     form._errors = ErrorDict()
     form.kept_input_restored = True
     kept.used = True
+
+
+# --- Concurrency: the version an edit form was read at, the one-time token of a create form ----------------
+
+RECORD_VERSION_FIELD = "record_version"
+FORM_TOKEN_FIELD = "form_token"
+
+
+class _HiddenTextField(forms.CharField):
+    """A hidden value the view reads itself (`read_version`, `submitted_token`): it never raises an error of its own."""
+
+    def __init__(self, **kwargs):
+        super().__init__(widget=forms.HiddenInput, required=False, strip=True, **kwargs)
+        self.validators = []
+
+
+def _concurrency_fields_add(form, *, record_version: int | None, form_token: str | None) -> None:
+    """An edit form carries the version of the record it shows; a create form a one-time token (see oocr.concurrency)."""
+    if record_version is not None:
+        form.fields[RECORD_VERSION_FIELD] = _HiddenTextField(initial=str(record_version))
+    if form_token is not None:
+        form.fields[FORM_TOKEN_FIELD] = _HiddenTextField(initial=form_token)
+
+
+def _concurrency_fields_in_layout(form) -> None:
+    """crispy-forms draws only the fields its layout names: the hidden ones go first. Safe to repeat."""
+    layout = getattr(getattr(form, "helper", None), "layout", None)
+    if layout is None:
+        return
+    named = {pointer.name for pointer in layout.get_field_names()}
+    for name in (RECORD_VERSION_FIELD, FORM_TOKEN_FIELD):
+        if name in form.fields and name not in named:
+            layout.insert(0, name)
+
+
+def form_version_refresh(form, version: int) -> None:
+    """After a refused edit: the form now carries the version the user has been shown, their input unchanged."""
+    data = form.data.copy()
+    data[RECORD_VERSION_FIELD] = str(version)
+    form.data = data
 
 
 class GovukForm(GovukFormMixin, forms.Form):

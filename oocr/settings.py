@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "oocr.accounts",
     "oocr.audit",
     "oocr.notifications",
+    "oocr.concurrency",
     # The domain
     "cases",
     "keyworkers",

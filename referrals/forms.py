@@ -9,8 +9,6 @@ from referrals.models import Partner, Referral, ReferralUpdate
 
 
 class PartnerForm(GovukModelForm):
-    loaded_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
-
     class Meta:
         model = Partner
         fields = [
@@ -35,13 +33,10 @@ class PartnerForm(GovukModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["need_domains"].queryset = NeedDomain.objects.filter(is_active=True)
-        if self.instance.pk:
-            self.fields["loaded_at"].initial = self.instance.updated_at
         for name in ("min_age", "max_age", "acknowledge_days", "appointment_days"):
             self.fields[name].error_messages["invalid"] = f"Enter {self.fields[name].label.lower()} as a whole number"
         self.helper = page_helper(
             self,
-            "loaded_at",
             Field.text("name"),
             Field.radios("kind", legend_size=Size.SMALL, small=True),
             Field.textarea("services"),

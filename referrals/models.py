@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from oocr.concurrency.models import Versioned
+
 from cases.eligibility import age_on
 from cases.models import CaseStateError
 
@@ -23,7 +25,7 @@ class Route(models.TextChoices):
     SIGNPOST = "signpost", "Signpost only"
 
 
-class Partner(models.Model):
+class Partner(Versioned):
     """An organisation the team refers people to; team managers and administrators keep the directory."""
 
     class Kind(models.TextChoices):
@@ -92,7 +94,7 @@ class Partner(models.Model):
         return problems
 
 
-class Referral(models.Model):
+class Referral(Versioned):
     """A referral of the person on a case to a partner, from draft to its outcome, with the date of each step."""
 
     class Status(models.TextChoices):

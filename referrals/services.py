@@ -1,7 +1,7 @@
 """Every write to partners and referrals."""
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +13,7 @@ from cases.services import case_lock
 from contracts.models import Condition, ConditionKind, NeedDomain
 from contracts.services import condition_evidence_follow
 from keyworkers.workload import add_working_days
+from oocr.concurrency.services import ANY_VERSION, version_bump
 from oocr.csv_import import csv_records
 from referrals.models import Partner, Referral, ReferralUpdate
 
@@ -29,16 +30,11 @@ CONDITION_FOLLOWS = {
 }
 
 
-def partner_save(*, partner: Partner, need_domains, loaded_at: datetime | None = None) -> Partner:
-    """Create or change a partner. `loaded_at` is when the editor read it: a change made since is not overwritten."""
+def partner_save(*, partner: Partner, need_domains, user=None, read_version=ANY_VERSION) -> Partner:
+    """Create or change a partner. `read_version` is the version the editor read: a change made since is not overwritten."""
     with transaction.atomic():
         if partner.pk:
-            current = Partner.objects.select_for_update().get(pk=partner.pk)
-            if loaded_at is not None and current.updated_at > loaded_at:
-                raise ValidationError(
-                    f"Someone else changed {current.name} while you were editing it. "
-                    "Reload the page to see their changes, then make yours again."
-                )
+            version_bump(partner, read_version=read_version, user=user)
         partner.full_clean()
         partner.save()
         partner.need_domains.set(need_domains)
@@ -266,17 +262,19 @@ def _condition_follow(case: Case, referral: Referral, user) -> None:
 
 
 @transaction.atomic
-def referral_condition_link(*, case_id: int, referral_id: int, user, condition_id: int | None) -> Referral:
-    """Make a referral the evidence for a rehabilitative condition (or for none)."""
+def referral_condition_link(*, case_id: int, referral_id: int, user, condition_id: int | None,
+                            read_version=ANY_VERSION) -> Referral:
+    """Make a referral the evidence for a rehabilitative condition (or for none), over the link the keyworker read."""
     case = _open_case(case_id)
     referral = Referral.objects.select_for_update().get(pk=referral_id, case=case)
+    version_bump(referral, read_version=read_version, user=user)
     condition = None
     if condition_id:
         condition = Condition.objects.filter(pk=condition_id, contract__case=case, kind=ConditionKind.REHABILITATIVE).first()
         if condition is None:
             raise ValidationError({"condition": "Choose a rehabilitative condition of this case's contract"})
     referral.condition = condition
-    referral.save(update_fields=["condition"])
+    referral.save(update_fields=["condition", "version"])
     if condition and referral.status in CONDITION_FOLLOWS:
         _condition_follow(case, referral, user)
     return referral

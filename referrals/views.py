@@ -14,8 +14,9 @@ from django_filters.views import FilterView
 from cases.views import CasePageMixin
 from contracts.models import NeedDomain
 from oocr.audit.services import access_log_report_export
+from oocr.concurrency.services import form_token_new
 from oocr.csv_export import csv_writer
-from oocr.views import RoleRequiredMixin, ServiceFormMixin
+from oocr.views import CreateOnceMixin, RoleRequiredMixin, ServiceFormMixin, VersionedEditMixin
 from referrals import forms, selectors, services
 from referrals.filters import PartnerFilter
 from referrals.models import Partner, Referral
@@ -43,7 +44,7 @@ class PartnerDetailView(RoleRequiredMixin, DetailView):
         return selectors.partner_directory()
 
 
-class PartnerFormView(RoleRequiredMixin, ServiceFormMixin, FormView):
+class PartnerFormView(RoleRequiredMixin, VersionedEditMixin, CreateOnceMixin, ServiceFormMixin, FormView):
     """Add a partner, or change one (without overwriting a change someone else saved meanwhile)."""
 
     permission_required = "referrals.change_partner"
@@ -54,12 +55,21 @@ class PartnerFormView(RoleRequiredMixin, ServiceFormMixin, FormView):
     def partner(self) -> Partner:
         return get_object_or_404(Partner, pk=self.kwargs["pk"]) if "pk" in self.kwargs else Partner()
 
+    def versioned_record(self):
+        return self.partner
+
+    def creates_record(self) -> bool:
+        return not self.partner.pk
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.partner}
 
+    def conflict_initial(self, record) -> dict:
+        return {**super().conflict_initial(record), "need_domains": list(record.need_domains.values_list("pk", flat=True))}
+
     def perform(self, form):
         partner = services.partner_save(partner=form.instance, need_domains=form.cleaned_data["need_domains"],
-                                        loaded_at=form.cleaned_data["loaded_at"])
+                                        user=self.request.user, read_version=form.read_version)
         messages.success(self.request, f"{partner.name} saved.")
 
     def get_success_url(self) -> str:
@@ -120,7 +130,7 @@ class ReferralPartnerChooseView(CasePageMixin, TemplateView):
         return super().get_context_data(needs=needs, need=need, partners=partners, **kwargs)
 
 
-class ReferralNewView(CasePageMixin, ServiceFormMixin, FormView):
+class ReferralNewView(CasePageMixin, CreateOnceMixin, ServiceFormMixin, FormView):
     form_class = forms.ReferralForm
     template_name = "referrals/referral_form.html"
     section = "referrals"
@@ -181,8 +191,10 @@ class ReferralPageMixin(CasePageMixin):
         conditions = selectors.linkable_conditions(case=self.case)
         context = {
             "send_form": forms.ReferralSendForm(partner=self.referral.partner, initial={"on": timezone.localdate()}),
-            "progress_form": forms.ReferralProgressForm(referral=self.referral, initial={"on": timezone.localdate()}),
-            "condition_form": forms.ReferralConditionForm(conditions=conditions, initial={"condition": self.referral.condition_id}),
+            "progress_form": forms.ReferralProgressForm(referral=self.referral, initial={"on": timezone.localdate()},
+                                                        form_token=form_token_new()),
+            "condition_form": forms.ReferralConditionForm(conditions=conditions, initial={"condition": self.referral.condition_id},
+                                                          record_version=self.referral.version),
             "referral": self.referral,
             "overdue_text": self.referral.overdue(timezone.localdate()),
         }
@@ -214,7 +226,7 @@ class ReferralSendView(ReferralPageMixin, ServiceFormMixin, FormView):
                                        f"they should acknowledge it by {referral.acknowledge_by:%-d %B}.")
 
 
-class ReferralProgressView(ReferralPageMixin, ServiceFormMixin, FormView):
+class ReferralProgressView(ReferralPageMixin, CreateOnceMixin, ServiceFormMixin, FormView):
     form_class = forms.ReferralProgressForm
     form_name = "progress_form"
     changes_case = True
@@ -228,17 +240,23 @@ class ReferralProgressView(ReferralPageMixin, ServiceFormMixin, FormView):
         messages.success(self.request, f"Progress recorded: the referral is {referral.get_status_display().lower()}.")
 
 
-class ReferralConditionView(ReferralPageMixin, ServiceFormMixin, FormView):
+class ReferralConditionView(ReferralPageMixin, VersionedEditMixin, ServiceFormMixin, FormView):
     form_class = forms.ReferralConditionForm
     form_name = "condition_form"
     changes_case = True
+
+    def versioned_record(self):
+        return self.referral
+
+    def conflict_initial(self, record) -> dict:
+        return {"condition": record.condition_id}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "conditions": selectors.linkable_conditions(case=self.case)}
 
     def perform(self, form):
         services.referral_condition_link(case_id=self.case.pk, referral_id=self.referral.pk, user=self.request.user,
-                                         condition_id=form.cleaned_data["condition"])
+                                         condition_id=form.cleaned_data["condition"], read_version=form.read_version)
         messages.success(self.request, "Condition link saved.")
 
 

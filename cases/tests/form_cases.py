@@ -12,6 +12,8 @@ from cases.tests.factories import CrimeFactory, DraftCaseFactory, PersonFactory,
 from cases.views import CASE_ACCESS_REASONS_SESSION_KEY
 from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory, SupervisorProfileFactory, TeamFactory
 from oocr.accounts.tests.factories import AdministratorFactory, EvidenceReviewOfficerFactory, TeamManagerFactory
+from oocr.concurrency.services import versions_total
+from oocr.tests.concurrency import one_time_token, version_of
 from oocr.tests.form_harness import FormCase
 
 ERO, ADMIN, HOLDER = "ERO who made the draft", "Administrator", "Keyworker holding the case"
@@ -58,6 +60,10 @@ def _person_page(by_admin: bool) -> dict:
     return {**_draft("cases:intake_person", by_admin=by_admin), "stranger": PersonFactory()}
 
 
+def _person(context) -> dict:
+    return {**PERSON, **version_of(context["case"].person)}
+
+
 def _person_saved(context):
     case = Case.objects.select_related("person").get(pk=context["case"].pk)
     assert (case.person.first_names, case.person.last_name, case.person.postcode) == ("Kerensa", "Penhaligon-Vosper", "TR1 2AB")
@@ -69,7 +75,7 @@ def _crime(context) -> dict:
         "reference": "CR/40417/26", "offence_1": str(offence.pk), "offence_2": "", "offence_3": "",
         **_date("offence_date", timezone.localdate() - timedelta(days=4)), "offence_postcode": "TR1 3XX",
         "domestic_abuse": "on", "officer_name": "PC Morwenna Hicks", "officer_collar_number": "4521",
-        "officer_email": "morwenna.hicks@example.org", "continue": "",
+        "officer_email": "morwenna.hicks@example.org", "continue": "", **version_of(context["case"].crimes.first()),
     }
 
 
@@ -86,7 +92,8 @@ def _victims_page(by_admin: bool) -> dict:
 
 def _victim(context) -> dict:
     return {"name": "Demelza Rowe", "phone": "07700 900456", "email": "demelza@example.org", "view": "supports",
-            "restorative_consent": "yes", **_date("date_asked", timezone.localdate() - timedelta(days=1)), "continue": ""}
+            "restorative_consent": "yes", **_date("date_asked", timezone.localdate() - timedelta(days=1)), "continue": "",
+            **one_time_token()}
 
 
 def _victim_added(context):
@@ -203,7 +210,8 @@ def _victim_contact_page() -> dict:
 def _victim_contact(context) -> dict:
     return {"victim": str(context["victim"].pk), **_date("contacted_on", timezone.localdate() - timedelta(days=1)),
             "method": "phone", "purpose": "views", "view": "supports", "restorative_consent": "yes",
-            "notes": "Happy with the approach"}
+            "notes": "Happy with the approach", **one_time_token(),
+            "record_version": str(versions_total(Victim.objects.filter(crime__case=context["case"])))}
 
 
 def _victim_contact_saved(context):
@@ -238,9 +246,9 @@ FORM_CASES = [
              lambda context: {"file": SimpleUploadedFile("offences.csv", OFFENCES_CSV.encode(), content_type="text/csv")},
              _offences_imported),
     *_intake("/intake/new/", _start, lambda context: {}, _started, button=True),
-    *_intake("/intake/<int:pk>/person/", _person_page, lambda context: dict(PERSON), _person_saved,
+    *_intake("/intake/<int:pk>/person/", _person_page, _person, _person_saved,
              # Linking the draft to someone on record who is not one of the possible matches shown.
-             foreign=lambda context: {**PERSON, "match": str(context["stranger"].pk), "match_asked": "on"}),
+             foreign=lambda context: {**_person(context), "match": str(context["stranger"].pk), "match_asked": "on"}),
     *_intake("/intake/<int:pk>/crime/", lambda by_admin: _draft("cases:intake_crime", by_admin=by_admin), _crime, _crime_saved),
     *_intake("/intake/<int:pk>/victims/", _victims_page, _victim, _victim_added),
     *_intake("/intake/<int:pk>/victims/<int:victim_pk>/remove/", _victim_to_remove, lambda context: {}, _victim_removed,
@@ -249,7 +257,7 @@ FORM_CASES = [
              lambda context: dict(ANSWERS), _answers_saved),
     *_intake("/intake/<int:pk>/check/",
              lambda by_admin: _draft("cases:intake_check", by_admin=by_admin, factory=ReadyDraftCaseFactory),
-             lambda context: {"decision": "submitted", "route": "deferred_charge"}, _submitted),
+             lambda context: {"decision": "submitted", "route": "deferred_charge", **one_time_token()}, _submitted),
     FormCase("/intake/<int:pk>/check/", f"{ERO}, closing it as ineligible", lambda: _ineligible_draft(False),
              lambda context: {"decision": "closed_ineligible"}, _closed_ineligible),
     FormCase("/intake/<int:pk>/check/", f"{ADMIN}, overriding the rules", lambda: _ineligible_draft(True),
@@ -266,7 +274,7 @@ FORM_CASES = [
              lambda context: {**_first_contact(context), "answer": "declined", "notes": "Wants to go to court"},
              _declined_saved),
     FormCase("/cases/<int:pk>/reminders/", HOLDER, lambda: _held("cases:person_reminders"),
-             lambda context: {"reminders_by": "sms"}, _reminders_saved, optional=True),
+             lambda context: {"reminders_by": "sms", **version_of(context["case"].person)}, _reminders_saved, optional=True),
     FormCase("/cases/<int:pk>/victim/contact/", HOLDER, _victim_contact_page, _victim_contact, _victim_contact_saved,
              foreign=lambda context: {**_victim_contact(context), "victim": str(context["other_victim"].pk)}),
 ]

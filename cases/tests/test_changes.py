@@ -14,7 +14,7 @@ def test_the_changes_page_shows_who_changed_which_field_from_what_to_what(client
     case = AllocatedCaseFactory()
     holder = case.allocations.get().keyworker
     client.force_login(holder)
-    client.post(reverse("cases:person_reminders", args=[case.pk]), {"reminders_by": "sms"})
+    client.post(reverse("cases:person_reminders", args=[case.pk]), {"reminders_by": "sms", "record_version": str(case.person.version)})
     changes = client.get(reverse("cases:case_changes", args=[case.pk])).context["changes"]
     change = next(change for change in changes if change["field"] == "Reminders the person agreed to")
     assert (change["record"], change["old"], change["new"], change["by"]) == (
@@ -28,7 +28,7 @@ def test_the_changes_page_costs_the_same_queries_however_many_changes(client):
     holder = case.allocations.get().keyworker
     client.force_login(holder)
     url = reverse("cases:case_changes", args=[case.pk])
-    client.post(reverse("cases:person_reminders", args=[case.pk]), {"reminders_by": "sms"})
+    client.post(reverse("cases:person_reminders", args=[case.pk]), {"reminders_by": "sms", "record_version": str(case.person.version)})
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     for choice in ["email", "", "sms", "email"]:

@@ -168,6 +168,7 @@ def test_person_page_refuses_a_date_of_birth_after_the_offence_date(client):
     client.force_login(case.created_by)
     response = client.post(reverse("cases:intake_person", args=[case.pk]), {
         **PERSON_POST, "date_of_birth_0": after.day, "date_of_birth_1": after.month, "date_of_birth_2": after.year,
+        "record_version": case.person.version,
     })
     assert response.status_code == 200
     assert response.context["form"].errors["date_of_birth"] == [
@@ -185,6 +186,7 @@ def test_crime_page_refuses_an_offence_date_before_the_date_of_birth(client):
     client.force_login(case.created_by)
     response = client.post(reverse("cases:intake_crime", args=[case.pk]), crime_post(
         reference=crime.reference, offence_date_0=before.day, offence_date_1=before.month, offence_date_2=before.year,
+        record_version=crime.version,
     ))
     assert response.status_code == 200
     assert response.context["form"].errors["offence_date"] == [
@@ -220,7 +222,8 @@ def test_a_used_crime_reference_is_refused_with_a_link_to_the_case(client):
     case = ReadyDraftCaseFactory(created_by=officer)
     client.force_login(officer)
     reference = earlier.crimes.get().reference
-    response = client.post(reverse("cases:intake_crime", args=[case.pk]), crime_post(reference=reference))
+    response = client.post(reverse("cases:intake_crime", args=[case.pk]), crime_post(reference=reference,
+                                                                                     record_version=case.crimes.get().version))
     assert f"Crime reference {reference} is already used by case {earlier.number}" in errors_of(response)
     assert reverse("cases:submission", args=[earlier.pk]) in response.content.decode()
     assert case.crimes.get().reference != reference

@@ -21,6 +21,7 @@ from keyworkers.services import calendar_token_issue
 from keyworkers.tests.factories import StaffProfileFactory, SupervisorProfileFactory
 from oocr.accounts.tests.factories import AdministratorFactory
 from oocr.notifications.models import ReminderRun
+from oocr.tests.concurrency import one_time_token, version_of
 from oocr.tests.form_harness import FormCase
 
 HOLDER, SUPERVISOR, ADMIN = "keyworker holding the case", "Supervisor", "Administrator"
@@ -49,7 +50,8 @@ def _closing_assessment():
 def _scores(context):
     domains = NeedDomain.objects.filter(is_active=True)
     return {**{f"score_{domain.pk}": "1" for domain in domains}, f"notes_{domains[0].pk}": "Sleeping at his sister's",
-            f"safeguarding_{domains[0].pk}": "on", "strengths": "Kept every appointment", "goals": "A job by the summer"}
+            f"safeguarding_{domains[0].pk}": "on", "strengths": "Kept every appointment", "goals": "A job by the summer",
+            **version_of(NeedsAssessment.objects.filter(case=context["case"], kind=NeedsAssessment.Kind.CLOSING).first())}
 
 
 def _closing_recorded(context):
@@ -65,7 +67,7 @@ def _action():
 
 def _intelligence(context):
     return {"kind": "intelligence", "concern": "", "sent_to": "Truro neighbourhood team", "reference": "INT/2291",
-            "offence": "", **_date("raised_on", timezone.localdate()), "notes": "Seen with the co-accused"}
+            "offence": "", **_date("raised_on", timezone.localdate()), "notes": "Seen with the co-accused", **one_time_token()}
 
 
 def _action_recorded(context):
@@ -98,7 +100,8 @@ def _apology():
 
 def _letter(context):
     return {"description": "You will write to the shop's manager to say sorry.", "recurrence": "", "hours_required": "",
-            **_date("due_date", timezone.localdate() + timedelta(days=30)), "victim": str(context["victim"].pk)}
+            **_date("due_date", timezone.localdate() + timedelta(days=30)), "victim": str(context["victim"].pk),
+            **one_time_token()}
 
 
 def _letter_added(context):
@@ -117,7 +120,7 @@ def _compensation():
 
 def _compensation_of(context):
     return {"description": "You will pay the shop for the broken window.", "recurrence": "", "hours_required": "",
-            "amount": "85.50", **_date("due_date", timezone.localdate() + timedelta(days=30)), "victim": ""}
+            "amount": "85.50", **_date("due_date", timezone.localdate() + timedelta(days=30)), "victim": "", **one_time_token()}
 
 
 def _compensation_added(context):
@@ -169,7 +172,8 @@ def _condition_under_way():
 
 
 def _progress(context):
-    return {"status": "in_progress", "evidence": "Met the debt adviser on Monday", "hours_done": "2"}
+    return {"status": "in_progress", "evidence": "Met the debt adviser on Monday", "hours_done": "2",
+            **version_of(context["condition"])}
 
 
 def _progress_saved(context):
@@ -186,7 +190,8 @@ def _variation():
 def _vary(context):
     return {"kind": "variation", "reason": "The adviser moved to Camborne", "extension_days": "",
             "condition": str(context["condition"].pk), "new_description": "You will meet a debt adviser in Camborne.",
-            **_date("new_due_date", timezone.localdate() + timedelta(days=40)), "new_recurrence": "", "new_hours_required": ""}
+            **_date("new_due_date", timezone.localdate() + timedelta(days=40)), "new_recurrence": "", "new_hours_required": "",
+            **one_time_token()}
 
 
 def _variation_proposed(context):
@@ -207,7 +212,8 @@ def _contacts():
 
 def _contact_logged(context):
     return {"type": "face_to_face", **_date("day", timezone.localdate() - timedelta(days=1)), "time": "14:30",
-            "place": "Truro office", "outcome": "attended", "duration_minutes": "45", "notes": "Talked about the debt plan"}
+            "place": "Truro office", "outcome": "attended", "duration_minutes": "45", "notes": "Talked about the debt plan",
+            **one_time_token()}
 
 
 def _contact_recorded(context):
@@ -237,7 +243,7 @@ def _non_compliance():
 
 def _missed(context):
     return {"kind": "missed_appointment", **_date("occurred_on", timezone.localdate()), "reasonable_excuse": "no",
-            "response": "warning", "notes": "No answer on the phone"}
+            "response": "warning", "notes": "No answer on the phone", **one_time_token()}
 
 
 def _decision_recorded(context):
@@ -251,7 +257,8 @@ def _closing():
 
 
 def _breach(context):
-    return {"result": "breached", "withdrawal_reason": "", "reason": "Three missed appointments and a new offence"}
+    return {"result": "breached", "withdrawal_reason": "", "reason": "Three missed appointments and a new offence",
+            **one_time_token()}
 
 
 def _breach_proposed(context):
@@ -331,7 +338,8 @@ FORM_CASES = [
     FormCase("/cases/<int:pk>/contract/conditions/<int:condition_pk>/remove/", HOLDER, _removable, lambda context: {}, _removed,
              button=True),
     FormCase("/cases/<int:pk>/contract/sign/", HOLDER, _ready_to_sign,
-             lambda context: {**_date("signed_on", timezone.localdate()), "agreement": "signed_in_person"}, _signed),
+             lambda context: {**_date("signed_on", timezone.localdate()), "agreement": "signed_in_person",
+                              **version_of(Contract.objects.get(case=context["case"]))}, _signed),
     FormCase("/cases/<int:pk>/contract/approve/", SUPERVISOR, _awaiting_approval, lambda context: {}, _approved, button=True),
     FormCase("/cases/<int:pk>/contract/conditions/<int:condition_pk>/", HOLDER, _condition_under_way, _progress, _progress_saved),
     FormCase("/cases/<int:pk>/contract/variation/", HOLDER, _variation, _vary, _variation_proposed,

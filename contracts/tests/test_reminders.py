@@ -347,10 +347,11 @@ def test_the_keyworker_records_the_persons_choice_of_reminders(client):
     Person.objects.filter(pk=case.person_id).update(phone="")
     client.force_login(holder)
     url = f"/cases/{case.pk}/reminders/"
-    refused = client.post(url, {"reminders_by": "sms"})
+    version = Person.objects.get(pk=case.person_id).version
+    refused = client.post(url, {"reminders_by": "sms", "record_version": version})
     assert refused.context["form"].errors["reminders_by"] == [
         "There is no phone number for the person: add one before choosing text messages"]
-    client.post(url, {"reminders_by": "email"})
+    client.post(url, {"reminders_by": "email", "record_version": version})
     case.person.refresh_from_db()
     assert case.person.reminders_by == "email"
     assert "Reminders to " + case.person.first_names + ": email" in client.get(f"/cases/{case.pk}/contacts/").content.decode()

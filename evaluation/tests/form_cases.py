@@ -10,6 +10,7 @@ from evaluation.models import (CrimeRecord, CrimeRecordImport, HarmWeightSet, Pe
 from evaluation.tests.factories import CrimeRecordFactory, CrimeRecordImportFactory
 from keyworkers.tests.factories import AllocatedCaseFactory
 from oocr.accounts.tests.factories import AdministratorFactory
+from oocr.tests.concurrency import one_time_token
 from oocr.tests.form_harness import FormCase
 from oocr.tests.uploads import Upload
 
@@ -73,7 +74,7 @@ EXTRACT_CSV = (
 
 
 def _extract(context):
-    return {"file": Upload("extract.csv", EXTRACT_CSV.encode(), content_type="text/csv")}
+    return {"file": Upload("extract.csv", EXTRACT_CSV.encode(), content_type="text/csv"), **one_time_token()}
 
 
 def _extract_kept(context):
@@ -105,7 +106,7 @@ def _survey_due():
 def _answers(context):
     codes = [item["code"] for item in context["instrument"].items]
     # The last item left "Not answered", as a person may.
-    return {"timing": "start", **{f"item_{code}": "4" for code in codes[:-1]}, f"item_{codes[-1]}": ""}
+    return {"timing": "start", **{f"item_{code}": "4" for code in codes[:-1]}, f"item_{codes[-1]}": "", **one_time_token()}
 
 
 def _answered(context):

@@ -319,3 +319,20 @@ def test_the_dashboard_shows_how_many_referrals_led_to_a_first_appointment(clien
     page = client.get(reverse("evaluation:dashboard")).content.decode()
     engagement = page.split('id="referral-engagement">')[1].split("</dd>")[0]
     assert engagement.startswith("25% of 4 referrals sent to partners led to a first appointment"), engagement
+
+
+def test_a_survey_and_a_crime_record_extract_posted_twice_are_recorded_once():
+    from evaluation.models import CrimeRecordImport, SurveyResponse
+    from evaluation.tests import form_cases
+    from oocr.tests.concurrency import posted_twice
+
+    context = form_cases._survey_due()
+    first, second = posted_twice(context["url"], user=context["user"], data=form_cases._answers(context))
+    assert first["Location"] == second["Location"]
+    assert SurveyResponse.objects.filter(case=context["case"]).count() == 1
+
+    context = form_cases._admin("evaluation:import_new")()
+    client_data = form_cases._extract(context)
+    first, second = posted_twice(context["url"], user=context["user"], data=client_data)
+    assert first["Location"] == second["Location"]
+    assert CrimeRecordImport.objects.filter(uploaded_by=context["user"]).count() == 1

@@ -84,7 +84,7 @@ def _on_leave(context):
     back = _back_on()
     return {"availability": "on_leave", "leave_until_0": str(back.day), "leave_until_1": str(back.month),
             "leave_until_2": str(back.year), "area": "PL", "fte": "0.6", "capacity_points": "50",
-            "specialism_women": "on"}
+            "specialism_women": "on", "record_version": str(context["profile"].version)}
 
 
 def _profile_saved(context):

@@ -12,6 +12,7 @@ from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory
 from oocr.accounts.roles import Role
 from oocr.accounts.tests.factories import FACTORY_BY_ROLE, TeamManagerFactory
 from oocr.audit.models import AccessLog
+from oocr.tests.concurrency import both_post, conflict_shown
 
 pytestmark = pytest.mark.django_db
 
@@ -171,7 +172,7 @@ def test_team_managers_change_a_keyworkers_capacity(client):
     assert client.get(reverse("keyworkers:staff_profile", args=[profile.user_id])).status_code == 404  # not their team
     client.force_login(in_the_team(TeamManagerFactory()))
     response = client.post(reverse("keyworkers:staff_profile", args=[profile.user_id]), {
-        "availability": "active", "area": "PL", "fte": "0.6", "capacity_points": "50",
+        "availability": "active", "area": "PL", "fte": "0.6", "capacity_points": "50", "record_version": "1",
     })
     assert response.status_code == 302
     profile.refresh_from_db()
@@ -180,6 +181,21 @@ def test_team_managers_change_a_keyworkers_capacity(client):
         "availability": "on_leave", "area": "", "fte": "1.5", "capacity_points": "50",
     })
     assert "Enter the full-time equivalent as a number between 0.1 and 1" in bad.content.decode()
+
+
+def test_two_managers_changing_one_profile_do_not_lose_either_change():
+    profile = StaffProfileFactory(capacity_points=100)
+    sam, other = in_the_team(TeamManagerFactory(first_name="Sam", last_name="Manager")), in_the_team(TeamManagerFactory())
+    url = reverse("keyworkers:staff_profile", args=[profile.user_id])
+    first, second = both_post(url, first_user=sam, second_user=other,
+                              first={"availability": "active", "area": "PL", "fte": "0.6", "capacity_points": "60"},
+                              second={"availability": "active", "area": "TR", "fte": "1", "capacity_points": "80"})
+    assert first.status_code == 302
+    page = conflict_shown(second)
+    assert "Someone else changed this record at" in page and "(Sam Manager)" in page
+    assert 'value="80"' in page  # the second manager's input, kept
+    profile.refresh_from_db()
+    assert (profile.capacity_points, profile.area, profile.version) == (60, "PL", 2)
 
 
 def grow(factory, count, **kwargs):

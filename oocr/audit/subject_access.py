@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 # Fields never sent: internal keys, staff accounts and search keys. Victims are third parties and are left out.
-SKIPPED_FIELDS = {"name_key", "draft_answers", "calendar_token", "history_user"}
+SKIPPED_FIELDS = {"name_key", "draft_answers", "calendar_token", "history_user", "version"}
 
 
 def record_dict(record: models.Model) -> dict:

@@ -9,9 +9,10 @@ from cases.models import Case
 from contracts.models import Condition, ConditionKind, Contract, NeedDomain
 from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory
 from oocr.accounts.tests.factories import AdministratorFactory, TeamManagerFactory
+from oocr.tests.concurrency import one_time_token, version_of
 from oocr.tests.form_harness import FormCase
 from oocr.tests.uploads import Upload
-from referrals import forms, services
+from referrals import services
 from referrals.models import Partner, Referral, ReferralUpdate
 from referrals.tests.factories import PartnerFactory
 
@@ -72,7 +73,7 @@ def _with_other_condition(valid):
 
 def _refer(context):
     return {"shared": "Drinks daily; wants help to cut down.", "consent_to_share": "on",
-            "condition": str(context["condition"].pk)}
+            "condition": str(context["condition"].pk), **one_time_token()}
 
 
 def _referred(context):
@@ -98,7 +99,7 @@ def _sent(context):
 
 def _progress(context):
     return {"status": "acknowledged", **_today("on"), "reason": "", "source": "Jo at the service, by phone",
-            "text": "First appointment offered for next week"}
+            "text": "First appointment offered for next week", **one_time_token()}
 
 
 def _progressed(context):
@@ -122,7 +123,7 @@ def _partner_data(context):
             "min_age": "18", "max_age": "65", "eligibility_notes": "Adults who want to cut down.",
             "route": "warm_introduction", "referral_email": "referrals@harbour.example.org",
             "email": "info@harbour.example.org", "phone": "01872 000000", "acknowledge_days": "3",
-            "appointment_days": "10", "is_active": "on", "loaded_at": context.get("loaded_at", "")}
+            "appointment_days": "10", "is_active": "on", "record_version": context.get("record_version", ""), **one_time_token()}
 
 
 def _new_partner(user_factory):
@@ -132,8 +133,7 @@ def _new_partner(user_factory):
 def _edit_partner(user_factory):
     def arrange():
         partner = PartnerFactory()
-        loaded_at = forms.PartnerForm(instance=partner)["loaded_at"].value()  # what the page's hidden field holds
-        return {"user": user_factory(), "partner": partner, "loaded_at": str(loaded_at),
+        return {"user": user_factory(), "partner": partner, "record_version": str(partner.version),
                 "url": reverse("referrals:partner_edit", args=[partner.pk])}
     return arrange
 
@@ -178,8 +178,10 @@ FORM_CASES = [
     FormCase("/cases/<int:pk>/referrals/<int:referral_pk>/progress/", "Keyworker holding the case",
              _referral_url("referral_progress")(sent=True), _progress, _progressed),
     FormCase("/cases/<int:pk>/referrals/<int:referral_pk>/condition/", "Keyworker holding the case",
-             _referral_url("referral_condition")(sent=True), lambda context: {"condition": str(context["condition"].pk)},
-             _linked, optional=True, foreign=lambda context: {"condition": str(context["other_condition"].pk)},
+             _referral_url("referral_condition")(sent=True),
+             lambda context: {"condition": str(context["condition"].pk), **version_of(context["referral"])},
+             _linked, optional=True,
+             foreign=lambda context: {"condition": str(context["other_condition"].pk), **version_of(context["referral"])},
              note=f"{FOREIGN_CONDITION}; 'None' (the empty choice) unlinks the referral, so the empty post is valid"),
 ]
 for role, user_factory in (("Team manager", _manager), ("Administrator", AdministratorFactory)):

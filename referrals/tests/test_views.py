@@ -5,11 +5,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from contracts.models import Condition
 from keyworkers.tests.factories import StaffProfileFactory, in_the_team
 from oocr.accounts.roles import Role
 from oocr.accounts.tests.factories import FACTORY_BY_ROLE
 from oocr.audit.models import AccessLog
-from referrals.models import Partner, Referral
+from oocr.tests.concurrency import both_post, conflict_shown, posted_twice, read_token, signed_in
+from referrals.models import Partner, Referral, ReferralUpdate
 from referrals.services import PARTNER_COLUMNS
 from referrals.tests.factories import PartnerFactory
 
@@ -198,7 +200,7 @@ def partner_post(partner=None, **changes):
     data = {"name": "Harbour Alcohol Service", "kind": "health", "services": "Groups.", "need_domains": [],
             "areas": "pl", "sex": "", "route": "warm_introduction", "acknowledge_days": 3, "appointment_days": 10,
             "is_active": "on", "referral_email": "", "email": "", "phone": "", "min_age": "", "max_age": "",
-            "eligibility_notes": "", "loaded_at": partner.updated_at.isoformat() if partner else ""}
+            "eligibility_notes": "", "record_version": str(partner.version) if partner else ""}
     return {**data, **changes}
 
 
@@ -217,15 +219,26 @@ def test_a_team_manager_adds_a_partner_with_clear_messages_for_bad_input(client,
     assert (partner.areas, list(partner.need_domains.all())) == ("PL", [alcohol])
 
 
-def test_an_edit_made_meanwhile_by_someone_else_is_not_overwritten(client, alcohol):
+def test_an_edit_made_meanwhile_by_someone_else_is_not_overwritten(alcohol):
     partner = PartnerFactory(name="Harbour Alcohol Service")
-    stale = partner_post(partner, need_domains=[alcohol.pk], services="My change")
-    Partner.objects.filter(pk=partner.pk).update(services="Their change", updated_at=timezone.now() + timedelta(seconds=1))
-    client.force_login(FACTORY_BY_ROLE[Role.ADMINISTRATOR]())
-    response = client.post(reverse("referrals:partner_edit", args=[partner.pk]), stale)
-    assert "Someone else changed Harbour Alcohol Service while you were editing it" in errors_of(response)[0]
+    url = reverse("referrals:partner_edit", args=[partner.pk])
+    sam = FACTORY_BY_ROLE[Role.ADMINISTRATOR](first_name="Sam", last_name="Admin")
+    first, second = both_post(url, first_user=sam, second_user=FACTORY_BY_ROLE[Role.TEAM_MANAGER](),
+                              first=partner_post(need_domains=[alcohol.pk], services="Their change"),
+                              second=partner_post(need_domains=[alcohol.pk], services="My change"))
+    assert first.status_code == 302
+    page = conflict_shown(second)
+    assert "Someone else changed this record at" in page and "(Sam Admin)" in page
+    assert "My change" in page and "Their change" in page
     partner.refresh_from_db()
-    assert partner.services == "Their change"
+    assert (partner.services, partner.version) == ("Their change", 2)
+
+
+def test_a_new_partner_posted_twice_is_added_once(alcohol):
+    first, second = posted_twice(reverse("referrals:partner_new"), user=FACTORY_BY_ROLE[Role.TEAM_MANAGER](),
+                                 data=partner_post(need_domains=[alcohol.pk]))
+    partner = Partner.objects.get(name="Harbour Alcohol Service")
+    assert first["Location"] == second["Location"] == reverse("referrals:partner", args=[partner.pk])
 
 
 def csv_upload(rows, name="partners.csv"):
@@ -348,3 +361,34 @@ def test_a_partner_name_written_as_a_formula_reaches_the_report_csv_as_text(clie
 
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[1][0] == "'" + hostile
+
+
+def test_a_referral_and_its_progress_posted_twice_are_recorded_once():
+    from referrals.tests import form_cases
+
+    context = form_cases._new_referral()
+    first, second = posted_twice(context["url"], user=context["user"], data=form_cases._refer(context))
+    assert first["Location"] == second["Location"]
+    assert Referral.objects.filter(case=context["case"]).count() == 1
+
+    context = form_cases._referral_url("referral_progress")(sent=True)()
+    client = signed_in(context["user"])
+    token = read_token(client, reverse("referrals:referral", args=[context["case"].pk, context["referral"].pk]))
+    responses = [client.post(context["url"], {**form_cases._progress(context), "form_token": token}) for _ in range(2)]
+    assert responses[0]["Location"] == responses[1]["Location"]
+    assert ReferralUpdate.objects.filter(referral=context["referral"], status="acknowledged").count() == 1
+
+
+def test_a_referral_linked_to_a_condition_in_two_tabs_keeps_the_first_link_and_shows_it():
+    from referrals.tests import form_cases
+
+    context = form_cases._referral_url("referral_condition")(sent=True)()
+    other = Condition.objects.create(contract=context["condition"].contract, kind="rehabilitative",
+                                     description="You will see the debt adviser.", due_date=context["condition"].due_date,
+                                     need_domain=context["condition"].need_domain)
+    first, second = both_post(context["url"], first_user=context["user"], second_user=context["user"],
+                              first={"condition": context["condition"].pk}, second={"condition": other.pk})
+    assert first.status_code == 302
+    their_version = conflict_shown(second).split('data-testid="edit-conflict"')[1]
+    assert context["condition"].description[:40] in their_version
+    assert Referral.objects.get(pk=context["referral"].pk).condition == context["condition"]
