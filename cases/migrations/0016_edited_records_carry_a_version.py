@@ -13,31 +13,31 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='crime',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False),
         ),
         migrations.AddField(
             model_name='historicalcrime',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False),
         ),
         migrations.AddField(
             model_name='historicalperson',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False),
         ),
         migrations.AddField(
             model_name='historicalvictim',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False),
         ),
         migrations.AddField(
             model_name='person',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False),
         ),
         migrations.AddField(
             model_name='victim',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False),
         ),
     ]

@@ -10,6 +10,7 @@ from cases.tests.test_views import PERSON_POST, errors_of
 from evaluation.tests.factories import CompletedCaseFactory
 from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory
 from oocr.accounts.tests.factories import EvidenceReviewOfficerFactory
+from oocr.tests.concurrency import as_read
 
 pytestmark = pytest.mark.django_db
 
@@ -50,13 +51,13 @@ def test_changing_the_drafts_person_to_a_pnc_id_on_record_offers_that_person_and
     client.force_login(case.created_by)
     url = reverse("cases:intake_person", args=[case.pk])
 
-    shown = client.post(url, {**PERSON_POST, "pnc_id": "2026/0001234A"})
+    shown = client.post(url, as_read(client, url, {**PERSON_POST, "pnc_id": "2026/0001234A"}))
     assert [p.pk for p in shown.context["form"].candidates] == [on_record.pk]
-    refused = client.post(url, {**PERSON_POST, "pnc_id": "2026/0001234A", "match_asked": "1", "match": "new"})
+    refused = client.post(url, as_read(client, url, {**PERSON_POST, "pnc_id": "2026/0001234A", "match_asked": "1", "match": "new"}))
     assert refused.context["form"].errors["pnc_id"][0].startswith(PNC_CLASH)
     assert Person.objects.get(pk=drafts_own.pk).pnc_id == ""
 
-    client.post(url, {**PERSON_POST, "pnc_id": "2026/0001234A", "match_asked": "1", "match": str(on_record.pk)})
+    client.post(url, as_read(client, url, {**PERSON_POST, "pnc_id": "2026/0001234A", "match_asked": "1", "match": str(on_record.pk)}))
     case.refresh_from_db()
     assert case.person_id == on_record.pk
     assert not Person.objects.filter(pk=drafts_own.pk).exists()
@@ -66,10 +67,10 @@ def test_the_pnc_id_is_saved_in_its_one_spelling_and_keeping_ones_own_is_no_clas
     case = ReadyDraftCaseFactory(person=None)
     client.force_login(case.created_by)
     url = reverse("cases:intake_person", args=[case.pk])
-    assert client.post(url, {**PERSON_POST, "pnc_id": "26/1234a"}).status_code == 302
+    assert client.post(url, {**PERSON_POST, "pnc_id": "26/1234a"}).status_code == 302  # a new person: no version yet
     case.refresh_from_db()
     assert case.person.pnc_id == "2026/0001234A"
-    assert client.post(url, {**PERSON_POST, "pnc_id": "2026/0001234A"}).status_code == 302
+    assert client.post(url, as_read(client, url, {**PERSON_POST, "pnc_id": "2026/0001234A"})).status_code == 302
     assert Person.objects.get().pnc_id == "2026/0001234A"
 
 

@@ -16,6 +16,7 @@ from cases.timeline import CaseTimeline, long_date
 from contracts.tests.factories import ActiveContractFactory
 from keyworkers.tests.factories import AllocatedCaseFactory
 from oocr.tests.govuk import assert_error_at
+from oocr.tests.concurrency import as_read
 
 pytestmark = pytest.mark.django_db
 
@@ -74,8 +75,8 @@ def test_the_person_page_shows_a_date_of_birth_after_the_offence_at_the_field(cl
     case = ReadyDraftCaseFactory()
     offence_date = case.crimes.get().offence_date
     client.force_login(case.created_by)
-    response = client.post(reverse("cases:intake_person", args=[case.pk]),
-                           {**PERSON_POST, **_date("date_of_birth", offence_date + timedelta(days=1))})
+    url = reverse("cases:intake_person", args=[case.pk])
+    response = client.post(url, as_read(client, url, {**PERSON_POST, **_date("date_of_birth", offence_date + timedelta(days=1))}))
     assert_error_at(response, "id_date_of_birth_0", f"The date of birth must be before the offence date, "
                                                     f"{long_date(offence_date)}: check it, or correct the offence date on the crime page")
     case.person.refresh_from_db()
@@ -95,8 +96,8 @@ def test_the_crime_page_shows_an_offence_date_before_birth_at_the_field_naming_t
     case = ReadyDraftCaseFactory()
     born = case.person.date_of_birth
     client.force_login(case.created_by)
-    response = client.post(reverse("cases:intake_crime", args=[case.pk]),
-                           crime_post(reference=case.crimes.get().reference, **_date("offence_date", born)))
+    url = reverse("cases:intake_crime", args=[case.pk])
+    response = client.post(url, as_read(client, url, crime_post(reference=case.crimes.get().reference, **_date("offence_date", born))))
     assert_error_at(response, "id_offence_date_0", f"The offence date must be after the person's date of birth, {long_date(born)}")
     assert case.crimes.get().offence_date != born
 
@@ -179,9 +180,10 @@ def test_the_victim_contact_page_shows_a_contact_before_the_offence_at_the_field
     offence_date = case.crimes.get().offence_date
     victim = Victim.objects.create(crime=case.crimes.get(), name="Demelza Rowe")
     client.force_login(holder_of(case))
-    response = client.post(reverse("cases:victim_contact", args=[case.pk]), {
+    url = reverse("cases:victim_contact", args=[case.pk])
+    response = client.post(url, as_read(client, url, {
         "victim": victim.pk, **_date("contacted_on", offence_date - timedelta(days=1)), "method": "phone",
-        "purpose": "views", "view": "supports", "restorative_consent": "", "notes": ""})
+        "purpose": "views", "view": "supports", "restorative_consent": "", "notes": ""}))
     assert_error_at(response, "id_contacted_on_0",
                     f"The date of the contact must be on or after the offence on {long_date(offence_date)}")
     victim.refresh_from_db()

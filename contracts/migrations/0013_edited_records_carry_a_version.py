@@ -13,31 +13,31 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='condition',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False),
         ),
         migrations.AddField(
             model_name='contract',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False),
         ),
         migrations.AddField(
             model_name='historicalcondition',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False),
         ),
         migrations.AddField(
             model_name='historicalcontract',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False),
         ),
         migrations.AddField(
             model_name='historicalneedsassessment',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False),
         ),
         migrations.AddField(
             model_name='needsassessment',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False),
         ),
     ]

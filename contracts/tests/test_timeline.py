@@ -18,6 +18,7 @@ from contracts.tests.factories import (
     ActiveContractFactory, AssessedCaseFactory, BookedContactFactory, TailoredConditionFactory, backdate_case, holder_of,
 )
 from oocr.tests.govuk import assert_error_at
+from oocr.tests.concurrency import as_read
 
 pytestmark = pytest.mark.django_db
 
@@ -64,8 +65,8 @@ def test_the_sign_page_shows_a_date_before_first_contact_at_the_field(client):
     case = first_contact_days_ago(10)
     TailoredConditionFactory(contract=case.contract)
     client.force_login(holder_of(case))
-    response = client.post(reverse("contracts:contract_sign", args=[case.pk]), {
-        **_date("signed_on", TODAY - timedelta(weeks=20)), "agreement": "verbal"})
+    url = reverse("contracts:contract_sign", args=[case.pk])
+    response = client.post(url, as_read(client, url, {**_date("signed_on", TODAY - timedelta(weeks=20)), "agreement": "verbal"}))
     assert_error_at(response, "id_signed_on_0",
                     f"The contract cannot start before first contact on {long_date(TODAY - timedelta(days=10))}")
     assert (Contract.objects.get(case=case).start_date, Case.objects.get(pk=case.pk).status) == (None, Case.Status.ASSESSMENT)
@@ -75,8 +76,8 @@ def test_the_sign_page_shows_a_future_date_at_the_field(client):
     case = AssessedCaseFactory()
     TailoredConditionFactory(contract=case.contract)
     client.force_login(holder_of(case))
-    response = client.post(reverse("contracts:contract_sign", args=[case.pk]), {
-        **_date("signed_on", TODAY + timedelta(days=1)), "agreement": "verbal"})
+    url = reverse("contracts:contract_sign", args=[case.pk])
+    response = client.post(url, as_read(client, url, {**_date("signed_on", TODAY + timedelta(days=1)), "agreement": "verbal"}))
     assert_error_at(response, "id_signed_on_0", "The date signed must be today or in the past")
     assert Contract.objects.get(case=case).status == Contract.Status.DRAFT
 

@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalstaffprofile',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False),
         ),
         migrations.AddField(
             model_name='staffprofile',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False),
         ),
     ]

@@ -12,6 +12,7 @@ from keyworkers.models import StaffProfile
 from keyworkers.tests.factories import StaffProfileFactory, in_the_team
 from oocr.accounts.tests.factories import TeamManagerFactory
 from oocr.tests.govuk import assert_error_at
+from oocr.tests.concurrency import as_read
 
 pytestmark = pytest.mark.django_db
 
@@ -58,11 +59,11 @@ def test_the_profile_page_shows_capacity_and_leave_errors_at_their_fields(client
     profile = StaffProfileFactory()
     client.force_login(in_the_team(TeamManagerFactory()))
     url = reverse("keyworkers:staff_profile", args=[profile.user_id])
-    zero = client.post(url, {"availability": "active", "area": "", "fte": "1", "capacity_points": "0"})
+    zero = client.post(url, as_read(client, url, {"availability": "active", "area": "", "fte": "1", "capacity_points": "0"}))
     assert_error_at(zero, "id_capacity_points", "Enter a capacity of 1 point or more")
     far = TODAY + timedelta(days=3650)
-    away = client.post(url, {"availability": "on_leave", **_date("leave_until", far), "area": "", "fte": "1",
-                             "capacity_points": "60"})
+    away = client.post(url, as_read(client, url, {"availability": "on_leave", **_date("leave_until", far), "area": "",
+                                                  "fte": "1", "capacity_points": "60"}))
     latest = TODAY + timedelta(days=StaffProfile.LEAVE_LONGEST_DAYS)
     assert_error_at(away, "id_leave_until_0", f"The date they are back from leave must be on or before {latest:%-d %B %Y}, "
                                               "a year from today: for a longer absence, choose not taking cases")

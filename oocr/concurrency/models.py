@@ -14,7 +14,7 @@ from django.utils import timezone
 class Versioned(models.Model):
     """A record several people can edit: its `version` counts the edits made through `version_bump`."""
 
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)  # db_default: bulk loads (bench) leave it out
 
     class Meta:
         abstract = True

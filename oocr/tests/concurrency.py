@@ -68,3 +68,8 @@ def version_of(record) -> dict:
 def one_time_token() -> dict:
     """A create form's token, as a newly rendered page would send it."""
     return {FORM_TOKEN_FIELD: form_token_new()}
+
+
+def as_read(client, url: str, data: dict) -> dict:
+    """`data` with the version of the record the edit form at `url` shows now: an edit made after reading the page."""
+    return {**data, RECORD_VERSION_FIELD: read_version(client, url)}

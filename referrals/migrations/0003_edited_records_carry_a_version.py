@@ -13,21 +13,21 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalpartner',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False),
         ),
         migrations.AddField(
             model_name='historicalreferral',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False),
         ),
         migrations.AddField(
             model_name='partner',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False),
         ),
         migrations.AddField(
             model_name='referral',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False),
         ),
     ]
