@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CaseStateError
@@ -212,6 +213,12 @@ def condition_add(*, case_id: int, user, template: ConditionTemplate | None, dat
     condition_check(condition, settings=scheme_settings(), unpaid_hours_set=unpaid_work_hours_set(contract))
     if condition.due_date:
         case.timeline.check_condition_due(condition.due_date)
+    same = contract.conditions.filter(kind=condition.kind, description__iexact=condition.description.strip(),
+                                      due_date=condition.due_date, hours_required=condition.hours_required,
+                                      recurrence=condition.recurrence)
+    if same.exists():  # the page sent again (the back button and Save): one condition, not two
+        raise ValidationError({"description": "This condition is on the contract already, with the same words and due date: "
+                                              "change them to add another"})
     condition.full_clean()
     condition.save()
     return condition
@@ -335,6 +342,11 @@ def contact_record(*, case_id: int, user, data: dict, book_anyway: bool = True) 
     timeline.check_appointment(day, reason=contact.outside_reason)
     # A reason is kept only where the contact needed one.
     contact.outside_reason = contact.outside_reason.strip() if timeline.appointment_outside(day) else ""
+    if Contact.objects.filter(case=case, starts_at=contact.starts_at, type=contact.type).exists():
+        at = timezone.localtime(contact.starts_at)
+        raise ValidationError({"time": ValidationError(  # the page sent again (the back button and Save): one record
+            f"This case has a {contact.get_type_display().lower()} contact at {at:%H:%M} on {at:%-d %B %Y} recorded "
+            "already: open it from the list of contacts, or change the time", code="duplicate_contact")})
     clash = None if book_anyway or contact.outcome else appointment_clash(keyworker=user, contact=contact)
     if clash is not None:
         at = timezone.localtime(clash.starts_at)
@@ -466,7 +478,20 @@ def closure_decide(*, proposal_id: int, user, approve: bool, note: str = "") -> 
     else:
         proposal.save()
         CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.CLOSURE_REFUSED, text=proposal.decision_note)
+    _decision_tell(case, proposal, user=user)
     return proposal
+
+
+def _decision_tell(case: Case, proposal, *, user) -> None:
+    """The person who proposed it, and the case's keyworker, hear of a supervisor's decision at once (in-app)."""
+    from oocr.notifications.services import notification_send
+
+    latest = case.allocations.select_related("keyworker").order_by("-allocated_at").first()
+    what = "extension" if getattr(proposal, "kind", "") == VariationProposal.Kind.EXTENSION else proposal.noun
+    text = (f"{user.get_full_name() or user.username} {proposal.get_decision_display().lower()} the {what} proposed for "
+            f"case {case.number}" + (f": {proposal.decision_note[:200]}" if proposal.decision_note else ""))
+    for person in {proposal.proposed_by, latest.keyworker if latest else None} - {None, user}:
+        notification_send(user=person, text=text, url=reverse("cases:case_detail", args=[case.pk]))
 
 
 def _outcome_code(case: Case, result: str) -> int | None:
@@ -554,6 +579,13 @@ def variation_propose(*, case_id: int, user, kind: str, reason: str, extension_d
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the contract should change"})
     proposal = VariationProposal(contract=contract, kind=kind, reason=reason.strip(), proposed_by=user)
+    waiting = VariationProposal.objects.filter(contract=contract, decision=VariationProposal.Decision.PENDING, kind=kind)
+    if kind != VariationProposal.Kind.EXTENSION:
+        waiting = waiting.filter(condition_id=condition_id)
+    if waiting.exists():
+        field = "kind" if kind == VariationProposal.Kind.EXTENSION else "condition"
+        raise ValidationError({field: f"The same change, proposed on {waiting.first().proposed_at:%-d %B %Y}, is waiting for a "
+                                      "supervisor's decision: wait for it before proposing it again"})
     if kind == VariationProposal.Kind.EXTENSION:
         if not extension_days or extension_days > 8 * 7:
             raise ValidationError({"extension_days": "Enter the extension in days, up to 56"})
@@ -619,6 +651,7 @@ def variation_decide(*, proposal_id: int, user, approve: bool, note: str = "") -
         + (f": ends {contract.end_date:%-d %B %Y}" if approve and proposal.kind == VariationProposal.Kind.EXTENSION else "")
         + (f". {proposal.decision_note}" if proposal.decision_note else ""),
     )
+    _decision_tell(case, proposal, user=user)
     return proposal
 
 

@@ -201,7 +201,7 @@ def caseload_flag(case, *, today) -> Flag | None:
         if days >= FIRST_CONTACT_RED_DAYS:
             return Flag("red", f"No first contact after {days} days")
         if days >= FIRST_CONTACT_AMBER_DAYS:
-            return Flag("amber", f"First contact due: {days} days")
+            return Flag("amber", f"First contact due: allocated {days} days ago")
         return Flag("green", "New: make first contact")
     if case.status == Case.Status.ACTIVE and getattr(case, "conditions_overdue", 0):
         return Flag("amber", f"{case.conditions_overdue} condition(s) overdue")

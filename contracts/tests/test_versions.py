@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,7 +13,8 @@ from contracts.models import (
 )
 from contracts.tests import form_cases
 from contracts.tests.factories import (
-    ActiveContractFactory, AssessedCaseFactory, BookedContactFactory, TailoredConditionFactory, holder_of,
+    ActiveContractFactory, AssessedCaseFactory, BookedContactFactory, PendingExtensionFactory, TailoredConditionFactory,
+    holder_of,
 )
 from contracts.tests.form_cases import _date, _scores
 from oocr.tests.concurrency import (
@@ -142,3 +144,50 @@ def _second_case_of(keyworker):
     case = ActiveContractFactory().case
     Allocation.objects.filter(case=case, ended_at=None).update(keyworker=keyworker)
     return case
+
+
+# --- The back button: the browser fetches the form again (signed-in pages are not cached), with a new token, and
+# puts back what was typed; Save then sends the same record with a token never used. The record's own key stops it.
+
+
+def test_a_contact_sent_again_after_the_back_button_is_recorded_once_and_the_page_says_so():
+    context = form_cases._contacts()
+    client = signed_in(context["user"])
+    data = form_cases._contact_logged(context)
+    assert client.post(context["url"], {**data, "form_token": read_token(client, context["url"])}).status_code == 302
+    again = client.post(context["url"], {**data, "form_token": read_token(client, context["url"])})
+    assert again.status_code == 200
+    assert "recorded already: open it from the list of contacts, or change the time" in again.context["form"].errors["time"][0]
+    assert Contact.objects.filter(case=context["case"]).count() == 1
+
+
+def test_a_condition_sent_again_after_the_back_button_is_added_once():
+    context = form_cases._apology()
+    client = signed_in(context["user"])
+    data = form_cases._letter(context)
+    assert client.post(context["url"], {**data, "form_token": read_token(client, context["url"])}).status_code == 302
+    again = client.post(context["url"], {**data, "form_token": read_token(client, context["url"])})
+    assert again.context["form"].errors["description"] == [
+        "This condition is on the contract already, with the same words and due date: change them to add another"]
+    assert Condition.objects.filter(contract__case=context["case"], kind="restorative").count() == 1
+
+
+def test_the_same_extension_cannot_be_proposed_while_one_waits_for_a_supervisor():
+    waiting = PendingExtensionFactory()
+    case = waiting.contract.case
+    with pytest.raises(ValidationError) as refused:
+        services.variation_propose(case_id=case.pk, user=holder_of(case), kind="extension", reason="Again", extension_days=7)
+    assert "is waiting for a supervisor's decision" in refused.value.message_dict["kind"][0]
+    assert VariationProposal.objects.filter(contract=waiting.contract).count() == 1
+
+
+def test_the_keyworker_hears_of_a_supervisors_decision_at_once():
+    from oocr.accounts.tests.factories import SupervisorFactory
+    from oocr.notifications.models import Notification
+
+    waiting = PendingExtensionFactory()
+    case, supervisor = waiting.contract.case, SupervisorFactory(first_name="Gwen", last_name="Rowe")
+    services.variation_decide(proposal_id=waiting.pk, user=supervisor, approve=True)
+    told = list(Notification.objects.filter(user=holder_of(case)).values_list("text", flat=True))
+    assert f"Gwen Rowe approved the extension proposed for case {case.number}" in told, told
+    assert not Notification.objects.filter(user=supervisor).exists()
