@@ -87,8 +87,9 @@ def intake_person_save(*, case: Case, user, data: dict, existing_person: Person 
         person = case.person if existing_person.pk == case.person_id else existing_person
         if person.pk != case.person_id:
             version_bump(person, read_version=ANY_VERSION, user=user)
-        for field in CONTACT_FIELDS:
-            setattr(person, field, data[field])
+        for field in CONTACT_FIELDS:  # refreshed where the officer gave something: a blank leaves what is on record
+            if data[field]:
+                setattr(person, field, data[field])
         person.pnc_id = person.pnc_id or data.get("pnc_id", "")
     else:
         person = previous or Person()

@@ -326,3 +326,8 @@ def calendar_feed_keyworker(*, token: str):
         return None
     profile = StaffProfile.objects.filter(calendar_token=token, user__is_active=True).select_related("user").first()
     return profile.user if profile else None
+
+
+def open_cases_held(*, user) -> int:
+    """How many open cases are allocated to this person now."""
+    return Allocation.objects.filter(keyworker=user, ended_at=None, case__status__in=OPEN_STATES).count()

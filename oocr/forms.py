@@ -429,6 +429,8 @@ class GovukDateField(DateInputField):
             value = date(day=int(day), month=int(month), year=int(year))
         except (ValueError, OverflowError) as error:  # 31 February, year 3000000000, "20x6"
             raise ValidationError(f"The {self.what} must be a real date") from error
+        if len(str(year).strip()) < 4:
+            raise ValidationError(f"The year of the {self.what} must include 4 numbers, like {date.today().year}")
         if value.year < 1900:
             raise ValidationError(f"The {self.what} must be after 1900")
         return value

@@ -277,3 +277,12 @@ def test_an_offence_import_updates_only_what_changed_and_refuses_duplicates_by_c
         services.offence_import_csv(text=OFFENCE_HEADER + offence_rows(1, start=20) + offence_rows(1, start=20, title="Again"))
     assert refused.value.messages == ["Code IMP-000020 appears more than once"]
     assert not Offence.objects.filter(code="IMP-000020").exists()
+
+
+def test_linking_a_returning_person_leaves_what_the_officer_left_blank_as_it_was_on_record():
+    returning = PersonFactory(email="kelly@example.org", phone="07700 900111", postcode="TR1 1AA")
+    case = ReadyDraftCaseFactory(person=None)
+    services.intake_person_save(case=case, user=case.created_by, existing_person=returning,
+                                data={**PERSON, "email": "", "phone": "", "postcode": "PL4 8AA"})
+    returning.refresh_from_db()
+    assert (returning.email, returning.phone, returning.postcode) == ("kelly@example.org", "07700 900111", "PL4 8AA")

@@ -126,13 +126,35 @@ def _roles_of(account) -> list[str]:
     return sorted(account.groups.filter(name__in=Role.ALL).values_list("name", flat=True))
 
 
-def _may_change(*, by, account) -> None:
+def account_change_refusal(*, by, account) -> str | None:
+    """Why `by` may not change `account` at all (the pages say it before the form is filled), or None."""
     if not by.has_perm("accounts.manage_accounts"):
-        raise AccountChangeRefused("Only an administrator can change accounts.")
+        return "Only an administrator can change accounts."
     if account.pk == by.pk:
-        raise AccountChangeRefused("You cannot change your own account or roles: ask another administrator.")
+        return "You cannot change your own account or roles: ask another administrator."
     if account.is_superuser and not by.is_superuser:
-        raise AccountChangeRefused("This account is managed at the command line, not here.")
+        return "This account is managed at the command line, not here."
+    return None
+
+
+def _may_change(*, by, account) -> None:
+    if refusal := account_change_refusal(by=by, account=account):
+        raise AccountChangeRefused(refusal)
+
+
+def _open_cases_held(account) -> int:
+    """Open cases allocated to this person: they would drop out of every list if the account closed or lost the role."""
+    from keyworkers.selectors import open_cases_held  # the domain app answers; accounts only asks (import late)
+
+    return open_cases_held(user=account)
+
+
+def _caseload_refusal(account, *, field: str, what: str) -> None:
+    held = _open_cases_held(account)
+    if held:
+        name = account.get_full_name() or account.username
+        raise ValidationError({field: f"{name} holds {held} open case{'s' if held != 1 else ''}: a supervisor reallocates "
+                                      f"them first (Allocation, then each case's Reallocate), then {what}"})
 
 
 def _roles_set(account, roles: list[str]) -> None:
@@ -173,6 +195,8 @@ def account_roles_change(*, by, account, roles: list[str], reason: str) -> None:
     before = _roles_of(account)
     if sorted(roles) == before:
         raise ValidationError({"roles": "These are the roles the account has already: change them, or go back"})
+    if Role.KEYWORKER in before and Role.KEYWORKER not in roles:
+        _caseload_refusal(account, field="roles", what="take away the Keyworker role")
     _roles_set(account, roles)
     _record(account=account, by=by, kind=AccountChange.Kind.ROLES, before=before, after=sorted(roles), reason=reason)
 
@@ -184,6 +208,7 @@ def account_close(*, by, account, reason: str) -> None:
     account = get_user_model().objects.select_for_update().get(pk=account.pk)
     if not account.is_active:
         raise AccountChangeRefused("This account is closed already.")
+    _caseload_refusal(account, field="reason", what="close the account")
     account.is_active = False
     account.save(update_fields=["is_active"])
     sessions_end(user=account)

@@ -79,6 +79,13 @@ class AccountChangeView(RoleRequiredMixin, ServiceFormMixin, FormView):
     def account(self):
         return get_object_or_404(user_list(user=self.request.user), pk=self.kwargs["pk"])
 
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.has_perm(self.permission_required):
+            if refusal := services.account_change_refusal(by=request.user, account=self.account):
+                messages.error(request, refusal)  # said before the form is filled in, not after
+                return redirect(self.get_success_url())
+        return super().dispatch(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(account=self.account, heading=self.heading, intro=self.intro, **kwargs)
 

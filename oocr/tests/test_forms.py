@@ -204,3 +204,15 @@ def test_numbers_are_typed_in_a_styled_text_box_with_a_numeric_keyboard():
     assert 'type="text"' in html and 'inputmode="numeric"' in html
     assert RENDER.render(Context({"form": ConditionForm(template=None, victims=Victim.objects.none())})).count(
         'class="govuk-input') >= 4  # hours, amount, repeats, who or where: every box drawn in the GOV.UK style
+
+
+def test_a_date_typed_with_a_two_digit_year_is_asked_for_in_four():
+    from oocr.forms import GovukDateField, GovukForm
+
+    class BornForm(GovukForm):
+        born = GovukDateField(what="date of birth")
+
+    form = BornForm(data={"born_0": "3", "born_1": "11", "born_2": "26"})
+    assert not form.is_valid()
+    assert form.errors["born"][0].startswith("The year of the date of birth must include 4 numbers, like ")
+    assert BornForm(data={"born_0": "3", "born_1": "11", "born_2": "1999"}).is_valid()

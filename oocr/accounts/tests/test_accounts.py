@@ -189,3 +189,25 @@ def test_a_user_name_or_email_already_taken_is_refused_at_its_field(client):
     data.update(username="free.name", email="TAKEN@police.example.org")
     assert "Another account has that email address" in client.post(reverse("accounts:account_add"), data).content.decode()
     assert not User.objects.filter(username__in=["free.name", taken.username.upper()]).exists()
+
+
+def test_a_keyworker_holding_open_cases_keeps_the_role_and_the_account_until_their_cases_are_reallocated(client):
+    from contracts.tests.factories import ActiveContractFactory, holder_of
+
+    holder = holder_of(ActiveContractFactory().case)
+    admin = AdministratorFactory()
+    with pytest.raises(Exception, match="holds 1 open case: a supervisor reallocates them first"):
+        services.account_close(by=admin, account=holder, reason="Left the force")
+    client.force_login(admin)
+    response = client.post(reverse("accounts:account_roles", args=[holder.pk]), {"roles": [Role.SUPERVISOR], "reason": "x"})
+    assert "holds 1 open case: a supervisor reallocates them first" in response.content.decode()
+    assert fresh(holder).is_active and Role.KEYWORKER in roles(holder)
+    assert not AccountChange.objects.exists()
+
+
+def test_the_change_pages_of_ones_own_account_say_no_before_anything_is_typed(client):
+    admin = AdministratorFactory()
+    client.force_login(admin)
+    response = client.get(reverse("accounts:account_roles", args=[admin.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accounts:user_detail", args=[admin.pk])
+    assert "You cannot change your own account or roles" in response.content.decode()
