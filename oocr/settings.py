@@ -28,6 +28,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The reverse proxies in front (addresses or networks, e.g. "10.0.0.0/8"): only a connection from one of them
+# may say, in X-Forwarded-For, which address the client had (oocr/client_address.py, used by the access log).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

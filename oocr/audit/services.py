@@ -5,6 +5,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from oocr.audit.models import AccessLog
+from oocr.client_address import client_address
 
 
 def access_log_record(
@@ -23,7 +24,7 @@ def access_log_record(
         content_type=ContentType.objects.get_for_model(record),
         object_id=record.pk,
         person_id=person_id,
-        ip_address=request.META.get("REMOTE_ADDR") or None,
+        ip_address=client_address(request),
         justification=justification,
         recipient=recipient,
     )
@@ -49,6 +50,6 @@ def access_log_report_export(*, request: HttpRequest, model: type[models.Model],
         kind=AccessLog.Kind.EXPORT,
         content_type=ContentType.objects.get_for_model(model),
         object_id=0,
-        ip_address=request.META.get("REMOTE_ADDR") or None,
+        ip_address=client_address(request),
         justification=justification,
     )
