@@ -200,6 +200,13 @@ class ContractSignView(VersionedEditMixin, ContractStepMixin, FormView):
     def versioned_record(self):
         return Contract.objects.filter(case=self.case).first()
 
+    def get(self, request, *args, **kwargs):
+        if not NeedsAssessment.objects.filter(case=self.case, kind=NeedsAssessment.Kind.BASELINE).exists():
+            # Said before anything is typed: the service refuses the agreement without it.
+            messages.error(request, "Record the needs assessment before agreeing the contract: the conditions should follow from it.")
+            return redirect("contracts:contract", self.case.pk)
+        return super().get(request, *args, **kwargs)
+
     def conflict_rows(self, form, record) -> list[tuple[str, str]]:
         conditions = [f"{condition.get_kind_display()}: {condition.description}" for condition in record.conditions.all()]
         return [("Conditions of the draft now", "\n".join(conditions))]

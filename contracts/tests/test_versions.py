@@ -191,3 +191,12 @@ def test_the_keyworker_hears_of_a_supervisors_decision_at_once():
     told = list(Notification.objects.filter(user=holder_of(case)).values_list("text", flat=True))
     assert f"Gwen Rowe approved the extension proposed for case {case.number}" in told, told
     assert not Notification.objects.filter(user=supervisor).exists()
+
+
+def test_the_sign_page_says_the_assessment_comes_first_before_anything_is_typed():
+    case = AssessedCaseFactory()
+    NeedsAssessment.objects.filter(case=case).delete()
+    client = signed_in(holder_of(case))
+    response = client.get(reverse("contracts:contract_sign", args=[case.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("contracts:contract", args=[case.pk])
+    assert "Record the needs assessment before agreeing the contract" in response.content.decode()
