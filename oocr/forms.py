@@ -298,7 +298,7 @@ class GovukFormMixin:
         shown = self.rendered_field_names()
         first = self.non_field_errors_field if self.non_field_errors_field in shown else (shown[0] if shown else None)
         first_anchor = field_anchor(self[first]) if first else ""
-        items = [(first_anchor, str(error)) for error in self.non_field_errors()]
+        items = [(getattr(self, "non_field_errors_anchor", None) or first_anchor, str(error)) for error in self.non_field_errors()]
         for name in shown:
             items += [(field_anchor(self[name]), str(error)) for error in self[name].errors]
         for name, errors in self.errors.items():  # a hidden field, or one the layout leaves out

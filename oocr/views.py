@@ -103,6 +103,7 @@ class ServiceFormMixin:
         """The edit was over an older version: their version beside the user's input, which saves over it when sent again."""
         form_version_refresh(form, conflict.record.version)
         form.add_error(None, conflict.message)
+        form.non_field_errors_anchor = "edit-conflict"  # the summary's link lands on the other version, shown above the form
         self.edit_conflict = self.conflict_rows(form, conflict.record)
         return self.form_invalid(form)
 

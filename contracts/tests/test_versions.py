@@ -42,6 +42,7 @@ def test_condition_progress_saved_over_a_newer_version_is_refused_and_both_versi
     assert (condition.status, condition.evidence, condition.hours_done) == ("in_progress", "Met the debt adviser on Monday", 2)
     page = conflict_shown(second)
     assert "You changed this record in another tab or window at" in page
+    assert '<a href="#edit-conflict">You changed this record' in page and 'id="edit-conflict"' in page  # the link lands on it
     assert "Finished the course" in page  # their own input, kept in the form
     assert "Met the debt adviser on Monday" in page  # the version saved first, shown beside it
     assert condition.version == 2
