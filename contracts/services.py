@@ -83,6 +83,11 @@ def keyworker_action_record(*, case_id: int, user, data: dict) -> KeyworkerActio
         raise ValidationError({"concern": "Select what the safeguarding concern is about"})
     if action.kind == KeyworkerAction.Kind.CRIME_RECORD and not (action.reference and action.offence_id):
         raise ValidationError({"reference": "Enter the crime reference and the offence of the new crime record"})
+    if KeyworkerAction.objects.filter(case=case, kind=action.kind, raised_on=action.raised_on, concern=action.concern,
+                                      reference=action.reference, sent_to=action.sent_to).exists():
+        # The page sent again (the back button and Save): one record, not two.
+        raise ValidationError({"raised_on": f"This {action.get_kind_display().lower()} on {action.raised_on:%-d %B %Y} is "
+                                            "recorded already: see the case's history, or change the date"})
     action.full_clean()
     action.save()
     if (action.kind == KeyworkerAction.Kind.CRIME_RECORD and case.status == Case.Status.ACTIVE
@@ -402,6 +407,10 @@ def non_compliance_record(*, case_id: int, user, data: dict) -> NonCompliance:
     case.timeline.check_non_compliance(event.occurred_on, new_offence=event.kind == NonCompliance.Kind.NEW_OFFENCE)
     if event.reasonable_excuse and event.response == NonCompliance.Response.PROPOSE_BREACH:
         raise ValidationError({"response": "With a reasonable excuse, the response cannot be a breach"})
+    if NonCompliance.objects.filter(case=case, kind=event.kind, occurred_on=event.occurred_on, contact=event.contact).exists():
+        # The page sent again (the back button and Save): counted once towards the breach threshold, not twice.
+        raise ValidationError({"occurred_on": f"This {event.get_kind_display().lower()} on {event.occurred_on:%-d %B %Y} is "
+                                              "recorded already: see the case's history, or change the date"})
     event.full_clean()
     event.save()
     CaseEvent.objects.create(

@@ -201,3 +201,17 @@ def test_the_sign_page_says_the_assessment_comes_first_before_anything_is_typed(
     response = client.get(reverse("contracts:contract_sign", args=[case.pk]), follow=True)
     assert response.redirect_chain[-1][0] == reverse("contracts:contract", args=[case.pk])
     assert "Record the needs assessment before agreeing the contract" in response.content.decode()
+
+
+@pytest.mark.parametrize("arrange, data, model, field", [
+    (form_cases._action, form_cases._intelligence, KeyworkerAction, "raised_on"),
+    (form_cases._non_compliance, form_cases._missed, NonCompliance, "occurred_on"),
+], ids=["keyworker action", "non-compliance"])
+def test_a_record_sent_again_after_the_back_button_is_kept_once(arrange, data, model, field):
+    context = arrange()
+    client = signed_in(context["user"])
+    sent = data(context)
+    assert client.post(context["url"], {**sent, "form_token": read_token(client, context["url"])}).status_code == 302
+    again = client.post(context["url"], {**sent, "form_token": read_token(client, context["url"])})
+    assert "is recorded already: see the case's history, or change the date" in again.context["form"].errors[field][0]
+    assert model.objects.filter(case=context["case"]).count() == 1
