@@ -192,7 +192,7 @@ class Person(Versioned):
         return ", ".join(part for part in (self.address_line_1, self.address_line_2, self.town, self.postcode) if part)
 
 
-class Case(models.Model):
+class Case(Versioned, models.Model):
     """One person's journey through the scheme (design.md section 3).
 
     Every change of `status` goes through a verb below, called by a service

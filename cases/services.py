@@ -174,9 +174,13 @@ def intake_victim_remove(*, case: Case, user, victim_id: int) -> None:
 
 
 @transaction.atomic
-def intake_answers_save(*, case: Case, user, answers: dict) -> None:
-    """Keep the answers to the eligibility questions on the draft until it is decided."""
+def intake_answers_save(*, case: Case, user, answers: dict, read_version=ANY_VERSION) -> None:
+    """Keep the answers to the eligibility questions on the draft until it is decided.
+
+    The case's version counts only these edits (the answers page is the one page that edits the case itself).
+    """
     case = _locked_draft(case)
+    version_bump(case, read_version=read_version, user=user)
     case.draft_answers = answers
     case.save(update_fields=["draft_answers", "updated_at"])
 

@@ -189,16 +189,20 @@ class IntakeVictimRemoveView(IntakeStepMixin, View):
         return redirect("cases:intake_victims", pk=pk)
 
 
-class IntakeQuestionsView(IntakeStepMixin, FormView):
+class IntakeQuestionsView(VersionedEditMixin, IntakeStepMixin, FormView):
     form_class = forms.QuestionsForm
     section = "Eligibility questions"
     next_url_name = "cases:intake_check"
+
+    def versioned_record(self):
+        return self.case
 
     def get_initial(self):
         return self.case.draft_answers
 
     def perform(self, form):
-        services.intake_answers_save(case=self.case, user=self.request.user, answers=form.cleaned_data)
+        services.intake_answers_save(case=self.case, user=self.request.user, answers=form.cleaned_data,
+                                     read_version=form.read_version)
 
 
 class IntakeCheckView(CreateOnceMixin, IntakeStepMixin, FormView):

@@ -254,7 +254,7 @@ FORM_CASES = [
     *_intake("/intake/<int:pk>/victims/<int:victim_pk>/remove/", _victim_to_remove, lambda context: {}, _victim_removed,
              button=True),
     *_intake("/intake/<int:pk>/questions/", lambda by_admin: _draft("cases:intake_questions", by_admin=by_admin),
-             lambda context: dict(ANSWERS), _answers_saved),
+             lambda context: {**ANSWERS, **version_of(context["case"])}, _answers_saved),
     *_intake("/intake/<int:pk>/check/",
              lambda by_admin: _draft("cases:intake_check", by_admin=by_admin, factory=ReadyDraftCaseFactory),
              lambda context: {"decision": "submitted", "route": "deferred_charge", **one_time_token()}, _submitted),

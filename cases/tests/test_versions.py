@@ -117,3 +117,17 @@ def test_a_crime_submitted_twice_from_the_check_page_is_submitted_once_and_goes_
                                  data={"decision": "submitted", "route": "deferred_charge"})
     assert first["Location"] == second["Location"] == reverse("cases:intake_done", args=[case.pk])
     assert EligibilityAssessment.objects.filter(case=case).count() == 1
+
+
+def test_two_tabs_answering_the_eligibility_questions_keep_the_first_answers_and_show_them_to_the_second():
+    from cases.tests.form_cases import ANSWERS
+
+    case = ReadyDraftCaseFactory()
+    url = reverse("cases:intake_questions", args=[case.pk])
+    first, second = both_post(url, first_user=case.created_by, second_user=case.created_by,
+                              first={**ANSWERS, "previous_offences": "3"}, second={**ANSWERS, "previous_offences": "7"})
+    assert first.status_code == 302
+    case.refresh_from_db()
+    assert case.draft_answers["previous_offences"] == 3
+    page = conflict_shown(second)
+    assert 'value="7"' in page  # the second tab's answer, kept in the form
