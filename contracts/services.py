@@ -407,7 +407,9 @@ def non_compliance_record(*, case_id: int, user, data: dict) -> NonCompliance:
     case.timeline.check_non_compliance(event.occurred_on, new_offence=event.kind == NonCompliance.Kind.NEW_OFFENCE)
     if event.reasonable_excuse and event.response == NonCompliance.Response.PROPOSE_BREACH:
         raise ValidationError({"response": "With a reasonable excuse, the response cannot be a breach"})
-    if NonCompliance.objects.filter(case=case, kind=event.kind, occurred_on=event.occurred_on, contact=event.contact).exists():
+    if NonCompliance.objects.filter(case=case, kind=event.kind, occurred_on=event.occurred_on, contact=event.contact,
+                                    reasonable_excuse=event.reasonable_excuse, response=event.response,
+                                    notes=event.notes.strip()).exists():
         # The page sent again (the back button and Save): counted once towards the breach threshold, not twice.
         raise ValidationError({"occurred_on": f"This {event.get_kind_display().lower()} on {event.occurred_on:%-d %B %Y} is "
                                               "recorded already: see the case's history, or change the date"})

@@ -34,9 +34,9 @@ def past(days=1):
     return timezone.now() - timedelta(days=days)
 
 
-def missed(case, holder, excuse=False, response="warning"):
+def missed(case, holder, excuse=False, response="warning", days_ago=0):
     return services.non_compliance_record(case_id=case.pk, user=holder, data={
-        "kind": "missed_appointment", "occurred_on": timezone.localdate(), "reasonable_excuse": excuse,
+        "kind": "missed_appointment", "occurred_on": timezone.localdate() - timedelta(days=days_ago), "reasonable_excuse": excuse,
         "response": response, "notes": "", "contact": None,
     })
 
@@ -68,10 +68,10 @@ def test_a_future_appointment_has_no_outcome_yet():
 def test_two_unexcused_absences_flag_the_case_for_a_supervisor():
     case, holder, _ = active_case()
     missed(case, holder, excuse=True, response="none")
-    missed(case, holder)
+    missed(case, holder, days_ago=1)
     case.refresh_from_db()
     assert case.review_flag == ""
-    missed(case, holder)
+    missed(case, holder, days_ago=2)  # another day: the same one sent again would be refused as a duplicate
     case.refresh_from_db()
     assert case.review_flag.startswith("2 unacceptable absence(s)")
 
