@@ -11,6 +11,16 @@ from contracts.models import (
 from keyworkers.selectors import held_in_team_of, held_or_closed_in_team_of
 
 
+NO_ASSESSMENT_YET = "Record the needs assessment before agreeing the contract: the conditions should follow from it."
+
+
+def contract_sign_blocker(*, case) -> str | None:
+    """Why the contract cannot be agreed yet, before anything is typed (the service refuses the same), or None."""
+    if not NeedsAssessment.objects.filter(case=case, kind=NeedsAssessment.Kind.BASELINE).exists():
+        return NO_ASSESSMENT_YET
+    return None
+
+
 def case_assessments(*, case) -> dict[str, NeedsAssessment]:
     """The case's first and closing assessments, by kind, with their scores."""
     assessments = case.needs_assessments.select_related("recorded_by").prefetch_related(

@@ -14,7 +14,7 @@ from contracts.models import (
     ClosureProposal, Condition, ConditionKind, ConditionTemplate, Contact, Contract, KeyworkerAction, NeedDomain,
     NeedsAssessment, NeedScore, NonCompliance, SchemeSettings, TAILORED_KINDS, VariationProposal,
 )
-from contracts.selectors import keyworker_appointments, scheme_settings
+from contracts.selectors import contract_sign_blocker, keyworker_appointments, scheme_settings
 from oocr.concurrency.services import ANY_VERSION, version_bump
 
 # When each assessment may be recorded: the first before and during the contract, the closing one at its end.
@@ -250,8 +250,8 @@ def contract_sign(*, case_id: int, user, signed_on, agreement: str, read_version
     case = case_lock(case_id=case_id)
     contract = _draft_contract(case)
     version_bump(contract, read_version=read_version, user=user)
-    if not NeedsAssessment.objects.filter(case=case, kind=NeedsAssessment.Kind.BASELINE).exists():
-        raise CaseStateError("Record the needs assessment before agreeing the contract: the conditions should follow from it.")
+    if blocker := contract_sign_blocker(case=case):
+        raise CaseStateError(blocker)
     if not contract.conditions.exclude(kind=ConditionKind.STANDARD).exists():
         raise ValidationError("Add at least one condition tailored to the person before agreeing the contract")
     timeline = case.timeline

@@ -201,9 +201,8 @@ class ContractSignView(VersionedEditMixin, ContractStepMixin, FormView):
         return Contract.objects.filter(case=self.case).first()
 
     def get(self, request, *args, **kwargs):
-        if not NeedsAssessment.objects.filter(case=self.case, kind=NeedsAssessment.Kind.BASELINE).exists():
-            # Said before anything is typed: the service refuses the agreement without it.
-            messages.error(request, "Record the needs assessment before agreeing the contract: the conditions should follow from it.")
+        if blocker := selectors.contract_sign_blocker(case=self.case):
+            messages.error(request, blocker)  # said before anything is typed, not after
             return redirect("contracts:contract", self.case.pk)
         return super().get(request, *args, **kwargs)
 
