@@ -117,6 +117,10 @@ class SchemeSettings(models.Model):
     closure_approval_required = models.BooleanField(
         "A supervisor approves completions and withdrawals too (breaches always need one)", default=False
     )
+    allocation_target_days = models.PositiveSmallIntegerField(
+        "Days a submission may wait for allocation", default=3,
+        help_text="Supervisors' Today page shows each waiting case's age against this target.",
+    )
     outcome_charge_completed = models.PositiveSmallIntegerField("Home Office outcome: charge route, completed", default=22)
     outcome_caution_completed = models.PositiveSmallIntegerField("Home Office outcome: caution route, completed", default=3)
     outcome_charge_breached = models.PositiveSmallIntegerField("Home Office outcome: charge route, breached", default=1)

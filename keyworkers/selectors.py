@@ -112,6 +112,10 @@ def allocation_cases(*, user) -> QuerySet[Case]:
     """Submitted cases with what a supervisor needs to choose a keyworker, whatever their state."""
     if not user.has_perm("accounts.allocate_cases"):
         return Case.objects.none()
+    return _submitted_cases()
+
+
+def _submitted_cases() -> QuerySet[Case]:
     return (
         Case.objects.exclude(status__in=[Case.Status.DRAFT, Case.Status.INELIGIBLE])
         .select_related("person")
@@ -148,8 +152,10 @@ def reallocation_cases(*, user) -> QuerySet[Case]:
 
 
 def allocation_queue(*, user) -> QuerySet[Case]:
-    """Cases waiting for allocation, oldest first."""
-    return allocation_cases(user=user).filter(status=Case.Status.AWAITING_ALLOCATION)
+    """Cases waiting for allocation, oldest first: supervisors allocate them, the team manager reads them."""
+    if not user.has_perm("cases.view_team_cases"):
+        return Case.objects.none()
+    return _submitted_cases().filter(status=Case.Status.AWAITING_ALLOCATION)
 
 
 def already_allocated_message(case: Case) -> str:

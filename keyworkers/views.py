@@ -79,9 +79,9 @@ class TeamCaseloadView(CaseloadView):
 
 
 class AllocationQueueView(RoleRequiredMixin, FilterView):
-    """The supervisor's start page: every case waiting for allocation, oldest first."""
+    """Every case waiting for allocation, oldest first: supervisors allocate from it, the team manager reads it."""
 
-    permission_required = "accounts.allocate_cases"
+    permission_required = "cases.view_team_cases"
     filterset_class = AllocationQueueFilter
     template_name = "keyworkers/allocation.html"
     context_object_name = "cases"
@@ -236,7 +236,7 @@ class TeamView(RoleRequiredMixin, TemplateView):
         totals = {
             "open_cases": sum(k.open_cases for k in keyworkers),
             "over_capacity": sum(k.load >= 100 for k in keyworkers),
-            "waiting": selectors.allocation_queue(user=self.request.user).count() if self.request.user.has_perm("accounts.allocate_cases") else None,
+            "waiting": selectors.allocation_queue(user=self.request.user).count(),
         }
         return super().get_context_data(team=team, keyworkers=keyworkers, totals=totals, **kwargs)
 

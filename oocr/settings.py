@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "referrals",
     "evaluation",
     "retention",
+    "today",
 ]
 
 # --- Request handling ------------------------------------------------------

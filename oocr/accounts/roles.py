@@ -25,10 +25,12 @@ class Role:
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.EVIDENCE_REVIEW_OFFICER: [
         "cases.submit_case",
+        "today.view_today",
     ],
     Role.KEYWORKER: [
         "accounts.hold_caseload",
         "referrals.view_partner",
+        "today.view_today",
     ],
     Role.SUPERVISOR: [
         "accounts.allocate_cases",
@@ -36,6 +38,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.reset_two_factor",
         "cases.view_team_cases",
         "referrals.view_partner",
+        "today.view_today",
     ],
     Role.TEAM_MANAGER: [
         "accounts.view_team_performance",
@@ -48,6 +51,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "referrals.change_partner",
         "referrals.view_referral_report",
         "evaluation.view_outcomes",
+        "today.view_today",
     ],
     Role.ADMINISTRATOR: [
         "accounts.administer_service",
@@ -98,8 +102,11 @@ class NavigationItem:
 
 # In order of precedence: a person with several roles starts on the first they hold.
 NAVIGATION = [
+    # Administrators have no Today page: they start on Administration, as before.
+    NavigationItem("Today", "today:today", "today.view_today"),
     NavigationItem("My caseload", "keyworkers:caseload", "accounts.hold_caseload"),
-    NavigationItem("Allocation", "keyworkers:allocation", "accounts.allocate_cases"),
+    # Supervisors allocate from the queue; the team manager reads it.
+    NavigationItem("Allocation", "keyworkers:allocation", "cases.view_team_cases"),
     NavigationItem("Team", "keyworkers:team", "accounts.view_team_performance"),
     NavigationItem("Administration", "accounts:administration", "accounts.administer_service"),
     NavigationItem("Evaluation", "evaluation:home", "evaluation.manage_evaluation"),
