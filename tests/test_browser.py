@@ -13,10 +13,10 @@ from tests.browser import check_and_capture
 pytestmark = pytest.mark.browser
 
 EXPECTED = {
-    Role.EVIDENCE_REVIEW_OFFICER: ("/intake/", "Intake", ["Intake"]),
-    Role.KEYWORKER: ("/caseload/", "My caseload", ["My caseload", "Partners"]),
-    Role.SUPERVISOR: ("/allocation/", "Allocation queue", ["Allocation", "Team", "Partners"]),
-    Role.TEAM_MANAGER: ("/team/", "Team", ["Team", "Outcomes", "Partners", "Retention"]),
+    Role.EVIDENCE_REVIEW_OFFICER: ("/today/", "Today", ["Today", "Intake"]),
+    Role.KEYWORKER: ("/today/", "Today", ["Today", "My caseload", "Partners"]),
+    Role.SUPERVISOR: ("/today/", "Today", ["Today", "Allocation", "Team", "Partners"]),
+    Role.TEAM_MANAGER: ("/today/", "Today", ["Today", "Allocation", "Team", "Outcomes", "Partners", "Retention"]),
     Role.ADMINISTRATOR: ("/administration/", "Administration", ["Administration", "Evaluation", "Outcomes", "Intake", "Partners", "Retention"]),
 }
 

@@ -77,7 +77,7 @@ EXPECTED: dict[str, set[str]] = {
     "/administration/users/<int:pk>/close/": {ADMIN},
     "/administration/users/<int:pk>/reopen/": {ADMIN},
     "/administration/users/<int:pk>/two-factor/reset/": {SUPERVISOR, MANAGER, ADMIN},
-    "/allocation/": {SUPERVISOR},
+    "/allocation/": {SUPERVISOR, MANAGER},  # the team manager reads the queue; only supervisors allocate
     "/allocation/<int:pk>/": {SUPERVISOR},
     "/allocation/<int:pk>/reallocate/": {SUPERVISOR},
     "/allocation/decisions/": {SUPERVISOR},
@@ -160,6 +160,7 @@ EXPECTED: dict[str, set[str]] = {
     "/partners/new/": {MANAGER, ADMIN},
     "/partners/report/": {MANAGER, ADMIN},
     "/team/": {SUPERVISOR, MANAGER},
+    "/today/": {ERO, OTHER_ERO, HOLDER, KEYWORKER, SUPERVISOR, MANAGER},  # administrators start on Administration
     "/team/<int:pk>/caseload/": {SUPERVISOR, MANAGER},
     "/team/<int:pk>/profile/": {MANAGER},
 }

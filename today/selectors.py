@@ -48,10 +48,8 @@ class Panel:
 
 
 def _panel(queryset: QuerySet, rows: int = PANEL_ROWS) -> Panel:
-    """Two queries: the first rows, and the count (only when the rows do not already say it)."""
-    first = list(queryset[:rows])
-    count = len(first) if len(first) < rows else queryset.count()
-    return Panel(rows=first, count=count)
+    """Two queries, whatever the number of rows: the first rows, and how many in all."""
+    return Panel(rows=list(queryset[:rows]), count=queryset.count())
 
 
 def start_of(day: date) -> datetime:

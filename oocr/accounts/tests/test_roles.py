@@ -23,7 +23,7 @@ def test_roles_sync_restores_rights_and_adds_nothing_twice():
     roles_sync()
     roles_sync()
     assert Group.objects.filter(name__in=Role.ALL).count() == 5
-    assert permission_names(keyworkers) == {"accounts.hold_caseload", "referrals.view_partner"}
+    assert permission_names(keyworkers) == {"accounts.hold_caseload", "referrals.view_partner", "today.view_today"}
 
 
 @pytest.mark.django_db
@@ -36,10 +36,10 @@ def test_only_administrators_may_read_the_access_log():
 @pytest.mark.parametrize(
     "role, labels",
     [
-        (Role.EVIDENCE_REVIEW_OFFICER, ["Intake"]),
-        (Role.KEYWORKER, ["My caseload", "Partners"]),
-        (Role.SUPERVISOR, ["Allocation", "Team", "Partners"]),
-        (Role.TEAM_MANAGER, ["Team", "Outcomes", "Partners", "Retention"]),
+        (Role.EVIDENCE_REVIEW_OFFICER, ["Today", "Intake"]),
+        (Role.KEYWORKER, ["Today", "My caseload", "Partners"]),
+        (Role.SUPERVISOR, ["Today", "Allocation", "Team", "Partners"]),
+        (Role.TEAM_MANAGER, ["Today", "Allocation", "Team", "Outcomes", "Partners", "Retention"]),
         (Role.ADMINISTRATOR, ["Administration", "Evaluation", "Outcomes", "Intake", "Partners", "Retention"]),
     ],
 )
@@ -51,4 +51,4 @@ def test_navigation_shows_only_what_the_role_can_use(role, labels):
 @pytest.mark.django_db
 def test_a_person_with_two_roles_sees_both_in_order_of_precedence():
     user = UserFactory(roles=[Role.SUPERVISOR, Role.KEYWORKER])
-    assert [item.label for item in navigation_for(user)] == ["My caseload", "Allocation", "Team", "Partners"]
+    assert [item.label for item in navigation_for(user)] == ["Today", "My caseload", "Allocation", "Team", "Partners"]

@@ -11,10 +11,10 @@ from oocr.accounts.tests.factories import FACTORY_BY_ROLE, PASSWORD, KeyworkerFa
 from oocr.audit.models import AccessLog
 
 START_PAGES = {
-    Role.EVIDENCE_REVIEW_OFFICER: "/intake/",
-    Role.KEYWORKER: "/caseload/",
-    Role.SUPERVISOR: "/allocation/",
-    Role.TEAM_MANAGER: "/team/",
+    Role.EVIDENCE_REVIEW_OFFICER: "/today/",
+    Role.KEYWORKER: "/today/",
+    Role.SUPERVISOR: "/today/",
+    Role.TEAM_MANAGER: "/today/",
     Role.ADMINISTRATOR: "/administration/",
 }
 
@@ -35,7 +35,8 @@ PAGE_ROLES = {
     "/intake/": {Role.EVIDENCE_REVIEW_OFFICER, Role.ADMINISTRATOR},
     "/administration/offences/import/": {Role.ADMINISTRATOR},
     "/caseload/": {Role.KEYWORKER},
-    "/allocation/": {Role.SUPERVISOR},
+    "/today/": {Role.EVIDENCE_REVIEW_OFFICER, Role.KEYWORKER, Role.SUPERVISOR, Role.TEAM_MANAGER},
+    "/allocation/": {Role.SUPERVISOR, Role.TEAM_MANAGER},
     "/allocation/reviews/": {Role.SUPERVISOR},
     "/allocation/decisions/": {Role.SUPERVISOR},
     "/caseload/week/": {Role.KEYWORKER},
