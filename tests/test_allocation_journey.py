@@ -20,7 +20,8 @@ def test_supervisor_allocates_by_the_recommendation_and_the_keyworker_sees_it(li
 
     supervisor_page = browser.new_page(bypass_csp=True, viewport={"width": 1280, "height": 800})
     sign_in(supervisor_page, live_server, supervisor)
-    assert supervisor_page.url.endswith("/allocation/")
+    assert supervisor_page.url.endswith("/today/")
+    click_and_wait(supervisor_page, ".govuk-service-navigation__link >> text=Allocation")
     check_and_capture(supervisor_page, "allocation-1-queue")
     click_and_wait(supervisor_page, f"a[href='/allocation/{case.pk}/']")
     recommendation = supervisor_page.get_by_test_id("recommendation").inner_text()
@@ -34,7 +35,8 @@ def test_supervisor_allocates_by_the_recommendation_and_the_keyworker_sees_it(li
 
     keyworker_page = browser.new_page(bypass_csp=True, viewport={"width": 1280, "height": 800})
     sign_in(keyworker_page, live_server, free)
-    assert keyworker_page.url.endswith("/caseload/")
+    assert keyworker_page.url.endswith("/today/")
+    click_and_wait(keyworker_page, ".govuk-service-navigation__link >> text=My caseload")
     click_and_wait(keyworker_page, "[data-testid=tab-to_contact]")
     assert keyworker_page.get_by_test_id("tab-to_contact").inner_text() == "To contact (1)"
     rows = keyworker_page.locator("[data-testid=caseload] tbody tr")

@@ -30,7 +30,7 @@ def test_a_keyworker_sets_up_two_factor_sign_in_then_signs_in_with_a_code(live_s
     assert page.locator(".oocr-backup-codes li").count() == 10
     check_and_capture(page, "two-factor-backup-codes")
     click_and_wait(page, "text=I have kept my backup codes")
-    assert page.url == f"{live_server.url}/caseload/"
+    assert page.url == f"{live_server.url}/today/"
 
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{live_server.url}/account/sign-in/")
@@ -40,4 +40,4 @@ def test_a_keyworker_sets_up_two_factor_sign_in_then_signs_in_with_a_code(live_s
     device.refresh_from_db()  # the next period's code, counted from the drift recorded when the app was confirmed
     page.fill("#id_code", f"{totp(device.bin_key, drift=device.drift + 1):06d}")
     click_and_wait(page, "#id_submit")
-    assert page.url == f"{live_server.url}/caseload/"
+    assert page.url == f"{live_server.url}/today/"

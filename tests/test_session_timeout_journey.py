@@ -77,7 +77,7 @@ def test_the_timeout_warning_appears_before_the_session_ends_and_stay_signed_in_
     page.get_by_role("button", name="Stay signed in").click()
     expect(dialog).to_be_hidden()
     assert Session.objects.get().expire_date > expiry
-    assert page.url == f"{live_server.url}/caseload/"
+    assert page.url == f"{live_server.url}/today/"
 
 
 @pytest.mark.django_db(transaction=True)
