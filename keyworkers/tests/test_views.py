@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 PAGES = {
     "caseload": ("keyworkers:caseload", {Role.KEYWORKER}),
-    "queue": ("keyworkers:allocation", {Role.SUPERVISOR}),
+    "queue": ("keyworkers:allocation", {Role.SUPERVISOR, Role.TEAM_MANAGER}),  # the team manager reads it
     "reviews": ("keyworkers:reviews", {Role.SUPERVISOR}),
     "team": ("keyworkers:team", {Role.SUPERVISOR, Role.TEAM_MANAGER}),
 }

@@ -18,7 +18,7 @@ from oocr.forms import GovukFormMixin
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_PACKAGES = {"oocr", "cases", "keyworkers", "contracts", "referrals", "evaluation", "retention", "today"}
+PROJECT_PACKAGES = {"oocr", "cases", "keyworkers", "contracts", "referrals", "evaluation", "retention"}
 
 
 def _all_subclasses(klass):
