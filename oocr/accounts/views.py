@@ -28,7 +28,7 @@ from oocr.views import AccessLoggedMixin, RoleRequiredMixin, ServiceFormMixin
 
 
 class StartView(TemplateView):
-    """Send each person to the start page of their first role."""
+    """Send each person to the start page of their first role: Today for all but administrators (today/views.py)."""
 
     template_name = "accounts/no_role.html"
 
