@@ -16,6 +16,8 @@ errorlog = os.environ.get("LOAD_ERROR_LOG", "-")
 loglevel = "warning"
 
 _CPU_DIR = Path(os.environ["LOAD_CPU_DIR"])
+# gunicorn's control socket in the run's own directory, not the user's home (shared with any other gunicorn).
+control_socket = str(_CPU_DIR.parent / "gunicorn.ctl")
 _started = {}
 _log = {}
 
