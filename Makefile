@@ -25,11 +25,16 @@ test: install
 
 # Seed demo, force and national datasets on PostgreSQL and time the busiest pages (bench/README.md).
 # The national one takes minutes the first time; later runs reuse it. `make bench BENCH_SIZES="demo force"`.
+# Then the loopback load test under gunicorn (10, 25 and 50 users, about two minutes, niced: the machine is
+# shared) and a new worker's start-up time. `make bench BENCH_LOAD_ARGS="--size demo --seconds 10"`.
 BENCH_SIZES ?= demo force national
 BENCH_ARGS ?=
+BENCH_LOAD_ARGS ?=
 
 bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS) $(BENCH_SIZES)
+	nice -n 10 $(BIN)/python -m bench.load $(BENCH_LOAD_ARGS)
+	$(BIN)/python -m bench.startup
 	$(BIN)/python -m bench.reminders
 	$(BIN)/python -m bench.evaluation $(BENCH_ARGS) $(BENCH_SIZES)
 

@@ -371,9 +371,9 @@ def results_write(text: str, *, directory: Path, day: date) -> list[Path]:
 # --- Orchestration: databases and processes -----------------------------------------
 
 
-def database_url(size: str) -> str:
+def database_url(size: str, *, prefix: str = "oocr_bench_") -> str:
     server = urlsplit(os.environ.get("BENCH_DATABASE_URL") or DEFAULT_SERVER)
-    return urlunsplit((server.scheme, server.netloc, f"/oocr_bench_{size}", "", ""))
+    return urlunsplit((server.scheme, server.netloc, f"/{prefix}{size}", "", ""))
 
 
 def _connect(url: str):
@@ -423,9 +423,10 @@ def _seeded(url: str, size: str) -> SeedInfo | None:
         return SeedInfo(seconds=row[2], migrate_seconds=None, seeded_on=row[3].isoformat(), reused=True)
 
 
-def prepare(size: str, *, reseed: bool) -> SeedInfo:
-    """A migrated, seeded and analysed database for `size`, reused when it holds this seed already."""
-    url = database_url(size)
+def prepare(size: str, *, reseed: bool, url: str | None = None) -> SeedInfo:
+    """A migrated, seeded and analysed database for `size` (at `url`, by default oocr_bench_<size>), reused when it
+    holds this seed already."""
+    url = url or database_url(size)
     name = urlsplit(url).path.lstrip("/")
     cached = None if reseed else _seeded(url, size)
     if cached:

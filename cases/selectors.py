@@ -71,7 +71,12 @@ def case_sensitive_records(*, case: Case) -> dict[str, int]:
 
 
 def case_is_held_by(case: Case, user) -> bool:
-    """Only the keyworker who holds a case changes it; everyone else who can see it reads it."""
+    """Only the keyworker who holds a case changes it; everyone else who can see it reads it.
+
+    Case pages load the case with its allocations (case_detail_queryset): those are read, not queried again."""
+    prefetched = getattr(case, "_prefetched_objects_cache", {}).get("allocations")
+    if prefetched is not None:
+        return any(allocation.keyworker_id == user.pk and allocation.ended_at is None for allocation in prefetched)
     return case.allocations.filter(keyworker=user, ended_at=None).exists()
 
 
