@@ -225,6 +225,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # How often a worker looks for abandoned tasks: every 10 s x 10 by default; every 30 s here.
     "unacked_restore_interval": env.int("JOB_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": env.int("JOB_RESTORE_THROTTLE", default=3),
+    # A worker killed while it looks holds the looking for this long (Redis's default: 5 minutes).
+    "unacked_mutex_expire": env.int("JOB_RESTORE_MUTEX_EXPIRE", default=60),
 }
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": JOB_VISIBILITY_TIMEOUT}
 # Retries of every task (oocr/celery.py OocrTask) after a lost worker or a passing error (database, Redis): waits of
