@@ -139,6 +139,7 @@ REFERENCE_DATA = [
     ("referrals", "0002_default_partners", "load_partners"),
     ("evaluation", "0002_reference_data", "create_reference_data"),
     ("evaluation", "0002_reference_data", "schedule_monthly_check"),
+    ("evaluation", "0005_import_cancel_heartbeat_and_check_request", "schedule"),  # the stale import sweep
     ("retention", "0002_monthly_review_schedule", "schedule"),
 ]
 

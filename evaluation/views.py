@@ -75,8 +75,6 @@ class CrimeRecordImportActionMixin:
     """Cancel or run again an import, on a page of its own that says what the button does (the import's page has the
     same button). A refusal (already ended, upload gone) is a message on the import's page."""
 
-    permission_required = MANAGE
-
     @cached_property
     def upload(self):
         return get_object_or_404(selectors.crime_record_imports(), pk=self.kwargs["pk"])
@@ -89,6 +87,7 @@ class CrimeRecordImportActionMixin:
 
 
 class CrimeRecordImportCancelView(RoleRequiredMixin, CrimeRecordImportActionMixin, ServiceFormMixin, FormView):
+    permission_required = MANAGE
     form_class = forms.CrimeRecordImportCancelForm
     template_name = "evaluation/crimerecordimport_action.html"
     action = "cancel"
@@ -101,6 +100,7 @@ class CrimeRecordImportCancelView(RoleRequiredMixin, CrimeRecordImportActionMixi
 
 class CrimeRecordImportRetryView(RoleRequiredMixin, CrimeRecordImportActionMixin, CreateOnceMixin, ServiceFormMixin,
                                  FormView):
+    permission_required = MANAGE
     form_class = forms.CrimeRecordImportRetryForm
     template_name = "evaluation/crimerecordimport_action.html"
     action = "retry"
