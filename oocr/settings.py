@@ -213,7 +213,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # The longest job's hard time limit, in seconds: the crime record import and the reoffending check (16 minutes).
 # Measured (bench/results/evaluation-latest.md, reminders-latest.md, on 2 cores): a national 1,000,000-row import 55 s
 # (re-import 61 s), a national check 16 s per definition, the first reminders run 17 s; 16 minutes is some 15 times
-# the longest, for a busy machine. Every task's limit is at most this (oocr/celery.py checks it at start-up).
+# the longest, for a busy machine. Every task's limit is at most this (oocr/tests/test_celery.py checks it).
 JOB_LONGEST_SECONDS = 16 * 60
 # Redis gives an unacknowledged task to another worker after this long. Longer than the longest job, or a job still
 # running would be started a second time; as short as that allows, because it is how long a killed worker's job
@@ -235,9 +235,9 @@ JOB_RETRY_BACKOFF = env.int("JOB_RETRY_BACKOFF", default=10)
 JOB_RETRY_BACKOFF_MAX = 10 * 60
 JOB_MAX_RETRIES = 5
 # A job that says it is running but has recorded no heartbeat for this long is failed by the sweeper
-# (evaluation.stale_imports_sweep, every 5 minutes). Longer than the visibility timeout plus a retry's wait, so that a
-# restarted worker takes a killed worker's job again before the sweeper gives up on it.
-JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=JOB_VISIBILITY_TIMEOUT + 10 * 60)
+# (evaluation.stale_imports_sweep, every 5 minutes). Longer than the visibility timeout plus a retry's wait and a margin
+# for the looking (35 minutes), so that a restarted worker takes a killed worker's job again before the sweeper gives up.
+JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=JOB_VISIBILITY_TIMEOUT + JOB_RETRY_BACKOFF_MAX + 5 * 60)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
