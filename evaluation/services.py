@@ -173,7 +173,7 @@ def crime_record_import_run(*, import_id: int) -> CrimeRecordImport:
         # Claimed only while unfinished: a cancellation committed first wins (the row lock orders the two).
         claimed = CrimeRecordImport.objects.filter(pk=import_id, status__in=CrimeRecordImport.UNFINISHED).update(
             status=CrimeRecordImport.Status.RUNNING, total_rows=total, rows_checked=0, heartbeat_at=timezone.now())
-        upload.refresh_from_db()
+        upload.refresh_from_db(fields=["status", "cancel_requested_at", "total_rows", "rows_checked", "heartbeat_at"])
         if not claimed or upload.cancel_requested_at:
             return _import_cancelled(upload) if claimed else upload
 
@@ -193,7 +193,7 @@ def crime_record_import_run(*, import_id: int) -> CrimeRecordImport:
             else:
                 with transaction.atomic():
                     # Locked to the commit: a cancellation comes before the load (and stops it) or finds it loaded.
-                    upload = CrimeRecordImport.objects.select_for_update().get(pk=import_id)
+                    upload = CrimeRecordImport.objects.select_for_update().defer("content").get(pk=import_id)
                     if upload.cancel_requested_at:
                         raise ImportCancelled
                     before = CrimeRecord.objects.count()
