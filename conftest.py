@@ -139,6 +139,7 @@ REFERENCE_DATA = [
     ("referrals", "0002_default_partners", "load_partners"),
     ("evaluation", "0002_reference_data", "create_reference_data"),
     ("evaluation", "0002_reference_data", "schedule_monthly_check"),
+    ("evaluation", "0005_import_cancel_heartbeat_and_check_request", "schedule"),  # the stale import sweep
     ("retention", "0002_monthly_review_schedule", "schedule"),
 ]
 
@@ -253,3 +254,104 @@ def real_celery_worker(django_db_setup, tmp_path_factory):
     yield SimpleNamespace(queue=queue, sms_file=sms_file)
     os.kill(worker.pid, signal.SIGTERM)
     worker.wait(timeout=30)
+
+
+def _test_database_url() -> str:
+    from django.db import connection
+
+    database = connection.settings_dict
+    return (f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}:"
+            f"{database['PORT'] or 5432}/{database['NAME']}")
+
+
+class KillableWorker:
+    """A Celery worker (prefork, one pool process) on a queue of its own, which a test kills as the kernel's
+    out-of-memory killer would (SIGKILL, no chance to clean up) and starts again.
+
+    Set for quick recovery, for these tests only: Redis hands a dead worker's task on after 6 s (JOB_VISIBILITY_TIMEOUT,
+    20 minutes in production) and a worker looks for such tasks every second; retries wait about a second.
+    """
+
+    VISIBILITY_TIMEOUT = 6
+
+    def __init__(self, *, queue: str, sms_file: Path, database_url: str):
+        self.queue, self.sms_file, self.database_url = queue, sms_file, database_url
+        self.process = None
+        self.starts = []  # seconds each start took, until the worker answered
+
+    def start(self, *, wait: bool = True) -> None:
+        """Start a worker; with `wait`, until it has answered a task (start-up takes seconds, more on a busy machine).
+        A restarted worker is not waited for: the test waits for the dead worker's job to be done instead."""
+        import subprocess
+        import time
+        import uuid
+
+        from oocr.celery import app, health
+
+        began = time.monotonic()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "oocr", "worker", "--pool=prefork", "--concurrency=1",
+             "--loglevel=WARNING", "-Q", self.queue, "-n", f"{self.queue}-{uuid.uuid4().hex[:4]}@%h",
+             "--without-heartbeat", "--without-gossip", "--without-mingle"],
+            cwd=settings.BASE_DIR, start_new_session=True,  # its own process group: killed whole, pool included
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "oocr.settings", "DATABASE_URL": self.database_url,
+                 "CELERY_TASK_DEFAULT_QUEUE": self.queue, "SMS_BACKEND": "oocr.notifications.sms.FileSmsBackend",
+                 "SMS_FILE_PATH": str(self.sms_file), "JOB_VISIBILITY_TIMEOUT": str(self.VISIBILITY_TIMEOUT),
+                 "JOB_RESTORE_INTERVAL": "1", "JOB_RESTORE_THROTTLE": "1", "JOB_RESTORE_MUTEX_EXPIRE": "3",
+                 "JOB_RETRY_BACKOFF": "1"},
+        )
+        if not wait:
+            return
+        eager, app.conf.task_always_eager = app.conf.task_always_eager, False
+        try:
+            token = uuid.uuid4().hex
+            assert health.apply_async(args=[token], queue=self.queue).get(timeout=120, disable_sync_subtasks=False) == token
+        except BaseException:
+            self.kill()
+            raise
+        finally:
+            app.conf.task_always_eager = eager
+        self.starts.append(round(time.monotonic() - began, 1))
+
+    def ensure_running(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            self.start()
+
+    def pool_processes(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+    def kill_pool_process(self) -> None:
+        """SIGKILL the pool process running the task; the worker itself lives on and starts another."""
+        import signal
+
+        for pid in self.pool_processes():
+            os.kill(pid, signal.SIGKILL)
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker, its pool processes included."""
+        import signal
+
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def killable_celery_worker(django_db_setup, tmp_path_factory):
+    """A KillableWorker; tests start it (`ensure_running`), kill it and restart it, and the next test finds it running.
+
+    Yields the worker; tests skip without REDIS_URL or PostgreSQL, as with `real_celery_worker`.
+    """
+    import uuid
+
+    from django.db import connection
+
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("REDIS_URL is not set: no Redis to run a worker against")
+    if connection.vendor != "postgresql":
+        pytest.skip("The worker needs a database it can share with the test: PostgreSQL (DATABASE_URL) only")
+    worker = KillableWorker(queue=f"oocr-kill-{uuid.uuid4().hex[:8]}",
+                            sms_file=tmp_path_factory.mktemp("killable") / "sms.log", database_url=_test_database_url())
+    yield worker
+    worker.kill()

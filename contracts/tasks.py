@@ -6,10 +6,13 @@ from celery import shared_task
 from django.utils import timezone
 
 
-@shared_task(name="contracts.send_reminders", soft_time_limit=15 * 60, time_limit=16 * 60,
-             autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+@shared_task(name="contracts.send_reminders", soft_time_limit=15 * 60, time_limit=16 * 60)
 def send_reminders(run_date: str | None = None) -> dict:
-    """Remind everyone of what is due on `run_date` (ISO date; today by default). Running it again sends nothing twice."""
+    """Remind everyone of what is due on `run_date` (ISO date; today by default). Running it again sends nothing twice.
+
+    A worker killed mid-run commits nothing (one transaction); its retry (oocr/celery.py OocrTask) records every
+    reminder then, and sends the messages still waiting, those of an earlier run included.
+    """
     from contracts.services import reminders_send
 
     run = reminders_send(on=date.fromisoformat(run_date) if run_date else timezone.localdate())

@@ -26,6 +26,22 @@ class CrimeRecordImportForm(GovukForm):
         return csv_upload_text(self.cleaned_data["file"], max_bytes=CRIME_EXTRACT_MAX_BYTES)
 
 
+class CrimeRecordImportCancelForm(GovukForm):
+    """One button: stop a waiting or running import, loading nothing."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_helper(self, Button("submit", "Cancel this import", css_class="govuk-button--warning"))
+
+
+class CrimeRecordImportRetryForm(GovukForm):
+    """One button, with a one-time token: a double click runs the import once."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_helper(self, Button("submit", "Run this import again"))
+
+
 class HarmWeightImportForm(GovukForm):
     name = forms.CharField(label="Name of the table", max_length=200, initial="Cambridge Crime Harm Index by offence",
                            error_messages={"required": "Enter the name of the table"})

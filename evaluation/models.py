@@ -32,7 +32,13 @@ class CrimeRecordImport(models.Model):
         WAITING = "waiting", "Waiting to start"
         RUNNING = "running", "Checking and loading"
         LOADED = "loaded", "Loaded"
-        FAILED = "failed", "Not loaded: errors found"
+        FAILED = "failed", "Not loaded"
+        CANCELLED = "cancelled", "Cancelled: nothing was loaded"
+
+    # Waiting or running: the import can still be cancelled, and the sweeper watches its heartbeat.
+    UNFINISHED = (Status.WAITING, Status.RUNNING)
+    # What can be run again from the import's page, while its upload is kept.
+    RETRYABLE = (Status.FAILED, Status.CANCELLED)
 
     file_name = models.CharField(max_length=255)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.WAITING)
@@ -48,6 +54,11 @@ class CrimeRecordImport(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The last sign of life: sent again, started, or a chunk of rows checked (oocr/jobs.py, the sweeper).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Asked to stop while running: the runner stops at its next chunk of rows, or before it loads anything.
+    cancel_requested_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
@@ -70,7 +81,53 @@ class CrimeRecordImport(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (self.Status.LOADED, self.Status.FAILED)
+        return self.status not in self.UNFINISHED
+
+    @property
+    def last_sign_of_life(self):
+        return self.heartbeat_at or self.uploaded_at
+
+    @property
+    def upload_is_kept(self) -> bool:
+        """Whether the uploaded text is still stored (without reading megabytes of it when the page deferred it)."""
+        if "content" in self.get_deferred_fields():
+            return CrimeRecordImport.objects.filter(pk=self.pk).exclude(content="").exists()
+        return bool(self.content)
+
+    @property
+    def cancel_refusal(self) -> str:
+        """Why this import cannot be cancelled, in a sentence; empty when it can."""
+        if not self.is_finished:
+            return "This import is already stopping: it will be cancelled shortly." if self.cancel_requested_at else ""
+        return f"This import has already ended ({self.get_status_display().split(':')[0].lower()}): there is nothing to cancel."
+
+    @property
+    def retry_refusal(self) -> str:
+        """Why this import cannot be run again from its page, in a sentence; empty when it can."""
+        if self.status not in self.RETRYABLE:
+            return "Only a failed or cancelled import can be run again."
+        if not self.upload_is_kept:
+            return ("The uploaded file is no longer kept (it holds personal data), so the import cannot be run again: "
+                    "upload the file again.")
+        return ""
+
+    def cancel(self, *, by, at, runner_alive: bool) -> None:
+        """Cancelled at once when nobody runs it; otherwise asked to stop, which its runner does at its next chunk."""
+        if self.cancel_refusal:
+            raise DomainError(self.cancel_refusal)
+        self.cancelled_by = by
+        if self.status == self.Status.RUNNING and runner_alive:
+            self.cancel_requested_at = at
+        else:
+            self.status, self.finished_at, self.heartbeat_at = self.Status.CANCELLED, at, None
+
+    def retry(self, *, at) -> None:
+        """Back to waiting, with nothing of the last attempt left but the upload."""
+        if self.retry_refusal:
+            raise DomainError(self.retry_refusal)
+        self.status, self.heartbeat_at = self.Status.WAITING, at
+        self.total_rows = self.rows_checked = self.rows_loaded = self.rows_new = self.matched = self.queued_for_review = 0
+        self.errors, self.finished_at, self.cancel_requested_at, self.cancelled_by = [], None, None, None
 
 
 class CrimeRecord(models.Model):
@@ -253,12 +310,17 @@ class ReoffendingCheckRun(models.Model):
     superseded_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                                       help_text="The published run that replaced this one, or the newer run that set it aside.")
     superseded_at = models.DateTimeField(null=True, blank=True)
+    # The request this run answers (the task's id, and the definition for the monthly run of every definition):
+    # the same request delivered again, after a worker was lost, finds its run instead of making a second one.
+    request_key = models.CharField(max_length=100, blank=True, default="")
 
     class Meta:
         ordering = ["-started_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["definition"], condition=models.Q(status="published"),
                                     name="one_published_run_per_definition"),
+            models.UniqueConstraint(fields=["request_key"], condition=~models.Q(request_key=""),
+                                    name="one_run_per_check_request"),
         ]
 
     def __str__(self) -> str:

@@ -25,7 +25,7 @@ from keyworkers.selectors import staff_team
 
 
 def crime_record_imports() -> QuerySet[CrimeRecordImport]:
-    return CrimeRecordImport.objects.select_related("uploaded_by").defer("content")
+    return CrimeRecordImport.objects.select_related("uploaded_by", "cancelled_by").defer("content")
 
 
 def person_matches_waiting() -> QuerySet[PersonMatch]:

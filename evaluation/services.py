@@ -5,11 +5,13 @@ import io
 import operator
 import sys
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, Person, name_key, pnc_id_normalise
@@ -18,6 +20,7 @@ from evaluation.models import (
     CrimeRecord, CrimeRecordImport, EventType, HarmWeight, HarmWeightSet, PersonMatch, ReoffendingCheckRun,
     ReoffendingDefinition, ReoffendingResult, SurveyAnswer, SurveyInstrument, SurveyResponse,
 )
+from oocr import jobs
 from oocr.errors import DomainError
 
 CRIME_RECORD_COLUMNS = ["crime_reference", "event_type", "offence_code", "offence_title", "offence_date", "outcome_date",
@@ -147,52 +150,179 @@ def crime_record_rows_check(text: str, *, today: date, sink=None, progress=None)
     return line - 1, errors
 
 
+class ImportCancelled(Exception):
+    """An administrator cancelled the import while it ran: its runner stops, having loaded nothing."""
+
+
 def crime_record_import_run(*, import_id: int) -> CrimeRecordImport:
     """Check every row, then load all of them or none; then match the records to people.
 
-    Safe to repeat: a finished import returns at once. Good rows are staged
-    as they are checked (on PostgreSQL, COPY into a staging table, chunk by
-    chunk, saving the progress between chunks so the page can show it); only
-    when every row is good are they loaded, in one transaction with the matching.
+    Safe to repeat, and safe when its worker is killed: a finished (or cancelled) import returns at once; the runner
+    holds the import's job lock (oocr/jobs.py) while it runs, so a second delivery of the task never runs it beside
+    a living runner (JobBusy: retried later) and takes a dead runner's import over from the start. Good rows are
+    staged as they are checked (on PostgreSQL, COPY into a staging table, chunk by chunk, saving the progress and a
+    heartbeat between chunks, and stopping there if the import was cancelled); only when every row is good are they
+    loaded, in one transaction with the matching and the import's own "loaded", so a kill at any moment leaves the
+    records either all loaded and the import finished, or none loaded.
     """
     upload = CrimeRecordImport.objects.get(pk=import_id)
     if upload.is_finished:
         return upload
-    upload.status = CrimeRecordImport.Status.RUNNING
-    upload.total_rows = max(upload.content.count("\n") - 1 + (not upload.content.endswith("\n")), 0)
-    upload.save(update_fields=["status", "total_rows"])
+    with jobs.job_lock(jobs.CRIME_RECORD_IMPORT, import_id):
+        total = max(upload.content.count("\n") - 1 + (not upload.content.endswith("\n")), 0)
+        # Claimed only while unfinished: a cancellation committed first wins (the row lock orders the two).
+        claimed = CrimeRecordImport.objects.filter(pk=import_id, status__in=CrimeRecordImport.UNFINISHED).update(
+            status=CrimeRecordImport.Status.RUNNING, total_rows=total, rows_checked=0, heartbeat_at=timezone.now())
+        upload.refresh_from_db(fields=["status", "cancel_requested_at", "total_rows", "rows_checked", "heartbeat_at"])
+        if not claimed or upload.cancel_requested_at:
+            return _import_cancelled(upload) if claimed else upload
 
-    def progress(done: int) -> None:
-        CrimeRecordImport.objects.filter(pk=import_id).update(rows_checked=done)
+        def progress(done: int) -> None:
+            CrimeRecordImport.objects.filter(pk=import_id).update(rows_checked=done, heartbeat_at=timezone.now())
+            if CrimeRecordImport.objects.filter(pk=import_id, cancel_requested_at__isnull=False).exists():
+                raise ImportCancelled
 
-    staging = CrimeRecordStaging.for_import(import_id)
-    try:
-        checked, errors = crime_record_rows_check(upload.content, today=timezone.localdate(), sink=staging.add, progress=progress)
-        upload.rows_checked = checked
-        if errors:
-            upload.status = CrimeRecordImport.Status.FAILED
-            upload.errors = errors[:MAX_ERRORS_KEPT]
-        else:
-            with transaction.atomic():
-                before = CrimeRecord.objects.count()
-                staging.load(source_id=upload.pk)
-                upload.rows_new = CrimeRecord.objects.count() - before
-                upload.rows_loaded = checked
-                _, upload.queued_for_review = crime_records_match(source_id=upload.pk)
-                upload.matched = CrimeRecord.objects.filter(source=upload, person__isnull=False).count()
-            upload.status = CrimeRecordImport.Status.LOADED
-    except Exception:
-        # A lost connection or the time limit: the transaction loaded nothing, and the page must say so, not "running".
-        CrimeRecordImport.objects.filter(pk=import_id).update(
-            status=CrimeRecordImport.Status.FAILED, content="", finished_at=timezone.now(),
-            errors=[{"line": "", "column": "", "problem": "The import stopped before it finished, so nothing was loaded. Upload the file again."}])
-        raise
-    finally:
-        staging.drop()
-    upload.content = ""
-    upload.finished_at = timezone.now()
-    upload.save()
+        staging = CrimeRecordStaging.for_import(import_id)
+        try:
+            checked, errors = crime_record_rows_check(upload.content, today=timezone.localdate(), sink=staging.add,
+                                                      progress=progress)
+            if errors:
+                CrimeRecordImport.objects.filter(pk=import_id).update(
+                    status=CrimeRecordImport.Status.FAILED, rows_checked=checked, errors=errors[:MAX_ERRORS_KEPT],
+                    content="", finished_at=timezone.now(), heartbeat_at=None)
+            else:
+                with transaction.atomic():
+                    # Locked to the commit: a cancellation comes before the load (and stops it) or finds it loaded.
+                    upload = CrimeRecordImport.objects.select_for_update().defer("content").get(pk=import_id)
+                    if upload.cancel_requested_at:
+                        raise ImportCancelled
+                    before = CrimeRecord.objects.count()
+                    staging.load(source_id=upload.pk)
+                    upload.rows_new = CrimeRecord.objects.count() - before
+                    upload.rows_checked = upload.rows_loaded = checked
+                    _, upload.queued_for_review = crime_records_match(source_id=upload.pk)
+                    upload.matched = CrimeRecord.objects.filter(source=upload, person__isnull=False).count()
+                    upload.status, upload.content = CrimeRecordImport.Status.LOADED, ""
+                    upload.finished_at, upload.heartbeat_at = timezone.now(), None
+                    upload.save()
+        except ImportCancelled:
+            upload.refresh_from_db()
+            return _import_cancelled(upload)
+        finally:
+            staging.drop()
+    upload.refresh_from_db()
     return upload
+
+
+def _import_cancelled(upload: CrimeRecordImport) -> CrimeRecordImport:
+    """The runner stops: nothing was loaded. The upload is kept so that the import can be run again (for a while)."""
+    CrimeRecordImport.objects.filter(pk=upload.pk).update(
+        status=CrimeRecordImport.Status.CANCELLED, finished_at=timezone.now(), heartbeat_at=None)
+    upload.refresh_from_db()
+    return upload
+
+
+def crime_record_import_fail(*, import_id: int) -> None:
+    """The task gave up (its tries used up after lost workers or passing errors, or its time limit): the import
+    failed, nothing was loaded; the upload is kept so that it can be run again from its page (for a while)."""
+    CrimeRecordImport.objects.filter(pk=import_id, status__in=CrimeRecordImport.UNFINISHED).update(
+        status=CrimeRecordImport.Status.FAILED, finished_at=timezone.now(), heartbeat_at=None,
+        errors=[{"line": "", "column": "", "problem": STOPPED}])
+
+
+STOPPED = "The import stopped before it finished, so nothing was loaded. Run it again from this page."
+SWEPT = ("The import stopped before it finished (its worker stopped), so nothing was loaded, and the uploaded file "
+         "was removed. Upload the file again.")
+# A failed or cancelled import's upload is kept this long for running it again, then removed by the sweeper.
+UPLOAD_KEPT_FOR_RETRY = timedelta(days=1)
+
+
+@transaction.atomic
+def crime_record_import_cancel(*, import_id: int, user) -> CrimeRecordImport:
+    """An administrator cancels a waiting or running import: nothing is loaded, whenever it stops.
+
+    Waiting, or running with no living runner: cancelled at once. Running: asked to stop; the runner stops at its
+    next chunk of rows, or before it loads. The import's row lock orders this against the runner's load: while the
+    load holds it (to its commit), the cancellation is refused at once (NOWAIT), since the rows are going in.
+    """
+    try:
+        upload = CrimeRecordImport.objects.select_for_update(nowait=True).get(pk=import_id)
+    except DatabaseError as error:
+        raise DomainError("The import is loading its rows now and can no longer be cancelled.") from error
+    alive = import_id in jobs.job_runners(jobs.CRIME_RECORD_IMPORT, [import_id])
+    upload.cancel(by=user, at=timezone.now(), runner_alive=alive)
+    upload.save(update_fields=["status", "finished_at", "heartbeat_at", "cancel_requested_at", "cancelled_by"])
+    if upload.status == CrimeRecordImport.Status.CANCELLED:
+        CrimeRecordStaging.drop_for(import_id)
+    return upload
+
+
+@transaction.atomic
+def crime_record_import_retry(*, import_id: int, user) -> CrimeRecordImport:
+    """Run a failed or cancelled import again from its kept upload (in the background, after commit)."""
+    from evaluation.tasks import crime_record_import_run_task
+
+    upload = CrimeRecordImport.objects.select_for_update().get(pk=import_id)
+    upload.retry(at=timezone.now())
+    upload.full_clean()
+    upload.save()
+    transaction.on_commit(lambda: crime_record_import_run_task.delay(upload.pk))
+    return upload
+
+
+def crime_record_imports_sweep(*, now=None) -> list[int]:
+    """Fail the imports nobody runs any more (no heartbeat for JOB_STALE_AFTER_SECONDS, no living runner), removing
+    their upload and staging table, and tell the administrators; remove the uploads kept too long for a retry and any
+    staging table left without a runner. Returns the ids of the imports failed.
+
+    A living runner is never swept, however long its load keeps it from a heartbeat (oocr/jobs.py: its lock is held).
+    Each import in its own transaction, skipped if locked (its runner is loading it).
+    """
+    now = now or timezone.now()
+    stale = list(
+        CrimeRecordImport.objects.filter(status__in=CrimeRecordImport.UNFINISHED)
+        .filter(Q(heartbeat_at__lt=jobs.stale_before(now)) | Q(heartbeat_at=None, uploaded_at__lt=jobs.stale_before(now)))
+        .values_list("pk", flat=True))
+    alive = jobs.job_runners(jobs.CRIME_RECORD_IMPORT, stale)
+    failed = []
+    for import_id in stale:
+        if import_id in alive:
+            continue
+        with transaction.atomic():
+            upload = (CrimeRecordImport.objects.select_for_update(skip_locked=True)
+                      .filter(pk=import_id, status__in=CrimeRecordImport.UNFINISHED).first())
+            if upload is None:
+                continue
+            upload.status, upload.content, upload.finished_at, upload.heartbeat_at = (
+                CrimeRecordImport.Status.FAILED, "", now, None)
+            upload.errors = [{"line": "", "column": "", "problem": SWEPT}]
+            upload.save(update_fields=["status", "content", "finished_at", "heartbeat_at", "errors"])
+            CrimeRecordStaging.drop_for(import_id)
+            _administrators_tell(
+                text=f"A crime record import ({upload.file_name}) stopped without finishing: nothing was loaded and the "
+                     "uploaded file was removed. Upload the file again.",
+                url=reverse("evaluation:import_detail", args=[import_id]))
+        failed.append(import_id)
+    CrimeRecordImport.objects.filter(
+        status__in=CrimeRecordImport.RETRYABLE, finished_at__lt=now - UPLOAD_KEPT_FOR_RETRY).exclude(content="").update(content="")
+    running = set(CrimeRecordImport.objects.filter(status=CrimeRecordImport.Status.RUNNING).values_list("pk", flat=True))
+    for import_id in CrimeRecordStaging.left_behind():
+        if import_id not in running or import_id not in jobs.job_runners(jobs.CRIME_RECORD_IMPORT, [import_id]):
+            CrimeRecordStaging.drop_for(import_id)
+    return failed
+
+
+def _administrators_tell(*, text: str, url: str) -> None:
+    """An in-app notification to every active administrator (those who run the evaluation's jobs)."""
+    from django.contrib.auth import get_user_model
+
+    from oocr.notifications.services import notification_send
+
+    administrators = get_user_model().objects.filter(
+        is_active=True, groups__permissions__codename="manage_evaluation",
+        groups__permissions__content_type__app_label="evaluation").distinct()
+    for user in administrators:
+        notification_send(user=user, text=text, url=url)
 
 
 LOADED_FIELDS = ["crime_reference", "event_type", "offence_code", "offence_title", "offence_date", "outcome_date", "pnc_id",
@@ -231,11 +361,28 @@ class CrimeRecordStaging:
     def drop(self) -> None:
         self.rows = []
 
+    @staticmethod
+    def drop_for(import_id: int) -> None:
+        """Remove an import's staging table, if it has one (a killed runner leaves it behind)."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {CopyStaging.PREFIX}{int(import_id)}")
+
+    @staticmethod
+    def left_behind() -> list[int]:
+        """The imports whose staging table exists now."""
+        if connection.vendor != "postgresql":
+            return []
+        return [int(name.removeprefix(CopyStaging.PREFIX)) for name in connection.introspection.table_names()
+                if name.startswith(CopyStaging.PREFIX) and name.removeprefix(CopyStaging.PREFIX).isdigit()]
+
 
 class CopyStaging(CrimeRecordStaging):
+    PREFIX = "crime_record_staging_"
+
     def __init__(self, import_id: int):
         super().__init__()
-        self.table = f"crime_record_staging_{int(import_id)}"
+        self.table = f"{self.PREFIX}{int(import_id)}"
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
             cursor.execute(f"CREATE UNLOGGED TABLE {self.table} AS SELECT {', '.join(LOADED_FIELDS)} "
@@ -489,12 +636,15 @@ def reoffending_check_request(*, definition_id: int, as_of: date, user) -> None:
     reoffending_checks_run_task.delay(as_of.isoformat(), definition_id, user.pk)
 
 
-def reoffending_check_run(*, definition_id: int, as_of: date, user=None) -> ReoffendingCheckRun:
+def reoffending_check_run(*, definition_id: int, as_of: date, user=None, request_key: str = "") -> ReoffendingCheckRun:
     """Compute every closed case's result under a definition as at a date. No report changes until it is published.
 
     One transaction, holding the definition's row lock (as publishing does), so that runs and publications of one
     definition are taken in turn. The definition's finished runs not yet published are set aside (their results
     removed): only the published run and this one keep results. Set-based (evaluation/checks.py).
+
+    `request_key` names the request (the task's id): asked again, after a lost worker, it returns the run it made
+    rather than a second one. A worker killed before the commit leaves nothing behind: no run is ever seen running.
     """
     reoffending_check_as_of_check(as_of=as_of)
     weight_set = HarmWeightSet.objects.filter(is_current=True).first() or _default_subgroup_set()
@@ -502,7 +652,11 @@ def reoffending_check_run(*, definition_id: int, as_of: date, user=None) -> Reof
         raise DomainError("There is no crime harm weight set: import one before running a check.")
     with transaction.atomic():
         definition = ReoffendingDefinition.objects.select_for_update().get(pk=definition_id)
-        run = ReoffendingCheckRun.objects.create(definition=definition, as_of=as_of, weight_set=weight_set, requested_by=user)
+        done = ReoffendingCheckRun.objects.filter(request_key=request_key).first() if request_key else None
+        if done is not None:
+            return done
+        run = ReoffendingCheckRun.objects.create(definition=definition, as_of=as_of, weight_set=weight_set, requested_by=user,
+                                                 request_key=request_key)
         checked, reoffended = checks.results_replace(run=run, weights=harm_weights_for_check(weight_set))
         now = timezone.now()
         run.finish(at=now, cases_checked=checked, cases_reoffended=reoffended)
@@ -515,14 +669,15 @@ def reoffending_check_run(*, definition_id: int, as_of: date, user=None) -> Reof
     return run
 
 
-def reoffending_checks_run_all(*, as_of: date, user=None) -> list[ReoffendingCheckRun]:
+def reoffending_checks_run_all(*, as_of: date, user=None, request_key: str = "") -> list[ReoffendingCheckRun]:
     """Match records loaded before their person was on the scheme, then run every active definition.
 
-    What the monthly job and the command do.
+    What the monthly job and the command do. With a `request_key`, asked again it makes only the runs not yet made.
     """
     reoffending_check_as_of_check(as_of=as_of)
     crime_records_match()
-    return [reoffending_check_run(definition_id=pk, as_of=as_of, user=user)
+    return [reoffending_check_run(definition_id=pk, as_of=as_of, user=user,
+                                  request_key=f"{request_key}:{pk}" if request_key else "")
             for pk in ReoffendingDefinition.objects.filter(is_active=True).values_list("pk", flat=True)]
 
 

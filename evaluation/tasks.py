@@ -1,4 +1,8 @@
-"""Background work of the evaluation: thin tasks that take ids and call one service each."""
+"""Background work of the evaluation: thin tasks that take ids and call one service each.
+
+Every task is an OocrTask (oocr/celery.py): acknowledged when it ends, retried with growing waits after a lost worker
+or a passing error. Each is safe to run again: see each service's docstring for why.
+"""
 
 from datetime import date
 
@@ -8,25 +12,48 @@ from django.utils import timezone
 from evaluation import services
 from evaluation.models import CrimeRecordImport, ReoffendingDefinition
 
+# The longest jobs: a national import takes about a minute, a national check of every definition half a minute
+# (bench/results/evaluation-latest.md); settings.JOB_LONGEST_SECONDS and the visibility timeout are set from these.
+LONG_JOB_LIMITS = {"soft_time_limit": 15 * 60, "time_limit": 16 * 60}
 
-@shared_task(name="evaluation.crime_record_import_run", soft_time_limit=30 * 60, time_limit=31 * 60)
+
+def _import_given_up(task, exc, task_id, args, kwargs, einfo) -> None:
+    """The import's tries are used up (or it met an error no try would cure): say so on its page."""
+    import_id = args[0] if args else kwargs.get("import_id")
+    if import_id is not None:
+        services.crime_record_import_fail(import_id=import_id)
+
+
+@shared_task(name="evaluation.crime_record_import_run", on_failure=_import_given_up, **LONG_JOB_LIMITS)
 def crime_record_import_run_task(import_id: int) -> str:
-    """Check and load one uploaded extract; a finished or vanished import is left alone."""
+    """Check and load one uploaded extract; a finished, cancelled or vanished import is left alone."""
     if not CrimeRecordImport.objects.filter(pk=import_id).exists():
         return "gone"
     return services.crime_record_import_run(import_id=import_id).status
 
 
-@shared_task(name="evaluation.reoffending_checks_run", soft_time_limit=30 * 60, time_limit=31 * 60,
-             autoretry_for=(ConnectionError,), retry_backoff=60, max_retries=3)
-def reoffending_checks_run_task(as_of: str | None = None, definition_id: int | None = None, user_id: int | None = None) -> list[int]:
-    """The monthly check (every active definition), or one definition on demand. Safe to repeat: results are replaced."""
+@shared_task(bind=True, name="evaluation.reoffending_checks_run", **LONG_JOB_LIMITS)
+def reoffending_checks_run_task(self, as_of: str | None = None, definition_id: int | None = None,
+                                user_id: int | None = None) -> list[int]:
+    """The monthly check (every active definition), or one definition on demand.
+
+    Safe to repeat: the task's id names its runs, so the same request delivered again (after a lost worker) returns
+    the runs it made instead of making them twice.
+    """
     from django.contrib.auth import get_user_model
 
     day = date.fromisoformat(as_of) if as_of else timezone.localdate()
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    key = self.request.id or ""
     if definition_id is None:
-        return [run.pk for run in services.reoffending_checks_run_all(as_of=day, user=user)]
+        return [run.pk for run in services.reoffending_checks_run_all(as_of=day, user=user, request_key=key)]
     if not ReoffendingDefinition.objects.filter(pk=definition_id).exists():
         return []
-    return [services.reoffending_check_run(definition_id=definition_id, as_of=day, user=user).pk]
+    return [services.reoffending_check_run(definition_id=definition_id, as_of=day, user=user, request_key=key).pk]
+
+
+@shared_task(name="evaluation.stale_imports_sweep", soft_time_limit=5 * 60, time_limit=6 * 60)
+def stale_imports_sweep() -> list[int]:
+    """Every 5 minutes: fail the imports whose runner is gone, remove their uploads and staging tables, tell the
+    administrators (the ids failed). Running it twice fails nothing twice: a failed import is no longer running."""
+    return services.crime_record_imports_sweep()

@@ -15,6 +15,7 @@ from evaluation import charts, forms, selectors, services
 from evaluation.filters import CohortReportFilter
 from evaluation.models import SurveyInstrument
 from oocr.audit.services import access_log_disclosure, access_log_record
+from oocr.concurrency.services import form_token_new
 from oocr.csv_export import csv_safe, csv_writer
 from oocr.views import CreateOnceMixin, RoleRequiredMixin, ServiceFormMixin
 
@@ -61,6 +62,52 @@ class CrimeRecordImportDetailView(RoleRequiredMixin, DetailView):
 
     def get_queryset(self):
         return selectors.crime_record_imports()
+
+    def get_context_data(self, **kwargs):
+        upload = self.object
+        return super().get_context_data(
+            cancel_form=forms.CrimeRecordImportCancelForm() if not upload.cancel_refusal else None,
+            retry_form=forms.CrimeRecordImportRetryForm(form_token=form_token_new()) if not upload.retry_refusal else None,
+            **kwargs)
+
+
+class CrimeRecordImportActionMixin:
+    """Cancel or run again an import, on a page of its own that says what the button does (the import's page has the
+    same button). A refusal (already ended, upload gone) is a message on the import's page."""
+
+    @cached_property
+    def upload(self):
+        return get_object_or_404(selectors.crime_record_imports(), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(upload=self.upload, action=self.action, **kwargs)
+
+    def get_success_url(self) -> str:
+        return reverse("evaluation:import_detail", args=[self.upload.pk])
+
+
+class CrimeRecordImportCancelView(RoleRequiredMixin, CrimeRecordImportActionMixin, ServiceFormMixin, FormView):
+    permission_required = MANAGE
+    form_class = forms.CrimeRecordImportCancelForm
+    template_name = "evaluation/crimerecordimport_action.html"
+    action = "cancel"
+
+    def perform(self, form):
+        upload = services.crime_record_import_cancel(import_id=self.upload.pk, user=self.request.user)
+        messages.success(self.request, "Cancelled: nothing was loaded." if upload.is_finished else
+                         "Cancelling: the import stops at its next step, and nothing is loaded. Refresh this page to see it stop.")
+
+
+class CrimeRecordImportRetryView(RoleRequiredMixin, CrimeRecordImportActionMixin, CreateOnceMixin, ServiceFormMixin,
+                                 FormView):
+    permission_required = MANAGE
+    form_class = forms.CrimeRecordImportRetryForm
+    template_name = "evaluation/crimerecordimport_action.html"
+    action = "retry"
+
+    def perform(self, form):
+        services.crime_record_import_retry(import_id=self.upload.pk, user=self.request.user)
+        messages.success(self.request, "The import is running again from the file uploaded before.")
 
 
 class CrimeRecordImportErrorsView(RoleRequiredMixin, DetailView):

@@ -204,8 +204,41 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
+# A killed worker costs only time (README, "Jobs and a killed worker"). A task's message is acknowledged when the
+# task ends, not when it starts, so a worker killed mid-task leaves it in Redis; a pool process killed under a
+# living worker (the out-of-memory killer's usual victim) has its task put back at once; one task at a time per
+# process, so a killed process holds no other task's message.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The longest job's hard time limit, in seconds: the crime record import and the reoffending check (16 minutes).
+# Measured (bench/results/evaluation-latest.md, reminders-latest.md, on 2 cores): a national 1,000,000-row import 55 s
+# (re-import 61 s), a national check 16 s per definition, the first reminders run 17 s; 16 minutes is some 15 times
+# the longest, for a busy machine. Every task's limit is at most this (oocr/tests/test_celery.py checks it).
+JOB_LONGEST_SECONDS = 16 * 60
+# Redis gives an unacknowledged task to another worker after this long. Longer than the longest job, or a job still
+# running would be started a second time; as short as that allows, because it is how long a killed worker's job
+# waits before a restarted worker takes it (Redis's default is an hour). Retries wait at most 10 minutes
+# (JOB_RETRY_BACKOFF_MAX), below it too: a task waiting for its retry time is unacknowledged as well.
+JOB_VISIBILITY_TIMEOUT = env.int("JOB_VISIBILITY_TIMEOUT", default=JOB_LONGEST_SECONDS + 4 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": JOB_VISIBILITY_TIMEOUT,
+    # How often a worker looks for abandoned tasks: every 10 s x 10 by default; every 30 s here.
+    "unacked_restore_interval": env.int("JOB_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("JOB_RESTORE_THROTTLE", default=3),
+    # A worker killed while it looks holds the looking for this long (Redis's default: 5 minutes).
+    "unacked_mutex_expire": env.int("JOB_RESTORE_MUTEX_EXPIRE", default=60),
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": JOB_VISIBILITY_TIMEOUT}
+# Retries of every task (oocr/celery.py OocrTask) after a lost worker or a passing error (database, Redis): waits of
+# about 10, 20, 40, 80, 160 s (randomised), at most 10 minutes, then the task fails.
+JOB_RETRY_BACKOFF = env.int("JOB_RETRY_BACKOFF", default=10)
+JOB_RETRY_BACKOFF_MAX = 10 * 60
+JOB_MAX_RETRIES = 5
+# A job that says it is running but has recorded no heartbeat for this long is failed by the sweeper
+# (evaluation.stale_imports_sweep, every 5 minutes). Longer than the visibility timeout plus a retry's wait and a margin
+# for the looking (35 minutes), so that a restarted worker takes a killed worker's job again before the sweeper gives up.
+JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=JOB_VISIBILITY_TIMEOUT + JOB_RETRY_BACKOFF_MAX + 5 * 60)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

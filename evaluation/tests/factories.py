@@ -88,3 +88,36 @@ class CrimeRecordFactory(factory.django.DjangoModelFactory):
     person_key = factory.LazyAttribute(lambda record: f"name:{record.name_key}|{record.date_of_birth}")
     match_method = factory.LazyAttribute(lambda record: CrimeRecord.MatchMethod.NAME_AND_BIRTH if record.person else "")
     source = factory.SubFactory(CrimeRecordImportFactory)
+
+
+EXTRACT_HEADER = ("crime_reference,event_type,offence_code,offence_title,offence_date,outcome_date,pnc_id,surname,forenames,"
+                  "date_of_birth\n")
+EXTRACT_ROW = "RMS/000123/25,conviction,TH-SHOP,Theft from a shop,2025-03-01,2025-04-01,,Penrose,Jan,1990-01-01\n"
+
+
+class WaitingImportFactory(CrimeRecordImportFactory):
+    """Uploaded, its task not yet started (heartbeat_at: when it was sent, as a retry sets it)."""
+
+    status = CrimeRecordImport.Status.WAITING
+    content = EXTRACT_HEADER + EXTRACT_ROW
+
+
+class RunningImportFactory(WaitingImportFactory):
+    """A runner started it and last showed a sign of life at `heartbeat_at` (now by default)."""
+
+    status = CrimeRecordImport.Status.RUNNING
+    total_rows = 1
+    heartbeat_at = factory.LazyFunction(timezone.now)
+
+
+class StoppedImportFactory(WaitingImportFactory):
+    """Failed because its task gave up (not because of its rows): its upload is kept to run it again."""
+
+    status = CrimeRecordImport.Status.FAILED
+    finished_at = factory.LazyFunction(timezone.now)
+    errors = factory.LazyFunction(lambda: [{"line": "", "column": "", "problem": "The import stopped before it finished"}])
+
+
+class CancelledImportFactory(WaitingImportFactory):
+    status = CrimeRecordImport.Status.CANCELLED
+    finished_at = factory.LazyFunction(timezone.now)

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from evaluation.models import (CrimeRecord, CrimeRecordImport, HarmWeightSet, PersonMatch, ReoffendingCheckRun,
                                ReoffendingDefinition, SurveyAnswer, SurveyInstrument, SurveyResponse)
-from evaluation.tests.factories import CrimeRecordFactory, CrimeRecordImportFactory
+from evaluation.tests.factories import (CrimeRecordFactory, CrimeRecordImportFactory, StoppedImportFactory,
+                                        WaitingImportFactory)
 from keyworkers.tests.factories import AllocatedCaseFactory
 from oocr.accounts.tests.factories import AdministratorFactory
 from oocr.tests.concurrency import one_time_token
@@ -82,6 +83,30 @@ def _extract_kept(context):
     assert (upload.file_name, upload.content, upload.status) == ("extract.csv", EXTRACT_CSV, CrimeRecordImport.Status.WAITING)
 
 
+def _import_waiting():
+    upload = WaitingImportFactory()
+    return {"user": AdministratorFactory(), "import": upload, "url": reverse("evaluation:import_cancel", args=[upload.pk])}
+
+
+def _import_cancelled(context):
+    upload = CrimeRecordImport.objects.get(pk=context["import"].pk)
+    assert (upload.status, upload.cancelled_by, upload.finished_at is not None) == (
+        CrimeRecordImport.Status.CANCELLED, context["user"], True)
+
+
+def _import_stopped():
+    upload = StoppedImportFactory()
+    return {"user": AdministratorFactory(), "import": upload, "url": reverse("evaluation:import_retry", args=[upload.pk])}
+
+
+def _import_sent_again(context):
+    upload = CrimeRecordImport.objects.get(pk=context["import"].pk)
+    # Waiting for its task (sent when the form's transaction commits), with nothing left of the stopped attempt.
+    assert (upload.status, upload.errors, upload.finished_at, upload.content) == (
+        CrimeRecordImport.Status.WAITING, [], None, context["import"].content)
+    assert upload.heartbeat_at is not None
+
+
 def _doubtful_match():
     person = AllocatedCaseFactory().person
     record = CrimeRecordFactory(person=None, source=CrimeRecordImportFactory())
@@ -124,6 +149,10 @@ FORM_CASES = [
     FormCase("/evaluation/harm-weights/import/", "Administrator", _admin("evaluation:weight_import"), _weights,
              _weights_imported),
     FormCase("/evaluation/imports/new/", "Administrator", _admin("evaluation:import_new"), _extract, _extract_kept),
+    FormCase("/evaluation/imports/<int:pk>/cancel/", "Administrator", _import_waiting, lambda context: {}, _import_cancelled,
+             button=True),
+    FormCase("/evaluation/imports/<int:pk>/retry/", "Administrator", _import_stopped, lambda context: one_time_token(),
+             _import_sent_again, button=True),
     FormCase("/evaluation/matches/<int:pk>/", "Administrator", _doubtful_match, lambda context: {"decision": "confirm"},
              _confirmed),
     FormCase("/cases/<int:pk>/surveys/<int:instrument>/new/", "Keyworker holding the case", _survey_due, _answers, _answered),
