@@ -65,6 +65,18 @@ class ChainBreak:
 VERIFIED_FIELDS = ["id", *CHAINED_FIELDS, "previous_hash", "entry_hash"]
 
 
+def entries_in_order(queryset, *, chunk: int = 5000):
+    """The entries of `queryset` (values() with "sequence") in chain order, read a chunk at a time by number.
+
+    Not `.iterator()`: a verification stops at the first break, and a server-side cursor left open
+    is then closed whenever the garbage collector gets to it, in the middle of another query.
+    """
+    after = 0
+    while batch := list(queryset.filter(sequence__gt=after).order_by("sequence")[:chunk]):
+        yield from batch
+        after = batch[-1]["sequence"]
+
+
 def chain_verify(entries) -> tuple[int, ChainBreak | None]:
     """Walk `entries` (dicts of VERIFIED_FIELDS, in sequence order): (entries checked, the first break or None)."""
     expected_sequence, previous_hash, checked = 1, GENESIS, 0

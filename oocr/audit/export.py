@@ -20,7 +20,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from oocr.audit.chain import VERIFIED_FIELDS, _canonical_value
+from oocr.audit.chain import VERIFIED_FIELDS, _canonical_value, entries_in_order
 from oocr.audit.models import AccessLog
 
 logger = logging.getLogger(__name__)
@@ -64,8 +64,8 @@ def access_log_export_day(*, day: date, directory: Path | None = None) -> Path |
         return None
     path = directory / f"access-log-{day:%Y-%m-%d}.{len(existing) + 1}.jsonl" if existing else paths[0]
     start, end = day_bounds(day)
-    entries = AccessLog.objects.filter(at__gte=start, at__lt=end).order_by("sequence").values(*VERIFIED_FIELDS)
-    lines = [_entry_line(entry) for entry in entries.iterator(chunk_size=2000)]
+    entries = AccessLog.objects.filter(at__gte=start, at__lt=end).values(*VERIFIED_FIELDS)
+    lines = [_entry_line(entry) for entry in entries_in_order(entries)]
     head = AccessLog.objects.order_by("-sequence").values("sequence", "entry_hash").first()
     lines.append(json.dumps({
         "format": FORMAT, "day": f"{day:%Y-%m-%d}", "entries": len(lines),

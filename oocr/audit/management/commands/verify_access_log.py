@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from oocr.audit.chain import VERIFIED_FIELDS, chain_verify
+from oocr.audit.chain import VERIFIED_FIELDS, chain_verify, entries_in_order
 from oocr.audit.models import AccessLog
 
 
@@ -48,8 +48,7 @@ class Command(BaseCommand):
         parser.add_argument("--exports", type=Path, help="also check the daily copies in this directory")
 
     def handle(self, *args, exports: Path | None, **options):
-        entries = AccessLog.objects.order_by("sequence").values(*VERIFIED_FIELDS).iterator(chunk_size=5000)
-        checked, broken = chain_verify(entries)
+        checked, broken = chain_verify(entries_in_order(AccessLog.objects.values(*VERIFIED_FIELDS)))
         if broken:
             intact = "1 entry before it is" if checked == 1 else f"{checked} entries before it are"
             raise CommandError(f"{broken}. The {intact} intact.")
