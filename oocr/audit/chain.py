@@ -13,6 +13,7 @@ On PostgreSQL the next number and the previous hash are read under a transaction
 """
 
 import hashlib
+import ipaddress
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,9 +35,14 @@ def _canonical_value(value):
 
 
 def entry_canonical(values: dict) -> str:
-    """An entry's chained fields as one line of text: the same on every database and after a round trip."""
-    return json.dumps([_canonical_value(values[field]) for field in CHAINED_FIELDS], ensure_ascii=False,
-                      separators=(",", ":"))
+    """An entry's chained fields as one line of text: the same on every database and after a round trip.
+
+    An address in its exploded form: PostgreSQL writes "::ffff:10.0.0.1" where Python writes "::ffff:a00:1".
+    """
+    canonical = {field: _canonical_value(values[field]) for field in CHAINED_FIELDS}
+    if canonical["ip_address"]:
+        canonical["ip_address"] = ipaddress.ip_address(canonical["ip_address"]).exploded
+    return json.dumps([canonical[field] for field in CHAINED_FIELDS], ensure_ascii=False, separators=(",", ":"))
 
 
 def entry_hash(previous_hash: str, values: dict) -> str:

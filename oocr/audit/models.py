@@ -1,5 +1,3 @@
-import ipaddress
-
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, router, transaction
@@ -65,8 +63,6 @@ class AccessLog(models.Model):
         if not self._state.adding:
             raise AccessLogEntryImmutable("An access log entry cannot be changed.")
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
-        if self.ip_address:
-            self.ip_address = str(ipaddress.ip_address(self.ip_address))  # as the database gives it back
         with transaction.atomic(using=using):
             chain_lock(using)
             last = type(self).objects.using(using).order_by("-sequence").values_list("sequence", "entry_hash").first()

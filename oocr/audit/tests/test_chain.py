@@ -58,6 +58,15 @@ def test_each_entry_is_numbered_and_chained_to_the_one_before():
     assert verify() == "The access log's chain holds: 3 entries.\n"
 
 
+@pytest.mark.parametrize("address", ["10.1.2.3", "2001:0DB8::0001", "::ffff:10.0.0.1", None])
+def test_an_address_hashes_alike_however_the_database_writes_it(address):
+    first = entries(1)[0]
+    entry = AccessLog.objects.create(user=first.user, content_type=first.content_type, object_id=1, ip_address=address)
+    stored = AccessLog.objects.values().get(pk=entry.pk)
+    assert entry_hash(stored["previous_hash"], stored) == entry.entry_hash
+    assert verify() == "The access log's chain holds: 2 entries.\n"
+
+
 def test_entries_cannot_be_made_in_bulk_past_the_chain():
     with pytest.raises(AccessLogEntryImmutable):
         AccessLog.objects.bulk_create([AccessLog()])
