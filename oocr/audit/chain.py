@@ -49,12 +49,33 @@ def entry_hash(previous_hash: str, values: dict) -> str:
     return hashlib.sha256(f"{previous_hash}|{entry_canonical(values)}".encode()).hexdigest()
 
 
-def chain_lock(using: str) -> None:
-    """Hold the chain until the caller's transaction ends (PostgreSQL; SQLite serialises writers itself)."""
+# PostgreSQL (migration audit 0003): take the lock, then read the head. One round trip; a VOLATILE function reads
+# with a fresh snapshot after the lock is granted, so it sees the entry of whoever held the lock before.
+CHAIN_HEAD_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION audit_accesslog_chain_head(OUT head_sequence bigint, OUT head_hash varchar)
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock({CHAIN_LOCK});
+    SELECT sequence, entry_hash INTO head_sequence, head_hash FROM audit_accesslog ORDER BY sequence DESC LIMIT 1;
+END;
+$$;
+"""
+
+
+def chain_head_locked(using: str) -> tuple[int, str]:
+    """The newest entry's (sequence, hash), (0, GENESIS) if none, held until the caller's transaction ends.
+
+    On PostgreSQL under the chain's advisory lock, so two transactions never chain to the same entry
+    (SQLite lets one writer at a time; the unique sequence refuses a fork on any database).
+    """
     connection = connections[using]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT head_sequence, head_hash FROM audit_accesslog_chain_head()")
+        else:
+            cursor.execute("SELECT sequence, entry_hash FROM audit_accesslog ORDER BY sequence DESC LIMIT 1")
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row and row[0] is not None else (0, GENESIS)
 
 
 @dataclass(frozen=True)

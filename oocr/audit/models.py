@@ -3,7 +3,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, router, transaction
 from django.utils import timezone
 
-from oocr.audit.chain import GENESIS, chain_lock, entry_hash
+from oocr.audit.chain import chain_head_locked, entry_hash
 
 
 class AccessLogEntryImmutable(Exception):
@@ -63,10 +63,10 @@ class AccessLog(models.Model):
         if not self._state.adding:
             raise AccessLogEntryImmutable("An access log entry cannot be changed.")
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
-        with transaction.atomic(using=using):
-            chain_lock(using)
-            last = type(self).objects.using(using).order_by("-sequence").values_list("sequence", "entry_hash").first()
-            self.sequence, self.previous_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        # No savepoint inside a request's transaction: an entry that cannot be written fails the whole of it.
+        with transaction.atomic(using=using, savepoint=False):
+            head_sequence, self.previous_hash = chain_head_locked(using)
+            self.sequence = head_sequence + 1
             self.entry_hash = entry_hash(self.previous_hash, self.__dict__)
             super().save(*args, **kwargs)
 

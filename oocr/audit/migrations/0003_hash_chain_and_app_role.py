@@ -14,7 +14,7 @@
 import django.utils.timezone
 from django.db import migrations, models
 
-from oocr.audit.chain import GENESIS, VERIFIED_FIELDS, entry_hash
+from oocr.audit.chain import CHAIN_HEAD_FUNCTION, GENESIS, VERIFIED_FIELDS, entry_hash
 from oocr.celery import beat_schedule_ensure
 
 EXPORT_TASK = "audit.access_log_export"
@@ -50,6 +50,12 @@ def chain_existing_entries(apps, schema_editor):
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE audit_accesslog ENABLE TRIGGER audit_accesslog_append_only")
+
+
+def chain_head_function(apps, schema_editor):
+    """PostgreSQL: the chain's head read under its lock in one call (oocr/audit/chain.py)."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CHAIN_HEAD_FUNCTION)
 
 
 def sqlite_trigger_restore(apps, schema_editor):
@@ -104,6 +110,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="accesslog", name="sequence", field=models.PositiveBigIntegerField(editable=False, unique=True),
         ),
+        migrations.RunPython(chain_head_function, migrations.RunPython.noop),
         migrations.RunPython(sqlite_trigger_restore, migrations.RunPython.noop),
         migrations.RunPython(export_schedule, export_unschedule),
         migrations.RunPython(app_role_grant, migrations.RunPython.noop),

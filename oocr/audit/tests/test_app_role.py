@@ -77,7 +77,7 @@ def test_the_application_role_reads_and_appends_to_the_access_log(app_login):
                     "sequence, previous_hash, entry_hash) SELECT now(), %s, 'view', id, 1, '', '', 999999999, '', '' "
                     "FROM django_content_type LIMIT 1", [user_id])
         assert app.execute("SELECT count(*) FROM audit_accesslog WHERE user_id = %s", [user_id]).fetchone() == (1,)
-        app.execute("SELECT pg_advisory_xact_lock(1)")  # the chain's lock needs no privilege
+        assert app.execute("SELECT head_sequence FROM audit_accesslog_chain_head()").fetchone() == (999999999,)
 
 
 def test_tables_the_owner_makes_later_are_the_application_roles_too(app_login):
@@ -118,3 +118,34 @@ def test_the_application_works_as_its_role_and_writes_the_access_log(client, app
     entry = AccessLog.objects.get(object_id=case.pk, content_type__model="case", kind=AccessLog.Kind.VIEW)
     assert entry.user == supervisor and entry.justification.endswith("Covering this week")
     assert entry.sequence == before + 1 and AccessLog.objects.count() == before + 1
+
+
+def test_two_transactions_appending_at_once_do_not_fork_the_chain(app_login):
+    """The second waits at the chain's lock until the first commits, then chains to the first's entry."""
+    import threading
+
+    with connect(app_login) as first, connect(app_login) as second, connect(connection.settings_dict["USER"]) as owner:
+        user_id = owner.execute("INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, "
+                                "is_staff, is_active, date_joined) VALUES ('!', false, %s, '', '', '', false, true, now()) "
+                                "RETURNING id", [f"chain-test-{os.getpid()}"]).fetchone()[0]
+        append = ("INSERT INTO audit_accesslog (at, user_id, kind, content_type_id, object_id, justification, recipient, "
+                  "sequence, previous_hash, entry_hash) SELECT now(), %s, 'view', id, 1, '', '', %s, %s, %s "
+                  "FROM django_content_type LIMIT 1")
+        try:
+            first.execute("BEGIN")
+            head = first.execute("SELECT * FROM audit_accesslog_chain_head()").fetchone()
+            seen = []
+            waiting = threading.Thread(target=lambda: (second.execute("BEGIN"), seen.append(
+                second.execute("SELECT * FROM audit_accesslog_chain_head()").fetchone())))
+            waiting.start()
+            waiting.join(timeout=1)
+            assert waiting.is_alive() and not seen  # held at the lock
+            first.execute(append, [user_id, (head[0] or 0) + 1, head[1] or "", "f" * 64])
+            first.execute("COMMIT")
+            waiting.join(timeout=10)
+            assert seen == [((head[0] or 0) + 1, "f" * 64)]  # the first's entry, committed while it waited
+            second.execute("ROLLBACK")
+        finally:
+            owner.execute("SET session_replication_role = replica")  # as the owner: take the test's entry out again
+            owner.execute("DELETE FROM audit_accesslog WHERE user_id = %s", [user_id])
+            owner.execute("DELETE FROM auth_user WHERE id = %s", [user_id])
