@@ -84,6 +84,9 @@ def app_privileges_grant(cursor, role: str, *, create: bool = True) -> bool:
 
     Returns False, having done nothing, when the role does not exist and cannot be created here.
     """
+    cursor.execute("SELECT %s = current_user", [role])
+    if cursor.fetchone()[0]:
+        raise ValueError(f"DATABASE_APP_ROLE is {role}, the owner of the tables: give the application a role of its own")
     if not role_exists(cursor, role):
         if not (create and may_create_roles(cursor)):
             return False
