@@ -73,7 +73,12 @@ def app_role_grant(apps, schema_editor):
 
     role = app_role()
     with schema_editor.connection.cursor() as cursor:
-        if role and not app_privileges_grant(cursor, role):
+        try:
+            granted = not role or app_privileges_grant(cursor, role)
+        except ValueError as error:  # the application's role named as the owner's: nothing to keep apart
+            print(f"\n  {error}")
+            return
+        if not granted:
             print(f"\n  The role {role} does not exist and may not be created here: "
                   "run `manage.py database_app_role` as a role that may create roles.")
 

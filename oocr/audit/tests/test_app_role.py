@@ -149,3 +149,10 @@ def test_two_transactions_appending_at_once_do_not_fork_the_chain(app_login):
             owner.execute("SET session_replication_role = replica")  # as the owner: take the test's entry out again
             owner.execute("DELETE FROM audit_accesslog WHERE user_id = %s", [user_id])
             owner.execute("DELETE FROM auth_user WHERE id = %s", [user_id])
+
+
+def test_the_owner_is_never_given_the_application_roles_privileges():
+    from oocr.audit.db_roles import app_privileges_grant
+
+    with connection.cursor() as cursor, pytest.raises(ValueError, match="the owner of the tables"):
+        app_privileges_grant(cursor, connection.settings_dict["USER"])
