@@ -156,3 +156,19 @@ def test_the_owner_is_never_given_the_application_roles_privileges():
 
     with connection.cursor() as cursor, pytest.raises(ValueError, match="the owner of the tables"):
         app_privileges_grant(cursor, connection.settings_dict["USER"])
+
+
+def test_the_command_makes_a_login_role_in_the_application_role():
+    import io
+
+    from django.core.management import call_command
+
+    login = f"oocr_web_test_{os.getpid()}"
+    call_command("database_app_role", "--login", login, stdout=io.StringIO())  # undone with the test
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT r.rolcanlogin, r.rolsuper, pg_has_role(%s, %s, 'MEMBER') FROM pg_roles r WHERE rolname = %s",
+                       [login, settings.DATABASE_APP_ROLE, login])
+        assert cursor.fetchone() == (True, False, True)
+        cursor.execute("SELECT has_table_privilege(%s, 'audit_accesslog', 'DELETE'), "
+                       "has_table_privilege(%s, 'cases_case', 'UPDATE')", [login, login])
+        assert cursor.fetchone() == (False, True)
