@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cases import eligibility
 from oocr.concurrency.services import ANY_VERSION, version_bump, versions_check
-from oocr.csv_import import csv_records
+from oocr.csv_import import Problem, csv_import
 from cases.models import (
     Case,
     CaseBaseline,
@@ -352,48 +352,52 @@ def _offences_update(offences: list[Offence]) -> None:
 
 
 def offence_import_csv(*, text: str) -> tuple[int, int]:
-    """Create or update offences from `code,title,mode_of_trial,crime_subgroup` rows: all rows or none.
+    """Create or update offences from `code,title,mode_of_trial,crime_subgroup` rows: all rows or none (oocr/csv_import.py).
 
     Set-based: one read of the catalogue, one INSERT of the new offences, one UPDATE of only those that
     changed (in batches of OFFENCE_UPDATE_BATCH on a database other than PostgreSQL), and their history
     rows: a query count that does not grow with the rows. Returns (created, updated). Raises ValidationError
     listing every bad row by its line.
     """
-    rows = csv_records(text, columns=OFFENCE_COLUMNS)
     catalogue = {offence.code: offence for offence in Offence.objects.all()}
-    new, changed, errors = [], [], []
-    updated = 0
-    codes = Counter(row["code"] for _, row in rows)
-    for line, row in rows:
+    repeated = set()
+
+    def codes_once(rows) -> list[str]:
+        codes = Counter(row["code"] for _, row in rows)
+        repeated.update(code for code, count in codes.items() if count > 1)
+        return [f"Code {code} appears more than once" for code in sorted(repeated)]
+
+    def row_check(line: int, row: dict[str, str]):
         code = row["code"]
-        if codes[code] > 1:
-            continue  # reported once, below
-        offence = catalogue.get(code)
+        if code in repeated:
+            return None, []  # reported once, for the file
         values = [row[field] for field in OFFENCE_IMPORTED_FIELDS]
+        offence = catalogue.get(code)
         if offence is None:
-            offence = Offence(code=code, **dict(zip(OFFENCE_IMPORTED_FIELDS, values)))
-            new.append(offence)
+            offence, change = Offence(code=code, **dict(zip(OFFENCE_IMPORTED_FIELDS, values))), "new"
+        elif [getattr(offence, field) for field in OFFENCE_IMPORTED_FIELDS] == values:
+            return ("same", offence), []
         else:
-            updated += 1
-            if [getattr(offence, field) for field in OFFENCE_IMPORTED_FIELDS] == values:
-                continue
             for field, value in zip(OFFENCE_IMPORTED_FIELDS, values):
                 setattr(offence, field, value)
-            changed.append(offence)
+            change = "changed"
         try:
             offence.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as error:
-            problems = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
-            errors.append(f"Line {line}: {problems}")
-    errors += [f"Code {code} appears more than once" for code in sorted(code for code, count in codes.items() if count > 1)]
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
+            return None, [Problem(field, f"{field}: {' '.join(messages)}") for field, messages in error.message_dict.items()]
+        return (change, offence), []
+
+    def save(items) -> tuple[int, int]:
+        new = [offence for change, offence in items if change == "new"]
+        changed = [offence for change, offence in items if change == "changed"]
         Offence.objects.bulk_create(new)
         _offences_update(changed)
         Offence.history.bulk_history_create(new)
         Offence.history.bulk_history_create(changed, update=True)
-    return len(new), updated
+        return len(new), len(items) - len(new)
+
+    return csv_import(text=text, columns=OFFENCE_COLUMNS, row_check=row_check, save=save, file_check=codes_once,
+                      name="Offence import")
 
 
 def case_closed_record(*, case: Case, user) -> None:

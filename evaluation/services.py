@@ -21,6 +21,7 @@ from evaluation.models import (
     ReoffendingDefinition, ReoffendingResult, SurveyAnswer, SurveyInstrument, SurveyResponse,
 )
 from oocr import jobs
+from oocr.csv_import import Problem, csv_import
 from oocr.errors import DomainError
 
 CRIME_RECORD_COLUMNS = ["crime_reference", "event_type", "offence_code", "offence_title", "offence_date", "outcome_date",
@@ -545,35 +546,33 @@ def person_crime_records_pseudonymise(*, person_id: int) -> int:
 # --- Harm weights -----------------------------------------------------------------------------------
 
 
+HARM_WEIGHT_COLUMNS = ["offence_code", "offence_title", "days"]
+
+
 def harm_weight_set_import(*, user, name: str, version: str, source: str, text: str, make_current: bool) -> HarmWeightSet:
-    """A new version of per-offence weights from `offence_code,offence_title,days` rows: all rows or none."""
-    reader = csv.DictReader(io.StringIO(text))
-    expected = ["offence_code", "offence_title", "days"]
-    if reader.fieldnames is None or [column.strip() for column in reader.fieldnames] != expected:
-        raise ValidationError(f"The first line must be the column names: {','.join(expected)}")
-    weights, errors, seen = [], [], set()
-    for line, row in enumerate(reader, start=2):
-        code, title, days = ((row.get(column) or "").strip() for column in expected)
+    """A new version of per-offence weights from `offence_code,offence_title,days` rows: all rows or none
+    (oocr/csv_import.py)."""
+    seen = set()
+
+    def row_check(line: int, row: dict[str, str]):
+        code, title, days = (row[column] for column in HARM_WEIGHT_COLUMNS)
         try:
             value = Decimal(days)
             if value < 0 or not value.is_finite():
                 raise InvalidOperation
         except InvalidOperation:
-            errors.append(f"Line {line}: days must be a number of 0 or more, not '{days}'")
-            continue
+            return None, [Problem("days", f"days must be a number of 0 or more, not '{days}'")]
+        problems = []
         if not code:
-            errors.append(f"Line {line}: enter the offence code")
+            problems.append(Problem("offence_code", "enter the offence code"))
         elif code.upper() in seen:
-            errors.append(f"Line {line}: offence code {code} appears more than once")
+            problems.append(Problem("offence_code", f"offence code {code} appears more than once"))
         seen.add(code.upper())
-        weights.append(HarmWeight(key=code.upper(), title=title[:200], days=value))
-    if not weights and not errors:
-        errors.append("The file has no rows under the column names")
-    if errors:
-        raise ValidationError(errors)
-    if HarmWeightSet.objects.filter(name=name, version=version).exists():
-        raise ValidationError({"version": f"{name} already has a version {version}: give the new one another version"})
-    with transaction.atomic():
+        return HarmWeight(key=code.upper(), title=title[:200], days=value), problems
+
+    def save(weights) -> HarmWeightSet:
+        if HarmWeightSet.objects.filter(name=name, version=version).exists():
+            raise ValidationError({"version": f"{name} already has a version {version}: give the new one another version"})
         weight_set = HarmWeightSet(name=name, version=version, kind=HarmWeightSet.Kind.OFFENCE, source=source,
                                    created_by=user, is_current=make_current)
         weight_set.full_clean()
@@ -583,7 +582,11 @@ def harm_weight_set_import(*, user, name: str, version: str, source: str, text: 
         for weight in weights:
             weight.weight_set = weight_set
         HarmWeight.objects.bulk_create(weights)
-    return weight_set
+        return weight_set
+
+    return csv_import(text=text, columns=HARM_WEIGHT_COLUMNS, row_check=row_check, save=save,
+                      file_check=lambda rows: [] if rows else ["The file has no rows under the column names"],
+                      name="Harm weight import")
 
 
 def harm_weights_for_check(weight_set: HarmWeightSet) -> dict[str, Decimal]:

@@ -138,6 +138,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Short page queries: JIT compilation costs more than it saves (make bench, national size).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# Two PostgreSQL roles (README, "The access log cannot be emptied from inside"): the application connects with
+# DATABASE_URL as a member of DATABASE_APP_ROLE, which may only INSERT and SELECT the access log; `migrate`
+# connects with DATABASE_OWNER_URL (the same database, as the role that owns the tables) when it is set.
+# Unset (development, CI), everything connects as the one DATABASE_URL role.
+DATABASE_OWNER_URL = env("DATABASE_OWNER_URL", default="")
+DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="oocr_app")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en-gb"
@@ -319,6 +325,12 @@ CRIME_REFERENCE_HELP = env("CRIME_REFERENCE_HELP", default="letters, numbers and
 RETENTION_REVIEW_YEARS = env.int("RETENTION_REVIEW_YEARS", default=6)
 # A record retained at review is reviewed again within this many years (a date further off is refused).
 RETENTION_RETAIN_MAX_YEARS = env.int("RETENTION_RETAIN_MAX_YEARS", default=RETENTION_REVIEW_YEARS)
+
+# The access log's daily copy outside the database (oocr/audit/export.py): one file per day, created once and
+# never overwritten. Put it on storage the application cannot rewrite (README, "Keeping the copy off the box").
+ACCESS_LOG_EXPORT_DIR = env("ACCESS_LOG_EXPORT_DIR", default=str(BASE_DIR / "var" / "access-log"))
+# Days the daily job looks back for a day without its file (a job missed while the workers were down).
+ACCESS_LOG_EXPORT_CATCH_UP_DAYS = env.int("ACCESS_LOG_EXPORT_CATCH_UP_DAYS", default=7)
 
 # --- Logging ---------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from contracts.models import Condition, ConditionKind, NeedDomain
 from contracts.services import condition_evidence_follow
 from keyworkers.workload import add_working_days
 from oocr.concurrency.services import ANY_VERSION, version_bump
-from oocr.csv_import import csv_records
+from oocr.csv_import import Problem, csv_import
 from referrals.models import Partner, Referral, ReferralUpdate
 
 # The case must have been accepted by the person: referrals are part of the assessment and the contract.
@@ -54,34 +54,36 @@ PARTNER_IMPORTED_FIELDS = [
 
 
 def partner_import_csv(*, text: str) -> tuple[int, int]:
-    """Create or update partners (matched by name) from a CSV file: all rows or none.
+    """Create or update partners (matched by name) from a CSV file: all rows or none (oocr/csv_import.py).
 
     Needs are need-domain codes separated by `;`. Set-based: one read of the directory, one INSERT
     of the new partners, one UPDATE of the others, their needs replaced in one DELETE and one INSERT.
     Returns (created, updated); raises ValidationError listing every bad row by its line.
     """
-    rows = csv_records(text, columns=PARTNER_COLUMNS)
     domains = {domain.code: domain for domain in NeedDomain.objects.all()}
     directory = {partner.name: partner for partner in Partner.objects.all()}
-    partners, errors = [], []
-    for line, row in rows:
+
+    def names_once(rows) -> list[str]:
+        names = Counter(row["name"] for _, row in rows)
+        return [f"{name} appears more than once" for name in sorted(name for name, count in names.items() if count > 1)]
+
+    def row_check(line: int, row: dict[str, str]):
         partner = directory.get(row["name"]) or Partner(name=row["name"])
         problems = []
         codes = [code.strip() for code in row["needs"].split(";") if code.strip()]
-        problems += [f"needs: no need domain has the code {code}" for code in codes if code not in domains]
+        problems += [Problem("needs", f"needs: no need domain has the code {code}") for code in codes if code not in domains]
         if not codes:
-            problems.append("needs: give at least one need domain code")
-        for field, column in (("min_age", "min_age"), ("max_age", "max_age"),
-                              ("acknowledge_days", "acknowledge_days"), ("appointment_days", "appointment_days")):
+            problems.append(Problem("needs", "needs: give at least one need domain code"))
+        for column in ("min_age", "max_age", "acknowledge_days", "appointment_days"):
             value = row[column]
             if value and not value.isdigit():
-                problems.append(f"{column}: {value[:20]!r} is not a whole number")
+                problems.append(Problem(column, f"{column}: {value[:20]!r} is not a whole number"))
             elif not value and column.endswith("_days"):
-                problems.append(f"{column}: give the number of working days")
+                problems.append(Problem(column, f"{column}: give the number of working days"))
             # A bad or missing number is reported once, above: 0 keeps the model's own checks from repeating it.
-            setattr(partner, field, int(value) if value.isdigit() else (0 if column.endswith("_days") else None))
+            setattr(partner, column, int(value) if value.isdigit() else (0 if column.endswith("_days") else None))
         if row["active"].lower() not in ("yes", "no", ""):
-            problems.append("active: write yes or no")
+            problems.append(Problem("active", "active: write yes or no"))
         partner.kind, partner.services, partner.areas = row["type"], row["services"], row["areas"]
         partner.sex, partner.eligibility_notes, partner.route = row["who_they_take"], row["eligibility_notes"], row["route"]
         partner.phone, partner.email, partner.referral_email = row["phone"], row["email"], row["referral_email"]
@@ -89,17 +91,12 @@ def partner_import_csv(*, text: str) -> tuple[int, int]:
         try:
             partner.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as error:
-            problems += [f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()]
-        if problems:
-            errors.append(f"Line {line}: " + "; ".join(problems))
-        partners.append((partner, [domains[code] for code in dict.fromkeys(codes) if code in domains]))
-    names = Counter(partner.name for partner, _ in partners)
-    errors += [f"{name} appears more than once" for name in sorted(name for name, count in names.items() if count > 1)]
-    if errors:
-        raise ValidationError(errors)
-    new = [partner for partner, _ in partners if partner.pk is None]
-    existing = [partner for partner, _ in partners if partner.pk is not None]
-    with transaction.atomic():
+            problems += [Problem(field, f"{field}: {' '.join(messages)}") for field, messages in error.message_dict.items()]
+        return (partner, [domains[code] for code in dict.fromkeys(codes) if code in domains]), problems
+
+    def save(partners) -> tuple[int, int]:
+        new = [partner for partner, _ in partners if partner.pk is None]
+        existing = [partner for partner, _ in partners if partner.pk is not None]
         now = timezone.now()
         for partner in existing:
             partner.updated_at = now  # auto_now is not applied by bulk_update
@@ -110,7 +107,10 @@ def partner_import_csv(*, text: str) -> tuple[int, int]:
         Needs = Partner.need_domains.through
         Needs.objects.filter(partner__in=existing).delete()
         Needs.objects.bulk_create([Needs(partner=partner, needdomain=domain) for partner, needs in partners for domain in needs])
-    return len(new), len(existing)
+        return len(new), len(existing)
+
+    return csv_import(text=text, columns=PARTNER_COLUMNS, row_check=row_check, save=save, file_check=names_once,
+                      name="Partner import")
 
 
 def _open_case(case_id: int) -> Case:

@@ -1,10 +1,18 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, router, transaction
+from django.utils import timezone
+
+from oocr.audit.chain import chain_head_locked, entry_hash
 
 
 class AccessLogEntryImmutable(Exception):
     """The access log is append-only: an entry is never changed or removed."""
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def bulk_create(self, *args, **kwargs):
+        raise AccessLogEntryImmutable("Access log entries are chained one by one: create them with save().")
 
 
 class AccessLog(models.Model):
@@ -12,7 +20,12 @@ class AccessLog(models.Model):
 
     Append-only: the application only ever inserts. `save()` refuses to update
     and `delete()` refuses to delete; on the database a trigger refuses UPDATE
-    (both engines) and DELETE (PostgreSQL), so a stray queryset call fails too.
+    (both engines) and DELETE (PostgreSQL), so a stray queryset call fails too,
+    and on PostgreSQL the application's role may only INSERT and SELECT the table
+    (it does not own it: oocr/audit/db_roles.py).
+
+    Tamper-evident: each entry is numbered (`sequence`, no gaps) and carries a hash
+    chained to the entry before it (oocr/audit/chain.py; `manage.py verify_access_log`).
     """
 
     class Kind(models.TextChoices):
@@ -20,7 +33,8 @@ class AccessLog(models.Model):
         EXPORT = "export", "Exported"
         DISCLOSURE = "disclosure", "Disclosed"
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set when the entry is made (not auto_now_add: the hash must cover the time before the row is written).
+    at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.VIEW)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
@@ -30,6 +44,11 @@ class AccessLog(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     justification = models.TextField(blank=True)
     recipient = models.CharField(max_length=255, blank=True)
+    sequence = models.PositiveBigIntegerField(unique=True, editable=False)
+    previous_hash = models.CharField(max_length=64, editable=False)
+    entry_hash = models.CharField(max_length=64, editable=False)
+
+    objects = AccessLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -43,7 +62,13 @@ class AccessLog(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AccessLogEntryImmutable("An access log entry cannot be changed.")
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        # No savepoint inside a request's transaction: an entry that cannot be written fails the whole of it.
+        with transaction.atomic(using=using, savepoint=False):
+            head_sequence, self.previous_hash = chain_head_locked(using)
+            self.sequence = head_sequence + 1
+            self.entry_hash = entry_hash(self.previous_hash, self.__dict__)
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise AccessLogEntryImmutable("An access log entry cannot be deleted.")
