@@ -217,8 +217,13 @@ def _field_value(model, name: str, value) -> str:
     return "" if value is None else str(value)
 
 
-def case_changes(*, case: Case) -> list[dict]:
-    """Who changed what, when, on the case's records (django-simple-history), newest first.
+# What the officer who made a submission sees of its history: the records they entered, not the keyworker's work.
+SUBMISSION_RECORDS = ("Person", "Case", "Crime", "Victim")
+
+
+def case_changes(*, case: Case, records: tuple[str, ...] | None = None) -> list[dict]:
+    """Who changed what, when, on the case's records (django-simple-history), newest first, with the reason given
+    for a correction. `records` keeps only those kinds of record (SUBMISSION_RECORDS for the officer).
 
     One query per kind of record, whatever the number of changes; the users
     who made them come with each query.
@@ -241,6 +246,7 @@ def case_changes(*, case: Case) -> list[dict]:
         ("Referral", Referral, Referral.history.filter(case_id=case.pk)),
     ]
     changes = []
+    tracked = [row for row in tracked if records is None or row[0] in records]
     for label, model, versions in tracked:
         previous = {}
         for version in versions.select_related("history_user").order_by("history_date", "history_id"):
@@ -258,5 +264,5 @@ def case_changes(*, case: Case) -> list[dict]:
             previous[version.id] = version
             by = version.history_user.get_full_name() or version.history_user.username if version.history_user else "The system"
             changes += [{"at": version.history_date, "by": by, "record": f"{label} {version.id}", "field": field,
-                         "old": old, "new": new} for field, old, new in fields]
+                         "old": old, "new": new, "reason": version.history_change_reason or ""} for field, old, new in fields]
     return sorted(changes, key=lambda change: change["at"], reverse=True)
