@@ -609,9 +609,11 @@ def _correctable(case_id: int) -> Case:
     return case
 
 
-def _with_reason(record, reason: str) -> None:
-    """The history row the next save writes carries the reason (django-simple-history's change reason)."""
+def _with_reason(record, reason: str, *, user) -> None:
+    """The history row the next save writes carries who and why (django-simple-history's user and change reason),
+    whether or not the save happens in a request."""
     record._change_reason = f"Correction: {reason}"[:100]
+    record._history_user = user
 
 
 def _changed_fields(record, data: dict) -> list[str]:
@@ -711,7 +713,7 @@ def person_correct(*, case_id: int, user, data: dict, reason: str, read_version=
         raise ValidationError({"email": "The person agreed to reminders by email: keep an email address, or change "
                                         "their reminders first"})
     person.full_clean()
-    _with_reason(person, reason)
+    _with_reason(person, reason, user=user)
     person.save()
     return _correction_recorded(case, user=user, what="Person's contact details corrected", fields=fields, reason=reason)
 
@@ -741,7 +743,7 @@ def crime_correct(*, case_id: int, user, data: dict, offences: list[Offence], re
     for name, value in data.items():
         setattr(crime, name, value)
     crime.full_clean()
-    _with_reason(crime, reason)
+    _with_reason(crime, reason, user=user)
     crime.save()
     crime.offences.set(offences)
     return _correction_recorded(case, user=user, what="Crime corrected", fields=fields, reason=reason)
@@ -762,7 +764,7 @@ def victim_correct(*, case_id: int, user, victim_id: int, data: dict, reason: st
     for name, value in data.items():
         setattr(victim, name, value)
     victim.full_clean()
-    _with_reason(victim, reason)
+    _with_reason(victim, reason, user=user)
     victim.save()
     return _correction_recorded(case, user=user, what=f"Victim {victim.pk} corrected", fields=fields, reason=reason)
 
