@@ -258,7 +258,10 @@ def contract_sign(*, case_id: int, user, signed_on, agreement: str, read_version
     timeline = case.timeline
     timeline.check_contract_signed(signed_on)
     timeline.check_conditions_at_signing(signed_on, list(contract.conditions.values_list("due_date", flat=True)))
-    contract.sign(on=signed_on, agreement=agreement, approval_required=scheme_settings().contract_approval_required)
+    # A contract a supervisor sent back goes back to them, even where the scheme does not ask approval of each contract.
+    sent_back = contract.decisions.exclude(decision=ContractDecision.Decision.APPROVED).exists()
+    contract.sign(on=signed_on, agreement=agreement,
+                  approval_required=scheme_settings().contract_approval_required or sent_back)
     contract.full_clean()
     if contract.status == Contract.Status.ACTIVE:
         case.start_contract()
