@@ -249,13 +249,13 @@ class ContractDecideView(CasePageMixin, VersionedEditMixin, ServiceFormMixin, Fo
     def versioned_record(self):
         return self.contract
 
-    def dispatch(self, request, *args, **kwargs):
-        if (request.user.is_authenticated and request.user.has_perm("accounts.allocate_cases")
-                and self.contract.status != Contract.Status.AWAITING_APPROVAL):
+    def get(self, request, *args, **kwargs):
+        # Another supervisor may have decided it since (or the keyworker not resubmitted it yet): say so, and go back.
+        if self.contract.status != Contract.Status.AWAITING_APPROVAL:
             messages.error(request, f"This contract is {self.contract.get_status_display().lower()}, so it is not waiting "
                                     "for a decision. Nothing was changed.")
             return redirect("contracts:contract", pk=self.case.pk)
-        return super().dispatch(request, *args, **kwargs)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title="Decide on the contract", **kwargs)
