@@ -210,3 +210,26 @@ def test_a_draft_is_never_returned_and_an_allocated_case_is_never_returned():
             services.submission_send_back(case_id=case.pk, user=supervisor, kind=SubmissionReturn.Kind.RETURNED, reasons="x")
     assert SubmissionReturn.objects.count() == 0 and Notification.objects.count() == before
     assert DraftCaseFactory().returns.count() == 0
+
+
+def test_the_changes_list_shows_who_what_before_after_and_why_to_the_officer_and_on_the_case(client):
+    case = AllocatedCaseFactory()
+    keyworker = case.allocations.get().keyworker
+    services.person_correct(case_id=case.pk, user=keyworker, data=CONTACT, reason="Moved to Lemon Street")
+    client.force_login(keyworker)
+    page = client.get(f"/cases/{case.pk}/history/changes/").content.decode()
+    assert "3 Lemon Street" in page and "12 Fore Street" in page and "Correction: Moved to Lemon Street" in page
+    client.force_login(case.created_by)
+    page = client.get(f"/intake/{case.pk}/").content.decode()
+    assert 'data-testid="changes"' in page and "Correction: Moved to Lemon Street" in page
+    assert "/correct/" not in page  # allocated: the officer no longer corrects it; the keyworker does
+
+
+def test_the_officer_correction_pages_close_once_the_case_is_allocated(client):
+    case = AllocatedCaseFactory()
+    client.force_login(case.created_by)
+    response = client.get(f"/intake/{case.pk}/correct/person/")
+    assert response.status_code == 302 and response["Location"] == f"/intake/{case.pk}/"
+    response = client.post(f"/intake/{case.pk}/correct/person/", {**CONTACT, "reason": "Late", "record_version": "1"})
+    assert response.status_code == 302
+    assert Person.objects.get(pk=case.person_id).address_line_1 == "12 Fore Street"
