@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from cases.models import Case, CaseEvent, Crime, EligibilityAssessment, Person, Victim, VictimContact, name_key
+from cases.models import (
+    Case, CaseEvent, Crime, EligibilityAssessment, Person, SubmissionReturn, Victim, VictimContact, name_key,
+)
 from keyworkers.models import Allocation
 from keyworkers.workload import add_working_days
 
@@ -35,10 +37,11 @@ def intake_case_list(*, user) -> QuerySet[Case]:
 
 
 def intake_case_detail_queryset(*, user) -> QuerySet[Case]:
-    """One submission with everything its summary shows."""
+    """One submission with everything its summary shows, and each round of it sent back."""
     return _submissions(user=user).prefetch_related(
         Prefetch("crimes", queryset=Crime.objects.prefetch_related("offences", "victims")),
         Prefetch("eligibility_assessments", queryset=EligibilityAssessment.objects.select_related("assessed_by")),
+        Prefetch("returns", queryset=SubmissionReturn.objects.select_related("by")),
     )
 
 
@@ -221,9 +224,11 @@ def _field_value(model, name: str, value) -> str:
 SUBMISSION_RECORDS = ("Person", "Case", "Crime", "Victim")
 
 
-def case_changes(*, case: Case, records: tuple[str, ...] | None = None) -> list[dict]:
+def case_changes(*, case: Case, records: tuple[str, ...] | None = None, offences: bool = True) -> list[dict]:
     """Who changed what, when, on the case's records (django-simple-history), newest first, with the reason given
-    for a correction. `records` keeps only those kinds of record (SUBMISSION_RECORDS for the officer).
+    for a correction. `records` keeps only those kinds of record (SUBMISSION_RECORDS for the officer);
+    `offences=False` leaves out the crimes' offences, whose comparison costs a query per version (the timeline
+    names a correction of them).
 
     One query per kind of record, whatever the number of changes; the users
     who made them come with each query.
@@ -232,8 +237,9 @@ def case_changes(*, case: Case, records: tuple[str, ...] | None = None) -> list[
     from keyworkers.models import Allocation
     from referrals.models import Referral
 
-    crime_ids = list(case.crimes.values_list("pk", flat=True))
-    contract_ids = list(Contract.objects.filter(case=case).values_list("pk", flat=True))
+    wanted = (lambda label: records is None or label in records)
+    crime_ids = [crime.pk for crime in case.crimes.all()]  # prefetched by the pages that show the case
+    contract_ids = list(Contract.objects.filter(case=case).values_list("pk", flat=True)) if wanted("Condition") else []
     tracked = [
         ("Person", Person, Person.history.filter(id=case.person_id)),
         ("Case", Case, Case.history.filter(id=case.pk)),
@@ -246,7 +252,7 @@ def case_changes(*, case: Case, records: tuple[str, ...] | None = None) -> list[
         ("Referral", Referral, Referral.history.filter(case_id=case.pk)),
     ]
     changes = []
-    tracked = [row for row in tracked if records is None or row[0] in records]
+    tracked = [row for row in tracked if wanted(row[0])]
     for label, model, versions in tracked:
         previous = {}
         for version in versions.select_related("history_user").order_by("history_date", "history_id"):
@@ -259,7 +265,8 @@ def case_changes(*, case: Case, records: tuple[str, ...] | None = None) -> list[
                 fields = [
                     (str(model._meta.get_field(change.field).verbose_name).capitalize(),
                      _field_value(model, change.field, change.old), _field_value(model, change.field, change.new))
-                    for change in version.diff_against(before).changes if change.field not in CHANGE_HIDDEN_FIELDS
+                    for change in version.diff_against(before, excluded_fields=() if offences else ("offences",)).changes
+                    if change.field not in CHANGE_HIDDEN_FIELDS
                 ]
             previous[version.id] = version
             by = version.history_user.get_full_name() or version.history_user.username if version.history_user else "The system"

@@ -718,6 +718,10 @@ def person_correct(*, case_id: int, user, data: dict, reason: str, read_version=
     return _correction_recorded(case, user=user, what="Person's contact details corrected", fields=fields, reason=reason)
 
 
+CRIME_FIELDS = ["reference", "offence_date", "offence_postcode", "domestic_abuse", "hate_crime", "co_accused",
+                "officer_name", "officer_collar_number", "officer_email"]
+
+
 @transaction.atomic
 def crime_correct(*, case_id: int, user, data: dict, offences: list[Offence], reason: str, read_version=ANY_VERSION) -> str:
     """Correct the crime of a submitted, open case (reference, offences, date, place, flags, officer), with a reason;

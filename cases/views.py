@@ -272,9 +272,9 @@ class CaseSubmissionView(RoleRequiredMixin, AccessLoggedMixin, DetailView):
         }
         sections = [(reverse(url, args=[case.pk]), label, done[url]) for url, label in SECTIONS]
         sensitive = selectors.case_sensitive_records(case=case) if case.status != Case.Status.DRAFT else None
-        changes = selectors.case_changes(case=case, records=selectors.SUBMISSION_RECORDS) if case.submitted_at else []
+        changes = selectors.case_changes(case=case, records=selectors.SUBMISSION_RECORDS, offences=False) if case.submitted_at else []
         return super().get_context_data(sections=sections, all_done=all(done.values()), sensitive=sensitive,
-                                         rounds=case.returns.select_related("by"), own=case.created_by_id == self.request.user.pk,
+                                         rounds=case.returns.all(), own=case.created_by_id == self.request.user.pk,
                                          changes=changes, **kwargs)
 
 
