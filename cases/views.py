@@ -681,10 +681,18 @@ class SubmissionSendBackView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
     @cached_property
     def case(self) -> Case:
-        from keyworkers.selectors import allocation_queue  # keyworkers builds on cases: import late
+        from keyworkers.selectors import allocation_cases  # keyworkers builds on cases: import late
 
-        return get_object_or_404(allocation_queue(user=self.request.user).prefetch_related("eligibility_assessments"),
+        return get_object_or_404(allocation_cases(user=self.request.user).prefetch_related("eligibility_assessments"),
                                  pk=self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        # Another supervisor may have allocated or sent it back since the queue was loaded: say so, and go back.
+        if self.case.status != Case.Status.AWAITING_ALLOCATION:
+            messages.error(request, f"Case {self.case.number} is {self.case.get_status_display().lower()}, so it cannot be "
+                                    "sent back. Nothing was changed.")
+            return redirect("keyworkers:allocation")
+        return super().get(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "override": bool(self.case.override_reason)}

@@ -233,3 +233,14 @@ def test_the_officer_correction_pages_close_once_the_case_is_allocated(client):
     response = client.post(f"/intake/{case.pk}/correct/person/", {**CONTACT, "reason": "Late", "record_version": "1"})
     assert response.status_code == 302
     assert Person.objects.get(pk=case.person_id).address_line_1 == "12 Fore Street"
+
+
+def test_a_case_allocated_meanwhile_is_not_sent_back_and_the_supervisor_is_told_why(client):
+    case = AllocatedCaseFactory()
+    supervisor = SupervisorProfileFactory().user
+    client.force_login(supervisor)
+    response = client.get(f"/allocation/{case.pk}/send-back/", follow=True)
+    assert "cannot be sent back" in response.content.decode()
+    response = client.post(f"/allocation/{case.pk}/send-back/", {"kind": "returned", "reasons": "Late"}, follow=True)
+    assert "cannot be returned to the officer" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).status == Case.Status.ALLOCATED and not SubmissionReturn.objects.exists()
