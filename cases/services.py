@@ -774,6 +774,21 @@ def victim_correct(*, case_id: int, user, victim_id: int, data: dict, reason: st
 
 
 @transaction.atomic
+def victim_add(*, case_id: int, user, data: dict, reason: str) -> Victim:
+    """Add a victim missed when a submitted, open case was entered, with a reason (in the history and on the timeline)."""
+    reason = _reason_required(reason)
+    case = _correctable(case_id)
+    victim = Victim(crime=Crime.objects.get(case=case), **data)
+    if victim.date_asked:
+        case.timeline.check_victim_asked(victim.date_asked)
+    victim.full_clean()
+    _with_reason(victim, reason, user=user)
+    victim.save()
+    _correction_recorded(case, user=user, what="Victim added", fields=[victim.name], reason=reason)
+    return victim
+
+
+@transaction.atomic
 def case_draft_delete(*, case_id: int, user) -> None:
     """An officer deletes their own draft, never submitted: the case, its crime and victims go (their history rows
     remain), and the person's record too when it was made for this draft and has no other case."""

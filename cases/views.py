@@ -617,6 +617,33 @@ class VictimCorrection(CorrectionMixin):
                                        read_version=form.read_version)
 
 
+class VictimAddition(CreateOnceMixin, ServiceFormMixin):
+    """A victim missed when the case was entered: a new record (one-time token), with a reason."""
+
+    form_class = forms.VictimCorrectionForm
+    title = "Add a victim missed at submission"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(intro="The victim is added to the case's history with who added them, when and "
+                                              "your reason.", **kwargs)
+
+    def perform(self, form):
+        victim = services.victim_add(case_id=self.case.pk, user=self.request.user, data=form.victim_data(),
+                                     reason=form.cleaned_data["reason"])
+        messages.success(self.request, f"Victim {victim.name} added.")
+
+
+class SubmissionVictimAddView(VictimAddition, OfficerCorrectionAccess, FormView):
+    pass
+
+
+class CaseVictimAddView(VictimAddition, CaseCorrectionAccess, FormView):
+    section = "victim"
+
+    def get_success_url(self) -> str:
+        return reverse("cases:case_victim", args=[self.case.pk])
+
+
 class SubmissionPersonCorrectView(PersonCorrection, OfficerCorrectionAccess, FormView):
     pass
 

@@ -310,6 +310,16 @@ def _victim_corrected(context):
     assert victim.history.latest().history_change_reason == f"Correction: {REASON}"
 
 
+def _victim_addition(context) -> dict:
+    return {"name": "Tamsin Keast", "phone": "", "email": "tamsin@example.org", "view": "supports",
+            "restorative_consent": "no", **_date("date_asked", timezone.localdate()), "reason": REASON, **one_time_token()}
+
+
+def _victim_added_later(context):
+    victim = Victim.objects.get(crime__case=context["case"], name="Tamsin Keast")
+    assert victim.history.get().history_change_reason == f"Correction: {REASON}"
+
+
 def _deletable() -> dict:
     return _draft("cases:draft_delete", by_admin=False, factory=ReadyDraftCaseFactory)
 
@@ -348,6 +358,10 @@ CORRECTION_CASES = [
              lambda: _held_correction("cases:case_crime_correct", by_supervisor=True), _crime_correction, _crime_corrected),
     FormCase("/cases/<int:pk>/correct/victims/<int:victim_pk>/", HOLDER,
              lambda: _held_correction("cases:case_victim_correct", victim=True), _victim_correction, _victim_corrected),
+    FormCase("/intake/<int:pk>/correct/victims/new/", ERO,
+             lambda: _submitted_by_officer("cases:submission_victim_add"), _victim_addition, _victim_added_later),
+    FormCase("/cases/<int:pk>/correct/victims/new/", SUPERVISOR,
+             lambda: _held_correction("cases:case_victim_add", by_supervisor=True), _victim_addition, _victim_added_later),
     FormCase("/intake/<int:pk>/delete/", ERO, _deletable, lambda context: {}, _deleted, button=True),
     FormCase("/intake/<int:pk>/withdraw/", ERO, lambda: _submitted_by_officer("cases:submission_withdraw"),
              lambda context: {"reason": "duplicate", "details": ""}, _withdrawn),

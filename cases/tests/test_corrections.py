@@ -244,3 +244,14 @@ def test_a_case_allocated_meanwhile_is_not_sent_back_and_the_supervisor_is_told_
     response = client.post(f"/allocation/{case.pk}/send-back/", {"kind": "returned", "reasons": "Late"}, follow=True)
     assert "cannot be returned to the officer" in response.content.decode()
     assert Case.objects.get(pk=case.pk).status == Case.Status.ALLOCATED and not SubmissionReturn.objects.exists()
+
+
+def test_a_victim_missed_at_submission_is_added_with_the_reason_kept():
+    case = AwaitingAllocationCaseFactory()
+    victim = services.victim_add(case_id=case.pk, user=case.created_by, reason="Came forward after submission",
+                                 data={"name": "Tamsin Keast", "phone": "", "email": "", "view": Victim.View.NOT_ASKED,
+                                       "restorative_consent": Victim.RestorativeConsent.NOT_ASKED, "date_asked": None})
+    record = victim.history.get()
+    assert (record.history_user, record.history_change_reason) == (case.created_by, "Correction: Came forward after submission")
+    assert "Victim added: Tamsin Keast" in case.events.get(kind=CaseEvent.Kind.CORRECTED).text
+    assert told() == set()
