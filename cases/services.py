@@ -578,6 +578,10 @@ def case_personal_data_erase(*, case_id: int, erase_person: bool) -> bool:
     records_erase(Victim.objects.filter(crime__in=crimes), name=DISPOSED_NAME, phone="", email="")
     records_erase(VictimContact.objects.filter(victim__crime__in=crimes), notes="")
     records_erase(EligibilityAssessment.objects.filter(case=case), override_reason="")
+    records_erase(SubmissionReturn.objects.filter(case=case), reasons="")
+    # The reasons given for corrections are free text kept on the history rows only.
+    Crime.history.filter(case_id=case.pk).update(history_change_reason=None)
+    Victim.history.filter(crime_id__in=crimes.values("pk")).update(history_change_reason=None)
     if erase_person and case.person_id:
         person = case.person
         records_erase(
@@ -586,6 +590,7 @@ def case_personal_data_erase(*, case_id: int, erase_person: bool) -> bool:
             date_of_birth=person.date_of_birth.replace(month=1, day=1), address_line_1="", address_line_2="", town="",
             postcode="", phone="", email="", pnc_id="", reminders_by="",
         )
+        Person.history.filter(id=person.pk).update(history_change_reason=None)
         return True
     return False
 

@@ -737,4 +737,5 @@ def case_free_text_erase(*, case_id: int) -> None:
     records_erase(Contact.objects.filter(case_id=case_id), place="", notes="", outside_reason="")
     records_erase(NonCompliance.objects.filter(case_id=case_id), notes="")
     records_erase(ClosureProposal.objects.filter(case_id=case_id), reason="", decision_note="")
+    records_erase(ContractDecision.objects.filter(contract__case_id=case_id), comments="")
     records_erase(VariationProposal.objects.filter(contract__case_id=case_id), reason="", decision_note="", new_description="")

@@ -255,3 +255,13 @@ def test_a_victim_missed_at_submission_is_added_with_the_reason_kept():
     assert (record.history_user, record.history_change_reason) == (case.created_by, "Correction: Came forward after submission")
     assert "Victim added: Tamsin Keast" in case.events.get(kind=CaseEvent.Kind.CORRECTED).text
     assert told() == set()
+
+
+def test_disposal_removes_the_reasons_of_corrections_and_returns():
+    case = AwaitingAllocationCaseFactory()
+    services.person_correct(case_id=case.pk, user=case.created_by, data=CONTACT, reason="Lives with his aunt now")
+    services.submission_send_back(case_id=case.pk, user=SupervisorProfileFactory().user, kind=SubmissionReturn.Kind.RETURNED,
+                                  reasons="Ask about the aunt's address")
+    services.case_personal_data_erase(case_id=case.pk, erase_person=True)
+    assert SubmissionReturn.objects.get(case=case).reasons == ""
+    assert not Person.history.filter(id=case.person_id, history_change_reason__icontains="aunt").exists()
