@@ -459,3 +459,111 @@ class CaseAccessReasonForm(GovukForm):
 
     def justification(self) -> str:
         return f"{self.Reason(self.cleaned_data['reason']).label}: {self.cleaned_data['details'].strip()}"
+
+
+# --- Corrections, withdrawals and returns (issue 16) --------------------------------------------------------------
+
+REASON_FIELD_LABEL = "Why are you making this correction?"
+
+
+def _reason_field() -> forms.CharField:
+    return forms.CharField(
+        label=REASON_FIELD_LABEL, max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the case's history with the change, for everyone who reads the record.",
+        error_messages={"required": "Enter why you are making this correction"},
+    )
+
+
+class PersonCorrectionForm(GovukModelForm):
+    """How to reach the person: their address, phone, email and preferred contact (their identity stays as recorded)."""
+
+    reason = _reason_field()
+
+    class Meta:
+        model = Person
+        fields = ["address_line_1", "address_line_2", "town", "postcode", "phone", "email", "preferred_contact"]
+        labels = {"email": "Email address"}
+        widgets = {"preferred_contact": forms.RadioSelect}
+        error_messages = {"email": {"invalid": "Enter an email address in the correct format, like name@example.com"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_helper(
+            self, Field.text("address_line_1", field_width=Fluid.TWO_THIRDS), Field.text("address_line_2", field_width=Fluid.TWO_THIRDS),
+            Field.text("town", field_width=Fluid.ONE_HALF), Field.text("postcode", field_width=Fixed.TEN),
+            Field.text("phone", field_width=Fixed.TWENTY), Field.text("email", field_width=Fluid.TWO_THIRDS),
+            Field.radios("preferred_contact", legend_size=Size.SMALL), Field.textarea("reason"), Button("submit", "Save correction"),
+        )
+
+    clean_postcode = PersonForm.clean_postcode
+    clean_phone = PersonForm.clean_phone
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(name) for name in ("address_line_1", "postcode", "phone", "email")):
+            self.add_error("phone", "Enter a phone number, email address or postal address: the team must be able to reach the person")
+            return data
+        if data.get("address_line_1") and not data.get("postcode"):
+            self.add_error("postcode", "Enter the postcode of the address")
+        if data.get("postcode") and not data.get("address_line_1"):
+            self.add_error("address_line_1", "Enter the first line of the address")
+        return data
+
+    def person_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class CrimeCorrectionForm(CrimeForm):
+    reason = _reason_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = [item for item in self.helper.layout.fields if not isinstance(item, Div)]  # the intake page's buttons go
+        self.helper = page_helper(self, *fields, Field.textarea("reason"), Button("submit", "Save correction"))
+
+
+class VictimCorrectionForm(VictimForm):
+    reason = _reason_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = [item for item in self.helper.layout.fields if not isinstance(item, Div)]
+        self.helper = page_helper(self, *fields, Field.textarea("reason"), Button("submit", "Save correction"))
+
+    def victim_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class SubmissionWithdrawForm(GovukForm):
+    reason = forms.ChoiceField(
+        label="Why are you withdrawing this submission?", choices=Case.OFFICER_WITHDRAWAL_REASONS, widget=forms.RadioSelect,
+        error_messages={"required": "Select why you are withdrawing the submission"},
+    )
+    details = forms.CharField(label="Details (needed for another reason)", required=False, max_length=500,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_helper(self, Field.radios("reason", legend_size=Size.MEDIUM), Field.textarea("details"),
+                                  Button.warning("submit", "Withdraw the submission"))
+
+
+class SendBackForm(GovukForm):
+    """A supervisor returns a submission to its officer, or refuses the override it was made by."""
+
+    kind = forms.ChoiceField(label="What do you decide?", widget=forms.RadioSelect,
+                             error_messages={"required": "Select whether to return the submission or refuse the override"})
+    reasons = forms.CharField(
+        label="Your reasons, for the officer", max_length=2000, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Say what is wrong and what to correct: the officer sees this at once.",
+        error_messages={"required": "Enter your reasons, for the officer"},
+    )
+
+    def __init__(self, *args, override: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        from cases.models import SubmissionReturn
+
+        self.fields["kind"].choices = [choice for choice in SubmissionReturn.Kind.choices
+                                       if override or choice[0] != SubmissionReturn.Kind.OVERRIDE_REFUSED]
+        self.helper = page_helper(self, Field.radios("kind", legend_size=Size.MEDIUM), Field.textarea("reasons"),
+                                  Button("submit", "Send back to the officer"))

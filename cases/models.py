@@ -220,7 +220,15 @@ class Case(Versioned, models.Model):
         DIED = "died", "Died"
         NEW_EVIDENCE = "new_evidence", "New evidence: no longer suitable"
         NO_FURTHER_ACTION = "no_further_action", "Officer in the case took no further action"
+        SUBMITTED_IN_ERROR = "submitted_in_error", "Submitted in error"
+        DUPLICATE = "duplicate", "A duplicate of another submission"
         OTHER = "other", "Other"
+
+    # What an officer may give as the reason when they withdraw their own submission before allocation.
+    OFFICER_WITHDRAWAL_REASONS = [
+        choice for choice in WithdrawalReason.choices
+        if choice[0] in ("submitted_in_error", "duplicate", "new_evidence", "no_further_action", "moved_away", "died", "other")
+    ]
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases", null=True, blank=True)
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.DRAFT, db_index=True)
@@ -332,6 +340,45 @@ class Case(Versioned, models.Model):
         self._require(*self.OPEN, action="withdrawn")
         self._close(self.Status.WITHDRAWN, at=at, by=by)
         self.withdrawal_reason = reason
+
+    # Sending work back and taking it back, before a keyworker has the case (issue 16).
+
+    @property
+    def is_returned(self) -> bool:
+        """A submission a supervisor sent back to its officer: a draft again, that was submitted once."""
+        return self.status == self.Status.DRAFT and self.submitted_at is not None
+
+    def require_deletable(self) -> None:
+        """Only a draft never submitted can be deleted; one sent back to the officer is withdrawn instead (it has a trail)."""
+        self._require(self.Status.DRAFT, action="deleted")
+        if self.is_returned:
+            raise CaseStateError(f"Case {self.number} was submitted once, so it cannot be deleted: withdraw it instead.")
+
+    def return_to_officer(self) -> None:
+        """A supervisor sends a submission back before allocation: a draft again, for its officer to correct and resubmit."""
+        self._require(self.Status.AWAITING_ALLOCATION, action="returned to the officer")
+        self.status = self.Status.DRAFT
+
+    def refuse_override(self, *, at, by) -> None:
+        """A supervisor refuses a submission made by override: it closes as ineligible, as the rules said."""
+        self._require(self.Status.AWAITING_ALLOCATION, action="refused")
+        if not self.override_reason:
+            raise CaseStateError(f"Case {self.number} was not submitted by override: return it to the officer instead.")
+        self._close(self.Status.INELIGIBLE, at=at, by=by)
+
+    def withdraw_submission(self, *, at, by, reason: str) -> None:
+        """The officer takes back their own submission before allocation (waiting, or returned to them)."""
+        if not (self.status == self.Status.AWAITING_ALLOCATION or self.is_returned):
+            raise CaseStateError(
+                f"Case {self.number} is {self.get_status_display().lower()}, so its officer cannot withdraw it: "
+                "only a submission not yet allocated can be withdrawn here."
+            )
+        self._close(self.Status.WITHDRAWN, at=at, by=by)
+        self.withdrawal_reason = reason
+
+    def require_correctable(self) -> None:
+        """Submitted and not closed: the person's contact details, the crime and the victims may be corrected."""
+        self._require(*self.OPEN, action="corrected")
 
 
 class FirstContact(models.Model):
@@ -474,6 +521,7 @@ class EligibilityAssessment(models.Model):
         SUBMITTED = "submitted", "Submitted to the OoCR team"
         CLOSED_INELIGIBLE = "closed_ineligible", "Closed as ineligible"
         OVERRIDDEN = "overridden", "Submitted by override"
+        RECHECKED = "rechecked", "Checked again after a correction"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="eligibility_assessments")
     answers = models.JSONField()
@@ -542,6 +590,12 @@ class CaseEvent(models.Model):
         REFERRAL = "referral", "Referral"
         WITHDRAWN = "withdrawn", "Withdrawn"
         PERSON_MERGED = "person_merged", "Person records merged"
+        CORRECTED = "corrected", "Record corrected"
+        RETURNED = "returned", "Returned to the officer"
+        OVERRIDE_REFUSED = "override_refused", "Override refused"
+        RESUBMITTED = "resubmitted", "Submitted again after a return"
+        CONTRACT_REFUSED = "contract_refused", "Contract refused"
+        CONTRACT_RETURNED = "contract_returned", "Contract returned for changes"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -551,3 +605,25 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+
+class SubmissionReturn(models.Model):
+    """One round of sending a submission back: a supervisor returns it (or refuses its override) with reasons,
+    and, for a return, when the officer submitted it again. Kept for each round, never changed but to close it."""
+
+    class Kind(models.TextChoices):
+        RETURNED = "returned", "Returned to the officer to correct"
+        OVERRIDE_REFUSED = "override_refused", "Override refused: closed as ineligible"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="returns")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    reasons = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    resubmitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.at:%Y-%m-%d}"

@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from cases.models import Case, CaseEvent, Crime, EligibilityAssessment, Person, Victim, VictimContact, name_key
+from cases.models import (
+    Case, CaseEvent, Crime, EligibilityAssessment, Person, SubmissionReturn, Victim, VictimContact, name_key,
+)
 from keyworkers.models import Allocation
 from keyworkers.workload import add_working_days
 
@@ -35,10 +37,11 @@ def intake_case_list(*, user) -> QuerySet[Case]:
 
 
 def intake_case_detail_queryset(*, user) -> QuerySet[Case]:
-    """One submission with everything its summary shows."""
+    """One submission with everything its summary shows, and each round of it sent back."""
     return _submissions(user=user).prefetch_related(
         Prefetch("crimes", queryset=Crime.objects.prefetch_related("offences", "victims")),
         Prefetch("eligibility_assessments", queryset=EligibilityAssessment.objects.select_related("assessed_by")),
+        Prefetch("returns", queryset=SubmissionReturn.objects.select_related("by")),
     )
 
 
@@ -83,10 +86,13 @@ def case_is_held_by(case: Case, user) -> bool:
 CASE_EVENT_GROUPS = {
     "journey": ("Intake and allocation", [CaseEvent.Kind.CREATED, CaseEvent.Kind.ELIGIBILITY, CaseEvent.Kind.SUBMITTED,
                                           CaseEvent.Kind.OVERRIDDEN, CaseEvent.Kind.INELIGIBLE, CaseEvent.Kind.ALLOCATED,
-                                          CaseEvent.Kind.REALLOCATED, CaseEvent.Kind.PERSON_MERGED]),
+                                          CaseEvent.Kind.REALLOCATED, CaseEvent.Kind.PERSON_MERGED, CaseEvent.Kind.CORRECTED,
+                                          CaseEvent.Kind.RETURNED, CaseEvent.Kind.OVERRIDE_REFUSED,
+                                          CaseEvent.Kind.RESUBMITTED]),
     "contact": ("Consent and contact", [CaseEvent.Kind.FIRST_CONTACT, CaseEvent.Kind.ACCEPTED, CaseEvent.Kind.DECLINED]),
     "assessment": ("Assessment", [CaseEvent.Kind.ASSESSMENT]),
-    "contract": ("Contract", [CaseEvent.Kind.CONTRACT, CaseEvent.Kind.CONTRACT_APPROVED, CaseEvent.Kind.CONDITION,
+    "contract": ("Contract", [CaseEvent.Kind.CONTRACT, CaseEvent.Kind.CONTRACT_APPROVED, CaseEvent.Kind.CONTRACT_REFUSED,
+                              CaseEvent.Kind.CONTRACT_RETURNED, CaseEvent.Kind.CONDITION,
                               CaseEvent.Kind.VARIATION_PROPOSED, CaseEvent.Kind.VARIATION_DECIDED]),
     "victim": ("Victim", [CaseEvent.Kind.VICTIM_CONTACT]),
     "referrals": ("Referrals", [CaseEvent.Kind.REFERRAL]),
@@ -219,8 +225,15 @@ def _field_value(model, name: str, value) -> str:
     return "" if value is None else str(value)
 
 
-def case_changes(*, case: Case) -> list[dict]:
-    """Who changed what, when, on the case's records (django-simple-history), newest first.
+# What the officer who made a submission sees of its history: the records they entered, not the keyworker's work.
+SUBMISSION_RECORDS = ("Person", "Case", "Crime", "Victim")
+
+
+def case_changes(*, case: Case, records: tuple[str, ...] | None = None, offences: bool = True) -> list[dict]:
+    """Who changed what, when, on the case's records (django-simple-history), newest first, with the reason given
+    for a correction. `records` keeps only those kinds of record (SUBMISSION_RECORDS for the officer);
+    `offences=False` leaves out the crimes' offences, whose comparison costs a query per version (the timeline
+    names a correction of them).
 
     One query per kind of record, whatever the number of changes; the users
     who made them come with each query.
@@ -229,8 +242,9 @@ def case_changes(*, case: Case) -> list[dict]:
     from keyworkers.models import Allocation
     from referrals.models import Referral
 
-    crime_ids = list(case.crimes.values_list("pk", flat=True))
-    contract_ids = list(Contract.objects.filter(case=case).values_list("pk", flat=True))
+    wanted = (lambda label: records is None or label in records)
+    crime_ids = [crime.pk for crime in case.crimes.all()]  # prefetched by the pages that show the case
+    contract_ids = list(Contract.objects.filter(case=case).values_list("pk", flat=True)) if wanted("Condition") else []
     tracked = [
         ("Person", Person, Person.history.filter(id=case.person_id)),
         ("Case", Case, Case.history.filter(id=case.pk)),
@@ -243,6 +257,7 @@ def case_changes(*, case: Case) -> list[dict]:
         ("Referral", Referral, Referral.history.filter(case_id=case.pk)),
     ]
     changes = []
+    tracked = [row for row in tracked if wanted(row[0])]
     for label, model, versions in tracked:
         previous = {}
         for version in versions.select_related("history_user").order_by("history_date", "history_id"):
@@ -255,10 +270,11 @@ def case_changes(*, case: Case) -> list[dict]:
                 fields = [
                     (str(model._meta.get_field(change.field).verbose_name).capitalize(),
                      _field_value(model, change.field, change.old), _field_value(model, change.field, change.new))
-                    for change in version.diff_against(before).changes if change.field not in CHANGE_HIDDEN_FIELDS
+                    for change in version.diff_against(before, excluded_fields=() if offences else ("offences",)).changes
+                    if change.field not in CHANGE_HIDDEN_FIELDS
                 ]
             previous[version.id] = version
             by = version.history_user.get_full_name() or version.history_user.username if version.history_user else "The system"
             changes += [{"at": version.history_date, "by": by, "record": f"{label} {version.id}", "field": field,
-                         "old": old, "new": new} for field, old, new in fields]
+                         "old": old, "new": new, "reason": version.history_change_reason or ""} for field, old, new in fields]
     return sorted(changes, key=lambda change: change["at"], reverse=True)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
+from django.urls import reverse
 from django.utils import timezone
 
 from cases import eligibility
@@ -26,6 +27,7 @@ from cases.models import (
     FirstContact,
     Offence,
     Person,
+    SubmissionReturn,
     Victim,
     VictimContact,
     name_key,
@@ -198,8 +200,8 @@ def eligibility_rule_set_version(rule_settings: dict[str, eligibility.RuleSettin
     return hashlib.sha256(json.dumps(described).encode()).hexdigest()[:10]
 
 
-def eligibility_facts(case: Case, *, today: date | None = None) -> eligibility.Facts:
-    """The facts of a draft as the eligibility engine needs them."""
+def eligibility_facts(case: Case, *, today: date | None = None, answers: dict | None = None) -> eligibility.Facts:
+    """The facts of a draft as the eligibility engine needs them (`answers`: those of a stored assessment instead)."""
     person, crime = case.person, case.crimes.first()
     if person is None or crime is None:
         raise CaseStateError("Record the person and the crime before checking eligibility.")
@@ -218,7 +220,7 @@ def eligibility_facts(case: Case, *, today: date | None = None) -> eligibility.F
         domestic_abuse=crime.domestic_abuse,
         hate_crime=crime.hate_crime,
         co_accused=crime.co_accused,
-        answers={code: str(value) for code, value in case.draft_answers.items()},
+        answers={code: str(value) for code, value in (case.draft_answers if answers is None else answers).items()},
     )
 
 
@@ -297,8 +299,10 @@ def intake_submit(*, case: Case, user, decision: str, route: str = "", override_
         assessed_by=user,
     )
     crime = case.crimes.first()
-    CaseBaseline.objects.create(
-        case=case,
+    # A submission returned and sent again: its baseline is what is known now (update_or_create), its rounds closed.
+    returned = list(case.returns.filter(kind=SubmissionReturn.Kind.RETURNED, resubmitted_at=None).select_related("by"))
+    case.returns.filter(pk__in=[round_.pk for round_ in returned]).update(resubmitted_at=now)
+    CaseBaseline.objects.update_or_create(case=case, defaults=dict(
         age=age,
         sex=case.person.sex,
         ethnicity=case.person.ethnicity,
@@ -309,13 +313,21 @@ def intake_submit(*, case: Case, user, decision: str, route: str = "", override_
         previous_cautions=int(case.draft_answers.get("previous_cautions", 0)),
         previous_convictions=int(case.draft_answers.get("previous_convictions", 0)),
         home_postcode_area=eligibility.postcode_area(case.person.postcode),
-    )
+    ))
     failed = [result.name for result in results if result.outcome == eligibility.FAIL]
     event_kind = {
         Decision.SUBMITTED: CaseEvent.Kind.SUBMITTED,
         Decision.OVERRIDDEN: CaseEvent.Kind.OVERRIDDEN,
         Decision.CLOSED_INELIGIBLE: CaseEvent.Kind.INELIGIBLE,
     }[decision]
+    if returned and decision != Decision.CLOSED_INELIGIBLE:
+        CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.RESUBMITTED, by=user,
+                                 text=f"Round {case.returns.count()}: corrected and submitted again")
+        from oocr.notifications.services import notification_send
+
+        for supervisor in {round_.by for round_ in returned} - {user}:  # whoever sent it back hears it is back
+            notification_send(user=supervisor, url=reverse("keyworkers:allocate", args=[case.pk]),
+                              text=f"Case {case.number}, which you returned to the officer, has been corrected and submitted again")
     CaseEvent.objects.create(
         case=case, kind=event_kind, by=user,
         text=". ".join(part for part in (
@@ -570,6 +582,10 @@ def case_personal_data_erase(*, case_id: int, erase_person: bool) -> bool:
     records_erase(Victim.objects.filter(crime__in=crimes), name=DISPOSED_NAME, phone="", email="")
     records_erase(VictimContact.objects.filter(victim__crime__in=crimes), notes="")
     records_erase(EligibilityAssessment.objects.filter(case=case), override_reason="")
+    records_erase(SubmissionReturn.objects.filter(case=case), reasons="")
+    # The reasons given for corrections are free text kept on the history rows only.
+    Crime.history.filter(case_id=case.pk).update(history_change_reason=None)
+    Victim.history.filter(crime_id__in=crimes.values("pk")).update(history_change_reason=None)
     if erase_person and case.person_id:
         person = case.person
         records_erase(
@@ -578,5 +594,270 @@ def case_personal_data_erase(*, case_id: int, erase_person: bool) -> bool:
             date_of_birth=person.date_of_birth.replace(month=1, day=1), address_line_1="", address_line_2="", town="",
             postcode="", phone="", email="", pnc_id="", reminders_by="",
         )
+        Person.history.filter(id=person.pk).update(history_change_reason=None)
         return True
     return False
+
+
+# --- Corrections with a trail, and sending work back (issue 16) ---------------------------------------------------
+
+REVIEW_FLAG_INELIGIBLE = "A correction made the case ineligible"
+
+
+def _reason_required(reason: str, *, field: str = "reason", what: str = "why you are making this correction") -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({field: f"Enter {what}"})
+    return reason
+
+
+def _correctable(case_id: int) -> Case:
+    """Lock the case and check it is submitted and open: a draft is changed on its own pages, a closed case not at all."""
+    case = case_lock(case_id=case_id)
+    case.require_correctable()
+    return case
+
+
+def _with_reason(record, reason: str, *, user) -> None:
+    """The history row the next save writes carries who and why (django-simple-history's user and change reason),
+    whether or not the save happens in a request."""
+    record._change_reason = f"Correction: {reason}"[:100]
+    record._history_user = user
+
+
+def _changed_fields(record, data: dict) -> list[str]:
+    return [str(record._meta.get_field(name).verbose_name) for name, value in data.items() if getattr(record, name) != value]
+
+
+def case_supervisors(case: Case) -> list:
+    """The supervisors who act on a case: of the team of its keyworker; before allocation, every supervisor in a team
+    (the queue is shared). Active accounts only."""
+    from django.contrib.auth import get_user_model
+
+    from oocr.accounts.roles import Role
+
+    supervisors = get_user_model().objects.filter(groups__name=Role.SUPERVISOR, is_active=True,
+                                                  staff_profile__team__isnull=False)
+    current = case.allocations.filter(ended_at=None).select_related("keyworker__staff_profile").first()
+    if current is not None:
+        team_id = getattr(getattr(current.keyworker, "staff_profile", None), "team_id", None)
+        supervisors = supervisors.filter(staff_profile__team_id=team_id)
+    return list(supervisors.distinct().order_by("id"))
+
+
+def eligibility_recheck(*, case: Case, user) -> str:
+    """After a correction of a fact the rules read, check the case again against the rules in force.
+
+    Compared with the latest stored assessment (answers kept, assessed as at the submission date): when any rule's
+    result changed, a new assessment is stored (decision "rechecked") and the timeline says what changed. A case the
+    correction made ineligible is not dropped: it is flagged for a supervisor and the team's supervisors are told at
+    once (they may return it, or the officer or keyworker withdraw it). Returns what changed, in words (empty if
+    nothing did). The caller holds the case's lock.
+    """
+    latest = case.eligibility_assessments.order_by("-assessed_at", "-id").first()
+    if latest is None:
+        return ""
+    rule_settings = eligibility_rule_settings()
+    facts = eligibility_facts(case, answers=latest.answers,
+                              today=timezone.localdate(case.submitted_at) if case.submitted_at else None)
+    results = eligibility.eligibility_check(facts, force_postcode_areas=settings.FORCE_POSTCODE_AREAS, settings=rule_settings)
+    outcome = eligibility.eligibility_outcome(results)
+    before = {result["code"]: result["outcome"] for result in latest.results}
+    words = {eligibility.PASS: "met", eligibility.FAIL: "not met", eligibility.UNANSWERED: "not answered"}
+    changed = [f"{result.name}: {words.get(before.get(result.code), 'not checked')} before, {words[result.outcome]} now"
+               + (f" ({result.reason})" if result.outcome == eligibility.FAIL else "")
+               for result in results if before.get(result.code) != result.outcome]
+    if not changed:
+        return ""
+    EligibilityAssessment.objects.create(
+        case=case, answers=latest.answers, results=[result.__dict__ for result in results],
+        rule_set_version=eligibility_rule_set_version(rule_settings), outcome=outcome,
+        decision=EligibilityAssessment.Decision.RECHECKED, assessed_by=user,
+    )
+    summary = f"Eligibility checked again: now {dict(EligibilityAssessment.Outcome.choices)[outcome].lower()}. " + "; ".join(changed)
+    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ELIGIBILITY, by=user, text=summary)
+    if outcome == eligibility.INELIGIBLE and not case.override_reason:
+        case.review_flag = f"{REVIEW_FLAG_INELIGIBLE}: a supervisor decides what happens"[:200]
+        case.save(update_fields=["review_flag", "updated_at"])
+        from oocr.notifications.services import notification_send
+
+        url = (reverse("keyworkers:allocate", args=[case.pk]) if case.status == Case.Status.AWAITING_ALLOCATION
+               else reverse("cases:case_detail", args=[case.pk]))
+        for supervisor in set(case_supervisors(case)) - {user}:
+            notification_send(user=supervisor, url=url,
+                              text=f"A correction made case {case.number} ineligible: decide whether it goes ahead")
+    elif outcome == eligibility.ELIGIBLE and case.review_flag.startswith(REVIEW_FLAG_INELIGIBLE):
+        case.review_flag = ""
+        case.save(update_fields=["review_flag", "updated_at"])
+    return summary
+
+
+def _correction_recorded(case: Case, *, user, what: str, fields: list[str], reason: str) -> str:
+    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.CORRECTED, by=user,
+                             text=f"{what}: {', '.join(fields)}. Reason: {reason}")
+    return eligibility_recheck(case=case, user=user)
+
+
+@transaction.atomic
+def person_correct(*, case_id: int, user, data: dict, reason: str, read_version=ANY_VERSION) -> str:
+    """Correct how to reach the person on a submitted, open case (their contact details and address), with a reason.
+
+    The change is in the person's history (who, when, before, after, the reason) and on the timeline; eligibility is
+    checked again. Returns what changed in the eligibility check, in words (empty if nothing).
+    """
+    reason = _reason_required(reason)
+    case = _correctable(case_id)
+    person = Person.objects.select_for_update().get(pk=case.person_id)
+    version_bump(person, read_version=read_version, user=user)
+    data = {name: data[name] for name in CONTACT_FIELDS}
+    fields = _changed_fields(person, data)
+    if not fields:
+        raise ValidationError({"reason": "Nothing was changed: change a detail, or go back"})
+    for name, value in data.items():
+        setattr(person, name, value)
+    if person.reminders_by == "sms" and not person.phone:
+        raise ValidationError({"phone": "The person agreed to reminders by text message: keep a phone number, or change "
+                                        "their reminders first"})
+    if person.reminders_by == "email" and not person.email:
+        raise ValidationError({"email": "The person agreed to reminders by email: keep an email address, or change "
+                                        "their reminders first"})
+    person.full_clean()
+    _with_reason(person, reason, user=user)
+    person.save()
+    return _correction_recorded(case, user=user, what="Person's contact details corrected", fields=fields, reason=reason)
+
+
+CRIME_FIELDS = ["reference", "offence_date", "offence_postcode", "domestic_abuse", "hate_crime", "co_accused",
+                "officer_name", "officer_collar_number", "officer_email"]
+
+
+@transaction.atomic
+def crime_correct(*, case_id: int, user, data: dict, offences: list[Offence], reason: str, read_version=ANY_VERSION) -> str:
+    """Correct the crime of a submitted, open case (reference, offences, date, place, flags, officer), with a reason;
+    the eligibility check runs again on the corrected facts."""
+    reason = _reason_required(reason)
+    case = _correctable(case_id)
+    crime = Crime.objects.select_for_update().get(case=case)
+    version_bump(crime, read_version=read_version, user=user)
+    reference = data["reference"].strip().upper()
+    clash = Crime.objects.filter(reference=reference).exclude(pk=crime.pk).select_related("case").first()
+    if clash:
+        raise ValidationError({"reference": ValidationError(
+            f"Crime reference {reference} is already used by case {clash.case.number}", code="duplicate_reference")})
+    if not offences:
+        raise ValidationError({"offence_1": "Select the offence"})
+    case.timeline.check_offence_date(data["offence_date"])
+    data = {**data, "reference": reference, "offence_postcode": data["offence_postcode"].upper()}
+    fields = _changed_fields(crime, data)
+    if set(crime.offences.all()) != set(offences):
+        fields.append("offences")
+    if not fields:
+        raise ValidationError({"reason": "Nothing was changed: change a detail, or go back"})
+    for name, value in data.items():
+        setattr(crime, name, value)
+    crime.full_clean()
+    _with_reason(crime, reason, user=user)
+    crime.save()
+    crime.offences.set(offences)
+    return _correction_recorded(case, user=user, what="Crime corrected", fields=fields, reason=reason)
+
+
+@transaction.atomic
+def victim_correct(*, case_id: int, user, victim_id: int, data: dict, reason: str, read_version=ANY_VERSION) -> str:
+    """Correct a victim of a submitted, open case (name, how to reach them, their view and consent), with a reason."""
+    reason = _reason_required(reason)
+    case = _correctable(case_id)
+    victim = Victim.objects.select_for_update().get(pk=victim_id, crime__case=case)
+    version_bump(victim, read_version=read_version, user=user)
+    if data.get("date_asked"):
+        case.timeline.check_victim_asked(data["date_asked"])
+    fields = _changed_fields(victim, data)
+    if not fields:
+        raise ValidationError({"reason": "Nothing was changed: change a detail, or go back"})
+    for name, value in data.items():
+        setattr(victim, name, value)
+    victim.full_clean()
+    _with_reason(victim, reason, user=user)
+    victim.save()
+    return _correction_recorded(case, user=user, what=f"Victim {victim.pk} corrected", fields=fields, reason=reason)
+
+
+@transaction.atomic
+def victim_add(*, case_id: int, user, data: dict, reason: str) -> Victim:
+    """Add a victim missed when a submitted, open case was entered, with a reason (in the history and on the timeline)."""
+    reason = _reason_required(reason)
+    case = _correctable(case_id)
+    victim = Victim(crime=Crime.objects.get(case=case), **data)
+    if victim.date_asked:
+        case.timeline.check_victim_asked(victim.date_asked)
+    victim.full_clean()
+    _with_reason(victim, reason, user=user)
+    victim.save()
+    _correction_recorded(case, user=user, what="Victim added", fields=[victim.name], reason=reason)
+    return victim
+
+
+@transaction.atomic
+def case_draft_delete(*, case_id: int, user) -> None:
+    """An officer deletes their own draft, never submitted: the case, its crime and victims go (their history rows
+    remain), and the person's record too when it was made for this draft and has no other case."""
+    case = case_lock(case_id=case_id)
+    if case.created_by_id != user.pk:
+        raise CaseStateError(f"Case {case.number} is not your draft, so you cannot delete it.")
+    case.require_deletable()
+    person = case.person
+    case.delete()
+    if person is not None and not person.cases.exists():
+        person.delete()
+
+
+@transaction.atomic
+def case_submission_withdraw(*, case_id: int, user, reason: str, details: str = "") -> Case:
+    """An officer withdraws their own submission before allocation, with a coded reason: the case closes as withdrawn
+    and leaves the allocation queue. Nobody is notified: no keyworker holds it, and the queue shows it no longer."""
+    case = case_lock(case_id=case_id)
+    if case.created_by_id != user.pk:
+        raise CaseStateError(f"Case {case.number} is not your submission, so you cannot withdraw it.")
+    if reason not in dict(Case.OFFICER_WITHDRAWAL_REASONS):
+        raise ValidationError({"reason": "Select why you are withdrawing the submission"})
+    details = details.strip()
+    if reason == Case.WithdrawalReason.OTHER and not details:
+        raise ValidationError({"details": "Give details of why you are withdrawing the submission"})
+    case.withdraw_submission(at=timezone.now(), by=user, reason=reason)
+    case.review_flag = ""
+    case.save()
+    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.WITHDRAWN, by=user,
+                             text=f"By the officer before allocation: {case.get_withdrawal_reason_display()}"
+                                  + (f". {details}" if details else ""))
+    return case
+
+
+@transaction.atomic
+def submission_send_back(*, case_id: int, user, kind: str, reasons: str) -> SubmissionReturn:
+    """A supervisor returns a submission to its officer to correct (a draft again), or refuses a submission made by
+    override (closed as ineligible), with reasons. The round is kept (SubmissionReturn) and on the timeline, and
+    the officer who made the submission is told at once in their inbox; nobody else is."""
+    from oocr.notifications.services import notification_send
+
+    reasons = _reason_required(reasons, field="reasons", what="your reasons, for the officer")
+    case = case_lock(case_id=case_id)
+    if kind == SubmissionReturn.Kind.RETURNED:
+        case.return_to_officer()
+    elif kind == SubmissionReturn.Kind.OVERRIDE_REFUSED:
+        case.refuse_override(at=timezone.now(), by=user)
+    else:
+        raise ValidationError({"kind": "Select whether to return the submission or refuse the override"})
+    case.review_flag = ""
+    case.save()
+    round_ = SubmissionReturn.objects.create(case=case, kind=kind, reasons=reasons, by=user)
+    CaseEvent.objects.create(
+        case=case, by=user, text=reasons,
+        kind=CaseEvent.Kind.RETURNED if kind == SubmissionReturn.Kind.RETURNED else CaseEvent.Kind.OVERRIDE_REFUSED,
+    )
+    what = ("returned case {number} to you to correct" if kind == SubmissionReturn.Kind.RETURNED
+            else "refused the override on case {number}: it is closed as ineligible")
+    if case.created_by_id != user.pk:
+        notification_send(user=case.created_by, url=reverse("cases:submission", args=[case.pk]),
+                          text=f"{user.get_full_name() or user.username} {what.format(number=case.number)}. "
+                               f"Reasons: {reasons[:200]}")
+    return round_

@@ -9,7 +9,8 @@ from oocr.forms import GovukDateField, GovukForm, GovukModelForm, page_helper, p
 from cases.models import Offence
 from cases.models import Case
 from contracts.models import (
-    COMPENSATION_MAX, TAILORED_KINDS, ClosureProposal, Condition, ConditionTemplate, Contact, Contract, KeyworkerAction, NeedDomain, NeedScore,
+    COMPENSATION_MAX, TAILORED_KINDS, ClosureProposal, Condition, ConditionTemplate, Contact, Contract, ContractDecision,
+    KeyworkerAction, NeedDomain, NeedScore,
     NonCompliance, VariationProposal,
 )
 
@@ -337,4 +338,26 @@ class VariationForm(GovukForm):
         """The service's arguments: the chosen condition travels as its id."""
         data = dict(self.cleaned_data)
         data["condition_id"] = data.pop("condition")
+        return data
+
+
+class ContractDecisionForm(GovukForm):
+    """A supervisor's decision on a signed contract: approve, refuse or return it, with comments for the keyworker."""
+
+    decision = forms.ChoiceField(label="Your decision", choices=ContractDecision.Decision.choices, widget=forms.RadioSelect,
+                                 error_messages={"required": "Select approve, refuse or return"})
+    comments = forms.CharField(label="Comments for the keyworker (needed to refuse or return)", required=False,
+                               max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+                               help_text="Shown on the contract page. Say what must change before you can approve it.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_helper(self, Field.radios("decision", legend_size=Size.MEDIUM), Field.textarea("comments"),
+                                  Button("submit", "Record decision"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") in (ContractDecision.Decision.REFUSED, ContractDecision.Decision.RETURNED) \
+                and not data.get("comments", "").strip():
+            self.add_error("comments", "Enter your comments for the keyworker: what must change, or why not")
         return data

@@ -214,7 +214,7 @@ class Contract(Versioned):
     # Where each status may go; the verbs below make each move and set the fields that go with it.
     MOVES = {
         Status.DRAFT: [Status.AWAITING_APPROVAL, Status.ACTIVE, Status.CANCELLED],
-        Status.AWAITING_APPROVAL: [Status.ACTIVE, Status.CANCELLED],
+        Status.AWAITING_APPROVAL: [Status.ACTIVE, Status.DRAFT, Status.CANCELLED],
         Status.ACTIVE: [Status.ENDED],
     }
     # Agreed or not, a contract that never started: cancelled if its case closes.
@@ -244,6 +244,14 @@ class Contract(Versioned):
             raise CaseStateError(f"This contract is {self.get_status_display().lower()}, so it is not waiting for approval.")
         self._move(self.Status.ACTIVE, action="approved")
         self.approved_by, self.approved_at = by, at
+
+    def send_back(self) -> None:
+        """A supervisor refuses or returns a signed contract: a draft again, for the keyworker to revise, agree with the
+        person again and resubmit. The agreement that was recorded no longer stands."""
+        if self.status != self.Status.AWAITING_APPROVAL:
+            raise CaseStateError(f"This contract is {self.get_status_display().lower()}, so it is not waiting for approval.")
+        self._move(self.Status.DRAFT, action="sent back")
+        self.start_date, self.agreement, self.end_date = None, "", None
 
     def extend(self, days: int) -> None:
         """An approved extension: `days` more before the end date."""
@@ -283,6 +291,27 @@ class Contract(Versioned):
     @property
     def total_weeks(self) -> int:
         return contract_total_weeks(self.weeks, self.extension_days)
+
+
+class ContractDecision(models.Model):
+    """A supervisor's decision on a signed contract, with their comments: each round kept, shown on the contract page."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+        RETURNED = "returned", "Returned for changes"
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="decisions")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    comments = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} on {self.at:%Y-%m-%d}"
 
 
 # The most compensation one condition may ask of the person, in pounds: a keyworker's figure, not a court's.

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 
 from contracts.models import (
-    ClosureProposal, Condition, ConditionKind, ConditionTemplate, Contact, Contract, KeyworkerAction, NeedDomain, NeedsAssessment,
+    ClosureProposal, Condition, ConditionKind, ConditionTemplate, Contact, Contract, ContractDecision, KeyworkerAction, NeedDomain,
+    NeedsAssessment,
     NeedScore, NonCompliance, SchemeSettings, VariationProposal,
 )
 from keyworkers.selectors import held_in_team_of, held_or_closed_in_team_of
@@ -67,7 +68,8 @@ def case_contract(*, case) -> Contract | None:
     """The case's contract with its conditions (and what they point at), or None."""
     return (
         Contract.objects.filter(case=case)
-        .prefetch_related(Prefetch("conditions", queryset=Condition.objects.select_related("need_domain", "victim")))
+        .prefetch_related(Prefetch("conditions", queryset=Condition.objects.select_related("need_domain", "victim")),
+                          Prefetch("decisions", queryset=ContractDecision.objects.select_related("by")))
         .first()
     )
 

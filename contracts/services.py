@@ -11,7 +11,8 @@ from django.utils import timezone
 from cases.models import Case, CaseEvent, CaseStateError
 from cases.services import case_lock, officer_email_queue
 from contracts.models import (
-    ClosureProposal, Condition, ConditionKind, ConditionTemplate, Contact, Contract, KeyworkerAction, NeedDomain,
+    ClosureProposal, Condition, ConditionKind, ConditionTemplate, Contact, Contract, ContractDecision, KeyworkerAction,
+    NeedDomain,
     NeedsAssessment, NeedScore, NonCompliance, SchemeSettings, TAILORED_KINDS, VariationProposal,
 )
 from contracts.selectors import contract_sign_blocker, keyworker_appointments, scheme_settings
@@ -257,7 +258,10 @@ def contract_sign(*, case_id: int, user, signed_on, agreement: str, read_version
     timeline = case.timeline
     timeline.check_contract_signed(signed_on)
     timeline.check_conditions_at_signing(signed_on, list(contract.conditions.values_list("due_date", flat=True)))
-    contract.sign(on=signed_on, agreement=agreement, approval_required=scheme_settings().contract_approval_required)
+    # A contract a supervisor sent back goes back to them, even where the scheme does not ask approval of each contract.
+    sent_back = contract.decisions.exclude(decision=ContractDecision.Decision.APPROVED).exists()
+    contract.sign(on=signed_on, agreement=agreement,
+                  approval_required=scheme_settings().contract_approval_required or sent_back)
     contract.full_clean()
     if contract.status == Contract.Status.ACTIVE:
         case.start_contract()
@@ -268,19 +272,59 @@ def contract_sign(*, case_id: int, user, signed_on, agreement: str, read_version
         text=f"{contract.get_agreement_display()} on {signed_on:%-d %B %Y}; ends {contract.end_date:%-d %B %Y}"
         + (". Waiting for a supervisor's approval" if contract.status == Contract.Status.AWAITING_APPROVAL else ""),
     )
+    last = contract.decisions.select_related("by").first()
+    if last is not None and last.decision != ContractDecision.Decision.APPROVED and last.by_id != user.pk:
+        from oocr.notifications.services import notification_send  # the supervisor who sent it back hears it is back
+
+        notification_send(user=last.by, url=reverse("contracts:contract", args=[case.pk]),
+                          text=f"The contract of case {case.number}, which you {last.get_decision_display().lower()}, "
+                               "has been revised and agreed again")
     return contract
 
 
 @transaction.atomic
 def contract_approve(*, case_id: int, user) -> Contract:
-    """A supervisor approves a signed contract; the case becomes active."""
+    """A supervisor approves a signed contract; the case becomes active (`contract_decide` without comments)."""
+    return contract_decide(case_id=case_id, user=user, decision=ContractDecision.Decision.APPROVED)
+
+
+@transaction.atomic
+def contract_decide(*, case_id: int, user, decision: str, comments: str = "", read_version=ANY_VERSION) -> Contract:
+    """A supervisor approves, refuses or returns a signed contract, over the version they read, with comments.
+
+    Approved: active from the day it was signed, and the case with it. Refused or returned (comments needed): a draft
+    again, for the keyworker to revise, agree again with the person and resubmit. Each decision is kept
+    (ContractDecision, shown on the contract page) and on the timeline, and the case's keyworker is told at once.
+    """
+    comments = comments.strip()
+    Decision = ContractDecision.Decision
+    if decision not in Decision.values:
+        raise ValidationError({"decision": "Select approve, refuse or return"})
+    if decision != Decision.APPROVED and not comments:
+        raise ValidationError({"comments": "Enter your comments for the keyworker: what must change, or why not"})
     case = case_lock(case_id=case_id)
     contract = Contract.objects.select_for_update().get(case=case)
-    contract.approve(by=user, at=timezone.now())
-    contract.save(update_fields=["status", "approved_by", "approved_at"])
-    case.start_contract()
-    case.save(update_fields=["status", "updated_at"])
-    CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.CONTRACT_APPROVED)
+    if decision == Decision.APPROVED:
+        contract.approve(by=user, at=timezone.now())
+    else:
+        contract.send_back()
+    version_bump(contract, read_version=read_version, user=user)
+    contract.save()
+    if decision == Decision.APPROVED:
+        case.start_contract()
+        case.save(update_fields=["status", "updated_at"])
+    ContractDecision.objects.create(contract=contract, decision=decision, comments=comments, by=user)
+    kind = {Decision.APPROVED: CaseEvent.Kind.CONTRACT_APPROVED, Decision.REFUSED: CaseEvent.Kind.CONTRACT_REFUSED,
+            Decision.RETURNED: CaseEvent.Kind.CONTRACT_RETURNED}[decision]
+    CaseEvent.objects.create(case=case, by=user, kind=kind, text=comments)
+    from oocr.notifications.services import notification_send
+
+    current = case.allocations.filter(ended_at=None).select_related("keyworker").first()
+    if current is not None and current.keyworker_id != user.pk:
+        verb = {Decision.APPROVED: "approved", Decision.REFUSED: "refused", Decision.RETURNED: "returned for changes"}[decision]
+        notification_send(user=current.keyworker, url=reverse("contracts:contract", args=[case.pk]),
+                          text=f"{user.get_full_name() or user.username} {verb} the contract of case {case.number}"
+                               + (f": {comments[:200]}" if comments else ""))
     return contract
 
 
@@ -693,4 +737,5 @@ def case_free_text_erase(*, case_id: int) -> None:
     records_erase(Contact.objects.filter(case_id=case_id), place="", notes="", outside_reason="")
     records_erase(NonCompliance.objects.filter(case_id=case_id), notes="")
     records_erase(ClosureProposal.objects.filter(case_id=case_id), reason="", decision_note="")
+    records_erase(ContractDecision.objects.filter(contract__case_id=case_id), comments="")
     records_erase(VariationProposal.objects.filter(contract__case_id=case_id), reason="", decision_note="", new_description="")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/<int:pk>/contract/conditions/<int:condition_pk>/", views.ConditionProgressView.as_view(), name="condition_progress"),
     path("cases/<int:pk>/contract/conditions/<int:condition_pk>/remove/", views.ConditionRemoveView.as_view(), name="condition_remove"),
     path("cases/<int:pk>/contract/sign/", views.ContractSignView.as_view(), name="contract_sign"),
+    path("cases/<int:pk>/contract/decide/", views.ContractDecideView.as_view(), name="contract_decide"),
     path("cases/<int:pk>/contract/approve/", views.ContractApproveView.as_view(), name="contract_approve"),
     path("cases/<int:pk>/contract/document/", views.ContractDocumentView.as_view(), name="contract_document"),
     path("cases/<int:pk>/contract/document.<str:format>", views.ContractDocumentView.as_view(), name="contract_pdf"),

@@ -231,6 +231,45 @@ class ContractApproveView(CasePageMixin, View):
         return redirect("contracts:contract", pk=self.case.pk)
 
 
+class ContractDecideView(CasePageMixin, VersionedEditMixin, ServiceFormMixin, FormView):
+    """A supervisor of the team approves, refuses or returns a signed contract with comments, over the version read."""
+
+    permission_required = ("accounts.allocate_cases",)
+    form_class = forms.ContractDecisionForm
+    template_name = "cases/case_form.html"
+    section = "contract"
+
+    def has_permission(self):
+        return super().has_permission() and self.supervises
+
+    @cached_property
+    def contract(self) -> Contract:
+        return get_object_or_404(Contract, case=self.case)
+
+    def versioned_record(self):
+        return self.contract
+
+    def get(self, request, *args, **kwargs):
+        # Another supervisor may have decided it since (or the keyworker not resubmitted it yet): say so, and go back.
+        if self.contract.status != Contract.Status.AWAITING_APPROVAL:
+            messages.error(request, f"This contract is {self.contract.get_status_display().lower()}, so it is not waiting "
+                                    "for a decision. Nothing was changed.")
+            return redirect("contracts:contract", pk=self.case.pk)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title="Decide on the contract", **kwargs)
+
+    def perform(self, form):
+        contract = services.contract_decide(case_id=self.case.pk, user=self.request.user, read_version=form.read_version,
+                                            **form.cleaned_data)
+        messages.success(self.request, "Contract approved: the case is active." if contract.status == Contract.Status.ACTIVE
+                         else "Contract sent back to the keyworker with your comments.")
+
+    def get_success_url(self) -> str:
+        return reverse("contracts:contract", args=[self.case.pk])
+
+
 class ConditionProgressView(VersionedEditMixin, ContractStepMixin, FormView):
     form_class = forms.ConditionProgressForm
     title = "Record progress on a condition"

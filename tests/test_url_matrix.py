@@ -80,6 +80,7 @@ EXPECTED: dict[str, set[str]] = {
     "/allocation/": {SUPERVISOR, MANAGER},  # the team manager reads the queue; only supervisors allocate
     "/allocation/<int:pk>/": {SUPERVISOR},
     "/allocation/<int:pk>/reallocate/": {SUPERVISOR},
+    "/allocation/<int:pk>/send-back/": {SUPERVISOR},  # the queue is the force's, like /allocation/<int:pk>/
     "/allocation/decisions/": {SUPERVISOR},
     "/allocation/decisions/closures/<int:pk>/": {SUPERVISOR},
     "/allocation/decisions/variations/<int:pk>/": {SUPERVISOR},
@@ -96,8 +97,13 @@ EXPECTED: dict[str, set[str]] = {
     "/cases/<int:pk>/contacts/": CASE_READERS,
     "/cases/<int:pk>/contacts/<int:contact_pk>/outcome/": {HOLDER},
     "/cases/<int:pk>/contacts/new/": {HOLDER},
+    "/cases/<int:pk>/correct/crime/": {HOLDER, SUPERVISOR},
+    "/cases/<int:pk>/correct/person/": {HOLDER, SUPERVISOR},
+    "/cases/<int:pk>/correct/victims/<int:victim_pk>/": {HOLDER, SUPERVISOR},
+    "/cases/<int:pk>/correct/victims/new/": {HOLDER, SUPERVISOR},
     "/cases/<int:pk>/contract/": CASE_READERS,
     "/cases/<int:pk>/contract/approve/": {SUPERVISOR},
+    "/cases/<int:pk>/contract/decide/": {SUPERVISOR},
     "/cases/<int:pk>/contract/conditions/<int:condition_pk>/": {HOLDER},
     "/cases/<int:pk>/contract/conditions/<int:condition_pk>/remove/": {HOLDER},
     "/cases/<int:pk>/contract/conditions/new/": {HOLDER},
@@ -145,12 +151,18 @@ EXPECTED: dict[str, set[str]] = {
     "/intake/new/": {ERO, OTHER_ERO, ADMIN},
     "/intake/<int:pk>/": {ERO, ADMIN},
     "/intake/<int:pk>/check/": {ERO, ADMIN},
+    "/intake/<int:pk>/correct/crime/": {ERO, ADMIN},
+    "/intake/<int:pk>/correct/person/": {ERO, ADMIN},
+    "/intake/<int:pk>/correct/victims/<int:victim_pk>/": {ERO, ADMIN},
+    "/intake/<int:pk>/correct/victims/new/": {ERO, ADMIN},
+    "/intake/<int:pk>/delete/": {ERO, ADMIN},
     "/intake/<int:pk>/crime/": {ERO, ADMIN},
     "/intake/<int:pk>/done/": {ERO, ADMIN},
     "/intake/<int:pk>/person/": {ERO, ADMIN},
     "/intake/<int:pk>/questions/": {ERO, ADMIN},
     "/intake/<int:pk>/victims/": {ERO, ADMIN},
     "/intake/<int:pk>/victims/<int:victim_pk>/remove/": {ERO, ADMIN},
+    "/intake/<int:pk>/withdraw/": {ERO, ADMIN},
     "/notifications/": SIGNED_IN,
     "/notifications/<int:pk>/": {HOLDER},  # one's own inbox only
     "/notifications/read/": SIGNED_IN,
@@ -214,6 +226,7 @@ def build_world() -> dict:
     draft = DraftCaseFactory(created_by=ero)
     victim = Victim.objects.filter(crime__case=draft).first()
     waiting = AwaitingAllocationCaseFactory()
+    case_victim = Victim.objects.create(crime=case.crimes.first(), name="Morwenna Tregear")
     retired = AwaitingAllocationCaseFactory()
     Case.objects.filter(pk=retired.pk).update(status=Case.Status.COMPLETED, closed_at=timezone.now() - timedelta(days=2300))
     review = RetentionReview.objects.create(case=retired, due_on=timezone.localdate())
@@ -239,7 +252,7 @@ def build_world() -> dict:
         "/calendar/": {"token": calendar_token_issue(user=holder)},
         "/cases/": {"pk": case.pk, "kind": "baseline", "contact_pk": contact.pk, "condition_pk": condition.pk,
                     "format": "pdf", "referral_pk": referral.pk, "partner_pk": partner.pk,
-                    "instrument": evaluation["instrument"].pk},
+                    "instrument": evaluation["instrument"].pk, "victim_pk": case_victim.pk},
         "/evaluation/checks/": {"pk": evaluation["run"].pk},
         "/evaluation/imports/": {"pk": evaluation["import"].pk},
         "/evaluation/matches/": {"pk": evaluation["match"].pk},
@@ -333,8 +346,9 @@ def test_a_record_is_never_shown_to_the_right_role_on_the_wrong_team_or_caseload
                     leaks.append(f"{path} as {who} shows a name")
     assert leaks == []
     # Supervisors and managers of another team act on none of this team's cases, reviews, decisions or staff;
-    # the queue of cases not yet allocated (/allocation/<pk>/) is the force's and stays open to them.
-    team_paths = [path for path in EXPECTED if path.startswith(("/allocation/", "/team/")) and path != "/allocation/<int:pk>/"]
+    # the queue of cases not yet allocated (/allocation/<pk>/, and sending one back) is the force's and stays open to them.
+    team_paths = [path for path in EXPECTED if path.startswith(("/allocation/", "/team/"))
+                  and path not in ("/allocation/<int:pk>/", "/allocation/<int:pk>/send-back/")]
     for user in (SupervisorProfileFactory(team=north).user, StaffProfileFactory(team=north, user=TeamManagerFactory()).user):
         client.force_login(user)
         for path in [path for path in team_paths if EXPECTED[path] & {SUPERVISOR, MANAGER} & set(user.groups.values_list("name", flat=True))]:

@@ -7,8 +7,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, Crime, EligibilityAssessment, FirstContact, Offence, Person, Victim, VictimContact
-from cases.tests.factories import CrimeFactory, DraftCaseFactory, PersonFactory, ReadyDraftCaseFactory
+from cases.models import (
+    Case, Crime, EligibilityAssessment, FirstContact, Offence, Person, SubmissionReturn, Victim, VictimContact,
+)
+from cases.tests.factories import (
+    AwaitingAllocationCaseFactory, CrimeFactory, DraftCaseFactory, PersonFactory, ReadyDraftCaseFactory,
+)
 from cases.views import CASE_ACCESS_REASONS_SESSION_KEY
 from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory, SupervisorProfileFactory, TeamFactory
 from oocr.accounts.tests.factories import AdministratorFactory, EvidenceReviewOfficerFactory, TeamManagerFactory
@@ -241,6 +245,131 @@ def _reason_kept(context):
     assert {str(context["case"].pk): "Covering for a colleague who is away: Covering for Tamsin while she is on leave"} in reasons
 
 
+# --- Corrections, deletion, withdrawal and sending back (issue 16) ----------------------------------------------
+
+SUPERVISOR = "Supervisor of the team"
+
+
+def _submitted_by_officer(url_name: str, *, victim: bool = False) -> dict:
+    case = AwaitingAllocationCaseFactory()
+    context = {"user": case.created_by, "case": case}
+    return _with_url(context, url_name, victim=victim)
+
+
+def _with_url(context: dict, url_name: str, *, victim: bool) -> dict:
+    case = context["case"]
+    if victim:
+        context["victim"] = Victim.objects.create(crime=case.crimes.get(), name="Demelza Rowe")
+        return {**context, "url": reverse(url_name, args=[case.pk, context["victim"].pk])}
+    return {**context, "url": reverse(url_name, args=[case.pk])}
+
+
+def _held_correction(url_name: str, *, victim: bool = False, by_supervisor: bool = False) -> dict:
+    case = AllocatedCaseFactory()
+    # A supervisor of the keyworker's team (TeamFactory's one team), or the keyworker.
+    user = SupervisorProfileFactory().user if by_supervisor else case.allocations.get(ended_at=None).keyworker
+    return _with_url({"user": user, "case": case}, url_name, victim=victim)
+
+
+REASON = "Typed from the wrong custody record"
+
+
+def _contact_details(context) -> dict:
+    return {"address_line_1": "3 Lemon Street", "address_line_2": "", "town": "Truro", "postcode": "TR1 2LS",
+            "phone": "07700 900456", "email": "", "preferred_contact": "phone", "reason": REASON,
+            **version_of(context["case"].person)}
+
+
+def _contact_corrected(context):
+    person = Person.objects.get(pk=context["case"].person_id)
+    assert (person.address_line_1, person.postcode) == ("3 Lemon Street", "TR1 2LS")
+    assert person.history.latest().history_change_reason == f"Correction: {REASON}"
+
+
+def _crime_correction(context) -> dict:
+    crime = context["case"].crimes.get()
+    return {**{key: value for key, value in _crime(context).items() if key != "continue"}, "reference": "CR/40418/26",
+            "reason": REASON, **version_of(crime)}
+
+
+def _crime_corrected(context):
+    crime = Crime.objects.get(case=context["case"])
+    assert (crime.reference, crime.domestic_abuse) == ("CR/40418/26", True)
+    assert crime.history.latest().history_change_reason == f"Correction: {REASON}"
+
+
+def _victim_correction(context) -> dict:
+    return {"name": "Demelza Rowe-Pascoe", "phone": "", "email": "demelza@example.org", "view": "supports",
+            "restorative_consent": "no", **_date("date_asked", timezone.localdate()), "reason": REASON,
+            **version_of(context["victim"])}
+
+
+def _victim_corrected(context):
+    victim = Victim.objects.get(pk=context["victim"].pk)
+    assert (victim.name, victim.view) == ("Demelza Rowe-Pascoe", "supports")
+    assert victim.history.latest().history_change_reason == f"Correction: {REASON}"
+
+
+def _victim_addition(context) -> dict:
+    return {"name": "Tamsin Keast", "phone": "", "email": "tamsin@example.org", "view": "supports",
+            "restorative_consent": "no", **_date("date_asked", timezone.localdate()), "reason": REASON, **one_time_token()}
+
+
+def _victim_added_later(context):
+    victim = Victim.objects.get(crime__case=context["case"], name="Tamsin Keast")
+    assert victim.history.get().history_change_reason == f"Correction: {REASON}"
+
+
+def _deletable() -> dict:
+    return _draft("cases:draft_delete", by_admin=False, factory=ReadyDraftCaseFactory)
+
+
+def _deleted(context):
+    assert not Case.objects.filter(pk=context["case"].pk).exists()
+
+
+def _withdrawn(context):
+    case = Case.objects.get(pk=context["case"].pk)
+    assert (case.status, case.withdrawal_reason, case.closed_by) == (Case.Status.WITHDRAWN, "duplicate", context["user"])
+
+
+def _waiting_for_allocation() -> dict:
+    case = AwaitingAllocationCaseFactory()
+    return {"user": SupervisorProfileFactory().user, "case": case, "url": reverse("cases:send_back", args=[case.pk])}
+
+
+def _sent_back(context):
+    case = Case.objects.get(pk=context["case"].pk)
+    assert case.status == Case.Status.DRAFT
+    assert SubmissionReturn.objects.get(case=case).reasons == "The crime reference belongs to another force"
+
+
+CORRECTION_CASES = [
+    FormCase("/intake/<int:pk>/correct/person/", ERO, lambda: _submitted_by_officer("cases:submission_person_correct"),
+             _contact_details, _contact_corrected),
+    FormCase("/intake/<int:pk>/correct/crime/", ERO, lambda: _submitted_by_officer("cases:submission_crime_correct"),
+             _crime_correction, _crime_corrected),
+    FormCase("/intake/<int:pk>/correct/victims/<int:victim_pk>/", ERO,
+             lambda: _submitted_by_officer("cases:submission_victim_correct", victim=True), _victim_correction,
+             _victim_corrected),
+    FormCase("/cases/<int:pk>/correct/person/", HOLDER, lambda: _held_correction("cases:case_person_correct"),
+             _contact_details, _contact_corrected),
+    FormCase("/cases/<int:pk>/correct/crime/", SUPERVISOR,
+             lambda: _held_correction("cases:case_crime_correct", by_supervisor=True), _crime_correction, _crime_corrected),
+    FormCase("/cases/<int:pk>/correct/victims/<int:victim_pk>/", HOLDER,
+             lambda: _held_correction("cases:case_victim_correct", victim=True), _victim_correction, _victim_corrected),
+    FormCase("/intake/<int:pk>/correct/victims/new/", ERO,
+             lambda: _submitted_by_officer("cases:submission_victim_add"), _victim_addition, _victim_added_later),
+    FormCase("/cases/<int:pk>/correct/victims/new/", SUPERVISOR,
+             lambda: _held_correction("cases:case_victim_add", by_supervisor=True), _victim_addition, _victim_added_later),
+    FormCase("/intake/<int:pk>/delete/", ERO, _deletable, lambda context: {}, _deleted, button=True),
+    FormCase("/intake/<int:pk>/withdraw/", ERO, lambda: _submitted_by_officer("cases:submission_withdraw"),
+             lambda context: {"reason": "duplicate", "details": ""}, _withdrawn),
+    FormCase("/allocation/<int:pk>/send-back/", SUPERVISOR, _waiting_for_allocation,
+             lambda context: {"kind": "returned", "reasons": "The crime reference belongs to another force"}, _sent_back),
+]
+
+
 FORM_CASES = [
     FormCase("/administration/offences/import/", ADMIN, _offence_import,
              lambda context: {"file": SimpleUploadedFile("offences.csv", OFFENCES_CSV.encode(), content_type="text/csv")},
@@ -277,4 +406,5 @@ FORM_CASES = [
              lambda context: {"reminders_by": "sms", **version_of(context["case"].person)}, _reminders_saved, optional=True),
     FormCase("/cases/<int:pk>/victim/contact/", HOLDER, _victim_contact_page, _victim_contact, _victim_contact_saved,
              foreign=lambda context: {**_victim_contact(context), "victim": str(context["other_victim"].pk)}),
+    *CORRECTION_CASES,
 ]

@@ -165,6 +165,19 @@ def _approved(context):
     assert Case.objects.get(pk=context["case"].pk).status == Case.Status.ACTIVE
 
 
+def _decision_waiting():
+    contract = AwaitingApprovalContractFactory()
+    return {"user": SupervisorProfileFactory().user, "case": contract.case,
+            "url": reverse("contracts:contract_decide", args=[contract.case.pk])}
+
+
+def _returned(context):
+    contract = Contract.objects.get(case=context["case"])
+    assert (contract.status, contract.start_date) == (Contract.Status.DRAFT, None)
+    decision = contract.decisions.get()
+    assert (decision.decision, decision.comments, decision.by) == ("returned", "Cap the unpaid work at 10 hours", context["user"])
+
+
 def _condition_under_way():
     contract = ActiveContractFactory()
     condition = _tailored(contract)
@@ -341,6 +354,9 @@ FORM_CASES = [
              lambda context: {**_date("signed_on", timezone.localdate()), "agreement": "signed_in_person",
                               **version_of(Contract.objects.get(case=context["case"]))}, _signed),
     FormCase("/cases/<int:pk>/contract/approve/", SUPERVISOR, _awaiting_approval, lambda context: {}, _approved, button=True),
+    FormCase("/cases/<int:pk>/contract/decide/", SUPERVISOR, _decision_waiting,
+             lambda context: {"decision": "returned", "comments": "Cap the unpaid work at 10 hours",
+                              **version_of(Contract.objects.get(case=context["case"]))}, _returned),
     FormCase("/cases/<int:pk>/contract/conditions/<int:condition_pk>/", HOLDER, _condition_under_way, _progress, _progress_saved),
     FormCase("/cases/<int:pk>/contract/variation/", HOLDER, _variation, _vary, _variation_proposed,
              foreign=lambda context: {**_vary(context), "condition": str(context["stranger"].pk)}),
