@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0013_edited_records_carry_a_version'),
+        ('contracts', '0014_allocation_target_days'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
