@@ -23,7 +23,7 @@ from cases.models import Case, Person, Victim
 from cases.tests.factories import DraftCaseFactory
 from contracts import services as contract_services
 from contracts.models import ConditionTemplate, NeedDomain
-from contracts.tests.factories import BookedContactFactory
+from contracts.tests.factories import BookedContactFactory, breach_record
 from contracts.tests.test_closure import active_case
 from keyworkers.models import StaffProfile
 from keyworkers.services import calendar_token_issue
@@ -202,7 +202,7 @@ def build_world() -> dict:
     variation = contract_services.variation_propose(case_id=case.pk, user=holder, kind="extension", reason="In hospital",
                                                     extension_days=14)
     closing, closing_holder, _ = active_case()
-    closure = contract_services.closure_propose(case_id=closing.pk, user=closing_holder, result="breached", reason="Stopped")
+    closure = contract_services.closure_propose(case_id=closing.pk, user=closing_holder, result="breached", breach=breach_record(), reason="Stopped")
     partner = PartnerFactory()
     referral = referral_services.referral_create(case_id=case.pk, user=holder, partner=partner,
                                                  need_domain=NeedDomain.objects.get(code="alcohol"), shared="Drinking.",

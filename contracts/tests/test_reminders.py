@@ -4,6 +4,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+
+from contracts.tests.factories import breach_record
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -310,7 +312,7 @@ def test_the_teams_supervisors_and_only_they_are_told_of_each_thing_waiting_for_
     elsewhere = SupervisorProfileFactory(team=TeamFactory(name="North team")).user
     Case.objects.filter(pk=case.pk).update(review_flag="2 unacceptable absence(s), 0 new offence(s): supervisor review")
     StaffProfile.objects.filter(pk=profile.pk).update(capacity_points=1)  # one case puts them far over capacity
-    services.closure_propose(case_id=case.pk, user=holder, result="breached", reason="Stopped coming.")
+    services.closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="Stopped coming.")
     review_due = case.allocations.get(ended_at=None).review.due_on
     run(review_due, django_capture_on_commit_callbacks)
     told = Reminder.objects.filter(kind__in=["review_due", "case_flagged", "proposal_waiting", "over_capacity"])

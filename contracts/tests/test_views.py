@@ -2,6 +2,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+
+from contracts.tests.factories import breach_record
 from django.urls import reverse
 from django.utils import timezone
 
@@ -332,9 +334,9 @@ def decided_message_shown(response) -> str:
 
 def test_a_closure_another_supervisor_has_just_decided_says_who_decided_it_and_when(client):
     case, holder, _ = active_case()
-    proposal = services.closure_propose(case_id=case.pk, user=holder, result="breached", reason="Stopped coming")
+    proposal = services.closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="Stopped coming")
     first, second = in_the_team(SupervisorFactory(first_name="Morwenna", last_name="Tregear")), in_the_team(SupervisorFactory())
-    services.closure_decide(proposal_id=proposal.pk, user=first, approve=True)  # the case closes as breached
+    services.closure_decide(proposal_id=proposal.pk, user=first, approve=True, note="No contact for three weeks after a warning")  # the case closes as breached
     client.force_login(second)
     url = reverse("contracts:closure_decide", args=[proposal.pk])
     shown = decided_message_shown(client.get(url))
@@ -362,7 +364,7 @@ def test_another_teams_supervisor_still_does_not_find_a_decided_proposal(client)
     from keyworkers.tests.factories import SupervisorProfileFactory, TeamFactory
 
     case, holder, _ = active_case()
-    closure = services.closure_propose(case_id=case.pk, user=holder, result="breached", reason="Stopped coming")
+    closure = services.closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="Stopped coming")
     services.closure_decide(proposal_id=closure.pk, user=in_the_team(SupervisorFactory()), approve=False, note="Carry on")
     variation = services.variation_propose(case_id=case.pk, user=holder, kind="extension", reason="x", extension_days=7)
     services.variation_decide(proposal_id=variation.pk, user=in_the_team(SupervisorFactory()), approve=True)
