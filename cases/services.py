@@ -468,6 +468,28 @@ def case_first_contact_record(*, case_id: int, user, offered_on: date, method: s
 
 
 @transaction.atomic
+def case_first_contact_correct(*, case_id: int, user, offered_on: date, method: str, notes: str = "",
+                               read_version=ANY_VERSION) -> FirstContact:
+    """Correct the date, the way or the notes of the first contact, over the version read, while the case is in
+    assessment: once the contract is agreed (or the case closed), the step is locked."""
+    case = case_lock(case_id=case_id)
+    first_contact = FirstContact.objects.select_for_update().filter(case=case).first()
+    if first_contact is None or case.status != Case.Status.ASSESSMENT:
+        raise CaseStateError(f"Case {case.number} is {case.get_status_display().lower()}: its first contact can no longer "
+                             "be changed. Nothing was changed.")
+    version_bump(first_contact, read_version=read_version, user=user)
+    case.timeline.check_first_contact(offered_on)
+    before = first_contact.offered_on
+    first_contact.offered_on, first_contact.method, first_contact.notes = offered_on, method, notes.strip()
+    first_contact.full_clean(exclude=["case"])
+    first_contact.save()
+    CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.FIRST_CONTACT,
+                             text=f"First contact corrected: offered on {offered_on:%-d %B %Y} (was {before:%-d %B %Y}) by "
+                                  f"{first_contact.get_method_display().lower()}")
+    return first_contact
+
+
+@transaction.atomic
 def victim_contact_record(*, case_id: int, user, victim_id: int, data: dict, view: str = "",
                           restorative_consent: str = "", read_version=ANY_VERSION) -> VictimContact:
     """Log a contact with a victim; what they said about the resolution and a restorative approach updates their record.

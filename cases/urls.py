@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/<int:pk>/victim/", views.CaseVictimView.as_view(), name="case_victim"),
     path("cases/<int:pk>/victim/contact/", views.VictimContactView.as_view(), name="victim_contact"),
     path("cases/<int:pk>/first-contact/", views.FirstContactView.as_view(), name="first_contact"),
+    path("cases/<int:pk>/first-contact/correct/", views.FirstContactCorrectView.as_view(), name="first_contact_correct"),
     path("cases/<int:pk>/reminders/", views.PersonRemindersView.as_view(), name="person_reminders"),
     path("intake/", views.IntakeView.as_view(), name="intake"),
     path("intake/new/", views.IntakeStartView.as_view(), name="intake_start"),

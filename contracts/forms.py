@@ -112,7 +112,7 @@ class ConditionForm(GovukModelForm):
             },
         }
 
-    def __init__(self, *args, template: ConditionTemplate | None, victims, **kwargs):
+    def __init__(self, *args, template: ConditionTemplate | None, victims, submit_label: str = "Add to the contract", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["victim"].queryset = victims
         self.fields["need_domain"].queryset = NeedDomain.objects.filter(is_active=True)
@@ -149,7 +149,7 @@ class ConditionForm(GovukModelForm):
             if not template.needs_amount:
                 del self.fields["amount"]  # not asked, so not taken from a post either
         self.helper = page_helper(
-            self, *kind_fields, Field.text("hours_required", field_width=Fixed.FIVE), Button("submit", "Add to the contract"),
+            self, *kind_fields, Field.text("hours_required", field_width=Fixed.FIVE), Button("submit", submit_label),
         )
 
 
@@ -328,6 +328,14 @@ class ClosureForm(GovukForm):
         return {**data, "breach": breach if data["result"] == ClosureProposal.Result.BREACHED else None}
 
 
+class ConditionRemoveForm(GovukForm):
+    """Asked before a condition leaves the draft: the page says which, and a button confirms."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_helper(self, Button.warning("submit", "Yes, remove this condition"))
+
+
 class ContactRescheduleForm(GovukForm):
     """Move a booked appointment: the new date and time, and why (kept on the case's timeline)."""
 
@@ -377,7 +385,8 @@ class SupervisorDecisionForm(GovukForm):
     approve = forms.TypedChoiceField(label="Your decision", choices=[("yes", "Approve"), ("no", "Refuse")],
                                      widget=forms.RadioSelect, coerce=lambda value: value == "yes",
                                      error_messages={"required": "Select approve or refuse"})
-    note = forms.CharField(label="Note (needed to refuse)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(label="Note (needed to refuse; for a breach, your rationale: the officer in the case reads it)",
+                           required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -84,6 +84,12 @@ def conditions_to_vary(*, case) -> QuerySet[Condition]:
     )
 
 
+def draft_conditions(*, case) -> QuerySet[Condition]:
+    """The conditions a keyworker may still change or remove: those tailored for the person on a draft contract."""
+    return Condition.objects.filter(contract__case=case, contract__status=Contract.Status.DRAFT).exclude(
+        kind=ConditionKind.STANDARD)
+
+
 def case_contacts(*, case) -> QuerySet[Contact]:
     return case.contacts.select_related("recorded_by").order_by("-starts_at", "-id")
 

@@ -230,6 +230,33 @@ def condition_add(*, case_id: int, user, template: ConditionTemplate | None, dat
 
 
 @transaction.atomic
+def condition_edit(*, case_id: int, user, condition_id: int, data: dict, read_version=ANY_VERSION) -> Condition:
+    """Change a tailored condition of the draft, over the version the keyworker read. Once the person has agreed
+    the contract its conditions are locked: they change only by a variation a supervisor approves."""
+    case = case_lock(case_id=case_id)
+    contract = _draft_contract(case)
+    condition = contract.conditions.select_for_update().exclude(kind=ConditionKind.STANDARD).filter(pk=condition_id).first()
+    if condition is None:
+        raise CaseStateError("That condition cannot be changed: the standard condition not to reoffend stays as it is.")
+    version_bump(condition, read_version=read_version, user=user)
+    data = dict(data)
+    kind = data.pop("kind", None)
+    if condition.template_id is None and kind:
+        condition.kind = kind
+    for field, value in data.items():
+        setattr(condition, field, value)
+    condition_check(condition, settings=scheme_settings(), unpaid_hours_set=unpaid_work_hours_set(contract, besides=condition))
+    if condition.due_date:
+        case.timeline.check_condition_due(condition.due_date)
+    condition.full_clean()
+    condition.save()
+    _draft_changed(contract, user=user)
+    CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.CONDITION,
+                             text=f"Draft condition changed: {condition.description[:80]}")
+    return condition
+
+
+@transaction.atomic
 def condition_remove(*, case_id: int, user, condition_id: int) -> None:
     case = case_lock(case_id=case_id)
     contract = _draft_contract(case)

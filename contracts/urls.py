@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/<int:pk>/contract/start/", views.ContractStartView.as_view(), name="contract_start"),
     path("cases/<int:pk>/contract/conditions/new/", views.ConditionAddView.as_view(), name="condition_new"),
     path("cases/<int:pk>/contract/conditions/<int:condition_pk>/", views.ConditionProgressView.as_view(), name="condition_progress"),
+    path("cases/<int:pk>/contract/conditions/<int:condition_pk>/edit/", views.ConditionEditView.as_view(), name="condition_edit"),
     path("cases/<int:pk>/contract/conditions/<int:condition_pk>/remove/", views.ConditionRemoveView.as_view(), name="condition_remove"),
     path("cases/<int:pk>/contract/sign/", views.ContractSignView.as_view(), name="contract_sign"),
     path("cases/<int:pk>/contract/approve/", views.ContractApproveView.as_view(), name="contract_approve"),

@@ -180,15 +180,48 @@ class ConditionAddView(CreateOnceMixin, ContractStepMixin, FormView):
         messages.success(self.request, "Condition added.")
 
 
-class ConditionRemoveView(CasePageMixin, View):
-    changes_case = True
+class ConditionEditView(VersionedEditMixin, ContractStepMixin, FormView):
+    """Change a condition of the draft, over the version read; once the contract is agreed it changes by variation."""
 
-    def post(self, request, pk, condition_pk):
-        try:
-            services.condition_remove(case_id=self.case.pk, user=request.user, condition_id=condition_pk)
-        except DomainError as error:
-            messages.error(request, str(error))
-        return redirect("contracts:contract", pk=self.case.pk)
+    form_class = forms.ConditionForm
+    title = "Change a condition of the draft contract"
+
+    @cached_property
+    def condition(self) -> Condition:
+        return get_object_or_404(selectors.draft_conditions(case=self.case), pk=self.kwargs["condition_pk"])
+
+    def versioned_record(self):
+        return self.condition
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        return {**kwargs, "instance": self.condition, "template": self.condition.template, "submit_label": "Save changes",
+                "victims": Victim.objects.filter(crime__case=self.case),
+                "initial": {**kwargs.get("initial", {}), "kind": self.condition.kind}}
+
+    def perform(self, form):
+        services.condition_edit(case_id=self.case.pk, user=self.request.user, condition_id=self.condition.pk,
+                                data=form.cleaned_data, read_version=form.read_version)
+        messages.success(self.request, "Condition changed.")
+
+
+class ConditionRemoveView(ContractStepMixin, FormView):
+    """Asks first (which condition, and that it leaves the draft), then removes it from the draft."""
+
+    form_class = forms.ConditionRemoveForm
+    title = "Remove this condition from the draft?"
+
+    @cached_property
+    def condition(self) -> Condition:
+        return get_object_or_404(selectors.draft_conditions(case=self.case), pk=self.kwargs["condition_pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(intro=f"“{self.condition.description}” will no longer be on the draft contract.",
+                                        **kwargs)
+
+    def perform(self, form):
+        services.condition_remove(case_id=self.case.pk, user=self.request.user, condition_id=self.kwargs["condition_pk"])
+        messages.success(self.request, "Condition removed.")
 
 
 class ContractSignView(VersionedEditMixin, ContractStepMixin, FormView):

@@ -139,6 +139,46 @@ def _removed(context):
     assert Condition.objects.filter(contract__case=context["case"], kind="standard").exists()
 
 
+def _editable():
+    case = AssessedCaseFactory()
+    condition = TailoredConditionFactory(contract=case.contract)
+    return {**_on(case, "condition_edit", condition.pk), "condition": condition}
+
+
+def _reworded(context):
+    return {"description": "You will see the Citizens Advice debt adviser twice.", "recurrence": "", "hours_required": "",
+            **_date("due_date", timezone.localdate() + timedelta(days=45)),
+            "need_domain": str(context["condition"].need_domain_id), **version_of(context["condition"])}
+
+
+def _condition_changed(context):
+    condition = Condition.objects.get(pk=context["condition"].pk)
+    assert (condition.description, condition.due_date, condition.version) == (
+        "You will see the Citizens Advice debt adviser twice.", timezone.localdate() + timedelta(days=45),
+        context["condition"].version + 1)
+
+
+def _first_contact_to_correct():
+    """In assessment: the first contact, recorded today by phone, may still be corrected."""
+    case = AssessedCaseFactory()
+    return {"user": holder_of(case), "case": case, "url": reverse("cases:first_contact_correct", args=[case.pk]),
+            "first_contact": case.first_contact}
+
+
+def _corrected_first_contact(context):
+    return {**_date("offered_on", timezone.localdate()), "method": "face_to_face", "notes": "Met at the station, not by phone",
+            **version_of(context["first_contact"])}
+
+
+def _first_contact_corrected(context):
+    from cases.models import FirstContact
+
+    first_contact = FirstContact.objects.get(case=context["case"])
+    assert (first_contact.method, first_contact.notes, first_contact.answer) == (
+        "face_to_face", "Met at the station, not by phone", "accepted")
+    assert Case.objects.get(pk=context["case"].pk).status == Case.Status.ASSESSMENT
+
+
 def _ready_to_sign():
     case = AssessedCaseFactory()
     TailoredConditionFactory(contract=case.contract)
@@ -383,6 +423,9 @@ FORM_CASES = [
              _compensation_added),
     FormCase("/cases/<int:pk>/contract/conditions/<int:condition_pk>/remove/", HOLDER, _removable, lambda context: {}, _removed,
              button=True),
+    FormCase("/cases/<int:pk>/contract/conditions/<int:condition_pk>/edit/", HOLDER, _editable, _reworded, _condition_changed),
+    FormCase("/cases/<int:pk>/first-contact/correct/", HOLDER, _first_contact_to_correct, _corrected_first_contact,
+             _first_contact_corrected),
     FormCase("/cases/<int:pk>/contract/sign/", HOLDER, _ready_to_sign,
              lambda context: {**_date("signed_on", timezone.localdate()), "agreement": "signed_in_person",
                               **version_of(Contract.objects.get(case=context["case"]))}, _signed),

@@ -1,8 +1,6 @@
 from datetime import timedelta
 
 import pytest
-
-from contracts.tests.factories import breach_record
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -11,6 +9,7 @@ from django.utils import timezone
 from cases.models import Case, CaseStateError
 from contracts import services
 from contracts.models import ClosureProposal, Condition, Contact, NeedDomain, NonCompliance, SchemeSettings
+from contracts.tests.factories import breach_record
 from contracts.tests.test_contracts import add, assessed_case
 from keyworkers.models import StaffProfile
 from keyworkers.services import calendar_token_issue

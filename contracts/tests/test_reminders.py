@@ -4,8 +4,6 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-
-from contracts.tests.factories import breach_record
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -17,6 +15,7 @@ from contracts import services
 from contracts.reminders import KINDS, due_on
 from contracts.tests.test_contracts import add, assessed_case
 from contracts.models import NeedDomain
+from contracts.tests.factories import breach_record
 from keyworkers.models import StaffProfile
 from keyworkers.tests.factories import SupervisorProfileFactory, TeamFactory
 from oocr.accounts.tests.factories import SupervisorFactory

@@ -2,8 +2,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-
-from contracts.tests.factories import breach_record
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,6 +9,7 @@ from cases import services as case_services
 from cases.models import Case, CaseEvent
 from contracts import services
 from contracts.models import ClosureProposal, Condition, ConditionTemplate, Contact, NeedDomain, VariationProposal
+from contracts.tests.factories import breach_record
 from contracts.tests.test_closure import active_case
 from contracts.tests.test_contracts import assessed_case
 from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory, in_the_team
