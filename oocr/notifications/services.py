@@ -63,7 +63,8 @@ def notify(*, kind: str, case, actor, event: str, context: dict | None = None, p
             seen.add(user.pk)
             notification_send(user=user, text=subject[:300], url=url)
             if user.email:
-                delivery_queue(key=f"{kind}:{event}:user{user.pk}", channel=Delivery.Channel.EMAIL, template=kind, user=user,
+                delivery_queue(key=f"{kind}:{event}:user{user.pk}:case{case.pk}", channel=Delivery.Channel.EMAIL, template=kind,
+                               user=user,
                                recipient=user.email, subject=subject[:200],
                                body=f"{body}\n\nOpen it in the OoCR case manager: {url}\n")
             told.setdefault(role, []).append(user)
@@ -260,12 +261,13 @@ def _person_messages(new: list) -> list[Delivery]:
 @transaction.atomic
 def case_messages_erase(*, case_id: int, person_id: int | None, referral_ids: Iterable[int] = ()) -> None:
     """Disposal at the end of retention: the text of reminders about the case, of emails about it to the officer in
-    the case and to partners, and of messages sent to the person, goes.
+    the case, to staff (its decisions) and to partners, and of messages sent to the person, goes.
 
     That a message was sent, to which officer or partner address, when, and whether it arrived stays.
     """
     Reminder.objects.filter(case_id=case_id).update(text="")
-    Delivery.objects.filter(key__startswith="officer:", key__endswith=f":case{case_id}").update(subject="", body="")
+    # The officer's emails and the staff's emails of decisions about the case (the notes and rationales they quote).
+    Delivery.objects.filter(key__endswith=f":case{case_id}").update(subject="", body="")
     Delivery.objects.filter(key__in=[f"referral:{referral_id}" for referral_id in referral_ids]).update(subject="", body="")
     if person_id is not None:
         Reminder.objects.filter(person_id=person_id).update(text="")
