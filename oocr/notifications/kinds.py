@@ -34,6 +34,8 @@ class NotificationKind:
     code: str
     label: str
     recipients: tuple[str, ...]
+    # Names the person to someone outside the service (the officer): each email sent is logged as a disclosure.
+    discloses: bool = False
 
     @property
     def template(self) -> str:
@@ -58,8 +60,8 @@ KINDS: dict[str, NotificationKind] = {kind.code: kind for kind in [
     NotificationKind("breach_decided", "A breach approved or refused", (KEYWORKER, PROPOSER)),
     # The officer in the case
     NotificationKind("officer_allocated", "To the officer: the case allocated (who and when)", (OFFICER,)),
-    NotificationKind("officer_declined", "To the officer: the person declined and opted for court", (OFFICER,)),
-    NotificationKind("officer_completed", "To the officer: the contract completed", (OFFICER,)),
-    NotificationKind("officer_withdrawn", "To the officer: the case withdrawn", (OFFICER,)),
-    NotificationKind("officer_breached", "To the officer: the contract breached", (OFFICER,)),
+    NotificationKind("officer_declined", "To the officer: the person declined and opted for court", (OFFICER,), discloses=True),
+    NotificationKind("officer_completed", "To the officer: the contract completed", (OFFICER,), discloses=True),
+    NotificationKind("officer_withdrawn", "To the officer: the case withdrawn", (OFFICER,), discloses=True),
+    NotificationKind("officer_breached", "To the officer: the contract breached", (OFFICER,), discloses=True),
 ]}

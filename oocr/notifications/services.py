@@ -50,7 +50,7 @@ def notify(*, kind: str, case, actor, event: str, context: dict | None = None, p
             if crime and crime.officer_email:
                 queued = delivery_queue(key=f"officer:{kind.removeprefix('officer_')}:case{case.pk}", channel=Delivery.Channel.EMAIL,
                                         template=kind, user=actor, recipient=crime.officer_email, subject=subject, body=body)
-                if queued:
+                if queued and spec.discloses:
                     from oocr.audit.services import access_log_disclosure
 
                     access_log_disclosure(user=actor, record=case, person_id=case.person_id, recipient=crime.officer_email,
