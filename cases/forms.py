@@ -394,6 +394,16 @@ class FirstContactForm(GovukForm):
         )
 
 
+class FirstContactCorrectForm(FirstContactForm):
+    """The first contact's date, way and notes; the answer stays as recorded."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["answer"]
+        self.helper = page_helper(self, Field("offered_on"), Field.radios("method", legend_size=Size.SMALL),
+                                  Field.textarea("notes"), Button("submit", "Save changes"))
+
+
 class VictimContactForm(GovukForm):
     victim = forms.TypedChoiceField(label="Victim", coerce=int, error_messages={"required": "Choose the victim"})
     contacted_on = GovukDateField(what="date of the contact")

@@ -381,8 +381,12 @@ class Case(Versioned, models.Model):
         self._require(*self.OPEN, action="corrected")
 
 
-class FirstContact(models.Model):
-    """The keyworker's offer of the scheme and the person's answer (domain.md section 3, step 5)."""
+class FirstContact(Versioned):
+    """The keyworker's offer of the scheme and the person's answer (domain.md section 3, step 5).
+
+    Its date, way and notes may be corrected while the case is in assessment; once the contract is agreed the
+    step is locked. The answer is never corrected: declining closes the case.
+    """
 
     class Method(models.TextChoices):
         FACE_TO_FACE = "face_to_face", "Face to face"

@@ -12,6 +12,7 @@ from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
+from django.urls import reverse
 
 from cases import eligibility
 from oocr.concurrency.services import ANY_VERSION, version_bump, versions_check
@@ -336,6 +337,11 @@ def intake_submit(*, case: Case, user, decision: str, route: str = "", override_
             f"A new crime: the person's {open_numbers} {'is' if len(open_cases) == 1 else 'are'} open" if open_cases else "",
         ) if part),
     )
+    if decision == Decision.OVERRIDDEN:
+        from oocr.notifications.services import notify
+
+        notify(kind="override_waiting", case=case, actor=user, event=f"assessment{assessment.pk}",
+               context={"reason": override_reason}, url=reverse("keyworkers:allocate", args=[case.pk]))
     return assessment
 
 
@@ -419,46 +425,28 @@ def case_closed_record(*, case: Case, user) -> None:
     allocation_end_for_closed_case(case=case, user=user, at=case.closed_at)
 
 
-OFFICER_EMAILS = {
-    "declined": (
-        "Deferred prosecution declined: crime {reference}",
-        "{person} (born {born}) has declined the deferred prosecution offered for crime {reference} "
-        "and has opted for court.\n\nThe case returns to you to proceed.",
-    ),
-    "breached": (
-        "Deferred prosecution breached: crime {reference}",
-        "{person} (born {born}) has breached the deferred {route} contract for crime {reference}, "
-        "as approved by a supervisor.\n\nThe case returns to you {next_step}.",
-    ),
+# What happens next for each route when a case comes back to the officer, or does not.
+ROUTE_NEXT_STEPS = {
+    ("breached", Case.Route.DEFERRED_CHARGE): "for a charging decision",
+    ("breached", Case.Route.DEFERRED_CAUTION): "to give a simple caution",
+    ("completed", Case.Route.DEFERRED_CHARGE): "The prosecution does not go ahead: no charge is brought for this crime.",
+    ("completed", Case.Route.DEFERRED_CAUTION): "The deferred caution is complete: nothing further is needed from you.",
 }
 
 
-def officer_email_queue(*, case: Case, user, reason: str) -> None:
-    """Tell the officer in the case that the case comes back to them (declined or breached), once, and log the disclosure.
+def officer_email_queue(*, case: Case, user, reason: str, **context) -> None:
+    """Tell the officer in the case what became of it (allocated, declined, completed, withdrawn, breached), once, and
+    log the disclosure: the kind `officer_<reason>` of the notifications table, with the route's next step.
 
-    Called inside the change that closes the case: the email is sent after it commits (notifications' Delivery).
+    Called inside the change that decides it: the email is sent after it commits (notifications' Delivery).
     """
-    from oocr.audit.services import access_log_disclosure
-    from oocr.notifications.services import delivery_queue
+    from oocr.notifications.services import notify
 
-    crime = case.crimes.first()
     charge = case.route == Case.Route.DEFERRED_CHARGE
-    subject, body = OFFICER_EMAILS[reason]
-    values = {
-        "reference": crime.reference, "person": case.person, "born": f"{case.person.date_of_birth:%-d %B %Y}",
-        "route": "charge" if charge else "caution",
-        "next_step": "for a charging decision" if charge else "to give a simple caution",
-    }
-    queued = delivery_queue(
-        key=f"officer:{reason}:case{case.pk}", channel="email", template=f"officer_{reason}", user=user,
-        recipient=crime.officer_email, subject=subject.format(**values),
-        body=body.format(**values) + f" OoCR case {case.number}; keyworker or supervisor {user.get_full_name()} ({user.email}).",
-    )
-    if queued:
-        access_log_disclosure(
-            user=user, record=case, person_id=case.person_id, recipient=crime.officer_email,
-            justification=f"Officer in the case told the case was {reason}",
-        )
+    notify(kind=f"officer_{reason}", case=case, actor=user, event=f"case{case.pk}", context={
+        "crime": case.crimes.first(), "route": "charge" if charge else "caution",
+        "next_step": ROUTE_NEXT_STEPS.get((reason, case.route), ""), **context,
+    })
 
 
 @transaction.atomic
@@ -492,6 +480,28 @@ def case_first_contact_record(*, case_id: int, user, offered_on: date, method: s
     )
     if answer == FirstContact.Answer.DECLINED:
         officer_email_queue(case=case, user=user, reason="declined")
+    return first_contact
+
+
+@transaction.atomic
+def case_first_contact_correct(*, case_id: int, user, offered_on: date, method: str, notes: str = "",
+                               read_version=ANY_VERSION) -> FirstContact:
+    """Correct the date, the way or the notes of the first contact, over the version read, while the case is in
+    assessment: once the contract is agreed (or the case closed), the step is locked."""
+    case = case_lock(case_id=case_id)
+    first_contact = FirstContact.objects.select_for_update().filter(case=case).first()
+    if first_contact is None or case.status != Case.Status.ASSESSMENT:
+        raise CaseStateError(f"Case {case.number} is {case.get_status_display().lower()}: its first contact can no longer "
+                             "be changed. Nothing was changed.")
+    version_bump(first_contact, read_version=read_version, user=user)
+    case.timeline.check_first_contact(offered_on)
+    before = first_contact.offered_on
+    first_contact.offered_on, first_contact.method, first_contact.notes = offered_on, method, notes.strip()
+    first_contact.full_clean(exclude=["case"])
+    first_contact.save()
+    CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.FIRST_CONTACT,
+                             text=f"First contact corrected: offered on {offered_on:%-d %B %Y} (was {before:%-d %B %Y}) by "
+                                  f"{first_contact.get_method_display().lower()}")
     return first_contact
 
 

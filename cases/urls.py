@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/<int:pk>/victim/", views.CaseVictimView.as_view(), name="case_victim"),
     path("cases/<int:pk>/victim/contact/", views.VictimContactView.as_view(), name="victim_contact"),
     path("cases/<int:pk>/first-contact/", views.FirstContactView.as_view(), name="first_contact"),
+    path("cases/<int:pk>/first-contact/correct/", views.FirstContactCorrectView.as_view(), name="first_contact_correct"),
     path("cases/<int:pk>/reminders/", views.PersonRemindersView.as_view(), name="person_reminders"),
     path("cases/<int:pk>/correct/person/", views.CasePersonCorrectView.as_view(), name="case_person_correct"),
     path("cases/<int:pk>/correct/crime/", views.CaseCrimeCorrectView.as_view(), name="case_crime_correct"),

@@ -482,6 +482,35 @@ class FirstContactView(CasePageMixin, ServiceFormMixin, FormView):
         return super().get_context_data(title=self.title, **kwargs)
 
 
+class FirstContactCorrectView(CasePageMixin, VersionedEditMixin, ServiceFormMixin, FormView):
+    """Correct the first contact while the case is in assessment (the step locks when the contract is agreed)."""
+
+    form_class = forms.FirstContactCorrectForm
+    template_name = "cases/case_form.html"
+    section = "overview"
+    changes_case = True
+    title = "Correct the first contact"
+
+    def versioned_record(self):
+        return self.first_contact
+
+    @cached_property
+    def first_contact(self) -> FirstContact:
+        return get_object_or_404(FirstContact.objects.filter(case=self.case, case__status=Case.Status.ASSESSMENT))
+
+    def get_initial(self):
+        return {"offered_on": self.first_contact.offered_on, "method": self.first_contact.method,
+                "notes": self.first_contact.notes}
+
+    def perform(self, form):
+        services.case_first_contact_correct(case_id=self.case.pk, user=self.request.user, read_version=form.read_version,
+                                            **form.cleaned_data)
+        messages.success(self.request, "First contact corrected.")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, **kwargs)
+
+
 class PersonRemindersView(CasePageMixin, VersionedEditMixin, ServiceFormMixin, FormView):
     form_class = forms.PersonRemindersForm
     template_name = "cases/case_form.html"

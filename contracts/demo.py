@@ -159,13 +159,25 @@ def _demo_delivery(rng: random.Random, domains) -> None:
             "occurred_on": max(timezone.localdate() - timedelta(days=1), contract.start_date),
             "reasonable_excuse": number == 0, "response": ["none", "warning", "propose_breach"][number], "notes": ""})
         if number == 2:
+            breached_on = max(timezone.localdate() - timedelta(days=1), contract.start_date)
             proposal = closure_propose(case_id=case.pk, user=keyworker, result="breached",
-                                       reason="Second missed appointment and no reply to calls or letters.")
+                                       reason="Second missed appointment and no reply to calls or letters.", breach={
+                                           "breach_on": breached_on,
+                                           "conditions_breached": list(contract.conditions.exclude(kind="standard")
+                                                                       .values_list("pk", flat=True)[:1]),
+                                           "circumstances": "Missed two appointments in a row without a reason.",
+                                           "tried": "A warning after the first; calls, texts and a letter after the second.",
+                                           "discussion": "Discussed at supervision: no contact for three weeks."})
             if len(contracts) > 5:  # one breach approved, the next left waiting for a supervisor
-                closure_decide(proposal_id=proposal.pk, user=get_user_model().objects.get(username="supervisor1"), approve=True)
+                closure_decide(proposal_id=proposal.pk, user=get_user_model().objects.get(username="supervisor1"), approve=True,
+                               note="Two unexplained absences after a warning, and no contact since: the contract has broken down.")
                 other = contracts[5].case
                 closure_propose(case_id=other.pk, user=other.allocations.get(ended_at=None).keyworker, result="breached",
-                                reason="Arrested for a new offence of theft.")
+                                reason="Arrested for a new offence of theft.", breach={
+                                    "breach_on": max(timezone.localdate() - timedelta(days=2), contracts[5].start_date),
+                                    "new_offence": "Theft from a shop (crime reference on the police system)",
+                                    "circumstances": "Arrested for shoplifting during the contract.",
+                                    "tried": "Weekly appointments kept until the arrest; referral to substance misuse support."})
     if len(contracts) > 4:
         case = contracts[4].case
         closure_propose(case_id=case.pk, user=case.allocations.get(ended_at=None).keyworker, result="withdrawn",

@@ -113,7 +113,7 @@ class ConditionForm(GovukModelForm):
             },
         }
 
-    def __init__(self, *args, template: ConditionTemplate | None, victims, **kwargs):
+    def __init__(self, *args, template: ConditionTemplate | None, victims, submit_label: str = "Add to the contract", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["victim"].queryset = victims
         self.fields["need_domain"].queryset = NeedDomain.objects.filter(is_active=True)
@@ -150,7 +150,7 @@ class ConditionForm(GovukModelForm):
             if not template.needs_amount:
                 del self.fields["amount"]  # not asked, so not taken from a post either
         self.helper = page_helper(
-            self, *kind_fields, Field.text("hours_required", field_width=Fixed.FIVE), Button("submit", "Add to the contract"),
+            self, *kind_fields, Field.text("hours_required", field_width=Fixed.FIVE), Button("submit", submit_label),
         )
 
 
@@ -259,6 +259,11 @@ class NonComplianceForm(GovukModelForm):
         coerce=lambda value: value == "yes", error_messages={"required": "Select whether there was a reasonable excuse"},
     )
 
+    contact = forms.TypedChoiceField(label="Which appointment? (for a missed appointment)", required=False, coerce=int,
+                                     empty_value=None, error_messages={"invalid_choice": "Choose one of this case's appointments"})
+    condition = forms.TypedChoiceField(label="Which condition? (for a condition not met)", required=False, coerce=int,
+                                       empty_value=None, error_messages={"invalid_choice": "Choose one of this contract's conditions"})
+
     class Meta:
         model = NonCompliance
         fields = ["kind", "occurred_on", "reasonable_excuse", "response", "notes"]
@@ -266,12 +271,19 @@ class NonComplianceForm(GovukModelForm):
         labels = {"kind": "What happened?", "response": "Response"}
         error_messages = {"kind": {"required": "Select what happened"}, "response": {"required": "Select the response"}}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, contacts=(), conditions=(), **kwargs):
+        from django.utils import timezone
+
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = NonCompliance.Kind.choices
         self.fields["response"].choices = NonCompliance.Response.choices
+        self.fields["contact"].choices = [("", "Choose an appointment")] + [
+            (c.pk, f"{timezone.localtime(c.starts_at):%-d %B %Y %H:%M}, {c.get_type_display().lower()}"
+                   + (f": {c.get_outcome_display().lower()}" if c.outcome else "")) for c in contacts]
+        self.fields["condition"].choices = [("", "Choose a condition")] + [(c.pk, c.description[:90]) for c in conditions]
         self.helper = page_helper(
-            self, Field.radios("kind", legend_size=Size.SMALL), Field("occurred_on"),
+            self, Field.radios("kind", legend_size=Size.SMALL), Field.select("contact"), Field.select("condition"),
+            Field("occurred_on"),
             Field.radios("reasonable_excuse", legend_size=Size.SMALL, inline=True),
             Field.radios("response", legend_size=Size.SMALL), "notes", Button("submit", "Save decision"),
         )
@@ -284,11 +296,88 @@ class ClosureForm(GovukForm):
                                           choices=[("", "Choose a reason")] + Case.WithdrawalReason.choices)
     reason = forms.CharField(label="Summary for the case record", widget=forms.Textarea(attrs={"rows": 4}),
                              error_messages={"required": "Enter the reason, for the case record"})
+    # A breach only: the record a supervisor decides on and the officer in the case reads.
+    breach_on = GovukDateField(what="date of the breach", required=False, label="Date of the breach (for a breach)")
+    conditions_breached = forms.TypedMultipleChoiceField(
+        label="Conditions breached (for a breach)", required=False, coerce=int, widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose conditions of this case's contract"},
+    )
+    new_offence = forms.CharField(label="Or the new offence: crime reference and offence (for a breach)", required=False,
+                                  max_length=300)
+    circumstances = forms.CharField(label="What led to the breach", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    tried = forms.CharField(label="What was tried before proposing it (warnings, variations, support)", required=False,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+    discussion = forms.CharField(label="Your discussion with the supervisor", required=False,
+                                 widget=forms.Textarea(attrs={"rows": 3}))
+
+    BREACH_FIELDS = ("breach_on", "conditions_breached", "new_offence", "circumstances", "tried", "discussion")
+
+    def __init__(self, *args, conditions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["conditions_breached"].choices = [(c.pk, c.description[:90]) for c in conditions]
+        self.helper = page_helper(
+            self, Field.radios("result", legend_size=Size.MEDIUM), Field.select("withdrawal_reason"), "reason",
+            Fieldset(Field("breach_on"), Field.checkboxes("conditions_breached"), Field.text("new_offence"),
+                     "circumstances", "tried", "discussion", legend="If you propose a breach", legend_size=Size.SMALL),
+            Button("submit", "Propose closure"),
+        )
+
+    def closure_data(self) -> dict:
+        """The service's arguments: a breach's record travels together, and only for a breach."""
+        data = dict(self.cleaned_data)
+        breach = {name: data.pop(name) for name in self.BREACH_FIELDS}
+        return {**data, "breach": breach if data["result"] == ClosureProposal.Result.BREACHED else None}
+
+
+class ConditionRemoveForm(GovukForm):
+    """Asked before a condition leaves the draft: the page says which, and a button confirms."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = page_helper(self, Field.radios("result", legend_size=Size.MEDIUM), Field.select("withdrawal_reason"),
-                                  "reason", Button("submit", "Propose closure"))
+        self.helper = page_helper(self, Button.warning("submit", "Yes, remove this condition"))
+
+
+class ContactRescheduleForm(GovukForm):
+    """Move a booked appointment: the new date and time, and why (kept on the case's timeline)."""
+
+    day = GovukDateField(what="new date")
+    time = forms.TimeField(label="New time (24-hour, like 14:30)", input_formats=["%H:%M", "%H.%M"],
+                           error_messages={"required": "Enter the new time", "invalid": "Enter the time like 14:30"})
+    reason = forms.CharField(label="Why is it moving?", widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "Enter why the appointment is moving"})
+    book_anyway = forms.BooleanField(label="Book it anyway: I will be at both", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._asks_confirm = bool(self.data.get(self.add_prefix("book_anyway")))
+        self._layout()
+
+    def _layout(self) -> None:
+        self.helper = page_helper(self, Field("day"), Field.text("time", field_width=Fixed.FIVE),
+                                  *([Field.checkbox("book_anyway")] if self._asks_confirm else []),
+                                  "reason", Button("submit", "Move the appointment"))
+
+    def ask_to_confirm_clash(self) -> None:
+        if not self._asks_confirm:
+            self._asks_confirm = True
+            self._layout()
+
+    def service_data(self) -> dict:
+        from datetime import datetime
+
+        from django.utils import timezone
+
+        return {"starts_at": timezone.make_aware(datetime.combine(self.cleaned_data["day"], self.cleaned_data["time"])),
+                "reason": self.cleaned_data["reason"], "book_anyway": self.cleaned_data["book_anyway"]}
+
+
+class ContactCancelForm(GovukForm):
+    reason = forms.CharField(label="Why is the appointment cancelled?", widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "Enter why the appointment is cancelled"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_helper(self, "reason", Button.warning("submit", "Cancel the appointment"))
 
 
 class SupervisorDecisionForm(GovukForm):
@@ -297,7 +386,8 @@ class SupervisorDecisionForm(GovukForm):
     approve = forms.TypedChoiceField(label="Your decision", choices=[("yes", "Approve"), ("no", "Refuse")],
                                      widget=forms.RadioSelect, coerce=lambda value: value == "yes",
                                      error_messages={"required": "Select approve or refuse"})
-    note = forms.CharField(label="Note (needed to refuse)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(label="Note (needed to refuse; for a breach, your rationale: the officer in the case reads it)",
+                           required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

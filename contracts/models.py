@@ -409,8 +409,13 @@ class Condition(Versioned):
         self.status = self.Status.WITHDRAWN
 
 
-class Contact(models.Model):
-    """An appointment (booked, then its outcome recorded) or a contact logged as it happened."""
+class Contact(Versioned):
+    """An appointment (booked, then its outcome recorded) or a contact logged as it happened.
+
+    A booked appointment may be moved (`reschedule`: the first time booked and every move stay in its history and
+    on the case's timeline) or cancelled with a reason (`cancel`); its outcome is recorded once it has happened,
+    however late (`record_outcome`).
+    """
 
     class Type(models.TextChoices):
         FACE_TO_FACE = "face_to_face", "Face to face"
@@ -437,6 +442,11 @@ class Contact(models.Model):
     outside_reason = models.TextField("Why it is outside the contract period", blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    first_booked_for = models.DateTimeField(null=True, blank=True, help_text="Set on the first move: when it was booked for.")
+    times_moved = models.PositiveSmallIntegerField(default=0)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    cancel_reason = models.TextField("Why it was cancelled", blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -444,7 +454,46 @@ class Contact(models.Model):
 
     @property
     def is_booked(self) -> bool:
-        return not self.outcome
+        return not self.outcome and self.cancelled_at is None
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    def _require_booked(self, *, action: str) -> None:
+        if self.is_cancelled:
+            raise CaseStateError(f"This appointment was cancelled, so it cannot be {action}. Nothing was changed.")
+        if self.outcome:
+            raise CaseStateError(f"This appointment's outcome is recorded already, so it cannot be {action}. Nothing was changed.")
+
+    def reschedule(self, *, to, now) -> None:
+        """Move a booked appointment that has not happened yet; when it was first booked for is kept."""
+        self._require_booked(action="moved")
+        if self.starts_at <= now:
+            raise ValidationError({"day": "This appointment's time has passed: record its outcome instead of moving it"})
+        if to <= now:
+            raise ValidationError({"day": "Choose a new date and time in the future"})
+        if to == self.starts_at:
+            raise ValidationError({"day": "That is the time it is booked for already: choose another"})
+        self.first_booked_for = self.first_booked_for or self.starts_at
+        self.starts_at, self.times_moved = to, self.times_moved + 1
+
+    def cancel(self, *, by, at, reason: str) -> None:
+        """Call off a booked appointment, with a reason; it stays in the list, marked cancelled, and needs no outcome."""
+        self._require_booked(action="cancelled")
+        if not reason.strip():
+            raise ValidationError({"reason": "Enter why the appointment is cancelled"})
+        self.cancelled_at, self.cancelled_by, self.cancel_reason = at, by, reason.strip()
+
+    def record_outcome(self, *, outcome: str, duration_minutes, notes: str, now) -> None:
+        """How it went, once it has happened: on the day or later."""
+        self._require_booked(action="given an outcome again")
+        if self.starts_at > now:
+            raise ValidationError({"outcome": (
+                f"The appointment is on {timezone.localtime(self.starts_at):%-d %B %Y at %H:%M}: "
+                "record its outcome once it has happened"
+            )})
+        self.outcome, self.duration_minutes, self.notes = outcome, duration_minutes, notes.strip()
 
 
 class NonCompliance(models.Model):
@@ -465,6 +514,7 @@ class NonCompliance(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="non_compliance")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    condition = models.ForeignKey(Condition, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     occurred_on = models.DateField()
     reasonable_excuse = models.BooleanField()
     response = models.CharField(max_length=20, choices=Response.choices)
@@ -532,8 +582,21 @@ class ClosureProposal(SupervisorDecision):
     result = models.CharField(max_length=20, choices=Result.choices)
     withdrawal_reason = models.CharField(max_length=30, blank=True)
     reason = models.TextField()
+    # A breach is careful and reviewed (following "Make a recall decision"): what happened, when, what it breached,
+    # what was tried first and what the keyworker and supervisor said; the supervisor's rationale is `decision_note`.
+    breach_on = models.DateField("Date of the breach", null=True, blank=True)
+    conditions_breached = models.ManyToManyField(Condition, blank=True, related_name="+")
+    new_offence = models.CharField("The new offence, if the breach is one", max_length=300, blank=True)
+    circumstances = models.TextField("What led to the breach", blank=True)
+    tried = models.TextField("What was tried before proposing it", blank=True)
+    discussion = models.TextField("Discussion with the supervisor", blank=True)
 
     noun = "closure"
+
+    @property
+    def what(self) -> str:
+        """The decision's name in a sentence: the completion, the breach, the withdrawal."""
+        return {self.Result.COMPLETED: "completion", self.Result.BREACHED: "breach"}.get(self.result, "withdrawal")
 
     class Meta(SupervisorDecision.Meta):
         constraints = [
@@ -563,3 +626,7 @@ class VariationProposal(SupervisorDecision):
     new_hours_required = models.PositiveSmallIntegerField(null=True, blank=True)
 
     noun = "variation"
+
+    @property
+    def what(self) -> str:
+        return "extension" if self.kind == self.Kind.EXTENSION else "variation"

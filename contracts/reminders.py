@@ -156,7 +156,7 @@ def _appointments(on: date) -> list[Due]:
     start, _ = local_day(on)
     _, end = local_day(on + timedelta(days=1))
     rows = (
-        Contact.objects.filter(outcome="", starts_at__gte=start, starts_at__lt=end, case__status__in=OPEN, **_held("case__"))
+        Contact.objects.filter(outcome="", cancelled_at=None, starts_at__gte=start, starts_at__lt=end, case__status__in=OPEN, **_held("case__"))
         .values_list("id", "starts_at", "place", "case_id", "case__allocations__keyworker_id", "case__person_id",
                      "case__person__reminders_by", "case__person__phone", "case__person__email")
     )

@@ -86,12 +86,46 @@ def conditions_to_vary(*, case) -> QuerySet[Condition]:
     )
 
 
+def draft_conditions(*, case) -> QuerySet[Condition]:
+    """The conditions a keyworker may still change or remove: those tailored for the person on a draft contract."""
+    return Condition.objects.filter(contract__case=case, contract__status=Contract.Status.DRAFT).exclude(
+        kind=ConditionKind.STANDARD)
+
+
 def case_contacts(*, case) -> QuerySet[Contact]:
     return case.contacts.select_related("recorded_by").order_by("-starts_at", "-id")
 
 
 def case_non_compliance(*, case) -> QuerySet[NonCompliance]:
-    return case.non_compliance.select_related("decided_by")
+    return case.non_compliance.select_related("decided_by", "contact", "condition")
+
+
+def appointments_without_outcome(*, user) -> QuerySet[Contact]:
+    """Appointments that have happened, on the cases the user holds now, with no outcome and not cancelled: oldest
+    first. (The keyworker's own; a case they no longer hold is its new keyworker's to record.)"""
+    from django.utils import timezone
+
+    from keyworkers.models import Allocation
+
+    held = Allocation.objects.filter(keyworker=user, ended_at=None).values("case_id")
+    return (
+        Contact.objects.filter(case__in=held, outcome="", cancelled_at=None, starts_at__lte=timezone.now())
+        .select_related("case__person").order_by("starts_at", "id")
+    )
+
+
+def non_compliance_summary(event: NonCompliance) -> str:
+    """A non-compliance decision in a sentence, to start the reason of the extension it leads to."""
+    from django.utils import timezone
+
+    about = ""
+    if event.contact_id:
+        about = f" (the appointment of {timezone.localtime(event.contact.starts_at):%-d %B %Y %H:%M})"
+    elif event.condition_id:
+        about = f" (the condition: {event.condition.description[:120]})"
+    return (f"{event.get_kind_display()} on {event.occurred_on:%-d %B %Y}{about}: "
+            + ("reasonable excuse" if event.reasonable_excuse else "no reasonable excuse")
+            + (f". {event.notes}" if event.notes else ""))
 
 
 def pending_closure(*, case) -> ClosureProposal | None:
@@ -134,7 +168,7 @@ def keyworker_appointments(*, keyworker, start, end) -> QuerySet[Contact]:
 
     held = Allocation.objects.filter(keyworker=keyworker, ended_at=None).values("case_id")
     return (
-        Contact.objects.filter(case__in=held, starts_at__gte=start, starts_at__lt=end)
+        Contact.objects.filter(case__in=held, starts_at__gte=start, starts_at__lt=end, cancelled_at=None)
         .select_related("case__person").order_by("starts_at")
     )
 

@@ -121,9 +121,9 @@ def appointment_clash(*, keyworker, contact: Contact) -> Contact | None:
     """Another booked appointment of the keyworker's that overlaps this one (each lasting its duration, or an hour)."""
     length = timedelta(minutes=contact.duration_minutes or APPOINTMENT_MINUTES_IF_UNKNOWN)
     nearby = keyworker_appointments(keyworker=keyworker, start=contact.starts_at - timedelta(hours=10),
-                                    end=contact.starts_at + length).filter(outcome="")
-    return next((other for other in nearby
-                 if other.starts_at + timedelta(minutes=other.duration_minutes or APPOINTMENT_MINUTES_IF_UNKNOWN)
+                                    end=contact.starts_at + length).filter(outcome="", cancelled_at=None)
+    return next((other for other in nearby if other.pk != contact.pk
+                 and other.starts_at + timedelta(minutes=other.duration_minutes or APPOINTMENT_MINUTES_IF_UNKNOWN)
                  > contact.starts_at), None)
 
 
@@ -231,6 +231,33 @@ def condition_add(*, case_id: int, user, template: ConditionTemplate | None, dat
 
 
 @transaction.atomic
+def condition_edit(*, case_id: int, user, condition_id: int, data: dict, read_version=ANY_VERSION) -> Condition:
+    """Change a tailored condition of the draft, over the version the keyworker read. Once the person has agreed
+    the contract its conditions are locked: they change only by a variation a supervisor approves."""
+    case = case_lock(case_id=case_id)
+    contract = _draft_contract(case)
+    condition = contract.conditions.select_for_update().exclude(kind=ConditionKind.STANDARD).filter(pk=condition_id).first()
+    if condition is None:
+        raise CaseStateError("That condition cannot be changed: the standard condition not to reoffend stays as it is.")
+    version_bump(condition, read_version=read_version, user=user)
+    data = dict(data)
+    kind = data.pop("kind", None)
+    if condition.template_id is None and kind:
+        condition.kind = kind
+    for field, value in data.items():
+        setattr(condition, field, value)
+    condition_check(condition, settings=scheme_settings(), unpaid_hours_set=unpaid_work_hours_set(contract, besides=condition))
+    if condition.due_date:
+        case.timeline.check_condition_due(condition.due_date)
+    condition.full_clean()
+    condition.save()
+    _draft_changed(contract, user=user)
+    CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.CONDITION,
+                             text=f"Draft condition changed: {condition.description[:80]}")
+    return condition
+
+
+@transaction.atomic
 def condition_remove(*, case_id: int, user, condition_id: int) -> None:
     case = case_lock(case_id=case_id)
     contract = _draft_contract(case)
@@ -272,13 +299,8 @@ def contract_sign(*, case_id: int, user, signed_on, agreement: str, read_version
         text=f"{contract.get_agreement_display()} on {signed_on:%-d %B %Y}; ends {contract.end_date:%-d %B %Y}"
         + (". Waiting for a supervisor's approval" if contract.status == Contract.Status.AWAITING_APPROVAL else ""),
     )
-    last = contract.decisions.select_related("by").first()
-    if last is not None and last.decision != ContractDecision.Decision.APPROVED and last.by_id != user.pk:
-        from oocr.notifications.services import notification_send  # the supervisor who sent it back hears it is back
-
-        notification_send(user=last.by, url=reverse("contracts:contract", args=[case.pk]),
-                          text=f"The contract of case {case.number}, which you {last.get_decision_display().lower()}, "
-                               "has been revised and agreed again")
+    if contract.status == Contract.Status.AWAITING_APPROVAL:
+        _waiting_tell(case, user=user, kind="contract_waiting", event=f"contract{contract.pk}v{contract.version}", contract=contract)
     return contract
 
 
@@ -313,18 +335,15 @@ def contract_decide(*, case_id: int, user, decision: str, comments: str = "", re
     if decision == Decision.APPROVED:
         case.start_contract()
         case.save(update_fields=["status", "updated_at"])
-    ContractDecision.objects.create(contract=contract, decision=decision, comments=comments, by=user)
+    decision_record = ContractDecision.objects.create(contract=contract, decision=decision, comments=comments, by=user)
     kind = {Decision.APPROVED: CaseEvent.Kind.CONTRACT_APPROVED, Decision.REFUSED: CaseEvent.Kind.CONTRACT_REFUSED,
             Decision.RETURNED: CaseEvent.Kind.CONTRACT_RETURNED}[decision]
     CaseEvent.objects.create(case=case, by=user, kind=kind, text=comments)
-    from oocr.notifications.services import notification_send
+    from oocr.notifications.services import notify
 
-    current = case.allocations.filter(ended_at=None).select_related("keyworker").first()
-    if current is not None and current.keyworker_id != user.pk:
-        verb = {Decision.APPROVED: "approved", Decision.REFUSED: "refused", Decision.RETURNED: "returned for changes"}[decision]
-        notification_send(user=current.keyworker, url=reverse("contracts:contract", args=[case.pk]),
-                          text=f"{user.get_full_name() or user.username} {verb} the contract of case {case.number}"
-                               + (f": {comments[:200]}" if comments else ""))
+    notify(kind="contract_approved" if decision == Decision.APPROVED else "contract_sent_back", case=case, actor=user,
+           event=f"contract{contract.pk}v{contract.version}", context={"contract": contract, "decision": decision_record},
+           url=reverse("contracts:contract", args=[case.pk]))
     return contract
 
 
@@ -396,12 +415,8 @@ def contact_record(*, case_id: int, user, data: dict, book_anyway: bool = True) 
         raise ValidationError({"time": ValidationError(  # the page sent again (the back button and Save): one record
             f"This case has a {contact.get_type_display().lower()} contact at {at:%H:%M} on {at:%-d %B %Y} recorded "
             "already: open it from the list of contacts, or change the time", code="duplicate_contact")})
-    clash = None if book_anyway or contact.outcome else appointment_clash(keyworker=user, contact=contact)
-    if clash is not None:
-        at = timezone.localtime(clash.starts_at)
-        raise ValidationError({"time": ValidationError(
-            f"You already have an appointment at {at:%H:%M} on {at:%-d %B %Y} (case {clash.case.number}): "
-            "choose another time, or tick the box to book both", code="double_booking")})
+    if not (book_anyway or contact.outcome):
+        _clash_refuse(appointment_clash(keyworker=user, contact=contact))
     contact.full_clean()
     contact.save()
     if contact.outcome:
@@ -409,31 +424,117 @@ def contact_record(*, case_id: int, user, data: dict, book_anyway: bool = True) 
     return contact
 
 
-@transaction.atomic
-def contact_outcome_record(*, case_id: int, user, contact_id: int, outcome: str, duration_minutes, notes: str) -> Contact:
-    """Record how a booked appointment went."""
-    case = case_lock(case_id=case_id)
+def _booked_contact(case: Case, contact_id: int) -> Contact:
     contact = Contact.objects.select_for_update().filter(pk=contact_id, case=case).first()
     if contact is None:
         raise CaseStateError(f"That appointment is not one of case {case.number}'s. Nothing was changed.")
-    if contact.outcome:
-        raise CaseStateError("This appointment's outcome is recorded already.")
-    if contact.starts_at > timezone.now():
-        raise ValidationError({"outcome": (
-            f"The appointment is on {timezone.localtime(contact.starts_at):%-d %B %Y at %H:%M}: "
-            "record its outcome once it has happened"
-        )})
-    contact.outcome, contact.duration_minutes, contact.notes = outcome, duration_minutes, notes.strip()
-    contact.full_clean()
-    contact.save()
-    _contact_logged(case, contact, user)
     return contact
 
 
-def _contact_logged(case: Case, contact: Contact, user) -> None:
+@transaction.atomic
+def contact_outcome_record(*, case_id: int, user, contact_id: int, outcome: str, duration_minutes, notes: str,
+                           read_version=ANY_VERSION) -> Contact:
+    """Record how a booked appointment went, on the day or later (a late outcome says when it was recorded)."""
+    case = case_lock(case_id=case_id)
+    contact = _booked_contact(case, contact_id)
+    version_bump(contact, read_version=read_version, user=user)
+    now = timezone.now()
+    contact.record_outcome(outcome=outcome, duration_minutes=duration_minutes, notes=notes, now=now)
+    contact.full_clean()
+    contact.save()
+    _contact_logged(case, contact, user, late=timezone.localdate(contact.starts_at) < timezone.localdate(now))
+    return contact
+
+
+def person_channel(person) -> tuple[str, str]:
+    """How to send the person a message about their appointments: by the way they prefer to be contacted when it
+    is a text or an email, else by the reminders they agreed to; ("", "") when neither can be sent."""
+    preferred = {"text": "sms", "email": "email"}.get(person.preferred_contact, "") or person.reminders_by
+    address = person.phone if preferred == "sms" else person.email if preferred == "email" else ""
+    return (preferred, address) if address else ("", "")
+
+
+def _person_told(case: Case, contact: Contact, *, key: str, text: str) -> bool:
+    """A text or email to the person about their appointment: neutral words (the phone may be shared), never the
+    offence or the scheme. False when it cannot be sent (no channel), for the keyworker to tell them."""
+    from django.conf import settings
+
+    from oocr.notifications.services import delivery_queue
+
+    channel, address = person_channel(case.person)
+    if not channel:
+        return False
+    delivery_queue(key=key, channel=channel, template="person_appointment_changed", recipient=address,
+                   body=f"{settings.PERSON_MESSAGE_OPENING}: {text}", subject=settings.PERSON_EMAIL_SUBJECT,
+                   person_id=case.person_id)
+    return True
+
+
+@transaction.atomic
+def contact_reschedule(*, case_id: int, user, contact_id: int, starts_at, reason: str, book_anyway: bool = False,
+                       read_version=ANY_VERSION) -> tuple[Contact, bool]:
+    """Move a booked appointment to a new time, over the version the keyworker read, and tell the person.
+
+    The move is kept (the contact's history and the timeline: from when, to when, why). A new time that overlaps
+    another of the keyworker's appointments is refused, naming it, unless `book_anyway`. Returns the contact and
+    whether the person was sent a message.
+    """
+    case = case_lock(case_id=case_id)
+    if case.status not in OPEN_FOR_CONTACT:
+        raise CaseStateError(f"Case {case.number} is {case.get_status_display().lower()}, so its appointments cannot move.")
+    contact = _booked_contact(case, contact_id)
+    version_bump(contact, read_version=read_version, user=user)
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the appointment is moving"})
+    before = contact.starts_at
+    contact.reschedule(to=starts_at, now=timezone.now())
+    case.timeline.check_appointment(timezone.localdate(starts_at), reason=contact.outside_reason)
+    if not book_anyway:
+        _clash_refuse(appointment_clash(keyworker=user, contact=contact))
+    contact.full_clean()
+    contact.save()
+    old, new = timezone.localtime(before), timezone.localtime(contact.starts_at)
+    CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.CONTACT,
+                             text=f"Appointment moved from {old:%-d %B %Y %H:%M} to {new:%-d %B %Y %H:%M}: {reason.strip()}")
+    told = _person_told(case, contact, key=f"appointment_moved:contact{contact.pk}:{contact.times_moved}", text=(
+        f"your appointment with your keyworker on {old:%A %-d %B} at {old:%H:%M} has moved to {new:%A %-d %B} at "
+        f"{new:%H:%M}{', at ' + contact.place if contact.place else ''}. If you cannot come, contact your keyworker before then."
+    ))
+    return contact, told
+
+
+@transaction.atomic
+def contact_cancel(*, case_id: int, user, contact_id: int, reason: str, read_version=ANY_VERSION) -> tuple[Contact, bool]:
+    """Cancel a booked appointment with a reason: it stays on the list, marked cancelled, and the person is told."""
+    case = case_lock(case_id=case_id)
+    contact = _booked_contact(case, contact_id)
+    version_bump(contact, read_version=read_version, user=user)
+    now = timezone.now()
+    contact.cancel(by=user, at=now, reason=reason)
+    contact.save()
+    at = timezone.localtime(contact.starts_at)
+    CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.CONTACT,
+                             text=f"Appointment on {at:%-d %B %Y %H:%M} cancelled: {contact.cancel_reason}")
+    told = contact.starts_at > now and _person_told(case, contact, key=f"appointment_cancelled:contact{contact.pk}", text=(
+        f"your appointment with your keyworker on {at:%A %-d %B} at {at:%H:%M} is cancelled. "
+        "Your keyworker will contact you about the next one."
+    ))
+    return contact, told
+
+
+def _clash_refuse(clash: Contact | None) -> None:
+    if clash is not None:
+        at = timezone.localtime(clash.starts_at)
+        raise ValidationError({"time": ValidationError(
+            f"You already have an appointment at {at:%H:%M} on {at:%-d %B %Y} (case {clash.case.number}): "
+            "choose another time, or tick the box to book both", code="double_booking")})
+
+
+def _contact_logged(case: Case, contact: Contact, user, *, late: bool = False) -> None:
     CaseEvent.objects.create(
         case=case, by=user, kind=CaseEvent.Kind.CONTACT,
-        text=f"{contact.get_type_display()} on {timezone.localtime(contact.starts_at):%-d %B %Y %H:%M}: {contact.get_outcome_display().lower()}",
+        text=f"{contact.get_type_display()} on {timezone.localtime(contact.starts_at):%-d %B %Y %H:%M}: {contact.get_outcome_display().lower()}"
+        + (f" (recorded late, on {timezone.localdate():%-d %B %Y})" if late else ""),
     )
 
 
@@ -447,12 +548,23 @@ def non_compliance_record(*, case_id: int, user, data: dict) -> NonCompliance:
     case = case_lock(case_id=case_id)
     if case.status != Case.Status.ACTIVE:
         raise CaseStateError(f"Case {case.number} is {case.get_status_display().lower()}: non-compliance is about an active contract.")
+    data = dict(data)
+    contact_id, condition_id = data.pop("contact", None), data.pop("condition", None)
     event = NonCompliance(case=case, decided_by=user, **data)
+    # What it is about: one of this case's appointments, or one of its contract's conditions, never another case's.
+    if contact_id is not None:
+        event.contact = case.contacts.filter(pk=contact_id).first()
+        if event.contact is None:
+            raise ValidationError({"contact": "Choose one of this case's appointments"})
+    if condition_id is not None:
+        event.condition = Condition.objects.filter(contract__case=case, pk=condition_id).first()
+        if event.condition is None:
+            raise ValidationError({"condition": "Choose one of this contract's conditions"})
     case.timeline.check_non_compliance(event.occurred_on, new_offence=event.kind == NonCompliance.Kind.NEW_OFFENCE)
     if event.reasonable_excuse and event.response == NonCompliance.Response.PROPOSE_BREACH:
         raise ValidationError({"response": "With a reasonable excuse, the response cannot be a breach"})
     if NonCompliance.objects.filter(case=case, kind=event.kind, occurred_on=event.occurred_on, contact=event.contact,
-                                    reasonable_excuse=event.reasonable_excuse, response=event.response,
+                                    condition=event.condition, reasonable_excuse=event.reasonable_excuse, response=event.response,
                                     notes=event.notes.strip()).exists():
         # The page sent again (the back button and Save): counted once towards the breach threshold, not twice.
         raise ValidationError({"occurred_on": f"This {event.get_kind_display().lower()} on {event.occurred_on:%-d %B %Y} is "
@@ -462,6 +574,7 @@ def non_compliance_record(*, case_id: int, user, data: dict) -> NonCompliance:
     CaseEvent.objects.create(
         case=case, by=user, kind=CaseEvent.Kind.NON_COMPLIANCE,
         text=f"{event.get_kind_display()} on {event.occurred_on:%-d %B %Y}: "
+        + (f"{event.condition.description[:80]}: " if event.condition else "")
         + ("reasonable excuse" if event.reasonable_excuse else "no reasonable excuse")
         + f"; {event.get_response_display().lower()}",
     )
@@ -493,9 +606,14 @@ def _completion_problems(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def closure_propose(*, case_id: int, user, result: str, reason: str, withdrawal_reason: str = "") -> ClosureProposal:
+def closure_propose(*, case_id: int, user, result: str, reason: str, withdrawal_reason: str = "",
+                    breach: dict | None = None) -> ClosureProposal:
     """Propose closing a case. A breach always waits for a supervisor; a completion or withdrawal
-    does too where the scheme settings say so, and otherwise closes at once."""
+    does too where the scheme settings say so, and otherwise closes at once.
+
+    A breach records (`breach`) its date, the conditions breached or the new offence, what led to it, what was
+    tried and the discussion with the supervisor; the supervisors of the team are told at once.
+    """
     case = case_lock(case_id=case_id)
     Result = ClosureProposal.Result
     if result == Result.WITHDRAWN and case.status not in Case.OPEN:
@@ -510,16 +628,49 @@ def closure_propose(*, case_id: int, user, result: str, reason: str, withdrawal_
         raise ValidationError(" ".join(problems))
     if case.closure_proposals.filter(decision=ClosureProposal.Decision.PENDING).exists():
         raise CaseStateError("A closure of this case is already waiting for a supervisor.")
-    proposal = ClosureProposal.objects.create(
-        case=case, result=result, reason=reason.strip(), withdrawal_reason=withdrawal_reason, proposed_by=user
-    )
+    proposal = ClosureProposal(case=case, result=result, reason=reason.strip(), withdrawal_reason=withdrawal_reason,
+                               proposed_by=user)
+    conditions = _breach_check(case, proposal, breach or {}) if result == Result.BREACHED else []
+    proposal.save()
+    proposal.conditions_breached.set(conditions)
     CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.CLOSURE_PROPOSED,
                              text=f"{proposal.get_result_display()}: {proposal.reason}")
     if result != Result.BREACHED and not scheme_settings().closure_approval_required:
         # Nothing to wait for: the keyworker's proposal is its own approval, recorded by the same rules as any decision.
         proposal.decide(user=user, approve=True, note="", at=timezone.now(), approval_required=False)
         _close(case, proposal)
+    else:
+        _waiting_tell(case, user=user, event=f"closure{proposal.pk}", what=proposal.what, reason=proposal.reason,
+                      url=reverse("contracts:closure_decide", args=[proposal.pk]))
     return proposal
+
+
+def _breach_check(case: Case, proposal: ClosureProposal, breach: dict) -> list[Condition]:
+    """Fill a breach proposal's record from `breach`, or refuse it, naming each missing part."""
+    errors = {}
+    proposal.breach_on = breach.get("breach_on")
+    for field in ("new_offence", "circumstances", "tried", "discussion"):
+        setattr(proposal, field, (breach.get(field) or "").strip())
+    ids = [int(pk) for pk in breach.get("conditions_breached") or []]
+    conditions = list(Condition.objects.filter(contract__case=case, pk__in=ids))
+    if len(conditions) != len(set(ids)):
+        errors["conditions_breached"] = "Choose conditions of this case's contract"
+    if proposal.breach_on is None:
+        errors["breach_on"] = "Enter the date of the breach"
+    else:
+        try:
+            case.timeline.check_non_compliance(proposal.breach_on, new_offence=False, field="breach_on")
+        except ValidationError as error:
+            errors["breach_on"] = error.messages[0]
+    if not conditions and not proposal.new_offence and "conditions_breached" not in errors:
+        errors["conditions_breached"] = "Choose the conditions breached, or describe the new offence"
+    if not proposal.circumstances:
+        errors["circumstances"] = "Enter what led to the breach"
+    if not proposal.tried:
+        errors["tried"] = "Enter what was tried before proposing a breach"
+    if errors:
+        raise ValidationError(errors)
+    return conditions
 
 
 @transaction.atomic
@@ -527,6 +678,9 @@ def closure_decide(*, proposal_id: int, user, approve: bool, note: str = "") -> 
     """A supervisor approves (the case closes) or refuses (it carries on) a proposed closure."""
     proposal = ClosureProposal.objects.select_for_update().select_related("case").get(pk=proposal_id)
     case = case_lock(case_id=proposal.case_id)
+    if (proposal.result == ClosureProposal.Result.BREACHED and not note.strip()
+            and proposal.decision == proposal.Decision.PENDING and proposal.proposed_by_id != user.pk):
+        raise ValidationError({"note": "Enter your rationale: the officer in the case reads it with the breach"})
     proposal.decide(user=user, approve=approve, note=note, at=timezone.now())
     if approve:
         _close(case, proposal)
@@ -538,15 +692,31 @@ def closure_decide(*, proposal_id: int, user, approve: bool, note: str = "") -> 
 
 
 def _decision_tell(case: Case, proposal, *, user) -> None:
-    """The person who proposed it, and the case's keyworker, hear of a supervisor's decision at once (in-app)."""
-    from oocr.notifications.services import notification_send
+    """The case's keyworker and whoever proposed it hear of a supervisor's decision at once, with the note."""
+    from oocr.notifications.services import notify
 
-    latest = case.allocations.select_related("keyworker").order_by("-allocated_at").first()
-    what = "extension" if getattr(proposal, "kind", "") == VariationProposal.Kind.EXTENSION else proposal.noun
-    text = (f"{user.get_full_name() or user.username} {proposal.get_decision_display().lower()} the {what} proposed for "
-            f"case {case.number}" + (f": {proposal.decision_note[:200]}" if proposal.decision_note else ""))
-    for person in {proposal.proposed_by, latest.keyworker if latest else None} - {None, user}:
-        notification_send(user=person, text=text, url=reverse("cases:case_detail", args=[case.pk]))
+    if isinstance(proposal, VariationProposal):
+        kind = "variation_decided"
+    else:
+        kind = "breach_decided" if proposal.result == ClosureProposal.Result.BREACHED else "closure_decided"
+    notify(kind=kind, case=case, actor=user, event=f"{proposal.noun}{proposal.pk}", proposer=proposal.proposed_by, context={
+        "proposal": proposal, "what": proposal.what, "approved": proposal.decision == proposal.Decision.APPROVED,
+        "contract": getattr(proposal, "contract", None), "next_step": _next_step(case, "breached"),
+    })
+
+
+def _next_step(case: Case, result: str) -> str:
+    from cases.services import ROUTE_NEXT_STEPS
+
+    return ROUTE_NEXT_STEPS.get((result, case.route), "")
+
+
+def _waiting_tell(case: Case, *, user, kind: str = "proposal_waiting", event: str, **context) -> None:
+    """The supervisors of the keyworker's team hear at once that something waits for them (not at the next reminders)."""
+    from oocr.notifications.services import notify
+
+    notify(kind=kind, case=case, actor=user, event=event, context=context,
+           url=context.pop("url", "") or reverse("contracts:decisions"))
 
 
 def _outcome_code(case: Case, result: str) -> int | None:
@@ -615,8 +785,9 @@ def _close(case: Case, proposal: ClosureProposal) -> None:
     text = f"Outcome {case.outcome_code}" if case.outcome_code else case.get_withdrawal_reason_display()
     CaseEvent.objects.create(case=case, by=user, kind=kind, text=". ".join(filter(None, [text, contract_ending])))
     case_closed_record(case=case, user=user)
-    if proposal.result == Result.BREACHED:
-        officer_email_queue(case=case, user=user, reason="breached")
+    # The officer in the case hears of every closure, with what happens next for the route.
+    officer_email_queue(case=case, user=user, reason=proposal.result, proposal=proposal,
+                        breached_conditions=list(proposal.conditions_breached.all()))
 
 
 @transaction.atomic
@@ -661,6 +832,8 @@ def variation_propose(*, case_id: int, user, kind: str, reason: str, extension_d
     proposal.save()
     CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.VARIATION_PROPOSED,
                              text=f"{proposal.get_kind_display()}: {proposal.reason}")
+    _waiting_tell(case, user=user, event=f"variation{proposal.pk}", what=proposal.what, reason=proposal.reason,
+                  url=reverse("contracts:variation_decide", args=[proposal.pk]))
     return proposal
 
 
@@ -734,8 +907,9 @@ def case_free_text_erase(*, case_id: int) -> None:
     records_erase(NeedScore.objects.filter(assessment__case_id=case_id), notes="")
     records_erase(KeyworkerAction.objects.filter(case_id=case_id), sent_to="", reference="", notes="")
     records_erase(Condition.objects.filter(contract__case_id=case_id), description="Disposed", target="", evidence="")
-    records_erase(Contact.objects.filter(case_id=case_id), place="", notes="", outside_reason="")
+    records_erase(Contact.objects.filter(case_id=case_id), place="", notes="", outside_reason="", cancel_reason="")
     records_erase(NonCompliance.objects.filter(case_id=case_id), notes="")
-    records_erase(ClosureProposal.objects.filter(case_id=case_id), reason="", decision_note="")
+    records_erase(ClosureProposal.objects.filter(case_id=case_id), reason="", decision_note="", new_offence="",
+                  circumstances="", tried="", discussion="")
     records_erase(ContractDecision.objects.filter(contract__case_id=case_id), comments="")
     records_erase(VariationProposal.objects.filter(contract__case_id=case_id), reason="", decision_note="", new_description="")

@@ -180,15 +180,48 @@ class ConditionAddView(CreateOnceMixin, ContractStepMixin, FormView):
         messages.success(self.request, "Condition added.")
 
 
-class ConditionRemoveView(CasePageMixin, View):
-    changes_case = True
+class ConditionEditView(VersionedEditMixin, ContractStepMixin, FormView):
+    """Change a condition of the draft, over the version read; once the contract is agreed it changes by variation."""
 
-    def post(self, request, pk, condition_pk):
-        try:
-            services.condition_remove(case_id=self.case.pk, user=request.user, condition_id=condition_pk)
-        except DomainError as error:
-            messages.error(request, str(error))
-        return redirect("contracts:contract", pk=self.case.pk)
+    form_class = forms.ConditionForm
+    title = "Change a condition of the draft contract"
+
+    @cached_property
+    def condition(self) -> Condition:
+        return get_object_or_404(selectors.draft_conditions(case=self.case), pk=self.kwargs["condition_pk"])
+
+    def versioned_record(self):
+        return self.condition
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        return {**kwargs, "instance": self.condition, "template": self.condition.template, "submit_label": "Save changes",
+                "victims": Victim.objects.filter(crime__case=self.case),
+                "initial": {**kwargs.get("initial", {}), "kind": self.condition.kind}}
+
+    def perform(self, form):
+        services.condition_edit(case_id=self.case.pk, user=self.request.user, condition_id=self.condition.pk,
+                                data=form.cleaned_data, read_version=form.read_version)
+        messages.success(self.request, "Condition changed.")
+
+
+class ConditionRemoveView(ContractStepMixin, FormView):
+    """Asks first (which condition, and that it leaves the draft), then removes it from the draft."""
+
+    form_class = forms.ConditionRemoveForm
+    title = "Remove this condition from the draft?"
+
+    @cached_property
+    def condition(self) -> Condition:
+        return get_object_or_404(selectors.draft_conditions(case=self.case), pk=self.kwargs["condition_pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(intro=f"“{self.condition.description}” will no longer be on the draft contract.",
+                                        **kwargs)
+
+    def perform(self, form):
+        services.condition_remove(case_id=self.case.pk, user=self.request.user, condition_id=self.kwargs["condition_pk"])
+        messages.success(self.request, "Condition removed.")
 
 
 class ContractSignView(VersionedEditMixin, ContractStepMixin, FormView):
@@ -356,30 +389,77 @@ class ContactNewView(CreateOnceMixin, ContactSteps, FormView):
         messages.success(self.request, "Appointment booked." if contact.is_booked else "Contact recorded.")
 
 
-class ContactOutcomeView(ContactSteps, FormView):
-    form_class = forms.ContactOutcomeForm
-    title = "Record the outcome of an appointment"
+class ContactStep(VersionedEditMixin, ContactSteps):
+    """A page about one of this case's appointments, edited over the version it was read at."""
 
     @cached_property
     def contact(self):
         """One of this case's appointments; another case's, or none, is not found."""
         return get_object_or_404(selectors.case_contacts(case=self.case), pk=self.kwargs["contact_pk"])
 
+    def versioned_record(self):
+        return self.contact
+
     def get_context_data(self, **kwargs):
         contact = self.contact
         when = f"{timezone.localtime(contact.starts_at):%-d %B %Y %H:%M}"
         return super().get_context_data(intro=f"{contact.get_type_display()} on {when}", **kwargs)
 
+
+class ContactOutcomeView(ContactStep, FormView):
+    form_class = forms.ContactOutcomeForm
+    title = "Record the outcome of an appointment"
+
     def perform(self, form):
-        contact = services.contact_outcome_record(case_id=self.case.pk, user=self.request.user,
-                                                  contact_id=self.contact.pk, **form.cleaned_data)
+        contact = services.contact_outcome_record(case_id=self.case.pk, user=self.request.user, contact_id=self.contact.pk,
+                                                  read_version=form.read_version, **form.cleaned_data)
         messages.success(self.request, "Outcome recorded.")
         if contact.outcome == contact.Outcome.ABSENT_UNACCEPTABLE and self.case.status == "active":
             messages.warning(self.request, "A missed appointment: record your decision about it.")
-            self.next_url = reverse("contracts:non_compliance_new", args=[self.case.pk]) + "?kind=missed_appointment"
+            self.next_url = (reverse("contracts:non_compliance_new", args=[self.case.pk])
+                             + f"?kind=missed_appointment&contact={contact.pk}")
 
     def get_success_url(self) -> str:
         return getattr(self, "next_url", None) or super().get_success_url()
+
+
+class ContactRescheduleView(ContactStep, FormView):
+    form_class = forms.ContactRescheduleForm
+    title = "Move an appointment"
+
+    def form_invalid(self, form):
+        if form.has_error("time", "double_booking"):
+            form.ask_to_confirm_clash()
+        return super().form_invalid(form)
+
+    def perform(self, form):
+        contact, told = services.contact_reschedule(case_id=self.case.pk, user=self.request.user, contact_id=self.contact.pk,
+                                                    read_version=form.read_version, **form.service_data())
+        moved = f"Appointment moved to {timezone.localtime(contact.starts_at):%-d %B %Y at %H:%M}."
+        if told:
+            messages.success(self.request, f"{moved} The person has been sent a message.")
+        else:
+            messages.warning(self.request, f"{moved} The person has no text or email to send it to: tell them yourself.")
+
+
+class ContactCancelView(ContactStep, FormView):
+    form_class = forms.ContactCancelForm
+    title = "Cancel an appointment"
+
+    def perform(self, form):
+        _, told = services.contact_cancel(case_id=self.case.pk, user=self.request.user, contact_id=self.contact.pk,
+                                          read_version=form.read_version, **form.cleaned_data)
+        messages.success(self.request, "Appointment cancelled." + (" The person has been sent a message." if told else ""))
+
+
+class AppointmentsWithoutOutcomeView(RoleRequiredMixin, TemplateView):
+    """A keyworker's past appointments whose outcome is not recorded yet, oldest first, each with its link."""
+
+    permission_required = "accounts.hold_caseload"
+    template_name = "contracts/appointments_without_outcome.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(appointments=selectors.appointments_without_outcome(user=self.request.user), **kwargs)
 
 
 class NonComplianceNewView(CreateOnceMixin, ContactSteps, FormView):
@@ -387,13 +467,22 @@ class NonComplianceNewView(CreateOnceMixin, ContactSteps, FormView):
     title = "Record non-compliance and your decision"
 
     def get_initial(self):
-        return {"kind": self.request.GET.get("kind", ""), "occurred_on": timezone.localdate()}
+        contact = self.request.GET.get("contact", "")
+        return {"kind": self.request.GET.get("kind", ""), "occurred_on": timezone.localdate(),
+                "contact": int(contact) if contact.isdigit() and len(contact) < 10 else None}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "contacts": selectors.case_contacts(case=self.case).filter(cancelled_at=None),
+                "conditions": selectors.conditions_to_vary(case=self.case)}
 
     def perform(self, form):
         event = services.non_compliance_record(case_id=self.case.pk, user=self.request.user, data=form.cleaned_data)
         messages.success(self.request, "Decision recorded.")
         if event.response == event.Response.PROPOSE_BREACH:
             self.next_url = reverse("contracts:closure", args=[self.case.pk]) + "?result=breached"
+        elif event.response == event.Response.EXTENSION:
+            # The extension is proposed on its own page, its reason taken from this decision (not through the URL).
+            self.next_url = reverse("contracts:variation_new", args=[self.case.pk]) + f"?non_compliance={event.pk}"
 
     def get_success_url(self) -> str:
         return getattr(self, "next_url", None) or super().get_success_url()
@@ -407,8 +496,11 @@ class ClosureProposeView(CreateOnceMixin, ContractStepMixin, FormView):
     def get_initial(self):
         return {"result": self.request.GET.get("result", "")}
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "conditions": selectors.conditions_to_vary(case=self.case)}
+
     def perform(self, form):
-        proposal = services.closure_propose(case_id=self.case.pk, user=self.request.user, **form.cleaned_data)
+        proposal = services.closure_propose(case_id=self.case.pk, user=self.request.user, **form.closure_data())
         if proposal.decision == proposal.Decision.PENDING:
             messages.success(self.request, f"{proposal.get_result_display()} proposed: a supervisor will decide.")
         else:
@@ -471,6 +563,13 @@ class VariationProposeView(CreateOnceMixin, ContractStepMixin, FormView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "conditions": selectors.conditions_to_vary(case=self.case)}
+
+    def get_initial(self):
+        """Opened from a non-compliance decision to extend: an extension, its reason filled in from that decision."""
+        chosen = self.request.GET.get("non_compliance", "")
+        event = selectors.case_non_compliance(case=self.case).filter(pk=int(chosen)).first() if (
+            chosen.isdigit() and len(chosen) < 10) else None
+        return {"kind": "extension", "reason": selectors.non_compliance_summary(event)} if event else {}
 
     def perform(self, form):
         services.variation_propose(case_id=self.case.pk, user=self.request.user, **form.variation_data())

@@ -4,16 +4,15 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseStateError
-from cases.services import case_allocation_record, case_lock
+from cases.services import case_allocation_record, case_lock, officer_email_queue
 from keyworkers.models import Allocation, AllocationReview, StaffProfile
 from keyworkers.selectors import already_allocated_message, keyworker_candidates, review_ended_message
 from keyworkers.workload import add_working_days
 from oocr.concurrency.services import ANY_VERSION, version_bump
-from oocr.notifications.services import notification_send
+from oocr.notifications.services import notify
 
 
 def _check_keyworker(*, keyworker, note: str) -> None:
@@ -55,10 +54,8 @@ def case_allocate(*, case_id: int, keyworker, user, note: str = "") -> Allocatio
             now = timezone.now()
             allocation = _start_allocation(case=case, keyworker=keyworker, user=user, note=note, now=now)
             case_allocation_record(case=case, user=user, keyworker_name=keyworker.get_full_name(), reallocated=False)
-            notification_send(
-                user=keyworker, text=f"Case {case.number} has been allocated to you by {user.get_full_name()}",
-                url=reverse("cases:case_detail", args=[case.pk]),
-            )
+            notify(kind="case_allocated", case=case, actor=user, event=f"allocation{allocation.pk}", context={"note": allocation.note})
+            officer_email_queue(case=case, user=user, reason="allocated", allocation=allocation)
             return allocation
     except IntegrityError as error:
         raise CaseStateError(already_allocated_message(Case.objects.get(pk=case_id))) from error
@@ -82,12 +79,9 @@ def case_reallocate(*, case_id: int, keyworker, user, reason: str, note: str) ->
     current.save(update_fields=["ended_at", "ended_by", "end_reason", "end_note"])
     allocation = _start_allocation(case=case, keyworker=keyworker, user=user, note=note, now=now)
     case_allocation_record(case=case, user=user, keyworker_name=keyworker.get_full_name(), reallocated=True)
-    url = reverse("cases:case_detail", args=[case.pk])
-    notification_send(user=keyworker, text=f"Case {case.number} has been reallocated to you by {user.get_full_name()}", url=url)
-    notification_send(
-        user=current.keyworker, url=url,
-        text=f"Case {case.number} has been reallocated to {keyworker.get_full_name()} ({current.get_end_reason_display().lower()})",
-    )
+    notify(kind="case_reallocated", case=case, actor=user, event=f"allocation{allocation.pk}", previous_keyworker=current.keyworker,
+           context={"keyworker_name": keyworker.get_full_name(), "previous_keyworker_name": current.keyworker.get_full_name(),
+                    "reason": current.get_end_reason_display().lower(), "note": current.end_note})
     return allocation
 
 

@@ -141,6 +141,11 @@ def test_a_missed_appointment_leads_to_a_breach_a_supervisor_approves(live_serve
     page.check("input[name=response][value=propose_breach]")
     click_and_wait(page, "#id_submit")
     page.fill("#id_reason", "Missed appointments and stopped answering calls.")
+    fill_date(page, "breach_on", yesterday)
+    page.check("input[name=conditions_breached]")
+    page.fill("#id_circumstances", "Missed the appointment of yesterday and has not answered since.")
+    page.fill("#id_tried", "Calls, texts and a letter; a warning last month.")
+    page.fill("#id_discussion", "Talked through at supervision this morning.")
     check_and_capture(page, "breach-2-propose")
     click_and_wait(page, "#id_submit")
     assert "a supervisor will decide" in page.inner_text(".govuk-notification-banner")
@@ -152,10 +157,54 @@ def test_a_missed_appointment_leads_to_a_breach_a_supervisor_approves(live_serve
     check_and_capture(approver, "breach-3-decisions")
     click_and_wait(approver, "a[href*='/decisions/closures/']")
     check_and_capture(approver, "breach-4-decide")
+    assert "Calls, texts and a letter" in approver.inner_text("main")
     approver.check("input[name=approve][value=yes]")
+    approver.fill("#id_note", "No contact since a warning: the contract has broken down.")
     click_and_wait(approver, "#id_submit")
     approver.goto(f"{live_server.url}/cases/{case.pk}/")
     assert "Breached" in approver.get_by_test_id("identity-bar").inner_text()
     check_and_capture(approver, "breach-5-breached")
     case.refresh_from_db()
     assert case.status == Case.Status.BREACHED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_keyworker_moves_an_appointment_and_records_one_outcome_late(live_server, page):
+    from contracts.tests.factories import ActiveContractFactory
+
+    case = ActiveContractFactory(case__person__first_names="Jenna", case__person__last_name="Penrose",
+                                 case__person__preferred_contact="text").case
+    keyworker = case.allocations.get().keyworker
+    tomorrow, three_days_ago = timezone.localdate() + timedelta(days=1), timezone.localdate() - timedelta(days=3)
+    upcoming = BookedContactFactory(case=case, recorded_by=keyworker, place="Truro police station",
+                                    starts_at=timezone.make_aware(datetime.combine(tomorrow, time(10, 30))))
+    forgotten = BookedContactFactory(case=case, recorded_by=keyworker,
+                                     starts_at=timezone.make_aware(datetime.combine(three_days_ago, time(14, 0))))
+    sign_in(page, live_server, keyworker)
+
+    page.goto(f"{live_server.url}/cases/{case.pk}/contacts/")
+    click_and_wait(page, f"a[href$='/contacts/{upcoming.pk}/move/']")
+    fill_date(page, "day", tomorrow + timedelta(days=1))
+    page.fill("#id_time", "11:15")
+    page.fill("#id_reason", "Jenna has a job interview")
+    check_and_capture(page, "appointments-1-move")
+    click_and_wait(page, "#id_submit")
+    assert "The person has been sent a message" in page.inner_text(".govuk-notification-banner")
+    assert "First booked for" in page.get_by_test_id("contacts").inner_text()
+
+    page.goto(f"{live_server.url}/caseload/appointments-without-outcome/")
+    listed = page.get_by_test_id("appointments-without-outcome").inner_text()
+    assert case.number in listed and "Penrose" in listed
+    check_and_capture(page, "appointments-2-without-outcome")
+    click_and_wait(page, f"a[href$='/contacts/{forgotten.pk}/outcome/']")
+    page.check("input[name=outcome][value=attended]")
+    page.fill("#id_notes", "Talked about the interview")
+    click_and_wait(page, "#id_submit")
+    page.goto(f"{live_server.url}/caseload/appointments-without-outcome/")
+    assert "Every past appointment has its outcome" in page.get_by_test_id("appointments-without-outcome").inner_text()
+
+    upcoming.refresh_from_db()
+    forgotten.refresh_from_db()
+    assert (timezone.localtime(upcoming.starts_at).date(), upcoming.times_moved) == (tomorrow + timedelta(days=1), 1)
+    assert forgotten.outcome == "attended"
+    assert case.events.filter(text__contains="recorded late").exists()

@@ -23,7 +23,7 @@ from cases.models import Case, Person, Victim
 from cases.tests.factories import DraftCaseFactory
 from contracts import services as contract_services
 from contracts.models import ConditionTemplate, NeedDomain
-from contracts.tests.factories import BookedContactFactory
+from contracts.tests.factories import AssessedCaseFactory, BookedContactFactory, TailoredConditionFactory, breach_record
 from contracts.tests.test_closure import active_case
 from keyworkers.models import StaffProfile
 from keyworkers.services import calendar_token_issue
@@ -89,6 +89,7 @@ EXPECTED: dict[str, set[str]] = {
     "/calendar/<str:token>.ics": EVERYONE,  # a private address: the long random token is the key
     "/caseload/": {HOLDER, KEYWORKER},
     "/caseload/week/": {HOLDER, KEYWORKER},
+    "/caseload/appointments-without-outcome/": {HOLDER, KEYWORKER},
     "/cases/<int:pk>/": CASE_READERS,
     "/cases/<int:pk>/actions/new/": {HOLDER},
     "/cases/<int:pk>/assessment/": CASE_READERS,
@@ -96,6 +97,8 @@ EXPECTED: dict[str, set[str]] = {
     "/cases/<int:pk>/close/": {HOLDER},
     "/cases/<int:pk>/contacts/": CASE_READERS,
     "/cases/<int:pk>/contacts/<int:contact_pk>/outcome/": {HOLDER},
+    "/cases/<int:pk>/contacts/<int:contact_pk>/move/": {HOLDER},
+    "/cases/<int:pk>/contacts/<int:contact_pk>/cancel/": {HOLDER},
     "/cases/<int:pk>/contacts/new/": {HOLDER},
     "/cases/<int:pk>/correct/crime/": {HOLDER, SUPERVISOR},
     "/cases/<int:pk>/correct/person/": {HOLDER, SUPERVISOR},
@@ -106,6 +109,7 @@ EXPECTED: dict[str, set[str]] = {
     "/cases/<int:pk>/contract/decide/": {SUPERVISOR},
     "/cases/<int:pk>/contract/conditions/<int:condition_pk>/": {HOLDER},
     "/cases/<int:pk>/contract/conditions/<int:condition_pk>/remove/": {HOLDER},
+    "/cases/<int:pk>/contract/conditions/<int:condition_pk>/edit/": {HOLDER},
     "/cases/<int:pk>/contract/conditions/new/": {HOLDER},
     "/cases/<int:pk>/contract/document.<str:format>": CASE_READERS,
     "/cases/<int:pk>/contract/document/": CASE_READERS,
@@ -113,6 +117,7 @@ EXPECTED: dict[str, set[str]] = {
     "/cases/<int:pk>/contract/start/": {HOLDER},
     "/cases/<int:pk>/contract/variation/": {HOLDER},
     "/cases/<int:pk>/first-contact/": {HOLDER},
+    "/cases/<int:pk>/first-contact/correct/": {HOLDER},
     "/cases/<int:pk>/history/": CASE_READERS,
     "/cases/<int:pk>/history/changes/": CASE_READERS,
     "/cases/<int:pk>/non-compliance/new/": {HOLDER},
@@ -167,6 +172,7 @@ EXPECTED: dict[str, set[str]] = {
     "/notifications/<int:pk>/": {HOLDER},  # one's own inbox only
     "/notifications/read/": SIGNED_IN,
     "/notifications/settings/": SIGNED_IN,
+    "/notifications/templates/": {ADMIN},
     "/partners/": CASEWORKERS | {ADMIN},
     "/partners/<int:pk>/": CASEWORKERS | {ADMIN},
     "/partners/<int:pk>/edit/": {MANAGER, ADMIN},
@@ -214,10 +220,12 @@ def build_world() -> dict:
     manager = StaffProfileFactory(team=team, user=TeamManagerFactory()).user
     keyworker = StaffProfileFactory(team=team).user
     contact = BookedContactFactory(case=case, recorded_by=holder)  # booked earlier, its time now passed
+    drafting = AssessedCaseFactory(keyworker=holder)  # a draft contract: its conditions still change
+    draft_condition = TailoredConditionFactory(contract=drafting.contract)
     variation = contract_services.variation_propose(case_id=case.pk, user=holder, kind="extension", reason="In hospital",
                                                     extension_days=14)
     closing, closing_holder, _ = active_case()
-    closure = contract_services.closure_propose(case_id=closing.pk, user=closing_holder, result="breached", reason="Stopped")
+    closure = contract_services.closure_propose(case_id=closing.pk, user=closing_holder, result="breached", breach=breach_record(), reason="Stopped")
     partner = PartnerFactory()
     referral = referral_services.referral_create(case_id=case.pk, user=holder, partner=partner,
                                                  need_domain=NeedDomain.objects.get(code="alcohol"), shared="Drinking.",
@@ -253,6 +261,9 @@ def build_world() -> dict:
         "/cases/": {"pk": case.pk, "kind": "baseline", "contact_pk": contact.pk, "condition_pk": condition.pk,
                     "format": "pdf", "referral_pk": referral.pk, "partner_pk": partner.pk,
                     "instrument": evaluation["instrument"].pk, "victim_pk": case_victim.pk},
+        **{f"/cases/<int:pk>/contract/conditions/<int:condition_pk>/{step}/": {"pk": drafting.pk, "condition_pk": draft_condition.pk}
+           for step in ("edit", "remove")},
+        "/cases/<int:pk>/first-contact/correct/": {"pk": drafting.pk},
         "/evaluation/checks/": {"pk": evaluation["run"].pk},
         "/evaluation/imports/": {"pk": evaluation["import"].pk},
         "/evaluation/matches/": {"pk": evaluation["match"].pk},

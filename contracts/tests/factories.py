@@ -141,6 +141,16 @@ class ConsentingVictimFactory(factory.django.DjangoModelFactory):
     restorative_consent = Victim.RestorativeConsent.YES
 
 
+def breach_record(**overrides) -> dict:
+    """What a breach proposal records (the `breach` of `closure_propose`): a new offence today, what led to it and what
+    was tried."""
+    return {"breach_on": timezone.localdate(), "new_offence": "Theft from a shop, crime 26/9999", "conditions_breached": [],
+            "circumstances": "Arrested for shoplifting", "tried": "Weekly support and a warning", "discussion": "", **overrides}
+
+
+BREACH = breach_record()
+
+
 class PendingClosureFactory(factory.django.DjangoModelFactory):
     """A breach of an active contract proposed by its keyworker: a breach always waits for a supervisor."""
 
@@ -150,6 +160,10 @@ class PendingClosureFactory(factory.django.DjangoModelFactory):
     case = factory.LazyFunction(lambda: ActiveContractFactory().case)
     result = ClosureProposal.Result.BREACHED
     reason = "Stopped coming to appointments"
+    breach_on = factory.LazyFunction(timezone.localdate)
+    new_offence = "Theft from a shop, crime 26/9999"
+    circumstances = "Arrested for shoplifting"
+    tried = "Weekly support and a warning"
     proposed_by = factory.LazyAttribute(lambda proposal: holder_of(proposal.case))
 
 

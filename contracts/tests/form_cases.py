@@ -139,6 +139,46 @@ def _removed(context):
     assert Condition.objects.filter(contract__case=context["case"], kind="standard").exists()
 
 
+def _editable():
+    case = AssessedCaseFactory()
+    condition = TailoredConditionFactory(contract=case.contract)
+    return {**_on(case, "condition_edit", condition.pk), "condition": condition}
+
+
+def _reworded(context):
+    return {"description": "You will see the Citizens Advice debt adviser twice.", "recurrence": "", "hours_required": "",
+            **_date("due_date", timezone.localdate() + timedelta(days=45)),
+            "need_domain": str(context["condition"].need_domain_id), **version_of(context["condition"])}
+
+
+def _condition_changed(context):
+    condition = Condition.objects.get(pk=context["condition"].pk)
+    assert (condition.description, condition.due_date, condition.version) == (
+        "You will see the Citizens Advice debt adviser twice.", timezone.localdate() + timedelta(days=45),
+        context["condition"].version + 1)
+
+
+def _first_contact_to_correct():
+    """In assessment: the first contact, recorded today by phone, may still be corrected."""
+    case = AssessedCaseFactory()
+    return {"user": holder_of(case), "case": case, "url": reverse("cases:first_contact_correct", args=[case.pk]),
+            "first_contact": case.first_contact}
+
+
+def _corrected_first_contact(context):
+    return {**_date("offered_on", timezone.localdate()), "method": "face_to_face", "notes": "Met at the station, not by phone",
+            **version_of(context["first_contact"])}
+
+
+def _first_contact_corrected(context):
+    from cases.models import FirstContact
+
+    first_contact = FirstContact.objects.get(case=context["case"])
+    assert (first_contact.method, first_contact.notes, first_contact.answer) == (
+        "face_to_face", "Met at the station, not by phone", "accepted")
+    assert Case.objects.get(pk=context["case"].pk).status == Case.Status.ASSESSMENT
+
+
 def _ready_to_sign():
     case = AssessedCaseFactory()
     TailoredConditionFactory(contract=case.contract)
@@ -242,7 +282,7 @@ def _booked():
 
 
 def _how_it_went(context):
-    return {"outcome": "late", "duration_minutes": "30", "notes": "Bus was late"}
+    return {"outcome": "late", "duration_minutes": "30", "notes": "Bus was late", **version_of(context["contact"])}
 
 
 def _outcome_recorded(context):
@@ -250,27 +290,69 @@ def _outcome_recorded(context):
     assert (contact.outcome, contact.duration_minutes, contact.notes) == ("late", 30, "Bus was late")
 
 
+def _booked_later():
+    """An appointment booked for tomorrow, which the keyworker moves or cancels."""
+    contact = BookedContactFactory(starts_at=timezone.now() + timedelta(days=1))
+    return {**_on(contact.case, "contact_reschedule", contact.pk), "contact": contact}
+
+
+def _to_next_week(context):
+    return {**_date("day", timezone.localdate() + timedelta(days=7)), "time": "10:15", "reason": "The person starts work",
+            **version_of(context["contact"])}
+
+
+def _moved(context):
+    contact = Contact.objects.get(pk=context["contact"].pk)
+    assert timezone.localtime(contact.starts_at).date() == timezone.localdate() + timedelta(days=7)
+    assert (f"{timezone.localtime(contact.starts_at):%H:%M}", contact.times_moved) == ("10:15", 1)
+    assert contact.first_booked_for == context["contact"].starts_at
+    assert context["case"].events.filter(text__contains="The person starts work").exists()
+
+
+def _booked_to_cancel():
+    contact = BookedContactFactory(starts_at=timezone.now() + timedelta(days=1))
+    return {**_on(contact.case, "contact_cancel", contact.pk), "contact": contact}
+
+
+def _cancel_reason(context):
+    return {"reason": "The person is in hospital", **version_of(context["contact"])}
+
+
+def _cancelled(context):
+    contact = Contact.objects.get(pk=context["contact"].pk)
+    assert (contact.cancel_reason, contact.cancelled_by, contact.outcome) == ("The person is in hospital", context["user"], "")
+    assert contact.cancelled_at is not None
+
+
 def _non_compliance():
-    return _on(ActiveContractFactory().case, "non_compliance_new")
+    case = ActiveContractFactory().case
+    return {**_on(case, "non_compliance_new"), "missed": BookedContactFactory(case=case, outcome="absent_unacceptable"),
+            "stranger": BookedContactFactory()}
 
 
 def _missed(context):
     return {"kind": "missed_appointment", **_date("occurred_on", timezone.localdate()), "reasonable_excuse": "no",
-            "response": "warning", "notes": "No answer on the phone", **one_time_token()}
+            "contact": str(context["missed"].pk), "response": "warning", "notes": "No answer on the phone",
+            **one_time_token()}
 
 
 def _decision_recorded(context):
     event = NonCompliance.objects.get(case=context["case"])
-    assert (event.kind, event.occurred_on, event.reasonable_excuse, event.response, event.notes) == (
-        "missed_appointment", timezone.localdate(), False, "warning", "No answer on the phone")
+    assert (event.kind, event.occurred_on, event.reasonable_excuse, event.response, event.notes, event.contact) == (
+        "missed_appointment", timezone.localdate(), False, "warning", "No answer on the phone", context["missed"])
 
 
 def _closing():
-    return _on(ActiveContractFactory().case, "closure")
+    contract = ActiveContractFactory()
+    return {**_on(contract.case, "closure"), "condition": _tailored(contract),
+            "stranger": _tailored(ActiveContractFactory())}
 
 
 def _breach(context):
     return {"result": "breached", "withdrawal_reason": "", "reason": "Three missed appointments and a new offence",
+            **_date("breach_on", timezone.localdate()), "conditions_breached": [str(context["condition"].pk)],
+            "new_offence": "", "circumstances": "Missed three appointments in a row",
+            "tried": "A warning, then a home visit", "discussion": "Talked it through at supervision on Monday",
             **one_time_token()}
 
 
@@ -278,6 +360,10 @@ def _breach_proposed(context):
     proposal = ClosureProposal.objects.get(case=context["case"])
     assert (proposal.result, proposal.decision, proposal.reason, proposal.proposed_by) == (
         "breached", "pending", "Three missed appointments and a new offence", context["user"])
+    assert (proposal.breach_on, proposal.circumstances, proposal.tried, proposal.discussion) == (
+        timezone.localdate(), "Missed three appointments in a row", "A warning, then a home visit",
+        "Talked it through at supervision on Monday")
+    assert list(proposal.conditions_breached.all()) == [context["condition"]]
     assert Case.objects.get(pk=context["case"].pk).status == Case.Status.ACTIVE  # a breach waits for a supervisor
 
 
@@ -350,6 +436,9 @@ FORM_CASES = [
              _compensation_added),
     FormCase("/cases/<int:pk>/contract/conditions/<int:condition_pk>/remove/", HOLDER, _removable, lambda context: {}, _removed,
              button=True),
+    FormCase("/cases/<int:pk>/contract/conditions/<int:condition_pk>/edit/", HOLDER, _editable, _reworded, _condition_changed),
+    FormCase("/cases/<int:pk>/first-contact/correct/", HOLDER, _first_contact_to_correct, _corrected_first_contact,
+             _first_contact_corrected),
     FormCase("/cases/<int:pk>/contract/sign/", HOLDER, _ready_to_sign,
              lambda context: {**_date("signed_on", timezone.localdate()), "agreement": "signed_in_person",
                               **version_of(Contract.objects.get(case=context["case"]))}, _signed),
@@ -362,8 +451,12 @@ FORM_CASES = [
              foreign=lambda context: {**_vary(context), "condition": str(context["stranger"].pk)}),
     FormCase("/cases/<int:pk>/contacts/new/", HOLDER, _contacts, _contact_logged, _contact_recorded),
     FormCase("/cases/<int:pk>/contacts/<int:contact_pk>/outcome/", HOLDER, _booked, _how_it_went, _outcome_recorded),
-    FormCase("/cases/<int:pk>/non-compliance/new/", HOLDER, _non_compliance, _missed, _decision_recorded),
-    FormCase("/cases/<int:pk>/close/", HOLDER, _closing, _breach, _breach_proposed),
+    FormCase("/cases/<int:pk>/contacts/<int:contact_pk>/move/", HOLDER, _booked_later, _to_next_week, _moved),
+    FormCase("/cases/<int:pk>/contacts/<int:contact_pk>/cancel/", HOLDER, _booked_to_cancel, _cancel_reason, _cancelled),
+    FormCase("/cases/<int:pk>/non-compliance/new/", HOLDER, _non_compliance, _missed, _decision_recorded,
+             foreign=lambda context: {**_missed(context), "contact": str(context["stranger"].pk)}),
+    FormCase("/cases/<int:pk>/close/", HOLDER, _closing, _breach, _breach_proposed,
+             foreign=lambda context: {**_breach(context), "conditions_breached": [str(context["stranger"].pk)]}),
     FormCase("/allocation/decisions/closures/<int:pk>/", SUPERVISOR, _closure_waiting, _approve, _breach_approved),
     FormCase("/allocation/decisions/variations/<int:pk>/", SUPERVISOR, _extension_waiting, _approve, _extension_approved),
     FormCase("/administration/reminders/", ADMIN, _reminders, lambda context: {}, _reminders_run, button=True),

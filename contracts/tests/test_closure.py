@@ -9,6 +9,7 @@ from django.utils import timezone
 from cases.models import Case, CaseStateError
 from contracts import services
 from contracts.models import ClosureProposal, Condition, Contact, NeedDomain, NonCompliance, SchemeSettings
+from contracts.tests.factories import breach_record
 from contracts.tests.test_contracts import add, assessed_case
 from keyworkers.models import StaffProfile
 from keyworkers.services import calendar_token_issue
@@ -98,25 +99,28 @@ def test_a_breach_waits_for_a_supervisor_then_closes_with_its_outcome_and_tells_
     route, code, django_capture_on_commit_callbacks
 ):
     case, holder, _ = active_case(route=route)
-    proposal = services.closure_propose(case_id=case.pk, user=holder, result="breached", reason="Stopped engaging")
+    proposal = services.closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="Stopped engaging")
     case.refresh_from_db()
     assert (proposal.decision, case.status) == ("pending", Case.Status.ACTIVE)
     supervisor = SupervisorFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        services.closure_decide(proposal_id=proposal.pk, user=supervisor, approve=True)
+        services.closure_decide(proposal_id=proposal.pk, user=supervisor, approve=True, note="No contact for three weeks after a warning")
     case.refresh_from_db()
     assert (case.status, case.outcome_code, case.closed_by) == (Case.Status.BREACHED, code, supervisor)
     assert case.contract.status == "ended"
     assert case.allocations.get().end_reason == "case_closed"
-    [email] = mail.outbox
+    [email] = [message for message in mail.outbox if message.to == [case.crimes.get().officer_email]]
     assert "breached" in email.subject
     assert ("for a charging decision" if route == Case.Route.DEFERRED_CHARGE else "simple caution") in email.body
+    assert f"Date of the breach: {timezone.localdate():%-d %B %Y}" in email.body
+    assert "New offence: Theft from a shop, crime 26/9999" in email.body
+    assert "rationale" in email.body and "No contact for three weeks after a warning" in email.body
 
 
 def test_a_supervisor_may_refuse_a_breach_with_a_reason_and_the_case_carries_on():
     case, holder, _ = active_case()
-    proposal = services.closure_propose(case_id=case.pk, user=holder, result="breached", reason="Missed twice")
-    with pytest.raises(ValidationError, match="why the closure is refused"):
+    proposal = services.closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="Missed twice")
+    with pytest.raises(ValidationError, match="Enter your rationale"):
         services.closure_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=False)
     services.closure_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=False, note="Give one more chance")
     case.refresh_from_db()
@@ -126,7 +130,7 @@ def test_a_supervisor_may_refuse_a_breach_with_a_reason_and_the_case_carries_on(
 
 def test_the_proposer_cannot_decide_their_own_closure():
     case, holder, _ = active_case()
-    proposal = services.closure_propose(case_id=case.pk, user=holder, result="breached", reason="x")
+    proposal = services.closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="x")
     with pytest.raises(CaseStateError, match="other than the person who proposed it"):
         services.closure_decide(proposal_id=proposal.pk, user=holder, approve=True)
 
@@ -162,15 +166,15 @@ def test_withdrawal_needs_a_coded_reason_and_can_require_approval():
                                         withdrawal_reason="moved_away")
     assert proposal.decision == "pending"
     with pytest.raises(CaseStateError, match="already waiting"):
-        services.closure_propose(case_id=case.pk, user=holder, result="breached", reason="x")
-    services.closure_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True)
+        services.closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="x")
+    services.closure_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True, note="No contact for three weeks after a warning")
     case.refresh_from_db()
     assert (case.status, case.withdrawal_reason, case.outcome_code) == (Case.Status.WITHDRAWN, "moved_away", None)
 
 
 def test_only_supervisors_see_and_make_decisions(client):
     case, holder, _ = active_case()
-    proposal = services.closure_propose(case_id=case.pk, user=holder, result="breached", reason="x")
+    proposal = services.closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="x")
     client.force_login(KeyworkerFactory())
     assert client.get(reverse("contracts:decisions")).status_code == 403
     assert client.post(reverse("contracts:closure_decide", args=[proposal.pk]), {"approve": "yes"}).status_code == 403

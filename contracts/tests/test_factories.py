@@ -86,7 +86,7 @@ def test_pending_closures_and_extensions_wait_for_the_team_supervisor_who_decide
     supervisor = SupervisorProfileFactory().user
     waiting = decisions_waiting(user=supervisor)
     assert closure in waiting["closures"] and extension in waiting["variations"]
-    services.closure_decide(proposal_id=closure.pk, user=supervisor, approve=True)
+    services.closure_decide(proposal_id=closure.pk, user=supervisor, approve=True, note="No contact for three weeks after a warning")
     services.variation_decide(proposal_id=extension.pk, user=supervisor, approve=True)
     closure.case.refresh_from_db()
     contract = Contract.objects.get(pk=extension.contract_id)

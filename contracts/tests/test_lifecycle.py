@@ -16,6 +16,7 @@ from cases.models import Case, CaseStateError, Crime, FirstContact
 from contracts import services
 from contracts.models import ClosureProposal, Condition, ConditionKind, ConditionTemplate, Contract, SchemeSettings, VariationProposal
 from contracts.tests.factories import (
+    breach_record,
     ActiveContractFactory, AssessedCaseFactory, AwaitingApprovalContractFactory, TailoredConditionFactory, holder_of,
 )
 from evaluation import services as evaluation_services
@@ -171,9 +172,9 @@ def test_a_varied_condition_is_replaced_by_one_carrying_its_progress_and_the_new
 
 
 def breach(case, *, on_proposal_of=None) -> ClosureProposal:
-    proposal = services.closure_propose(case_id=case.pk, user=on_proposal_of or holder_of(case), result="breached",
+    proposal = services.closure_propose(case_id=case.pk, user=on_proposal_of or holder_of(case), result="breached", breach=breach_record(),
                                         reason="Arrested for shoplifting again")
-    return services.closure_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True)
+    return services.closure_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True, note="No contact for three weeks after a warning")
 
 
 def test_a_breach_in_week_6_ends_the_contract_that_day_and_withdraws_what_was_unfinished():
@@ -250,7 +251,7 @@ def test_a_breach_still_needs_another_supervisor_whatever_the_closure_setting():
     SchemeSettings.objects.update(closure_approval_required=False)
     contract = ActiveContractFactory()
     holder = holder_of(contract.case)
-    proposal = services.closure_propose(case_id=contract.case_id, user=holder, result="breached", reason="New offence")
+    proposal = services.closure_propose(case_id=contract.case_id, user=holder, result="breached", breach=breach_record(), reason="New offence")
     assert proposal.decision == "pending"
     with pytest.raises(CaseStateError, match="other than the person who proposed it"):
         services.closure_decide(proposal_id=proposal.pk, user=holder, approve=True)

@@ -53,8 +53,9 @@ def test_declining_closes_the_case_keeps_it_and_emails_the_officer(django_captur
     [email] = mail.outbox
     assert email.to == [crime.officer_email]
     assert crime.reference in email.subject and "opted for court" in email.body
-    disclosure = AccessLog.objects.get(kind=AccessLog.Kind.DISCLOSURE)
+    disclosure = AccessLog.objects.filter(kind=AccessLog.Kind.DISCLOSURE).latest("id")  # the allocation's came first
     assert (disclosure.recipient, disclosure.person_id) == (crime.officer_email, case.person_id)
+    assert "declined" in disclosure.justification
     assert Case.objects.filter(pk=case.pk).exists()
     allocation = case.allocations.get()
     assert (allocation.end_reason, allocation.ended_at) == ("case_closed", case.closed_at)  # no longer in the load

@@ -246,7 +246,7 @@ def test_the_service_and_page_refuse_an_outcome_before_the_appointments_time(cli
     assert refused.value.message_dict == {"outcome": [message]}
     client.force_login(booked.recorded_by)
     response = client.post(reverse("contracts:contact_outcome", args=[booked.case_id, booked.pk]),
-                           {"outcome": "attended", "duration_minutes": "30", "notes": ""})
+                           {"outcome": "attended", "duration_minutes": "30", "notes": "", "record_version": str(booked.version)})
     assert_error_at(response, "id_outcome_1", message)
     assert Contact.objects.get(pk=booked.pk).outcome == ""
 

@@ -95,8 +95,10 @@ def test_reallocation_keeps_the_history_and_tells_both_keyworkers():
     assert [a.keyworker for a in history] == [first.keyworker, newcomer]
     assert (history[0].end_reason, history[0].end_note, history[0].ended_by) == ("workload", "Balancing loads", supervisor)
     assert history[0].ended_at is not None and history[1].ended_at is None
-    assert Notification.objects.filter(user=newcomer, text__contains="reallocated to you").count() == 1
-    assert Notification.objects.filter(user=first.keyworker, text__contains="balancing workload").count() == 1
+    told = f"Case {case.number} has been reallocated to {newcomer.get_full_name()} by {supervisor.get_full_name()} (balancing workload)"
+    assert list(Notification.objects.filter(user=newcomer).values_list("text", flat=True)) == [told]
+    assert Notification.objects.filter(user=first.keyworker).values_list("text", flat=True).first() == told
+    assert not Notification.objects.filter(user=supervisor).exists()
     assert case.events.first().kind == CaseEvent.Kind.REALLOCATED
 
 

@@ -9,3 +9,12 @@ def notification_list(*, user) -> QuerySet[Notification]:
 
 def unread_count(*, user) -> int:
     return Notification.objects.filter(user=user, read_at=None).count()
+
+
+def notification_templates() -> list[dict]:
+    """Each kind of notification with its recipients and its template's text, as stored (read, never edited here)."""
+    from django.template.loader import get_template
+
+    from oocr.notifications.kinds import KINDS
+
+    return [{"kind": kind, "source": get_template(kind.template).template.source} for kind in KINDS.values()]

@@ -25,6 +25,82 @@ def notification_send(*, user, text: str, url: str = "") -> Notification:
     return Notification.objects.create(user=user, text=text, url=url)
 
 
+def notify(*, kind: str, case, actor, event: str, context: dict | None = None, proposer=None,
+           previous_keyworker=None, url: str = "") -> dict[str, list]:
+    """Tell everyone a kind of notification names (`kinds.KINDS`) about a case, inside the caller's transaction.
+
+    Staff get an inbox item and, where they have an email address, an email sent after the commit; the officer in
+    the case gets an email. No one is told of their own act. `event` names what happened (a proposal, an
+    allocation) so the same event sends each email once, however often it is called. Returns who was told,
+    by role, for the caller's and the tests' reading.
+    """
+    from django.urls import reverse
+
+    from oocr.notifications.kinds import KINDS, OFFICER
+
+    spec = KINDS[kind]
+    url = url or reverse("cases:case_detail", args=[case.pk])
+    values = {"case": case, "actor": actor, "actor_name": actor.get_full_name() or actor.username, "url": url, **(context or {})}
+    subject, body = notification_render(kind=kind, context=values)
+    told: dict[str, list] = {}
+    seen = {actor.pk}
+    for role in spec.recipients:
+        if role == OFFICER:
+            crime = case.crimes.first()
+            if crime and crime.officer_email:
+                queued = delivery_queue(key=f"officer:{kind.removeprefix('officer_')}:case{case.pk}", channel=Delivery.Channel.EMAIL,
+                                        template=kind, user=actor, recipient=crime.officer_email, subject=subject, body=body)
+                if queued and spec.discloses:
+                    from oocr.audit.services import access_log_disclosure
+
+                    access_log_disclosure(user=actor, record=case, person_id=case.person_id, recipient=crime.officer_email,
+                                          justification=f"Officer in the case told: {spec.label.removeprefix('To the officer: ')}")
+                told[role] = [crime.officer_email]
+            continue
+        for user in _staff_recipients(role, case=case, proposer=proposer, previous_keyworker=previous_keyworker):
+            if user.pk in seen or not user.is_active:
+                continue
+            seen.add(user.pk)
+            notification_send(user=user, text=subject[:300], url=url)
+            if user.email:
+                delivery_queue(key=f"{kind}:{event}:user{user.pk}:case{case.pk}", channel=Delivery.Channel.EMAIL, template=kind,
+                               user=user,
+                               recipient=user.email, subject=subject[:200],
+                               body=f"{body}\n\nOpen it in the OoCR case manager: {url}\n")
+            told.setdefault(role, []).append(user)
+    return told
+
+
+def notification_render(*, kind: str, context: dict) -> tuple[str, str]:
+    """A kind's subject (its template's first line) and body (the rest)."""
+    from oocr.notifications.kinds import KINDS
+
+    text = render_to_string(KINDS[kind].template, context).strip()
+    subject, _, body = text.partition("\n")
+    return " ".join(subject.split()), body.strip()
+
+
+def _staff_recipients(role: str, *, case, proposer, previous_keyworker) -> list:
+    from oocr.notifications import kinds
+
+    if role == kinds.PROPOSER:
+        return [proposer] if proposer else []
+    if role == kinds.PREVIOUS_KEYWORKER:
+        return [previous_keyworker] if previous_keyworker else []
+    latest = case.allocations.select_related("keyworker").order_by("-allocated_at", "-id").first()
+    if role == kinds.KEYWORKER:
+        return [latest.keyworker] if latest else []
+    if role == kinds.SUPERVISORS:
+        from oocr.accounts.roles import Role
+
+        supervisors = get_user_model().objects.filter(groups__name=Role.SUPERVISOR, is_active=True,
+                                                      staff_profile__team__isnull=False)
+        if latest is not None:  # the team of the keyworker holding it; before allocation, every team's queue
+            supervisors = supervisors.filter(staff_profile__team__staff__user=latest.keyworker)
+        return list(supervisors.distinct().order_by("id"))
+    raise ValueError(f"No such recipient: {role}")
+
+
 def notifications_mark_read(*, user, notifications: QuerySet[Notification] | None = None) -> int:
     """Mark some of a user's notifications (all of them by default) as read; returns how many changed."""
     unread = (notifications if notifications is not None else Notification.objects.all()).filter(user=user, read_at=None)
@@ -185,12 +261,13 @@ def _person_messages(new: list) -> list[Delivery]:
 @transaction.atomic
 def case_messages_erase(*, case_id: int, person_id: int | None, referral_ids: Iterable[int] = ()) -> None:
     """Disposal at the end of retention: the text of reminders about the case, of emails about it to the officer in
-    the case and to partners, and of messages sent to the person, goes.
+    the case, to staff (its decisions) and to partners, and of messages sent to the person, goes.
 
     That a message was sent, to which officer or partner address, when, and whether it arrived stays.
     """
     Reminder.objects.filter(case_id=case_id).update(text="")
-    Delivery.objects.filter(key__startswith="officer:", key__endswith=f":case{case_id}").update(subject="", body="")
+    # The officer's emails and the staff's emails of decisions about the case (the notes and rationales they quote).
+    Delivery.objects.filter(key__endswith=f":case{case_id}").update(subject="", body="")
     Delivery.objects.filter(key__in=[f"referral:{referral_id}" for referral_id in referral_ids]).update(subject="", body="")
     if person_id is not None:
         Reminder.objects.filter(person_id=person_id).update(text="")

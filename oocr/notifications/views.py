@@ -3,12 +3,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.views import View
-from django.views.generic import FormView, ListView
+from django.views.generic import FormView, ListView, TemplateView
 
 from oocr.notifications.forms import ReminderSettingsForm
 from oocr.notifications.selectors import notification_list
 from oocr.notifications.services import notifications_mark_read, reminder_settings_of, reminder_settings_update
-from oocr.views import ServiceFormMixin
+from oocr.views import RoleRequiredMixin, ServiceFormMixin
 
 
 class NotificationListView(LoginRequiredMixin, ListView):
@@ -62,3 +62,15 @@ class ReminderSettingsView(LoginRequiredMixin, ServiceFormMixin, FormView):
     def perform(self, form):
         reminder_settings_update(user=self.request.user, kinds=self.kinds, **form.cleaned_data)
         messages.success(self.request, "Reminder settings saved.")
+
+
+class NotificationTemplatesView(RoleRequiredMixin, TemplateView):
+    """For administrators, read-only: every kind of notification a decision sends, who receives it, and its template."""
+
+    permission_required = "accounts.administer_service"
+    template_name = "notifications/notification_templates.html"
+
+    def get_context_data(self, **kwargs):
+        from oocr.notifications.selectors import notification_templates
+
+        return super().get_context_data(kinds=notification_templates(), **kwargs)

@@ -86,7 +86,7 @@ def test_sending_by_email_sets_the_expected_dates_emails_once_and_logs_the_discl
     assert (delivery.status, delivery.recipient) == ("sent", partner.referral_email)
     assert delivery_send(delivery_id=delivery.pk) == "nothing"  # a retried task sends nothing
     assert len(mail.outbox) == 1
-    [disclosure] = AccessLog.objects.filter(kind="disclosure")
+    [disclosure] = AccessLog.objects.filter(kind="disclosure", recipient=partner.referral_email)
     assert (disclosure.recipient, disclosure.person_id, disclosure.object_id) == (partner.referral_email, case.person_id, referral.pk)
 
 

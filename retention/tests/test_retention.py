@@ -156,8 +156,11 @@ def test_disposal_removes_personal_data_keeps_the_evaluation_record_and_the_same
     assert CaseBaseline.objects.filter(case=case).exists()
     assert list(Delivery.objects.filter(key="sms-1").values_list("recipient", "body", "status")) == [("", "", "pending")]
     assert Reminder.objects.get(key="r-1").text == ""
-    assert list(Delivery.objects.filter(key__startswith="officer:").values_list("recipient", "subject", "body")) == [
+    assert list(Delivery.objects.filter(key=f"officer:declined:case{case.pk}").values_list("recipient", "subject", "body")) == [
         ("pc.smith@example.police.uk", "", "")]
+    # Every email about the case, to the officer or to staff (allocation, decisions), keeps who and when, not the words.
+    assert set(Delivery.objects.filter(key__endswith=f":case{case.pk}").values_list("subject", "body")) == {("", "")}
+    assert Delivery.objects.filter(key__endswith=f":case{case.pk}", template="case_allocated").exists()
     review.refresh_from_db()
     assert (review.decision, review.reason) == ("dispose", "Review period over")
     assert services.retention_reviews_list(today=timezone.localdate() + timedelta(days=3650)) == 0
