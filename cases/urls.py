@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/<int:pk>/victim/contact/", views.VictimContactView.as_view(), name="victim_contact"),
     path("cases/<int:pk>/first-contact/", views.FirstContactView.as_view(), name="first_contact"),
     path("cases/<int:pk>/reminders/", views.PersonRemindersView.as_view(), name="person_reminders"),
+    path("search/", views.CaseSearchView.as_view(), name="search"),
     path("intake/", views.IntakeView.as_view(), name="intake"),
     path("intake/new/", views.IntakeStartView.as_view(), name="intake_start"),
     path("intake/<int:pk>/", views.CaseSubmissionView.as_view(), name="submission"),
