@@ -76,9 +76,13 @@ def measure(*, size: str, repeats: int = 30, warmups: int = 3) -> list[Row]:
         cursor.execute("SELECT count(*) FROM cases_case")
         cases = cursor.fetchone()[0]
 
-    def page(name: str, user, url: str, *, baseline: bool = False) -> Row:
+    def page(name: str, user, url: str, *, baseline: bool = False, search: str = "") -> Row:
         client = Client()
         client.force_login(user)
+        if search:  # the search box posts; the page it redirects to runs the search kept in the session
+            response = client.post(reverse("cases:search"), {"q": search})
+            if response.status_code != 302:
+                raise BenchError(f"Searching for {search!r} answered {response.status_code}, not a redirect.")
         for _ in range(warmups):
             _get(client, url)
         with CaptureQueriesContext(connection) as captured:
@@ -112,6 +116,10 @@ def measure(*, size: str, repeats: int = 30, warmups: int = 3) -> list[Row]:
         sql("my caseload", CASELOAD_SQL, [keyworker.pk]),
         page("team view", supervisor, reverse("keyworkers:team")),
         sql("team view", TEAM_SQL, [team.pk]),
+        page("search: a full name", supervisor, reverse("cases:search"), search=subjects["full_name"]),
+        page("search: a surname, one letter wrong", supervisor, reverse("cases:search"), search=subjects["misspelt"]),
+        page("search: a name and date of birth", supervisor, reverse("cases:search"), search=subjects["name_and_birthday"]),
+        page("search: a case number", supervisor, reverse("cases:search"), search=waiting.number),
         page("baseline: Django admin list of cases", admin, "/django-admin/cases/case/", baseline=True),
     ]
 
@@ -138,8 +146,12 @@ def _subjects() -> dict:
                                         ("a superuser", admin), ("a case waiting for allocation", waiting)] if not thing]
     if missing:
         raise BenchError(f"The database has no {', '.join(missing)}: seed it first.")
+    person = waiting.person
+    surname = person.last_name
+    misspelt = surname[:-2] + surname[-1] + surname[-2] if len(surname) > 3 else surname + "e"  # two letters swapped
     return {"team": team, "supervisor": supervisor, "keyworker": User.objects.get(pk=busiest["keyworker"]),
-            "admin": admin, "waiting": waiting}
+            "admin": admin, "waiting": waiting, "full_name": f"{person.first_names} {surname}", "misspelt": misspelt,
+            "name_and_birthday": f"{surname} {person.date_of_birth:%-d/%-m/%Y}"}
 
 
 def _get(client, url: str):
@@ -372,8 +384,10 @@ def results_write(text: str, *, directory: Path, day: date) -> list[Path]:
 
 
 def database_url(size: str) -> str:
+    """BENCH_DATABASE_PREFIX (default oocr_bench_) names the databases: engineers sharing a server keep theirs apart."""
     server = urlsplit(os.environ.get("BENCH_DATABASE_URL") or DEFAULT_SERVER)
-    return urlunsplit((server.scheme, server.netloc, f"/oocr_bench_{size}", "", ""))
+    prefix = os.environ.get("BENCH_DATABASE_PREFIX") or "oocr_bench_"
+    return urlunsplit((server.scheme, server.netloc, f"/{prefix}{size}", "", ""))
 
 
 def _connect(url: str):

@@ -87,3 +87,43 @@ class StaffProfileForm(GovukModelForm):
         if fte is not None and not (0 < fte <= 1):
             raise forms.ValidationError("Enter the full-time equivalent as a number between 0.1 and 1")
         return fte
+
+
+class BulkReallocateForm(GovukForm):
+    """Several of one keyworker's cases moved at once: which, to whom (each case its own keyworker, the recommendation
+    chosen to start with), and one reason and note for all."""
+
+    cases = forms.TypedMultipleChoiceField(
+        label="Cases to reallocate", coerce=int, widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select the cases to reallocate",
+                        "invalid_choice": "Select cases from the list: a case has moved since the page was opened"},
+    )
+    reason = ReallocateForm.base_fields["reason"]
+    end_note = ReallocateForm.base_fields["end_note"]
+
+    def __init__(self, *args, cases=(), candidates=(), recommendations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        recommendations = recommendations or {}
+        self.cases = list(cases)
+        self.fields["cases"].choices = [(case.pk, case.number) for case in self.cases]
+        choices = [("", "Choose a keyworker")] + [(c.pk, c.get_full_name()) for c in candidates]
+        for case in self.cases:
+            recommended = recommendations.get(case.pk)
+            self.fields[f"keyworker_{case.pk}"] = forms.TypedChoiceField(
+                label=f"New keyworker for case {case.number}", coerce=int, required=False, choices=choices,
+                initial=recommended.user_id if recommended else "",
+                error_messages={"invalid_choice": f"Choose a keyworker from the list for case {case.number}"},
+                widget=forms.Select(attrs={"class": "govuk-select"}),
+            )
+        self.helper = page_helper(self)  # the page lays the cases out as a table; the helper gives the error summary
+
+    def clean(self):
+        cleaned = super().clean()
+        for case in self.cases:
+            if case.pk in (cleaned.get("cases") or []) and not cleaned.get(f"keyworker_{case.pk}"):
+                self.add_error(f"keyworker_{case.pk}", f"Choose a keyworker for case {case.number}")
+        return cleaned
+
+    def moves(self) -> dict[int, int]:
+        """Each selected case's id and the id of its new keyworker."""
+        return {pk: self.cleaned_data[f"keyworker_{pk}"] for pk in self.cleaned_data["cases"]}

@@ -140,6 +140,7 @@ EXPECTED: dict[str, set[str]] = {
     "/outcomes/": {MANAGER, ADMIN},
     "/outcomes/charts/<str:chart>.svg": {MANAGER, ADMIN},
     "/intake/": {ERO, OTHER_ERO, ADMIN},
+    "/search/": SIGNED_IN,  # every role that sees cases or submissions: each finds only what it may open
     "/intake/new/": {ERO, OTHER_ERO, ADMIN},
     "/intake/<int:pk>/": {ERO, ADMIN},
     "/intake/<int:pk>/check/": {ERO, ADMIN},
@@ -162,6 +163,7 @@ EXPECTED: dict[str, set[str]] = {
     "/team/": {SUPERVISOR, MANAGER},
     "/team/<int:pk>/caseload/": {SUPERVISOR, MANAGER},
     "/team/<int:pk>/profile/": {MANAGER},
+    "/team/<int:pk>/reallocate/": {SUPERVISOR},
 }
 
 

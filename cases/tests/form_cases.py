@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cases.models import Case, Crime, EligibilityAssessment, FirstContact, Offence, Person, Victim, VictimContact
 from cases.tests.factories import CrimeFactory, DraftCaseFactory, PersonFactory, ReadyDraftCaseFactory
-from cases.views import CASE_ACCESS_REASONS_SESSION_KEY
+from cases.views import CASE_ACCESS_REASONS_SESSION_KEY, SEARCH_SESSION_KEY
 from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory, SupervisorProfileFactory, TeamFactory
 from oocr.accounts.tests.factories import AdministratorFactory, EvidenceReviewOfficerFactory, TeamManagerFactory
 from oocr.concurrency.services import versions_total
@@ -241,7 +241,17 @@ def _reason_kept(context):
     assert {str(context["case"].pk): "Covering for a colleague who is away: Covering for Tamsin while she is on leave"} in reasons
 
 
+def _search_page() -> dict:
+    return {"user": SupervisorProfileFactory().user, "url": reverse("cases:search")}
+
+
+def _search_kept(context):
+    searches = [session.get_decoded().get(SEARCH_SESSION_KEY) for session in Session.objects.all()]
+    assert "Jon Smyth 27/3/1990" in searches
+
+
 FORM_CASES = [
+    FormCase("/search/", "Supervisor", _search_page, lambda context: {"q": "Jon Smyth 27/3/1990"}, _search_kept),
     FormCase("/administration/offences/import/", ADMIN, _offence_import,
              lambda context: {"file": SimpleUploadedFile("offences.csv", OFFENCES_CSV.encode(), content_type="text/csv")},
              _offences_imported),
