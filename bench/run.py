@@ -222,7 +222,9 @@ QUEUE_SQL = f"""
 _KEYWORKERS = """
     WITH keyworker AS (
         SELECT u.id, u.first_name, u.last_name, sp.area, sp.fte, sp.capacity_points, sp.availability,
-            sp.specialism_women, sp.specialism_young_adults, t.points_to_contact, t.points_assessment,
+            (SELECT string_agg(s.name, ', ' ORDER BY s.name) FROM keyworkers_staffprofile_specialisms ss
+             JOIN keyworkers_specialism s ON s.id = ss.specialism_id WHERE ss.staffprofile_id = sp.id) AS specialisms,
+            t.points_to_contact, t.points_assessment,
             t.points_active, t.points_enhanced
         FROM auth_user u
         JOIN keyworkers_staffprofile sp ON sp.user_id = u.id
@@ -255,8 +257,8 @@ _KEYWORKERS = """
         WHERE r.reviewed_at IS NULL AND r.due_on < current_date
         GROUP BY a.keyworker_id
     )
-    SELECT k.id, k.first_name, k.last_name, k.area, k.fte, k.capacity_points, k.availability, k.specialism_women,
-        k.specialism_young_adults, coalesce(held.to_contact, 0) AS to_contact,
+    SELECT k.id, k.first_name, k.last_name, k.area, k.fte, k.capacity_points, k.availability, k.specialisms,
+        coalesce(held.to_contact, 0) AS to_contact,
         coalesce(held.in_assessment, 0) AS in_assessment, coalesce(held.active, 0) AS active,
         coalesce(held.points, 0) AS points, coalesce(recent.allocated_last_7_days, 0) AS allocated_last_7_days,
         coalesce(overdue.reviews_overdue, 0) AS reviews_overdue
@@ -405,6 +407,8 @@ def _child_env(url: str) -> dict:
         "DEBUG": "false",
         "STATIC_MANIFEST": "false",
         "SECURE_SSL_REDIRECT": "false",
+        # The pages are measured signed in with force_login: two-factor sign-in (on whenever DEBUG is off) is not.
+        "OOCR_REQUIRE_2FA": "false",
         "ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
         "LOG_LEVEL": "WARNING",
         # Whitenoise warns once that there is no collectstatic output: static files are not what is measured.

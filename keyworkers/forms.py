@@ -3,9 +3,10 @@
 from crispy_forms_gds.layout import Button, Field, Fixed, Size
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 
 from oocr.forms import GovukDateField, GovukForm, GovukModelForm, page_helper
-from keyworkers.models import Allocation, AllocationReview, StaffProfile
+from keyworkers.models import Allocation, AllocationReview, Specialism, StaffProfile
 
 
 class AllocateForm(GovukForm):
@@ -56,8 +57,8 @@ class StaffProfileForm(GovukModelForm):
 
     class Meta:
         model = StaffProfile
-        fields = ["availability", "leave_until", "area", "fte", "capacity_points", "specialism_women", "specialism_young_adults"]
-        widgets = {"availability": forms.RadioSelect}
+        fields = ["availability", "leave_until", "area", "fte", "capacity_points", "specialisms"]
+        widgets = {"availability": forms.RadioSelect, "specialisms": forms.CheckboxSelectMultiple}
         labels = {"fte": "Full-time equivalent (for example 0.6)", "area": "Postcode area covered"}
 
     def __init__(self, *args, **kwargs):
@@ -66,6 +67,13 @@ class StaffProfileForm(GovukModelForm):
             label="Postcode area covered", required=False,
             choices=[("", "Any")] + [(area, area) for area in settings.FORCE_POSTCODE_AREAS],
         )
+        # Retired specialisms are not offered, but one the keyworker still has stays ticked until it is unticked.
+        specialisms = self.fields["specialisms"]
+        specialisms.queryset = Specialism.objects.filter(Q(is_active=True) | Q(staff=self.instance) if self.instance.pk
+                                                         else Q(is_active=True)).distinct()
+        specialisms.help_text = "Administrators keep the list. Ticked ones count towards the recommended keyworker."
+        specialisms.error_messages["invalid_choice"] = "Choose specialisms from the list"
+        specialisms.error_messages["invalid_pk_value"] = "Choose specialisms from the list"
         self.fields["fte"].error_messages.update({
             "invalid": "Enter the full-time equivalent as a number, like 0.6",
             "max_digits": "Enter the full-time equivalent as a number between 0.1 and 1",
@@ -77,8 +85,7 @@ class StaffProfileForm(GovukModelForm):
             Field.select("area"),
             Field.text("fte", field_width=Fixed.FIVE),
             Field.text("capacity_points", field_width=Fixed.FIVE),
-            Field.checkbox("specialism_women"),
-            Field.checkbox("specialism_young_adults"),
+            Field.checkboxes("specialisms", legend_size=Size.SMALL),
             Button("submit", "Save"),
         )
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cases.models import Case, Crime, Offence
 from contracts.models import Condition, Contact
-from keyworkers.models import Allocation, AllocationReview, StaffProfile
+from keyworkers.models import Allocation, AllocationReview, Specialism, StaffProfile
 from referrals.selectors import overdue_count as referrals_overdue_count
 from keyworkers.workload import ASSESSMENT, TO_CONTACT, Candidate, CaseNeeds, load_percent, recommend
 from oocr.accounts.roles import Role
@@ -61,6 +61,7 @@ def keyworker_candidates(*, team, only=None, excluding=None) -> list:
     users = (
         User.objects.filter(groups__name=Role.KEYWORKER, is_active=True, staff_profile__isnull=False)
         .select_related("staff_profile__team")
+        .prefetch_related(Prefetch("staff_profile__specialisms", queryset=Specialism.objects.order_by("name")))
         .annotate(
             points=Coalesce(_open_allocation_points(), 0),
             allocated_last_7_days=Coalesce(_count_of(Allocation.objects.filter(allocated_at__gte=week_ago)), 0),
@@ -88,11 +89,15 @@ def keyworker_candidates(*, team, only=None, excluding=None) -> list:
 
 
 def as_candidate(user) -> Candidate:
+    """A keyworker as the recommendation sees them: the specialisms in use that match something known of a case."""
     profile: StaffProfile = user.staff_profile
+    matches = {specialism.matches for specialism in profile.specialisms.all() if specialism.is_active}
     return Candidate(
         user_id=user.pk, name=user.get_full_name(), load=user.load,
         available=profile.availability == StaffProfile.Availability.ACTIVE,
-        area=profile.area, women=profile.specialism_women, young_adults=profile.specialism_young_adults,
+        area=profile.area, women=Specialism.Matches.WOMENS_OFFER in matches,
+        young_adults=Specialism.Matches.YOUNG_ADULT_OFFER in matches,
+        domestic_abuse=Specialism.Matches.DOMESTIC_ABUSE in matches,
         allocated_last_7_days=user.allocated_last_7_days,
     )
 
@@ -235,6 +240,7 @@ def case_needs(case) -> CaseNeeds:
         womens_offer=case.womens_offer,
         young_adult_offer=case.young_adult_offer,
         previous_keyworker_id=getattr(case, "previous_keyworker_id", None),
+        domestic_abuse=bool(getattr(case, "domestic_abuse", False)),  # with_allocation_facts
     )
 
 

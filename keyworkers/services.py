@@ -117,6 +117,8 @@ def allocation_review_record(*, review_id: int, user, outcome: str, note: str) -
 def staff_profile_update(*, profile: StaffProfile, user, data: dict, read_version=ANY_VERSION) -> StaffProfile:
     """Change a keyworker's area, hours, capacity, specialisms or availability, over the version the editor read."""
     version_bump(profile, read_version=read_version, user=user)
+    data = dict(data)
+    specialisms = data.pop("specialisms", None)
     for field, value in data.items():
         setattr(profile, field, value)
     if profile.capacity_points is not None and profile.capacity_points < 1:
@@ -137,6 +139,8 @@ def staff_profile_update(*, profile: StaffProfile, user, data: dict, read_versio
             )})
     profile.full_clean()
     profile.save()
+    if specialisms is not None:
+        profile.specialisms.set(specialisms)
     return profile
 
 

@@ -2,7 +2,7 @@ import factory
 
 from cases.tests.factories import AwaitingAllocationCaseFactory
 from keyworkers import services
-from keyworkers.models import StaffProfile, Team
+from keyworkers.models import Specialism, StaffProfile, Team
 from oocr.accounts.tests.factories import KeyworkerFactory, SupervisorFactory
 
 
@@ -19,9 +19,16 @@ class StaffProfileFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = StaffProfile
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(KeyworkerFactory)
     team = factory.SubFactory(TeamFactory)
+
+    @factory.post_generation
+    def specialisms(self, create, extracted, **kwargs):
+        """`specialisms=["womens_offer"]`: the specialisms (seeded by the migration) that match these."""
+        if create and extracted:
+            self.specialisms.set(Specialism.objects.filter(matches__in=extracted))
 
 
 class SupervisorProfileFactory(StaffProfileFactory):

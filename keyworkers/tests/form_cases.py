@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from cases.tests.factories import AwaitingAllocationCaseFactory
-from keyworkers.models import Allocation, AllocationReview, StaffProfile
+from keyworkers.models import Allocation, AllocationReview, Specialism, StaffProfile
 from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory, SupervisorProfileFactory, TeamFactory
 from oocr.accounts.tests.factories import TeamManagerFactory
 from oocr.tests.form_harness import FormCase
@@ -84,14 +84,14 @@ def _on_leave(context):
     back = _back_on()
     return {"availability": "on_leave", "leave_until_0": str(back.day), "leave_until_1": str(back.month),
             "leave_until_2": str(back.year), "area": "PL", "fte": "0.6", "capacity_points": "50",
-            "specialism_women": "on", "record_version": str(context["profile"].version)}
+            "specialisms": [str(Specialism.objects.get(name="Women").pk)], "record_version": str(context["profile"].version)}
 
 
 def _profile_saved(context):
     profile = StaffProfile.objects.get(pk=context["profile"].pk)
     assert (profile.availability, profile.leave_until, profile.area) == ("on_leave", _back_on(), "PL")
-    assert (str(profile.fte), profile.capacity_points, profile.specialism_women, profile.specialism_young_adults) == (
-        "0.60", 50, True, False)
+    assert (str(profile.fte), profile.capacity_points) == ("0.60", 50)
+    assert [specialism.name for specialism in profile.specialisms.all()] == ["Women"]
 
 
 def _leaving():

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def leaving():
     keyworker = StaffProfileFactory(area="TR").user
     cases = [AllocatedCaseFactory(keyworker=keyworker) for _ in range(3)]
-    women = StaffProfileFactory(specialism_women=True, area="PL").user
+    women = StaffProfileFactory(specialisms=["womens_offer"], area="PL").user
     truro = StaffProfileFactory(area="TR").user
     return {"keyworker": keyworker, "cases": cases, "women": women, "truro": truro,
             "supervisor": SupervisorProfileFactory().user}
