@@ -15,11 +15,16 @@ DEFAULTS = [
 ]
 
 
-def seed_and_carry_over(apps, schema_editor):
+def seed_defaults(apps, schema_editor=None) -> dict:
+    """The default specialisms, by what they match (or their name): safe to run again."""
     Specialism = apps.get_model("keyworkers", "Specialism")
-    StaffProfile = apps.get_model("keyworkers", "StaffProfile")
-    made = {matches or name: Specialism.objects.get_or_create(name=name, defaults={"matches": matches})[0]
+    return {matches or name: Specialism.objects.get_or_create(name=name, defaults={"matches": matches})[0]
             for name, matches in DEFAULTS}
+
+
+def seed_and_carry_over(apps, schema_editor):
+    StaffProfile = apps.get_model("keyworkers", "StaffProfile")
+    made = seed_defaults(apps)
     Through = StaffProfile.specialisms.through
     Through.objects.bulk_create(
         [Through(staffprofile_id=pk, specialism_id=made["womens_offer"].pk)

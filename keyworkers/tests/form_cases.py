@@ -7,8 +7,10 @@ from django.utils import timezone
 
 from cases.models import Case
 from cases.tests.factories import AwaitingAllocationCaseFactory
-from keyworkers.models import Allocation, AllocationReview, Specialism, StaffProfile
-from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory, SupervisorProfileFactory, TeamFactory
+from keyworkers.models import Allocation, AllocationReview, StaffProfile
+from keyworkers.tests.factories import (
+    AllocatedCaseFactory, StaffProfileFactory, SupervisorProfileFactory, TeamFactory, specialism_matching,
+)
 from oocr.accounts.tests.factories import TeamManagerFactory
 from oocr.tests.form_harness import FormCase
 
@@ -84,7 +86,7 @@ def _on_leave(context):
     back = _back_on()
     return {"availability": "on_leave", "leave_until_0": str(back.day), "leave_until_1": str(back.month),
             "leave_until_2": str(back.year), "area": "PL", "fte": "0.6", "capacity_points": "50",
-            "specialisms": [str(Specialism.objects.get(name="Women").pk)], "record_version": str(context["profile"].version)}
+            "specialisms": [str(specialism_matching("womens_offer").pk)], "record_version": str(context["profile"].version)}
 
 
 def _profile_saved(context):

@@ -1,6 +1,9 @@
 """Specialisms are a list administrators keep; those that match something known of a case count in the recommendation."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 
 from cases.models import Crime
@@ -11,9 +14,19 @@ from keyworkers.tests.factories import StaffProfileFactory, SupervisorProfileFac
 from oocr.accounts.tests.factories import AdministratorFactory, TeamManagerFactory
 
 pytestmark = pytest.mark.django_db
+migration = importlib.import_module("keyworkers.migrations.0006_specialisms_list")
+
+
+@pytest.fixture(autouse=True)
+def defaults():
+    """The migration's defaults (a test that empties the database removes them)."""
+    migration.seed_defaults(django_apps)
 
 
 def test_the_defaults_are_seeded_with_what_each_is_recommended_for():
+    Specialism.objects.all().delete()
+    migration.seed_defaults(django_apps)
+    migration.seed_defaults(django_apps)  # and again: nothing twice
     assert dict(Specialism.objects.values_list("name", "matches")) == {
         "Domestic abuse": "domestic_abuse", "Mental health": "", "Substance use": "", "Women": "womens_offer",
         "Young adults": "young_adult_offer"}
