@@ -268,9 +268,10 @@ def case_changes(*, case: Case) -> list[dict]:
 # --- Search: one box, for every role, over what the role may see ------------------------------------------------
 
 SEARCH_LIMIT = 50  # matches shown; more asks for a narrower search
-# Word similarity of the typed name to any part of the stored one (pg_trgm's `<%`), lowered from pg_trgm's 0.6 so
-# that one letter wrong in a short surname ("Smyth" for "Smith") still matches; and the whole-name similarity
-# the intake duplicate check uses (`%`, TRIGRAM_THRESHOLD). Both use the trigram index on Person.name_key.
+# Word similarity of each word typed to a word of the stored name (pg_trgm's `<%`, through the trigram index on
+# Person.name_key), lowered from pg_trgm's 0.6 so that one letter wrong in a short surname ("Smyth" for "Smith")
+# still matches. The closest come first: word similarity of the whole name plus the whole-name similarity the
+# intake duplicate check uses.
 SEARCH_WORD_SIMILARITY = 0.5
 CASE_NUMBER_SHAPE = re.compile(r"^(?:OOCR-?)?0*([0-9]{1,9})$", re.I)
 
@@ -313,14 +314,17 @@ def _search_people(terms: SearchTerms) -> list[int]:
         if terms.date_of_birth:
             people = people.filter(date_of_birth=terms.date_of_birth)
         if terms.name and connection.vendor == "postgresql":
-            from django.contrib.postgres.lookups import TrigramSimilar, TrigramWordSimilar
+            from django.contrib.postgres.lookups import TrigramWordSimilar
             from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 
             # The lookups as expressions: django.contrib.postgres is not an installed app, so they are not registered.
-            name = Value(terms.name)
-            people = people.filter(Q(TrigramWordSimilar(F("name_key"), name)) | Q(TrigramSimilar(F("name_key"), name))) \
-                .annotate(alike=TrigramWordSimilarity(terms.name, "name_key") + TrigramSimilarity("name_key", terms.name)) \
-                .order_by("-alike", "id")
+            # Every word typed must be like a word of the name (`%>`, through the trigram index): "John Smith" is
+            # not every John and every Smith, whose similarities would all have to be computed to sort them.
+            for word in terms.name.split():
+                people = people.filter(TrigramWordSimilar(F("name_key"), Value(word)))
+            people = people.annotate(
+                alike=TrigramWordSimilarity(terms.name, "name_key") + TrigramSimilarity("name_key", terms.name)
+            ).order_by("-alike", "id")
             # The threshold holds for one transaction only (set_config's is_local): read the names inside it.
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
