@@ -117,7 +117,7 @@ def measure(*, size: str, repeats: int = 30, warmups: int = 3) -> list[Row]:
         page("team view", supervisor, reverse("keyworkers:team")),
         sql("team view", TEAM_SQL, [team.pk]),
         page("search: a full name", supervisor, reverse("cases:search"), search=subjects["full_name"]),
-        page("search: a surname, one letter wrong", supervisor, reverse("cases:search"), search=subjects["misspelt"]),
+        page("search: a surname, two letters swapped", supervisor, reverse("cases:search"), search=subjects["misspelt"]),
         page("search: a name and date of birth", supervisor, reverse("cases:search"), search=subjects["name_and_birthday"]),
         page("search: a case number", supervisor, reverse("cases:search"), search=waiting.number),
         page("baseline: Django admin list of cases", admin, "/django-admin/cases/case/", baseline=True),

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.skipif(
 
 TINY = seed.Size("tiny", cases=300, teams=1, years=1)
 PAGES = ["allocation queue", "chooser", "my caseload", "team view"]
-SEARCHES = ["search: a full name", "search: a surname, one letter wrong", "search: a name and date of birth",
+SEARCHES = ["search: a full name", "search: a surname, two letters swapped", "search: a name and date of birth",
             "search: a case number"]  # no plain-SQL baseline of their own
 
 
