@@ -76,9 +76,13 @@ def measure(*, size: str, repeats: int = 30, warmups: int = 3) -> list[Row]:
         cursor.execute("SELECT count(*) FROM cases_case")
         cases = cursor.fetchone()[0]
 
-    def page(name: str, user, url: str, *, baseline: bool = False) -> Row:
+    def page(name: str, user, url: str, *, baseline: bool = False, search: str = "") -> Row:
         client = Client()
         client.force_login(user)
+        if search:  # the search box posts; the page it redirects to runs the search kept in the session
+            response = client.post(reverse("cases:search"), {"q": search})
+            if response.status_code != 302:
+                raise BenchError(f"Searching for {search!r} answered {response.status_code}, not a redirect.")
         for _ in range(warmups):
             _get(client, url)
         with CaptureQueriesContext(connection) as captured:
@@ -112,6 +116,10 @@ def measure(*, size: str, repeats: int = 30, warmups: int = 3) -> list[Row]:
         sql("my caseload", CASELOAD_SQL, [keyworker.pk]),
         page("team view", supervisor, reverse("keyworkers:team")),
         sql("team view", TEAM_SQL, [team.pk]),
+        page("search: a full name", supervisor, reverse("cases:search"), search=subjects["full_name"]),
+        page("search: a surname, two letters swapped", supervisor, reverse("cases:search"), search=subjects["misspelt"]),
+        page("search: a name and date of birth", supervisor, reverse("cases:search"), search=subjects["name_and_birthday"]),
+        page("search: a case number", supervisor, reverse("cases:search"), search=waiting.number),
         page("baseline: Django admin list of cases", admin, "/django-admin/cases/case/", baseline=True),
     ]
 
@@ -138,8 +146,12 @@ def _subjects() -> dict:
                                         ("a superuser", admin), ("a case waiting for allocation", waiting)] if not thing]
     if missing:
         raise BenchError(f"The database has no {', '.join(missing)}: seed it first.")
+    person = waiting.person
+    surname = person.last_name
+    misspelt = surname[:-2] + surname[-1] + surname[-2] if len(surname) > 3 else surname + "e"  # two letters swapped
     return {"team": team, "supervisor": supervisor, "keyworker": User.objects.get(pk=busiest["keyworker"]),
-            "admin": admin, "waiting": waiting}
+            "admin": admin, "waiting": waiting, "full_name": f"{person.first_names} {surname}", "misspelt": misspelt,
+            "name_and_birthday": f"{surname} {person.date_of_birth:%-d/%-m/%Y}"}
 
 
 def _get(client, url: str):
@@ -210,7 +222,9 @@ QUEUE_SQL = f"""
 _KEYWORKERS = """
     WITH keyworker AS (
         SELECT u.id, u.first_name, u.last_name, sp.area, sp.fte, sp.capacity_points, sp.availability,
-            sp.specialism_women, sp.specialism_young_adults, t.points_to_contact, t.points_assessment,
+            (SELECT string_agg(s.name, ', ' ORDER BY s.name) FROM keyworkers_staffprofile_specialisms ss
+             JOIN keyworkers_specialism s ON s.id = ss.specialism_id WHERE ss.staffprofile_id = sp.id) AS specialisms,
+            t.points_to_contact, t.points_assessment,
             t.points_active, t.points_enhanced
         FROM auth_user u
         JOIN keyworkers_staffprofile sp ON sp.user_id = u.id
@@ -243,8 +257,8 @@ _KEYWORKERS = """
         WHERE r.reviewed_at IS NULL AND r.due_on < current_date
         GROUP BY a.keyworker_id
     )
-    SELECT k.id, k.first_name, k.last_name, k.area, k.fte, k.capacity_points, k.availability, k.specialism_women,
-        k.specialism_young_adults, coalesce(held.to_contact, 0) AS to_contact,
+    SELECT k.id, k.first_name, k.last_name, k.area, k.fte, k.capacity_points, k.availability, k.specialisms,
+        coalesce(held.to_contact, 0) AS to_contact,
         coalesce(held.in_assessment, 0) AS in_assessment, coalesce(held.active, 0) AS active,
         coalesce(held.points, 0) AS points, coalesce(recent.allocated_last_7_days, 0) AS allocated_last_7_days,
         coalesce(overdue.reviews_overdue, 0) AS reviews_overdue
@@ -371,8 +385,10 @@ def results_write(text: str, *, directory: Path, day: date) -> list[Path]:
 # --- Orchestration: databases and processes -----------------------------------------
 
 
-def database_url(size: str, *, prefix: str = "oocr_bench_") -> str:
+def database_url(size: str, *, prefix: str = "") -> str:
+    """BENCH_DATABASE_PREFIX (default oocr_bench_) names the databases: engineers sharing a server keep theirs apart."""
     server = urlsplit(os.environ.get("BENCH_DATABASE_URL") or DEFAULT_SERVER)
+    prefix = prefix or os.environ.get("BENCH_DATABASE_PREFIX") or "oocr_bench_"
     return urlunsplit((server.scheme, server.netloc, f"/{prefix}{size}", "", ""))
 
 
@@ -391,6 +407,8 @@ def _child_env(url: str) -> dict:
         "DEBUG": "false",
         "STATIC_MANIFEST": "false",
         "SECURE_SSL_REDIRECT": "false",
+        # The pages are measured signed in with force_login: two-factor sign-in (on whenever DEBUG is off) is not.
+        "OOCR_REQUIRE_2FA": "false",
         "ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
         "LOG_LEVEL": "WARNING",
         # Whitenoise warns once that there is no collectstatic output: static files are not what is measured.

@@ -1,6 +1,7 @@
 """Intake forms: the shape of what an ERO enters. Business rules stay in services."""
 
 import re
+from datetime import date
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Div, Field, Fieldset, Fixed, Fluid, Size
@@ -577,3 +578,63 @@ class SendBackForm(GovukForm):
                                        if override or choice[0] != SubmissionReturn.Kind.OVERRIDE_REFUSED]
         self.helper = page_helper(self, Field.radios("kind", legend_size=Size.MEDIUM), Field.textarea("reasons"),
                                   Button("submit", "Send back to the officer"))
+SEARCH_DATE = re.compile(r"^(?:([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4}|[0-9]{2})|([0-9]{4})-([0-9]{1,2})-([0-9]{1,2}))$")
+SEARCH_NAME_WORD = re.compile(r"^[^\W\d_]+(?:['’-][^\W\d_]+)*$")
+
+
+class CaseSearchForm(GovukForm):
+    """The one search box: names, a date of birth, case numbers, crime references and PNC IDs, in any order.
+
+    Words of letters are a name; a date (27/3/1990, 27-03-90, 1990-03-27) is the date of birth; anything else is
+    an identifier, tried as a case number, a PNC ID and a crime reference. `terms()` gives what the selector needs.
+    """
+
+    q = forms.CharField(
+        label="Search by name, date of birth, case number, crime reference or PNC ID", max_length=100,
+        help_text="For example, Jon Smyth 27/3/1990, OOCR-000123, DC/12345/26 or 2019/0012345X",
+        error_messages={"required": "Enter a name, date of birth, case number, crime reference or PNC ID",
+                        "max_length": "Search for 100 characters or fewer",
+                        "null_characters_not_allowed": "Search for letters, numbers and the characters / - . only"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_helper(self, Field.text("q", label_size=Size.SMALL), Button("submit", "Search"))
+
+    def clean_q(self) -> str:
+        text = " ".join(self.cleaned_data["q"].split())
+        words, identifiers, dates = [], [], []
+        for token in text.split():
+            token = token.strip(",;")
+            shaped = SEARCH_DATE.match(token)
+            if shaped:
+                dates.append(self._date(shaped))
+            elif SEARCH_NAME_WORD.match(token):
+                words.append(token)
+            elif token:
+                identifiers.append(token)
+        if len(dates) > 1:
+            raise ValidationError("Enter one date of birth")
+        if words and len("".join(words)) < 2:
+            raise ValidationError("Enter at least 2 letters of the name")
+        if not (words or dates or identifiers):
+            raise ValidationError("Enter a name, date of birth, case number, crime reference or PNC ID")
+        self.parts = {"words": words, "identifiers": identifiers, "date_of_birth": dates[0] if dates else None}
+        return text
+
+    @staticmethod
+    def _date(shaped):
+        day, month, year = (shaped.group(1), shaped.group(2), shaped.group(3)) if shaped.group(1) else (
+            shaped.group(6), shaped.group(5), shaped.group(4))
+        year = int(year)
+        if year < 100:  # a two-digit year is the latest one not in the future
+            this_year = timezone.localdate().year
+            year = 2000 + year if 2000 + year <= this_year else 1900 + year
+        try:
+            born = date(year, int(month), int(day))
+        except ValueError:
+            raise ValidationError("Enter a real date of birth, like 27/3/1990") from None
+        if born > timezone.localdate() or born.year < 1900:
+            raise ValidationError("Enter a date of birth in the past, like 27/3/1990")
+        return born

@@ -1,15 +1,20 @@
 """Every read the case pages need, scoped to what the user may see."""
 
+import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from difflib import SequenceMatcher
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
+from django.urls import reverse
 
 from cases.models import (
-    Case, CaseEvent, Crime, EligibilityAssessment, Person, SubmissionReturn, Victim, VictimContact, name_key,
+    PNC_ID_SHAPE, Case, CaseEvent, Crime, EligibilityAssessment, Person, SubmissionReturn, Victim, VictimContact,
+    name_key, pnc_id_normalise,
 )
 from keyworkers.models import Allocation
 from keyworkers.workload import add_working_days
@@ -278,3 +283,150 @@ def case_changes(*, case: Case, records: tuple[str, ...] | None = None, offences
             changes += [{"at": version.history_date, "by": by, "record": f"{label} {version.id}", "field": field,
                          "old": old, "new": new, "reason": version.history_change_reason or ""} for field, old, new in fields]
     return sorted(changes, key=lambda change: change["at"], reverse=True)
+
+
+# --- Search: one box, for every role, over what the role may see ------------------------------------------------
+
+SEARCH_LIMIT = 50  # matches shown; more asks for a narrower search
+# Word similarity of each word typed to a word of the stored name (pg_trgm's `<%`, through the trigram index on
+# Person.name_key), lowered from pg_trgm's 0.6 so that one letter wrong in a short surname ("Smyth" for "Smith")
+# still matches. The closest come first: word similarity of the whole name plus the whole-name similarity the
+# intake duplicate check uses.
+SEARCH_WORD_SIMILARITY = 0.5
+CASE_NUMBER_SHAPE = re.compile(r"^(?:OOCR-?)?0*([0-9]{1,9})$", re.I)
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    """What one line typed in the search box asks for: each part is either a name or an identifier."""
+
+    name: str = ""  # name_key of the words that are names
+    date_of_birth: date | None = None
+    case_ids: tuple[int, ...] = ()
+    pnc_ids: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()  # crime references, as typed and in capitals
+
+    @property
+    def empty(self) -> bool:
+        return not (self.name or self.date_of_birth or self.case_ids or self.pnc_ids or self.references)
+
+
+def search_terms(*, date_of_birth: date | None, words: list[str], identifiers: list[str]) -> SearchTerms:
+    """The parts of a search, already told apart by the form (cases.forms.CaseSearchForm)."""
+    case_ids, pnc_ids, references = [], [], []
+    for token in identifiers:
+        number = CASE_NUMBER_SHAPE.match(token)
+        if number:
+            case_ids.append(int(number.group(1)))
+        if PNC_ID_SHAPE.match(re.sub(r"\s+", "", token).upper()):
+            pnc_ids.append(pnc_id_normalise(token))
+        references += [token, token.upper()]
+    return SearchTerms(name=name_key("", " ".join(words)), date_of_birth=date_of_birth, case_ids=tuple(case_ids),
+                       pnc_ids=tuple(pnc_ids), references=tuple(dict.fromkeys(references)))
+
+
+def _search_people(terms: SearchTerms) -> list[int]:
+    """Ids of the people a search names, most alike first: by name and/or date of birth, then by PNC ID.
+    At most three queries, whatever the data: the word-similarity threshold for this transaction, the names, the PNC IDs."""
+    found = []
+    if terms.name or terms.date_of_birth:
+        people = Person.objects.all()
+        if terms.date_of_birth:
+            people = people.filter(date_of_birth=terms.date_of_birth)
+        if terms.name and connection.vendor == "postgresql":
+            from django.contrib.postgres.lookups import TrigramWordSimilar
+            from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+
+            # The lookups as expressions: django.contrib.postgres is not an installed app, so they are not registered.
+            # Every word typed must be like a word of the name (`%>`, through the trigram index): "John Smith" is
+            # not every John and every Smith, whose similarities would all have to be computed to sort them.
+            for word in terms.name.split():
+                people = people.filter(TrigramWordSimilar(F("name_key"), Value(word)))
+            people = people.annotate(
+                alike=TrigramWordSimilarity(terms.name, "name_key") + TrigramSimilarity("name_key", terms.name)
+            ).order_by("-alike", "id")
+            # The threshold holds for one transaction only (set_config's is_local): read the names inside it.
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+                               [str(SEARCH_WORD_SIMILARITY)])
+                found = list(people.values_list("pk", flat=True)[:SEARCH_LIMIT + 1])
+        else:
+            for word in terms.name.split():  # elsewhere (SQLite): every word somewhere in the name
+                people = people.filter(name_key__contains=word)
+            found = list(people.order_by("id").values_list("pk", flat=True)[:SEARCH_LIMIT + 1])
+    if terms.pnc_ids:
+        found += [pk for pk in Person.objects.filter(pnc_id__in=terms.pnc_ids).values_list("pk", flat=True) if pk not in found]
+    return found
+
+
+def _search_scope(*, user) -> tuple[Q, bool]:
+    """The cases a user may find, and whether they are read through the case pages (True) or as submissions."""
+    if user.has_perm("cases.view_team_cases"):
+        return ~Q(status=Case.Status.DRAFT), True
+    if user.has_perm("accounts.hold_caseload"):
+        # As case_detail_queryset: the keyworker holding it, or the one who held it when it closed.
+        held = Allocation.objects.filter(
+            Q(ended_at=None) | Q(end_reason=Allocation.EndReason.CASE_CLOSED), keyworker=user
+        ).values("case_id")
+        mine = Q(pk__in=held)
+        if user.has_perm("cases.submit_case"):
+            return mine | _submissions_q(user=user), True
+        return mine, True
+    if user.has_perm("cases.submit_case") or user.has_perm("cases.view_all_submissions"):
+        return _submissions_q(user=user), False
+    return Q(pk__in=[]), False
+
+
+def _submissions_q(*, user) -> Q:
+    return Q() if user.has_perm("cases.view_all_submissions") else Q(created_by=user)
+
+
+def case_search(*, user, terms: SearchTerms) -> dict:
+    """The cases a search finds among those the user may see, each with what is needed to choose it.
+
+    A fixed number of queries whatever the data (the people, the crime references, the cases). Each case comes
+    with `keyworker_name` (of its latest allocation), `link` (the page that opens it) and `needs_reason`: a case
+    held by a keyworker of another team is shown by its number only, and opens through the access
+    justification (case_access_needs_reason), never with the person's name, birthday, state or keyworker.
+    Returns {"cases": [...], "more": bool}.
+    """
+    if terms.empty:
+        return {"cases": [], "more": False}
+    person_ids = _search_people(terms)
+    case_ids = list(terms.case_ids)
+    if terms.references:
+        case_ids += list(Crime.objects.filter(reference__in=terms.references).values_list("case_id", flat=True)[:SEARCH_LIMIT])
+    if not person_ids and not case_ids:
+        return {"cases": [], "more": False}
+    scope, through_case_pages = _search_scope(user=user)
+    latest = Allocation.objects.filter(case=OuterRef("pk")).order_by("-allocated_at", "-id")
+    team_id = getattr(getattr(user, "staff_profile", None), "team_id", None) if user.has_perm("cases.view_team_cases") else None
+    cases = (
+        Case.objects.filter(Q(person_id__in=person_ids) | Q(pk__in=case_ids)).filter(scope)
+        .select_related("person")
+        .annotate(
+            keyworker_name=Subquery(latest.annotate(
+                full=Concat("keyworker__first_name", Value(" "), "keyworker__last_name")).values("full")[:1]),
+            latest_keyworker_team=Subquery(latest.values("keyworker__staff_profile__team_id")[:1]),
+            allocated=Exists(Allocation.objects.filter(case=OuterRef("pk"))),
+            held_by_user=Exists(Allocation.objects.filter(case=OuterRef("pk"), keyworker=user)),
+        )
+        .order_by("-submitted_at", "-id")[:SEARCH_LIMIT + 1]
+    )
+    rank = {pk: n for n, pk in enumerate(person_ids)}
+    found = sorted(cases, key=lambda case: (case.pk not in case_ids, rank.get(case.person_id, len(rank))))
+    sees_cases = user.has_perm("cases.view_team_cases") or user.has_perm("accounts.hold_caseload")
+    for case in found:
+        case.needs_reason = bool(
+            user.has_perm("cases.view_team_cases") and case.allocated and not case.held_by_user
+            and (team_id is None or case.latest_keyworker_team != team_id)
+        )
+        opens_case = through_case_pages and sees_cases and case.status != Case.Status.DRAFT and (
+            user.has_perm("cases.view_team_cases") or case.held_by_user)
+        if case.needs_reason:
+            case.link = reverse("cases:case_access_reason", args=[case.pk])
+        elif opens_case:
+            case.link = reverse("cases:case_detail", args=[case.pk])
+        else:
+            case.link = reverse("cases:submission", args=[case.pk])
+    return {"cases": found[:SEARCH_LIMIT], "more": len(found) > SEARCH_LIMIT}

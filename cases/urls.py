@@ -18,6 +18,7 @@ urlpatterns = [
     path("cases/<int:pk>/correct/crime/", views.CaseCrimeCorrectView.as_view(), name="case_crime_correct"),
     path("cases/<int:pk>/correct/victims/new/", views.CaseVictimAddView.as_view(), name="case_victim_add"),
     path("cases/<int:pk>/correct/victims/<int:victim_pk>/", views.CaseVictimCorrectView.as_view(), name="case_victim_correct"),
+    path("search/", views.CaseSearchView.as_view(), name="search"),
     path("intake/", views.IntakeView.as_view(), name="intake"),
     path("intake/new/", views.IntakeStartView.as_view(), name="intake_start"),
     path("intake/<int:pk>/", views.CaseSubmissionView.as_view(), name="submission"),

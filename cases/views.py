@@ -759,3 +759,41 @@ class SubmissionSendBackView(RoleRequiredMixin, ServiceFormMixin, FormView):
     def perform(self, form):
         round_ = services.submission_send_back(case_id=self.case.pk, user=self.request.user, **form.cleaned_data)
         messages.success(self.request, f"Case {self.case.number}: {round_.get_kind_display().lower()}. The officer has been told.")
+SEARCH_SESSION_KEY = "case_search"
+SEARCH_PERMISSIONS = ("cases.view_team_cases", "accounts.hold_caseload", "cases.submit_case", "cases.view_all_submissions")
+
+
+class CaseSearchView(RoleRequiredMixin, FormView):
+    """One box, in the header of every page: find a case by name, date of birth, case number, crime reference or PNC ID.
+
+    The box posts, and the page the post redirects to shows the results of the search kept in the session: a name
+    typed there is personal data, and a GET form would put it in the address, the browser's history, the server's
+    and any proxy's access logs and the Referer of the next page. The results page's own address holds nothing.
+    """
+
+    permission_required = SEARCH_PERMISSIONS
+    form_class = forms.CaseSearchForm
+    template_name = "cases/search.html"
+
+    def has_permission(self):
+        return any(self.request.user.has_perm(permission) for permission in self.get_permission_required())
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.request.method == "GET" and self.request.session.get(SEARCH_SESSION_KEY):
+            kwargs["data"] = {"q": self.request.session[SEARCH_SESSION_KEY]}  # the search kept: shown with its results
+        return kwargs
+
+    def get(self, request, *args, **kwargs):
+        form = self.get_form()
+        results = None
+        if form.is_bound and form.is_valid():
+            terms = selectors.search_terms(**form.parts)
+            results = selectors.case_search(user=request.user, terms=terms)
+        elif form.is_bound:
+            form = self.form_class()  # a kept search no longer valid: an empty box, no error before anything is typed
+        return self.render_to_response(self.get_context_data(form=form, results=results))
+
+    def form_valid(self, form):
+        self.request.session[SEARCH_SESSION_KEY] = form.cleaned_data["q"]
+        return redirect("cases:search")

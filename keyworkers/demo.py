@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from keyworkers import selectors, services
-from keyworkers.models import Allocation, AllocationReview, StaffProfile, Team
+from keyworkers.models import Allocation, AllocationReview, Specialism, StaffProfile, Team
 from keyworkers.workload import add_working_days, recommend
 
 TEAM_NAME = "Devon and Cornwall OoCR team"
@@ -40,11 +40,13 @@ def demo_team_seed(*, allocations: int = 80) -> int:
     team, _ = Team.objects.get_or_create(name=TEAM_NAME)
     for user in User.objects.filter(groups__name__in=["Keyworker", "Supervisor", "Team manager"]).distinct():
         area, fte, women, young, availability = KEYWORKER_PROFILES.get(user.username, ("", "1.00", False, False, "active"))
-        StaffProfile.objects.get_or_create(user=user, defaults={
-            "team": team, "area": area, "fte": Decimal(fte), "specialism_women": women,
-            "specialism_young_adults": young, "availability": availability,
+        profile, created = StaffProfile.objects.get_or_create(user=user, defaults={
+            "team": team, "area": area, "fte": Decimal(fte), "availability": availability,
             "leave_until": timezone.localdate() + timedelta(days=9) if availability == StaffProfile.Availability.ON_LEAVE else None,
         })
+        if created:
+            wanted = [matches for matches, has in (("womens_offer", women), ("young_adult_offer", young)) if has]
+            profile.specialisms.set(Specialism.objects.filter(matches__in=wanted))
     if Allocation.objects.exists():
         return 0
     rng = random.Random(4)

@@ -9,6 +9,25 @@ from django.utils import timezone
 from cases.models import Case
 
 
+# The queue's columns and what each sorts by, ascending; the oldest case first breaks ties.
+QUEUE_SORTS = {
+    "case": ("id",),
+    "name": ("person__last_name", "person__first_names", "submitted_at", "id"),
+    "offences": ("first_offence", "submitted_at", "id"),
+    "age": ("-submitted_at", "-id"),  # youngest first; the queue's own order is the oldest first
+    "route": ("route", "submitted_at", "id"),
+    "area": ("person__postcode", "submitted_at", "id"),
+    "flags": ("-flag_count", "submitted_at", "id"),  # most flags first
+}
+
+
+def sort_fields(fields: tuple[str, ...], *, descending: bool) -> list[str]:
+    """The order_by of a sort key, each field turned round for the descending sort."""
+    if not descending:
+        return list(fields)
+    return [field[1:] if field.startswith("-") else f"-{field}" for field in fields]
+
+
 class AllocationQueueFilter(django_filters.FilterSet):
     """Filters for the allocation queue; their state is in the URL."""
 
@@ -19,17 +38,24 @@ class AllocationQueueFilter(django_filters.FilterSet):
     route = django_filters.ChoiceFilter(label="Route", choices=Case.Route.choices, empty_label="Any route")
     flag = django_filters.ChoiceFilter(
         label="Flag", empty_label="Any", method="filter_flag",
-        choices=[("young_adult", "Young adult offer"), ("women", "Women's offer"), ("override", "Submitted by override"),
-                 ("returning", "Returning person")],
+        choices=[("young_adult", "Young adult offer"), ("women", "Women's offer"), ("domestic_abuse", "Domestic abuse"),
+                 ("override", "Submitted by override"), ("returning", "Returning person")],
     )
     waited = django_filters.ChoiceFilter(
         label="Waiting at least", empty_label="Any time", method="filter_waited",
         choices=[("3", "3 days"), ("7", "7 days"), ("14", "14 days")],
     )
+    sort = django_filters.ChoiceFilter(
+        method="filter_sort", choices=[(key, key) for key in QUEUE_SORTS] + [(f"-{key}", f"-{key}") for key in QUEUE_SORTS],
+        widget=forms.HiddenInput,
+    )
 
     class Meta:
         model = Case
-        fields = ["area", "route", "flag", "waited"]
+        fields = ["area", "route", "flag", "waited", "sort"]
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*sort_fields(QUEUE_SORTS[value.lstrip("-")], descending=value.startswith("-")))
 
     def filter_area(self, queryset, name, value):
         return queryset.filter(person__postcode__iregex=rf"^{value}[0-9]")
@@ -38,6 +64,7 @@ class AllocationQueueFilter(django_filters.FilterSet):
         return {
             "young_adult": queryset.filter(young_adult_offer=True),
             "women": queryset.filter(womens_offer=True),
+            "domestic_abuse": queryset.filter(domestic_abuse=True),
             "override": queryset.exclude(override_reason=""),
             "returning": queryset.filter(previous_keyworker_id__isnull=False),
         }[value]

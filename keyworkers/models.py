@@ -28,6 +28,31 @@ class Team(models.Model):
         return self.name
 
 
+class Specialism(models.Model):
+    """What a keyworker is skilled in, from a list administrators keep (Administration, reference data).
+
+    A specialism that `matches` something known of a case at allocation (the women's or young adult offer, a
+    domestic-abuse crime) counts towards the recommendation (keyworkers.workload.recommend); the others (mental
+    health, substance use and any added) are shown in the chooser for the supervisor to weigh.
+    """
+
+    class Matches(models.TextChoices):
+        NOTHING = "", "Nothing known at allocation: shown to the supervisor"
+        WOMENS_OFFER = "womens_offer", "The women's offer"
+        YOUNG_ADULT_OFFER = "young_adult_offer", "The young adult offer (18 to 25)"
+        DOMESTIC_ABUSE = "domestic_abuse", "A domestic-abuse crime"
+
+    name = models.CharField(max_length=100, unique=True)
+    matches = models.CharField("Recommended for cases with", max_length=20, choices=Matches.choices, blank=True)
+    is_active = models.BooleanField("In use", default=True, help_text="Retire a specialism instead of deleting it.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class StaffProfile(Versioned):
     """A member of staff's place in a team: area, hours, capacity, specialisms and availability.
 
@@ -44,8 +69,7 @@ class StaffProfile(Versioned):
     area = models.CharField(max_length=4, blank=True, help_text="Postcode area the keyworker covers, like PL.")
     fte = models.DecimalField("Full-time equivalent", max_digits=3, decimal_places=2, default=Decimal("1.00"))
     capacity_points = models.PositiveSmallIntegerField(default=60, help_text="Workload points a full-time keyworker holds.")
-    specialism_women = models.BooleanField("Women's specialism", default=False)
-    specialism_young_adults = models.BooleanField("Young adults (18 to 25) specialism", default=False)
+    specialisms = models.ManyToManyField(Specialism, blank=True, related_name="staff")
     availability = models.CharField(max_length=20, choices=Availability.choices, default=Availability.ACTIVE)
     leave_until = models.DateField("On leave until", null=True, blank=True)
     # Leave longer than this is an absence: the keyworker is marked as not taking cases instead.

@@ -5,15 +5,15 @@ from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case as SqlCase
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
-from cases.models import Case, Crime
+from cases.models import Case, Crime, Offence
 from contracts.models import Condition, Contact
-from keyworkers.models import Allocation, AllocationReview, StaffProfile
+from keyworkers.models import Allocation, AllocationReview, Specialism, StaffProfile
 from referrals.selectors import overdue_count as referrals_overdue_count
-from keyworkers.workload import ASSESSMENT, TO_CONTACT, Candidate, CaseNeeds, load_percent
+from keyworkers.workload import ASSESSMENT, TO_CONTACT, Candidate, CaseNeeds, load_percent, recommend
 from oocr.accounts.roles import Role
 
 User = get_user_model()
@@ -61,6 +61,7 @@ def keyworker_candidates(*, team, only=None, excluding=None) -> list:
     users = (
         User.objects.filter(groups__name=Role.KEYWORKER, is_active=True, staff_profile__isnull=False)
         .select_related("staff_profile__team")
+        .prefetch_related(Prefetch("staff_profile__specialisms", queryset=Specialism.objects.order_by("name")))
         .annotate(
             points=Coalesce(_open_allocation_points(), 0),
             allocated_last_7_days=Coalesce(_count_of(Allocation.objects.filter(allocated_at__gte=week_ago)), 0),
@@ -88,11 +89,15 @@ def keyworker_candidates(*, team, only=None, excluding=None) -> list:
 
 
 def as_candidate(user) -> Candidate:
+    """A keyworker as the recommendation sees them: the specialisms in use that match something known of a case."""
     profile: StaffProfile = user.staff_profile
+    matches = {specialism.matches for specialism in profile.specialisms.all() if specialism.is_active}
     return Candidate(
         user_id=user.pk, name=user.get_full_name(), load=user.load,
         available=profile.availability == StaffProfile.Availability.ACTIVE,
-        area=profile.area, women=profile.specialism_women, young_adults=profile.specialism_young_adults,
+        area=profile.area, women=Specialism.Matches.WOMENS_OFFER in matches,
+        young_adults=Specialism.Matches.YOUNG_ADULT_OFFER in matches,
+        domestic_abuse=Specialism.Matches.DOMESTIC_ABUSE in matches,
         allocated_last_7_days=user.allocated_last_7_days,
     )
 
@@ -151,11 +156,78 @@ def reallocation_cases(*, user) -> QuerySet[Case]:
     return allocation_cases(user=user).filter(held_in_team_of(user), status__in=Case.OPEN_ALLOCATED)
 
 
+def with_allocation_facts(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Cases with what the queue and the chooser show beside the person: the offences (prefetched, two queries
+    whatever the number of cases), the domestic-abuse flag, the first offence's title and the number of flags
+    (young adult, women's offer, domestic abuse, override) to sort by."""
+    one = Value(1)
+    return cases.annotate(
+        domestic_abuse=Exists(Crime.objects.filter(case=OuterRef("pk"), domestic_abuse=True)),
+        first_offence=Subquery(
+            Offence.objects.filter(crimes__case=OuterRef("pk")).order_by("title").values("title")[:1]),
+    ).annotate(
+        flag_count=SqlCase(When(young_adult_offer=True, then=one), default=Value(0), output_field=IntegerField())
+        + SqlCase(When(womens_offer=True, then=one), default=Value(0), output_field=IntegerField())
+        + SqlCase(When(domestic_abuse=True, then=one), default=Value(0), output_field=IntegerField())
+        + SqlCase(When(~Q(override_reason=""), then=one), default=Value(0), output_field=IntegerField()),
+    ).prefetch_related(Prefetch("crimes", queryset=Crime.objects.prefetch_related("offences").order_by("id")))
+
+
+def allocation_case_facts(*, case: Case) -> dict:
+    """What the chooser shows beyond the queue's columns: each victim's view of an out of court resolution, and for
+    a case submitted by override, the rules it failed and the officer's reason. Two queries."""
+    from cases.models import EligibilityAssessment, Victim  # read here only
+
+    override = (
+        EligibilityAssessment.objects.filter(case=case, decision=EligibilityAssessment.Decision.OVERRIDDEN)
+        .select_related("assessed_by").order_by("-assessed_at", "-id").first()
+    )
+    return {
+        "victims": list(Victim.objects.filter(crime__case=case).select_related("crime").order_by("crime_id", "id")),
+        "override": override,
+        "failed_rules": override.failed_results() if override else [],
+    }
+
+
+def cases_held_by(*, user, keyworker) -> QuerySet[Case]:
+    """The open cases a keyworker of the user's team holds now, which the user may move (bulk reallocation)."""
+    return with_allocation_facts(reallocation_cases(user=user).filter(
+        allocations__ended_at=None, allocations__keyworker=keyworker))
+
+
+def recommendations_for(cases: list[Case], candidates: list) -> dict[int, object]:
+    """The recommended keyworker (workload.Recommendation, or None) of each case moved at once, in order: each case
+    given counts towards its keyworker's load when the next is recommended, so that a whole caseload is not
+    recommended to one person. No queries: the candidates come with their loads (keyworker_candidates)."""
+    from dataclasses import replace
+
+    from keyworkers.workload import Weights, case_points
+
+    pool = {user.pk: as_candidate(user) for user in candidates}
+    profiles = {user.pk: user.staff_profile for user in candidates}
+    recommendations = {}
+    for case in cases:
+        recommendation = recommend(list(pool.values()), case_needs(case))
+        recommendations[case.pk] = recommendation
+        if recommendation is None:
+            continue
+        profile = profiles[recommendation.user_id]
+        team = profile.team
+        weights = Weights(team.points_to_contact, team.points_assessment, team.points_active, team.points_enhanced)
+        points = case_points(case.status, enhanced=case.young_adult_offer or case.womens_offer, weights=weights)
+        chosen = pool[recommendation.user_id]
+        capacity = float(profile.capacity_points) * float(profile.fte) or 1.0
+        pool[recommendation.user_id] = replace(chosen, load=chosen.load + round(points * 100 / capacity),
+                                               allocated_last_7_days=chosen.allocated_last_7_days + 1)
+    return recommendations
+
+
 def allocation_queue(*, user) -> QuerySet[Case]:
-    """Cases waiting for allocation, oldest first: supervisors allocate them, the team manager reads them."""
+    """Cases waiting for allocation, oldest first, with their offences and flags: supervisors allocate them, the team
+    manager reads them."""
     if not user.has_perm("cases.view_team_cases"):
         return Case.objects.none()
-    return _submitted_cases().filter(status=Case.Status.AWAITING_ALLOCATION)
+    return with_allocation_facts(_submitted_cases().filter(status=Case.Status.AWAITING_ALLOCATION))
 
 
 def already_allocated_message(case: Case) -> str:
@@ -175,6 +247,7 @@ def case_needs(case) -> CaseNeeds:
         womens_offer=case.womens_offer,
         young_adult_offer=case.young_adult_offer,
         previous_keyworker_id=getattr(case, "previous_keyworker_id", None),
+        domestic_abuse=bool(getattr(case, "domestic_abuse", False)),  # with_allocation_facts
     )
 
 

@@ -111,6 +111,8 @@ def allocation_review_record(*, review_id: int, user, outcome: str, note: str) -
 def staff_profile_update(*, profile: StaffProfile, user, data: dict, read_version=ANY_VERSION) -> StaffProfile:
     """Change a keyworker's area, hours, capacity, specialisms or availability, over the version the editor read."""
     version_bump(profile, read_version=read_version, user=user)
+    data = dict(data)
+    specialisms = data.pop("specialisms", None)
     for field, value in data.items():
         setattr(profile, field, value)
     if profile.capacity_points is not None and profile.capacity_points < 1:
@@ -131,6 +133,8 @@ def staff_profile_update(*, profile: StaffProfile, user, data: dict, read_versio
             )})
     profile.full_clean()
     profile.save()
+    if specialisms is not None:
+        profile.specialisms.set(specialisms)
     return profile
 
 
@@ -159,3 +163,31 @@ def case_free_text_erase(*, case_id: int) -> None:
     from cases.services import records_erase
 
     records_erase(Allocation.objects.filter(case_id=case_id), note="", end_note="")
+
+
+@transaction.atomic
+def cases_reallocate_from(*, keyworker, moves: dict[int, object], user, reason: str, note: str) -> list[Allocation]:
+    """Move several of one keyworker's open cases at once (they are going on leave, or leaving): `moves` maps each
+    case id to its new keyworker. Each case is reallocated as `case_reallocate` does, with the one reason and note
+    for all: its own ended and started allocation, its own review, its own timeline entry, and both keyworkers told.
+    All or none: a case that can no longer be moved (closed, moved by someone else meanwhile) refuses the lot.
+    """
+    if not moves:
+        raise ValidationError({"cases": "Select the cases to reallocate"})
+    allocations = []
+    for case_id, new_keyworker in sorted(moves.items()):
+        held_by = Allocation.objects.filter(case_id=case_id, ended_at=None).values_list("keyworker_id", flat=True).first()
+        if held_by != keyworker.pk:
+            number = Case(pk=case_id).number
+            raise CaseStateError(f"Case {number} is no longer with {keyworker.get_full_name()}: nothing was reallocated.")
+        try:
+            allocations.append(case_reallocate(case_id=case_id, keyworker=new_keyworker, user=user, reason=reason, note=note))
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                raise
+            # The form has one keyworker per case and one note for all: say which case each message is about.
+            fields = {"keyworker": f"keyworker_{case_id}", "note": "end_note"}
+            raise ValidationError({fields.get(field, field): [f"Case {Case(pk=case_id).number}: {message}"
+                                                              for message in ValidationError(errors).messages]
+                                   for field, errors in error.error_dict.items()}) from error
+    return allocations

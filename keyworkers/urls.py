@@ -13,5 +13,6 @@ urlpatterns = [
     path("allocation/<int:pk>/reallocate/", views.ReallocateView.as_view(), name="reallocate"),
     path("team/", views.TeamView.as_view(), name="team"),
     path("team/<int:pk>/caseload/", views.TeamCaseloadView.as_view(), name="team_caseload"),
+    path("team/<int:pk>/reallocate/", views.BulkReallocateView.as_view(), name="reallocate_bulk"),
     path("team/<int:pk>/profile/", views.StaffProfileEditView.as_view(), name="staff_profile"),
 ]

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.generic import FormView, ListView, TemplateView
 from django_filters.views import FilterView
@@ -118,7 +118,7 @@ class AllocateView(RoleRequiredMixin, ServiceFormMixin, FormView):
         return get_object_or_404(self.case_queryset(), pk=self.kwargs["pk"])
 
     def case_queryset(self):
-        return selectors.allocation_cases(user=self.request.user)
+        return selectors.with_allocation_facts(selectors.allocation_cases(user=self.request.user))
 
     def dispatch(self, request, *args, **kwargs):
         # Someone else may have allocated it since the queue was loaded: say who, and go back.
@@ -146,7 +146,8 @@ class AllocateView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            case=self.case, candidates=self.candidates, recommendation=self.recommendation, **kwargs
+            case=self.case, candidates=self.candidates, recommendation=self.recommendation,
+            facts=selectors.allocation_case_facts(case=self.case), **kwargs
         )
 
     success_url = reverse_lazy("keyworkers:allocation")
@@ -162,7 +163,7 @@ class ReallocateView(AllocateView):
     template_name = "keyworkers/reallocate.html"
 
     def case_queryset(self):
-        return selectors.reallocation_cases(user=self.request.user)
+        return selectors.with_allocation_facts(selectors.reallocation_cases(user=self.request.user))
 
     def case_still_choosable(self) -> bool:
         return True  # the queryset holds only cases that are with a keyworker
@@ -189,6 +190,64 @@ class ReallocateView(AllocateView):
             reason=form.cleaned_data["reason"], note=form.cleaned_data["end_note"],
         )
         messages.success(self.request, f"Case {self.case.number} reallocated to {keyworker.get_full_name()}.")
+
+
+class BulkReallocateView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    """A keyworker going on leave or leaving: a supervisor of their team moves several of their cases at once,
+    each with its recommendation, one reason for all."""
+
+    permission_required = "accounts.allocate_cases"
+    form_class = forms.BulkReallocateForm
+    template_name = "keyworkers/reallocate_bulk.html"
+
+    @cached_property
+    def keyworker(self):
+        keyworker = get_object_or_404(User, pk=self.kwargs["pk"], groups__name=Role.KEYWORKER)
+        if not selectors.team_caseload_visible(user=self.request.user, keyworker=keyworker):
+            raise PermissionDenied
+        return keyworker
+
+    @cached_property
+    def cases(self) -> list[Case]:
+        return list(selectors.cases_held_by(user=self.request.user, keyworker=self.keyworker).order_by("submitted_at", "id"))
+
+    @cached_property
+    def candidates(self) -> list:
+        return selectors.keyworker_candidates(team=selectors.staff_team(self.request.user), excluding=self.keyworker)
+
+    @cached_property
+    def recommendations(self) -> dict:
+        return selectors.recommendations_for(self.cases, self.candidates)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "cases": self.cases, "candidates": self.candidates,
+                "recommendations": self.recommendations}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(keyworker=self.keyworker, candidates=self.candidates, **kwargs)
+        names = {candidate.pk: candidate.get_full_name() for candidate in self.candidates}
+        form = context["form"]
+        context["rows"] = [
+            {"case": case, "recommendation": self.recommendations.get(case.pk),
+             "recommended_name": names.get(getattr(self.recommendations.get(case.pk), "user_id", None), ""),
+             "field": form[f"keyworker_{case.pk}"],
+             "checked": str(case.pk) in (form.data.getlist("cases") if form.is_bound else [])}
+            for case in self.cases
+        ]
+        return context
+
+    def get_success_url(self) -> str:
+        return reverse("keyworkers:team")
+
+    def perform(self, form):
+        moves = form.moves()
+        keyworkers = {user.pk: user for user in User.objects.filter(pk__in=set(moves.values()))}
+        allocations = services.cases_reallocate_from(
+            keyworker=self.keyworker, moves={case_id: keyworkers[user_id] for case_id, user_id in moves.items()},
+            user=self.request.user, reason=form.cleaned_data["reason"], note=form.cleaned_data["end_note"],
+        )
+        messages.success(self.request, f"{len(allocations)} case{'s' if len(allocations) != 1 else ''} of "
+                                       f"{self.keyworker.get_full_name()} reallocated.")
 
 
 class AllocationReviewListView(RoleRequiredMixin, ListView):

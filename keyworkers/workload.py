@@ -47,6 +47,7 @@ class Candidate:
     women: bool = False
     young_adults: bool = False
     allocated_last_7_days: int = 0
+    domestic_abuse: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class CaseNeeds:
     womens_offer: bool = False
     young_adult_offer: bool = False
     previous_keyworker_id: int | None = None
+    domestic_abuse: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ def recommend(candidates: list[Candidate], needs: CaseNeeds) -> Recommendation |
             reasons.append("Women's specialism for the women's offer")
         if needs.young_adult_offer and candidate.young_adults:
             reasons.append("Young adults specialism for the young adult offer")
+        if needs.domestic_abuse and candidate.domestic_abuse:
+            reasons.append("Domestic abuse specialism for a domestic-abuse crime")
         if needs.area and candidate.area == needs.area:
             reasons.append(f"Covers the person's area ({needs.area})")
         return reasons
@@ -97,6 +101,7 @@ def recommend(candidates: list[Candidate], needs: CaseNeeds) -> Recommendation |
             8 * (needs.previous_keyworker_id == candidate.user_id)
             + 2 * (needs.womens_offer and candidate.women)
             + 2 * (needs.young_adult_offer and candidate.young_adults)
+            + 2 * (needs.domestic_abuse and candidate.domestic_abuse)
             + 1 * (bool(needs.area) and candidate.area == needs.area)
             - candidate.load / 25
         )

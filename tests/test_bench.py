@@ -19,6 +19,8 @@ pytestmark = pytest.mark.skipif(
 
 TINY = seed.Size("tiny", cases=300, teams=1, years=1)
 PAGES = ["allocation queue", "chooser", "my caseload", "team view"]
+SEARCHES = ["search: a full name", "search: a surname, two letters swapped", "search: a name and date of birth",
+            "search: a case number"]  # no plain-SQL baseline of their own
 
 
 def test_a_tiny_seed_has_cases_in_every_state_with_one_open_allocation_each(db):
@@ -50,7 +52,7 @@ def test_one_measuring_pass_writes_a_row_per_page_and_baseline(db, tmp_path):
     assert [path.name for path in paths] == ["2026-01-05.md", "latest.md"]
     table = [line.split(" | ") for line in paths[0].read_text().splitlines() if line.startswith("| tiny |")]
     pages = [cells[1] for cells in table]
-    assert [page for page in pages if not page.startswith("baseline")] == PAGES
+    assert [page for page in pages if not page.startswith("baseline")] == PAGES + SEARCHES
     assert [page for page in pages if page.startswith("baseline: plain SQL")] == [f"baseline: plain SQL, {p} rows" for p in PAGES]
     assert "baseline: Django admin list of cases" in pages
     assert all(int(cells[3]) > 0 for cells in table)  # every row ran queries

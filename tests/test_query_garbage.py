@@ -30,7 +30,7 @@ PAGES: dict[str, tuple[str, list[str]]] = {
     "/caseload/": (HOLDER, CASELOAD),
     "/team/<int:pk>/caseload/": (SUPERVISOR, CASELOAD),
     "/caseload/week/": (HOLDER, ["start"]),
-    "/allocation/": (SUPERVISOR, ["area", "route", "flag", "waited", "page"]),
+    "/allocation/": (SUPERVISOR, ["area", "route", "flag", "waited", "sort", "page"]),
     "/allocation/reviews/": (SUPERVISOR, ["page"]),
     "/administration/users/": (ADMIN, ["page"]),
     "/administration/retention/": (ADMIN, ["page"]),

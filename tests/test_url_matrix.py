@@ -153,6 +153,7 @@ EXPECTED: dict[str, set[str]] = {
     "/outcomes/": {MANAGER, ADMIN},
     "/outcomes/charts/<str:chart>.svg": {MANAGER, ADMIN},
     "/intake/": {ERO, OTHER_ERO, ADMIN},
+    "/search/": SIGNED_IN,  # every role that sees cases or submissions: each finds only what it may open
     "/intake/new/": {ERO, OTHER_ERO, ADMIN},
     "/intake/<int:pk>/": {ERO, ADMIN},
     "/intake/<int:pk>/check/": {ERO, ADMIN},
@@ -183,6 +184,7 @@ EXPECTED: dict[str, set[str]] = {
     "/today/": {ERO, OTHER_ERO, HOLDER, KEYWORKER, SUPERVISOR, MANAGER},  # administrators start on Administration
     "/team/<int:pk>/caseload/": {SUPERVISOR, MANAGER},
     "/team/<int:pk>/profile/": {MANAGER},
+    "/team/<int:pk>/reallocate/": {SUPERVISOR},
 }
 
 

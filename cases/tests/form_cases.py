@@ -13,7 +13,7 @@ from cases.models import (
 from cases.tests.factories import (
     AwaitingAllocationCaseFactory, CrimeFactory, DraftCaseFactory, PersonFactory, ReadyDraftCaseFactory,
 )
-from cases.views import CASE_ACCESS_REASONS_SESSION_KEY
+from cases.views import CASE_ACCESS_REASONS_SESSION_KEY, SEARCH_SESSION_KEY
 from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory, SupervisorProfileFactory, TeamFactory
 from oocr.accounts.tests.factories import AdministratorFactory, EvidenceReviewOfficerFactory, TeamManagerFactory
 from oocr.concurrency.services import versions_total
@@ -368,9 +368,17 @@ CORRECTION_CASES = [
     FormCase("/allocation/<int:pk>/send-back/", SUPERVISOR, _waiting_for_allocation,
              lambda context: {"kind": "returned", "reasons": "The crime reference belongs to another force"}, _sent_back),
 ]
+def _search_page() -> dict:
+    return {"user": SupervisorProfileFactory().user, "url": reverse("cases:search")}
+
+
+def _search_kept(context):
+    searches = [session.get_decoded().get(SEARCH_SESSION_KEY) for session in Session.objects.all()]
+    assert "Jon Smyth 27/3/1990" in searches
 
 
 FORM_CASES = [
+    FormCase("/search/", "Supervisor", _search_page, lambda context: {"q": "Jon Smyth 27/3/1990"}, _search_kept),
     FormCase("/administration/offences/import/", ADMIN, _offence_import,
              lambda context: {"file": SimpleUploadedFile("offences.csv", OFFENCES_CSV.encode(), content_type="text/csv")},
              _offences_imported),

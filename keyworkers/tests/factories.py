@@ -2,7 +2,7 @@ import factory
 
 from cases.tests.factories import AwaitingAllocationCaseFactory
 from keyworkers import services
-from keyworkers.models import StaffProfile, Team
+from keyworkers.models import Specialism, StaffProfile, Team
 from oocr.accounts.tests.factories import KeyworkerFactory, SupervisorFactory
 
 
@@ -14,14 +14,29 @@ class TeamFactory(factory.django.DjangoModelFactory):
     name = "OoCR team"
 
 
+SPECIALISM_NAMES = {"womens_offer": "Women", "young_adult_offer": "Young adults", "domestic_abuse": "Domestic abuse"}
+
+
+def specialism_matching(matches: str) -> Specialism:
+    """The seeded specialism that matches this (made again where a test emptied the database)."""
+    return Specialism.objects.get_or_create(matches=matches, defaults={"name": SPECIALISM_NAMES[matches]})[0]
+
+
 class StaffProfileFactory(factory.django.DjangoModelFactory):
     """A keyworker in the team, available, full time, 60 points of capacity."""
 
     class Meta:
         model = StaffProfile
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(KeyworkerFactory)
     team = factory.SubFactory(TeamFactory)
+
+    @factory.post_generation
+    def specialisms(self, create, extracted, **kwargs):
+        """`specialisms=["womens_offer"]`: the specialisms (seeded by the migration) that match these."""
+        if create and extracted:
+            self.specialisms.set([specialism_matching(matches) for matches in extracted])
 
 
 class SupervisorProfileFactory(StaffProfileFactory):

@@ -8,7 +8,9 @@ from django.utils import timezone
 from cases.models import Case
 from cases.tests.factories import AwaitingAllocationCaseFactory
 from keyworkers.models import Allocation, AllocationReview, StaffProfile
-from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory, SupervisorProfileFactory, TeamFactory
+from keyworkers.tests.factories import (
+    AllocatedCaseFactory, StaffProfileFactory, SupervisorProfileFactory, TeamFactory, specialism_matching,
+)
 from oocr.accounts.tests.factories import TeamManagerFactory
 from oocr.tests.form_harness import FormCase
 
@@ -84,17 +86,46 @@ def _on_leave(context):
     back = _back_on()
     return {"availability": "on_leave", "leave_until_0": str(back.day), "leave_until_1": str(back.month),
             "leave_until_2": str(back.year), "area": "PL", "fte": "0.6", "capacity_points": "50",
-            "specialism_women": "on", "record_version": str(context["profile"].version)}
+            "specialisms": [str(specialism_matching("womens_offer").pk)], "record_version": str(context["profile"].version)}
 
 
 def _profile_saved(context):
     profile = StaffProfile.objects.get(pk=context["profile"].pk)
     assert (profile.availability, profile.leave_until, profile.area) == ("on_leave", _back_on(), "PL")
-    assert (str(profile.fte), profile.capacity_points, profile.specialism_women, profile.specialism_young_adults) == (
-        "0.60", 50, True, False)
+    assert (str(profile.fte), profile.capacity_points) == ("0.60", 50)
+    assert [specialism.name for specialism in profile.specialisms.all()] == ["Women"]
+
+
+def _leaving():
+    """A keyworker of the team holding two cases, and a case of another team's keyworker."""
+    context = _team()
+    leaving = StaffProfileFactory().user
+    cases = [AllocatedCaseFactory(keyworker=leaving) for _ in range(2)]
+    other = AllocatedCaseFactory(keyworker=context["stranger"])
+    return {**context, "leaving": leaving, "cases": cases, "other": other,
+            "url": reverse("keyworkers:reallocate_bulk", args=[leaving.pk])}
+
+
+def _bulk(context):
+    return {"cases": [str(case.pk) for case in context["cases"]], "reason": "leave", "end_note": "On leave until March",
+            **{f"keyworker_{case.pk}": str(context["keyworker"].pk) for case in context["cases"]}}
+
+
+def _bulk_reallocated(context):
+    for case in context["cases"]:
+        assert Allocation.objects.get(case=case, ended_at=None).keyworker == context["keyworker"]
+        ended = Allocation.objects.exclude(ended_at=None).get(case=case)
+        assert (ended.keyworker, ended.end_reason, ended.end_note) == (context["leaving"], "leave", "On leave until March")
+
+
+def _bulk_foreign(context):
+    other = context["other"]
+    return {**_bulk(context), "cases": [str(other.pk)], f"keyworker_{other.pk}": str(context["keyworker"].pk)}
 
 
 FORM_CASES = [
+    FormCase("/team/<int:pk>/reallocate/", "Supervisor", _leaving, _bulk, _bulk_reallocated, foreign=_bulk_foreign,
+             note="another case's record: a case another team's keyworker holds"),
     FormCase("/allocation/<int:pk>/", "Supervisor", _awaiting, _allocate, _allocated_to_keyworker,
              foreign=_to_stranger(_allocate), note="another case's record: a keyworker of another team"),
     FormCase("/allocation/<int:pk>/reallocate/", "Supervisor", _allocated, _reallocate, _reallocated,
