@@ -542,6 +542,7 @@ class CaseEvent(models.Model):
         REFERRAL = "referral", "Referral"
         WITHDRAWN = "withdrawn", "Withdrawn"
         PERSON_MERGED = "person_merged", "Person records merged"
+        DOCUMENT = "document", "Document"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

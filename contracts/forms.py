@@ -283,11 +283,24 @@ class ClosureForm(GovukForm):
                                           choices=[("", "Choose a reason")] + Case.WithdrawalReason.choices)
     reason = forms.CharField(label="Summary for the case record", widget=forms.Textarea(attrs={"rows": 4}),
                              error_messages={"required": "Enter the reason, for the case record"})
+    victim_update_reason = forms.CharField(
+        label="Why was the victim not updated? (only if an update is still to do)", required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The Victims' Code asks for restorative justice information and an update when the resolution is "
+                  "agreed. If one was not given, say why: the case cannot close without it.",
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, victim_updates_undone=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = page_helper(self, Field.radios("result", legend_size=Size.MEDIUM), Field.select("withdrawal_reason"),
-                                  "reason", Button("submit", "Propose closure"))
+        fields = [Field.radios("result", legend_size=Size.MEDIUM), Field.select("withdrawal_reason"), "reason"]
+        if victim_updates_undone:
+            self.fields["victim_update_reason"].help_text = (
+                f"Still to do under the Victims' Code: {'; '.join(victim_updates_undone)}. Record the contact with the "
+                "victim first, or say here why it was not given: the case cannot close without one or the other.")
+            fields.append("victim_update_reason")
+        else:
+            del self.fields["victim_update_reason"]
+        self.helper = page_helper(self, *fields, Button("submit", "Propose closure"))
 
 
 class SupervisorDecisionForm(GovukForm):

@@ -499,6 +499,8 @@ class ClosureProposal(SupervisorDecision):
     result = models.CharField(max_length=20, choices=Result.choices)
     withdrawal_reason = models.CharField(max_length=30, blank=True)
     reason = models.TextField()
+    # Why a Victims' Code update due before closure was not given (cases/victims_code.py): without it the case stays open.
+    victim_update_reason = models.TextField("Why the victim was not updated", blank=True)
 
     noun = "closure"
 

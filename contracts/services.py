@@ -449,9 +449,14 @@ def _completion_problems(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def closure_propose(*, case_id: int, user, result: str, reason: str, withdrawal_reason: str = "") -> ClosureProposal:
+def closure_propose(*, case_id: int, user, result: str, reason: str, withdrawal_reason: str = "",
+                    victim_update_reason: str = "") -> ClosureProposal:
     """Propose closing a case. A breach always waits for a supervisor; a completion or withdrawal
-    does too where the scheme settings say so, and otherwise closes at once."""
+    does too where the scheme settings say so, and otherwise closes at once.
+
+    A Victims' Code update due before closure and not given (restorative justice information, the update on
+    agreement) refuses the closure unless the keyworker records why (`victim_update_reason`).
+    """
     case = case_lock(case_id=case_id)
     Result = ClosureProposal.Result
     if result == Result.WITHDRAWN and case.status not in Case.OPEN:
@@ -466,16 +471,33 @@ def closure_propose(*, case_id: int, user, result: str, reason: str, withdrawal_
         raise ValidationError(" ".join(problems))
     if case.closure_proposals.filter(decision=ClosureProposal.Decision.PENDING).exists():
         raise CaseStateError("A closure of this case is already waiting for a supervisor.")
+    victim_updates_undone = victim_updates_undone_before_closure(case=case)
+    if victim_updates_undone and not victim_update_reason.strip():
+        raise ValidationError({"victim_update_reason": (
+            f"Record why the victim was not given: {'; '.join(victim_updates_undone)}. Or record the contact with the "
+            "victim first")})
     proposal = ClosureProposal.objects.create(
-        case=case, result=result, reason=reason.strip(), withdrawal_reason=withdrawal_reason, proposed_by=user
+        case=case, result=result, reason=reason.strip(), withdrawal_reason=withdrawal_reason, proposed_by=user,
+        victim_update_reason=victim_update_reason.strip() if victim_updates_undone else "",
     )
     CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.CLOSURE_PROPOSED,
-                             text=f"{proposal.get_result_display()}: {proposal.reason}")
+                             text=f"{proposal.get_result_display()}: {proposal.reason}" + (
+                                 f". Victims' Code update not given ({'; '.join(victim_updates_undone)}): "
+                                 f"{proposal.victim_update_reason}" if victim_updates_undone else ""))
     if result != Result.BREACHED and not scheme_settings().closure_approval_required:
         # Nothing to wait for: the keyworker's proposal is its own approval, recorded by the same rules as any decision.
         proposal.decide(user=user, approve=True, note="", at=timezone.now(), approval_required=False)
         _close(case, proposal)
     return proposal
+
+
+def victim_updates_undone_before_closure(*, case: Case) -> list[str]:
+    """The Victims' Code updates a victim of the case is owed before it closes and was not given, in words."""
+    from cases.selectors import victims_code_items
+    from cases.victims_code import undone_before_closure
+
+    undone = undone_before_closure(victims_code_items(case=case))
+    return [f"{item.label.lower()} ({item.victim_name})" for item in undone]
 
 
 @transaction.atomic

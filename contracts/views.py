@@ -368,6 +368,9 @@ class ClosureProposeView(CreateOnceMixin, ContractStepMixin, FormView):
     def get_initial(self):
         return {"result": self.request.GET.get("result", "")}
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "victim_updates_undone": services.victim_updates_undone_before_closure(case=self.case)}
+
     def perform(self, form):
         proposal = services.closure_propose(case_id=self.case.pk, user=self.request.user, **form.cleaned_data)
         if proposal.decision == proposal.Decision.PENDING:

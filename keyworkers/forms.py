@@ -56,7 +56,8 @@ class StaffProfileForm(GovukModelForm):
 
     class Meta:
         model = StaffProfile
-        fields = ["availability", "leave_until", "area", "fte", "capacity_points", "specialism_women", "specialism_young_adults"]
+        fields = ["availability", "leave_until", "area", "fte", "capacity_points", "specialism_women", "specialism_young_adults",
+                  "work_phone"]
         widgets = {"availability": forms.RadioSelect}
         labels = {"fte": "Full-time equivalent (for example 0.6)", "area": "Postcode area covered"}
 
@@ -79,6 +80,7 @@ class StaffProfileForm(GovukModelForm):
             Field.text("capacity_points", field_width=Fixed.FIVE),
             Field.checkbox("specialism_women"),
             Field.checkbox("specialism_young_adults"),
+            Field.text("work_phone", field_width=Fixed.TWENTY),
             Button("submit", "Save"),
         )
 

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("contracts.urls")),
     path("", include("referrals.urls")),
     path("", include("evaluation.urls")),
+    path("", include("documents.urls")),
     path("django-admin/", admin.site.urls),
 ]
