@@ -60,7 +60,7 @@ def test_late_updates_show_on_the_case_page_until_given(client):
     assert states == {"rj_information": "late", "update_agreed": "late", "update_closed": "waiting"}
     client.force_login(holder)
     page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
-    assert 'data-testid="victims-code-late"' in page and "Victims&#x27; Code: 2 updates late" in page
+    assert 'data-testid="victims-code-late"' in page and "Victims' Code: 2 updates late" in page
     told(case, holder, victim, "rj_information")
     told(case, holder, victim, "update_agreed")
     page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()

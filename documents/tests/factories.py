@@ -8,7 +8,7 @@ import factory
 from django.core.files.base import ContentFile
 
 from documents.models import CaseDocument
-from oocr.tests.uploads import Upload
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -28,8 +28,9 @@ ODT = zipped({"mimetype": b"application/vnd.oasis.opendocument.text", "content.x
 DOCM = zipped({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>", "word/vbaProject.bin": b"\x00"})
 
 
-def upload(name="letter.pdf", content=PDF, content_type="application/pdf") -> Upload:
-    return Upload(name, content, content_type=content_type)
+def upload(name="letter.pdf", content=PDF, content_type="application/pdf") -> SimpleUploadedFile:
+    """A file to send once (the harness's `Upload` rewinds at every read, so it cannot be read in chunks)."""
+    return SimpleUploadedFile(name, content, content_type=content_type)
 
 
 class CaseDocumentFactory(factory.django.DjangoModelFactory):

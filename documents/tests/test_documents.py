@@ -181,7 +181,24 @@ def test_the_storage_is_chosen_by_setting(settings):
     assert services.documents_storage().open(document.storage_name).read() == PDF
 
 
-def test_the_s3_backend_comes_from_django_storages():
-    from storages.backends.s3 import S3Storage  # the backend DOCUMENTS_STORAGE=s3 names; boto3 is needed only to use it
+def test_an_s3_compatible_store_is_chosen_by_setting_alone():
+    """DOCUMENTS_STORAGE=s3 names django-storages' backend, private and never overwriting (boto3 is needed only to use it)."""
+    import json
+    import os
+    import subprocess
+    import sys
 
-    assert S3Storage.__module__ == "storages.backends.s3"
+    from django.conf import settings as django_settings
+
+    script = ("import json; from django.conf import settings; "
+              "print(json.dumps(settings.STORAGES['documents']))")
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("DOCUMENTS_")}
+    environment.update(DJANGO_SETTINGS_MODULE="oocr.settings", DOCUMENTS_STORAGE="s3", DOCUMENTS_S3_BUCKET="oocr-documents",
+                       DOCUMENTS_S3_ENDPOINT_URL="https://objects.example.invalid")
+    result = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True,
+                            cwd=django_settings.BASE_DIR, check=True)
+    storage = json.loads(result.stdout)
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert (storage["OPTIONS"]["bucket_name"], storage["OPTIONS"]["default_acl"], storage["OPTIONS"]["file_overwrite"]) == (
+        "oocr-documents", "private", False)
+    assert storage["OPTIONS"]["endpoint_url"] == "https://objects.example.invalid"
