@@ -177,10 +177,16 @@ VICTIMS_CODE_CLOSURES = (Case.Status.COMPLETED, Case.Status.BREACHED, Case.Statu
 
 
 def victims_code_items_of(case_ids) -> dict[int, list[VictimsCodeItem]]:
-    """The Victims' Code items of many cases in five queries, whatever their number: {case id: items}."""
+    """The Victims' Code items of many cases in five queries, whatever their number (one without victims): {case id: items}.
+    A case with no victim has no entry."""
     from contracts.models import ClosureProposal, Contract  # contracts builds on cases: import late
 
-    case_ids = list(case_ids)
+    victims: dict[int, list] = {}
+    for victim_id, name, case_id in Victim.objects.filter(crime__case_id__in=list(case_ids)).order_by("id").values_list(
+        "id", "name", "crime__case_id"
+    ):
+        victims.setdefault(case_id, []).append((victim_id, name))
+    case_ids = list(victims)  # a case with no victim owes no update: one query is all it costs
     if not case_ids:
         return {}
     agreed = {}
@@ -194,11 +200,6 @@ def victims_code_items_of(case_ids) -> dict[int, list[VictimsCodeItem]]:
         victim__crime__case_id__in=case_ids, purpose__in=list(VICTIMS_CODE_CHECKPOINTS),
     ).values_list("victim_id", "purpose").annotate(first=Min("contacted_on")).values_list("victim_id", "purpose", "first"):
         done.setdefault(victim_id, {})[purpose] = first
-    victims: dict[int, list] = {}
-    for victim_id, name, case_id in Victim.objects.filter(crime__case_id__in=case_ids).order_by("id").values_list(
-        "id", "name", "crime__case_id"
-    ):
-        victims.setdefault(case_id, []).append((victim_id, name, done.get(victim_id, {})))
     reasons = dict(ClosureProposal.objects.filter(case_id__in=case_ids).exclude(decision=ClosureProposal.Decision.REFUSED)
                    .exclude(victim_update_reason="").order_by("proposed_at").values_list("case_id", "victim_update_reason"))
     items = {}
@@ -210,7 +211,8 @@ def victims_code_items_of(case_ids) -> dict[int, list[VictimsCodeItem]]:
             VictimContact.Purpose.UPDATE_AGREED: agreed.get(case_id),
             VictimContact.Purpose.UPDATE_CLOSED: timezone.localdate(closed_at) if closed_at and status in VICTIMS_CODE_CLOSURES else None,
         }
-        items[case_id] = victims_code_case_items(case_id=case_id, victims=victims.get(case_id, []), starts=starts,
+        owed = [(victim_id, name, done.get(victim_id, {})) for victim_id, name in victims[case_id]]
+        items[case_id] = victims_code_case_items(case_id=case_id, victims=owed, starts=starts,
                                                  not_done_reason=reasons.get(case_id, ""))
     return items
 
