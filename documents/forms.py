@@ -33,11 +33,14 @@ class WarningLetterForm(GovukForm):
                         "invalid_choice": "Select the non-compliance the warning is about"},
     )
 
-    def __init__(self, *args, non_compliance=(), **kwargs):
+    def __init__(self, *args, choices=(), **kwargs):
+        """`choices`: (id, label) of each non-compliance a letter may answer (`warning_letter_choices`)."""
         super().__init__(*args, **kwargs)
-        self.fields["non_compliance"].choices = [
-            (event.pk, f"{event.get_kind_display()} on {event.occurred_on:%-d %B %Y}: {event.get_response_display().lower()}")
-            for event in non_compliance
-        ]
+        self.fields["non_compliance"].choices = list(choices)
         self.helper = page_helper(self, Field.radios("non_compliance", legend_size=Size.SMALL),
                                   Button("submit", "Make the warning letter"))
+
+
+def warning_letter_choices(events) -> list[tuple[int, str]]:
+    return [(event.pk, f"{event.get_kind_display()} on {event.occurred_on:%-d %B %Y}: {event.get_response_display().lower()}")
+            for event in events]

@@ -62,7 +62,8 @@ class WarningLetterView(DocumentStepMixin, FormView):
     title = "Make a warning letter"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "non_compliance": selectors.warning_letter_candidates(case=self.case)}
+        candidates = selectors.warning_letter_candidates(case=self.case)
+        return {**super().get_form_kwargs(), "choices": forms.warning_letter_choices(candidates)}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
