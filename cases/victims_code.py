@@ -19,8 +19,8 @@ Purpose = VictimContact.Purpose
 # Each update, what starts its clock (in words), in the order the case meets them.
 CHECKPOINTS = {
     Purpose.RJ_INFORMATION: ("Restorative justice information", "the decision"),
-    Purpose.UPDATE_AGREED: ("Update when the resolution is agreed", "the contract was agreed"),
-    Purpose.UPDATE_CLOSED: ("Update when the case closes", "the case closed"),
+    Purpose.UPDATE_AGREED: ("Update when the resolution is agreed", "the contract being agreed"),
+    Purpose.UPDATE_CLOSED: ("Update when the case closes", "the case closing"),
 }
 # The updates a case cannot close with undone, unless the keyworker records why (the closure's own comes after it).
 BEFORE_CLOSURE = (Purpose.RJ_INFORMATION, Purpose.UPDATE_AGREED)
@@ -74,7 +74,7 @@ class VictimsCodeItem:
         """When it is due, in words."""
         if self.due_on:
             return f"by {self.due_on:%-d %B %Y}"
-        return f"within {WORKING_DAYS} working days of when {CHECKPOINTS[self.purpose][1]}"
+        return f"within {WORKING_DAYS} working days of {CHECKPOINTS[self.purpose][1]}"
 
 
 def victims_code_case_items(*, case_id: int, victims: list[tuple[int, str, dict[str, date]]], starts: dict[str, date | None],
