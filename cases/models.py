@@ -600,6 +600,7 @@ class CaseEvent(models.Model):
         RESUBMITTED = "resubmitted", "Submitted again after a return"
         CONTRACT_REFUSED = "contract_refused", "Contract refused"
         CONTRACT_RETURNED = "contract_returned", "Contract returned for changes"
+        DOCUMENT = "document", "Document"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

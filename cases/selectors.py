@@ -2,13 +2,13 @@
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
 
@@ -17,7 +17,7 @@ from cases.models import (
     name_key, pnc_id_normalise,
 )
 from keyworkers.models import Allocation
-from keyworkers.workload import add_working_days
+from cases.victims_code import CHECKPOINTS as VICTIMS_CODE_CHECKPOINTS, VictimsCodeItem, victims_code_case_items
 
 # Names at least this alike, on the same date of birth, may be the same person:
 # trigram similarity of the whole name on PostgreSQL (pg_trgm's own default);
@@ -88,6 +88,14 @@ def case_is_held_by(case: Case, user) -> bool:
     return case.allocations.filter(keyworker=user, ended_at=None).exists()
 
 
+def case_closure_update_owed_by(case: Case, user) -> bool:
+    """The keyworker who held a case when it closed gives the victim the update on closure (the case is read-only else)."""
+    if case.status not in VICTIMS_CODE_CLOSURES:
+        return False
+    last = case.allocations.order_by("-allocated_at", "-id").values_list("keyworker_id", flat=True).first()
+    return last == user.pk
+
+
 CASE_EVENT_GROUPS = {
     "journey": ("Intake and allocation", [CaseEvent.Kind.CREATED, CaseEvent.Kind.ELIGIBILITY, CaseEvent.Kind.SUBMITTED,
                                           CaseEvent.Kind.OVERRIDDEN, CaseEvent.Kind.INELIGIBLE, CaseEvent.Kind.ALLOCATED,
@@ -101,6 +109,7 @@ CASE_EVENT_GROUPS = {
                               CaseEvent.Kind.VARIATION_PROPOSED, CaseEvent.Kind.VARIATION_DECIDED]),
     "victim": ("Victim", [CaseEvent.Kind.VICTIM_CONTACT]),
     "referrals": ("Referrals", [CaseEvent.Kind.REFERRAL]),
+    "documents": ("Documents and letters", [CaseEvent.Kind.DOCUMENT]),
     "actions": ("Safeguarding and actions", [CaseEvent.Kind.SAFEGUARDING, CaseEvent.Kind.ACTION]),
     "compliance": ("Contacts and compliance", [CaseEvent.Kind.CONTACT, CaseEvent.Kind.NON_COMPLIANCE]),
     "closure": ("Closure", [CaseEvent.Kind.WITHDRAWN, CaseEvent.Kind.CLOSURE_PROPOSED, CaseEvent.Kind.CLOSURE_REFUSED,
@@ -177,25 +186,92 @@ def _similar_names(people: QuerySet[Person], *, first_names: str, last_name: str
     return [p for p in people if SequenceMatcher(None, name_key("", p.last_name), wanted).ratio() >= LAST_NAME_RATIO]
 
 
+# A closed case's own update is chased in the keyworkers' due lists and reminders for this long after it closed.
+VICTIMS_CODE_CLOSED_DAYS = 60
+# The closures whose update the victim is owed (an ineligible or declined case never reached the scheme's work).
+VICTIMS_CODE_CLOSURES = (Case.Status.COMPLETED, Case.Status.BREACHED, Case.Status.WITHDRAWN)
+
+
+def victims_code_items_of(case_ids) -> dict[int, list[VictimsCodeItem]]:
+    """The Victims' Code items of many cases in five queries, whatever their number (one without victims): {case id: items}.
+    A case with no victim has no entry."""
+    from contracts.models import ClosureProposal, Contract  # contracts builds on cases: import late
+
+    victims: dict[int, list] = {}
+    for victim_id, name, case_id in Victim.objects.filter(crime__case_id__in=list(case_ids)).order_by("id").values_list(
+        "id", "name", "crime__case_id"
+    ):
+        victims.setdefault(case_id, []).append((victim_id, name))
+    case_ids = list(victims)  # a case with no victim owes no update: one query is all it costs
+    if not case_ids:
+        return {}
+    agreed = {}
+    for case_id, start_date, approved_at in Contract.objects.filter(
+        case_id__in=case_ids, status__in=[Contract.Status.ACTIVE, Contract.Status.ENDED],
+    ).values_list("case_id", "start_date", "approved_at"):
+        # Agreed when it started: on signing, or on a supervisor's approval where the scheme asks for one.
+        agreed[case_id] = timezone.localdate(approved_at) if approved_at else start_date
+    done: dict[int, dict[str, date]] = {}
+    for victim_id, purpose, first in VictimContact.objects.filter(
+        victim__crime__case_id__in=case_ids, purpose__in=list(VICTIMS_CODE_CHECKPOINTS),
+    ).values_list("victim_id", "purpose").annotate(first=Min("contacted_on")).values_list("victim_id", "purpose", "first"):
+        done.setdefault(victim_id, {})[purpose] = first
+    reasons = dict(ClosureProposal.objects.filter(case_id__in=case_ids).exclude(decision=ClosureProposal.Decision.REFUSED)
+                   .exclude(victim_update_reason="").order_by("proposed_at").values_list("case_id", "victim_update_reason"))
+    items = {}
+    for case_id, submitted_at, closed_at, status in Case.objects.filter(pk__in=case_ids).values_list(
+        "id", "submitted_at", "closed_at", "status"
+    ):
+        starts = {
+            VictimContact.Purpose.RJ_INFORMATION: timezone.localdate(submitted_at) if submitted_at else None,
+            VictimContact.Purpose.UPDATE_AGREED: agreed.get(case_id),
+            VictimContact.Purpose.UPDATE_CLOSED: timezone.localdate(closed_at) if closed_at and status in VICTIMS_CODE_CLOSURES else None,
+        }
+        owed = [(victim_id, name, done.get(victim_id, {})) for victim_id, name in victims[case_id]]
+        items[case_id] = victims_code_case_items(case_id=case_id, victims=owed, starts=starts,
+                                                 not_done_reason=reasons.get(case_id, ""))
+    return items
+
+
+def victims_code_items(*, case: Case) -> list[VictimsCodeItem]:
+    """Every Victims' Code update the victims of one case are owed, done or not."""
+    return victims_code_items_of([case.pk]).get(case.pk, [])
+
+
+def victims_code_items_owed(*, keyworker_id: int | None = None, today: date) -> list[tuple[VictimsCodeItem, int]]:
+    """The updates someone must give now, each with the keyworker who owes it: the holder of an open case, or the
+    keyworker who held a case closed in the last VICTIMS_CODE_CLOSED_DAYS. Soonest due first. `keyworker_id`: theirs only."""
+    held = Allocation.objects.filter(ended_at=None, case__status__in=Case.OPEN_ALLOCATED, case__crimes__victims__isnull=False)
+    if keyworker_id is not None:
+        held = held.filter(keyworker_id=keyworker_id)
+    owed = dict(held.values_list("case_id", "keyworker_id").distinct())
+    since = today - timedelta(days=VICTIMS_CODE_CLOSED_DAYS)
+    last_keyworker = Allocation.objects.filter(case=OuterRef("pk")).order_by("-allocated_at", "-id").values("keyworker_id")[:1]
+    closed = Case.objects.filter(status__in=VICTIMS_CODE_CLOSURES, closed_at__date__gte=since, crimes__victims__isnull=False).annotate(
+        last_keyworker_id=Subquery(last_keyworker)).exclude(last_keyworker_id=None)
+    if keyworker_id is not None:
+        closed = closed.filter(last_keyworker_id=keyworker_id)
+    owed.update(dict(closed.values_list("id", "last_keyworker_id").distinct()))
+    due = [(item, owed[case_id]) for case_id, items in victims_code_items_of(owed).items() for item in items if item.is_due]
+    return sorted(due, key=lambda pair: (pair[0].due_on, pair[0].case_id, pair[0].victim_id))
+
+
+def victims_code_items_due(user, *, today: date | None = None) -> list[VictimsCodeItem]:
+    """The Victims' Code updates this keyworker owes now (late ones included: `item.is_late(today)`), soonest due first.
+
+    For a "Today" page or a caseload: only the user's own open cases and the cases they held that closed lately.
+    """
+    return [item for item, _ in victims_code_items_owed(keyworker_id=user.pk, today=today or timezone.localdate())]
+
+
 def victims_codes(*, case: Case, today) -> list[dict]:
-    """Each victim with their contact log and the Victims' Code checkpoints: due and done."""
+    """Each victim with their contact log and their Victims' Code items (state: done, late, due, not_done or waiting)."""
     victims = Victim.objects.filter(crime__case=case).prefetch_related(
         Prefetch("contacts", queryset=VictimContact.objects.select_related("recorded_by"))
     )
-    rj_due = add_working_days(timezone.localdate(case.submitted_at), 5) if case.submitted_at else None
-    rows = []
-    for victim in victims:
-        done = {contact.purpose for contact in victim.contacts.all()}
-        rows.append({
-            "victim": victim,
-            "checkpoints": [
-                ("Restorative justice information", f"by {rj_due:%-d %B %Y}" if rj_due else "", "rj_information" in done,
-                 bool(rj_due and rj_due < today and "rj_information" not in done)),
-                ("Update when the resolution is agreed", "when the contract starts", "update_agreed" in done, False),
-                ("Update when the case closes", "at closure", "update_closed" in done, False),
-            ],
-        })
-    return rows
+    items = victims_code_items(case=case)
+    return [{"victim": victim, "items": [(item, item.state(today)) for item in items if item.victim_id == victim.pk]}
+            for victim in victims]
 
 
 def case_access_needs_reason(*, case: Case, user) -> bool:

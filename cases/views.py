@@ -394,7 +394,9 @@ class CaseDetailView(CasePageMixin, TemplateView):
         return super().get_context_data(
             recent_events=selectors.case_timeline(case=self.case)[:5], pending_closure=pending_closure(case=self.case),
             referrals_overdue=case_referrals_overdue(case=self.case, today=timezone.localdate()),
-            rounds=self.case.returns.select_related("by"), **kwargs,
+            rounds=self.case.returns.select_related("by"),
+            victims_code_late=[item for item in selectors.victims_code_items(case=self.case) if item.is_late(timezone.localdate())],
+            **kwargs,
         )
 
 
@@ -429,7 +431,9 @@ class CaseVictimView(CasePageMixin, TemplateView):
     section = "victim"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(victims=selectors.victims_codes(case=self.case, today=timezone.localdate()), **kwargs)
+        return super().get_context_data(victims=selectors.victims_codes(case=self.case, today=timezone.localdate()),
+                                        may_record=self.held or selectors.case_closure_update_owed_by(self.case, self.request.user),
+                                        **kwargs)
 
 
 class VictimContactView(CasePageMixin, CreateOnceMixin, ServiceFormMixin, FormView):
@@ -438,7 +442,10 @@ class VictimContactView(CasePageMixin, CreateOnceMixin, ServiceFormMixin, FormVi
     form_class = forms.VictimContactForm
     template_name = "cases/case_form.html"
     section = "victim"
-    changes_case = True
+
+    def has_permission(self):
+        # The holder; and, once the case has closed, the keyworker who held it last, to record the update on closure.
+        return super().has_permission() and (self.held or selectors.case_closure_update_owed_by(self.case, self.request.user))
 
     @cached_property
     def victims(self):

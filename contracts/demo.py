@@ -120,6 +120,18 @@ def _demo_backdate(case, *, to) -> None:
     FirstContact.objects.filter(case=case).update(offered_on=to)
 
 
+def _victims_told(case, keyworker) -> None:
+    """The keyworker gave each victim the Victims' Code updates due so far, on the day each fell due (or today)."""
+    from cases.selectors import victims_code_items
+    from cases.services import victim_contact_record
+
+    for item in victims_code_items(case=case):
+        if item.is_due:
+            victim_contact_record(case_id=case.pk, user=keyworker, victim_id=item.victim_id, data={
+                "contacted_on": min(item.due_on, timezone.localdate()), "method": "phone", "purpose": item.purpose,
+                "notes": ""})
+
+
 def _demo_delivery(rng: random.Random, domains) -> None:
     """Contacts on every active contract; then one completion, one missed appointment, one breach proposal, one withdrawal."""
     contracts = list(Contract.objects.filter(status=Contract.Status.ACTIVE).select_related("case").order_by("start_date", "id"))
@@ -150,6 +162,7 @@ def _demo_delivery(rng: random.Random, domains) -> None:
                                   evidence="Confirmed by the service", hours_done=condition.hours_required or 0)
     needs_assessment_record(case_id=oldest.case_id, user=keyworker, kind="closing", data={},
                             scores={d.pk: {"score": rng.choice([0, 0, 1]), "notes": "", "safeguarding": False} for d in domains})
+    _victims_told(oldest.case, keyworker)
     closure_propose(case_id=oldest.case_id, user=keyworker, result="completed", reason="Every condition met.")
     for number, contract in enumerate(contracts[1:4]):
         case = contract.case
@@ -160,6 +173,7 @@ def _demo_delivery(rng: random.Random, domains) -> None:
             "reasonable_excuse": number == 0, "response": ["none", "warning", "propose_breach"][number], "notes": ""})
         if number == 2:
             breached_on = max(timezone.localdate() - timedelta(days=1), contract.start_date)
+            _victims_told(case, keyworker)
             proposal = closure_propose(case_id=case.pk, user=keyworker, result="breached",
                                        reason="Second missed appointment and no reply to calls or letters.", breach={
                                            "breach_on": breached_on,
@@ -177,8 +191,10 @@ def _demo_delivery(rng: random.Random, domains) -> None:
                                     "breach_on": max(timezone.localdate() - timedelta(days=2), contracts[5].start_date),
                                     "new_offence": "Theft from a shop (crime reference on the police system)",
                                     "circumstances": "Arrested for shoplifting during the contract.",
-                                    "tried": "Weekly appointments kept until the arrest; referral to substance misuse support."})
+                                    "tried": "Weekly appointments kept until the arrest; referral to substance misuse support."},
+                                victim_update_reason="The victim asked to hear only the outcome, not each step.")
     if len(contracts) > 4:
         case = contracts[4].case
+        _victims_told(case, case.allocations.get(ended_at=None).keyworker)
         closure_propose(case_id=case.pk, user=case.allocations.get(ended_at=None).keyworker, result="withdrawn",
                         withdrawal_reason="moved_away", reason="Moved to Leeds for work.")

@@ -1,30 +1,26 @@
 """The contract document the person keeps: the same words as a printable page and as a PDF."""
 
-from io import BytesIO
-
-from django.template.loader import render_to_string
-from xhtml2pdf import pisa
-
+from cases.models import Crime
 from contracts.models import Contract
+from oocr.pdf import html_to_pdf
 
 
 def contract_context(contract: Contract) -> dict:
     case = contract.case
-    keyworker = case.allocations.filter(ended_at=None).select_related("keyworker").first()
+    keyworker = case.allocations.filter(ended_at=None).select_related("keyworker__staff_profile").first()
+    keyworker = keyworker.keyworker if keyworker else None
+    crimes = Crime.objects.filter(case=case).prefetch_related("offences").order_by("offence_date", "pk")
     return {
         "contract": contract,
         "case": case,
         "conditions": contract.conditions.all(),
-        "keyworker": keyworker.keyworker if keyworker else None,
+        "keyworker": keyworker,
+        "keyworker_phone": getattr(getattr(keyworker, "staff_profile", None), "work_phone", "") if keyworker else "",
+        # The offence(s) the contract defers, in the catalogue's words, with the date each crime was committed.
+        "deferred_offences": [(crime, [offence.title for offence in crime.offences.all()]) for crime in crimes],
         "charge_route": case.route == case.Route.DEFERRED_CHARGE,
     }
 
 
 def contract_pdf(contract: Contract) -> bytes:
-    """Render the contract to PDF (xhtml2pdf: pure Python, so no system libraries to install)."""
-    html = render_to_string("contracts/contract_document.html", contract_context(contract))
-    output = BytesIO()
-    result = pisa.CreatePDF(html, dest=output, encoding="utf-8")
-    if result.err:
-        raise RuntimeError(f"The contract PDF could not be made ({result.err} errors)")
-    return output.getvalue()
+    return html_to_pdf("contracts/contract_document.html", contract_context(contract))

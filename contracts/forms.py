@@ -312,11 +312,26 @@ class ClosureForm(GovukForm):
 
     BREACH_FIELDS = ("breach_on", "conditions_breached", "new_offence", "circumstances", "tried", "discussion")
 
-    def __init__(self, *args, conditions=(), **kwargs):
+    victim_update_reason = forms.CharField(
+        label="Why was the victim not updated? (only if an update is still to do)", required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The Victims' Code asks for restorative justice information and an update when the resolution is "
+                  "agreed. If one was not given, say why: the case cannot close without it.",
+    )
+
+    def __init__(self, *args, conditions=(), victim_updates_undone=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["conditions_breached"].choices = [(c.pk, c.description[:90]) for c in conditions]
+        fields = [Field.radios("result", legend_size=Size.MEDIUM), Field.select("withdrawal_reason"), "reason"]
+        if victim_updates_undone:
+            self.fields["victim_update_reason"].help_text = (
+                f"Still to do under the Victims' Code: {'; '.join(victim_updates_undone)}. Record the contact with the "
+                "victim first, or say here why it was not given: the case cannot close without one or the other.")
+            fields.append("victim_update_reason")
+        else:
+            del self.fields["victim_update_reason"]
         self.helper = page_helper(
-            self, Field.radios("result", legend_size=Size.MEDIUM), Field.select("withdrawal_reason"), "reason",
+            self, *fields,
             Fieldset(Field("breach_on"), Field.checkboxes("conditions_breached"), Field.text("new_offence"),
                      "circumstances", "tried", "discussion", legend="If you propose a breach", legend_size=Size.SMALL),
             Button("submit", "Propose closure"),

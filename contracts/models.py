@@ -590,6 +590,8 @@ class ClosureProposal(SupervisorDecision):
     circumstances = models.TextField("What led to the breach", blank=True)
     tried = models.TextField("What was tried before proposing it", blank=True)
     discussion = models.TextField("Discussion with the supervisor", blank=True)
+    # Why a Victims' Code update due before closure was not given (cases/victims_code.py): without it the case stays open.
+    victim_update_reason = models.TextField("Why the victim was not updated", blank=True)
 
     noun = "closure"
 

@@ -43,6 +43,8 @@ KINDS = {
     "closing_assessment": Kind("Closing assessments not done in a contract's last two weeks", "keyworker"),
     "contract_past_end": Kind("Contracts past their end date and not closed (weekly)", "keyworker"),
     "referral_overdue": Kind("Referrals past the partner's expected time (weekly)", "keyworker"),
+    "victim_update_due": Kind("Victims' Code updates due within my notice period", "keyworker"),
+    "victim_update_late": Kind("Victims' Code updates late (weekly until given or explained)", "keyworker"),
     "review_due": Kind("Allocation reviews due (weekly while overdue)", "supervisor"),
     "case_flagged": Kind("Cases flagged by the non-compliance threshold (weekly)", "supervisor"),
     "proposal_waiting": Kind("Breach, variation and extension proposals waiting (weekly)", "supervisor"),
@@ -107,6 +109,7 @@ def due_on(on: date, *, lead_days: dict[int, int], default_lead: int = 3) -> lis
         *_appointments(on),
         *_contracts(on),
         *_referrals(on),
+        *_victims_code(on, lead_days, default_lead),
         *_supervisor_items(on),
     ]
 
@@ -217,6 +220,26 @@ def _referrals(on: date) -> list[Due]:
         due.append(Due("referral_overdue", f"referral:{referral_id}", f"{'ack' if not_acknowledged else 'appt'}/{weekly(since, on)}",
                        url=path("referrals:referral", case_id, referral_id), case_id=case_id, user_id=keyworker_id,
                        text=f"{number(case_id)}: referral to {partner[:80]} {what} by {since:%-d %b}"))
+    return due
+
+
+def _victims_code(on: date, lead_days: dict[int, int], default_lead: int) -> list[Due]:
+    """Victims' Code updates (cases.victims_code): to the keyworker who owes them, within their notice period, then
+    weekly while late. The text names the case and the update, never the victim."""
+    from cases.selectors import victims_code_items_owed
+
+    due = []
+    for item, keyworker_id in victims_code_items_owed(today=on):
+        key = f"victim:{item.victim_id}:{item.purpose}"
+        url = path("cases:case_victim", item.case_id)
+        if item.due_on < on:
+            due.append(Due("victim_update_late", key, weekly(item.due_on, on), url=url, case_id=item.case_id,
+                           user_id=keyworker_id,
+                           text=f"{number(item.case_id)}: Victims' Code {item.label.lower()} late since {item.due_on:%-d %b}"))
+        elif (item.due_on - on).days <= lead_days.get(keyworker_id, default_lead):
+            due.append(Due("victim_update_due", key, f"{item.due_on:%Y-%m-%d}", url=url, case_id=item.case_id,
+                           user_id=keyworker_id,
+                           text=f"{number(item.case_id)}: Victims' Code {item.label.lower()} due {item.due_on:%a %-d %b}"))
     return due
 
 

@@ -607,12 +607,14 @@ def _completion_problems(case: Case) -> list[str]:
 
 @transaction.atomic
 def closure_propose(*, case_id: int, user, result: str, reason: str, withdrawal_reason: str = "",
-                    breach: dict | None = None) -> ClosureProposal:
+                    breach: dict | None = None, victim_update_reason: str = "") -> ClosureProposal:
     """Propose closing a case. A breach always waits for a supervisor; a completion or withdrawal
     does too where the scheme settings say so, and otherwise closes at once.
 
     A breach records (`breach`) its date, the conditions breached or the new offence, what led to it, what was
     tried and the discussion with the supervisor; the supervisors of the team are told at once.
+    A Victims' Code update due before closure and not given (restorative justice information, the update on
+    agreement) refuses the closure unless the keyworker records why (`victim_update_reason`).
     """
     case = case_lock(case_id=case_id)
     Result = ClosureProposal.Result
@@ -628,13 +630,21 @@ def closure_propose(*, case_id: int, user, result: str, reason: str, withdrawal_
         raise ValidationError(" ".join(problems))
     if case.closure_proposals.filter(decision=ClosureProposal.Decision.PENDING).exists():
         raise CaseStateError("A closure of this case is already waiting for a supervisor.")
+    victim_updates_undone = victim_updates_undone_before_closure(case=case)
+    if victim_updates_undone and not victim_update_reason.strip():
+        raise ValidationError({"victim_update_reason": (
+            f"Record why the victim was not given: {'; '.join(victim_updates_undone)}. Or record the contact with the "
+            "victim first")})
     proposal = ClosureProposal(case=case, result=result, reason=reason.strip(), withdrawal_reason=withdrawal_reason,
-                               proposed_by=user)
+                               proposed_by=user,
+                               victim_update_reason=victim_update_reason.strip() if victim_updates_undone else "")
     conditions = _breach_check(case, proposal, breach or {}) if result == Result.BREACHED else []
     proposal.save()
     proposal.conditions_breached.set(conditions)
     CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.CLOSURE_PROPOSED,
-                             text=f"{proposal.get_result_display()}: {proposal.reason}")
+                             text=f"{proposal.get_result_display()}: {proposal.reason}" + (
+                                 f". Victims' Code update not given ({'; '.join(victim_updates_undone)}): "
+                                 f"{proposal.victim_update_reason}" if victim_updates_undone else ""))
     if result != Result.BREACHED and not scheme_settings().closure_approval_required:
         # Nothing to wait for: the keyworker's proposal is its own approval, recorded by the same rules as any decision.
         proposal.decide(user=user, approve=True, note="", at=timezone.now(), approval_required=False)
@@ -671,6 +681,15 @@ def _breach_check(case: Case, proposal: ClosureProposal, breach: dict) -> list[C
     if errors:
         raise ValidationError(errors)
     return conditions
+
+
+def victim_updates_undone_before_closure(*, case: Case) -> list[str]:
+    """The Victims' Code updates a victim of the case is owed before it closes and was not given, in words."""
+    from cases.selectors import victims_code_items
+    from cases.victims_code import undone_before_closure
+
+    undone = undone_before_closure(victims_code_items(case=case))
+    return [f"{item.label.lower()} ({item.victim_name})" for item in undone]
 
 
 @transaction.atomic

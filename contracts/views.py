@@ -497,7 +497,8 @@ class ClosureProposeView(CreateOnceMixin, ContractStepMixin, FormView):
         return {"result": self.request.GET.get("result", "")}
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "conditions": selectors.conditions_to_vary(case=self.case)}
+        return {**super().get_form_kwargs(), "conditions": selectors.conditions_to_vary(case=self.case),
+                "victim_updates_undone": services.victim_updates_undone_before_closure(case=self.case)}
 
     def perform(self, form):
         proposal = services.closure_propose(case_id=self.case.pk, user=self.request.user, **form.closure_data())

@@ -57,7 +57,7 @@ class StaffProfileForm(GovukModelForm):
 
     class Meta:
         model = StaffProfile
-        fields = ["availability", "leave_until", "area", "fte", "capacity_points", "specialisms"]
+        fields = ["availability", "leave_until", "area", "fte", "capacity_points", "specialisms", "work_phone"]
         widgets = {"availability": forms.RadioSelect, "specialisms": forms.CheckboxSelectMultiple}
         labels = {"fte": "Full-time equivalent (for example 0.6)", "area": "Postcode area covered"}
 
@@ -86,6 +86,7 @@ class StaffProfileForm(GovukModelForm):
             Field.text("fte", field_width=Fixed.FIVE),
             Field.text("capacity_points", field_width=Fixed.FIVE),
             Field.checkboxes("specialisms", legend_size=Size.SMALL),
+            Field.text("work_phone", field_width=Fixed.TWENTY),
             Button("submit", "Save"),
         )
 

@@ -72,6 +72,8 @@ class StaffProfile(Versioned):
     specialisms = models.ManyToManyField(Specialism, blank=True, related_name="staff")
     availability = models.CharField(max_length=20, choices=Availability.choices, default=Availability.ACTIVE)
     leave_until = models.DateField("On leave until", null=True, blank=True)
+    # Printed on the contract and the letters the person keeps, so they know whom to call.
+    work_phone = models.CharField("Work phone", max_length=20, blank=True)
     # Leave longer than this is an absence: the keyworker is marked as not taking cases instead.
     LEAVE_LONGEST_DAYS = 366
     # The secret in the private address of the keyworker's appointments calendar (.ics).

@@ -6,8 +6,9 @@ every reason it gives is one a supervisor can check.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from decimal import Decimal
+
+from oocr.working_days import add_working_days  # noqa: F401 - its home is oocr/, kept importable from here
 
 # Points a case carries, by its state, before any enhanced-offer extra.
 TO_CONTACT, ASSESSMENT, ACTIVE = "allocated", "assessment", "active"
@@ -113,13 +114,3 @@ def recommend(candidates: list[Candidate], needs: CaseNeeds) -> Recommendation |
     else:
         reasons.append(f"Everyone available is at or over capacity: {best.name} has the lowest load ({best.load}%)")
     return Recommendation(user_id=best.user_id, reasons=reasons)
-
-
-def add_working_days(start: date, days: int) -> date:
-    """`days` Monday-to-Friday days after `start` (bank holidays are not known here)."""
-    current = start
-    while days > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current

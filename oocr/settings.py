@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "evaluation",
     "retention",
     "today",
+    "documents",
 ]
 
 # --- Request handling ------------------------------------------------------
@@ -291,8 +292,39 @@ STATICFILES_DIRS = [
 ]
 # The manifest storage needs collectstatic, which tests and development skip.
 STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG)
+# Documents uploaded to a case, and the letters made for it: outside the database, never at a public address
+# (every download goes through a view that checks the role and the case, and is logged). A local folder by
+# default; any S3-compatible store with DOCUMENTS_STORAGE=s3 (django-storages; install boto3 where it is used).
+DOCUMENTS_ROOT = env.path("DOCUMENTS_ROOT", default=BASE_DIR / "var" / "documents")
+DOCUMENTS_STORAGE = env("DOCUMENTS_STORAGE", default="local")
+if DOCUMENTS_STORAGE == "s3":
+    _documents_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("DOCUMENTS_S3_BUCKET"),
+            "endpoint_url": env("DOCUMENTS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("DOCUMENTS_S3_REGION", default=None),
+            # Keys come from the environment boto3 reads (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) or the host's role.
+            "location": env("DOCUMENTS_S3_PREFIX", default="documents"),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+elif DOCUMENTS_STORAGE == "local":
+    _documents_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DOCUMENTS_ROOT), "base_url": None, "file_permissions_mode": 0o600,
+                    "directory_permissions_mode": 0o700},
+    }
+else:
+    raise environ.ImproperlyConfigured("DOCUMENTS_STORAGE must be local or s3.")
+# The largest document a keyworker may upload, in bytes.
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10_000_000)
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "documents": _documents_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("", include("evaluation.urls")),
     path("", include("today.urls")),
+    path("", include("documents.urls")),
     path("django-admin/", admin.site.urls),
 ]

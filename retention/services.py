@@ -33,6 +33,7 @@ def retention_decide(*, review_id: int, user, decision: str, reason: str, retain
     from cases.models import Case
     from cases.services import case_personal_data_erase
     from contracts.services import case_free_text_erase as contracts_erase
+    from documents.services import case_documents_erase
     from evaluation.services import person_crime_records_pseudonymise
     from keyworkers.services import case_free_text_erase as allocations_erase
     from oocr.notifications.services import case_messages_erase
@@ -58,6 +59,7 @@ def retention_decide(*, review_id: int, user, decision: str, reason: str, retain
     review.save()
     if decision == RetentionReview.Decision.DISPOSE:
         contracts_erase(case_id=review.case_id)
+        case_documents_erase(case_id=review.case_id)  # the files leave the storage once the disposal commits
         referrals_erase(case_id=review.case_id)
         allocations_erase(case_id=review.case_id)
         person_id = review.case.person_id

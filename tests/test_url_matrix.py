@@ -25,6 +25,7 @@ from contracts import services as contract_services
 from contracts.models import ConditionTemplate, NeedDomain
 from contracts.tests.factories import AssessedCaseFactory, BookedContactFactory, TailoredConditionFactory, breach_record
 from contracts.tests.test_closure import active_case
+from documents.tests.factories import CaseDocumentFactory
 from keyworkers.models import StaffProfile
 from keyworkers.services import calendar_token_issue
 from keyworkers.tests.factories import AwaitingAllocationCaseFactory, StaffProfileFactory, SupervisorProfileFactory, TeamFactory
@@ -116,6 +117,11 @@ EXPECTED: dict[str, set[str]] = {
     "/cases/<int:pk>/contract/sign/": {HOLDER},
     "/cases/<int:pk>/contract/start/": {HOLDER},
     "/cases/<int:pk>/contract/variation/": {HOLDER},
+    "/cases/<int:pk>/documents/": CASE_READERS,
+    "/cases/<int:pk>/documents/<int:document_pk>/download/": CASE_READERS,
+    "/cases/<int:pk>/documents/breach-pack/": {SUPERVISOR},  # POST only; the case must be breached for it to make one
+    "/cases/<int:pk>/documents/new/": {HOLDER},
+    "/cases/<int:pk>/documents/warning-letter/": {HOLDER},
     "/cases/<int:pk>/first-contact/": {HOLDER},
     "/cases/<int:pk>/first-contact/correct/": {HOLDER},
     "/cases/<int:pk>/history/": CASE_READERS,
@@ -240,6 +246,7 @@ def build_world() -> dict:
     retired = AwaitingAllocationCaseFactory()
     Case.objects.filter(pk=retired.pk).update(status=Case.Status.COMPLETED, closed_at=timezone.now() - timedelta(days=2300))
     review = RetentionReview.objects.create(case=retired, due_on=timezone.localdate())
+    document = CaseDocumentFactory(case=case)
     notification = notification_send(user=holder, text="A case for you", url=reverse("cases:case_detail", args=[case.pk]))
     evaluation = _evaluation_world(person=case.person)
     # Names no page holds by chance (a random "Page" or "Case" would be found in every page's text).
@@ -261,7 +268,7 @@ def build_world() -> dict:
         "/allocation/reviews/": {"pk": case.allocations.get(ended_at=None).review.pk},
         "/calendar/": {"token": calendar_token_issue(user=holder)},
         "/cases/": {"pk": case.pk, "kind": "baseline", "contact_pk": contact.pk, "condition_pk": condition.pk,
-                    "format": "pdf", "referral_pk": referral.pk, "partner_pk": partner.pk,
+                    "format": "pdf", "referral_pk": referral.pk, "partner_pk": partner.pk, "document_pk": document.pk,
                     "instrument": evaluation["instrument"].pk, "victim_pk": case_victim.pk},
         **{f"/cases/<int:pk>/contract/conditions/<int:condition_pk>/{step}/": {"pk": drafting.pk, "condition_pk": draft_condition.pk}
            for step in ("edit", "remove")},

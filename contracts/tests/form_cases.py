@@ -367,6 +367,24 @@ def _breach_proposed(context):
     assert Case.objects.get(pk=context["case"].pk).status == Case.Status.ACTIVE  # a breach waits for a supervisor
 
 
+def _closing_with_a_victim_untold():
+    """A victim who was never given the restorative justice information: the closure asks why."""
+    case = ActiveContractFactory().case
+    ConsentingVictimFactory(crime=case.crimes.get())
+    return _on(case, "closure")
+
+
+def _withdrawal_with_reason(context):
+    return {"result": "withdrawn", "withdrawal_reason": "moved_away", "reason": "Moved out of the area",
+            "victim_update_reason": "The victim asked not to be contacted again", **one_time_token()}
+
+
+def _withdrawn_with_reason(context):
+    proposal = ClosureProposal.objects.get(case=context["case"])
+    assert proposal.victim_update_reason == "The victim asked not to be contacted again"
+    assert Case.objects.get(pk=context["case"].pk).status == Case.Status.WITHDRAWN
+
+
 # --- Supervisors' decisions, and the reminders job ---------------------------------------------------------------
 
 
@@ -457,6 +475,8 @@ FORM_CASES = [
              foreign=lambda context: {**_missed(context), "contact": str(context["stranger"].pk)}),
     FormCase("/cases/<int:pk>/close/", HOLDER, _closing, _breach, _breach_proposed,
              foreign=lambda context: {**_breach(context), "conditions_breached": [str(context["stranger"].pk)]}),
+    FormCase("/cases/<int:pk>/close/", f"{HOLDER}, a victim not told", _closing_with_a_victim_untold,
+             _withdrawal_with_reason, _withdrawn_with_reason),
     FormCase("/allocation/decisions/closures/<int:pk>/", SUPERVISOR, _closure_waiting, _approve, _breach_approved),
     FormCase("/allocation/decisions/variations/<int:pk>/", SUPERVISOR, _extension_waiting, _approve, _extension_approved),
     FormCase("/administration/reminders/", ADMIN, _reminders, lambda context: {}, _reminders_run, button=True),

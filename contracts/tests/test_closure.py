@@ -234,7 +234,7 @@ def test_a_victim_contact_updates_their_views_and_ticks_the_victims_code(client)
     case, holder, _ = active_case(signed_weeks_ago=2)
     victim = Victim.objects.create(crime=case.crimes.get(), name="Tesco Extra")
     codes = victims_codes(case=case, today=timezone.localdate() + timedelta(days=30))
-    assert codes[0]["checkpoints"][0][3] is True  # restorative justice information overdue
+    assert codes[0]["items"][0][1] == "late"  # restorative justice information
     case_services.victim_contact_record(
         case_id=case.pk, user=holder, victim_id=victim.pk, view="supports", restorative_consent="yes",
         data={"contacted_on": timezone.localdate(), "method": "phone", "purpose": "rj_information", "notes": ""},
@@ -242,7 +242,7 @@ def test_a_victim_contact_updates_their_views_and_ticks_the_victims_code(client)
     victim.refresh_from_db()
     assert (victim.view, victim.restorative_consent, victim.date_asked) == ("supports", "yes", timezone.localdate())
     codes = victims_codes(case=case, today=timezone.localdate() + timedelta(days=30))
-    assert codes[0]["checkpoints"][0][2:] == (True, False)
+    assert codes[0]["items"][0][1] == "done"
     client.force_login(holder)
     page = client.get(reverse("cases:case_victim", args=[case.pk])).content.decode()
     assert "Restorative justice information given" in page

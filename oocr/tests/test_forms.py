@@ -18,7 +18,7 @@ from oocr.forms import GovukFormMixin
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_PACKAGES = {"oocr", "cases", "keyworkers", "contracts", "referrals", "evaluation", "retention"}
+PROJECT_PACKAGES = {"oocr", "cases", "keyworkers", "contracts", "referrals", "evaluation", "retention", "documents"}
 
 
 def _all_subclasses(klass):
@@ -85,6 +85,7 @@ def _arguments() -> dict[str, dict]:
         "ReferralProgressForm": {"referral": Referral(status=Referral.Status.SENT)},
         "ReminderSettingsForm": {"kinds": {"due": "Conditions due"}},
         "SurveyForm": {"instrument": SimpleNamespace(items=[{"code": "q1", "text": "I was treated fairly"}])},
+        "WarningLetterForm": {"choices": [(1, "Missed appointment on 1 December 2026: warning")]},
         "AllocateForm": {"candidates": [keyworker]},
         "ReallocateForm": {"candidates": [keyworker]},
         "SetPasswordForm": {"user": user},
