@@ -85,6 +85,7 @@ def _arguments() -> dict[str, dict]:
         "ReferralProgressForm": {"referral": Referral(status=Referral.Status.SENT)},
         "ReminderSettingsForm": {"kinds": {"due": "Conditions due"}},
         "SurveyForm": {"instrument": SimpleNamespace(items=[{"code": "q1", "text": "I was treated fairly"}])},
+        "ClosureForm": {"conditions": [SimpleNamespace(pk=1, description="Attend every appointment")]},
         "WarningLetterForm": {"choices": [(1, "Missed appointment on 1 December 2026: warning")]},
         "AllocateForm": {"candidates": [keyworker]},
         "ReallocateForm": {"candidates": [keyworker]},
