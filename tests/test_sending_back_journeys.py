@@ -68,7 +68,8 @@ def test_a_supervisor_returns_a_contract_and_the_keyworker_revises_it(live_serve
     page.goto(f"{live_server.url}/cases/{case.pk}/contract/")
     assert "with a named adviser" in page.inner_text("[data-testid=contract-decisions]")
     check_and_capture(page, "contract-return-2-keyworker")
-    click_and_wait(page, "button:has-text('Remove')")  # the condition the supervisor asked to change
+    click_and_wait(page, "main a[href$='/remove/'] >> nth=0")  # the condition the supervisor asked to change
+    click_and_wait(page, "button:has-text('Yes, remove this condition')")
     click_and_wait(page, "a:text-is('Debt advice')")
     page.fill("#id_recurrence", "Fortnightly with Citizens Advice Truro")
     click_and_wait(page, "#id_submit")
