@@ -13,16 +13,14 @@ from contracts.documents import contract_context
 from contracts.models import ClosureProposal, Condition, ConditionKind, Contract, NonCompliance
 from oocr.pdf import html_to_pdf
 
-# What a breach proposal may record, in the order the pack prints it (fields a proposal does not have are skipped).
+# What a breach proposal records (contracts.models.ClosureProposal), in the order the pack prints it; empty ones are left out.
 BREACH_PROPOSAL_FIELDS = [
     ("reason", "Why the keyworker proposed the breach"),
-    ("what_led_to_it", "What led to it"),
-    ("what_was_tried", "What was tried first"),
-    ("supervisor_discussion", "Discussion with the supervisor"),
+    ("new_offence", "The new offence"),
+    ("circumstances", "What led to it"),
+    ("tried", "What was tried first"),
     ("discussion", "Discussion with the supervisor"),
-    ("rationale", "The supervisor's rationale"),
-    ("decision_rationale", "The supervisor's rationale"),
-    ("decision_note", "The supervisor's note"),
+    ("decision_note", "The supervisor's rationale"),
 ]
 
 
@@ -51,14 +49,10 @@ def breach_pack_context(*, case: Case) -> dict:
                 .order_by("-proposed_at", "-id").first())
     sections = []
     if proposal is not None:
-        seen = set()
-        for field, label in BREACH_PROPOSAL_FIELDS:
-            value = getattr(proposal, field, "")
-            if isinstance(value, str) and value.strip() and label not in seen:
-                seen.add(label)
-                sections.append((label, value.strip()))
+        sections = [(label, getattr(proposal, field).strip()) for field, label in BREACH_PROPOSAL_FIELDS
+                    if getattr(proposal, field).strip()]
     conditions = Condition.objects.filter(contract__case=case).exclude(kind=ConditionKind.STANDARD).order_by("id")
-    breach_date = getattr(proposal, "breach_date", None) or (timezone.localdate(case.closed_at) if case.closed_at else None)
+    breach_date = (proposal.breach_on if proposal else None) or (timezone.localdate(case.closed_at) if case.closed_at else None)
     return {
         **_common(case),
         "crimes": case.crimes.prefetch_related("offences").order_by("offence_date", "pk"),

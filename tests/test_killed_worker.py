@@ -62,7 +62,14 @@ def wait_until(condition, *, timeout: float = 45) -> float:
 def worker(killable_celery_worker):
     killable_celery_worker.ensure_running()
     app.conf.task_always_eager = False  # the autouse fixture restores it afterwards
-    return killable_celery_worker
+    yield killable_celery_worker
+    # Before the database is emptied for the next test: a copy of a killed job that Redis hands on late must not run
+    # against the emptying tables (a deadlock with the flush) or in the next test. The worker stops, its queue is
+    # emptied and the unacknowledged copies go (only this xdist group runs real workers).
+    killable_celery_worker.kill()
+    with app.connection_for_write() as connection:
+        connection.default_channel.queue_purge(killable_celery_worker.queue)
+        connection.default_channel.client.delete("unacked", "unacked_index")
 
 
 @REAL_WORKER

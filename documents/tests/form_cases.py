@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contracts.models import NonCompliance
-from contracts.tests.factories import ActiveContractFactory, holder_of
+from contracts.tests.factories import ActiveContractFactory, breach_record, holder_of
 from documents.models import CaseDocument
 from documents.tests.factories import PDF
 from keyworkers.tests.factories import SupervisorProfileFactory
@@ -59,9 +59,10 @@ def _breached():
     from contracts import services
 
     case = ActiveContractFactory().case
-    proposal = services.closure_propose(case_id=case.pk, user=holder_of(case), result="breached", reason="Stopped coming")
+    proposal = services.closure_propose(case_id=case.pk, user=holder_of(case), result="breached", reason="Stopped coming",
+                                        breach=breach_record())
     supervisor = SupervisorProfileFactory().user
-    services.closure_decide(proposal_id=proposal.pk, user=supervisor, approve=True, note="")
+    services.closure_decide(proposal_id=proposal.pk, user=supervisor, approve=True, note="A new offence during the contract")
     return {"user": supervisor, "case": case, "url": reverse("documents:breach_pack", args=[case.pk])}
 
 

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from cases.models import Case, CaseStateError
 from contracts import services as contract_services
 from contracts.models import ClosureProposal, NonCompliance
-from contracts.tests.factories import ActiveContractFactory, holder_of
+from contracts.tests.factories import ActiveContractFactory, breach_record, holder_of
 from documents import services
 from documents.models import CaseDocument
 from documents.services import documents_storage
@@ -67,7 +67,8 @@ def breached_case():
     holder = holder_of(case)
     non_compliance(case)
     proposal = contract_services.closure_propose(case_id=case.pk, user=holder, result="breached",
-                                                 reason="Missed three appointments and stopped answering")
+                                                 reason="Missed three appointments and stopped answering",
+                                                 breach=breach_record(circumstances="Three missed appointments"))
     supervisor = SupervisorProfileFactory().user
     contract_services.closure_decide(proposal_id=proposal.pk, user=supervisor, approve=True, note="Every chance was given")
     case.refresh_from_db()
