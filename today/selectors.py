@@ -3,8 +3,7 @@
 A panel is a few rows (the most urgent first) and how many there are in all:
 two queries whatever the number of rows (`_panel`), so every count on the
 page is a fixed number of queries (today/tests/test_selectors.py locks them at
-two data sizes). Panels for data that other work adds later (submissions
-returned to an officer, Victims' Code items due) are wired here the same way.
+two data sizes).
 """
 
 from dataclasses import dataclass, field
@@ -13,7 +12,8 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from cases.models import Case, CaseEvent
+from cases.models import Case, CaseEvent, SubmissionReturn
+from cases.selectors import victims_code_items_due
 from contracts.models import ClosureProposal, Condition, Contact, Contract, VariationProposal
 from contracts.selectors import scheme_settings
 from keyworkers.models import Allocation, AllocationReview, StaffProfile
@@ -102,6 +102,14 @@ def keyworker_referrals_overdue(*, keyworker, today: date) -> Panel:
         Referral.objects.filter(referral_overdue(today), case__in=_held_by(keyworker))
         .select_related("case__person", "partner").order_by("sent_on", "id")
     )
+
+
+def keyworker_victims_code_due(*, keyworker, today: date) -> Panel:
+    """The Victims' Code updates the keyworker owes (cases.victims_code), soonest due first, late ones marked.
+    A fixed number of queries (cases.selectors.victims_code_items_owed)."""
+    items = victims_code_items_due(keyworker, today=today)
+    rows = [{"item": item, "late": item.is_late(today), "case_number": Case(pk=item.case_id).number} for item in items[:PANEL_ROWS]]
+    return Panel(rows=rows, count=len(items), extra={"late": sum(item.is_late(today) for item in items)})
 
 
 @dataclass(frozen=True)
@@ -282,6 +290,13 @@ def officer_drafts(*, user) -> Panel:
     """The officer's own drafts, most recently changed first."""
     return _panel(Case.objects.filter(created_by=user, status=Case.Status.DRAFT).select_related("person")
                   .order_by("-updated_at", "-id"))
+
+
+def officer_returned(*, user) -> Panel:
+    """The officer's submissions a supervisor returned to them to correct, not yet submitted again, oldest return first."""
+    waiting = SubmissionReturn.objects.filter(case__created_by=user, case__status=Case.Status.DRAFT,
+                                              kind=SubmissionReturn.Kind.RETURNED, resubmitted_at=None)
+    return _panel(waiting.select_related("case__person", "by").order_by("at", "id"))
 
 
 def officer_submissions_recent(*, user, since: datetime | None, now: datetime) -> Panel:

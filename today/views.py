@@ -27,6 +27,7 @@ class TodayView(RoleRequiredMixin, TemplateView):
                 "conditions": selectors.keyworker_conditions_due(keyworker=user, today=today),
                 "referrals": selectors.keyworker_referrals_overdue(keyworker=user, today=today),
                 "decisions": selectors.keyworker_decisions_recent(keyworker=user, since=since, now=now),
+                "victims": selectors.keyworker_victims_code_due(keyworker=user, today=today),
             }
         if user.has_perm("cases.view_team_cases"):
             context["team"] = {
@@ -41,6 +42,7 @@ class TodayView(RoleRequiredMixin, TemplateView):
             context["movement"] = selectors.team_movement(user=user, now=now)
         if user.has_perm("cases.submit_case"):
             context["officer"] = {
+                "returned": selectors.officer_returned(user=user),
                 "drafts": selectors.officer_drafts(user=user),
                 "submissions": selectors.officer_submissions_recent(user=user, since=since, now=now),
             }
