@@ -52,6 +52,19 @@ class StepForm:
         return page_helper(self, *fields, buttons)
 
 
+def reachable_check(form, data: dict) -> dict:
+    """One way at least to reach the person, and an address given whole (intake and corrections alike)."""
+    if not any(data.get(name) for name in ("address_line_1", "postcode", "phone", "email")):
+        # Next to the phone number, the first way the message names: an error summary link must land on a field.
+        form.add_error("phone", "Enter a phone number, email address or postal address: the team must be able to reach the person")
+        return data
+    if data.get("address_line_1") and not data.get("postcode"):
+        form.add_error("postcode", "Enter the postcode of the address")
+    if data.get("postcode") and not data.get("address_line_1"):
+        form.add_error("address_line_1", "Enter the first line of the address")
+    return data
+
+
 class PersonForm(StepForm, GovukModelForm):
     date_of_birth = GovukDateField(what="date of birth")
     match = forms.ChoiceField(
@@ -136,16 +149,7 @@ class PersonForm(StepForm, GovukModelForm):
         return {*super()._get_validation_exclusions(), "pnc_id"}
 
     def clean(self):
-        data = super().clean()
-        if not any(data.get(name) for name in ("address_line_1", "postcode", "phone", "email")):
-            # Next to the phone number, the first way the message names: an error summary link must land on a field.
-            self.add_error("phone", "Enter a phone number, email address or postal address: the team must be able to reach the person")
-            return data
-        if data.get("address_line_1") and not data.get("postcode"):
-            self.add_error("postcode", "Enter the postcode of the address")
-        if data.get("postcode") and not data.get("address_line_1"):
-            self.add_error("address_line_1", "Enter the first line of the address")
-        return data
+        return reachable_check(self, super().clean())
 
     def person_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -510,15 +514,7 @@ class PersonCorrectionForm(GovukModelForm):
     clean_phone = PersonForm.clean_phone
 
     def clean(self):
-        data = super().clean()
-        if not any(data.get(name) for name in ("address_line_1", "postcode", "phone", "email")):
-            self.add_error("phone", "Enter a phone number, email address or postal address: the team must be able to reach the person")
-            return data
-        if data.get("address_line_1") and not data.get("postcode"):
-            self.add_error("postcode", "Enter the postcode of the address")
-        if data.get("postcode") and not data.get("address_line_1"):
-            self.add_error("address_line_1", "Enter the first line of the address")
-        return data
+        return reachable_check(self, super().clean())
 
     def person_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
