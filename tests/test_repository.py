@@ -47,3 +47,13 @@ def test_every_image_the_readme_shows_is_in_the_repository():
     readme = (ROOT / "README.md").read_text()
     missing = [path for path in re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", readme) if not (ROOT / path).is_file()]
     assert missing == []
+
+
+def test_every_app_with_tests_is_in_the_suite():
+    """An app's tests run with `make test` only if pytest's testpaths name it (a new app is easily left out)."""
+    import tomllib
+
+    testpaths = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]["testpaths"]
+    with_tests = {path.parent.parent.relative_to(ROOT).parts[0] for path in ROOT.glob("*/**/tests/__init__.py")
+                  if ".venv" not in path.parts and "node_modules" not in path.parts}
+    assert with_tests - set(testpaths) == set()
