@@ -8,7 +8,7 @@ import pytest
 from cases.tests.factories import AwaitingAllocationCaseFactory, DraftCaseFactory
 from keyworkers.tests.factories import StaffProfileFactory, SupervisorProfileFactory
 from oocr.accounts.tests.factories import EvidenceReviewOfficerFactory, TeamManagerFactory
-from tests.browser import SCREENSHOTS, check_and_capture, sign_in
+from tests.browser import SCREENSHOTS, check_and_capture, click_and_wait, sign_in
 from today.tests.test_selectors import keyworker_work, team_work
 
 pytestmark = pytest.mark.browser
@@ -52,4 +52,13 @@ def test_the_lists_and_today_pages_fit_a_phone_without_scrolling_sideways(live_s
                 too_wide.append(f"{path} as {user.username}: {widths[0]} px wide in {widths[1]} px")
             check_and_capture(page, name)
             page.set_viewport_size(DESKTOP)
+    # The search results, as the last of them (the team manager) finds a case from the header box on a phone.
+    page.set_viewport_size(PHONE)
+    page.fill("#header-search", waiting.number)
+    click_and_wait(page, ".oocr-header__search-button")
+    assert waiting.number in page.inner_text("[data-testid=search-results]")
+    widths = page.evaluate("[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]")
+    if widths[0] > widths[1]:
+        too_wide.append(f"/search/: {widths[0]} px wide in {widths[1]} px")
+    check_and_capture(page, "phone-search-results")
     assert too_wide == []
