@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from keyworkers import selectors, services
 from keyworkers.models import Allocation, AllocationReview, Specialism, StaffProfile, Team
-from keyworkers.workload import add_working_days, recommend
+from keyworkers.workload import recommend
+from oocr.working_days import add_working_days
 
 TEAM_NAME = "Devon and Cornwall OoCR team"
 # user name: (area, full-time equivalent, women's specialism, young adults specialism, availability)

@@ -10,7 +10,7 @@ from cases.models import Case, CaseStateError
 from cases.services import case_allocation_record, case_lock, officer_email_queue
 from keyworkers.models import Allocation, AllocationReview, StaffProfile
 from keyworkers.selectors import already_allocated_message, keyworker_candidates, review_ended_message
-from keyworkers.workload import add_working_days
+from oocr.working_days import add_working_days
 from oocr.concurrency.services import ANY_VERSION, version_bump
 from oocr.notifications.services import notify
 

@@ -8,7 +8,6 @@ every reason it gives is one a supervisor can check.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from oocr.working_days import add_working_days  # noqa: F401 - its home is oocr/, kept importable from here
 
 # Points a case carries, by its state, before any enhanced-offer extra.
 TO_CONTACT, ASSESSMENT, ACTIVE = "allocated", "assessment", "active"

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from contracts.models import Condition, NeedDomain
-from keyworkers.workload import add_working_days
+from oocr.working_days import add_working_days
 from referrals.models import Referral
 from referrals.selectors import partners_matching
 from referrals.services import referral_create, referral_progress_record, referral_send

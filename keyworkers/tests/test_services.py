@@ -10,7 +10,7 @@ from cases.models import Case, CaseEvent, CaseStateError
 from cases.tests.factories import AwaitingAllocationCaseFactory, ReadyDraftCaseFactory
 from cases import services as case_services
 from keyworkers import services
-from keyworkers.workload import add_working_days
+from oocr.working_days import add_working_days
 from keyworkers.models import Allocation, AllocationReview, StaffProfile
 from keyworkers.selectors import keyworker_candidates
 from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory, SupervisorProfileFactory, TeamFactory

@@ -79,7 +79,7 @@ def test_a_step_cannot_be_dated_before_the_last_one():
     (S.WITHDRAWN, date(2026, 12, 31), ""),
 ])
 def test_overdue_counts_working_days_from_sending_across_weekends(status, today, expected):
-    from keyworkers.workload import add_working_days
+    from oocr.working_days import add_working_days
 
     friday = date(2026, 11, 6)
     referral = Referral(status=status, sent_on=friday, acknowledge_by=add_working_days(friday, 3),
