@@ -324,11 +324,12 @@ def intake_submit(*, case: Case, user, decision: str, route: str = "", override_
     if returned and decision != Decision.CLOSED_INELIGIBLE:
         CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.RESUBMITTED, by=user,
                                  text=f"Round {case.returns.count()}: corrected and submitted again")
-        from oocr.notifications.services import notification_send
+        from oocr.notifications.services import notify
 
-        for supervisor in {round_.by for round_ in returned} - {user}:  # whoever sent it back hears it is back
-            notification_send(user=supervisor, url=reverse("keyworkers:allocate", args=[case.pk]),
-                              text=f"Case {case.number}, which you returned to the officer, has been corrected and submitted again")
+        # Whoever sent it back hears it is back.
+        notify(kind="submission_resubmitted", case=case, actor=user, event=f"assessment{assessment.pk}",
+               returners=[round_.by for round_ in returned], context={"round": case.returns.count()},
+               url=reverse("keyworkers:allocate", args=[case.pk]))
     CaseEvent.objects.create(
         case=case, kind=event_kind, by=user,
         text=". ".join(part for part in (
@@ -434,7 +435,7 @@ ROUTE_NEXT_STEPS = {
 }
 
 
-def officer_email_queue(*, case: Case, user, reason: str, **context) -> None:
+def officer_email_queue(*, case: Case, user, reason: str, attachment: tuple[str, str] | None = None, **context) -> None:
     """Tell the officer in the case what became of it (allocated, declined, completed, withdrawn, breached), once, and
     log the disclosure: the kind `officer_<reason>` of the notifications table, with the route's next step.
 
@@ -445,8 +446,8 @@ def officer_email_queue(*, case: Case, user, reason: str, **context) -> None:
     charge = case.route == Case.Route.DEFERRED_CHARGE
     notify(kind=f"officer_{reason}", case=case, actor=user, event=f"case{case.pk}", context={
         "crime": case.crimes.first(), "route": "charge" if charge else "caution",
-        "next_step": ROUTE_NEXT_STEPS.get((reason, case.route), ""), **context,
-    })
+        "next_step": ROUTE_NEXT_STEPS.get((reason, case.route), ""), "attached": bool(attachment), **context,
+    }, attachment=attachment)
 
 
 @transaction.atomic
@@ -639,22 +640,6 @@ def _changed_fields(record, data: dict) -> list[str]:
     return [str(record._meta.get_field(name).verbose_name) for name, value in data.items() if getattr(record, name) != value]
 
 
-def case_supervisors(case: Case) -> list:
-    """The supervisors who act on a case: of the team of its keyworker; before allocation, every supervisor in a team
-    (the queue is shared). Active accounts only."""
-    from django.contrib.auth import get_user_model
-
-    from oocr.accounts.roles import Role
-
-    supervisors = get_user_model().objects.filter(groups__name=Role.SUPERVISOR, is_active=True,
-                                                  staff_profile__team__isnull=False)
-    current = case.allocations.filter(ended_at=None).select_related("keyworker__staff_profile").first()
-    if current is not None:
-        team_id = getattr(getattr(current.keyworker, "staff_profile", None), "team_id", None)
-        supervisors = supervisors.filter(staff_profile__team_id=team_id)
-    return list(supervisors.distinct().order_by("id"))
-
-
 def eligibility_recheck(*, case: Case, user) -> str:
     """After a correction of a fact the rules read, check the case again against the rules in force.
 
@@ -679,7 +664,7 @@ def eligibility_recheck(*, case: Case, user) -> str:
                for result in results if before.get(result.code) != result.outcome]
     if not changed:
         return ""
-    EligibilityAssessment.objects.create(
+    assessment = EligibilityAssessment.objects.create(
         case=case, answers=latest.answers, results=[result.__dict__ for result in results],
         rule_set_version=eligibility_rule_set_version(rule_settings), outcome=outcome,
         decision=EligibilityAssessment.Decision.RECHECKED, assessed_by=user,
@@ -689,13 +674,12 @@ def eligibility_recheck(*, case: Case, user) -> str:
     if outcome == eligibility.INELIGIBLE and not case.override_reason:
         case.review_flag = f"{REVIEW_FLAG_INELIGIBLE}: a supervisor decides what happens"[:200]
         case.save(update_fields=["review_flag", "updated_at"])
-        from oocr.notifications.services import notification_send
+        from oocr.notifications.services import notify
 
         url = (reverse("keyworkers:allocate", args=[case.pk]) if case.status == Case.Status.AWAITING_ALLOCATION
                else reverse("cases:case_detail", args=[case.pk]))
-        for supervisor in set(case_supervisors(case)) - {user}:
-            notification_send(user=supervisor, url=url,
-                              text=f"A correction made case {case.number} ineligible: decide whether it goes ahead")
+        notify(kind="case_ineligible", case=case, actor=user, event=f"assessment{assessment.pk}", url=url,
+               context={"summary": summary})
     elif outcome == eligibility.ELIGIBLE and case.review_flag.startswith(REVIEW_FLAG_INELIGIBLE):
         case.review_flag = ""
         case.save(update_fields=["review_flag", "updated_at"])
@@ -824,7 +808,8 @@ def case_draft_delete(*, case_id: int, user) -> None:
 @transaction.atomic
 def case_submission_withdraw(*, case_id: int, user, reason: str, details: str = "") -> Case:
     """An officer withdraws their own submission before allocation, with a coded reason: the case closes as withdrawn
-    and leaves the allocation queue. Nobody is notified: no keyworker holds it, and the queue shows it no longer."""
+    and leaves the allocation queue. The officer in the case is emailed (what happens next); no staff are told: no
+    keyworker holds it, and the queue shows it no longer."""
     case = case_lock(case_id=case_id)
     if case.created_by_id != user.pk:
         raise CaseStateError(f"Case {case.number} is not your submission, so you cannot withdraw it.")
@@ -839,6 +824,7 @@ def case_submission_withdraw(*, case_id: int, user, reason: str, details: str = 
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.WITHDRAWN, by=user,
                              text=f"By the officer before allocation: {case.get_withdrawal_reason_display()}"
                                   + (f". {details}" if details else ""))
+    officer_email_queue(case=case, user=user, reason="withdrawn", before_allocation=True)
     return case
 
 
@@ -846,8 +832,8 @@ def case_submission_withdraw(*, case_id: int, user, reason: str, details: str = 
 def submission_send_back(*, case_id: int, user, kind: str, reasons: str) -> SubmissionReturn:
     """A supervisor returns a submission to its officer to correct (a draft again), or refuses a submission made by
     override (closed as ineligible), with reasons. The round is kept (SubmissionReturn) and on the timeline, and
-    the officer who made the submission is told at once in their inbox; nobody else is."""
-    from oocr.notifications.services import notification_send
+    the officer who made the submission is told at once in their inbox and by email; nobody else is."""
+    from oocr.notifications.services import notify
 
     reasons = _reason_required(reasons, field="reasons", what="your reasons, for the officer")
     case = case_lock(case_id=case_id)
@@ -864,10 +850,7 @@ def submission_send_back(*, case_id: int, user, kind: str, reasons: str) -> Subm
         case=case, by=user, text=reasons,
         kind=CaseEvent.Kind.RETURNED if kind == SubmissionReturn.Kind.RETURNED else CaseEvent.Kind.OVERRIDE_REFUSED,
     )
-    what = ("returned case {number} to you to correct" if kind == SubmissionReturn.Kind.RETURNED
-            else "refused the override on case {number}: it is closed as ineligible")
-    if case.created_by_id != user.pk:
-        notification_send(user=case.created_by, url=reverse("cases:submission", args=[case.pk]),
-                          text=f"{user.get_full_name() or user.username} {what.format(number=case.number)}. "
-                               f"Reasons: {reasons[:200]}")
+    notify(kind="submission_returned" if kind == SubmissionReturn.Kind.RETURNED else "override_refused", case=case,
+           actor=user, event=f"return{round_.pk}", context={"reasons": reasons},
+           url=reverse("cases:submission", args=[case.pk]))
     return round_

@@ -804,9 +804,16 @@ def _close(case: Case, proposal: ClosureProposal) -> None:
     text = f"Outcome {case.outcome_code}" if case.outcome_code else case.get_withdrawal_reason_display()
     CaseEvent.objects.create(case=case, by=user, kind=kind, text=". ".join(filter(None, [text, contract_ending])))
     case_closed_record(case=case, user=user)
-    # The officer in the case hears of every closure, with what happens next for the route.
+    # The officer in the case hears of every closure, with what happens next for the route; of a breach, with the
+    # breach pack (made now and kept on the case) attached.
+    attachment = None
+    if proposal.result == Result.BREACHED:
+        from documents.services import breach_pack_keep  # documents builds on contracts: import late
+
+        pack = breach_pack_keep(case=case, user=user)
+        attachment = (pack.storage_name, f"breach-pack-{case.number}.pdf")
     officer_email_queue(case=case, user=user, reason=proposal.result, proposal=proposal,
-                        breached_conditions=list(proposal.conditions_breached.all()))
+                        breached_conditions=list(proposal.conditions_breached.all()), attachment=attachment)
 
 
 @transaction.atomic

@@ -136,8 +136,6 @@ def warning_letter_make(*, case_id: int, user, non_compliance_id: int) -> CaseDo
 @transaction.atomic
 def breach_pack_make(*, case_id: int, user) -> CaseDocument:
     """Make the breach pack for the officer in the case once the breach is decided, and keep it on the case (once)."""
-    from documents.letters import breach_pack_context, letter_pdf
-
     case = case_lock(case_id=case_id)
     if case.status != Case.Status.BREACHED:
         raise CaseStateError(f"Case {case.number} is {case.get_status_display().lower()}: the breach pack is made once a "
@@ -146,6 +144,14 @@ def breach_pack_make(*, case_id: int, user) -> CaseDocument:
     if made is not None:
         raise CaseStateError(f"The breach pack of case {case.number} was made on {timezone.localtime(made.added_at):%-d %B %Y}: "
                              "it is in the case's documents. Nothing new was made.")
+    return breach_pack_keep(case=case, user=user)
+
+
+def breach_pack_keep(*, case: Case, user) -> CaseDocument:
+    """Make the breach pack and keep it on the case: at the breach's approval (it goes with the officer's email), or
+    by hand for a breach decided before packs were made then. The caller holds the case's lock and the transaction."""
+    from documents.letters import breach_pack_context, letter_pdf
+
     pdf = letter_pdf("breach_pack", breach_pack_context(case=case))
     return case_letter_keep(case=case, user=user, kind=CaseDocument.Kind.BREACH_PACK, pdf=pdf,
                             description="For the officer in the case")

@@ -12,6 +12,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from oocr.tests.form_harness import FormCase, run_case
+from documents.tests.fixtures import documents_in_a_temporary_folder  # noqa: F401  (autouse: files to a temp folder)
 
 pytestmark = pytest.mark.django_db
 

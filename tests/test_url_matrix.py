@@ -36,6 +36,7 @@ from oocr.notifications.services import notification_send
 from referrals import services as referral_services
 from referrals.tests.factories import PartnerFactory
 from retention.models import RetentionReview
+from documents.tests.fixtures import documents_in_a_temporary_folder  # noqa: F401  (autouse: files to a temp folder)
 
 pytestmark = pytest.mark.django_db
 

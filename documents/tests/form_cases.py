@@ -63,6 +63,7 @@ def _breached():
                                         breach=breach_record())
     supervisor = SupervisorProfileFactory().user
     services.closure_decide(proposal_id=proposal.pk, user=supervisor, approve=True, note="A new offence during the contract")
+    CaseDocument.objects.filter(case=case).delete()  # as a breach decided before its approval made the pack
     return {"user": supervisor, "case": case, "url": reverse("documents:breach_pack", args=[case.pk])}
 
 

@@ -78,10 +78,8 @@ def breached_case():
 def test_the_breach_pack_for_the_officer_holds_the_breach_the_decision_and_the_next_step(client):
     case, supervisor = breached_case()
     assert case.status == Case.Status.BREACHED
+    pack = CaseDocument.objects.get(case=case, kind=CaseDocument.Kind.BREACH_PACK)  # made at the approval
     client.force_login(supervisor)
-    response = client.post(reverse("documents:breach_pack", args=[case.pk]))
-    assert response.status_code == 302
-    pack = CaseDocument.objects.get(case=case, kind=CaseDocument.Kind.BREACH_PACK)
     text = text_of(pack)
     crime = case.crimes.get()
     assert "Breach pack for the officer in the case" in text
@@ -100,5 +98,14 @@ def test_the_breach_pack_waits_for_the_breach_and_is_a_supervisors_to_make(clien
     breached, _ = breached_case()
     client.force_login(holder_of(case))
     assert client.post(reverse("documents:breach_pack", args=[breached.pk])).status_code in (403, 404)
-    assert not CaseDocument.objects.exists()
+    assert CaseDocument.objects.filter(added_by=holder_of(case)).count() == 0  # only the approval's pack is there
+    assert CaseDocument.objects.filter(case=breached).count() == 1
     assert ClosureProposal.objects.filter(case=breached).exists()
+
+
+def test_a_breach_decided_before_packs_were_made_at_approval_gets_one_by_hand(client):
+    case, supervisor = breached_case()
+    CaseDocument.objects.filter(case=case).delete()
+    client.force_login(supervisor)
+    assert client.post(reverse("documents:breach_pack", args=[case.pk])).status_code == 302
+    assert "Breach pack for the officer in the case" in text_of(CaseDocument.objects.get(case=case))

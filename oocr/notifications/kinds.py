@@ -19,6 +19,8 @@ PREVIOUS_KEYWORKER = "previous_keyworker"  # on a reallocation, the keyworker th
 PROPOSER = "proposer"  # who proposed what was decided
 SUPERVISORS = "supervisors"  # the active supervisors of the holding keyworker's team (every team's before allocation)
 OFFICER = "officer"  # the officer in the case, at the email address on the crime
+SUBMITTER = "submitter"  # the evidence review officer who made the submission (an account: inbox and email)
+RETURNER = "returner"  # the supervisors who sent a submission back, on its return
 
 RECIPIENT_LABELS = {
     KEYWORKER: "The case's keyworker",
@@ -26,6 +28,8 @@ RECIPIENT_LABELS = {
     PROPOSER: "Who proposed it",
     SUPERVISORS: "The supervisors of the keyworker's team",
     OFFICER: "The officer in the case (email only)",
+    SUBMITTER: "The evidence review officer who submitted it",
+    RETURNER: "The supervisor who sent it back",
 }
 
 
@@ -65,4 +69,9 @@ KINDS: dict[str, NotificationKind] = {kind.code: kind for kind in [
     NotificationKind("officer_completed", "To the officer: the contract completed", (OFFICER,), discloses=True),
     NotificationKind("officer_withdrawn", "To the officer: the case withdrawn", (OFFICER,), discloses=True),
     NotificationKind("officer_breached", "To the officer: the contract breached", (OFFICER,), discloses=True),
+    # Sending a submission back, and what comes of it
+    NotificationKind("submission_returned", "A submission returned to its officer to correct, with the reasons", (SUBMITTER,)),
+    NotificationKind("override_refused", "An override refused: the case closed as ineligible, with the reasons", (SUBMITTER,)),
+    NotificationKind("submission_resubmitted", "A returned submission corrected and submitted again", (RETURNER,)),
+    NotificationKind("case_ineligible", "A correction made a submitted case ineligible", (SUPERVISORS,)),
 ]}

@@ -10,6 +10,8 @@ class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     text = models.CharField(max_length=300)
     url = models.CharField(max_length=200, blank=True)
+    # The case it is about, so disposal at the end of retention blanks its text (none for a note about no case).
+    case = models.ForeignKey("cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -45,6 +47,9 @@ class Delivery(models.Model):
     recipient = models.CharField(max_length=254, help_text="The email address or phone number.")
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
+    # A file sent with an email (the breach pack to the officer): its name in the documents storage, and as sent.
+    attachment = models.CharField(max_length=300, blank=True)
+    attachment_filename = models.CharField(max_length=100, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     provider_reference = models.CharField(max_length=100, blank=True)

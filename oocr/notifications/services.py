@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -20,19 +20,22 @@ MAX_ATTEMPTS = 5
 BATCH = 2000
 
 
-def notification_send(*, user, text: str, url: str = "") -> Notification:
-    """Put an item in a user's inbox (inside the caller's transaction, so it exists only if the change does)."""
-    return Notification.objects.create(user=user, text=text, url=url)
+def notification_send(*, user, text: str, url: str = "", case=None) -> Notification:
+    """Put an item in a user's inbox (inside the caller's transaction, so it exists only if the change does).
+
+    `case` names the case it is about, so that disposal at the end of retention finds it."""
+    return Notification.objects.create(user=user, text=text, url=url, case=case)
 
 
 def notify(*, kind: str, case, actor, event: str, context: dict | None = None, proposer=None,
-           previous_keyworker=None, url: str = "") -> dict[str, list]:
+           previous_keyworker=None, returners=(), url: str = "", attachment: tuple[str, str] | None = None) -> dict[str, list]:
     """Tell everyone a kind of notification names (`kinds.KINDS`) about a case, inside the caller's transaction.
 
     Staff get an inbox item and, where they have an email address, an email sent after the commit; the officer in
     the case gets an email. No one is told of their own act. `event` names what happened (a proposal, an
     allocation) so the same event sends each email once, however often it is called. Returns who was told,
-    by role, for the caller's and the tests' reading.
+    by role, for the caller's and the tests' reading. `attachment` (its name in the documents storage, and the file
+    name to send it as) goes with the officer's email.
     """
     from django.urls import reverse
 
@@ -49,7 +52,8 @@ def notify(*, kind: str, case, actor, event: str, context: dict | None = None, p
             crime = case.crimes.first()
             if crime and crime.officer_email:
                 queued = delivery_queue(key=f"officer:{kind.removeprefix('officer_')}:case{case.pk}", channel=Delivery.Channel.EMAIL,
-                                        template=kind, user=actor, recipient=crime.officer_email, subject=subject, body=body)
+                                        template=kind, user=actor, recipient=crime.officer_email, subject=subject, body=body,
+                                        attachment=attachment)
                 if queued and spec.discloses:
                     from oocr.audit.services import access_log_disclosure
 
@@ -57,11 +61,12 @@ def notify(*, kind: str, case, actor, event: str, context: dict | None = None, p
                                           justification=f"Officer in the case told: {spec.label.removeprefix('To the officer: ')}")
                 told[role] = [crime.officer_email]
             continue
-        for user in _staff_recipients(role, case=case, proposer=proposer, previous_keyworker=previous_keyworker):
+        for user in _staff_recipients(role, case=case, proposer=proposer, previous_keyworker=previous_keyworker,
+                                      returners=returners):
             if user.pk in seen or not user.is_active:
                 continue
             seen.add(user.pk)
-            notification_send(user=user, text=subject[:300], url=url)
+            notification_send(user=user, text=subject[:300], url=url, case=case)
             if user.email:
                 delivery_queue(key=f"{kind}:{event}:user{user.pk}:case{case.pk}", channel=Delivery.Channel.EMAIL, template=kind,
                                user=user,
@@ -80,9 +85,13 @@ def notification_render(*, kind: str, context: dict) -> tuple[str, str]:
     return " ".join(subject.split()), body.strip()
 
 
-def _staff_recipients(role: str, *, case, proposer, previous_keyworker) -> list:
+def _staff_recipients(role: str, *, case, proposer, previous_keyworker, returners=()) -> list:
     from oocr.notifications import kinds
 
+    if role == kinds.SUBMITTER:
+        return [case.created_by] if case.created_by_id else []
+    if role == kinds.RETURNER:
+        return sorted(set(returners), key=lambda user: user.pk)
     if role == kinds.PROPOSER:
         return [proposer] if proposer else []
     if role == kinds.PREVIOUS_KEYWORKER:
@@ -108,14 +117,14 @@ def notifications_mark_read(*, user, notifications: QuerySet[Notification] | Non
 
 
 def delivery_queue(*, key: str, channel: str, template: str, recipient: str, body: str, subject: str = "",
-                   user=None, person_id: int | None = None) -> Delivery | None:
+                   user=None, person_id: int | None = None, attachment: tuple[str, str] | None = None) -> Delivery | None:
     """Record an email or text message to send, once per key, and send it after the caller's transaction commits.
 
     Returns None when a message with this key already exists (it is not sent again).
     """
     delivery, created = Delivery.objects.get_or_create(key=key, defaults=dict(
         channel=channel, template=template, recipient=recipient, body=body, subject=subject, user=user,
-        person_id=person_id,
+        person_id=person_id, attachment=attachment[0] if attachment else "", attachment_filename=attachment[1] if attachment else "",
     ))
     if not created:
         return None
@@ -144,7 +153,11 @@ def delivery_send(*, delivery_id: int) -> str:
         delivery.attempts += 1
         try:
             if delivery.channel == Delivery.Channel.EMAIL:
-                send_mail(subject=delivery.subject, message=delivery.body, from_email=None, recipient_list=[delivery.recipient])
+                if delivery.attachment:
+                    _email_with_attachment(delivery)
+                else:
+                    send_mail(subject=delivery.subject, message=delivery.body, from_email=None,
+                              recipient_list=[delivery.recipient])
                 delivery.provider_reference = "email"
             else:
                 delivery.provider_reference = sms_backend().send(to=delivery.recipient, text=delivery.body, reference=delivery.key)
@@ -159,6 +172,18 @@ def delivery_send(*, delivery_id: int) -> str:
     if delivery.status == Delivery.Status.PENDING:
         return "retry"
     return delivery.status
+
+
+def _email_with_attachment(delivery: Delivery) -> None:
+    """Send an email with the file it names from the documents storage (read at sending: it is kept on the case)."""
+    from django.core.files.storage import storages
+    from django.core.mail import EmailMessage
+
+    with storages["documents"].open(delivery.attachment, "rb") as file:
+        content = file.read()
+    message = EmailMessage(subject=delivery.subject, body=delivery.body, to=[delivery.recipient])
+    message.attach(delivery.attachment_filename or "attachment.pdf", content, "application/pdf")
+    message.send()
 
 
 def reminder_settings_of(user) -> ReminderSettings:
@@ -204,7 +229,8 @@ def reminders_record(*, on: date, collect: Callable[[dict[int, int]], list], lab
         ], batch_size=BATCH)
         to_staff = [item for item in new if item.user_id]
         Notification.objects.bulk_create(
-            [Notification(user_id=item.user_id, text=item.text[:300], url=item.url) for item in to_staff], batch_size=BATCH,
+            [Notification(user_id=item.user_id, case_id=item.case_id, text=item.text[:300], url=item.url)
+             for item in to_staff], batch_size=BATCH,
         )
         deliveries = _digests(on, to_staff, preferences, labels) + _person_messages(new)
         existing = set(Delivery.objects.filter(key__in=[d.key for d in deliveries]).values_list("key", flat=True))
@@ -258,6 +284,14 @@ def _person_messages(new: list) -> list[Delivery]:
     ]
 
 
+DISPOSED_TEXT = "A notification about a case disposed of at the end of retention"
+
+
+def case_urls_pattern(case_id: int) -> str:
+    """The links an inbox item about a case has (the case, its submission, its allocation), as a regular expression."""
+    return rf"^/(cases|intake|allocation)/{case_id}(/|$)"
+
+
 @transaction.atomic
 def case_messages_erase(*, case_id: int, person_id: int | None, referral_ids: Iterable[int] = ()) -> None:
     """Disposal at the end of retention: the text of reminders about the case, of emails about it to the officer in
@@ -266,8 +300,10 @@ def case_messages_erase(*, case_id: int, person_id: int | None, referral_ids: It
     That a message was sent, to which officer or partner address, when, and whether it arrived stays.
     """
     Reminder.objects.filter(case_id=case_id).update(text="")
+    # The inbox items about the case (decisions quote reasons and notes); older ones found by their link to it.
+    Notification.objects.filter(Q(case_id=case_id) | Q(url__regex=case_urls_pattern(case_id))).update(text=DISPOSED_TEXT)
     # The officer's emails and the staff's emails of decisions about the case (the notes and rationales they quote).
-    Delivery.objects.filter(key__endswith=f":case{case_id}").update(subject="", body="")
+    Delivery.objects.filter(key__endswith=f":case{case_id}").update(subject="", body="", attachment="", attachment_filename="")
     Delivery.objects.filter(key__in=[f"referral:{referral_id}" for referral_id in referral_ids]).update(subject="", body="")
     if person_id is not None:
         Reminder.objects.filter(person_id=person_id).update(text="")

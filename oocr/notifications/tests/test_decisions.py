@@ -54,11 +54,11 @@ def officer_email(case) -> str:
     return case.crimes.get().officer_email
 
 
-def test_the_table_names_fifteen_kinds_each_with_a_template_and_known_recipients():
+def test_the_table_names_nineteen_kinds_each_with_a_template_and_known_recipients():
     from oocr.notifications.kinds import RECIPIENT_LABELS
     from oocr.notifications.selectors import notification_templates
 
-    assert len(KINDS) == 15
+    assert len(KINDS) == 19
     assert all(set(kind.recipients) <= set(RECIPIENT_LABELS) for kind in KINDS.values())
     assert all(item["source"].strip() for item in notification_templates())
 
@@ -224,3 +224,112 @@ def test_an_inactive_keyworker_is_not_told():
     result = notify(kind="contract_approved", case=case, actor=SupervisorProfileFactory().user, event="x",
                     context={"contract": None})
     assert result == {}
+
+
+# --- Sending a submission back, corrections, the officer's own withdrawal, the breach pack, disposal ---------------
+
+CONTACT = {"address_line_1": "3 Lemon Street", "address_line_2": "", "town": "Truro", "postcode": "TR1 2LS",
+           "phone": "07700 900456", "email": "", "preferred_contact": "phone"}
+
+
+def test_a_returned_submission_tells_its_officer_only_and_its_resubmission_the_supervisor_who_returned_it():
+    from cases import services as case_services
+    from cases.models import Case, SubmissionReturn
+    from cases.tests.factories import AwaitingAllocationCaseFactory
+
+    case = AwaitingAllocationCaseFactory()
+    supervisor, other = SupervisorProfileFactory().user, SupervisorProfileFactory().user
+    StaffProfileFactory()  # a keyworker: not told
+    with told() as sent:
+        case_services.submission_send_back(case_id=case.pk, user=supervisor, kind=SubmissionReturn.Kind.RETURNED,
+                                           reasons="The crime reference is another force's")
+    assert sent.inbox == {case.created_by: [f"{supervisor.get_full_name()} returned case {case.number} to you to correct. "
+                                            "Reasons: The crime reference is another force's"]}
+    assert sent.emails == {case.created_by.email: ["submission_returned"]}
+    assert "another force's" in Delivery.objects.get(template="submission_returned").body
+    case.refresh_from_db()
+    with told() as sent:
+        case_services.intake_submit(case=case, user=case.created_by, decision="submitted", route=Case.Route.DEFERRED_CAUTION)
+    assert sent.inbox == {supervisor: [f"Case {case.number}, which you returned to the officer, has been corrected and "
+                                       "submitted again"]}
+    assert other not in sent.inbox and sent.emails == {supervisor.email: ["submission_resubmitted"]}
+
+
+def test_an_override_refused_tells_its_officer_only():
+    from cases import services as case_services
+    from cases.models import SubmissionReturn
+
+    case = ReadyDraftCaseFactory(draft_answers={**ReadyDraftCaseFactory._meta.declarations["draft_answers"].function(),
+                                                "consent": "no"})
+    case_services.intake_submit(case=case, user=case.created_by, decision="overridden", route="deferred_caution",
+                                override_reason="Consent expected tomorrow")
+    supervisor = SupervisorProfileFactory().user
+    with told() as sent:
+        case_services.submission_send_back(case_id=case.pk, user=supervisor, kind=SubmissionReturn.Kind.OVERRIDE_REFUSED,
+                                           reasons="No consent, no scheme")
+    assert list(sent.inbox) == [case.created_by] and "refused the override" in sent.inbox[case.created_by][0]
+    assert sent.emails == {case.created_by.email: ["override_refused"]}
+
+
+def test_a_correction_that_makes_a_case_ineligible_tells_the_supervisors_what_changed_and_no_one_else():
+    from cases import services as case_services
+    from cases.tests.factories import AwaitingAllocationCaseFactory
+
+    supervisors = {SupervisorProfileFactory().user, SupervisorProfileFactory(team=TeamFactory(name="North team")).user}
+    StaffProfileFactory()
+    case = AwaitingAllocationCaseFactory()
+    with told() as sent:
+        case_services.person_correct(case_id=case.pk, user=case.created_by, read_version=case.person.version,
+                                     data={**CONTACT, "postcode": "M1 1AA"}, reason="Typed the old address")
+    assert set(sent.inbox) == supervisors  # before allocation the queue is every team's
+    assert all(texts == [f"A correction made case {case.number} ineligible: decide whether it goes ahead"]
+               for texts in sent.inbox.values())
+    assert sent.emails == {user.email: ["case_ineligible"] for user in supervisors}
+    assert "not met now" in Delivery.objects.filter(template="case_ineligible").first().body
+
+
+def test_an_officer_withdrawing_their_submission_emails_the_officer_in_the_case_and_tells_no_staff():
+    from cases import services as case_services
+    from cases.tests.factories import AwaitingAllocationCaseFactory
+
+    case = AwaitingAllocationCaseFactory()
+    SupervisorProfileFactory()
+    with told() as sent:
+        case_services.case_submission_withdraw(case_id=case.pk, user=case.created_by, reason="duplicate")
+    assert sent.inbox == {} and sent.emails == {officer_email(case): ["officer_withdrawn"]}
+    body = Delivery.objects.get(template="officer_withdrawn").body
+    assert "before it was allocated" in body and "What happens next:" in body
+
+
+def test_the_breach_email_to_the_officer_carries_the_breach_pack_and_states_date_conditions_rationale_next_step(mailoutbox):
+    from documents.models import CaseDocument
+    from oocr.notifications.services import delivery_send
+
+    proposal = PendingClosureFactory()
+    case, supervisor = proposal.case, SupervisorProfileFactory().user
+    services.closure_decide(proposal_id=proposal.pk, user=supervisor, approve=True, note="Every chance was given")
+    pack = CaseDocument.objects.get(case=case, kind=CaseDocument.Kind.BREACH_PACK)
+    delivery = Delivery.objects.get(template="officer_breached")
+    assert delivery.attachment == pack.storage_name and delivery.attachment_filename == f"breach-pack-{case.number}.pdf"
+    for words in (f"Date of the breach: {proposal.breach_on:%-d %B %Y}", "New offence: Theft from a shop",
+                  "rationale", "Every chance was given", "What happens next: the case returns to you", "attached"):
+        assert words in delivery.body
+    mailoutbox.clear()
+    assert delivery_send(delivery_id=delivery.pk) == "sent"
+    [email] = [message for message in mailoutbox if message.to == [officer_email(case)]]
+    [(filename, content, mimetype)] = email.attachments
+    assert filename == f"breach-pack-{case.number}.pdf" and content.startswith(b"%PDF") and mimetype == "application/pdf"
+
+
+def test_disposal_blanks_the_inbox_text_about_the_case_and_no_other():
+    from cases.tests.factories import AwaitingAllocationCaseFactory
+    from oocr.notifications.services import DISPOSED_TEXT, case_messages_erase, notification_send
+
+    case, other = AwaitingAllocationCaseFactory(), AwaitingAllocationCaseFactory()
+    user = SupervisorProfileFactory().user
+    about = notification_send(user=user, text=f"Case {case.number}: reasons naming someone", case=case)
+    linked = notification_send(user=user, text="An older item, linked only", url=f"/intake/{case.pk}/")
+    kept = notification_send(user=user, text=f"Case {other.number}", url=f"/intake/{other.pk}/", case=other)
+    case_messages_erase(case_id=case.pk, person_id=None)
+    assert [Notification.objects.get(pk=n.pk).text for n in (about, linked, kept)] == [
+        DISPOSED_TEXT, DISPOSED_TEXT, f"Case {other.number}"]
