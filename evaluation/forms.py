@@ -121,3 +121,15 @@ class SurveyForm(GovukForm):
     def scores(self) -> dict[str, int | None]:
         return {name.removeprefix("item_"): int(value) if value else None
                 for name, value in self.cleaned_data.items() if name.startswith("item_")}
+
+
+class SurveyCorrectForm(SurveyForm):
+    """The answers of a questionnaire recorded already, to correct: when it was asked stays as recorded."""
+
+    def __init__(self, *args, instrument, **kwargs):
+        super().__init__(*args, instrument=instrument, **kwargs)
+        del self.fields["timing"]
+        self.helper = page_helper(
+            self, *[Field.radios(name, legend_size=Size.SMALL, inline=True) for name in self.fields if name.startswith("item_")],
+            Button("submit", "Save the corrected answers"),
+        )

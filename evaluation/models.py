@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from oocr.concurrency.models import Versioned
 from oocr.errors import DomainError
 
 
@@ -433,8 +434,12 @@ class SurveyInstrument(models.Model):
         return f"{self.name} (version {self.version})"
 
 
-class SurveyResponse(models.Model):
-    """One completed questionnaire on a case, at the start or at closure."""
+class SurveyResponse(Versioned):
+    """One completed questionnaire on a case, at the start or at closure.
+
+    Its answers may be corrected (over the version read) until it is locked: a starting survey when the case
+    closes, an ending survey once a published reoffending check counts the case (`locked_because`).
+    """
 
     class Timing(models.TextChoices):
         START = "start", "At the start"
@@ -449,6 +454,15 @@ class SurveyResponse(models.Model):
     class Meta:
         ordering = ["recorded_at", "id"]
         constraints = [models.UniqueConstraint(fields=["case", "instrument", "timing"], name="survey_response_once")]
+
+    def locked_because(self) -> str:
+        """Why its answers can no longer change (empty while they can)."""
+        if self.timing == self.Timing.START and self.case.closed_at is not None:
+            return "A starting questionnaire is locked once the case has closed."
+        if self.timing == self.Timing.END and ReoffendingResult.objects.filter(
+                case_id=self.case_id, run__status=ReoffendingCheckRun.Status.PUBLISHED).exists():
+            return "An ending questionnaire is locked once a published reoffending check counts the case."
+        return ""
 
 
 class SurveyAnswer(models.Model):

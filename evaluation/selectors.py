@@ -292,15 +292,18 @@ class SurveyScore:
     score: float | None
     answered: int
     change: float | None = None
+    locked: str = ""  # why its answers can no longer be corrected (empty while they can)
 
 
 def case_surveys(*, case: Case) -> list[SurveyScore]:
     """The case's questionnaires with their scale scores (mean of answered items) and, at closure, the change since the start."""
-    responses = list(SurveyResponse.objects.filter(case=case).select_related("instrument", "recorded_by").prefetch_related("answers"))
+    responses = list(SurveyResponse.objects.filter(case=case).select_related("instrument", "recorded_by", "case")
+                     .prefetch_related("answers"))
     scored = []
     for response in responses:
         answered = [answer.score for answer in response.answers.all() if answer.score is not None]
-        scored.append(SurveyScore(response, sum(answered) / len(answered) if answered else None, len(answered)))
+        scored.append(SurveyScore(response, sum(answered) / len(answered) if answered else None, len(answered),
+                                  locked=response.locked_because()))
     start = {item.response.instrument.code: item.score for item in scored if item.response.timing == SurveyResponse.Timing.START}
     for item in scored:
         before = start.get(item.response.instrument.code)

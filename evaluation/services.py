@@ -14,13 +14,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, Person, name_key, pnc_id_normalise
+from cases.models import Case, CaseEvent, Person, name_key, pnc_id_normalise
 from evaluation import checks, selectors
 from evaluation.models import (
     CrimeRecord, CrimeRecordImport, EventType, HarmWeight, HarmWeightSet, PersonMatch, ReoffendingCheckRun,
     ReoffendingDefinition, ReoffendingResult, SurveyAnswer, SurveyInstrument, SurveyResponse,
 )
 from oocr import jobs
+from oocr.concurrency.services import ANY_VERSION, version_bump
 from oocr.csv_import import Problem, csv_import
 from oocr.errors import DomainError
 
@@ -729,4 +730,41 @@ def survey_response_record(*, case_id: int, user, instrument_id: int, timing: st
     response.full_clean()
     response.save()
     SurveyAnswer.objects.bulk_create([SurveyAnswer(response=response, item_code=code, score=scores.get(code)) for code in codes])
+    return response
+
+
+@transaction.atomic
+def survey_response_correct(*, case_id: int, user, response_id: int, scores: dict[str, int | None],
+                            read_version=ANY_VERSION) -> SurveyResponse:
+    """Correct a questionnaire's answers over the version read, until it is locked (`SurveyResponse.locked_because`).
+
+    Each changed item is on the case's timeline (before and after), with who and when.
+    """
+    case = Case.objects.select_for_update().get(pk=case_id)
+    response = SurveyResponse.objects.select_for_update().select_related("instrument", "case").get(pk=response_id, case=case)
+    locked = response.locked_because()
+    if locked:
+        raise DomainError(f"{response.instrument.name} ({response.get_timing_display().lower()}) can no longer be changed. "
+                          f"{locked} Nothing was changed.")
+    version_bump(response, read_version=read_version, user=user)
+    codes = [item["code"] for item in response.instrument.items]
+    bad = [code for code, score in scores.items() if code not in codes or (score is not None and not 1 <= score <= 5)]
+    if bad:
+        raise ValidationError(f"Answers must be 1 to 5 for the questionnaire's own items (not {', '.join(bad)})")
+    if all(scores.get(code) is None for code in codes):
+        raise ValidationError("Answer at least one question, or leave the answers as they were")
+    answers = {answer.item_code: answer for answer in response.answers.select_for_update()}
+    changed = []
+    for code in codes:
+        answer = answers.get(code) or SurveyAnswer(response=response, item_code=code)
+        if answer.pk is None or answer.score != scores.get(code):
+            changed.append(f"{code} {answer.score or 'not answered'} to {scores.get(code) or 'not answered'}")
+            answer.score = scores.get(code)
+            answer.save()
+    if not changed:
+        raise ValidationError("Nothing was changed: change an answer, or go back")
+    response.save(update_fields=["version"])
+    CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.CORRECTED,
+                             text=f"{response.instrument.name} ({response.get_timing_display().lower()}) answers corrected: "
+                                  + "; ".join(changed))
     return response

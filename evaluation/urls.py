@@ -25,4 +25,5 @@ urlpatterns = [
     path("outcomes/charts/<str:chart>.svg", views.DistanceChartView.as_view(), name="distance_chart"),
     path("cases/<int:pk>/surveys/", views.CaseSurveysView.as_view(), name="case_surveys"),
     path("cases/<int:pk>/surveys/<int:instrument>/new/", views.SurveyRecordView.as_view(), name="survey_record"),
+    path("cases/<int:pk>/surveys/answers/<int:response>/", views.SurveyCorrectView.as_view(), name="survey_correct"),
 ]

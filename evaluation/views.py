@@ -13,11 +13,11 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 from cases.views import CasePageMixin
 from evaluation import charts, forms, selectors, services
 from evaluation.filters import CohortReportFilter
-from evaluation.models import SurveyInstrument
+from evaluation.models import SurveyInstrument, SurveyResponse
 from oocr.audit.services import access_log_disclosure, access_log_record
 from oocr.concurrency.services import form_token_new
 from oocr.csv_export import csv_safe, csv_writer
-from oocr.views import CreateOnceMixin, RoleRequiredMixin, ServiceFormMixin
+from oocr.views import CreateOnceMixin, RoleRequiredMixin, ServiceFormMixin, VersionedEditMixin
 
 MANAGE = "evaluation.manage_evaluation"
 VIEW_OUTCOMES = "evaluation.view_outcomes"
@@ -424,6 +424,50 @@ class SurveyRecordView(CasePageMixin, CreateOnceMixin, ServiceFormMixin, FormVie
         services.survey_response_record(case_id=self.case.pk, user=self.request.user, instrument_id=self.instrument.pk,
                                         timing=form.cleaned_data["timing"], scores=form.scores())
         messages.success(self.request, f"{self.instrument.name}: answers saved.")
+
+    def get_success_url(self) -> str:
+        return reverse("evaluation:case_surveys", args=[self.case.pk])
+
+
+class SurveyCorrectView(CasePageMixin, VersionedEditMixin, ServiceFormMixin, FormView):
+    """The keyworker corrects a questionnaire's answers until it is locked (`SurveyResponse.locked_because`)."""
+
+    template_name = "evaluation/survey_form.html"
+    form_class = forms.SurveyCorrectForm
+    section = "surveys"
+
+    @cached_property
+    def response(self) -> SurveyResponse:
+        return get_object_or_404(SurveyResponse.objects.select_related("instrument", "case"), case=self.case,
+                                 pk=self.kwargs["response"])
+
+    def has_permission(self):
+        return super().has_permission() and selectors.survey_can_record(case=self.case, user=self.request.user)
+
+    def versioned_record(self):
+        return self.response
+
+    def get(self, request, *args, **kwargs):
+        locked = self.response.locked_because()
+        if locked:
+            messages.error(request, f"{self.response.instrument.name} can no longer be changed. {locked}")
+            return redirect(self.get_success_url())
+        return super().get(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instrument": self.response.instrument}
+
+    def get_initial(self):
+        return {f"item_{answer.item_code}": "" if answer.score is None else str(answer.score)
+                for answer in self.response.answers.all()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(instrument=self.response.instrument, correcting=self.response, **kwargs)
+
+    def perform(self, form):
+        services.survey_response_correct(case_id=self.case.pk, user=self.request.user, response_id=self.response.pk,
+                                         scores=form.scores(), read_version=form.read_version)
+        messages.success(self.request, f"{self.response.instrument.name}: corrected answers saved.")
 
     def get_success_url(self) -> str:
         return reverse("evaluation:case_surveys", args=[self.case.pk])

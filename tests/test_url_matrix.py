@@ -139,6 +139,7 @@ EXPECTED: dict[str, set[str]] = {
     "/cases/<int:pk>/reminders/": {HOLDER},
     "/cases/<int:pk>/surveys/": CASE_READERS,
     "/cases/<int:pk>/surveys/<int:instrument>/new/": {HOLDER},
+    "/cases/<int:pk>/surveys/answers/<int:response>/": {HOLDER},
     "/cases/<int:pk>/victim/": CASE_READERS,
     "/cases/<int:pk>/victim/contact/": {HOLDER},
     "/evaluation/": {ADMIN},
@@ -250,6 +251,9 @@ def build_world() -> dict:
     document = CaseDocumentFactory(case=case)
     notification = notification_send(user=holder, text="A case for you", url=reverse("cases:case_detail", args=[case.pk]))
     evaluation = _evaluation_world(person=case.person)
+    from evaluation.services import survey_response_record
+    survey = survey_response_record(case_id=case.pk, user=holder, instrument_id=evaluation["instrument"].pk, timing="start",
+                                    scores={item["code"]: 3 for item in evaluation["instrument"].items})
     # Names no page holds by chance (a random "Page" or "Case" would be found in every page's text).
     for person, name in ((case.person, "Quillerbrook"), (closing.person, "Trevennack"), (draft.person, "Polglazey")):
         if person is not None:
@@ -271,6 +275,7 @@ def build_world() -> dict:
         "/cases/": {"pk": case.pk, "kind": "baseline", "contact_pk": contact.pk, "condition_pk": condition.pk,
                     "format": "pdf", "referral_pk": referral.pk, "partner_pk": partner.pk, "document_pk": document.pk,
                     "instrument": evaluation["instrument"].pk, "victim_pk": case_victim.pk},
+        "/cases/<int:pk>/surveys/answers/": {"pk": case.pk, "response": survey.pk},
         **{f"/cases/<int:pk>/contract/conditions/<int:condition_pk>/{step}/": {"pk": drafting.pk, "condition_pk": draft_condition.pk}
            for step in ("edit", "remove")},
         "/cases/<int:pk>/first-contact/correct/": {"pk": drafting.pk},

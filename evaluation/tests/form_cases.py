@@ -142,6 +142,31 @@ def _answered(context):
     assert scores == {**{code: 4 for code in codes[:-1]}, codes[-1]: None}
 
 
+def _survey_recorded():
+    from evaluation.services import survey_response_record
+
+    context = _survey_due()
+    codes = [item["code"] for item in context["instrument"].items]
+    context["response"] = survey_response_record(case_id=context["case"].pk, user=context["user"],
+                                                  instrument_id=context["instrument"].pk, timing="start",
+                                                  scores={code: 3 for code in codes})
+    context["url"] = reverse("evaluation:survey_correct", args=[context["case"].pk, context["response"].pk])
+    return context
+
+
+def _corrected_answers(context):
+    codes = [item["code"] for item in context["instrument"].items]
+    return {**{f"item_{code}": "3" for code in codes[1:]}, f"item_{codes[0]}": "5",
+            "record_version": str(context["response"].version)}
+
+
+def _corrected(context):
+    response = SurveyResponse.objects.get(pk=context["response"].pk)
+    codes = [item["code"] for item in context["instrument"].items]
+    assert response.version == 2
+    assert dict(SurveyAnswer.objects.filter(response=response).values_list("item_code", "score"))[codes[0]] == 5
+
+
 FORM_CASES = [
     FormCase("/evaluation/checks/run/", "Administrator", _admin("evaluation:check_run"), _check, _check_ran),
     FormCase("/evaluation/checks/<int:pk>/publish/", "Administrator", _finished_run, lambda context: {}, _published,
@@ -156,4 +181,6 @@ FORM_CASES = [
     FormCase("/evaluation/matches/<int:pk>/", "Administrator", _doubtful_match, lambda context: {"decision": "confirm"},
              _confirmed),
     FormCase("/cases/<int:pk>/surveys/<int:instrument>/new/", "Keyworker holding the case", _survey_due, _answers, _answered),
+    FormCase("/cases/<int:pk>/surveys/answers/<int:response>/", "Keyworker holding the case", _survey_recorded,
+             _corrected_answers, _corrected),
 ]

@@ -267,3 +267,50 @@ def test_a_pnc_id_in_another_spelling_matches_the_person_with_it():
     services.crime_records_match(source_id=source.pk)
     record = CrimeRecord.objects.get()
     assert (record.pnc_id, record.person, record.match_method) == ("2001/0012345A", person, "pnc_id")
+
+
+def test_a_survey_is_corrected_over_the_version_read_with_a_trail_until_it_is_locked():
+    from cases.models import CaseEvent
+    from evaluation.models import ReoffendingDefinition, SurveyInstrument
+    from keyworkers.tests.factories import AllocatedCaseFactory
+    from oocr.concurrency.services import EditConflict
+
+    case = AllocatedCaseFactory()
+    keyworker = case.allocations.get().keyworker
+    instrument = SurveyInstrument.objects.get(code="person_legitimacy")
+    codes = [item["code"] for item in instrument.items]
+    start = services.survey_response_record(case_id=case.pk, user=keyworker, instrument_id=instrument.pk, timing="start",
+                                            scores={code: 2 for code in codes})
+    services.survey_response_correct(case_id=case.pk, user=keyworker, response_id=start.pk, read_version=1,
+                                     scores={code: 2 for code in codes} | {codes[0]: 4})
+    assert start.answers.get(item_code=codes[0]).score == 4
+    assert SurveyResponse.objects.get(pk=start.pk).version == 2
+    event = case.events.get(kind=CaseEvent.Kind.CORRECTED)
+    assert f"{codes[0]} 2 to 4" in event.text and event.by == keyworker
+    with pytest.raises(EditConflict):  # over a version not read
+        services.survey_response_correct(case_id=case.pk, user=keyworker, response_id=start.pk, read_version=1,
+                                         scores={code: 5 for code in codes})
+    with pytest.raises(ValidationError, match="Nothing was changed"):
+        services.survey_response_correct(case_id=case.pk, user=keyworker, response_id=start.pk, read_version=2,
+                                         scores={code: 2 for code in codes} | {codes[0]: 4})
+    assert SurveyResponse.objects.get(pk=start.pk).version == 2  # refused: nothing half-saved
+    # The case closes: the starting survey locks.
+    from cases.models import Case
+
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.COMPLETED, closed_at=timezone.now())
+    with pytest.raises(DomainError, match="locked once the case has closed"):
+        services.survey_response_correct(case_id=case.pk, user=keyworker, response_id=start.pk, read_version=2,
+                                         scores={code: 1 for code in codes})
+    # An ending survey of a closed case stays correctable until a published reoffending check counts the case.
+    closed = CompletedCaseFactory(closed__on=date.today() - timedelta(days=800))
+    end = services.survey_response_record(case_id=closed.pk, user=keyworker, instrument_id=instrument.pk, timing="end",
+                                          scores={code: 3 for code in codes})
+    assert end.locked_because() == ""
+    definition = ReoffendingDefinition.objects.filter(is_active=True).first()
+    run = services.reoffending_check_run(definition_id=definition.pk, as_of=timezone.localdate())
+    assert end.locked_because() == ""  # run, not yet published
+    services.reoffending_check_run_publish(run_id=run.pk, user=AdministratorFactory())
+    assert "published reoffending check" in end.locked_because()
+    with pytest.raises(DomainError):
+        services.survey_response_correct(case_id=closed.pk, user=keyworker, response_id=end.pk, read_version=1,
+                                         scores={code: 1 for code in codes})

@@ -336,3 +336,31 @@ def test_a_survey_and_a_crime_record_extract_posted_twice_are_recorded_once():
     first, second = posted_twice(context["url"], user=context["user"], data=client_data)
     assert first["Location"] == second["Location"]
     assert CrimeRecordImport.objects.filter(uploaded_by=context["user"]).count() == 1
+
+
+def test_the_keyworker_corrects_a_survey_from_the_case_and_a_locked_one_offers_no_link(client):
+    from django.utils import timezone
+
+    from cases.models import Case
+    from evaluation import services as evaluation_services
+    from evaluation.models import SurveyInstrument
+    from keyworkers.tests.factories import AllocatedCaseFactory
+
+    case = AllocatedCaseFactory()
+    keyworker = case.allocations.get().keyworker
+    instrument = SurveyInstrument.objects.filter(is_current=True).first()
+    codes = [item["code"] for item in instrument.items]
+    response = evaluation_services.survey_response_record(case_id=case.pk, user=keyworker, instrument_id=instrument.pk,
+                                                          timing="start", scores={code: 3 for code in codes})
+    client.force_login(keyworker)
+    url = reverse("evaluation:survey_correct", args=[case.pk, response.pk])
+    assert url in client.get(reverse("evaluation:case_surveys", args=[case.pk])).content.decode()
+    page = client.get(url).content.decode()
+    assert 'name="record_version" value="1"' in page and "Correcting the answers" in page
+    posted = client.post(url, {**{f"item_{code}": "3" for code in codes}, f"item_{codes[0]}": "1", "record_version": "1"})
+    assert posted.status_code == 302 and response.answers.get(item_code=codes[0]).score == 1
+    stale = client.post(url, {**{f"item_{code}": "5" for code in codes}, "record_version": "1"})
+    assert stale.status_code == 200 and response.answers.get(item_code=codes[1]).score == 3  # refused, shown as it is now
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.COMPLETED, closed_at=timezone.now())
+    assert url not in client.get(reverse("evaluation:case_surveys", args=[case.pk])).content.decode()
+    assert client.get(url).status_code == 302  # locked: back to the surveys, with why
