@@ -520,6 +520,37 @@ class PersonCorrectionForm(GovukModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
+class PersonIdentityCorrectionForm(GovukModelForm):
+    """Who the person is: their names, date of birth and PNC ID, corrected with a reason."""
+
+    date_of_birth = GovukDateField(what="date of birth")
+    reason = _reason_field()
+
+    class Meta:
+        model = Person
+        fields = ["first_names", "last_name", "date_of_birth", "pnc_id"]
+        labels = {"first_names": "First names", "pnc_id": "PNC ID (if known)"}
+        error_messages = {"first_names": {"required": "Enter the person's first names"},
+                          "last_name": {"required": "Enter the person's last name"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_helper(
+            self, Field.text("first_names", field_width=Fluid.TWO_THIRDS), Field.text("last_name", field_width=Fluid.TWO_THIRDS),
+            Field("date_of_birth"), Field.text("pnc_id", field_width=Fixed.TEN), Field.textarea("reason"),
+            Button("submit", "Save correction"),
+        )
+
+    clean_date_of_birth = PersonForm.clean_date_of_birth
+    clean_pnc_id = PersonForm.clean_pnc_id
+
+    def validate_unique(self):
+        """The service says, at its field, whose record a PNC ID is on already."""
+
+    def identity_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
 class CrimeCorrectionForm(CrimeForm):
     reason = _reason_field()
 

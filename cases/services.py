@@ -721,6 +721,52 @@ def person_correct(*, case_id: int, user, data: dict, reason: str, read_version=
     return _correction_recorded(case, user=user, what="Person's contact details corrected", fields=fields, reason=reason)
 
 
+IDENTITY_FIELDS = ["first_names", "last_name", "date_of_birth", "pnc_id"]
+
+
+@transaction.atomic
+def person_identity_correct(*, case_id: int, user, data: dict, reason: str, read_version=ANY_VERSION) -> str:
+    """Correct who the person is on a submitted, open case (names, date of birth, PNC ID), with a reason.
+
+    In the person's history (who, when, before, after, the reason) and on the timeline. A PNC ID is stored in one
+    spelling and belongs to one person. A date of birth is checked against the case's timeline, and the age it
+    gives on the offence date updates the young adult offer and the evaluation's baseline; the eligibility check
+    runs again. Returns what changed in the eligibility check, in words (empty if nothing).
+    """
+    reason = _reason_required(reason)
+    case = _correctable(case_id)
+    person = Person.objects.select_for_update().get(pk=case.person_id)
+    version_bump(person, read_version=read_version, user=user)
+    data = {name: data[name] for name in IDENTITY_FIELDS}
+    data["first_names"], data["last_name"] = data["first_names"].strip(), data["last_name"].strip()
+    data["pnc_id"] = pnc_id_normalise(data["pnc_id"] or "")
+    fields = _changed_fields(person, data)
+    if not fields:
+        raise ValidationError({"reason": "Nothing was changed: change a detail, or go back"})
+    case.timeline.check_date_of_birth(data["date_of_birth"])
+    for name, value in data.items():
+        setattr(person, name, value)
+    person.name_key = name_key(person.first_names, person.last_name)
+    _pnc_id_require_free(person)
+    person.full_clean()
+    _with_reason(person, reason, user=user)
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:  # someone else recorded the same PNC ID a moment ago
+        _pnc_id_require_free(person)
+        raise
+    case.person = person  # the eligibility check reads the corrected record, not one the timeline loaded before
+    crime = case.crimes.first()
+    if crime is not None:
+        age = eligibility.age_on(person.date_of_birth, crime.offence_date)
+        if case.young_adult_offer != (18 <= age <= 25):
+            case.young_adult_offer = 18 <= age <= 25
+            case.save(update_fields=["young_adult_offer", "updated_at"])
+        CaseBaseline.objects.filter(case=case).update(age=age)
+    return _correction_recorded(case, user=user, what="Person's identity corrected", fields=fields, reason=reason)
+
+
 CRIME_FIELDS = ["reference", "offence_date", "offence_postcode", "domestic_abuse", "hate_crime", "co_accused",
                 "officer_name", "officer_collar_number", "officer_email"]
 

@@ -615,6 +615,18 @@ class PersonCorrection(CorrectionMixin):
                                        reason=form.cleaned_data["reason"], read_version=form.read_version)
 
 
+class IdentityCorrection(CorrectionMixin):
+    form_class = forms.PersonIdentityCorrectionForm
+    title = "Correct the person's name, date of birth or PNC ID"
+
+    def versioned_record(self):
+        return self.case.person
+
+    def correct(self, form) -> str:
+        return services.person_identity_correct(case_id=self.case.pk, user=self.request.user, data=form.identity_data(),
+                                                reason=form.cleaned_data["reason"], read_version=form.read_version)
+
+
 class CrimeCorrection(CorrectionMixin):
     form_class = forms.CrimeCorrectionForm
     title = "Correct the crime"
@@ -686,6 +698,14 @@ class SubmissionPersonCorrectView(PersonCorrection, OfficerCorrectionAccess, For
 
 class SubmissionCrimeCorrectView(CrimeCorrection, OfficerCorrectionAccess, FormView):
     pass
+
+
+class SubmissionIdentityCorrectView(IdentityCorrection, OfficerCorrectionAccess, FormView):
+    pass
+
+
+class CaseIdentityCorrectView(IdentityCorrection, CaseCorrectionAccess, FormView):
+    section = "overview"
 
 
 class SubmissionVictimCorrectView(VictimCorrection, OfficerCorrectionAccess, FormView):

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from cases.models import Case
 from contracts.tests.factories import BookedContactFactory, backdate_case
+from documents.tests.fixtures import documents_in_a_temporary_folder  # noqa: F401  (autouse: the breach pack's file)
 from keyworkers.tests.factories import AllocatedCaseFactory, SupervisorProfileFactory
 from tests.browser import check_and_capture, click_and_wait, sign_in
 
@@ -166,6 +167,14 @@ def test_a_missed_appointment_leads_to_a_breach_a_supervisor_approves(live_serve
     check_and_capture(approver, "breach-5-breached")
     case.refresh_from_db()
     assert case.status == Case.Status.BREACHED
+    # The breach pack was made at the approval, kept on the case, and goes with the officer's email.
+    from oocr.notifications.models import Delivery
+
+    email = Delivery.objects.get(template="officer_breached")
+    assert email.attachment_filename == f"breach-pack-{case.number}.pdf"
+    assert "No contact since a warning" in email.body and "Date of the breach" in email.body
+    approver.goto(f"{live_server.url}/cases/{case.pk}/documents/")
+    assert "Breach pack" in approver.inner_text("main")
 
 
 @pytest.mark.django_db(transaction=True)

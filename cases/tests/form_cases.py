@@ -286,6 +286,18 @@ def _contact_corrected(context):
     assert person.history.latest().history_change_reason == f"Correction: {REASON}"
 
 
+def _identity(context) -> dict:
+    person = context["case"].person
+    return {"first_names": person.first_names, "last_name": "Tregenza", **_date("date_of_birth", person.date_of_birth),
+            "pnc_id": "26/1234a", "reason": REASON, **version_of(person)}
+
+
+def _identity_corrected(context):
+    person = Person.objects.get(pk=context["case"].person_id)
+    assert (person.last_name, person.pnc_id) == ("Tregenza", "2026/0001234A")
+    assert person.history.latest().history_change_reason == f"Correction: {REASON}"
+
+
 def _crime_correction(context) -> dict:
     crime = context["case"].crimes.get()
     return {**{key: value for key, value in _crime(context).items() if key != "continue"}, "reference": "CR/40418/26",
@@ -362,6 +374,10 @@ CORRECTION_CASES = [
              lambda: _submitted_by_officer("cases:submission_victim_add"), _victim_addition, _victim_added_later),
     FormCase("/cases/<int:pk>/correct/victims/new/", SUPERVISOR,
              lambda: _held_correction("cases:case_victim_add", by_supervisor=True), _victim_addition, _victim_added_later),
+    FormCase("/intake/<int:pk>/correct/identity/", ERO, lambda: _submitted_by_officer("cases:submission_identity_correct"),
+             _identity, _identity_corrected),
+    FormCase("/cases/<int:pk>/correct/identity/", SUPERVISOR,
+             lambda: _held_correction("cases:case_identity_correct", by_supervisor=True), _identity, _identity_corrected),
     FormCase("/intake/<int:pk>/delete/", ERO, _deletable, lambda context: {}, _deleted, button=True),
     FormCase("/intake/<int:pk>/withdraw/", ERO, lambda: _submitted_by_officer("cases:submission_withdraw"),
              lambda context: {"reason": "duplicate", "details": ""}, _withdrawn),

@@ -265,3 +265,57 @@ def test_disposal_removes_the_reasons_of_corrections_and_returns():
     services.case_personal_data_erase(case_id=case.pk, erase_person=True)
     assert SubmissionReturn.objects.get(case=case).reasons == ""
     assert not Person.history.filter(id=case.person_id, history_change_reason__icontains="aunt").exists()
+
+
+def identity(person: Person, **changes) -> dict:
+    return {**{name: getattr(person, name) for name in services.IDENTITY_FIELDS}, **changes}
+
+
+def test_the_persons_identity_is_corrected_with_a_reason_in_the_history_and_the_age_rechecked():
+    supervisors = {SupervisorProfileFactory().user.pk}
+    case = AwaitingAllocationCaseFactory()
+    person = case.person
+    offence_date = case.crimes.get().offence_date
+    twenty_two = offence_date.replace(year=offence_date.year - 22) - timedelta(days=1)
+    summary = services.person_identity_correct(
+        case_id=case.pk, user=case.created_by, read_version=person.version, reason="Spelt from the custody record",
+        data=identity(person, last_name="Tregenza", date_of_birth=twenty_two, pnc_id="26/1234a"))
+    person.refresh_from_db()
+    case.refresh_from_db()
+    assert (person.last_name, person.date_of_birth, person.pnc_id) == ("Tregenza", twenty_two, "2026/0001234A")
+    assert person.name_key == services.name_key(person.first_names, "Tregenza")
+    latest = person.history.latest()
+    assert latest.history_change_reason == "Correction: Spelt from the custody record" and latest.history_user == case.created_by
+    assert latest.prev_record.last_name != "Tregenza"
+    event = case.events.get(kind=CaseEvent.Kind.CORRECTED)
+    assert "identity" in event.text and "date of birth" in event.text and "Spelt from the custody record" in event.text
+    assert summary == "" and told() == set()  # 22 on the offence date: still eligible, now the young adult offer
+    assert case.young_adult_offer and CaseBaseline.objects.get(case=case).age == 22
+    # A date of birth that makes them 17 on the offence date: checked again, now ineligible, the supervisors told.
+    seventeen = offence_date.replace(year=offence_date.year - 17)
+    summary = services.person_identity_correct(case_id=case.pk, user=case.created_by, read_version=person.version,
+                                               reason="The PNC has the right date", data=identity(person, date_of_birth=seventeen))
+    assert "now ineligible" in summary and "before" in summary
+    case.refresh_from_db()
+    assert case.review_flag.startswith(services.REVIEW_FLAG_INELIGIBLE) and told() == supervisors
+
+
+def test_an_identity_correction_is_refused_at_its_field_for_a_used_pnc_id_a_late_birth_or_no_reason():
+    case = AwaitingAllocationCaseFactory()
+    other = AwaitingAllocationCaseFactory().person
+    Person.objects.filter(pk=other.pk).update(pnc_id="2026/0000001A")
+    person = case.person
+    for data, reason, field in (
+        (identity(person, pnc_id="2026/0000001A"), "Typo", "pnc_id"),
+        (identity(person, date_of_birth=case.crimes.get().offence_date + timedelta(days=1)), "Typo", "date_of_birth"),
+        (identity(person, last_name="Tregenza"), "", "reason"),
+        (identity(person), "Nothing to change", "reason"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            services.person_identity_correct(case_id=case.pk, user=case.created_by, data=data, reason=reason,
+                                             read_version=Person.objects.get(pk=person.pk).version)
+        assert field in refused.value.message_dict
+    assert Person.objects.get(pk=person.pk).last_name == person.last_name
+    with pytest.raises(EditConflict):
+        services.person_identity_correct(case_id=case.pk, user=case.created_by, data=identity(person, last_name="X"),
+                                         reason="Stale", read_version=person.version - 1)
