@@ -50,6 +50,18 @@ def test_an_officer_corrects_and_resubmits_a_submission_a_supervisor_returned(li
     assert SubmissionReturn.objects.get(case=case).resubmitted_at is not None
     page.goto(f"{live_server.url}/intake/{case.pk}/")
     assert "Corrected and submitted again" in page.inner_text("[data-testid=returns]")
+    # Waiting again, the officer corrects the person's name too, with a reason kept in the history.
+    click_and_wait(page, "text=Correct the person's name, date of birth or PNC ID")
+    page.fill("#id_last_name", "Tregenza")
+    page.fill("#id_reason", "Spelt as on the custody record")
+    check_and_capture(page, "send-back-3-officer-identity")
+    click_and_wait(page, "#id_submit")
+    assert "Correction saved" in page.inner_text(".govuk-notification-banner")
+    assert case.person.history.latest().history_change_reason == "Correction: Spelt as on the custody record"
+
+    sign_in_as(page, live_server, supervisor)  # who returned it hears it is back
+    page.goto(f"{live_server.url}/notifications/")
+    assert f"Case {case.number}, which you returned to the officer, has been corrected and submitted again" in page.inner_text("main")
 
 
 @pytest.mark.django_db(transaction=True)
