@@ -11,8 +11,8 @@ import importlib
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from oocr.tests.form_harness import FormCase, run_case
 from documents.tests.fixtures import documents_in_a_temporary_folder  # noqa: F401  (autouse: files to a temp folder)
+from oocr.tests.form_harness import FormCase, run_case
 
 pytestmark = pytest.mark.django_db
 

@@ -26,6 +26,7 @@ from contracts.models import ConditionTemplate, NeedDomain
 from contracts.tests.factories import AssessedCaseFactory, BookedContactFactory, TailoredConditionFactory, breach_record
 from contracts.tests.test_closure import active_case
 from documents.tests.factories import CaseDocumentFactory
+from documents.tests.fixtures import documents_in_a_temporary_folder  # noqa: F401  (autouse: files to a temp folder)
 from keyworkers.models import StaffProfile
 from keyworkers.services import calendar_token_issue
 from keyworkers.tests.factories import AwaitingAllocationCaseFactory, StaffProfileFactory, SupervisorProfileFactory, TeamFactory
@@ -36,7 +37,6 @@ from oocr.notifications.services import notification_send
 from referrals import services as referral_services
 from referrals.tests.factories import PartnerFactory
 from retention.models import RetentionReview
-from documents.tests.fixtures import documents_in_a_temporary_folder  # noqa: F401  (autouse: files to a temp folder)
 
 pytestmark = pytest.mark.django_db
 

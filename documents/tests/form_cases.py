@@ -1,7 +1,8 @@
 """The documents forms, for the form harness (oocr/tests/form_harness.py).
 
 The harness runs each variant in a savepoint it rolls back; a file an accepted upload wrote stays in
-the documents storage without a row (settings.DOCUMENTS_ROOT, under var/ by default).
+the documents storage without a row: tests/test_forms_matrix.py moves that storage to a temporary folder
+(documents.tests.fixtures), so nothing lands under var/.
 """
 
 from django.urls import reverse

@@ -91,6 +91,7 @@ def _arguments() -> dict[str, dict]:
         "ReallocateForm": {"candidates": [keyworker]},
         "SetPasswordForm": {"user": user},
         "PasswordChangeForm": {"user": user},
+        "SurveyCorrectForm": {"instrument": SimpleNamespace(items=[{"code": "q1", "text": "I was treated fairly"}])},
     }
 
 
