@@ -161,6 +161,12 @@ def test_disposal_removes_personal_data_keeps_the_evaluation_record_and_the_same
     # Every email about the case, to the officer or to staff (allocation, decisions), keeps who and when, not the words.
     assert set(Delivery.objects.filter(key__endswith=f":case{case.pk}").values_list("subject", "body")) == {("", "")}
     assert Delivery.objects.filter(key__endswith=f":case{case.pk}", template="case_allocated").exists()
+    # The inbox items about the case (its allocation told the keyworker) keep that they were sent, not their words.
+    from oocr.notifications.models import Notification
+    from oocr.notifications.services import DISPOSED_TEXT
+
+    assert Notification.objects.filter(case=case).exists()
+    assert set(Notification.objects.filter(case=case).values_list("text", flat=True)) == {DISPOSED_TEXT}
     review.refresh_from_db()
     assert (review.decision, review.reason) == ("dispose", "Review period over")
     assert services.retention_reviews_list(today=timezone.localdate() + timedelta(days=3650)) == 0
