@@ -19,9 +19,12 @@ from keyworkers.filters import CASELOAD_TABS, AllocationQueueFilter, CaseloadFil
 from keyworkers.models import Allocation, AllocationReview, StaffProfile
 from keyworkers.workload import recommend
 from oocr.accounts.roles import Role
+from oocr.links import case_link, link
 from oocr.views import RoleRequiredMixin, ServiceFormMixin, VersionedEditMixin
 
 User = get_user_model()
+# The caseload's tabs of open cases, which "All open" (no tab) lists together (CaseloadFilter.filter_queryset).
+OPEN_TABS = ("to_contact", "assessment", "active")
 
 
 class CaseloadView(RoleRequiredMixin, FilterView):
@@ -46,14 +49,28 @@ class CaseloadView(RoleRequiredMixin, FilterView):
     def get_queryset(self):
         return self.caseload.all()
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    @cached_property
+    def tab_counts(self) -> dict[str, int]:
         # The tab counts follow the search, whichever tab is open.
         searched = CaseloadFilter({"search": self.request.GET.get("search", "")}, queryset=self.get_queryset(),
                                   whole_caseload=True).qs
-        counts = searched.aggregate(**{key: Count("id", filter=caseload_tab_condition(key)) for key in CASELOAD_TABS})
+        return searched.aggregate(**{key: Count("id", filter=caseload_tab_condition(key)) for key in CASELOAD_TABS})
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        if self.filterset.is_valid():
+            # The list is one tab (or "All open": the three open ones) of the search the tab counts count: no count
+            # query of its own (the same conditions, caseload_tab_condition and CaseloadFilter.filter_queryset).
+            tab = self.filterset.form.cleaned_data.get("tab")
+            paginator.count = self.tab_counts[tab] if tab else sum(self.tab_counts[key] for key in OPEN_TABS)
+        return paginator
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = self.tab_counts
         today = timezone.localdate()
         for case in context["cases"]:
+            case.url = case_link(case.pk)
             case.flag = selectors.caseload_flag(case, today=today)
             case.week = contract_week(case.contract_start, today)
             case.contract_total_weeks = (
@@ -98,8 +115,13 @@ class AllocationQueueView(RoleRequiredMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
-        for case in context["cases"]:
+        cases = list(context["cases"])
+        selectors.offence_titles_add(cases)
+        for case in cases:
             case.days_waiting = (now - case.submitted_at).days if case.submitted_at else 0
+            case.url, case.allocate_url = case_link(case.pk), link("keyworkers:allocate", case.pk)
+        context["cases"] = cases
+        context["may_allocate"] = self.request.user.has_perm("accounts.allocate_cases")
         context["reviews_due"] = selectors.allocation_reviews_due(user=self.request.user).filter(
             due_on__lte=timezone.localdate()
         ).count()
@@ -297,12 +319,19 @@ class TeamView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         team = selectors.staff_team(self.request.user)
         keyworkers = selectors.keyworker_candidates(team=team)
+        for keyworker in keyworkers:
+            keyworker.caseload_url = link("keyworkers:team_caseload", keyworker.pk)
+            keyworker.reallocate_url = link("keyworkers:reallocate_bulk", keyworker.pk)
+            keyworker.profile_url = link("keyworkers:staff_profile", keyworker.pk)
         totals = {
             "open_cases": sum(k.open_cases for k in keyworkers),
             "over_capacity": sum(k.load >= 100 for k in keyworkers),
-            "waiting": selectors.allocation_queue(user=self.request.user).count(),
+            "waiting": selectors.waiting_for_allocation_count(user=self.request.user),
         }
-        return super().get_context_data(team=team, keyworkers=keyworkers, totals=totals, **kwargs)
+        user = self.request.user
+        return super().get_context_data(team=team, keyworkers=keyworkers, totals=totals,
+                                        may_allocate=user.has_perm("accounts.allocate_cases"),
+                                        may_manage_staff=user.has_perm("keyworkers.manage_staff"), **kwargs)
 
 
 class StaffProfileEditView(RoleRequiredMixin, VersionedEditMixin, ServiceFormMixin, FormView):
