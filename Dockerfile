@@ -16,7 +16,7 @@ COPY --from=assets /app/static/build ./static/build
 COPY --from=assets /app/node_modules/govuk-frontend/dist ./node_modules/govuk-frontend/dist
 COPY --from=assets /app/node_modules/@ministryofjustice/frontend/moj ./node_modules/@ministryofjustice/frontend/moj
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input
-RUN useradd --create-home oocr && mkdir -p /app/var && chown oocr /app/var
+RUN useradd --create-home oocr && mkdir -p /app/var/access-log && chown -R oocr /app/var
 USER oocr
 EXPOSE 8000
 # Workers, bind address and timeouts: gunicorn.conf.py, read from /app.

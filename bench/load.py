@@ -33,7 +33,7 @@ from collections import defaultdict
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from bench.run import ROOT, _child_env, _connect, _duration, database_url, prepare
+from bench.run import ROOT, _child_env, _connect, _duration, load_database_url, prepare
 from bench.seed import SIZES
 
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -464,7 +464,7 @@ def main(argv: list[str] | None = None) -> int:
         args.out.write_text(json.dumps(setup(users=args.setup)))
         return 0
 
-    url = database_url(args.size, prefix="oocr_bench_load_")
+    url = load_database_url(args.size)
     prepare(args.size, reseed=args.reseed, url=url)
     with tempfile.TemporaryDirectory() as directory:
         out = Path(directory) / "people.json"

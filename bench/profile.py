@@ -15,7 +15,7 @@ import statistics
 import sys
 import time
 
-from bench.run import _child_env, database_url
+from bench.run import _child_env, load_database_url
 
 
 def main(argv=None) -> int:
@@ -27,7 +27,7 @@ def main(argv=None) -> int:
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--only", default="", help="a regular expression: only functions whose file matches")
     args = parser.parse_args(argv)
-    os.environ.update({**_child_env(database_url(args.size, prefix="oocr_bench_load_")), "OOCR_REQUIRE_2FA": "true",
+    os.environ.update({**_child_env(load_database_url(args.size)), "OOCR_REQUIRE_2FA": "true",
                        "ALLOWED_HOSTS": "testserver"})
     import django
 

@@ -392,6 +392,11 @@ def database_url(size: str, *, prefix: str = "") -> str:
     return urlunsplit((server.scheme, server.netloc, f"/{prefix}{size}", "", ""))
 
 
+def load_database_url(size: str) -> str:
+    """The load test's database, `<prefix>load_<size>` (oocr_bench_load_<size> unless BENCH_DATABASE_PREFIX is set)."""
+    return database_url(size, prefix=f"{os.environ.get('BENCH_DATABASE_PREFIX') or 'oocr_bench_'}load_")
+
+
 def _connect(url: str):
     import psycopg
 

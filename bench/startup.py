@@ -16,7 +16,7 @@ import subprocess
 import sys
 from datetime import date
 
-from bench.run import ROOT, _child_env, database_url
+from bench.run import ROOT, _child_env, load_database_url
 
 RESULTS = ROOT / "bench" / "results" / "startup-latest.md"
 TARGET_SECONDS = 3.0
@@ -66,7 +66,7 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--size", default="force", help="the load test database (oocr_bench_load_<size>) to connect to")
     args = parser.parse_args(argv)
-    url = os.environ.get("STARTUP_DATABASE_URL") or database_url(args.size, prefix="oocr_bench_load_")
+    url = os.environ.get("STARTUP_DATABASE_URL") or load_database_url(args.size)
     runs = [run_once(url) for _ in range(args.runs)]
     names = list(runs[0]["steps"])
     load = os.getloadavg()[0]

@@ -267,6 +267,13 @@ class Case(Versioned, models.Model):
         return f"OOCR-{self.pk:06d}"
 
     @property
+    def section_links(self) -> dict[str, str]:
+        """The addresses of the case record's sections (its sub-navigation, cases/case_base.html) by section name."""
+        from oocr.links import case_section_links
+
+        return case_section_links(self.pk)
+
+    @property
     def timeline(self):
         """The case's dates in order (cases/timeline.py): every service asks it before it accepts a date.
 

@@ -54,7 +54,6 @@ def case_detail_queryset(*, user) -> QuerySet[Case]:
     """Cases a member of staff may open: the team's for supervisors and managers, a keyworker's own."""
     cases = Case.objects.exclude(status=Case.Status.DRAFT).select_related("person").prefetch_related(
         Prefetch("crimes", queryset=Crime.objects.prefetch_related("offences", "victims")),
-        Prefetch("events", queryset=CaseEvent.objects.select_related("by")),
         Prefetch("allocations", queryset=Allocation.objects.select_related("keyworker", "allocated_by", "ended_by")),
     )
     if user.has_perm("cases.view_team_cases"):

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import Case
+from oocr.filters import FormHtmlOnceMixin
 
 
 # The queue's columns and what each sorts by, ascending; the oldest case first breaks ties.
@@ -28,8 +29,8 @@ def sort_fields(fields: tuple[str, ...], *, descending: bool) -> list[str]:
     return [field[1:] if field.startswith("-") else f"-{field}" for field in fields]
 
 
-class AllocationQueueFilter(django_filters.FilterSet):
-    """Filters for the allocation queue; their state is in the URL."""
+class AllocationQueueFilter(FormHtmlOnceMixin, django_filters.FilterSet):
+    """Filters for the allocation queue; their state is in the URL. Fixed choices: the form is rendered once per state."""
 
     area = django_filters.ChoiceFilter(
         label="Area", empty_label="Any area", method="filter_area",

@@ -25,7 +25,8 @@ ROOT = Path(settings.BASE_DIR)
 APP_SERVICES = ["web", "migrate", "worker", "beat"]
 LONG_RUNNING = ["proxy", "web", "worker", "beat", "postgres", "redis"]
 # What an operator would put in the .env file beside docker-compose.yml.
-OPERATOR_ENVIRONMENT = {"SECRET_KEY": secrets.token_urlsafe(50), "POSTGRES_PASSWORD": "a-database-password"}
+OPERATOR_ENVIRONMENT = {"SECRET_KEY": secrets.token_urlsafe(50), "POSTGRES_PASSWORD": "a-database-password",
+                        "DATABASE_APP_PASSWORD": "the-app-role-password"}
 
 
 def interpolate(value: str, variables: dict[str, str]) -> str:
@@ -63,7 +64,8 @@ def test_secrets_must_be_supplied_by_the_operator(compose):
 def test_each_app_service_runs_the_right_program(compose):
     services = compose["services"]
     assert services["web"]["command"] == "gunicorn oocr.wsgi:application"  # the rest is gunicorn.conf.py
-    assert services["migrate"]["command"] == "python manage.py migrate --no-input"
+    assert services["migrate"]["command"] == [
+        "sh", "-c", "python manage.py migrate --no-input && python manage.py database_app_role --login oocr_web"]
     assert services["migrate"]["restart"] == "no"
     assert services["worker"]["command"].startswith("celery -A oocr worker")
     beat = services["beat"]["command"]
@@ -76,9 +78,17 @@ def test_app_services_reach_the_compose_database_and_broker(compose, name):
     environment = service_environment(compose, name)
     database = re.match(r"postgres://(\w+):([^@]+)@(\w+):5432/(\w+)$", environment["DATABASE_URL"])
     postgres = service_environment(compose, "postgres")
+    # The application's login role, a member of the group role that may not empty the access log; not the owner.
     assert database.groups() == (
-        postgres["POSTGRES_USER"], postgres["POSTGRES_PASSWORD"], "postgres", postgres["POSTGRES_DB"]
+        "oocr_web", OPERATOR_ENVIRONMENT["DATABASE_APP_PASSWORD"], "postgres", postgres["POSTGRES_DB"]
     )
+    assert environment["DATABASE_APP_ROLE"] == "oocr_app"
+    if name == "migrate":  # only migrations connect as the owner of the tables, and they make the login role
+        owner = re.match(r"postgres://(\w+):([^@]+)@(\w+):5432/(\w+)$", environment["DATABASE_OWNER_URL"])
+        assert owner.groups() == (postgres["POSTGRES_USER"], postgres["POSTGRES_PASSWORD"], "postgres", postgres["POSTGRES_DB"])
+        assert environment["DATABASE_APP_PASSWORD"] == OPERATOR_ENVIRONMENT["DATABASE_APP_PASSWORD"]
+    else:
+        assert "DATABASE_OWNER_URL" not in environment
     assert environment["REDIS_URL"] == "redis://redis:6379/0"
     assert environment["DEBUG"] == "false"
 
@@ -298,3 +308,10 @@ def test_the_certificate_script_makes_a_self_signed_pair_once(tmp_path):
     assert "CN = oocr.localhost" in subject
     subprocess.run(["sh", script], env=environment, check=True, capture_output=True)
     assert (tmp_path / "server.crt").read_bytes() == made  # an existing pair (a real one) is left alone
+
+
+def test_the_access_log_export_has_a_volume_of_its_own(compose):
+    for name in APP_SERVICES:
+        assert service_environment(compose, name)["ACCESS_LOG_EXPORT_DIR"] == "/app/var/access-log"
+        assert "access-log-export:/app/var/access-log" in compose["services"][name]["volumes"]
+    assert "access-log-export" in compose["volumes"]

@@ -1,7 +1,7 @@
 from django.conf import settings
-from django.urls import reverse
 
 from oocr.accounts.roles import navigation_for
+from oocr.links import address
 from oocr.notifications.selectors import unread_count
 
 
@@ -12,7 +12,7 @@ def service(request):
     if user and user.is_authenticated:
         unread = unread_count(user=user)
         for item in navigation_for(user):
-            url = reverse(item.url_name)
+            url = address(item.url_name)
             navigation.append({"label": item.label, "url": url, "active": request.path.startswith(url)})
     return {
         "force_name": settings.FORCE_NAME,
