@@ -132,16 +132,42 @@ def test_nothing_personal_in_the_address_and_the_get_ignores_a_query(client, wor
 def test_bad_input_is_a_govuk_error_on_the_box(client, text, error):
     client.force_login(SupervisorProfileFactory().user)
     response = client.post(reverse("cases:search"), {"q": text})
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "govuk-error-summary" in page and error in page and 'href="#id_q"' in page
+    assert response.status_code == 302 and response["Location"] == reverse("cases:search")
+    page = client.get(response["Location"]).content.decode()
+    assert "govuk-error-summary" in page and error in page and 'href="#id_q"' in page and 'id="id_q"' in page
+    assert "search-count" not in page  # no results under a refusal
+    # Shown once: a refresh is the empty box, nothing kept.
+    again = client.get(reverse("cases:search")).content.decode()
+    assert "govuk-error-summary" not in again
+
+
+def test_a_refused_search_comes_back_in_the_box_and_drops_the_results_before(client, world):
+    client.force_login(SupervisorProfileFactory().user)
+    assert world["ours"].number in search(client, "Quillerbrook")
+    response = client.post(reverse("cases:search"), {"q": "Quillerbrook 31/02/1990"})
+    assert response["Location"] == reverse("cases:search")
+    assert "Quillerbrook" not in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert 'value="Quillerbrook 31/02/1990"' in page and "Enter a real date of birth" in page
+    assert world["ours"].number not in page and SEARCH_SESSION_KEY not in client.session
+    response = client.post(reverse("cases:search"), {"q": "x" * 5000})  # kept shortened, still refused
+    page = client.get(response["Location"]).content.decode()
+    assert "Search for 100 characters or fewer" in page and "x" * 5000 not in page
+
+
+def test_a_search_from_the_header_of_another_page_lands_on_the_results_or_the_error(client, world):
+    client.force_login(SupervisorProfileFactory().user)
+    for text, seen in (("Quillerbrook", world["ours"].number), ("", "Enter a name, date of birth")):
+        response = client.post(reverse("cases:search"), {"q": text}, HTTP_REFERER="/today/", follow=True)
+        assert response.redirect_chain == [(reverse("cases:search"), 302)] and response.status_code == 200
+        assert seen in response.content.decode()
 
 
 def test_odd_input_that_is_no_error_finds_nothing_and_never_fails(client, world):
     client.force_login(SupervisorProfileFactory().user)
     for text in ("%", "'; drop table cases_case; --", "99999999999999999999", "OOCR-", "<script>", "Ωμέγα", "-1", "__"):
         response = client.post(reverse("cases:search"), {"q": text})
-        assert response.status_code in (200, 302), text
+        assert response.status_code == 302, text
         assert client.get(reverse("cases:search")).status_code == 200
 
 
