@@ -1,6 +1,7 @@
 """The search box: every role finds what it may see, by name (spelt loosely), date of birth, case number, crime
 reference or PNC ID, and nothing personal travels in the address."""
 
+import re
 from datetime import date
 
 import pytest
@@ -204,3 +205,27 @@ def test_the_query_count_is_the_same_for_few_and_many_matches(client, django_ass
     with django_assert_max_num_queries(few):
         page = client.get(reverse("cases:search")).content.decode()
     assert "12 cases found" in page
+
+
+def test_a_common_name_reads_at_most_the_candidates_ranked_and_says_so(client, settings):
+    keyworker = StaffProfileFactory().user
+    exact = AllocatedCaseFactory(keyworker=keyworker, person__first_names="Anne", person__last_name="Trevithick")
+    _trevithicks(6, keyworker)
+    client.force_login(SupervisorProfileFactory().user)
+    client.post(reverse("cases:search"), {"q": "Anne Trevithick"})
+    everyone = _queries_of_results(client)
+    page = client.get(reverse("cases:search")).content.decode()
+    assert "7 cases found" in page and "search-capped" not in page
+    assert _numbers_shown(page)[0] == exact.number
+    settings.SEARCH_CANDIDATES = 4
+    assert _queries_of_results(client) == everyone
+    page = client.get(reverse("cases:search")).content.decode()
+    assert "4 cases found" in page and 'data-testid="search-capped"' in page
+    # An identifier is found whatever the names: the case number comes first.
+    other = Case.objects.exclude(pk=exact.pk).order_by("pk").last()
+    page = search(client, f"Trevithick {other.number}")
+    assert _numbers_shown(page)[0] == other.number
+
+
+def _numbers_shown(page: str) -> list[str]:
+    return re.findall(r'href="/cases/\d+/">(OOCR-\d+)</a>', page.split('data-testid="search-results"')[1])
