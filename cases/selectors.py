@@ -475,14 +475,14 @@ def case_search(*, user, terms: SearchTerms) -> dict:
     Returns {"cases": [...], "more": bool}.
     """
     if terms.empty:
-        return {"cases": [], "more": False}
+        return {"cases": [], "more": False, "capped": False}
     person_ids = _search_people(terms)
     capped = len(person_ids) >= settings.SEARCH_CANDIDATES
     case_ids = list(terms.case_ids)
     if terms.references:
         case_ids += list(Crime.objects.filter(reference__in=terms.references).values_list("case_id", flat=True)[:SEARCH_LIMIT])
     if not person_ids and not case_ids:
-        return {"cases": [], "more": False}
+        return {"cases": [], "more": False, "capped": capped}
     scope, through_case_pages = _search_scope(user=user)
     latest = Allocation.objects.filter(case=OuterRef("pk")).order_by("-allocated_at", "-id")
     team_id = getattr(getattr(user, "staff_profile", None), "team_id", None) if user.has_perm("cases.view_team_cases") else None
