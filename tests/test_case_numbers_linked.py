@@ -34,16 +34,15 @@ def test_every_case_number_on_today_is_a_link_for_each_role(client):
         assert numbers_not_linked(page) == [], user
     client.force_login(keyworker)
     page = client.get("/today/").content.decode()
-    assert f'href="{reverse("cases:case_detail", args=[case.pk])}">{case.number}</a>' in page
+    assert f"({case.number})</a>" in page  # in the link to where the work is done
 
 
 def test_every_case_number_on_the_decisions_page_is_a_link(client):
     supervisor = SupervisorProfileFactory().user
-    team_work(supervisor)
+    closure = team_work(supervisor)["closure"]
     extension = PendingExtensionFactory(contract=ActiveContractFactory())
     client.force_login(supervisor)
     page = client.get(reverse("contracts:decisions")).content.decode()
-    case = extension.contract.case
-    assert f'href="{reverse("cases:case_detail", args=[case.pk])}">{case.number}</a>' in page
-    assert reverse("contracts:variation_decide", args=[extension.pk]) in page
+    assert f'href="{reverse("cases:case_detail", args=[closure.case_id])}">{closure.case.number}</a>' in page
+    assert f"({extension.contract.case.number})</a>" in page
     assert numbers_not_linked(page) == []
