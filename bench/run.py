@@ -531,7 +531,8 @@ def main(argv: list[str] | None = None) -> int:
         rows += size_rows
     day = date.today()
     text = results_markdown(rows, seeds, machine_info, day=day, repeats=args.repeats, warmups=args.warmups)
-    label = "-".join([*(name.split(":")[0].strip().replace(" ", "-") for name in args.pages), *sizes]) if args.pages else ""
+    named = [name.split(":")[0].strip().replace(" ", "-") for name in args.pages if not name.startswith("baseline")]
+    label = "-".join([*named, *sizes]) if args.pages else ""  # the baseline beside some pages does not name the file
     paths = results_write(text, directory=args.results, day=day, label=label)
     print()
     print(text)
