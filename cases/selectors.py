@@ -402,12 +402,13 @@ def search_terms(*, date_of_birth: date | None, words: list[str], identifiers: l
                        pnc_ids=tuple(pnc_ids), references=tuple(dict.fromkeys(references)))
 
 
-def _search_people(terms: SearchTerms) -> list[int]:
+def _search_people(terms: SearchTerms) -> tuple[list[int], bool]:
     """Ids of the people a search names, most alike first: by name and/or date of birth, then by PNC ID.
     At most three queries, whatever the data: the word-similarity threshold for this transaction, the names, the PNC IDs.
 
     At most settings.SEARCH_CANDIDATES people by name or date of birth: the first the index gives, then ranked. A
     common name at national size matches tens of thousands, whose similarities would all be computed to sort them.
+    Returns the ids and whether that limit was reached (others may match).
     """
     found = []
     candidates = settings.SEARCH_CANDIDATES
@@ -438,9 +439,10 @@ def _search_people(terms: SearchTerms) -> list[int]:
             for word in terms.name.split():  # elsewhere (SQLite): every word somewhere in the name
                 people = people.filter(name_key__contains=word)
             found = list(people.order_by("id").values_list("pk", flat=True)[:candidates])
+    capped = len(found) >= candidates
     if terms.pnc_ids:
         found += [pk for pk in Person.objects.filter(pnc_id__in=terms.pnc_ids).values_list("pk", flat=True) if pk not in found]
-    return found
+    return found, capped
 
 
 def _search_scope(*, user) -> tuple[Q, bool]:
@@ -476,8 +478,7 @@ def case_search(*, user, terms: SearchTerms) -> dict:
     """
     if terms.empty:
         return {"cases": [], "more": False, "capped": False}
-    person_ids = _search_people(terms)
-    capped = len(person_ids) >= settings.SEARCH_CANDIDATES
+    person_ids, capped = _search_people(terms)
     case_ids = list(terms.case_ids)
     if terms.references:
         case_ids += list(Crime.objects.filter(reference__in=terms.references).values_list("case_id", flat=True)[:SEARCH_LIMIT])
