@@ -474,7 +474,8 @@ def case_search(*, user, terms: SearchTerms) -> dict:
     with `keyworker_name` (of its latest allocation), `link` (the page that opens it) and `needs_reason`: a case
     held by a keyworker of another team is shown by its number only, and opens through the access
     justification (case_access_needs_reason), never with the person's name, birthday, state or keyworker.
-    Returns {"cases": [...], "more": bool}.
+    Returns {"cases": [...], "more": bool, "capped": bool}: more than fifty to show, the names limited to
+    settings.SEARCH_CANDIDATES people (a common name: the page asks for more of it).
     """
     if terms.empty:
         return {"cases": [], "more": False, "capped": False}
