@@ -64,8 +64,9 @@ class SeedInfo:
 # --- Measuring, inside a Django process ------------------------------------------
 
 
-def measure(*, size: str, repeats: int = 30, warmups: int = 3) -> list[Row]:
-    """Time each page and its baselines against the database Django is configured with."""
+def measure(*, size: str, repeats: int = 30, warmups: int = 3, pages: tuple[str, ...] = ()) -> list[Row]:
+    """Time each page and its baselines against the database Django is configured with; with `pages`, only the
+    rows whose name starts with one of them ("search" for the searches alone)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -107,21 +108,29 @@ def measure(*, size: str, repeats: int = 30, warmups: int = 3) -> list[Row]:
     team, supervisor, keyworker, admin, waiting = (
         subjects["team"], subjects["supervisor"], subjects["keyworker"], subjects["admin"], subjects["waiting"]
     )
-    return [
-        page("allocation queue", supervisor, reverse("keyworkers:allocation")),
-        sql("allocation queue", QUEUE_SQL, []),
-        page("chooser", supervisor, reverse("keyworkers:allocate", args=[waiting.pk])),
-        sql("chooser", CHOOSER_SQL, [waiting.pk, team.pk]),
-        page("my caseload", keyworker, reverse("keyworkers:caseload")),
-        sql("my caseload", CASELOAD_SQL, [keyworker.pk]),
-        page("team view", supervisor, reverse("keyworkers:team")),
-        sql("team view", TEAM_SQL, [team.pk]),
-        page("search: a full name", supervisor, reverse("cases:search"), search=subjects["full_name"]),
-        page("search: a surname, two letters swapped", supervisor, reverse("cases:search"), search=subjects["misspelt"]),
-        page("search: a name and date of birth", supervisor, reverse("cases:search"), search=subjects["name_and_birthday"]),
-        page("search: a case number", supervisor, reverse("cases:search"), search=waiting.number),
-        page("baseline: Django admin list of cases", admin, "/django-admin/cases/case/", baseline=True),
+    search_url = reverse("cases:search")
+    rows = [
+        ("allocation queue", lambda: page("allocation queue", supervisor, reverse("keyworkers:allocation"))),
+        ("allocation queue", lambda: sql("allocation queue", QUEUE_SQL, [])),
+        ("chooser", lambda: page("chooser", supervisor, reverse("keyworkers:allocate", args=[waiting.pk]))),
+        ("chooser", lambda: sql("chooser", CHOOSER_SQL, [waiting.pk, team.pk])),
+        ("my caseload", lambda: page("my caseload", keyworker, reverse("keyworkers:caseload"))),
+        ("my caseload", lambda: sql("my caseload", CASELOAD_SQL, [keyworker.pk])),
+        ("team view", lambda: page("team view", supervisor, reverse("keyworkers:team"))),
+        ("team view", lambda: sql("team view", TEAM_SQL, [team.pk])),
+        *[(name, lambda name=name, text=text: page(name, supervisor, search_url, search=text)) for name, text in [
+            ("search: a full name", subjects["full_name"]),
+            ("search: a surname, two letters swapped", subjects["misspelt"]),
+            ("search: a name and date of birth", subjects["name_and_birthday"]),
+            ("search: a case number", waiting.number),
+            ("search: surname before first name", subjects["swapped"]),
+            ("search: a crime reference", subjects["reference"]),
+            ("search: a PNC ID", subjects["pnc_id"]),
+        ]],
+        ("baseline: Django admin", lambda: page("baseline: Django admin list of cases", admin, "/django-admin/cases/case/",
+                                                baseline=True)),
     ]
+    return [measure_row() for name, measure_row in rows if not pages or name.startswith(tuple(pages))]
 
 
 def _subjects() -> dict:
@@ -146,12 +155,20 @@ def _subjects() -> dict:
                                         ("a superuser", admin), ("a case waiting for allocation", waiting)] if not thing]
     if missing:
         raise BenchError(f"The database has no {', '.join(missing)}: seed it first.")
+    from cases.models import Person
+
     person = waiting.person
     surname = person.last_name
+    pnc_id = person.pnc_id or (Person.objects.exclude(pnc_id="").filter(cases__status=Case.Status.AWAITING_ALLOCATION)
+                               .order_by("id").values_list("pnc_id", flat=True).first())
+    if not pnc_id:
+        raise BenchError("The database has no person with a PNC ID waiting for allocation: seed it first.")
     misspelt = surname[:-2] + surname[-1] + surname[-2] if len(surname) > 3 else surname + "e"  # two letters swapped
     return {"team": team, "supervisor": supervisor, "keyworker": User.objects.get(pk=busiest["keyworker"]),
             "admin": admin, "waiting": waiting, "full_name": f"{person.first_names} {surname}", "misspelt": misspelt,
-            "name_and_birthday": f"{surname} {person.date_of_birth:%-d/%-m/%Y}"}
+            "name_and_birthday": f"{surname} {person.date_of_birth:%-d/%-m/%Y}",
+            "swapped": f"{surname} {person.first_names}", "reference": waiting.crimes.order_by("id").first().reference,
+            "pnc_id": pnc_id}
 
 
 def _get(client, url: str):
@@ -374,9 +391,11 @@ def _duration(seconds: float | None) -> str:
     return f"{int(seconds // 60)} min {round(seconds % 60):02d} s"
 
 
-def results_write(text: str, *, directory: Path, day: date) -> list[Path]:
+def results_write(text: str, *, directory: Path, day: date, label: str = "") -> list[Path]:
+    """<date>.md and latest.md; with a label (a run of some pages), <label>-<date>.md and <label>-latest.md."""
     directory.mkdir(parents=True, exist_ok=True)
-    paths = [directory / f"{day.isoformat()}.md", directory / "latest.md"]
+    prefix = f"{label}-" if label else ""
+    paths = [directory / f"{prefix}{day.isoformat()}.md", directory / f"{prefix}latest.md"]
     for path in paths:
         path.write_text(text)
     return paths
@@ -473,12 +492,12 @@ def prepare(size: str, *, reseed: bool, url: str | None = None) -> SeedInfo:
     return SeedInfo(seconds=seconds, migrate_seconds=migrate_seconds, seeded_on=date.today().isoformat(), reused=False)
 
 
-def measure_in_process(size: str, *, repeats: int, warmups: int) -> tuple[list[Row], dict]:
+def measure_in_process(size: str, *, repeats: int, warmups: int, pages: tuple[str, ...] = ()) -> tuple[list[Row], dict]:
     print(f"[{size}] measuring", flush=True)
     with tempfile.TemporaryDirectory() as directory:
         out = Path(directory) / "rows.json"
         _run(["-m", "bench.run", "--measure", size, "--out", str(out), "--repeats", str(repeats),
-              "--warmups", str(warmups)], database_url(size))
+              "--warmups", str(warmups), *[f"--pages={name}" for name in pages]], database_url(size))
         result = json.loads(out.read_text())
     return [Row(**row) for row in result["rows"]], result["machine"]
 
@@ -490,6 +509,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--warmups", type=int, default=3)
     parser.add_argument("--results", type=Path, default=RESULTS_DIR, help="where to write the Markdown table")
+    parser.add_argument("--pages", action="append", default=[], metavar="name",
+                        help='only the rows whose name starts with this ("search", "chooser"; repeat for more); '
+                             "the table is written as <pages>-<sizes>-<date>.md, not latest.md")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # in the child process: measure this size
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -498,7 +520,7 @@ def main(argv: list[str] | None = None) -> int:
         import django
 
         django.setup()
-        rows = measure(size=args.measure, repeats=args.repeats, warmups=args.warmups)
+        rows = measure(size=args.measure, repeats=args.repeats, warmups=args.warmups, pages=tuple(args.pages))
         args.out.write_text(json.dumps({"rows": [asdict(row) for row in rows], "machine": machine()}))
         return 0
 
@@ -509,11 +531,14 @@ def main(argv: list[str] | None = None) -> int:
     seeds, rows, machine_info = {}, [], {}
     for size in sizes:
         seeds[size] = prepare(size, reseed=args.reseed)
-        size_rows, machine_info = measure_in_process(size, repeats=args.repeats, warmups=args.warmups)
+        size_rows, machine_info = measure_in_process(size, repeats=args.repeats, warmups=args.warmups,
+                                                     pages=tuple(args.pages))
         rows += size_rows
     day = date.today()
     text = results_markdown(rows, seeds, machine_info, day=day, repeats=args.repeats, warmups=args.warmups)
-    paths = results_write(text, directory=args.results, day=day)
+    named = [name.split(":")[0].strip().replace(" ", "-") for name in args.pages if not name.startswith("baseline")]
+    label = "-".join([*named, *sizes]) if args.pages else ""  # the baseline beside some pages does not name the file
+    paths = results_write(text, directory=args.results, day=day, label=label)
     print()
     print(text)
     print("Written to " + ", ".join(str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path) for path in paths))

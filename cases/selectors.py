@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, Func, IntegerField, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
 
@@ -400,10 +401,16 @@ def search_terms(*, date_of_birth: date | None, words: list[str], identifiers: l
                        pnc_ids=tuple(pnc_ids), references=tuple(dict.fromkeys(references)))
 
 
-def _search_people(terms: SearchTerms) -> list[int]:
+def _search_people(terms: SearchTerms) -> tuple[list[int], bool]:
     """Ids of the people a search names, most alike first: by name and/or date of birth, then by PNC ID.
-    At most three queries, whatever the data: the word-similarity threshold for this transaction, the names, the PNC IDs."""
+    At most three queries, whatever the data: the word-similarity threshold for this transaction, the names, the PNC IDs.
+
+    At most settings.SEARCH_CANDIDATES people by name or date of birth: the first the index gives, then ranked. A
+    common name at national size matches tens of thousands, whose similarities would all be computed to sort them.
+    Returns the ids and whether that limit was reached (others may match).
+    """
     found = []
+    candidates = settings.SEARCH_CANDIDATES
     if terms.name or terms.date_of_birth:
         people = Person.objects.all()
         if terms.date_of_birth:
@@ -417,21 +424,24 @@ def _search_people(terms: SearchTerms) -> list[int]:
             # not every John and every Smith, whose similarities would all have to be computed to sort them.
             for word in terms.name.split():
                 people = people.filter(TrigramWordSimilar(F("name_key"), Value(word)))
-            people = people.annotate(
+            # The first candidates the index gives, in no order (no similarity computed), then only those ranked.
+            first = people.order_by().values("pk")[:candidates]
+            ranked = Person.objects.filter(pk__in=Subquery(first)).annotate(
                 alike=TrigramWordSimilarity(terms.name, "name_key") + TrigramSimilarity("name_key", terms.name)
             ).order_by("-alike", "id")
             # The threshold holds for one transaction only (set_config's is_local): read the names inside it.
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
                                [str(SEARCH_WORD_SIMILARITY)])
-                found = list(people.values_list("pk", flat=True)[:SEARCH_LIMIT + 1])
+                found = list(ranked.values_list("pk", flat=True))
         else:
             for word in terms.name.split():  # elsewhere (SQLite): every word somewhere in the name
                 people = people.filter(name_key__contains=word)
-            found = list(people.order_by("id").values_list("pk", flat=True)[:SEARCH_LIMIT + 1])
+            found = list(people.order_by("id").values_list("pk", flat=True)[:candidates])
+    capped = len(found) >= candidates
     if terms.pnc_ids:
         found += [pk for pk in Person.objects.filter(pnc_id__in=terms.pnc_ids).values_list("pk", flat=True) if pk not in found]
-    return found
+    return found, capped
 
 
 def _search_scope(*, user) -> tuple[Q, bool]:
@@ -463,16 +473,17 @@ def case_search(*, user, terms: SearchTerms) -> dict:
     with `keyworker_name` (of its latest allocation), `link` (the page that opens it) and `needs_reason`: a case
     held by a keyworker of another team is shown by its number only, and opens through the access
     justification (case_access_needs_reason), never with the person's name, birthday, state or keyworker.
-    Returns {"cases": [...], "more": bool}.
+    Returns {"cases": [...], "more": bool, "capped": bool}: more than fifty to show, the names limited to
+    settings.SEARCH_CANDIDATES people (a common name: the page asks for more of it).
     """
     if terms.empty:
-        return {"cases": [], "more": False}
-    person_ids = _search_people(terms)
+        return {"cases": [], "more": False, "capped": False}
+    person_ids, capped = _search_people(terms)
     case_ids = list(terms.case_ids)
     if terms.references:
         case_ids += list(Crime.objects.filter(reference__in=terms.references).values_list("case_id", flat=True)[:SEARCH_LIMIT])
     if not person_ids and not case_ids:
-        return {"cases": [], "more": False}
+        return {"cases": [], "more": False, "capped": capped}
     scope, through_case_pages = _search_scope(user=user)
     latest = Allocation.objects.filter(case=OuterRef("pk")).order_by("-allocated_at", "-id")
     team_id = getattr(getattr(user, "staff_profile", None), "team_id", None) if user.has_perm("cases.view_team_cases") else None
@@ -486,10 +497,12 @@ def case_search(*, user, terms: SearchTerms) -> dict:
             allocated=Exists(Allocation.objects.filter(case=OuterRef("pk"))),
             held_by_user=Exists(Allocation.objects.filter(case=OuterRef("pk"), keyworker=user)),
         )
-        .order_by("-submitted_at", "-id")[:SEARCH_LIMIT + 1]
+        # The closest first, in the database: of many candidates, the page's fifty are the best ones the user may see.
+        .annotate(identified=_Position("pk", case_ids), rank=_Position("person_id", person_ids))
+        .order_by(F("identified").asc(nulls_last=True), F("rank").asc(nulls_last=True), "-submitted_at", "-id")
+        [:SEARCH_LIMIT + 1]
     )
-    rank = {pk: n for n, pk in enumerate(person_ids)}
-    found = sorted(cases, key=lambda case: (case.pk not in case_ids, rank.get(case.person_id, len(rank))))
+    found = list(cases)
     sees_cases = user.has_perm("cases.view_team_cases") or user.has_perm("accounts.hold_caseload")
     for case in found:
         case.needs_reason = bool(
@@ -504,4 +517,24 @@ def case_search(*, user, terms: SearchTerms) -> dict:
             case.link = reverse("cases:case_detail", args=[case.pk])
         else:
             case.link = reverse("cases:submission", args=[case.pk])
-    return {"cases": found[:SEARCH_LIMIT], "more": len(found) > SEARCH_LIMIT}
+    return {"cases": found[:SEARCH_LIMIT], "more": len(found) > SEARCH_LIMIT, "capped": capped}
+
+
+class _Position(Func):
+    """Where a row's value stands in a list of ids (from 1), NULL when it is not there: the search's ranking.
+    PostgreSQL's array_position, one parameter whatever the list's length; elsewhere a CASE."""
+
+    output_field = IntegerField()
+
+    def __init__(self, expression, ids):
+        super().__init__(F(expression) if isinstance(expression, str) else expression)
+        self.ids = [int(pk) for pk in ids]
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f"array_position(%s::bigint[], {sql})", [self.ids, *params]
+        if not self.ids:
+            return "NULL", []
+        whens = " ".join("WHEN %s THEN %s" for _ in self.ids)
+        return f"CASE {sql} {whens} ELSE NULL END", [*params, *(v for n, pk in enumerate(self.ids, 1) for v in (pk, n))]

@@ -787,6 +787,9 @@ class SubmissionSendBackView(RoleRequiredMixin, ServiceFormMixin, FormView):
         round_ = services.submission_send_back(case_id=self.case.pk, user=self.request.user, **form.cleaned_data)
         messages.success(self.request, f"Case {self.case.number}: {round_.get_kind_display().lower()}. The officer has been told.")
 SEARCH_SESSION_KEY = "case_search"
+# A search the form refused, kept for the one page the refusal redirects to: shown again in the box with its error.
+SEARCH_REJECTED_SESSION_KEY = "case_search_rejected"
+SEARCH_REJECTED_KEPT = 200  # characters of it kept: over the form's 100, so too long a search is still refused
 SEARCH_PERMISSIONS = ("cases.view_team_cases", "accounts.hold_caseload", "cases.submit_case", "cases.view_all_submissions")
 
 
@@ -805,10 +808,17 @@ class CaseSearchView(RoleRequiredMixin, FormView):
     def has_permission(self):
         return any(self.request.user.has_perm(permission) for permission in self.get_permission_required())
 
+    rejected = False
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        if self.request.method == "GET" and self.request.session.get(SEARCH_SESSION_KEY):
-            kwargs["data"] = {"q": self.request.session[SEARCH_SESSION_KEY]}  # the search kept: shown with its results
+        if self.request.method == "GET":
+            session = self.request.session
+            if SEARCH_REJECTED_SESSION_KEY in session:  # refused: typed again in the box, with why, once
+                self.rejected = True
+                kwargs["data"] = {"q": session.pop(SEARCH_REJECTED_SESSION_KEY)}
+            elif session.get(SEARCH_SESSION_KEY):
+                kwargs["data"] = {"q": session[SEARCH_SESSION_KEY]}  # the search kept: shown with its results
         return kwargs
 
     def get(self, request, *args, **kwargs):
@@ -817,10 +827,19 @@ class CaseSearchView(RoleRequiredMixin, FormView):
         if form.is_bound and form.is_valid():
             terms = selectors.search_terms(**form.parts)
             results = selectors.case_search(user=request.user, terms=terms)
-        elif form.is_bound:
+        elif form.is_bound and not self.rejected:
             form = self.form_class()  # a kept search no longer valid: an empty box, no error before anything is typed
         return self.render_to_response(self.get_context_data(form=form, results=results))
 
     def form_valid(self, form):
+        self.request.session.pop(SEARCH_REJECTED_SESSION_KEY, None)
         self.request.session[SEARCH_SESSION_KEY] = form.cleaned_data["q"]
+        return redirect("cases:search")
+
+    def form_invalid(self, form):
+        """Post, redirect, get, for a refusal too: the box in the header of any page posts here, and the page a
+        refusal lands on must survive a refresh or Back. What was typed comes back in the box, with the error."""
+        typed = self.request.POST.get("q", "")
+        self.request.session.pop(SEARCH_SESSION_KEY, None)  # the results of the search before are not this one's
+        self.request.session[SEARCH_REJECTED_SESSION_KEY] = typed[:SEARCH_REJECTED_KEPT]
         return redirect("cases:search")

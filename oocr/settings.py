@@ -353,6 +353,11 @@ FORCE_POSTCODE_AREAS = env.list("FORCE_POSTCODE_AREAS", default=["EX", "PL", "TQ
 CRIME_REFERENCE_PATTERN = env("CRIME_REFERENCE_PATTERN", default=r"[A-Z0-9/]{3,30}")
 CRIME_REFERENCE_HELP = env("CRIME_REFERENCE_HELP", default="letters, numbers and /, like CR/12345/26")
 
+# The search box (cases.selectors.case_search): at most this many people whose name or date of birth matches are
+# read from the index and ranked; the cases the user may see are chosen among them. It bounds the work of a common
+# name at national size (bench: "search"); past it the page asks for a date of birth or more of the name.
+SEARCH_CANDIDATES = env.int("SEARCH_CANDIDATES", default=500)
+
 # Management of Police Information: a closed case is reviewed this many years after closure, then retained or disposed of.
 RETENTION_REVIEW_YEARS = env.int("RETENTION_REVIEW_YEARS", default=6)
 # A record retained at review is reviewed again within this many years (a date further off is refused).

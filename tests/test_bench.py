@@ -20,7 +20,8 @@ pytestmark = pytest.mark.skipif(
 TINY = seed.Size("tiny", cases=300, teams=1, years=1)
 PAGES = ["allocation queue", "chooser", "my caseload", "team view"]
 SEARCHES = ["search: a full name", "search: a surname, two letters swapped", "search: a name and date of birth",
-            "search: a case number"]  # no plain-SQL baseline of their own
+            "search: a case number", "search: surname before first name", "search: a crime reference",
+            "search: a PNC ID"]  # no plain-SQL baseline of their own
 
 
 def test_a_tiny_seed_has_cases_in_every_state_with_one_open_allocation_each(db):
@@ -57,3 +58,18 @@ def test_one_measuring_pass_writes_a_row_per_page_and_baseline(db, tmp_path):
     assert "baseline: Django admin list of cases" in pages
     assert all(int(cells[3]) > 0 for cells in table)  # every row ran queries
     assert "query count the same at every size (tiny " in text
+
+
+def test_the_searches_alone_are_measured_with_a_constant_query_count_and_written_under_their_own_name(db, tmp_path):
+    seed.seed(TINY)
+
+    rows = run.measure(size="tiny", repeats=1, warmups=1, pages=("search",))
+    assert [row.page for row in rows] == SEARCHES
+    by_name = {row.page: row.queries for row in rows}
+    # The names (and date of birth) take the same queries, the identifiers theirs: not one per match.
+    assert by_name["search: a full name"] == by_name["search: surname before first name"] == by_name[
+        "search: a surname, two letters swapped"]
+    seeds = {"tiny": run.SeedInfo(seconds=1.0, migrate_seconds=None, seeded_on="2026-01-05", reused=True)}
+    text = run.results_markdown(rows, seeds, run.machine(), day=date(2026, 1, 5), repeats=1, warmups=1)
+    paths = run.results_write(text, directory=tmp_path, day=date(2026, 1, 5), label="search-tiny")
+    assert [path.name for path in paths] == ["search-tiny-2026-01-05.md", "search-tiny-latest.md"]

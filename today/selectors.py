@@ -9,7 +9,7 @@ two data sizes).
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, SubmissionReturn
@@ -162,8 +162,11 @@ def queue_against_target(*, user, now: datetime) -> Panel:
     for case in oldest:
         case.days_waiting = (now - case.submitted_at).days if case.submitted_at else 0
         case.over_target = case.days_waiting > target
-    counts = queue.aggregate(all=Count("id"), over=Count("id", filter=Q(submitted_at__lt=now - timedelta(days=target))))
-    return Panel(rows=oldest, count=counts["all"], extra={"target": target, "over_target": counts["over"]})
+    counts = queue.aggregate(all=Count("id"), over=Count("id", filter=Q(submitted_at__lt=now - timedelta(days=target))),
+                             first=Min("submitted_at"))
+    oldest_days = (now - counts["first"]).days if counts["first"] else 0
+    return Panel(rows=oldest, count=counts["all"],
+                 extra={"target": target, "over_target": counts["over"], "oldest_days": oldest_days})
 
 
 def overrides_to_review(*, user, now: datetime) -> Panel:
@@ -244,7 +247,11 @@ def red_flag_cases_in_team(*, user, today: date) -> Panel:
                   keyworker_last=F("allocations__keyworker__last_name"))
         .order_by("allocated_at", "id")
     )
-    panel = _panel(cases)
+    # Two queries: the first rows, and how many in all with how many of them have had no first contact.
+    counts = cases.aggregate(all=Count("id"), no_first_contact=Count(
+        "id", filter=Q(status=Case.Status.ALLOCATED, allocated_at__lt=allocated_before)))
+    panel = Panel(rows=list(cases[:PANEL_ROWS]), count=counts["all"],
+                  extra={"no_first_contact": counts["no_first_contact"], "days": FIRST_CONTACT_RED_DAYS})
     for case in panel.rows:
         case.red_reason = case.review_flag or (
             f"No first contact after {(today - timezone.localdate(case.allocated_at)).days} days")

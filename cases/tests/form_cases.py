@@ -394,7 +394,11 @@ def _search_kept(context):
 
 
 FORM_CASES = [
-    FormCase("/search/", "Supervisor", _search_page, lambda context: {"q": "Jon Smyth 27/3/1990"}, _search_kept),
+    FormCase("/search/", "Supervisor", _search_page, lambda context: {"q": "Jon Smyth 27/3/1990"}, _search_kept,
+             optional=True,
+             note="A refused search redirects back to the search page, which shows the GOV.UK error and what was typed "
+                  "(kept in the session): the error is not on the post's own response. cases/tests/test_search.py "
+                  "submits each refusal and reads it there."),
     FormCase("/administration/offences/import/", ADMIN, _offence_import,
              lambda context: {"file": SimpleUploadedFile("offences.csv", OFFENCES_CSV.encode(), content_type="text/csv")},
              _offences_imported),

@@ -1,6 +1,7 @@
 """The search box: every role finds what it may see, by name (spelt loosely), date of birth, case number, crime
 reference or PNC ID, and nothing personal travels in the address."""
 
+import re
 from datetime import date
 
 import pytest
@@ -132,16 +133,42 @@ def test_nothing_personal_in_the_address_and_the_get_ignores_a_query(client, wor
 def test_bad_input_is_a_govuk_error_on_the_box(client, text, error):
     client.force_login(SupervisorProfileFactory().user)
     response = client.post(reverse("cases:search"), {"q": text})
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "govuk-error-summary" in page and error in page and 'href="#id_q"' in page
+    assert response.status_code == 302 and response["Location"] == reverse("cases:search")
+    page = client.get(response["Location"]).content.decode()
+    assert "govuk-error-summary" in page and error in page and 'href="#id_q"' in page and 'id="id_q"' in page
+    assert "search-count" not in page  # no results under a refusal
+    # Shown once: a refresh is the empty box, nothing kept.
+    again = client.get(reverse("cases:search")).content.decode()
+    assert "govuk-error-summary" not in again
+
+
+def test_a_refused_search_comes_back_in_the_box_and_drops_the_results_before(client, world):
+    client.force_login(SupervisorProfileFactory().user)
+    assert world["ours"].number in search(client, "Quillerbrook")
+    response = client.post(reverse("cases:search"), {"q": "Quillerbrook 31/02/1990"})
+    assert response["Location"] == reverse("cases:search")
+    assert "Quillerbrook" not in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert 'value="Quillerbrook 31/02/1990"' in page and "Enter a real date of birth" in page
+    assert world["ours"].number not in page and SEARCH_SESSION_KEY not in client.session
+    response = client.post(reverse("cases:search"), {"q": "x" * 5000})  # kept shortened, still refused
+    page = client.get(response["Location"]).content.decode()
+    assert "Search for 100 characters or fewer" in page and "x" * 5000 not in page
+
+
+def test_a_search_from_the_header_of_another_page_lands_on_the_results_or_the_error(client, world):
+    client.force_login(SupervisorProfileFactory().user)
+    for text, seen in (("Quillerbrook", world["ours"].number), ("", "Enter a name, date of birth")):
+        response = client.post(reverse("cases:search"), {"q": text}, HTTP_REFERER="/today/", follow=True)
+        assert response.redirect_chain == [(reverse("cases:search"), 302)] and response.status_code == 200
+        assert seen in response.content.decode()
 
 
 def test_odd_input_that_is_no_error_finds_nothing_and_never_fails(client, world):
     client.force_login(SupervisorProfileFactory().user)
     for text in ("%", "'; drop table cases_case; --", "99999999999999999999", "OOCR-", "<script>", "Ωμέγα", "-1", "__"):
         response = client.post(reverse("cases:search"), {"q": text})
-        assert response.status_code in (200, 302), text
+        assert response.status_code == 302, text
         assert client.get(reverse("cases:search")).status_code == 200
 
 
@@ -178,3 +205,27 @@ def test_the_query_count_is_the_same_for_few_and_many_matches(client, django_ass
     with django_assert_max_num_queries(few):
         page = client.get(reverse("cases:search")).content.decode()
     assert "12 cases found" in page
+
+
+def test_a_common_name_reads_at_most_the_candidates_ranked_and_says_so(client, settings):
+    keyworker = StaffProfileFactory().user
+    exact = AllocatedCaseFactory(keyworker=keyworker, person__first_names="Anne", person__last_name="Trevithick")
+    _trevithicks(6, keyworker)
+    client.force_login(SupervisorProfileFactory().user)
+    client.post(reverse("cases:search"), {"q": "Anne Trevithick"})
+    everyone = _queries_of_results(client)
+    page = client.get(reverse("cases:search")).content.decode()
+    assert "7 cases found" in page and "search-capped" not in page
+    assert _numbers_shown(page)[0] == exact.number
+    settings.SEARCH_CANDIDATES = 4
+    assert _queries_of_results(client) == everyone
+    page = client.get(reverse("cases:search")).content.decode()
+    assert "4 cases found" in page and 'data-testid="search-capped"' in page
+    # An identifier is found whatever the names: the case number comes first.
+    other = Case.objects.exclude(pk=exact.pk).order_by("pk").last()
+    page = search(client, f"Trevithick {other.number}")
+    assert _numbers_shown(page)[0] == other.number
+
+
+def _numbers_shown(page: str) -> list[str]:
+    return re.findall(r'href="/cases/\d+/">(OOCR-\d+)</a>', page.split('data-testid="search-results"')[1])

@@ -102,7 +102,7 @@ def test_the_team_sees_the_queue_against_its_target_overrides_decisions_reviews_
     now, today = timezone.now(), timezone.localdate()
 
     queue = selectors.queue_against_target(user=user, now=now)
-    assert queue.count == 2 and queue.extra == {"target": 3, "over_target": 1}
+    assert queue.count == 2 and queue.extra == {"target": 3, "over_target": 1, "oldest_days": 5}
     assert [(c, c.over_target) for c in queue.rows] == [(work["waiting"], True), (work["override"], False)]
     assert selectors.overrides_to_review(user=user, now=now).rows == [work["override"]]
     decisions = selectors.decisions_waiting_in_team(user=user)
@@ -111,6 +111,7 @@ def test_the_team_sees_the_queue_against_its_target_overrides_decisions_reviews_
     assert [(r.allocation.case, r.overdue) for r in reviews.rows] == [(work["red"], True)]
     red = selectors.red_flag_cases_in_team(user=user, today=today)
     assert [(c, c.red_reason) for c in red.rows] == [(work["red"], "No first contact after 7 days")]
+    assert red.extra["no_first_contact"] == 1
     keyworkers = selectors.keyworkers_needing_attention(user=user)
     assert [(k, k.away_with_cases) for k in keyworkers.rows] == [(work["away"], True)]
 

@@ -53,6 +53,8 @@ def test_a_supervisor_acts_from_today_and_the_team_manager_reads_the_same(client
     assert reverse("keyworkers:allocate", args=[work["waiting"].pk]) not in page
     assert reverse("contracts:closure_decide", args=[work["closure"].pk]) not in page
     assert 'data-testid="movement-received"' in page
+    # The manager's questions answered on the page: the oldest wait, how many have had no first contact.
+    assert 'data-testid="queue-oldest">5 days<' in page and 'data-testid="no-first-contact">1<' in page
 
 
 def test_the_team_manager_reads_the_queue_but_cannot_allocate(client):
