@@ -130,8 +130,8 @@ def groups_table(report) -> FigureTable:
 def comparisons_table(report) -> FigureTable:
     rows = []
     for label, first, second, c in report.comparisons:
-        shown = all(disclosure.share(g.reoffending.count, g.reoffending.n).shown for g in (first, second))
-        hidden = "" if shown else "fewer than {} in a group, or withheld".format(disclosure.threshold())
+        kinds = {disclosure.share(g.reoffending.count, g.reoffending.n).suppressed for g in (first, second)} - {""}
+        hidden = "" if not kinds else (disclosure.fewer_than() if disclosure.PRIMARY in kinds else disclosure.WITHHELD)
         if c is None:
             rows.append([text(label)] + [Figure(None, kind, hidden) for kind in
                                          ("number", "interval_percent", "number", "interval_number", "p", "text")])

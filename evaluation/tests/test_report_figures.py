@@ -319,3 +319,15 @@ def test_the_report_with_a_breakdown_and_trend_reads_a_fixed_number_of_queries(c
     cohort(completed=3, completed_reoffending=1, declined=2, declined_reoffending=1, breached=1)
     with django_assert_max_num_queries(len(few)):
         client.get(reverse("evaluation:report"), query)
+
+
+def test_a_breakdown_of_nobody_says_so(client, threshold_10):
+    cohort()
+    client.force_login(TeamManagerFactory())
+    query = {"breakdown": "sex", "start_from": "1/1/2026"}
+    response = client.get(reverse("evaluation:report"), query)
+    assert "No one in these figures to break down." in response.content.decode()
+    for table in ("breakdown", "disparities"):
+        header, rows = csv_parts(client.get(reverse("evaluation:report_export", args=[table]), query))
+        assert len(rows) == 1 and header["filters"] == "Started on or after: 1 January 2026"
+    assert client.get(reverse("evaluation:report_chart", args=["breakdown"]), query).status_code == 200
