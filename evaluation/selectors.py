@@ -405,6 +405,8 @@ class Dashboard:
     distance: list[tuple[str, float, int]]
     referrals_sent: int = 0
     referrals_engaged: int = 0
+    allocations_timed: int = 0  # the cases each median is taken over
+    contracts_timed: int = 0
 
     @property
     def referral_engagement(self) -> stats.Proportion:
@@ -449,6 +451,7 @@ def outcomes_dashboard(*, user, today: date | None = None, months: int = 12) -> 
         open_cases=counts["open_cases"], active_contracts=counts["active"], completed=counts["completed"],
         breached=counts["breached"], withdrawn_after_starting=counts["withdrawn"],
         distance=distance_travelled_by_domain(cases=cases),
+        allocations_timed=len(to_allocation), contracts_timed=len(to_contract),
         **_referral_counts(cases=cases, since=since),
     )
 

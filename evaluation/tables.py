@@ -262,6 +262,11 @@ def dashboard_figures(dashboard) -> dict[str, Figure]:
         "not_returned": Figure(dashboard.not_returned_for_breach.value, "percent", returned.text, 0),
         "referrals_sent": count(engagement.n),
         "referral_engagement": Figure(dashboard.referral_engagement.value, "percent", engagement.text, 0),
+        # A median over a handful of cases is one of them.
+        "days_to_allocation": Figure(dashboard.days_to_allocation, "number",
+                                     "" if disclosure.group_shown(dashboard.allocations_timed) else disclosure.fewer_than()),
+        "days_to_contract": Figure(dashboard.days_to_contract, "number",
+                                   "" if disclosure.group_shown(dashboard.contracts_timed) else disclosure.fewer_than()),
     }
 
 

@@ -331,3 +331,17 @@ def test_a_breakdown_of_nobody_says_so(client, threshold_10):
         header, rows = csv_parts(client.get(reverse("evaluation:report_export", args=[table]), query))
         assert len(rows) == 1 and header["filters"] == "Started on or after: 1 January 2026"
     assert client.get(reverse("evaluation:report_chart", args=["breakdown"]), query).status_code == 200
+
+
+def test_the_dashboard_hides_small_counts_and_medians_over_few_cases(client, threshold_10):
+    from evaluation.selectors import Dashboard
+    from evaluation.tables import dashboard_figures
+
+    dashboard = Dashboard(since=date(2026, 1, 1), received=40, days_to_allocation=2.5, days_to_contract=9.0, open_cases=25,
+                          active_contracts=4, completed=30, breached=3, withdrawn_after_starting=0, distance=[],
+                          referrals_sent=12, referrals_engaged=11, allocations_timed=40, contracts_timed=6)
+    figures = dashboard_figures(dashboard)
+    assert figures["received"].html == "40" and figures["active_contracts"].html == "fewer than 10"
+    assert figures["breached"].html == "fewer than 10" and figures["completion_rate"].html == "withheld"  # 30 of 33
+    assert figures["referral_engagement"].html == "withheld"  # 11 of 12: the one who did not would show
+    assert figures["days_to_allocation"].html == "2.5" and figures["days_to_contract"].html == "fewer than 10"
