@@ -413,8 +413,8 @@ class ReoffendingResult(models.Model):
 
 class ReportChart(models.Model):
     """A chart of a published run's figures, drawn once (at publishing, or at its first showing for other filters)
-    and kept with the run: the report's images are read from here, never drawn per request. Removed with the run's
-    results (CASCADE) when a later run supersedes it."""
+    and kept with the run: the report's images are read from here, never drawn per request. The figures behind the
+    report are kept the same way, as JSON (key "figures:..."). Removed when a later run supersedes the run."""
 
     run = models.ForeignKey(ReoffendingCheckRun, on_delete=models.CASCADE, related_name="charts")
     key = models.CharField(max_length=80, help_text="The chart's name and a digest of its measure, filters and breakdown.")

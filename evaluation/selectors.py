@@ -513,3 +513,57 @@ def survey_can_record(*, case: Case, user) -> bool:
     return Allocation.objects.filter(
         Q(ended_at=None) | Q(end_reason=Allocation.EndReason.CASE_CLOSED), case=case, keyworker=user,
     ).exists()
+
+
+# --- The figures kept with a published run -----------------------------------------------------------------
+# Computing a report at force size takes seconds (the bootstrap, Kaplan-Meier): a published run's figures never
+# change, so each set (measure, filters, breakdown) is computed once and kept with the run as JSON (ReportChart, key
+# "figures:..."), like its charts. The doubtful matches waiting are counted afresh each time.
+
+
+def report_figures_dump(report: CohortReport, trend: list[TrendQuarter]) -> bytes:
+    import json
+    from dataclasses import asdict
+
+    data = {
+        "months": report.months, "groups": [asdict(g) for g in report.groups],
+        "comparisons": [[label, a.key, b.key, asdict(c) if c else None] for label, a, b, c in report.comparisons],
+        "breakdown": asdict(report.breakdown) if report.breakdown else None,
+        "not_yet_at_follow_up": report.not_yet_at_follow_up, "trend": [asdict(q) for q in trend],
+    }
+    return json.dumps(data).encode()
+
+
+def report_figures_load(raw: bytes, *, run: ReoffendingCheckRun, definition) -> tuple[CohortReport, list[TrendQuarter]]:
+    import json
+
+    data = json.loads(raw)
+
+    def proportion(p):
+        return stats.Proportion(**p)
+
+    def group(g):
+        return GroupFigures(
+            key=g["key"], label=g["label"], reoffending=proportion(g["reoffending"]),
+            reoffences_per_100=g["reoffences_per_100"], harm_after=stats.MeanInterval(**g["harm_after"]),
+            harm_before=stats.MeanInterval(**g["harm_before"]), harm_change=stats.MeanInterval(**g["harm_change"]),
+            censored=g["censored"], survival=[stats.SurvivalPoint(**p) for p in g["survival"]], events=g["events"])
+
+    groups = [group(g) for g in data["groups"]]
+    by_key = {g.key: g for g in groups}
+    comparisons = [(label, by_key[a], by_key[b], stats.Comparison(**c) if c else None)
+                   for label, a, b, c in data["comparisons"]]
+    breakdown = None
+    if data["breakdown"]:
+        b = data["breakdown"]
+        rows = [BreakdownRow(**{**row, "started": proportion(row["started"]), "declined": proportion(row["declined"]),
+                                "comparison": stats.Comparison(**row["comparison"]) if row["comparison"] else None})
+                for row in b["rows"]]
+        breakdown = Breakdown(key=b["key"], label=b["label"], rows=rows, reference=b["reference"], protected=b["protected"])
+    trend = [TrendQuarter(label=q["label"], starts=q["starts"], completion=proportion(q["completion"]),
+                          breach=proportion(q["breach"]), reoffending=proportion(q["reoffending"])) for q in data["trend"]]
+    report = CohortReport(run=run, definition=definition, months=data["months"], groups=groups, comparisons=comparisons,
+                          breakdown=breakdown, waiting_matches=person_matches_waiting().count(),
+                          not_yet_at_follow_up=data["not_yet_at_follow_up"])
+    return report, trend
+

@@ -715,7 +715,8 @@ def reoffending_check_run_publish(*, run_id: int, user) -> ReoffendingCheckRun:
 
 
 def report_chart_get_or_draw(*, run_id: int, key: str, draw) -> bytes:
-    """A published run's chart from its store, drawn (by `draw`) and kept the first time it is asked for.
+    """A published run's chart (or the figures behind its report, as JSON) from its store, drawn (by `draw`) and kept
+    the first time it is asked for.
 
     Two readers asking at once both draw it; the second's insert meets the unique key and is dropped (same figures,
     same chart).
@@ -751,10 +752,14 @@ def report_charts_draw(*, run_id: int) -> int:
             if not lazy:
                 report = selectors.cohort_report(results=results, definition=run.definition, months=months)
                 trend = selectors.quarterly_trend(cases=selectors.trend_cases(), results=results, last=run.as_of)
-                lazy.update(report=report, tables=tables.report_tables(report, trend, selectors.SURVIVAL_DAYS),
+                lazy.update(report=report, trend=trend, tables=tables.report_tables(report, trend, selectors.SURVIVAL_DAYS),
                             definition=tables.definition_lines(report, [], review_url=reverse("evaluation:match_list")))
             return lazy
 
+        figures_key = charts.chart_key("figures", f"{run.definition_id}-{months}", [], "")
+        if not ReportChart.objects.filter(run_id=run.pk, key=figures_key).exists():
+            report_chart_get_or_draw(run_id=run.pk, key=figures_key, draw=lambda: selectors.report_figures_dump(
+                made()["report"], made()["trend"]))
         for chart in charts.CHARTS:
             if chart == "breakdown":
                 continue

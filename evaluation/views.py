@@ -283,22 +283,37 @@ class CohortReportMixin:
         return getattr(self.report_filter.form, "cleaned_data", {}).get("breakdown") or ""
 
     @cached_property
-    def report(self) -> selectors.CohortReport:
+    def figures(self) -> tuple[selectors.CohortReport, list[selectors.TrendQuarter]]:
+        """The report and its quarterly trend: a published run's are computed once per set of filters and kept with
+        the run (services.report_chart_get_or_draw), so a report opens without computing a figure again."""
         definition_id, months = self.measure or (0, None)
         definition = selectors.reoffending_definitions().filter(pk=definition_id).first()
-        # A value not in a list is left out (and shown as an error on the page), never a server error.
-        return selectors.cohort_report(results=self.report_filter.qs, definition=definition, months=months,
-                                       breakdown=self.breakdown)
+        run = selectors.published_run(definition_id=definition_id) if definition else None
+        if run is None:
+            # A value not in a list is left out (and shown as an error on the page), never a server error.
+            return selectors.cohort_report(results=self.report_filter.qs, definition=definition, months=months,
+                                           breakdown=self.breakdown), []
 
-    @cached_property
+        def compute() -> bytes:
+            report = selectors.cohort_report(results=self.report_filter.qs, definition=definition, months=months,
+                                             breakdown=self.breakdown)
+            data = getattr(self.report_filter.form, "cleaned_data", {})
+            cases = selectors.trend_cases().filter(self.report_filter.case_conditions())
+            trend = selectors.quarterly_trend(cases=cases, results=self.report_filter.qs, first=data.get("start_from"),
+                                              last=min(filter(None, [data.get("start_to"), run.as_of])))
+            return selectors.report_figures_dump(report, trend)
+
+        raw = services.report_chart_get_or_draw(run_id=run.pk, key=self.chart_key("figures"), draw=compute)
+        return selectors.report_figures_load(raw, run=run, definition=definition)
+
+    @property
+    def report(self) -> selectors.CohortReport:
+        return self.figures[0]
+
+    @property
     def trend(self) -> list[selectors.TrendQuarter]:
         """The quarterly trend, as at the published run (no later than its date), for the same filters."""
-        if self.report.run is None:
-            return []
-        data = getattr(self.report_filter.form, "cleaned_data", {})
-        cases = selectors.trend_cases().filter(self.report_filter.case_conditions())
-        return selectors.quarterly_trend(cases=cases, results=self.report_filter.qs, first=data.get("start_from"),
-                                         last=min(filter(None, [data.get("start_to"), self.report.run.as_of])))
+        return self.figures[1]
 
     @cached_property
     def definition(self) -> list[tuple[str, str]]:
@@ -336,7 +351,9 @@ class ReportChartView(RoleRequiredMixin, CohortReportMixin, View):
     def get(self, request, chart):
         if chart not in charts.CHARTS:
             raise Http404
-        run = self.report.run
+        # The published run alone, not the report: a kept chart is read without computing a single figure.
+        definition_id, _ = self.measure or (0, None)
+        run = selectors.published_run(definition_id=definition_id)
         if run is None:  # no published figures to draw
             raise Http404
         svg = services.report_chart_get_or_draw(

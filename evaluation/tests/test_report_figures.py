@@ -267,7 +267,8 @@ def test_publishing_draws_the_charts_once_and_the_report_reads_them(client, djan
     run = cohort(publish=False)
     with django_capture_on_commit_callbacks(execute=True):
         services.reoffending_check_run_publish(run_id=run.pk, user=AdministratorFactory())
-    kept = ReportChart.objects.filter(run=run)
+    kept = ReportChart.objects.filter(run=run).exclude(key__startswith="figures:")
+    assert ReportChart.objects.filter(run=run, key__startswith="figures:").count() == len(proven().follow_up_months)
     opening = (len(charts.CHARTS) - 1) * len(proven().follow_up_months)  # a breakdown's chart waits for a breakdown
     assert kept.count() == opening  # every chart of the opening page, for each follow-up
     assert services.report_charts_draw(run_id=run.pk) == 0  # safe to repeat
@@ -345,3 +346,23 @@ def test_the_dashboard_hides_small_counts_and_medians_over_few_cases(client, thr
     assert figures["breached"].html == "fewer than 10" and figures["completion_rate"].html == "withheld"  # 30 of 33
     assert figures["referral_engagement"].html == "withheld"  # 11 of 12: the one who did not would show
     assert figures["days_to_allocation"].html == "2.5" and figures["days_to_contract"].html == "fewer than 10"
+
+
+def test_a_published_run_s_figures_are_computed_once_per_set_of_filters_and_read_back_the_same(client, monkeypatch, settings):
+    settings.DISCLOSURE_THRESHOLD = 0
+    run = cohort()
+    client.force_login(TeamManagerFactory())
+    query = {"breakdown": "sex", "route": "deferred_caution"}
+    first = client.get(reverse("evaluation:report"), query)
+    assert ReportChart.objects.filter(run=run, key__startswith="figures:").count() == 1
+
+    def never(**kwargs):
+        raise AssertionError("the figures were computed again")
+
+    monkeypatch.setattr(selectors, "cohort_report", never)
+    again = client.get(reverse("evaluation:report"), query)
+    for key, table in first.context["figure_tables"].items():
+        assert again.context["figure_tables"][key].csv_rows == table.csv_rows, key
+    assert again.context["report"].group["completed"].reoffending.n == 3
+    assert again.context["report"].breakdown.rows[0].started == first.context["report"].breakdown.rows[0].started
+    assert [q.label for q in again.context["view"].trend] == [q.label for q in first.context["view"].trend]
