@@ -18,6 +18,12 @@ Django process pointed at it:
    INSERT ... ON CONFLICT) and matched, each step timed; then the same extract
    again (idempotent: no new rows). Target: the load of 1,000,000 rows under 60 s.
 
+3. **Reports** (issue 18): a check run and published, the charts and figures kept with the run drawn as the
+   publishing task draws them, then the cohort report (plain, by ethnicity, by area over a date range), each chart,
+   a CSV and the outcomes dashboard opened as an administrator, first and again (median of 5). Target: under a
+   second each, once kept. BENCH_EVAL_PARTS (default check,import,reports) picks the parts; BENCH_EVAL_DATABASE_PREFIX
+   names the databases (default oocr_bench_eval_).
+
 It writes bench/results/evaluation-<date>.md and evaluation-latest.md, and prints the same table.
 """
 
