@@ -18,11 +18,18 @@ Django process pointed at it:
    INSERT ... ON CONFLICT) and matched, each step timed; then the same extract
    again (idempotent: no new rows). Target: the load of 1,000,000 rows under 60 s.
 
+3. **Reports** (issue 18): a check run and published, the charts and figures kept with the run drawn as the
+   publishing task draws them, then the cohort report (plain, by ethnicity, by area over a date range), each chart,
+   a CSV and the outcomes dashboard opened as an administrator, first and again (median of 5). Target: under a
+   second each, once kept. BENCH_EVAL_PARTS (default check,import,reports) picks the parts; BENCH_EVAL_DATABASE_PREFIX
+   names the databases (default oocr_bench_eval_).
+
 It writes bench/results/evaluation-<date>.md and evaluation-latest.md, and prints the same table.
 """
 
 import argparse
 import json
+import os
 import resource
 import sys
 import tempfile
@@ -56,7 +63,9 @@ def database_url(size: str) -> str:
     import os
 
     server = os.environ.get("BENCH_DATABASE_URL", DEFAULT_SERVER)
-    return urlunsplit(urlsplit(server)._replace(path=f"/oocr_bench_eval_{size}"))
+    # BENCH_EVAL_DATABASE_PREFIX: another name for the databases (two benchmarks on one server must not share them).
+    prefix = os.environ.get("BENCH_EVAL_DATABASE_PREFIX", "oocr_bench_eval_")
+    return urlunsplit(urlsplit(server)._replace(path=f"/{prefix}{size}"))
 
 
 # --- Seeding, inside a Django process -------------------------------------------------------------
@@ -271,6 +280,84 @@ def measure_import(rows: int) -> dict:
             "reimport_s": round(reimport_seconds, 1), "reimport_new_rows": again.rows_new}
 
 
+REPORT_REPEATS = 5
+
+
+def _baselines_ensure() -> None:
+    """Each seeded case's baseline (age, sex, ethnicity, area), which the breakdowns read, made here when missing so
+    that the seed stays as it is: ages 18 to 67, the person's sex, six ethnic groups, four postcode areas."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            INSERT INTO cases_casebaseline (case_id, age, sex, ethnicity, offence_codes, crime_subgroups, route,
+                previous_offences, previous_cautions, previous_convictions, home_postcode_area, recorded_at)
+            SELECT c.id, 18 + c.id % 50, p.sex, (ARRAY['W1','W1','W1','B2','A3','M1','O9','NS'])[1 + c.id % 8], '[]', '[]',
+                   c.route, c.id % 4, c.id % 3, c.id % 2, (ARRAY['EX','PL','TQ','TR'])[1 + c.id % 4], now()
+            FROM cases_case c JOIN cases_person p ON p.id = c.person_id
+            WHERE NOT EXISTS (SELECT 1 FROM cases_casebaseline b WHERE b.case_id = c.id)""")
+        cursor.execute("ANALYZE cases_casebaseline")
+
+
+def measure_reports() -> dict:
+    """The cohort report and the dashboard as a reader meets them after a run is published (issue 18, point 6):
+    publishing, drawing the charts kept with the run, then each page and chart opened, first and again."""
+    import statistics
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from evaluation import services
+    from evaluation.models import ReoffendingDefinition, ReportChart
+
+    _baselines_ensure()
+    definition = ReoffendingDefinition.objects.get(name="Bench: proven reoffending, 12 months")
+    admin = get_user_model().objects.get(username="bench-admin")
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    run = services.reoffending_check_run(definition_id=definition.pk, as_of=AS_OF)  # the results measure_check left are gone
+    timings["check run to publish"] = round(time.perf_counter() - started, 2)
+
+    def timed(name: str, action) -> None:
+        started = time.perf_counter()
+        action()
+        timings[name] = round(time.perf_counter() - started, 2)
+
+    def page(name: str, url: str, query: dict | None = None) -> None:
+        client = Client()
+        client.force_login(admin)
+
+        def get():
+            response = client.get(url, query or {})
+            if response.status_code != 200:
+                raise RuntimeError(f"{url} answered {response.status_code}")
+
+        timed(f"{name}: first", get)
+        again = []
+        for _ in range(REPORT_REPEATS):
+            started = time.perf_counter()
+            get()
+            again.append(time.perf_counter() - started)
+        timings[f"{name}: median of {REPORT_REPEATS}"] = round(statistics.median(again), 2)
+
+    timed("publish", lambda: services.reoffending_check_run_publish(run_id=run.pk, user=admin))
+    ReportChart.objects.filter(run=run).delete()  # the task ran (or not) on publishing: draw again, timed
+    timed("charts drawn after publishing (every follow-up)", lambda: services.report_charts_draw(run_id=run.pk))
+    report = reverse("evaluation:report")
+    page("cohort report page", report)
+    for chart in ("reoffending", "survival", "harm", "trend"):
+        page(f"chart {chart} (kept with the run)", reverse("evaluation:report_chart", args=[chart]))
+    page("chart reoffending, new filters (drawn, then kept)", reverse("evaluation:report_chart", args=["reoffending"]),
+         {"sex": "female"})
+    page("cohort report page, by ethnicity", report, {"breakdown": "ethnicity"})
+    page("cohort report page, by area, 2022 to 2023", report, {"breakdown": "area", "start_from": "1/1/2022",
+                                                               "start_to": "31/12/2023"})
+    page("CSV: groups", reverse("evaluation:report_export", args=["groups"]))
+    page("outcomes dashboard", reverse("evaluation:dashboard"))
+    return timings
+
+
 def _imports_remove() -> None:
     """Remove what an earlier measuring pass imported, so a reused database measures the seeded data only."""
     from django.db import connection
@@ -291,13 +378,17 @@ def measure(size: str, out: Path) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT (SELECT count(*) FROM cases_case), (SELECT count(*) FROM evaluation_crimerecord)")
         cases, records = cursor.fetchone()
+    # BENCH_EVAL_PARTS: which parts to measure (default all: check, import, reports).
+    parts = os.environ.get("BENCH_EVAL_PARTS", "check,import,reports").split(",")
     check = measure_check()
     check_rss = _peak_rss_mb()
-    imported = measure_import(IMPORT_ROWS)
+    imported = measure_import(IMPORT_ROWS) if "import" in parts else None
     import_rss = _peak_rss_mb()
     _imports_remove()
+    reports = measure_reports() if "reports" in parts else None
     out.write_text(json.dumps({"size": size, "cases": cases, "records": records, "check": check, "check_peak_mb": check_rss,
-                               "import": imported, "import_peak_mb": import_rss}))
+                               "import": imported, "import_peak_mb": import_rss, "reports": reports,
+                               "reports_peak_mb": _peak_rss_mb()}))
 
 
 # --- Orchestration ----------------------------------------------------------------------------------------
@@ -346,13 +437,16 @@ def report(results: list[dict]) -> str:
                      f"{c['query_s']} s | {ratio:.2f}x | {r['check_peak_mb']} MB |")
     lines += ["", "| size | import rows | check rows + COPY to staging | load (check, COPY, upsert matching as it goes) | matching the rest | whole import | re-import (new rows) | import peak RSS |",
               "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    for r in results:
+    for r in (r for r in results if r["import"]):
         i = r["import"]
         lines.append(f"| {r['size']} | {i['rows']:,} | {i['check_rows_s']} s | {i['load_s']} s | {i['match_s']} s | "
                      f"{i['import_s']} s | {i['reimport_s']} s ({i['reimport_new_rows']}) | {r['import_peak_mb']} MB |")
+    lines += _reports_lines(results)
     lines += ["", "Targets (issue 8):", ""]
     for r in results:
         c, i = r["check"], r["import"]
+        if i is None:
+            continue
         worst = max(c["check_first_s"], c["check_rerun_s"])
         checks = [
             (f"{r['size']}: check within {CHECK_RATIO_TARGET}x the hand-written query", worst <= CHECK_RATIO_TARGET * c["query_s"]),
@@ -365,6 +459,19 @@ def report(results: list[dict]) -> str:
         ]
         lines += [f"- {'met' if ok else 'MISSED'}: {label}" for label, ok in checks]
     return "\n".join(lines) + "\n"
+
+
+def _reports_lines(results: list[dict]) -> list[str]:
+    """The report and dashboard timings (issue 18, point 6: every report opens in under a second at national size)."""
+    lines = []
+    for r in (r for r in results if r.get("reports")):
+        lines += ["", f"Reports at {r['size']} size ({r['cases']:,} cases; peak RSS {r['reports_peak_mb']} MB):", "",
+                  "| step | seconds |", "|---|---:|"]
+        lines += [f"| {name} | {seconds} |" for name, seconds in r["reports"].items()]
+        slow = [name for name, seconds in r["reports"].items() if "median" in name and seconds >= 1]
+        lines += ["", f"- {'MISSED' if slow else 'met'}: every page and chart opens again in under a second"
+                  + (f" ({', '.join(slow)})" if slow else "")]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

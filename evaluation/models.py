@@ -412,6 +412,20 @@ class ReoffendingResult(models.Model):
         return self.run.weight_set
 
 
+class ReportChart(models.Model):
+    """A chart of a published run's figures, drawn once (at publishing, or at its first showing for other filters)
+    and kept with the run: the report's images are read from here, never drawn per request. The figures behind the
+    report are kept the same way, as JSON (key "figures:..."). Removed when a later run supersedes the run."""
+
+    run = models.ForeignKey(ReoffendingCheckRun, on_delete=models.CASCADE, related_name="charts")
+    key = models.CharField(max_length=80, help_text="The chart's name and a digest of its measure, filters and breakdown.")
+    svg = models.BinaryField()
+    drawn_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "key"], name="report_chart_once")]
+
+
 class SurveyInstrument(models.Model):
     """A versioned questionnaire; items on a 1 to 5 scale. A new wording is a new version, never an edit."""
 

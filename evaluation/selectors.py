@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from cases.models import Case, FirstContact
+from cases.models import Case, FirstContact, Person
 from contracts.models import NeedDomain, NeedScore, NeedsAssessment
 from evaluation import statistics as stats
 from evaluation.models import (
@@ -99,6 +99,7 @@ class GroupFigures:
     harm_change: stats.MeanInterval
     censored: int
     survival: list[stats.SurvivalPoint] = field(default_factory=list)
+    events: int = 0  # everyone in the group who reoffended, at follow-up or not (the curve's events)
 
     def survival_at(self, day: int) -> float | None:
         """The Kaplan-Meier share not yet reoffending on `day` (a step function), None past the last observation."""
@@ -117,12 +118,50 @@ class GroupFigures:
 
 
 @dataclass
+class BreakdownRow:
+    """One category of a breakdown: the figures of those who started and of those who opted for court."""
+
+    key: str
+    label: str
+    started: stats.Proportion
+    started_per_100: float | None
+    started_censored: int
+    declined: stats.Proportion
+    declined_per_100: float | None
+    declined_censored: int
+    # Against the reference category (the largest), among those who started: None for the reference itself.
+    comparison: stats.Comparison | None = None
+
+
+@dataclass
+class Breakdown:
+    key: str
+    label: str
+    rows: list[BreakdownRow]
+    reference: str  # the label of the reference category
+    protected: bool  # a protected characteristic: its disparities are shown side by side
+
+
+@dataclass
+class TrendQuarter:
+    label: str  # "2025 Q2"
+    starts: int
+    completion: stats.Proportion  # completed, of those whose contract ended (completed or breached) in the quarter
+    breach: stats.Proportion  # breached, of those who started and whose case closed in the quarter
+    reoffending: stats.Proportion  # reoffended, of those starting the follow-up in the quarter and now past it
+
+
+@dataclass
 class CohortReport:
     run: ReoffendingCheckRun | None
     definition: ReoffendingDefinition | None
     months: int | None
     groups: list[GroupFigures]
     comparisons: list[tuple[str, GroupFigures, GroupFigures, stats.Comparison | None]]
+    breakdown: Breakdown | None = None
+    waiting_matches: int = 0
+    # Everyone checked (whatever their group) whose follow-up and waiting period have not yet passed.
+    not_yet_at_follow_up: int = 0
 
     @property
     def group(self) -> dict[str, GroupFigures]:
@@ -135,10 +174,14 @@ def report_results(*, definition_id: int, months: int) -> QuerySet[ReoffendingRe
     Never a newer run's: a check changes no report until an administrator publishes it.
     """
     answer = FirstContact.objects.filter(case=OuterRef("case_id")).values("answer")[:1]
+    keyworker = Allocation.objects.filter(case=OuterRef("case_id")).order_by("-allocated_at", "-pk").values("keyworker_id")[:1]
     return (
         ReoffendingResult.objects.filter(run__definition_id=definition_id, run__status=ReoffendingCheckRun.Status.PUBLISHED,
                                          follow_up_months=months)
-        .annotate(status=F("case__status"), first_contact_answer=Subquery(answer))
+        .annotate(status=F("case__status"), first_contact_answer=Subquery(answer), route=F("case__route"),
+                  area=F("case__baseline__home_postcode_area"), sex=F("case__baseline__sex"), age=F("case__baseline__age"),
+                  ethnicity=F("case__baseline__ethnicity"), young_adult=F("case__young_adult_offer"),
+                  womens=F("case__womens_offer"), keyworker=Subquery(keyworker))
     )
 
 
@@ -149,11 +192,15 @@ def _group_of(row: dict) -> list[str]:
     return keys
 
 
-def cohort_report(*, results: QuerySet[ReoffendingResult], definition: ReoffendingDefinition | None, months: int | None) -> CohortReport:
-    """Every group's figures and the comparisons between groups, from (filtered) results. Two queries."""
+def cohort_report(*, results: QuerySet[ReoffendingResult], definition: ReoffendingDefinition | None, months: int | None,
+                  breakdown: str = "") -> CohortReport:
+    """Every group's figures, the comparisons between groups and a breakdown, from (filtered) results. Four queries."""
     run = published_run(definition_id=definition.pk) if definition else None
-    rows = list(results.values("status", "first_contact_answer", "reached_follow_up", "reoffended", "reoffence_count",
-                               "harm_after", "harm_before", "start_date", "first_offence_date", "observed_days"))
+    columns = ["status", "first_contact_answer", "reached_follow_up", "reoffended", "reoffence_count", "harm_after",
+               "harm_before", "start_date", "first_offence_date", "observed_days"]
+    if breakdown:
+        columns.append(BREAKDOWN_COLUMNS.get(breakdown, breakdown))
+    rows = list(results.values(*columns))
     by_group: dict[str, list[dict]] = {key: [] for key, _ in GROUPS}
     for row in rows:
         for key in _group_of(row):
@@ -165,7 +212,152 @@ def cohort_report(*, results: QuerySet[ReoffendingResult], definition: Reoffendi
             figures[a].reoffending.count, figures[a].reoffending.n, figures[b].reoffending.count, figures[b].reoffending.n))
         for label, a, b in COMPARISONS
     ]
-    return CohortReport(run=run, definition=definition, months=months, groups=groups, comparisons=comparisons)
+    return CohortReport(run=run, definition=definition, months=months, groups=groups, comparisons=comparisons,
+                        breakdown=breakdown_figures(breakdown, rows) if breakdown else None,
+                        waiting_matches=person_matches_waiting().count(),
+                        not_yet_at_follow_up=sum(1 for row in rows if not row["reached_follow_up"]))
+
+
+# --- Breakdowns and the quarterly trend ------------------------------------------------------------------
+
+# The row column each breakdown reads (an annotation of report_results).
+BREAKDOWN_COLUMNS = {"age_band": "age"}
+BREAKDOWN_LABELS = {
+    "route": "Route", "area": "Area (home postcode)", "sex": "Sex", "age_band": "Age band", "ethnicity": "Ethnicity",
+    "young_adult": "Young adult offer", "womens": "Women's offer", "keyworker": "Keyworker",
+}
+# Protected characteristics (Equality Act 2010) the Lammy Review asks criminal justice figures to be shown by.
+PROTECTED = {"sex", "age_band", "ethnicity"}
+AGE_BANDS = [(0, 17, "Under 18"), (18, 25, "18 to 25"), (26, 35, "26 to 35"), (36, 49, "36 to 49"), (50, 200, "50 and over")]
+# The ONS's five high-level ethnic groups, plus not stated: the 19 detailed ones would be too small to show anywhere.
+ETHNIC_GROUPS = {"A": "Asian or Asian British", "B": "Black, Black British, Caribbean or African",
+                 "M": "Mixed or multiple ethnic groups", "W": "White", "O": "Other ethnic group", "N": "Not stated"}
+
+
+def _category(breakdown: str, value) -> tuple[str, str]:
+    """(key, label) of a row's category under a breakdown."""
+    if breakdown == "age_band":
+        for low, high, label in AGE_BANDS:
+            if value is not None and low <= value <= high:
+                return label, label
+        return "unknown", "Not known"
+    if breakdown == "ethnicity":
+        letter = (value or "N")[0]
+        return letter, ETHNIC_GROUPS.get(letter, "Not stated")
+    if breakdown == "route":
+        return value or "none", Case.Route(value).label if value else "No route recorded"
+    if breakdown == "sex":
+        return value or "unknown", dict(Person.Sex.choices).get(value, "Not known")
+    if breakdown in ("young_adult", "womens"):
+        return ("yes", "Offered") if value else ("no", "Not offered")
+    if breakdown == "area":
+        return value or "none", value or "Not known"
+    return str(value or "none"), str(value or "Not allocated")
+
+
+def breakdown_figures(breakdown: str, rows: list[dict]) -> Breakdown:
+    """Each category's reoffending among those who started and those who opted for court, with the same statistics
+    as the groups; among those who started, each category against the largest (the reference)."""
+    column = BREAKDOWN_COLUMNS.get(breakdown, breakdown)
+    by_category: dict[str, tuple[str, list[dict], list[dict]]] = {}
+    for row in rows:
+        key, label = _category(breakdown, row[column])
+        groups = _group_of(row)
+        entry = by_category.setdefault(key, (label, [], []))
+        if "started" in groups:
+            entry[1].append(row)
+        elif "declined" in groups:
+            entry[2].append(row)
+    if breakdown == "keyworker":
+        from django.contrib.auth import get_user_model
+
+        ids = [int(key) for key in by_category if key.isdigit()]
+        names = {str(user.pk): user.get_full_name() or user.username for user in get_user_model().objects.filter(pk__in=ids)}
+        by_category = {key: (names.get(key, label), started, declined) for key, (label, started, declined) in by_category.items()}
+    order = [label for _, _, label in AGE_BANDS] if breakdown == "age_band" else None
+    keys = sorted(by_category, key=lambda key: (order.index(key) if order and key in order else 99, by_category[key][0]))
+    table = []
+    for key in keys:
+        label, started, declined = by_category[key]
+        s_fig, d_fig = _share_of(started), _share_of(declined)
+        table.append(BreakdownRow(key=key, label=label, started=s_fig[0], started_per_100=s_fig[1], started_censored=s_fig[2],
+                                  declined=d_fig[0], declined_per_100=d_fig[1], declined_censored=d_fig[2]))
+    reference = max(table, key=lambda r: r.started.n, default=None)
+    for row in table:
+        if reference is not None and row is not reference:
+            row.comparison = stats.proportions_compare(row.started.count, row.started.n, reference.started.count,
+                                                       reference.started.n)
+    return Breakdown(key=breakdown, label=BREAKDOWN_LABELS.get(breakdown, breakdown), rows=table,
+                     reference=reference.label if reference else "", protected=breakdown in PROTECTED)
+
+
+def _share_of(rows: list[dict]) -> tuple[stats.Proportion, float | None, int]:
+    reached = [row for row in rows if row["reached_follow_up"]]
+    count = sum(1 for row in reached if row["reoffended"])
+    return (stats.proportion_wilson(count, len(reached)),
+            stats.per_hundred(sum(row["reoffence_count"] for row in reached), len(reached)), len(rows) - len(reached))
+
+
+def quarter_of(day: date) -> str:
+    return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+
+
+def _quarters(first: date, last: date) -> list[str]:
+    labels, year, quarter = [], first.year, (first.month - 1) // 3 + 1
+    while (year, quarter) <= (last.year, (last.month - 1) // 3 + 1) and len(labels) < 200:
+        labels.append(f"{year} Q{quarter}")
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return labels
+
+
+def trend_cases() -> QuerySet[Case]:
+    """Every case submitted to the team (the report, like its results, is the whole scheme's)."""
+    return Case.objects.exclude(status=Case.Status.DRAFT).exclude(submitted_at=None)
+
+
+def quarterly_trend(*, cases: QuerySet[Case], results: QuerySet[ReoffendingResult], first: date | None = None,
+                    last: date | None = None) -> list[TrendQuarter]:
+    """Starts, completion, breach and reoffending by quarter. Three queries, whatever the number of cases.
+
+    Starts: people who agreed to take part, by the day they agreed. Completion: completed, of the contracts that
+    ended (completed or breached) in the quarter. Breach: breached, of those who started and whose case closed in the
+    quarter (completed, breached or withdrawn). Reoffending: of the published check's results whose follow-up began
+    in the quarter and has passed.
+    """
+    accepted = FirstContact.Answer.ACCEPTED
+    starts = list(cases.filter(first_contact__answer=accepted).values_list("first_contact__offered_on", flat=True))
+    closed = list(cases.filter(first_contact__answer=accepted, closed_at__isnull=False,
+                               status__in=[Case.Status.COMPLETED, Case.Status.BREACHED, Case.Status.WITHDRAWN])
+                  .values_list("status", "closed_at"))
+    outcomes = list(results.filter(reached_follow_up=True).values_list("start_date", "reoffended"))
+    days = [d for d in starts if d] + [timezone.localdate(at) for _, at in closed] + [d for d, _ in outcomes]
+    if not days:
+        return []
+    first = first or min(days)
+    last = last or max(days)
+    labels = _quarters(first, last)
+    tally = {label: {"starts": 0, "completed": 0, "breached": 0, "closed": 0, "followed": 0, "reoffended": 0} for label in labels}
+    for day in starts:
+        if day and quarter_of(day) in tally:
+            tally[quarter_of(day)]["starts"] += 1
+    for status, at in closed:
+        entry = tally.get(quarter_of(timezone.localdate(at)))
+        if entry is None:
+            continue
+        entry["closed"] += 1
+        entry["completed"] += status == Case.Status.COMPLETED
+        entry["breached"] += status == Case.Status.BREACHED
+    for day, reoffended in outcomes:
+        entry = tally.get(quarter_of(day))
+        if entry is not None:
+            entry["followed"] += 1
+            entry["reoffended"] += bool(reoffended)
+    return [TrendQuarter(
+        label=label, starts=t["starts"],
+        completion=stats.proportion_wilson(t["completed"], t["completed"] + t["breached"]),
+        breach=stats.proportion_wilson(t["breached"], t["closed"]),
+        reoffending=stats.proportion_wilson(t["reoffended"], t["followed"]),
+    ) for label, t in tally.items()]
 
 
 def _group_figures(key: str, label: str, rows: list[dict]) -> GroupFigures:
@@ -179,7 +371,7 @@ def _group_figures(key: str, label: str, rows: list[dict]) -> GroupFigures:
         harm_after=stats.mean_bootstrap([float(row["harm_after"]) for row in reached]),
         harm_before=stats.mean_bootstrap([float(row["harm_before"]) for row in reached]),
         harm_change=stats.mean_bootstrap([float(row["harm_after"] - row["harm_before"]) for row in reached]),
-        censored=len(rows) - len(reached),
+        censored=len(rows) - len(reached), events=sum(1 for row in rows if row["reoffended"]),
         survival=stats.kaplan_meier(times, [row["reoffended"] for row in rows]),
     )
 
@@ -213,6 +405,8 @@ class Dashboard:
     distance: list[tuple[str, float, int]]
     referrals_sent: int = 0
     referrals_engaged: int = 0
+    allocations_timed: int = 0  # the cases each median is taken over
+    contracts_timed: int = 0
 
     @property
     def referral_engagement(self) -> stats.Proportion:
@@ -257,6 +451,7 @@ def outcomes_dashboard(*, user, today: date | None = None, months: int = 12) -> 
         open_cases=counts["open_cases"], active_contracts=counts["active"], completed=counts["completed"],
         breached=counts["breached"], withdrawn_after_starting=counts["withdrawn"],
         distance=distance_travelled_by_domain(cases=cases),
+        allocations_timed=len(to_allocation), contracts_timed=len(to_contract),
         **_referral_counts(cases=cases, since=since),
     )
 
@@ -321,3 +516,57 @@ def survey_can_record(*, case: Case, user) -> bool:
     return Allocation.objects.filter(
         Q(ended_at=None) | Q(end_reason=Allocation.EndReason.CASE_CLOSED), case=case, keyworker=user,
     ).exists()
+
+
+# --- The figures kept with a published run -----------------------------------------------------------------
+# Computing a report at force size takes seconds (the bootstrap, Kaplan-Meier): a published run's figures never
+# change, so each set (measure, filters, breakdown) is computed once and kept with the run as JSON (ReportChart, key
+# "figures:..."), like its charts. The doubtful matches waiting are counted afresh each time.
+
+
+def report_figures_dump(report: CohortReport, trend: list[TrendQuarter]) -> bytes:
+    import json
+    from dataclasses import asdict
+
+    data = {
+        "months": report.months, "groups": [asdict(g) for g in report.groups],
+        "comparisons": [[label, a.key, b.key, asdict(c) if c else None] for label, a, b, c in report.comparisons],
+        "breakdown": asdict(report.breakdown) if report.breakdown else None,
+        "not_yet_at_follow_up": report.not_yet_at_follow_up, "trend": [asdict(q) for q in trend],
+    }
+    return json.dumps(data).encode()
+
+
+def report_figures_load(raw: bytes, *, run: ReoffendingCheckRun, definition) -> tuple[CohortReport, list[TrendQuarter]]:
+    import json
+
+    data = json.loads(raw)
+
+    def proportion(p):
+        return stats.Proportion(**p)
+
+    def group(g):
+        return GroupFigures(
+            key=g["key"], label=g["label"], reoffending=proportion(g["reoffending"]),
+            reoffences_per_100=g["reoffences_per_100"], harm_after=stats.MeanInterval(**g["harm_after"]),
+            harm_before=stats.MeanInterval(**g["harm_before"]), harm_change=stats.MeanInterval(**g["harm_change"]),
+            censored=g["censored"], survival=[stats.SurvivalPoint(**p) for p in g["survival"]], events=g["events"])
+
+    groups = [group(g) for g in data["groups"]]
+    by_key = {g.key: g for g in groups}
+    comparisons = [(label, by_key[a], by_key[b], stats.Comparison(**c) if c else None)
+                   for label, a, b, c in data["comparisons"]]
+    breakdown = None
+    if data["breakdown"]:
+        b = data["breakdown"]
+        rows = [BreakdownRow(**{**row, "started": proportion(row["started"]), "declined": proportion(row["declined"]),
+                                "comparison": stats.Comparison(**row["comparison"]) if row["comparison"] else None})
+                for row in b["rows"]]
+        breakdown = Breakdown(key=b["key"], label=b["label"], rows=rows, reference=b["reference"], protected=b["protected"])
+    trend = [TrendQuarter(label=q["label"], starts=q["starts"], completion=proportion(q["completion"]),
+                          breach=proportion(q["breach"]), reoffending=proportion(q["reoffending"])) for q in data["trend"]]
+    report = CohortReport(run=run, definition=definition, months=data["months"], groups=groups, comparisons=comparisons,
+                          breakdown=breakdown, waiting_matches=person_matches_waiting().count(),
+                          not_yet_at_follow_up=data["not_yet_at_follow_up"])
+    return report, trend
+

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from cases.models import Case, CaseEvent, Person, name_key, pnc_id_normalise
 from evaluation import checks, selectors
 from evaluation.models import (
     CrimeRecord, CrimeRecordImport, EventType, HarmWeight, HarmWeightSet, PersonMatch, ReoffendingCheckRun,
-    ReoffendingDefinition, ReoffendingResult, SurveyAnswer, SurveyInstrument, SurveyResponse,
+    ReoffendingDefinition, ReoffendingResult, ReportChart, SurveyAnswer, SurveyInstrument, SurveyResponse,
 )
 from oocr import jobs
 from oocr.concurrency.services import ANY_VERSION, version_bump
@@ -705,9 +705,72 @@ def reoffending_check_run_publish(*, run_id: int, user) -> ReoffendingCheckRun:
         previous.supersede(by_run=run, at=now)
         previous.save(update_fields=["status", "superseded_by", "superseded_at"])
         ReoffendingResult.objects.filter(run=previous).delete()
+        ReportChart.objects.filter(run=previous).delete()
     run.full_clean()
     run.save(update_fields=["status", "published_by", "published_at"])
+    # Draw the report's charts now, in the background, so that the first reader does not wait for them.
+    from evaluation.tasks import report_charts_draw_task
+
+    transaction.on_commit(lambda: report_charts_draw_task.delay(run.pk))
     return run
+
+
+def report_chart_get_or_draw(*, run_id: int, key: str, draw) -> bytes:
+    """A published run's chart (or the figures behind its report, as JSON) from its store, drawn (by `draw`) and kept
+    the first time it is asked for.
+
+    Two readers asking at once both draw it; the second's insert meets the unique key and is dropped (same figures,
+    same chart).
+    """
+    kept = ReportChart.objects.filter(run_id=run_id, key=key).values_list("svg", flat=True).first()
+    if kept is not None:
+        return bytes(kept)
+    svg = draw()
+    try:
+        with transaction.atomic():
+            ReportChart.objects.create(run_id=run_id, key=key, svg=svg)
+    except IntegrityError:
+        pass
+    return svg
+
+
+def report_charts_draw(*, run_id: int) -> int:
+    """Draw the charts of a published run's report as it first opens (no filters), for each follow-up period.
+
+    Safe to repeat: charts already kept are left as they are. Returns the number drawn now.
+    """
+    from evaluation import charts, tables
+
+    run = ReoffendingCheckRun.objects.select_related("definition").filter(pk=run_id).first()
+    if run is None or run.status != ReoffendingCheckRun.Status.PUBLISHED:
+        return 0
+    drawn = 0
+    for months in run.definition.follow_up_months:
+        results = selectors.report_results(definition_id=run.definition_id, months=months)
+        lazy: dict = {}
+
+        def made(months=months, results=results):
+            if not lazy:
+                report = selectors.cohort_report(results=results, definition=run.definition, months=months)
+                trend = selectors.quarterly_trend(cases=selectors.trend_cases(), results=results, last=run.as_of)
+                lazy.update(report=report, trend=trend, tables=tables.report_tables(report, trend, selectors.SURVIVAL_DAYS),
+                            definition=tables.definition_lines(report, [], review_url=reverse("evaluation:match_list")))
+            return lazy
+
+        figures_key = charts.chart_key("figures", f"{run.definition_id}-{months}", [], "")
+        if not ReportChart.objects.filter(run_id=run.pk, key=figures_key).exists():
+            report_chart_get_or_draw(run_id=run.pk, key=figures_key, draw=lambda: selectors.report_figures_dump(
+                made()["report"], made()["trend"]))
+        for chart in charts.CHARTS:
+            if chart == "breakdown":
+                continue
+            key = charts.chart_key(chart, f"{run.definition_id}-{months}", [], "")
+            if ReportChart.objects.filter(run_id=run.pk, key=key).exists():
+                continue
+            report_chart_get_or_draw(run_id=run.pk, key=key, draw=lambda chart=chart: charts.draw(
+                chart, made()["report"], made()["tables"], made()["definition"]))
+            drawn += 1
+    return drawn
 
 
 # --- Ending surveys ------------------------------------------------------------------------------------

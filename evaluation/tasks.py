@@ -57,3 +57,10 @@ def stale_imports_sweep() -> list[int]:
     """Every 5 minutes: fail the imports whose runner is gone, remove their uploads and staging tables, tell the
     administrators (the ids failed). Running it twice fails nothing twice: a failed import is no longer running."""
     return services.crime_record_imports_sweep()
+
+
+@shared_task(name="evaluation.report_charts_draw", soft_time_limit=9 * 60, time_limit=10 * 60)
+def report_charts_draw_task(run_id: int) -> int:
+    """After a run is published: draw its report's charts, so that the first reader finds them drawn. Safe to repeat:
+    charts already kept are not drawn again; a run superseded meanwhile is left alone."""
+    return services.report_charts_draw(run_id=run_id)

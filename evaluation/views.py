@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from cases.views import CasePageMixin
-from evaluation import charts, forms, selectors, services
+from evaluation import charts, disclosure, forms, selectors, services, tables
 from evaluation.filters import CohortReportFilter
 from evaluation.models import SurveyInstrument, SurveyResponse
 from oocr.audit.services import access_log_disclosure, access_log_record
@@ -270,14 +270,63 @@ class CohortReportMixin:
         definition_id, months = self.measure or (0, 0)
         data = self.request.GET.copy()
         data["measure"] = f"{definition_id}-{months}"
-        return CohortReportFilter(data, queryset=selectors.report_results(definition_id=definition_id, months=months))
+        return CohortReportFilter(data, queryset=selectors.report_results(definition_id=definition_id, months=months),
+                                  request=self.request)
 
     @cached_property
-    def report(self) -> selectors.CohortReport:
+    def filters_applied(self) -> list[tuple[str, str]]:
+        return self.report_filter.described()
+
+    @cached_property
+    def breakdown(self) -> str:
+        self.report_filter.form.is_valid()
+        return getattr(self.report_filter.form, "cleaned_data", {}).get("breakdown") or ""
+
+    @cached_property
+    def figures(self) -> tuple[selectors.CohortReport, list[selectors.TrendQuarter]]:
+        """The report and its quarterly trend: a published run's are computed once per set of filters and kept with
+        the run (services.report_chart_get_or_draw), so a report opens without computing a figure again."""
         definition_id, months = self.measure or (0, None)
         definition = selectors.reoffending_definitions().filter(pk=definition_id).first()
-        # A value not in a list is left out (and shown as an error on the page), never a server error.
-        return selectors.cohort_report(results=self.report_filter.qs, definition=definition, months=months)
+        run = selectors.published_run(definition_id=definition_id) if definition else None
+        if run is None:
+            # A value not in a list is left out (and shown as an error on the page), never a server error.
+            return selectors.cohort_report(results=self.report_filter.qs, definition=definition, months=months,
+                                           breakdown=self.breakdown), []
+
+        def compute() -> bytes:
+            report = selectors.cohort_report(results=self.report_filter.qs, definition=definition, months=months,
+                                             breakdown=self.breakdown)
+            data = getattr(self.report_filter.form, "cleaned_data", {})
+            cases = selectors.trend_cases().filter(self.report_filter.case_conditions())
+            trend = selectors.quarterly_trend(cases=cases, results=self.report_filter.qs, first=data.get("start_from"),
+                                              last=min(filter(None, [data.get("start_to"), run.as_of])))
+            return selectors.report_figures_dump(report, trend)
+
+        raw = services.report_chart_get_or_draw(run_id=run.pk, key=self.chart_key("figures"), draw=compute)
+        return selectors.report_figures_load(raw, run=run, definition=definition)
+
+    @property
+    def report(self) -> selectors.CohortReport:
+        return self.figures[0]
+
+    @property
+    def trend(self) -> list[selectors.TrendQuarter]:
+        """The quarterly trend, as at the published run (no later than its date), for the same filters."""
+        return self.figures[1]
+
+    @cached_property
+    def definition(self) -> list[tuple[str, str]]:
+        return tables.definition_lines(self.report, self.filters_applied, review_url=reverse("evaluation:match_list"))
+
+    def figure_tables(self) -> dict[str, tables.FigureTable]:
+        """Every table of the report, by its key (the CSV's name)."""
+        return tables.report_tables(self.report, self.trend, selectors.SURVIVAL_DAYS)
+
+    def chart_key(self, chart: str) -> str:
+        """The chart's name with the measure and the valid filters: the same figures always make the same key."""
+        definition_id, months = self.measure or (0, 0)
+        return charts.chart_key(chart, f"{definition_id}-{months}", self.filters_applied, self.breakdown)
 
 
 class CohortReportView(RoleRequiredMixin, CohortReportMixin, TemplateView):
@@ -288,35 +337,48 @@ class CohortReportView(RoleRequiredMixin, CohortReportMixin, TemplateView):
         query = self.request.GET.urlencode()
         return super().get_context_data(
             filter=self.report_filter, form=self.report_filter.form, report=self.report, query=query,
-            survival_days=selectors.SURVIVAL_DAYS, **kwargs,
+            survival_days=selectors.SURVIVAL_DAYS, figure_tables=self.figure_tables(), definition=self.definition,
+            disclosure_rule=disclosure.rule_statement(), **kwargs,
         )
 
 
 class ReportChartView(RoleRequiredMixin, CohortReportMixin, View):
-    """One chart of the report as an SVG image, for the same filters."""
+    """One chart of the report as an SVG image, for the same filters: drawn once per published run and filters, then
+    read from the run's store of charts (`ReportChart`)."""
 
     permission_required = VIEW_OUTCOMES
 
     def get(self, request, chart):
         if chart not in charts.CHARTS:
             raise Http404
-        return HttpResponse(charts.CHARTS[chart](self.report), content_type="image/svg+xml")
+        # The published run alone, not the report: a kept chart is read without computing a single figure.
+        definition_id, _ = self.measure or (0, None)
+        run = selectors.published_run(definition_id=definition_id)
+        if run is None:  # no published figures to draw
+            raise Http404
+        svg = services.report_chart_get_or_draw(
+            run_id=run.pk, key=self.chart_key(chart),
+            draw=lambda: charts.draw(chart, self.report, self.figure_tables, self.definition))
+        return HttpResponse(svg, content_type="image/svg+xml")
 
 
 class ReportExportView(RoleRequiredMixin, CohortReportMixin, View):
-    """One table of the report as CSV; every export is logged as a disclosure."""
+    """One table of the report as CSV, its definition in the first lines; every export is logged as a disclosure."""
 
     permission_required = VIEW_OUTCOMES
-    TABLES = ("groups", "comparisons", "survival", "harm")
+    TABLES = ("groups", "comparisons", "survival", "harm", "trend", "breakdown", "disparities")
 
     def get(self, request, table):
         if table not in self.TABLES or self.report.run is None:
             raise Http404
+        made = self.figure_tables().get(table)
+        if made is None:  # a breakdown's table without a breakdown chosen
+            raise Http404
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="cohort-report-{table}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="cohort-report-{made.key}.csv"'
         writer = csv_writer(response)
-        writer.writerows(report_header(self.report, table))
-        writer.writerows(report_table(self.report, table))
+        writer.writerows(report_header(self.report, made.title, self.definition))
+        writer.writerows(made.csv_rows)
         access_log_disclosure(
             user=request.user, record=self.report.run, person_id=None, recipient=f"CSV download by {request.user.username}",
             justification=f"Cohort report table '{table}' exported ({request.GET.urlencode() or 'no filters'})",
@@ -324,57 +386,37 @@ class ReportExportView(RoleRequiredMixin, CohortReportMixin, View):
         return response
 
 
-def _round(value, places=4):
-    return "" if value is None else round(value, places)
-
-
-def report_header(report: selectors.CohortReport, table: str) -> list[list]:
-    """The CSV's first lines: which published run and definition the figures come from, then a blank line."""
-    run, definition = report.run, report.definition
-    published_by = run.published_by.get_full_name() or run.published_by.username if run.published_by else "unknown"
-    return [[csv_safe(name), csv_safe(value)] for name, value in [
-        ("report", f"Cohort report: {table}"),
-        ("published check run", run.pk),
-        ("as at", run.as_of.isoformat()),
-        ("published", f"{timezone.localtime(run.published_at):%Y-%m-%d %H:%M} by {published_by}"),
-        ("definition", definition.name),
-        ("start point", definition.get_start_point_display()),
-        ("follow-up", f"{report.months} months"),
-    ]] + [[]]
+def report_header(report: selectors.CohortReport, title: str, definition: list[tuple[str, str]]) -> list[list]:
+    """The CSV's first lines: what the figures are, which published run they come from, the filters, what is still
+    unsettled and the disclosure rule; then a blank line."""
+    return [[csv_safe(name), csv_safe(value)] for name, value in [("report", f"Cohort report: {title}"), *definition]] + [[]]
 
 
 def report_table(report: selectors.CohortReport, table: str) -> list[list]:
-    """A table of the report as rows, the first being the column names."""
-    if table == "groups":
-        return [["group", "n", "reoffended", "share", "wilson_low", "wilson_high", "reoffences_per_100", "censored"]] + [
-            [g.label, g.reoffending.n, g.reoffending.count, _round(g.reoffending.value), _round(g.reoffending.low),
-             _round(g.reoffending.high), _round(g.reoffences_per_100, 1), g.censored] for g in report.groups]
-    if table == "comparisons":
-        return [["comparison", "risk_difference", "difference_low", "difference_high", "relative_risk", "ratio_low",
-                 "ratio_high", "p_value", "test"]] + [
-            [label, _round(c.risk_difference), _round(c.difference_low), _round(c.difference_high), _round(c.relative_risk),
-             _round(c.ratio_low), _round(c.ratio_high), _round(c.p_value, 6), c.test] if c else [label] + [""] * 8
-            for label, _, _, c in report.comparisons]
-    if table == "survival":
-        return [["group"] + [f"day_{day}" for day in selectors.SURVIVAL_DAYS]] + [
-            [g.label] + [_round(g.survival_at(day)) for day in selectors.SURVIVAL_DAYS] for g in report.groups]
-    return [["group", "n", "harm_before_mean", "harm_after_mean", "after_low", "after_high", "change_mean", "change_low",
-             "change_high"]] + [
-        [g.label, g.harm_after.n, _round(g.harm_before.mean, 2), _round(g.harm_after.mean, 2), _round(g.harm_after.low, 2),
-         _round(g.harm_after.high, 2), _round(g.harm_change.mean, 2), _round(g.harm_change.low, 2), _round(g.harm_change.high, 2)]
-        for g in report.groups]
+    """A table of the report as CSV rows, the first being the column names (suppression applied)."""
+    made = {"groups": tables.groups_table, "comparisons": tables.comparisons_table, "harm": tables.harm_table,
+            "survival": lambda r: tables.survival_table(r, selectors.SURVIVAL_DAYS)}[table](report)
+    return made.csv_rows
 
 
 class OutcomesDashboardView(RoleRequiredMixin, CohortReportMixin, TemplateView):
-    """The team's headline figures, with the reoffending figures of the latest check."""
+    """The team's headline figures, with the reoffending figures of the published check."""
 
     permission_required = VIEW_OUTCOMES
     template_name = "evaluation/dashboard.html"
 
     def get_context_data(self, **kwargs):
+        dashboard = selectors.outcomes_dashboard(user=self.request.user)
+        figure_tables = self.figure_tables()
         return super().get_context_data(
-            dashboard=selectors.outcomes_dashboard(user=self.request.user), report=self.report, **kwargs,
+            dashboard=dashboard, figures=tables.dashboard_figures(dashboard), distance=tables.distance_table(dashboard.distance),
+            report=self.report, groups_table=figure_tables.get("groups"), definition=self.definition,
+            disclosure_rule=disclosure.rule_statement(), **kwargs,
         )
+
+    def figure_tables(self):
+        # The dashboard shows the groups only: no trend, no breakdown.
+        return {"groups": tables.groups_table(self.report)} if self.report.run else {}
 
 
 class DistanceChartView(RoleRequiredMixin, View):
@@ -384,7 +426,8 @@ class DistanceChartView(RoleRequiredMixin, View):
         if chart != "distance-travelled":
             raise Http404
         cases = selectors.dashboard_cases(user=request.user)
-        return HttpResponse(charts.distance_chart(selectors.distance_travelled_by_domain(cases=cases)), content_type="image/svg+xml")
+        distance = tables.distance_table(selectors.distance_travelled_by_domain(cases=cases))
+        return HttpResponse(charts.distance_chart(distance), content_type="image/svg+xml")
 
 
 class CaseSurveysView(CasePageMixin, TemplateView):

@@ -61,10 +61,14 @@ def test_an_administrator_loads_an_extract_runs_the_check_and_downloads_the_repo
 
     click_and_wait(page, "a:has-text('cohort report')")
     assert "As at 1 November 2026" in page.inner_text("[data-testid=published-run]")
+    events = page.inner_text("[data-testid=definition-events-that-count]")
+    assert "Caution" in events and "Conviction" in events
+    assert "fewer than 10" in page.inner_text("[data-testid=disclosure-rule]")
     table = page.locator("[data-testid=groups-table]")
-    assert "25.0%" in table.inner_text()  # 1 of 4 completers
-    assert "66.7%" in table.inner_text()  # 2 of 3 who chose court
-    assert page.locator("img.oocr-chart").count() == 3
+    # 1 of 4 completers, 2 of 3 who chose court: groups this small show no count and no rate.
+    assert "25.0%" not in table.inner_text() and "66.7%" not in table.inner_text()
+    assert "fewer than 10" in table.inner_text()
+    assert page.locator("img.oocr-chart").count() == 4
     check_and_capture(page, "evaluation-6-report")
     with page.expect_download() as download:
         page.click("[data-testid=export-groups]")
@@ -72,5 +76,6 @@ def test_an_administrator_loads_an_extract_runs_the_check_and_downloads_the_repo
         rows = list(csv.reader(exported))
     blank = rows.index([])
     assert dict(rows[:blank])["as at"] == "2026-11-01"
-    assert rows[blank + 2][:3] == ["Completed the contract", "4", "1"]
+    assert "Conviction" in dict(rows[:blank])["events that count"]
+    assert rows[blank + 2][:3] == ["Completed the contract", "fewer than 10", "fewer than 10"]
     assert AccessLog.objects.filter(kind=AccessLog.Kind.DISCLOSURE).count() == 1

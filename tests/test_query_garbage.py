@@ -15,7 +15,7 @@ from tests.test_url_matrix import ADMIN, EXPECTED, HOLDER, MANAGER, SUPERVISOR, 
 
 pytestmark = pytest.mark.django_db
 
-REPORT = ["measure", "period", "route", "sex", "age_band", "enhanced"]
+REPORT = ["measure", "period", "route", "sex", "age_band", "enhanced", "start_from", "start_to", "breakdown"]
 CASELOAD = ["search", "tab", "sort", "page"]
 
 # The query parameters each page reads (grep request.GET and FilterSet), and who opens it.

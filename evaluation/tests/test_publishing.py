@@ -13,7 +13,7 @@ from django.utils import timezone
 from evaluation import services
 from evaluation.models import ReoffendingCheckRun, ReoffendingResult
 from evaluation.tests.factories import CompletedCaseFactory, CrimeRecordFactory
-from evaluation.tests.test_views import AS_OF, cohort, csv_parts, proven
+from evaluation.tests.test_views import AS_OF, cohort, csv_parts, every_figure_shown, proven  # noqa: F401 (a fixture)
 from oocr.accounts.tests.factories import AdministratorFactory, TeamManagerFactory
 
 pytestmark = pytest.mark.django_db

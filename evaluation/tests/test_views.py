@@ -23,6 +23,13 @@ AS_OF = date(2026, 11, 1)
 HEADER = "crime_reference,event_type,offence_code,offence_title,offence_date,outcome_date,pnc_id,surname,forenames,date_of_birth\n"
 
 
+@pytest.fixture(autouse=True)
+def every_figure_shown(settings):
+    """These tests check the figures on small hand-made cohorts: disclosure control is off here, and on (at 10) in
+    test_report_figures.py."""
+    settings.DISCLOSURE_THRESHOLD = 0
+
+
 def proven() -> ReoffendingDefinition:
     return ReoffendingDefinition.objects.get(name__startswith="Proven reoffending")
 
