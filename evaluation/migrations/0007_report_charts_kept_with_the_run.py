@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluation', '0005_import_cancel_heartbeat_and_check_request'),
+        ('evaluation', '0006_survey_response_version'),
     ]
 
     operations = [
