@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
+    "oauth2_provider",
     # Cross-cutting
     "oocr.accounts",
     "oocr.audit",
@@ -81,6 +84,7 @@ INSTALLED_APPS = [
     "retention",
     "today",
     "documents",
+    "api",
 ]
 
 # --- Request handling ------------------------------------------------------
@@ -363,6 +367,49 @@ RETENTION_RETAIN_MAX_YEARS = env.int("RETENTION_RETAIN_MAX_YEARS", default=RETEN
 ACCESS_LOG_EXPORT_DIR = env("ACCESS_LOG_EXPORT_DIR", default=str(BASE_DIR / "var" / "access-log"))
 # Days the daily job looks back for a day without its file (a job missed while the workers were down).
 ACCESS_LOG_EXPORT_CATCH_UP_DAYS = env.int("ACCESS_LOG_EXPORT_CATCH_UP_DAYS", default=7)
+
+# The integration API (api/, README "Integration API"): clients authenticate with OAuth2 client credentials
+# (django-oauth-toolkit) and short-lived tokens; no session works on /api/v1/ and no token works on a page.
+API_SCOPES = {
+    "referral:write": "Send crimes in: create and update draft submissions",
+    "outcome:read": "Read the outcomes of closed cases, and receive their webhooks",
+    "case:read": "Read a case's status by its crime reference",
+}
+API_TOKEN_SECONDS = env.int("API_TOKEN_SECONDS", default=10 * 60)
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=64 * 1024)
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=120)
+API_OUTCOMES_PAGE = 50
+# Webhooks: a POST with a timeout, retried with growing waits (about 30 s, 1, 2, 4, 8 minutes... at most an hour).
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=5)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_BACKOFF_SECONDS = env.int("WEBHOOK_BACKOFF_SECONDS", default=30)
+WEBHOOK_BACKOFF_MAX_SECONDS = 60 * 60
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ClientTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ScopeRequired"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.ClientRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OoCR case manager integration API",
+    "DESCRIPTION": "Crimes in from the force's records management system, outcomes out. Authenticate with OAuth2 "
+                   "client credentials at /api/v1/token/ and send the token as `Authorization: Bearer <token>`.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": API_TOKEN_SECONDS,
+    "SCOPES": API_SCOPES,
+    "SCOPES_BACKEND_CLASS": "api.scopes.ClientScopes",
+    "PKCE_REQUIRED": False,
+}
 
 # --- Logging ---------------------------------------------------------------------
 
