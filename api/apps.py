@@ -6,4 +6,4 @@ class ApiConfig(AppConfig):
     verbose_name = "Integration API"
 
     def ready(self):
-        from api import signals  # noqa: F401  the events that feed the outcomes and the webhooks
+        from api import schema, signals  # noqa: F401  the schema's security scheme; the events that feed outcomes and webhooks

@@ -102,7 +102,9 @@ class CaseView(ApiView):
 
     @extend_schema(operation_id="case_get", parameters=[REFERENCE_PARAMETER],
                    responses={200: serializers.CaseOut, **_problems(401, 403, 404, 422, 429)},
-                   summary="A case's status, by its crime reference")
+                   summary="A case's status, by its crime reference",
+                   description="Its status and route, and when it was submitted and closed. A draft is found only when "
+                               "it was sent in through the API.")
     def get(self, request, crime_reference: str):
         reference = self.reference_check(crime_reference)
         crime = Crime.objects.select_related("case").filter(reference=reference).exclude(case__status=Case.Status.DRAFT).first()
@@ -125,10 +127,13 @@ class OutcomesView(ApiView):
 
     @extend_schema(
         operation_id="outcomes_list",
-        parameters=[OpenApiParameter("since", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False,
+        parameters=[OpenApiParameter("since", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False, pattern="^[0-9]{1,18}$",
                                      description="The next_cursor of the last page read; leave out to start at the first")],
         responses={200: serializers.OutcomePage, **_problems(401, 403, 422, 429)},
         summary="Closed cases after a cursor, in the order they closed, each once",
+        description="Up to 50 outcomes after `since`, each with its crime reference, outcome code, outcome date, route "
+                    "and conditions. Keep `next_cursor` and pass it next time: every closure comes once, in order, "
+                    "including those made while you read.",
     )
     def get(self, request):
         since = request.query_params.get("since", "0") or "0"
@@ -189,3 +194,11 @@ def token(request):
 
 def api_view(view_class):
     return login_not_required(view_class.as_view())
+
+
+@csrf_exempt
+@login_not_required
+def not_found(request, rest: str = ""):
+    """Any other address under /api/ (one the operations' patterns do not take, a newline in a reference): a problem
+    document, not the pages' HTML."""
+    return problem_response(404, "No operation has this address: see the schema.", path=request.path)
