@@ -13,5 +13,5 @@ urlpatterns = [
     path("administration/api-clients/<int:pk>/", pages.ApiClientDetailView.as_view(), name="client_detail"),
     path("administration/api-clients/<int:pk>/revoke/", pages.ApiClientRevokeView.as_view(), name="client_revoke"),
     path("", include("api.urls_api")),
-    re_path(r"^api/(?P<rest>(?s:.*))$", views.not_found, name="not_found"),
+    re_path(r"^api/", views.not_found, name="not_found"),  # any other address under api/
 ]

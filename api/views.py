@@ -198,7 +198,7 @@ def api_view(view_class):
 
 @csrf_exempt
 @login_not_required
-def not_found(request, rest: str = ""):
+def not_found(request):
     """Any other address under /api/ (one the operations' patterns do not take, a newline in a reference): a problem
     document, not the pages' HTML."""
     return problem_response(404, "No operation has this address: see the schema.", path=request.path)

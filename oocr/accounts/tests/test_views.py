@@ -30,7 +30,7 @@ PUBLIC_PAGES = {
     "/account/session/timed-out/",  # POST only; signs out, and the session may already have ended
     # The integration API: a token, never a session (401 problem details; api/tests/test_api.py).
     "/api/v1/token/", "/api/v1/referrals/<path:crime_reference>", "/api/v1/cases/<path:crime_reference>", "/api/v1/outcomes",
-    "/^api/(?P<rest>(?s:.*))$",
+    "/^api/",
 }
 
 # Each page of the service, with the roles allowed to open it (the permissions matrix).
