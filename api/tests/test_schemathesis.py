@@ -15,6 +15,9 @@ from schemathesis.checks import (
 from api.pages import api_schema
 from api.tests.helpers import client_make, offence_codes_map, token_of
 
+# One worker runs the module in order (make test spreads tests over workers by group), so the last test sees the counts.
+pytestmark = pytest.mark.xdist_group("schemathesis")
+
 schema = schemathesis.openapi.from_dict(api_schema())
 schema.app = WSGIHandler()
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
