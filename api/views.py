@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from oauth2_provider.views import TokenView
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -32,7 +32,18 @@ def _problems(*codes: int) -> dict:
 
 
 REFERENCE_PARAMETER = OpenApiParameter("crime_reference", OpenApiTypes.STR, OpenApiParameter.PATH,
-                                       description=serializers.REFERENCE_HELP)
+                                       description=serializers.REFERENCE_HELP,
+                                       examples=[OpenApiExample("A crime reference", value="CR/01234/26")])
+# A whole body, as the README's client sends it (the schema's example: schemathesis sends it too).
+REFERRAL_EXAMPLE = {
+    "suspect_reference": "P-778812",
+    "person": {"first_names": "Jory", "last_name": "Penhaligon", "date_of_birth": "1996-04-02", "sex": "male",
+               "address_line_1": "3 Quay Street", "town": "Truro", "postcode": "TR1 2AB", "phone": "07700 900456"},
+    "crime": {"offence_date": "2026-11-28", "offence_postcode": "TR1 3XX", "offences": [{"scheme": "cjs", "code": "TH68010"}]},
+    "officer": {"name": "PC Tamsin Rowe", "collar_number": "2231", "email": "tamsin.rowe@police.example.org"},
+    "victims": [{"name": "Truro Stores Ltd", "view": "supports"}],
+    "admission": "admitted",
+}
 
 
 class ApiView(APIView):
@@ -75,6 +86,7 @@ class ReferralView(ApiView):
 
     @extend_schema(
         operation_id="referral_put", parameters=[REFERENCE_PARAMETER], request=serializers.ReferralIn,
+        examples=[OpenApiExample("A shop theft", value=REFERRAL_EXAMPLE, request_only=True)],
         responses={200: serializers.ReferralOut, 201: serializers.ReferralOut, **_problems(400, 401, 403, 409, 413, 415, 422, 429)},
         summary="Send a crime in: create or update its draft submission",
         description="Idempotent on the crime reference and the suspect's reference: the same body again changes nothing "
