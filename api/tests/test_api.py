@@ -290,3 +290,11 @@ def test_outcomes_come_once_each_in_order_from_a_cursor_with_closures_made_while
     assert ApiEvent.objects.filter(case=case, kind="contract.signed").exists()
     assert http.get(f"/api/v1/outcomes?since={cursor}", **bearer(token)).json()["outcomes"] == []
     problem(http.get("/api/v1/outcomes?since=abc", **bearer(token)), 422)
+
+
+def test_a_token_in_the_query_string_is_not_accepted():
+    """Addresses end up in proxies' logs: a token only works in the Authorization header (RFC 9700, 4.3.2)."""
+    client, secret = client_make(scopes=["outcome:read"])
+    token = token_of(client, secret)
+    problem(Client().get(f"/api/v1/outcomes?access_token={token}"), 401)
+    assert Client().get("/api/v1/outcomes", **bearer(token)).status_code == 200
