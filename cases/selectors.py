@@ -28,10 +28,11 @@ LAST_NAME_RATIO = 0.75
 
 
 def _submissions(*, user) -> QuerySet[Case]:
-    """The submissions a user may see: an ERO's own, or every one for those allowed to see all."""
+    """The submissions a user may see: an ERO's own and those the force's systems sent in (api/: every ERO's to
+    decide), or every one for those allowed to see all."""
     cases = Case.objects.select_related("person")
     if not user.has_perm("cases.view_all_submissions"):
-        cases = cases.filter(created_by=user)
+        cases = cases.filter(_submissions_q(user=user))
     return cases
 
 
@@ -463,7 +464,9 @@ def _search_scope(*, user) -> tuple[Q, bool]:
 
 
 def _submissions_q(*, user) -> Q:
-    return Q() if user.has_perm("cases.view_all_submissions") else Q(created_by=user)
+    if user.has_perm("cases.view_all_submissions"):
+        return Q()
+    return Q(created_by=user) | Q(created_by__api_client__isnull=False)
 
 
 def case_search(*, user, terms: SearchTerms) -> dict:

@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
+    "oauth2_provider",
     # Cross-cutting
     "oocr.accounts",
     "oocr.audit",
@@ -81,6 +84,7 @@ INSTALLED_APPS = [
     "retention",
     "today",
     "documents",
+    "api",
 ]
 
 # --- Request handling ------------------------------------------------------
@@ -372,6 +376,55 @@ ACCESS_LOG_EXPORT_CATCH_UP_DAYS = env.int("ACCESS_LOG_EXPORT_CATCH_UP_DAYS", def
 # Disclosure control (evaluation/disclosure.py): counts below this, and the rates and intervals built on them, are
 # shown and exported as "fewer than 10", with a second figure hidden where a total would give one back.
 DISCLOSURE_THRESHOLD = env.int("DISCLOSURE_THRESHOLD", default=10)
+
+# The integration API (api/, README "Integration API"): clients authenticate with OAuth2 client credentials
+# (django-oauth-toolkit) and short-lived tokens; no session works on /api/v1/ and no token works on a page.
+API_SCOPES = {
+    "referral:write": "Send crimes in: create and update draft submissions",
+    "outcome:read": "Read the outcomes of closed cases, and receive their webhooks",
+    "case:read": "Read a case's status by its crime reference",
+}
+API_TOKEN_SECONDS = env.int("API_TOKEN_SECONDS", default=10 * 60)
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=64 * 1024)
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=120)
+API_OUTCOMES_PAGE = 50
+# Webhooks: a POST with a timeout, retried with growing waits (about 30 s, 1, 2, 4, 8 minutes... at most an hour).
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=5)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_BACKOFF_SECONDS = env.int("WEBHOOK_BACKOFF_SECONDS", default=30)
+WEBHOOK_BACKOFF_MAX_SECONDS = 60 * 60
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ClientTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ScopeRequired"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.ClientRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OoCR case manager integration API",
+    "DESCRIPTION": "Crimes in from the force's records management system, outcomes out. Authenticate with OAuth2 "
+                   "client credentials at /api/v1/token/ and send the token as `Authorization: Bearer <token>`.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": API_TOKEN_SECONDS,
+    "SCOPES": API_SCOPES,
+    "SCOPES_BACKEND_CLASS": "api.scopes.ClientScopes",
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # Only client credentials are used; every RFC 9700 (OAuth security best practice) safeguard is on all the same:
+    # no token in a query string, tokens stored hashed, no implicit or password grant (manage.py check --deploy).
+    **{f"COMPLIANT_BCP_RFC9700_{flag}": True for flag in (
+        "IMPLICIT_GRANT", "PASSWORD_GRANT", "PKCE_METHOD", "ACCESS_TOKEN_TRANSPORT", "AUTHZ_RESPONSE_ISS", "TOKEN_STORAGE",
+        "REFRESH_TOKEN", "REDIRECT_URI_SCHEME", "REDIRECT_URI_MATCHING", "PKCE_REQUIRED")},
+}
 
 # --- Logging ---------------------------------------------------------------------
 

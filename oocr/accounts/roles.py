@@ -92,6 +92,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "evaluation.change_reoffendingdefinition",
         "evaluation.view_harmweightset",
         "evaluation.view_surveyinstrument",
+        # The force's offence codes the integration API maps to the catalogue (api/).
+        "api.view_offencecode",
+        "api.add_offencecode",
+        "api.change_offencecode",
     ],
 }
 

@@ -28,6 +28,9 @@ PUBLIC_PAGES = {
     "/account/password/reset/<uidb64>/<token>/",
     "/calendar/<str:token>.ics",  # a private address: the long random token is the key (contracts' tests)
     "/account/session/timed-out/",  # POST only; signs out, and the session may already have ended
+    # The integration API: a token, never a session (401 problem details; api/tests/test_api.py).
+    "/api/v1/token/", "/api/v1/referrals/<path:crime_reference>", "/api/v1/cases/<path:crime_reference>", "/api/v1/outcomes",
+    "/^api/",
 }
 
 # Each page of the service, with the roles allowed to open it (the permissions matrix).
@@ -56,6 +59,9 @@ PAGE_ROLES = {
     "/administration/reminders/": {Role.ADMINISTRATOR},
     "/evaluation/": {Role.ADMINISTRATOR},
     "/evaluation/imports/new/": {Role.ADMINISTRATOR},
+    "/api/v1/reference/": {Role.ADMINISTRATOR},
+    "/administration/api-clients/": {Role.ADMINISTRATOR},
+    "/administration/api-clients/new/": {Role.ADMINISTRATOR},
     "/evaluation/matches/": {Role.ADMINISTRATOR},
     "/evaluation/harm-weights/": {Role.ADMINISTRATOR},
     "/evaluation/harm-weights/import/": {Role.ADMINISTRATOR},
@@ -140,7 +146,8 @@ def test_the_matrix_covers_every_signed_in_page():
                       "/notifications/", "/notifications/read/", "/notifications/settings/",
                       "/account/two-factor/", "/account/two-factor/set-up/", "/account/two-factor/backup-codes/",
                       "/account/session/keep-alive/",
-                      "/search/"}  # everyone's search box: each role finds only what it may open (cases/tests/test_search.py)
+                      "/search/",
+                      "/api/v1/schema/"}  # a JSON document, not a page: administrators only (tests/test_url_matrix.py)  # everyone's search box: each role finds only what it may open (cases/tests/test_search.py)
     signed_in_pages = pages - PUBLIC_PAGES - not_role_pages
     assert signed_in_pages == set(PAGE_ROLES)
 
