@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "retention",
     "today",
     "documents",
+    "portal",
 ]
 
 # --- Request handling ------------------------------------------------------
@@ -100,6 +101,8 @@ MIDDLEWARE = [
     "oocr.accounts.middleware.KeptFormInputMiddleware",
     "oocr.accounts.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Partner users stay inside /partner/; their account is checked again on every request.
+    "portal.middleware.PartnerBoundaryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes must come last: it reads the outcome of authentication.
@@ -363,6 +366,11 @@ RETENTION_RETAIN_MAX_YEARS = env.int("RETENTION_RETAIN_MAX_YEARS", default=RETEN
 ACCESS_LOG_EXPORT_DIR = env("ACCESS_LOG_EXPORT_DIR", default=str(BASE_DIR / "var" / "access-log"))
 # Days the daily job looks back for a day without its file (a job missed while the workers were down).
 ACCESS_LOG_EXPORT_CATCH_UP_DAYS = env.int("ACCESS_LOG_EXPORT_CATCH_UP_DAYS", default=7)
+
+# The partner portal: a partner sees a referral for this many days after it closes (never after the case closes or
+# the referral is withdrawn), and an invitation link works for this many days.
+PARTNER_PORTAL_DAYS_AFTER = env.int("PARTNER_PORTAL_DAYS_AFTER", default=30)
+PARTNER_INVITATION_DAYS = env.int("PARTNER_INVITATION_DAYS", default=7)
 
 # --- Logging ---------------------------------------------------------------------
 

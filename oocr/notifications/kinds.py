@@ -65,4 +65,11 @@ KINDS: dict[str, NotificationKind] = {kind.code: kind for kind in [
     NotificationKind("officer_completed", "To the officer: the contract completed", (OFFICER,), discloses=True),
     NotificationKind("officer_withdrawn", "To the officer: the case withdrawn", (OFFICER,), discloses=True),
     NotificationKind("officer_breached", "To the officer: the contract breached", (OFFICER,), discloses=True),
+    # The partner portal: what the partner recorded, and service levels missed
+    NotificationKind("partner_acknowledged", "Partner portal: a referral acknowledged", (KEYWORKER,)),
+    NotificationKind("partner_appointment", "Partner portal: a first appointment booked or moved", (KEYWORKER,)),
+    NotificationKind("partner_attendance", "Partner portal: a session's attendance recorded", (KEYWORKER,)),
+    NotificationKind("partner_note", "Partner portal: a progress note added", (KEYWORKER,)),
+    NotificationKind("partner_closed", "Partner portal: a referral closed with its outcome", (KEYWORKER,)),
+    NotificationKind("partner_overdue", "Partner portal: a referral past the partner's service level", (KEYWORKER,)),
 ]}
