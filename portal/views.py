@@ -185,9 +185,16 @@ def _invitation_days() -> int:
 
 class ColleagueRemoveView(ColleaguesView):
     form_class = forms.RemoveForm
+    http_method_names = ["post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        account = getattr(request, "partner_user", None)
+        if account is not None and account.is_point_of_contact:  # another organisation's user: not found
+            self.colleague = get_object_or_404(selectors.colleagues(account=account)[0], pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
 
     def perform(self, form):
-        colleague = get_object_or_404(selectors.colleagues(account=self.account)[0], pk=self.kwargs["pk"])
+        colleague = self.colleague
         services.partner_user_remove(account_id=colleague.pk, by=self.request.user)
         messages.success(self.request, f"{colleague.user.get_full_name()} removed: they are signed out and cannot sign in.")
 
@@ -308,6 +315,7 @@ class PartnerAccountsView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
 class PartnerUserRemoveView(PartnerAccountsView):
     form_class = forms.RemoveForm
+    http_method_names = ["post"]
 
     def get_form_kwargs(self):
         return FormView.get_form_kwargs(self)
