@@ -72,6 +72,12 @@ class ReferralPack(Versioned):
     """What the keyworker chose to share with the partner through the portal. Never the needs assessment or
     safeguarding records: those are not fields of the pack, and the pack's page reads nothing else about the case."""
 
+    class Outcome(models.TextChoices):
+        COMPLETED = "engaged_completed", "Engaged and completed"
+        ONGOING = "engaged_ongoing", "Engaged and ongoing"
+        DID_NOT_ENGAGE = "did_not_engage", "Did not engage"
+        NOT_SUITABLE = "not_suitable", "Not suitable"
+
     referral = models.OneToOneField("referrals.Referral", on_delete=models.CASCADE, related_name="pack")
     share_phone = models.BooleanField("Share the person's phone number", default=True)
     share_email = models.BooleanField("Share the person's email address", default=True)
@@ -87,19 +93,13 @@ class ReferralPack(Versioned):
     # The partner's side, set by portal.services only.
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    outcome = models.CharField(max_length=30, blank=True)
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
     end_summary = models.TextField("End-of-service summary", blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     # The last overdue stage escalated ("ack" or "appt"): the daily job escalates each stage once.
     escalated_stage = models.CharField(max_length=10, blank=True)
     history = HistoricalRecords()
-
-    class Outcome(models.TextChoices):
-        COMPLETED = "engaged_completed", "Engaged and completed"
-        ONGOING = "engaged_ongoing", "Engaged and ongoing"
-        DID_NOT_ENGAGE = "did_not_engage", "Did not engage"
-        NOT_SUITABLE = "not_suitable", "Not suitable"
 
     def __str__(self) -> str:
         return f"Referral pack for {self.referral}"
