@@ -90,8 +90,9 @@ class AcknowledgeForm(GovukForm):
 
 
 class AppointmentForm(GovukForm):
-    day = GovukDateField(what="date of the appointment")
+    day = GovukDateField(what="date of the appointment", label="Date of the appointment")
     time = forms.TimeField(label="Time (24-hour, like 14:30)", input_formats=["%H:%M", "%H.%M"],
+                           widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input govuk-input--width-5"}),
                            error_messages={"required": "Enter the time", "invalid": "Enter the time like 14:30"})
     place = forms.CharField(label="Where", max_length=200, error_messages={"required": "Enter where the appointment is"})
 
@@ -106,7 +107,7 @@ class AppointmentForm(GovukForm):
 
 
 class SessionForm(GovukForm):
-    held_on = GovukDateField(what="date of the session")
+    held_on = GovukDateField(what="date of the session", label="Date of the session")
     attendance = forms.ChoiceField(label="Did the person attend?", choices=PartnerSession.Attendance.choices,
                                    widget=forms.RadioSelect, error_messages={"required": "Select whether the person attended"})
     note = forms.CharField(label="Note (optional)", required=False, max_length=500)
@@ -124,7 +125,7 @@ class NoteForm(GovukForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.auto_id = "note_%s"
-        self.helper = page_helper(self, Field.textarea("text"), Button("note", "Add the note"))
+        self.helper = page_helper(self, Field.textarea("text"), Button("add_note", "Add the note"))
 
 
 class CloseForm(GovukForm):
