@@ -28,6 +28,7 @@ PUBLIC_PAGES = {
     "/account/password/reset/<uidb64>/<token>/",
     "/calendar/<str:token>.ics",  # a private address: the long random token is the key (contracts' tests)
     "/account/session/timed-out/",  # POST only; signs out, and the session may already have ended
+    "/partner/invitation/<str:token>/",  # a partner's invitation: the link's token is the key (portal's tests)
 }
 
 # Each page of the service, with the roles allowed to open it (the permissions matrix).
@@ -140,6 +141,7 @@ def test_the_matrix_covers_every_signed_in_page():
                       "/notifications/", "/notifications/read/", "/notifications/settings/",
                       "/account/two-factor/", "/account/two-factor/set-up/", "/account/two-factor/backup-codes/",
                       "/account/session/keep-alive/",
+                      "/partner/", "/partner/colleagues/",  # partner users' pages (tests/test_url_matrix.py)
                       "/search/"}  # everyone's search box: each role finds only what it may open (cases/tests/test_search.py)
     signed_in_pages = pages - PUBLIC_PAGES - not_role_pages
     assert signed_in_pages == set(PAGE_ROLES)
