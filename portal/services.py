@@ -371,3 +371,18 @@ def overdue_escalate(*, on: date) -> int:
 def _system_actor(referral: Referral):
     """Who 'did' an escalation: nobody on the staff (notify tells no one of their own act), so the portal itself."""
     return User(pk=0, username="partner-portal", first_name="The partner portal")
+
+
+# --- Retention ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_free_text_erase(*, case_id: int) -> None:
+    """Disposal at the end of retention: what the pack and the partner said about the person goes; dates, outcomes,
+    attendance and who did what stay."""
+    from cases.services import records_erase
+
+    records_erase(ReferralPack.objects.filter(referral__case_id=case_id), summary="", risk_who="", risk_when="",
+                  risk_nature="", dates_agreed="", end_summary="")
+    records_erase(FirstAppointment.objects.filter(referral__case_id=case_id), place="")
+    PartnerSession.objects.filter(referral__case_id=case_id).update(note="")

@@ -342,3 +342,31 @@ def test_the_keyworker_shares_the_pack_and_sees_the_partners_progress(client, wo
     assert client.post(url, data).status_code == 302
     pack.refresh_from_db()
     assert (pack.summary, pack.share_email) == ("New summary.", False)
+
+
+# --- The report, subject access and disposal -------------------------------------------------------------------
+
+
+def test_a_late_acknowledgement_in_the_portal_counts_against_the_service_level():
+    referral, _, _ = shared_referral(sent_days_ago=20)
+    account = PartnerUserFactory(partner=referral.partner)
+    services.referral_acknowledge(account=account, referral_id=referral.pk)
+    [row] = [row for row in referral_report() if row.partner == referral.partner.name]
+    assert (row.median_days_to_acknowledge, row.with_service_level, row.acknowledged_in_time) == (20, 1, 0)
+    assert row.acknowledged_in_time_percent == 0
+
+
+def test_subject_access_includes_and_disposal_erases_what_the_partner_was_shown_and_said(world):
+    from oocr.audit.subject_access import subject_access_data
+
+    referral, _, _, account = world
+    services.referral_acknowledge(account=account, referral_id=referral.pk)
+    services.session_record(account=account, referral_id=referral.pk, held_on=timezone.localdate(), attendance="attended",
+                            note="Spoke about his brother")
+    titles = {part["title"]: part["records"] for part in subject_access_data(person=referral.case.person)["sections"]}
+    assert len(titles["Referral packs shared with partners"]) == 1 and len(titles["Sessions with partners"]) == 1
+    services.case_free_text_erase(case_id=referral.case_id)
+    pack = ReferralPack.objects.get(referral=referral)
+    assert (pack.summary, pack.risk_nature, pack.dates_agreed) == ("", "", "")
+    assert not pack.history.exclude(summary="").exists()
+    assert PartnerSession.objects.get(referral=referral).note == ""
