@@ -370,3 +370,27 @@ def test_subject_access_includes_and_disposal_erases_what_the_partner_was_shown_
     assert (pack.summary, pack.risk_nature, pack.dates_agreed) == ("", "", "")
     assert not pack.history.exclude(summary="").exists()
     assert PartnerSession.objects.get(referral=referral).note == ""
+
+
+def test_the_partner_pages_read_a_fixed_number_of_queries(client, world):
+    """The start page logs each person it names (one access-log entry per referral); the rest is fixed."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    referral, _, _, account = world
+    client.force_login(account.user)
+    client.get(reverse("portal:home"))  # content types cached
+    counts = {}
+    for shown in (1, 3):
+        while Referral.objects.filter(partner=referral.partner, pack__isnull=False).count() < shown:
+            shared_referral(partner=referral.partner)
+        with CaptureQueriesContext(connection) as home:
+            assert client.get(reverse("portal:home")).status_code == 200
+        counts[shown] = len(home)
+    per_referral = (counts[3] - counts[1]) / 2
+    print(f"partner start page: {counts[1]} queries with 1 referral, {counts[3]} with 3 ({per_referral:g} per referral)")
+    assert (counts[1], per_referral) == (12, 2)  # per person named: the access-log chain's head, and the entry
+    with CaptureQueriesContext(connection) as pack:
+        assert client.get(_pack_url(referral)).status_code == 200
+    print(f"pack page: {len(pack)} queries")
+    assert len(pack) == 15
