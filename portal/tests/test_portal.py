@@ -394,3 +394,14 @@ def test_the_partner_pages_read_a_fixed_number_of_queries(client, world):
         assert client.get(_pack_url(referral)).status_code == 200
     print(f"pack page: {len(pack)} queries")
     assert len(pack) == 15
+
+
+def test_the_daily_escalation_task_is_scheduled_and_runs():
+    from django_celery_beat.models import PeriodicTask
+
+    from portal.tasks import escalate_overdue
+
+    assert PeriodicTask.objects.filter(task="portal.escalate_overdue", enabled=True).exists()
+    referral, keyworker, _ = shared_referral(sent_days_ago=20)
+    assert escalate_overdue.delay(timezone.localdate().isoformat()).get() == 1
+    assert ReferralPack.objects.get(referral=referral).escalated_stage == "ack"
