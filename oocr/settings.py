@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "today",
     "documents",
     "api",
+    "portal",
 ]
 
 # --- Request handling ------------------------------------------------------
@@ -104,6 +105,8 @@ MIDDLEWARE = [
     "oocr.accounts.middleware.KeptFormInputMiddleware",
     "oocr.accounts.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Partner users stay inside /partner/; their account is checked again on every request.
+    "portal.middleware.PartnerBoundaryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes must come last: it reads the outcome of authentication.
@@ -425,6 +428,10 @@ OAUTH2_PROVIDER = {
         "IMPLICIT_GRANT", "PASSWORD_GRANT", "PKCE_METHOD", "ACCESS_TOKEN_TRANSPORT", "AUTHZ_RESPONSE_ISS", "TOKEN_STORAGE",
         "REFRESH_TOKEN", "REDIRECT_URI_SCHEME", "REDIRECT_URI_MATCHING", "PKCE_REQUIRED")},
 }
+# The partner portal: a partner sees a referral for this many days after it closes (never after the case closes or
+# the referral is withdrawn), and an invitation link works for this many days.
+PARTNER_PORTAL_DAYS_AFTER = env.int("PARTNER_PORTAL_DAYS_AFTER", default=30)
+PARTNER_INVITATION_DAYS = env.int("PARTNER_INVITATION_DAYS", default=7)
 
 # --- Logging ---------------------------------------------------------------------
 

@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("today.urls")),
     path("", include("documents.urls")),
     path("", include("api.urls")),
+    path("", include("portal.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -107,6 +107,14 @@ class PartnerFigures:
     completed: int
     median_days_to_acknowledge: float | None
     median_days_to_engage: float | None
+    # Of the referrals with a service level (sent with the partner's working days), how many were acknowledged by it:
+    # partners acknowledging in the portal feed this with the day they did it.
+    with_service_level: int = 0
+    acknowledged_in_time: int = 0
+
+    @property
+    def acknowledged_in_time_percent(self) -> int | None:
+        return round(100 * self.acknowledged_in_time / self.with_service_level) if self.with_service_level else None
 
     @property
     def engaged_percent(self) -> int | None:
@@ -133,10 +141,10 @@ def referral_report(*, sent_from: date | None = None, sent_to: date | None = Non
     if sent_to:
         referrals = referrals.filter(sent_on__lte=sent_to)
     rows: dict[tuple[str, str], list[tuple]] = {}
-    for partner, need, sent_on, acknowledged_on, engaged_on, completed_on in referrals.values_list(
-        "partner__name", "need_domain__name", "sent_on", "acknowledged_on", "engaged_on", "completed_on"
+    for partner, need, sent_on, acknowledged_on, engaged_on, completed_on, acknowledge_by in referrals.values_list(
+        "partner__name", "need_domain__name", "sent_on", "acknowledged_on", "engaged_on", "completed_on", "acknowledge_by"
     ).order_by("partner__name", "need_domain__position"):
-        rows.setdefault((partner, need), []).append((sent_on, acknowledged_on, engaged_on, completed_on))
+        rows.setdefault((partner, need), []).append((sent_on, acknowledged_on, engaged_on, completed_on, acknowledge_by))
 
     def median_days(pairs) -> float | None:
         days = [(end - start).days for start, end in pairs if end]
@@ -148,6 +156,8 @@ def referral_report(*, sent_from: date | None = None, sent_to: date | None = Non
             engaged=sum(1 for step in steps if step[2]), completed=sum(1 for step in steps if step[3]),
             median_days_to_acknowledge=median_days((step[0], step[1]) for step in steps),
             median_days_to_engage=median_days((step[0], step[2]) for step in steps),
+            with_service_level=sum(1 for step in steps if step[4]),
+            acknowledged_in_time=sum(1 for step in steps if step[4] and step[1] and step[1] <= step[4]),
         )
 
     report, by_partner = [], {}

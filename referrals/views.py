@@ -264,6 +264,7 @@ REPORT_COLUMNS = [
     ("Partner", "partner"), ("Need", "need"), ("Referred", "referred"), ("Engaged", "engaged"),
     ("Engaged %", "engaged_percent"), ("Completed", "completed"), ("Completed %", "completed_percent"),
     ("Median days to acknowledge", "median_days_to_acknowledge"), ("Median days to engage", "median_days_to_engage"),
+    ("Acknowledged in time %", "acknowledged_in_time_percent"),
 ]
 
 

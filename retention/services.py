@@ -37,6 +37,7 @@ def retention_decide(*, review_id: int, user, decision: str, reason: str, retain
     from evaluation.services import person_crime_records_pseudonymise
     from keyworkers.services import case_free_text_erase as allocations_erase
     from oocr.notifications.services import case_messages_erase
+    from portal.services import case_free_text_erase as portal_erase
     from referrals.services import case_free_text_erase as referrals_erase
 
     review = RetentionReview.objects.select_for_update().get(pk=review_id)
@@ -61,6 +62,7 @@ def retention_decide(*, review_id: int, user, decision: str, reason: str, retain
         contracts_erase(case_id=review.case_id)
         case_documents_erase(case_id=review.case_id)  # the files leave the storage once the disposal commits
         referrals_erase(case_id=review.case_id)
+        portal_erase(case_id=review.case_id)
         allocations_erase(case_id=review.case_id)
         person_id = review.case.person_id
         # The person stays while another of their cases is still held (not yet disposed of).

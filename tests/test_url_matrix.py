@@ -36,6 +36,8 @@ from oocr.accounts.tests.factories import AdministratorFactory, EvidenceReviewOf
 from oocr.accounts.tests.test_views import service_paths
 from oocr.notifications.services import notification_send
 from referrals import services as referral_services
+from portal import services as portal_services
+from portal.tests.factories import PACK, PartnerUserFactory
 from referrals.tests.factories import PartnerFactory
 from retention.models import RetentionReview
 
@@ -45,7 +47,12 @@ ANON, ERO, OTHER_ERO, HOLDER, KEYWORKER, SUPERVISOR, MANAGER, ADMIN = (
     "anonymous", "ERO who made the draft", "another ERO", "keyworker holding the case", "another keyworker",
     Role.SUPERVISOR, Role.TEAM_MANAGER, Role.ADMINISTRATOR,
 )
-SIGNED_IN = {ERO, OTHER_ERO, HOLDER, KEYWORKER, SUPERVISOR, MANAGER, ADMIN}
+STAFF = {ERO, OTHER_ERO, HOLDER, KEYWORKER, SUPERVISOR, MANAGER, ADMIN}
+# Partner organisations' users (the portal): the referral's partner's point of contact and a colleague, and another
+# partner's point of contact. They reach /partner/ and the sign-in pages only (portal.middleware).
+PARTNER_CONTACT, PARTNER, OTHER_PARTNER = "partner's point of contact", "partner's user", "another partner's point of contact"
+PARTNERS = {PARTNER_CONTACT, PARTNER, OTHER_PARTNER}
+SIGNED_IN = STAFF | PARTNERS
 EVERYONE = SIGNED_IN | {ANON}
 CASE_READERS = {HOLDER, SUPERVISOR, MANAGER}
 CASEWORKERS = {HOLDER, KEYWORKER, SUPERVISOR, MANAGER}
@@ -89,7 +96,7 @@ EXPECTED: dict[str, set[str]] = {
     "/allocation/decisions/variations/<int:pk>/": {SUPERVISOR},
     "/allocation/reviews/": {SUPERVISOR},
     "/allocation/reviews/<int:pk>/": {SUPERVISOR},
-    "/calendar/<str:token>.ics": EVERYONE,  # a private address: the long random token is the key
+    "/calendar/<str:token>.ics": STAFF | {ANON},  # a private address: the long random token is the key
     "/caseload/": {HOLDER, KEYWORKER},
     "/caseload/week/": {HOLDER, KEYWORKER},
     "/caseload/appointments-without-outcome/": {HOLDER, KEYWORKER},
@@ -163,7 +170,7 @@ EXPECTED: dict[str, set[str]] = {
     "/outcomes/": {MANAGER, ADMIN},
     "/outcomes/charts/<str:chart>.svg": {MANAGER, ADMIN},
     "/intake/": {ERO, OTHER_ERO, ADMIN},
-    "/search/": SIGNED_IN,  # every role that sees cases or submissions: each finds only what it may open
+    "/search/": STAFF,  # every role that sees cases or submissions: each finds only what it may open
     "/intake/new/": {ERO, OTHER_ERO, ADMIN},
     "/intake/<int:pk>/": {ERO, ADMIN},
     "/intake/<int:pk>/check/": {ERO, ADMIN},
@@ -180,10 +187,10 @@ EXPECTED: dict[str, set[str]] = {
     "/intake/<int:pk>/victims/": {ERO, ADMIN},
     "/intake/<int:pk>/victims/<int:victim_pk>/remove/": {ERO, ADMIN},
     "/intake/<int:pk>/withdraw/": {ERO, ADMIN},
-    "/notifications/": SIGNED_IN,
+    "/notifications/": STAFF,
     "/notifications/<int:pk>/": {HOLDER},  # one's own inbox only
-    "/notifications/read/": SIGNED_IN,
-    "/notifications/settings/": SIGNED_IN,
+    "/notifications/read/": STAFF,
+    "/notifications/settings/": STAFF,
     "/notifications/templates/": {ADMIN},
     "/partners/": CASEWORKERS | {ADMIN},
     "/partners/<int:pk>/": CASEWORKERS | {ADMIN},
@@ -202,6 +209,20 @@ EXPECTED: dict[str, set[str]] = {
     "/administration/api-clients/new/": {ADMIN},
     "/administration/api-clients/<int:pk>/": {ADMIN},
     "/administration/api-clients/<int:pk>/revoke/": {ADMIN},
+    # The partner portal
+    "/partner/": PARTNERS,
+    "/partner/referrals/<int:pk>/": {PARTNER_CONTACT, PARTNER},
+    "/partner/referrals/<int:pk>/acknowledge/": {PARTNER_CONTACT, PARTNER},
+    "/partner/referrals/<int:pk>/appointment/": {PARTNER_CONTACT, PARTNER},
+    "/partner/referrals/<int:pk>/sessions/": {PARTNER_CONTACT, PARTNER},
+    "/partner/referrals/<int:pk>/notes/": {PARTNER_CONTACT, PARTNER},
+    "/partner/referrals/<int:pk>/close/": {PARTNER_CONTACT, PARTNER},
+    "/partner/colleagues/": {PARTNER_CONTACT, OTHER_PARTNER},
+    "/partner/colleagues/<int:pk>/remove/": {PARTNER_CONTACT},  # POST only
+    "/partner/invitation/<str:token>/": EVERYONE,  # the link's token is the key; signed in, it says to sign out first
+    "/cases/<int:pk>/referrals/<int:referral_pk>/pack/": {HOLDER},
+    "/partners/<int:pk>/portal/": {ADMIN},
+    "/partners/<int:pk>/portal/<int:user_pk>/remove/": {ADMIN},  # POST only
 }
 # The API's operations and its token endpoint take no session (a signed-in person gets 401, as anyone without a
 # token does): api/tests/test_api.py tries each with no token, a wrong scope, an expired token and a session.
@@ -253,6 +274,17 @@ def build_world() -> dict:
     referral = referral_services.referral_create(case_id=case.pk, user=holder, partner=partner,
                                                  need_domain=NeedDomain.objects.get(code="alcohol"), shared="Drinking.",
                                                  consent_to_share=True)
+    shared = referral_services.referral_create(case_id=case.pk, user=holder, partner=partner,
+                                               need_domain=NeedDomain.objects.get(code="alcohol"), shared="Drinking.",
+                                               consent_to_share=True)
+    referral_services.referral_send(case_id=case.pk, referral_id=shared.pk, user=holder, sent_by="phone",
+                                    on=timezone.localdate())
+    portal_services.pack_save(referral_id=shared.pk, case_id=case.pk, user=holder, data=PACK)
+    partner_contact = PartnerUserFactory(partner=partner, is_point_of_contact=True)
+    partner_user = PartnerUserFactory(partner=partner)
+    invitation = portal_services.point_of_contact_invite(partner_id=partner.pk, by=AdministratorFactory(),
+                                                         email="contact@partner.example.org", first_name="Kit",
+                                                         last_name="Trewin", base_url="http://testserver")
     ero = EvidenceReviewOfficerFactory()
     draft = DraftCaseFactory(created_by=ero)
     victim = Victim.objects.filter(crime__case=draft).first()
@@ -277,6 +309,8 @@ def build_world() -> dict:
     users = {
         ERO: ero, OTHER_ERO: EvidenceReviewOfficerFactory(), HOLDER: holder, KEYWORKER: keyworker, SUPERVISOR: supervisor,
         MANAGER: manager, ADMIN: AdministratorFactory(),
+        PARTNER_CONTACT: partner_contact.user, PARTNER: partner_user.user,
+        OTHER_PARTNER: PartnerUserFactory(partner=PartnerFactory(), is_point_of_contact=True).user,
     }
     fill = {
         "/administration/retention/<int:pk>/": {"pk": review.pk},
@@ -301,7 +335,9 @@ def build_world() -> dict:
         "/outcomes/charts/": {"chart": "distance-travelled"},
         "/intake/": {"pk": draft.pk, "victim_pk": victim.pk if victim else 0},
         "/notifications/": {"pk": notification.pk},
-        "/partners/": {"pk": partner.pk},
+        "/partners/": {"pk": partner.pk, "user_pk": partner_user.pk},
+        "/partner/": {"pk": shared.pk, "token": invitation.link.rstrip("/").rsplit("/", 1)[1]},
+        "/partner/colleagues/": {"pk": partner_user.pk},
         "/team/": {"pk": holder.pk},
         "/account/password/reset/": {"uidb64": "MQ", "token": "set-password"},
         "/administration/api-clients/": {"pk": api_client.pk},
@@ -427,12 +463,14 @@ def test_stored_html_in_every_text_field_renders_as_text_on_every_page(client, w
     from cases.models import Offence
     from contracts.models import Condition, ConditionTemplate, Contact, KeyworkerAction, NeedDomain, NeedsAssessment, NeedScore
     from keyworkers.models import Team
+    from portal.models import ReferralPack
     from referrals.models import Partner, Referral
 
     world = build_world()
     # What users type, and the names administrators type (shown as labels, legends and choices on others' pages).
     for model in [Case.person.field.related_model, Case, Case.crimes.rel.related_model, Victim, Contact, Condition, Referral,
-                  Partner, NeedsAssessment, NeedScore, KeyworkerAction, NeedDomain, Offence, ConditionTemplate, Team]:
+                  Partner, NeedsAssessment, NeedScore, KeyworkerAction, NeedDomain, Offence, ConditionTemplate, Team,
+                  ReferralPack]:
         values = {}
         for field in model._meta.concrete_fields:  # a unique name: the payload and the row's own number
             if isinstance(field, models.CharField) and field.unique and not field.choices and field.max_length >= 60:
@@ -469,7 +507,7 @@ def test_stored_html_in_every_text_field_renders_as_text_on_every_page(client, w
 SENSITIVE = "Sensitive: disclosed a mental health crisis"
 
 
-@pytest.mark.parametrize("who", [ERO, OTHER_ERO, KEYWORKER, ADMIN])
+@pytest.mark.parametrize("who", [ERO, OTHER_ERO, KEYWORKER, ADMIN, PARTNER_CONTACT])
 def test_health_and_safeguarding_details_are_shown_only_to_the_keyworker_supervisors_and_manager(client, who):
     from contracts.models import KeyworkerAction, NeedsAssessment, NeedScore
 

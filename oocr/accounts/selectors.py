@@ -10,10 +10,10 @@ User = get_user_model()
 
 
 def user_list(*, user) -> QuerySet:
-    """Staff accounts with their roles, for those who manage accounts."""
+    """Staff accounts with their roles, for those who manage accounts (never a partner organisation's users)."""
     if not user.has_perm("auth.view_user"):
         return User.objects.none()
-    return User.objects.prefetch_related(
+    return User.objects.filter(partner_account__isnull=True).prefetch_related(
         Prefetch("groups", queryset=Group.objects.order_by("name"))
     ).order_by("last_name", "first_name")
 
@@ -23,7 +23,7 @@ def two_factor_resettable_users(*, user) -> QuerySet:
     if not user.has_perm("accounts.reset_two_factor"):
         return User.objects.none()
     if user.has_perm("accounts.manage_accounts"):
-        return User.objects.all()
+        return User.objects.all()  # partner users too: they sign in with a code as staff do
     team_id = getattr(getattr(user, "staff_profile", None), "team_id", None)
     if team_id is None:
         return User.objects.none()

@@ -43,6 +43,7 @@ def subject_access_data(*, person) -> dict:
     from keyworkers.models import Allocation
     from oocr.audit.models import AccessLog
     from oocr.notifications.models import Delivery
+    from portal.models import FirstAppointment, PartnerSession, ReferralPack
     from referrals.models import Referral, ReferralUpdate
 
     cases = list(Case.objects.filter(person=person).order_by("created_at"))
@@ -63,6 +64,9 @@ def subject_access_data(*, person) -> dict:
             section("Non-compliance", NonCompliance.objects.filter(case_id__in=case_ids)),
             section("Referrals", Referral.objects.filter(case_id__in=case_ids)),
             section("Referral updates", ReferralUpdate.objects.filter(referral__case_id__in=case_ids)),
+            section("Referral packs shared with partners", ReferralPack.objects.filter(referral__case_id__in=case_ids)),
+            section("First appointments with partners", FirstAppointment.objects.filter(referral__case_id__in=case_ids)),
+            section("Sessions with partners", PartnerSession.objects.filter(referral__case_id__in=case_ids)),
             section("Timeline", CaseEvent.objects.filter(case_id__in=case_ids).order_by("at")),
             section("Messages sent to the person", Delivery.objects.filter(person=person).order_by("created_at")),
             section("Their answers to ending surveys", SurveyAnswer.objects.filter(

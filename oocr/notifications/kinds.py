@@ -74,4 +74,11 @@ KINDS: dict[str, NotificationKind] = {kind.code: kind for kind in [
     NotificationKind("override_refused", "An override refused: the case closed as ineligible, with the reasons", (SUBMITTER,)),
     NotificationKind("submission_resubmitted", "A returned submission corrected and submitted again", (RETURNER,)),
     NotificationKind("case_ineligible", "A correction made a submitted case ineligible", (SUPERVISORS,)),
+    # The partner portal: what the partner recorded, and service levels missed
+    NotificationKind("partner_acknowledged", "Partner portal: a referral acknowledged", (KEYWORKER,)),
+    NotificationKind("partner_appointment", "Partner portal: a first appointment booked or moved", (KEYWORKER,)),
+    NotificationKind("partner_attendance", "Partner portal: a session's attendance recorded", (KEYWORKER,)),
+    NotificationKind("partner_note", "Partner portal: a progress note added", (KEYWORKER,)),
+    NotificationKind("partner_closed", "Partner portal: a referral closed with its outcome", (KEYWORKER,)),
+    NotificationKind("partner_overdue", "Partner portal: a referral past the partner's service level", (KEYWORKER,)),
 ]}

@@ -26,7 +26,8 @@ def test_seed_demo_creates_one_team_with_every_role_and_is_idempotent(monkeypatc
         Role.ADMINISTRATOR: 1,
         Role.EVIDENCE_REVIEW_OFFICER: 3,
     }
-    assert User.objects.count() == 19
+    assert User.objects.count() == 20  # the 19 staff, and a partner's point of contact in the partner portal
+    assert User.objects.get(username="partner1").partner_account.is_point_of_contact
     assert User.objects.get(username="keyworker1").check_password("demo-password-for-tests")
     assert "demo-password-for-tests" in capsys.readouterr().out
     from cases.models import Case

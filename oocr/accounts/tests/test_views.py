@@ -31,6 +31,7 @@ PUBLIC_PAGES = {
     # The integration API: a token, never a session (401 problem details; api/tests/test_api.py).
     "/api/v1/token/", "/api/v1/referrals/<path:crime_reference>", "/api/v1/cases/<path:crime_reference>", "/api/v1/outcomes",
     "/^api/",
+    "/partner/invitation/<str:token>/",  # a partner's invitation: the link's token is the key (portal's tests)
 }
 
 # Each page of the service, with the roles allowed to open it (the permissions matrix).
@@ -146,8 +147,9 @@ def test_the_matrix_covers_every_signed_in_page():
                       "/notifications/", "/notifications/read/", "/notifications/settings/",
                       "/account/two-factor/", "/account/two-factor/set-up/", "/account/two-factor/backup-codes/",
                       "/account/session/keep-alive/",
-                      "/search/",
-                      "/api/v1/schema/"}  # a JSON document, not a page: administrators only (tests/test_url_matrix.py)  # everyone's search box: each role finds only what it may open (cases/tests/test_search.py)
+                      "/partner/", "/partner/colleagues/",  # partner users' pages (tests/test_url_matrix.py)
+                      "/search/",  # everyone's search box: each role finds only what it may open (cases/tests/test_search.py)
+                      "/api/v1/schema/"}  # a JSON document, not a page: administrators only (tests/test_url_matrix.py)
     signed_in_pages = pages - PUBLIC_PAGES - not_role_pages
     assert signed_in_pages == set(PAGE_ROLES)
 

@@ -10,6 +10,7 @@ from contracts.demo import demo_casework_seed
 from evaluation.demo import demo_evaluation_seed
 from keyworkers.demo import demo_team_seed
 from oocr.accounts.demo import demo_staff_seed
+from portal.demo import demo_portal_seed
 from referrals.demo import demo_referrals_seed
 
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         contacted = demo_casework_seed()
         referred = demo_referrals_seed()
         evaluated = demo_evaluation_seed()
+        partner_account = demo_portal_seed(password=password)
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {len(accounts)} staff accounts, {submissions or 'no new'} submissions, "
             f"{allocated or 'no new'} allocations, {contacted or 'no new'} first contacts, "
@@ -32,6 +34,9 @@ class Command(BaseCommand):
         self.stdout.write("\nDemo log-ins (every account has the same password):")
         for account, roles in accounts:
             self.stdout.write(f"  {account.username:<12} {account.get_full_name():<20} {', '.join(roles)}")
+        if partner_account is not None:
+            self.stdout.write(f"  {'partner1':<12} {partner_account.user.get_full_name():<20} "
+                              f"Partner portal: point of contact at {partner_account.partner.name}")
         self.stdout.write(f"\n  Password: {password}")
         if not os.environ.get("DEMO_PASSWORD"):
             self.stdout.write("  (generated: set DEMO_PASSWORD to choose your own)")
