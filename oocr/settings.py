@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "retention",
     "today",
     "documents",
+    "trials",
 ]
 
 # --- Request handling ------------------------------------------------------

@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("evaluation.urls")),
     path("", include("today.urls")),
     path("", include("documents.urls")),
+    path("", include("trials.urls")),
     path("django-admin/", admin.site.urls),
 ]

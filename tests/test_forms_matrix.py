@@ -16,7 +16,7 @@ from oocr.tests.form_harness import FormCase, run_case
 pytestmark = pytest.mark.django_db
 
 APPS_WITH_FORMS = ["oocr.accounts", "oocr.audit", "oocr.notifications", "cases", "keyworkers", "contracts", "referrals",
-                   "evaluation", "retention", "documents"]
+                   "evaluation", "retention", "documents", "trials"]
 
 
 def form_cases() -> list[FormCase]:

@@ -18,7 +18,7 @@ from oocr.forms import GovukFormMixin
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_PACKAGES = {"oocr", "cases", "keyworkers", "contracts", "referrals", "evaluation", "retention", "documents"}
+PROJECT_PACKAGES = {"oocr", "cases", "keyworkers", "contracts", "referrals", "evaluation", "retention", "documents", "trials"}
 
 
 def _all_subclasses(klass):

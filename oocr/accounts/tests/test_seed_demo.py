@@ -25,8 +25,9 @@ def test_seed_demo_creates_one_team_with_every_role_and_is_idempotent(monkeypatc
         Role.KEYWORKER: 12,
         Role.ADMINISTRATOR: 1,
         Role.EVIDENCE_REVIEW_OFFICER: 3,
+        Role.TRIAL_MANAGER: 1,
     }
-    assert User.objects.count() == 19
+    assert User.objects.count() == 20
     assert User.objects.get(username="keyworker1").check_password("demo-password-for-tests")
     assert "demo-password-for-tests" in capsys.readouterr().out
     from cases.models import Case
