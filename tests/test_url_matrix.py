@@ -39,11 +39,11 @@ from retention.models import RetentionReview
 
 pytestmark = pytest.mark.django_db
 
-ANON, ERO, OTHER_ERO, HOLDER, KEYWORKER, SUPERVISOR, MANAGER, ADMIN = (
+ANON, ERO, OTHER_ERO, HOLDER, KEYWORKER, SUPERVISOR, MANAGER, ADMIN, TRIALS = (
     "anonymous", "ERO who made the draft", "another ERO", "keyworker holding the case", "another keyworker",
-    Role.SUPERVISOR, Role.TEAM_MANAGER, Role.ADMINISTRATOR,
+    Role.SUPERVISOR, Role.TEAM_MANAGER, Role.ADMINISTRATOR, Role.TRIAL_MANAGER,
 )
-SIGNED_IN = {ERO, OTHER_ERO, HOLDER, KEYWORKER, SUPERVISOR, MANAGER, ADMIN}
+SIGNED_IN = {ERO, OTHER_ERO, HOLDER, KEYWORKER, SUPERVISOR, MANAGER, ADMIN, TRIALS}
 EVERYONE = SIGNED_IN | {ANON}
 CASE_READERS = {HOLDER, SUPERVISOR, MANAGER}
 CASEWORKERS = {HOLDER, KEYWORKER, SUPERVISOR, MANAGER}
@@ -159,7 +159,7 @@ EXPECTED: dict[str, set[str]] = {
     "/outcomes/": {MANAGER, ADMIN},
     "/outcomes/charts/<str:chart>.svg": {MANAGER, ADMIN},
     "/intake/": {ERO, OTHER_ERO, ADMIN},
-    "/search/": SIGNED_IN,  # every role that sees cases or submissions: each finds only what it may open
+    "/search/": SIGNED_IN - {TRIALS},  # every role that sees cases or submissions: each finds only what it may open
     "/intake/new/": {ERO, OTHER_ERO, ADMIN},
     "/intake/<int:pk>/": {ERO, ADMIN},
     "/intake/<int:pk>/check/": {ERO, ADMIN},
@@ -191,6 +191,19 @@ EXPECTED: dict[str, set[str]] = {
     "/team/<int:pk>/caseload/": {SUPERVISOR, MANAGER},
     "/team/<int:pk>/profile/": {MANAGER},
     "/team/<int:pk>/reallocate/": {SUPERVISOR},
+    # Randomised trials (issue 19): the trial manager only, administrators included out; the officer randomises their own.
+    "/trials/": {TRIALS},
+    "/trials/new/": {TRIALS},
+    "/trials/<int:pk>/": {TRIALS},
+    "/trials/<int:pk>/edit/": {TRIALS},  # a started trial: sent back to its page
+    "/trials/<int:pk>/start/": {TRIALS},
+    "/trials/<int:pk>/stop/": {TRIALS},
+    "/trials/<int:pk>/consort/": {TRIALS},
+    "/trials/<int:pk>/consort.csv": {TRIALS},
+    "/trials/<int:pk>/allocations/<int:allocation_pk>/exclude/": {TRIALS},
+    "/trials/<int:pk>/allocations/<int:allocation_pk>/crossover/": {TRIALS},
+    "/intake/<int:pk>/randomise/": {ERO},
+    "/intake/<int:pk>/randomise/<int:allocation_pk>/": {ERO},
 }
 
 
@@ -210,6 +223,17 @@ def _evaluation_world(*, person) -> dict:
     assert CrimeRecord.objects.exists()
     return {"import": extract, "match": match, "instrument": SurveyInstrument.objects.filter(is_current=True).first(),
             "run": run}
+
+
+def _trials_world(*, officer) -> dict:
+    """A running trial with one of the officer's submissions randomised in it."""
+    from trials.services import case_randomise
+    from trials.tests.factories import RunningTrialFactory
+
+    trial = RunningTrialFactory()
+    randomised = AwaitingAllocationCaseFactory(created_by=officer)
+    allocation = case_randomise(trial_id=trial.pk, case_id=randomised.pk, user=officer)
+    return {"trial": trial, "allocation": allocation, "manager": trial.created_by}
 
 
 def project_paths() -> set[str]:
@@ -249,6 +273,7 @@ def build_world() -> dict:
     document = CaseDocumentFactory(case=case)
     notification = notification_send(user=holder, text="A case for you", url=reverse("cases:case_detail", args=[case.pk]))
     evaluation = _evaluation_world(person=case.person)
+    trials = _trials_world(officer=ero)
     # Names no page holds by chance (a random "Page" or "Case" would be found in every page's text).
     for person, name in ((case.person, "Quillerbrook"), (closing.person, "Trevennack"), (draft.person, "Polglazey")):
         if person is not None:
@@ -256,7 +281,7 @@ def build_world() -> dict:
             person.last_name = name
     users = {
         ERO: ero, OTHER_ERO: EvidenceReviewOfficerFactory(), HOLDER: holder, KEYWORKER: keyworker, SUPERVISOR: supervisor,
-        MANAGER: manager, ADMIN: AdministratorFactory(),
+        MANAGER: manager, ADMIN: AdministratorFactory(), TRIALS: trials["manager"],
     }
     fill = {
         "/administration/retention/<int:pk>/": {"pk": review.pk},
@@ -283,6 +308,9 @@ def build_world() -> dict:
         "/partners/": {"pk": partner.pk},
         "/team/": {"pk": holder.pk},
         "/account/password/reset/": {"uidb64": "MQ", "token": "set-password"},
+        "/trials/": {"pk": trials["trial"].pk, "allocation_pk": trials["allocation"].pk},
+        "/intake/<int:pk>/randomise/<int:allocation_pk>/": {"pk": trials["allocation"].case_id,
+                                                            "allocation_pk": trials["allocation"].pk},
     }
     # Pages that need a choice made on the page before.
     queries = {
@@ -406,11 +434,13 @@ def test_stored_html_in_every_text_field_renders_as_text_on_every_page(client, w
     from contracts.models import Condition, ConditionTemplate, Contact, KeyworkerAction, NeedDomain, NeedsAssessment, NeedScore
     from keyworkers.models import Team
     from referrals.models import Partner, Referral
+    from trials.models import Trial, TrialArm
 
     world = build_world()
     # What users type, and the names administrators type (shown as labels, legends and choices on others' pages).
     for model in [Case.person.field.related_model, Case, Case.crimes.rel.related_model, Victim, Contact, Condition, Referral,
-                  Partner, NeedsAssessment, NeedScore, KeyworkerAction, NeedDomain, Offence, ConditionTemplate, Team]:
+                  Partner, NeedsAssessment, NeedScore, KeyworkerAction, NeedDomain, Offence, ConditionTemplate, Team, Trial,
+                  TrialArm]:
         values = {}
         for field in model._meta.concrete_fields:  # a unique name: the payload and the row's own number
             if isinstance(field, models.CharField) and field.unique and not field.choices and field.max_length >= 60:

@@ -137,7 +137,9 @@ def trial_stop(*, trial_id: int, user, reason: str, read_version) -> Trial:
 
 def submission_of(case: Case) -> Submission | None:
     """What was locked at submission, or None when the case is not submitted (eligibility, consent and baseline)."""
-    assessment = case.eligibility_assessments.exclude(decision=EligibilityAssessment.Decision.CLOSED_INELIGIBLE).first()
+    # Read through .all() so that a prefetch serves it (the CONSORT counts read many cases at once); newest first.
+    assessment = next((assessment for assessment in case.eligibility_assessments.all()
+                       if assessment.decision != EligibilityAssessment.Decision.CLOSED_INELIGIBLE), None)
     baseline = getattr(case, "baseline", None)
     if assessment is None or baseline is None:
         return None
