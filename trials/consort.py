@@ -63,7 +63,8 @@ def _period(trial: Trial, today: date) -> tuple[date, date]:
 
 def followed_up_cases(*, definition_id: int | None, months: int | None) -> set[int] | None:
     """Cases whose follow-up is reached in the definition's published check; None without a published check."""
-    if definition_id is None:
+    if definition_id is None or not ReoffendingCheckRun.objects.filter(
+            definition_id=definition_id, status=ReoffendingCheckRun.Status.PUBLISHED).exists():
         return None
     results = ReoffendingResult.objects.filter(run__definition_id=definition_id, run__status=ReoffendingCheckRun.Status.PUBLISHED,
                                                follow_up_months=months, reached_follow_up=True)

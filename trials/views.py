@@ -205,11 +205,18 @@ class RandomiseView(RoleRequiredMixin, CreateOnceMixin, ServiceFormMixin, FormVi
             raise Http404 from None
 
     @cached_property
-    def offers(self):
+    def all_offers(self):
         return selectors.trials_for_case(case=self.case)
 
+    @cached_property
+    def offers(self):
+        """Running trials the case has not been randomised in."""
+        done = {allocation.trial_id for allocation in selectors.case_allocations(case=self.case)}
+        return [offer for offer in self.all_offers if offer.trial.pk not in done]
+
     def get_form_kwargs(self):
-        eligible = [offer.trial for offer in self.offers if offer.eligible]
+        # Every eligible trial may be posted, so that a second tab's post is told of the allocation made in the first.
+        eligible = [offer.trial for offer in self.all_offers if offer.eligible]
         return {**super().get_form_kwargs(), "trials": eligible}
 
     def get_context_data(self, **kwargs):
@@ -277,8 +284,8 @@ class ConsortMixin(TrialMixin):
         from trials.consort import consort_of, followed_up_cases
 
         definition_id, months, label = self.measure or (None, None, "")
-        return consort_of(trial=self.trial, followed_up=followed_up_cases(definition_id=definition_id, months=months),
-                          follow_up=label)
+        followed_up = followed_up_cases(definition_id=definition_id, months=months)
+        return consort_of(trial=self.trial, followed_up=followed_up, follow_up=label if followed_up is not None else "")
 
 
 class ConsortView(ConsortMixin, TemplateView):
