@@ -365,6 +365,10 @@ ACCESS_LOG_EXPORT_DIR = env("ACCESS_LOG_EXPORT_DIR", default=str(BASE_DIR / "var
 # Days the daily job looks back for a day without its file (a job missed while the workers were down).
 ACCESS_LOG_EXPORT_CATCH_UP_DAYS = env.int("ACCESS_LOG_EXPORT_CATCH_UP_DAYS", default=7)
 
+# Disclosure control (evaluation/disclosure.py): counts below this, and the rates and intervals built on them, are
+# shown and exported as "fewer than 10", with a second figure hidden where a total would give one back.
+DISCLOSURE_THRESHOLD = env.int("DISCLOSURE_THRESHOLD", default=10)
+
 # --- Logging ---------------------------------------------------------------------
 
 # Personal data never goes into logs: record ids only.
