@@ -25,12 +25,12 @@ SECONDARY = "secondary"
 
 
 def threshold() -> int:
-    """The smallest count shown (settings.DISCLOSURE_THRESHOLD, 10 by default)."""
+    """The smallest count shown (settings.DISCLOSURE_THRESHOLD, 10 by default; 0 shows everything)."""
     return int(getattr(settings, "DISCLOSURE_THRESHOLD", 10))
 
 
 def fewer_than(limit: int | None = None) -> str:
-    return f"fewer than {limit or threshold()}"
+    return f"fewer than {threshold() if limit is None else limit}"
 
 
 WITHHELD = "withheld"
@@ -38,7 +38,7 @@ WITHHELD = "withheld"
 
 def rule_statement(limit: int | None = None) -> str:
     """The rule in a sentence, for the report and the first lines of a download."""
-    limit = limit or threshold()
+    limit = threshold() if limit is None else limit
     return (f"Counts below {limit} (including none), and the rates, means and intervals built on them, are shown as "
             f"\"fewer than {limit}\". Where a total or the rest of a group would let a hidden count be worked out, "
             f"another figure is hidden too and shown as \"{WITHHELD}\".")
@@ -46,7 +46,7 @@ def rule_statement(limit: int | None = None) -> str:
 
 def is_small(count: int | None, limit: int | None = None) -> bool:
     """A count that is shown as "fewer than 10" (None, an unknown count, is not small: nothing is shown for it)."""
-    return count is not None and count < (limit or threshold())
+    return count is not None and count < (threshold() if limit is None else limit)
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ class Cell:
 
 def cell(count: int | None, limit: int | None = None) -> Cell:
     """A lone count: hidden when small."""
-    limit = limit or threshold()
+    limit = threshold() if limit is None else limit
     return Cell(count, PRIMARY if is_small(count, limit) else "", limit)
 
 
@@ -110,7 +110,7 @@ def share(count: int, n: int, limit: int | None = None) -> Share:
     (48 of 50 reoffended): the rate would reveal the 2 who did not, so the count and rate are hidden as secondary;
     n is still shown.
     """
-    limit = limit or threshold()
+    limit = threshold() if limit is None else limit
     if is_small(n, limit):
         return Share(Cell(count, PRIMARY, limit), Cell(n, PRIMARY, limit), PRIMARY, limit)
     if is_small(count, limit):
@@ -156,7 +156,7 @@ def suppress_table(counts: list[list[int]], *, row_totals: bool = True, column_t
     total, a column and its total, the totals and the grand total), gets its smallest other shown count hidden
     too (a total only when nothing else in the line is left); repeated until no such line remains.
     """
-    limit = limit or threshold()
+    limit = threshold() if limit is None else limit
     n_rows = len(counts)
     n_cols = len(counts[0]) if counts else 0
     if any(len(row) != n_cols for row in counts):
@@ -225,7 +225,7 @@ def suppress_shares(pairs: list[tuple[int, int]], *, total: bool = True,
     so a small complement is hidden as surely as a small count, and a total cannot give back a hidden group.
     A group's rate is shown only when both of its parts are.
     """
-    limit = limit or threshold()
+    limit = threshold() if limit is None else limit
     table = suppress_table([[count, n - count] for count, n in pairs], row_totals=True, column_totals=total, limit=limit)
 
     def as_share(count_cell: Cell, rest_cell: Cell, n_cell: Cell) -> Share:

@@ -163,3 +163,10 @@ def test_a_group_of_three_in_a_breakdown_hides_its_size_and_another_group():
 def test_the_rule_is_stated_in_words():
     text = disclosure.rule_statement(10)
     assert "below 10" in text and "fewer than 10" in text and "withheld" in text
+
+
+def test_a_threshold_of_zero_shows_everything(settings):
+    settings.DISCLOSURE_THRESHOLD = 0
+    assert disclosure.cell(0).shown and disclosure.share(3, 3).shown
+    cells, total = disclosure.suppress_counts([1, 2])
+    assert all(c.shown for c in cells) and total.shown
