@@ -213,6 +213,8 @@ def suppress_table(counts: list[list[int]], *, row_totals: bool = True, column_t
 
 def suppress_counts(counts: list[int], *, total: bool = True, limit: int | None = None) -> tuple[list[Cell], Cell | None]:
     """A list of counts (a breakdown's groups) and, when shown, their total: the one-column table."""
+    if not counts:  # nothing to break down: a total of none, hidden as small
+        return [], (cell(0, limit) if total else None)
     table = suppress_table([[count] for count in counts], row_totals=False, column_totals=total, limit=limit)
     return [row[0] for row in table.cells], (table.column_totals[0] if total else None)
 
@@ -226,6 +228,8 @@ def suppress_shares(pairs: list[tuple[int, int]], *, total: bool = True,
     A group's rate is shown only when both of its parts are.
     """
     limit = threshold() if limit is None else limit
+    if not pairs:  # nothing to break down
+        return [], (share(0, 0, limit) if total else None)
     table = suppress_table([[count, n - count] for count, n in pairs], row_totals=True, column_totals=total, limit=limit)
 
     def as_share(count_cell: Cell, rest_cell: Cell, n_cell: Cell) -> Share:

@@ -170,3 +170,10 @@ def test_a_threshold_of_zero_shows_everything(settings):
     assert disclosure.cell(0).shown and disclosure.share(3, 3).shown
     cells, total = disclosure.suppress_counts([1, 2])
     assert all(c.shown for c in cells) and total.shown
+
+
+def test_an_empty_breakdown_has_nothing_to_show_and_no_error():
+    assert disclosure.suppress_counts([], limit=10) == ([], disclosure.cell(0, 10))
+    shares, overall = disclosure.suppress_shares([], limit=10)
+    assert shares == [] and not overall.shown
+    assert disclosure.suppress_counts([], total=False, limit=10) == ([], None)
