@@ -39,6 +39,7 @@ PAGES: dict[str, tuple[str, list[str]]] = {
     "/notifications/": (HOLDER, ["page"]),
     "/partners/": (SUPERVISOR, ["q", "need", "area", "kind", "active", "page"]),
     "/trials/<int:pk>/consort/": (TRIALS, ["measure"]),
+    "/trials/<int:pk>/analysis/": (TRIALS, ["measure"]),
     "/trials/<int:pk>/consort.csv": (TRIALS, ["measure"]),
     "/partners/report/": (MANAGER, ["sent_from", "sent_to"]),
     "/cases/<int:pk>/history/": (HOLDER, ["kind"]),

@@ -129,3 +129,30 @@ def trials_for_case(*, case: Case, today: date | None = None) -> list[TrialOffer
 def case_allocations(*, case: Case):
     return Allocation.objects.filter(case=case).select_related("trial", "arm").prefetch_related(
         Prefetch("trial__arms", queryset=TrialArm.objects.all()))
+
+
+def analysis_people(*, trial: Trial, definition_id: int, months: int, today: date | None = None):
+    """One `analysis.Person` per randomised person, not excluded, whose follow-up is reached in the definition's
+    published check (and whose treatment received is known)."""
+    from evaluation.models import ReoffendingCheckRun, ReoffendingResult
+    from trials.analysis import Person
+
+    results = {row["case_id"]: row for row in ReoffendingResult.objects.filter(
+        run__definition_id=definition_id, run__status=ReoffendingCheckRun.Status.PUBLISHED, follow_up_months=months,
+        reached_follow_up=True).values("case_id", "reoffended", "harm_after")}
+    people = []
+    for row in allocation_rows(trial=trial, today=today):
+        allocation, received = row.allocation, row.treatment.received
+        result = results.get(allocation.case_id)
+        if result is None or received is None or hasattr(allocation, "exclusion"):
+            continue
+        treatment_arm = not allocation.arm.is_control
+        crossover = getattr(allocation, "crossover", None)
+        if treatment_arm:
+            got_scheme = received
+        else:
+            got_scheme = (crossover is not None and not crossover.received_arm.is_control) or (
+                not allocation.arm.delivers_scheme and received is False)
+        people.append(Person(treatment_arm=treatment_arm, received_scheme=bool(got_scheme), as_allocated=bool(received),
+                             reoffended=result["reoffended"], harm_after=float(result["harm_after"])))
+    return people

@@ -317,3 +317,24 @@ class ConsortCsvView(ConsortMixin, View):
         access_log_report_export(request=request, model=Allocation,
                                  justification=f"CONSORT flow of trial {self.trial.pk} ({self.trial.protocol_reference}) as CSV")
         return response
+
+
+class AnalysisView(ConsortMixin, TemplateView):
+    """ITT and per protocol side by side, and the CACE, for the chosen reoffending definition (its published check)."""
+
+    template_name = "trials/analysis.html"
+
+    def get_context_data(self, **kwargs):
+        from evaluation import disclosure
+        from evaluation.selectors import measure_choices
+        from trials import analysis
+        from trials.consort import followed_up_cases
+
+        context = {"measures": measure_choices(), "measure": "", "people": None}
+        if self.measure and followed_up_cases(definition_id=self.measure[0], months=self.measure[1]) is not None:
+            people = selectors.analysis_people(trial=self.trial, definition_id=self.measure[0], months=self.measure[1])
+            context.update(
+                measure=f"{self.measure[0]}-{self.measure[1]}", label=self.measure[2], people=people,
+                analyses=[analysis.intention_to_treat(people), analysis.per_protocol(people)],
+                cace=analysis.cace(people) if analysis.cace_shown(people) else None, cace_hidden=not analysis.cace_shown(people))
+        return super().get_context_data(rule=disclosure.rule_statement(), arms=list(self.trial.arms.all()), **context, **kwargs)

@@ -107,7 +107,7 @@ def test_no_page_depends_on_the_sequence_so_none_can_reveal_the_next_arm(client)
     allocation = case_randomise(trial_id=trial.pk, case_id=done.pk, user=done.created_by)
     waiting = AwaitingAllocationCaseFactory(created_by=done.created_by)
     manager_pages = [reverse(name, args=[trial.pk]) for name in ("trials:detail", "trials:consort", "trials:stop", "trials:start",
-                                                                 "trials:edit")]
+                                                                 "trials:edit", "trials:analysis")]
     manager_pages += [reverse("trials:list"), reverse("trials:exclude", args=[trial.pk, allocation.pk])]
     officer_pages = [reverse("trials:randomise", args=[waiting.pk]), reverse("trials:randomise", args=[done.pk]),
                      reverse("cases:submission", args=[waiting.pk]), reverse("cases:intake_done", args=[waiting.pk]),
