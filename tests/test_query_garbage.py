@@ -40,6 +40,7 @@ PAGES: dict[str, tuple[str, list[str]]] = {
     "/partners/": (SUPERVISOR, ["q", "need", "area", "kind", "active", "page"]),
     "/trials/<int:pk>/consort/": (TRIALS, ["measure"]),
     "/trials/<int:pk>/analysis/": (TRIALS, ["measure"]),
+    "/trials/<int:pk>/export.csv": (TRIALS, ["measure", "part"]),
     "/trials/<int:pk>/consort.csv": (TRIALS, ["measure"]),
     "/partners/report/": (MANAGER, ["sent_from", "sent_to"]),
     "/cases/<int:pk>/history/": (HOLDER, ["kind"]),

@@ -200,6 +200,7 @@ EXPECTED: dict[str, set[str]] = {
     "/trials/<int:pk>/stop/": {TRIALS},
     "/trials/<int:pk>/consort/": {TRIALS},
     "/trials/<int:pk>/analysis/": {TRIALS},
+    "/trials/<int:pk>/export.csv": {TRIALS},
     "/trials/<int:pk>/consort.csv": {TRIALS},
     "/trials/<int:pk>/allocations/<int:allocation_pk>/exclude/": {TRIALS},
     "/trials/<int:pk>/allocations/<int:allocation_pk>/crossover/": {TRIALS},

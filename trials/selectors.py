@@ -66,8 +66,8 @@ def allocation_rows(*, trial: Trial, today: date | None = None) -> list[Allocati
     """Every randomisation of the trial with its treatment received: a fixed number of queries whatever the size."""
     today = today or timezone.localdate()
     allocations = (Allocation.objects.filter(trial=trial)
-                   .select_related("arm", "case", "case__contract", "exclusion", "crossover", "crossover__received_arm",
-                                   "randomised_by")
+                   .select_related("arm", "case", "case__contract", "case__baseline", "exclusion", "crossover",
+                                   "crossover__received_arm", "randomised_by")
                    .order_by("number"))
     rows = []
     for allocation in allocations:

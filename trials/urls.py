@@ -15,6 +15,7 @@ urlpatterns = [
     path("trials/<int:pk>/allocations/<int:allocation_pk>/crossover/", views.CrossoverView.as_view(), name="crossover"),
     path("trials/<int:pk>/consort/", views.ConsortView.as_view(), name="consort"),
     path("trials/<int:pk>/analysis/", views.AnalysisView.as_view(), name="analysis"),
+    path("trials/<int:pk>/export.csv", views.ResearchExportView.as_view(), name="export"),
     path("trials/<int:pk>/consort.csv", views.ConsortCsvView.as_view(), name="consort_csv"),
     path("intake/<int:pk>/randomise/", views.RandomiseView.as_view(), name="randomise"),
     path("intake/<int:pk>/randomise/<int:allocation_pk>/", views.RandomisedView.as_view(), name="randomised"),

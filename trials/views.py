@@ -338,3 +338,26 @@ class AnalysisView(ConsortMixin, TemplateView):
                 analyses=[analysis.intention_to_treat(people), analysis.per_protocol(people)],
                 cace=analysis.cace(people) if analysis.cace_shown(people) else None, cace_hidden=not analysis.cace_shown(people))
         return super().get_context_data(rule=disclosure.rule_statement(), arms=list(self.trial.arms.all()), **context, **kwargs)
+
+
+class ResearchExportView(ConsortMixin, View):
+    """The pseudonymised per-person file for the trial's researchers (`?part=dictionary` for its data dictionary)."""
+
+    def get(self, request, *args, **kwargs):
+        from trials.export import COLUMNS, export_rows
+
+        dictionary = request.GET.get("part") == "dictionary"
+        name = "data-dictionary" if dictionary else "participants"
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="trial-{self.trial.pk}-{name}.csv"'
+        writer = csv_writer(response)
+        if dictionary:
+            writer.writerow(["column", "meaning"])
+            writer.writerows(COLUMNS)
+            return response
+        definition_id, months, label = self.measure or (None, None, "")
+        writer.writerow([column for column, _ in COLUMNS])
+        writer.writerows(export_rows(trial=self.trial, definition_id=definition_id, months=months, label=label))
+        access_log_report_export(request=request, model=Allocation, justification=(
+            f"Pseudonymised per-person file of trial {self.trial.pk} ({self.trial.protocol_reference}) for its researchers"))
+        return response
