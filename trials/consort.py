@@ -190,11 +190,12 @@ class Layout:
 def consort_layout(consort: Consort) -> Layout:
     columns = max(len(consort.arms), 2)
     left = 40
-    width = left + columns * BOX_WIDTH + (columns - 1) * GAP + 20
-    centre = left + (width - left - 20) // 2
+    centre = left + (columns * BOX_WIDTH + (columns - 1) * GAP) // 2
+    # Wide enough for the arms side by side, and for the box of exclusions to the right of the enrolment column.
+    width = max(left + columns * BOX_WIDTH + (columns - 1) * GAP, centre + BOX_WIDTH // 2 + GAP + BOX_WIDTH) + 20
     boxes, arrows, stages = [], [], []
     assessed = Box(centre - BOX_WIDTH // 2, 20, BOX_WIDTH, _lines(f"Assessed for eligibility (n = {consort.assessed})"))
-    excluded = Box(centre + BOX_WIDTH // 2 + GAP // 2, assessed.y + assessed.height + 20, min(BOX_WIDTH, width - centre - BOX_WIDTH // 2 - GAP // 2 - 10),
+    excluded = Box(centre + BOX_WIDTH // 2 + GAP, assessed.y + assessed.height + 20, BOX_WIDTH,
                    _lines(f"Excluded (n = {consort.not_randomised_total})",
                           *(f"• {reason} (n = {count})" for reason, count in sorted(consort.not_randomised.items()))))
     randomised_y = excluded.y + excluded.height + 20

@@ -9,6 +9,8 @@ Invariants:
 - Exclusions after randomisation and crossovers are added beside the allocation, never deleted.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -48,7 +50,7 @@ class Trial(Versioned):
     strata = models.JSONField(default=list, blank=True, help_text="Codes of the stratification factors (trials.strata).")
     block_multiples = models.JSONField(default=list, blank=True,
                                        help_text="Block sizes as multiples of the sum of the ratios, one drawn per block.")
-    minimisation_probability = models.DecimalField(max_digits=3, decimal_places=2, default=0.8,
+    minimisation_probability = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("0.80"),
                                                    validators=[MinValueValidator(0.5), MaxValueValidator(1)])
     start_date = models.DateField()
     stop_date = models.DateField(null=True, blank=True)
@@ -123,7 +125,7 @@ class TrialArm(models.Model):
     is_control = models.BooleanField(default=False, help_text="The comparison arm of the analysis.")
 
     class Meta:
-        ordering = ["trial", "-is_control", "id"]
+        ordering = ["trial", "is_control", "id"]
         constraints = [models.UniqueConstraint(fields=["trial", "code"], name="trial_arm_code_unique")]
 
     def __str__(self) -> str:

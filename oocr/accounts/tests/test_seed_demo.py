@@ -29,6 +29,10 @@ def test_seed_demo_creates_one_team_with_every_role_and_is_idempotent(monkeypatc
     }
     assert User.objects.count() == 20
     assert User.objects.get(username="keyworker1").check_password("demo-password-for-tests")
+    from trials.models import Allocation, Trial
+
+    trial = Trial.objects.get()  # the demo trial, once however often the command runs
+    assert trial.status == Trial.Status.RUNNING and Allocation.objects.filter(trial=trial).count() >= 10
     assert "demo-password-for-tests" in capsys.readouterr().out
     from cases.models import Case
 

@@ -11,6 +11,7 @@ from evaluation.demo import demo_evaluation_seed
 from keyworkers.demo import demo_team_seed
 from oocr.accounts.demo import demo_staff_seed
 from referrals.demo import demo_referrals_seed
+from trials.demo import demo_trial_seed
 
 
 class Command(BaseCommand):
@@ -24,10 +25,12 @@ class Command(BaseCommand):
         contacted = demo_casework_seed()
         referred = demo_referrals_seed()
         evaluated = demo_evaluation_seed()
+        randomised = demo_trial_seed()
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {len(accounts)} staff accounts, {submissions or 'no new'} submissions, "
             f"{allocated or 'no new'} allocations, {contacted or 'no new'} first contacts, "
-            f"{referred or 'no new'} referrals, {evaluated or 'no new'} closed cases for the evaluation."
+            f"{referred or 'no new'} referrals, {evaluated or 'no new'} closed cases for the evaluation, "
+            f"{randomised or 'no new'} randomisations in the demo trial."
         ))
         self.stdout.write("\nDemo log-ins (every account has the same password):")
         for account, roles in accounts:
