@@ -32,7 +32,7 @@ class TrialForm(GovukForm):
                                                 widget=forms.CheckboxSelectMultiple,
                                                 help_text="Each block's size is drawn at random from those chosen.")
     minimisation_probability = forms.DecimalField(label="Chance of the best arm (minimisation)", min_value=0.5, max_value=1,
-                                                  decimal_places=2, initial="0.80", help_text="Between 0.50 and 1, like 0.80")
+                                                  max_digits=3, decimal_places=2, initial="0.80", help_text="Between 0.50 and 1, like 0.80")
     start_date = GovukDateField(what="start date", help_text="The first day anyone can be randomised, like 1 3 2027")
     stop_date = GovukDateField(what="stop date", required=False, help_text="Optional: the last day anyone can be randomised")
     target_size = forms.IntegerField(label="Target number to randomise", min_value=2, max_value=20_000)
@@ -113,13 +113,12 @@ class TrialStopForm(GovukForm):
 
 
 class RandomiseForm(GovukForm):
-    trial = forms.ModelChoiceField(label="Which trial?", queryset=Trial.objects.none(), widget=forms.RadioSelect,
-                                   empty_label=None)
+    trial = forms.TypedChoiceField(label="Which trial?", coerce=int, widget=forms.RadioSelect)
     confirm = forms.BooleanField(label="Eligibility, consent and the baseline are complete: randomise now")
 
     def __init__(self, *args, trials=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["trial"].queryset = Trial.objects.filter(pk__in=[trial.pk for trial in trials])
+        self.fields["trial"].choices = [(trial.pk, trial.name) for trial in trials]
         self.helper = page_helper(self, Field.radios("trial", legend_size=Size.MEDIUM), Field.checkbox("confirm"),
                                   Button("submit", "Randomise"))
 
@@ -136,13 +135,11 @@ class ExclusionForm(GovukForm):
 
 
 class CrossoverForm(GovukForm):
-    received_arm = forms.ModelChoiceField(label="Whose treatment did the person receive?", queryset=TrialArm.objects.none(),
-                                          widget=forms.RadioSelect, empty_label=None)
+    received_arm = forms.TypedChoiceField(label="Whose treatment did the person receive?", coerce=int, widget=forms.RadioSelect)
     reason = forms.CharField(label="Why?", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
-    def __init__(self, *args, arms=None, **kwargs):
+    def __init__(self, *args, arms=(), **kwargs):
         super().__init__(*args, **kwargs)
-        if arms is not None:
-            self.fields["received_arm"].queryset = arms
+        self.fields["received_arm"].choices = [(arm.pk, arm.name) for arm in arms]
         self.helper = page_helper(self, Field.radios("received_arm", legend_size=Size.MEDIUM), Field.textarea("reason"),
                                   Button("submit", "Record the crossover"))

@@ -184,7 +184,7 @@ class CrossoverView(AllocationMixin, CreateOnceMixin, ServiceFormMixin, FormView
 
     def perform(self, form):
         crossover = services.allocation_crossover_record(allocation_id=self.allocation.pk, user=self.request.user,
-                                                         received_arm_id=form.cleaned_data["received_arm"].pk,
+                                                         received_arm_id=form.cleaned_data["received_arm"],
                                                          reason=form.cleaned_data["reason"])
         audit_change(self.request, crossover, person_id=self.allocation.person_id)
         messages.success(self.request, f"Randomisation {self.allocation.number}: crossover recorded.")
@@ -227,7 +227,7 @@ class RandomiseView(RoleRequiredMixin, CreateOnceMixin, ServiceFormMixin, FormVi
 
     def perform(self, form):
         try:
-            self.allocation = services.case_randomise(trial_id=form.cleaned_data["trial"].pk, case_id=self.case.pk,
+            self.allocation = services.case_randomise(trial_id=form.cleaned_data["trial"], case_id=self.case.pk,
                                                       user=self.request.user)
         except services.AlreadyRandomised as refusal:
             self.allocation = refusal.allocation

@@ -91,6 +91,8 @@ def _arguments() -> dict[str, dict]:
         "ReallocateForm": {"candidates": [keyworker]},
         "SetPasswordForm": {"user": user},
         "PasswordChangeForm": {"user": user},
+        "RandomiseForm": {"trials": [SimpleNamespace(pk=1, name="Enhanced offer trial")]},
+        "CrossoverForm": {"arms": [SimpleNamespace(pk=1, name="Usual process")]},
     }
 
 
