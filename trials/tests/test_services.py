@@ -220,3 +220,20 @@ def test_two_cases_randomised_at_once_take_consecutive_places_in_the_sequence():
         thread.join(timeout=30)
     assert sorted(Allocation.objects.values_list("number", flat=True)) == [1, 2]
     assert sorted(Allocation.objects.values_list("position", flat=True)) == [0, 1]
+
+
+def test_the_verify_command_remakes_the_sequence_from_the_seed_and_finds_a_changed_one():
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    trial = RunningTrialFactory()
+    out = StringIO()
+    call_command("trial_verify", trial.pk, stdout=out)
+    assert trial.sequence_hash in out.getvalue() and trial.seed not in out.getvalue()
+    row = TrialSequence.objects.filter(trial=trial).first()
+    swap = {"scheme": "usual", "usual": "scheme"}
+    row.values = [[swap[arm] for arm in block] for block in row.values]
+    row.save()
+    with pytest.raises(CommandError, match="does not match its published SHA-256"):
+        call_command("trial_verify", trial.pk)
