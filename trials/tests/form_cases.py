@@ -1,7 +1,5 @@
 """The trials app's forms, for the form harness (oocr/tests/form_harness.py)."""
 
-from datetime import timedelta
-
 from django.urls import reverse
 from django.utils import timezone
 

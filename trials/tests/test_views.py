@@ -8,10 +8,10 @@ from cases.models import Case
 from cases.tests.factories import AwaitingAllocationCaseFactory
 from oocr.accounts.tests.factories import AdministratorFactory, SupervisorFactory, TeamManagerFactory
 from oocr.audit.models import AccessLog
-from oocr.tests.concurrency import posted_twice, read_token, signed_in
 from oocr.forms import FORM_TOKEN_FIELD
+from oocr.tests.concurrency import posted_twice, read_token, signed_in
 from trials.models import Allocation, Trial, TrialSequence
-from trials.tests.factories import DraftTrialFactory, RunningTrialFactory, TrialManagerFactory
+from trials.tests.factories import DraftTrialFactory, RunningTrialFactory
 
 pytestmark = pytest.mark.django_db
 
