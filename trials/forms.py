@@ -116,9 +116,12 @@ class RandomiseForm(GovukForm):
     trial = forms.TypedChoiceField(label="Which trial?", coerce=int, widget=forms.RadioSelect)
     confirm = forms.BooleanField(label="Eligibility, consent and the baseline are complete: randomise now")
 
-    def __init__(self, *args, trials=(), **kwargs):
+    def __init__(self, *args, trials=(), shown=None, **kwargs):
+        """`trials` may be posted; `shown` (by default the same) are offered: a trial the case was randomised in is
+        not offered again, but a stale page's post of it is accepted, to be told of the allocation made before."""
         super().__init__(*args, **kwargs)
         self.fields["trial"].choices = [(trial.pk, trial.name) for trial in trials]
+        self.fields["trial"].widget.choices = [(trial.pk, trial.name) for trial in (trials if shown is None else shown)]
         self.helper = page_helper(self, Field.radios("trial", legend_size=Size.MEDIUM), Field.checkbox("confirm"),
                                   Button("submit", "Randomise"))
 

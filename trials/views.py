@@ -217,7 +217,8 @@ class RandomiseView(RoleRequiredMixin, CreateOnceMixin, ServiceFormMixin, FormVi
     def get_form_kwargs(self):
         # Every eligible trial may be posted, so that a second tab's post is told of the allocation made in the first.
         eligible = [offer.trial for offer in self.all_offers if offer.eligible]
-        return {**super().get_form_kwargs(), "trials": eligible}
+        shown = [offer.trial for offer in self.offers if offer.eligible]
+        return {**super().get_form_kwargs(), "trials": eligible, "shown": shown}
 
     def get_context_data(self, **kwargs):
         allocations = list(selectors.case_allocations(case=self.case))

@@ -63,6 +63,7 @@ def test_the_officer_randomises_their_submission_once_and_is_told_what_happens_n
     response = officer.post(url, {"trial": trial.pk, "confirm": "on", FORM_TOKEN_FIELD: other_tab}, follow=True)
     assert "was randomised already" in response.content.decode()
     assert Allocation.objects.filter(case=case).count() == 1
+    assert f'name="trial" class="govuk-radios__input" id="id_trial_1" value="{trial.pk}"' not in officer.get(url).content.decode()
     shown = officer.get(reverse("trials:randomised", args=[case.pk, allocation.pk])).content.decode()
     assert allocation.arm.name in shown
     case.refresh_from_db()
