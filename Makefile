@@ -69,7 +69,7 @@ lock: $(VENV)/.installed
 # printed reason when its database cannot be reached, unless PIP_AUDIT_REQUIRED=1).
 check: install
 	DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64) $(BIN)/python manage.py check --deploy --fail-level WARNING
-	$(BIN)/bandit --quiet --recursive --severity-level high --exclude '*/tests/*,./.venv,./node_modules' oocr cases contracts keyworkers referrals evaluation retention today documents api portal bench
+	$(BIN)/bandit --quiet --recursive --severity-level high --exclude '*/tests/*,./.venv,./node_modules' oocr cases contracts keyworkers referrals evaluation retention today documents api portal trials bench
 	$(BIN)/python .ci/audit_dependencies.py
 
 clean:

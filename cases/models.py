@@ -223,6 +223,7 @@ class Case(Versioned, models.Model):
         SUBMITTED_IN_ERROR = "submitted_in_error", "Submitted in error"
         DUPLICATE = "duplicate", "A duplicate of another submission"
         OTHER = "other", "Other"
+        TRIAL_CONTROL = "trial_control", "Randomised to a trial's usual-process arm"
 
     # What an officer may give as the reason when they withdraw their own submission before allocation.
     OFFICER_WITHDRAWAL_REASONS = [
@@ -608,6 +609,7 @@ class CaseEvent(models.Model):
         CONTRACT_REFUSED = "contract_refused", "Contract refused"
         CONTRACT_RETURNED = "contract_returned", "Contract returned for changes"
         DOCUMENT = "document", "Document"
+        RANDOMISED = "randomised", "Randomised in a trial"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -250,6 +250,11 @@ class IntakeDoneView(RoleRequiredMixin, DetailView):
     def get_queryset(self):
         return selectors.intake_case_detail_queryset(user=self.request.user)
 
+    def get_context_data(self, **kwargs):
+        from trials.selectors import trials_randomising_exist
+
+        return super().get_context_data(trials_randomising=trials_randomising_exist(), **kwargs)
+
 
 class CaseSubmissionView(RoleRequiredMixin, AccessLoggedMixin, DetailView):
     """A submission as its ERO sees it: the sections of a draft, or what was decided and why."""
@@ -273,8 +278,12 @@ class CaseSubmissionView(RoleRequiredMixin, AccessLoggedMixin, DetailView):
         sections = [(reverse(url, args=[case.pk]), label, done[url]) for url, label in SECTIONS]
         sensitive = selectors.case_sensitive_records(case=case) if case.status != Case.Status.DRAFT else None
         changes = selectors.case_changes(case=case, records=selectors.SUBMISSION_RECORDS, offences=False) if case.submitted_at else []
+        from trials.selectors import trials_randomising_exist
+
+        own = case.created_by_id == self.request.user.pk
+        trials_randomising = own and case.status == Case.Status.AWAITING_ALLOCATION and trials_randomising_exist()
         return super().get_context_data(sections=sections, all_done=all(done.values()), sensitive=sensitive,
-                                         rounds=case.returns.all(), own=case.created_by_id == self.request.user.pk,
+                                         rounds=case.returns.all(), own=own, trials_randomising=trials_randomising,
                                          changes=changes, **kwargs)
 
 

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "documents",
     "api",
     "portal",
+    "trials",
 ]
 
 # --- Request handling ------------------------------------------------------

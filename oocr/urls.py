@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("documents.urls")),
     path("", include("api.urls")),
     path("", include("portal.urls")),
+    path("", include("trials.urls")),
     path("django-admin/", admin.site.urls),
 ]

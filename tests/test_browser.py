@@ -18,6 +18,7 @@ EXPECTED = {
     Role.SUPERVISOR: ("/today/", "Today", ["Today", "Allocation", "Team", "Partners"]),
     Role.TEAM_MANAGER: ("/today/", "Today", ["Today", "Allocation", "Team", "Outcomes", "Partners", "Retention"]),
     Role.ADMINISTRATOR: ("/administration/", "Administration", ["Administration", "Evaluation", "Outcomes", "Intake", "Partners", "Retention"]),
+    Role.TRIAL_MANAGER: ("/trials/", "Trials", ["Trials"]),
 }
 
 

@@ -17,7 +17,7 @@ from oocr.tests.form_harness import FormCase, run_case
 pytestmark = pytest.mark.django_db
 
 APPS_WITH_FORMS = ["oocr.accounts", "oocr.audit", "oocr.notifications", "cases", "keyworkers", "contracts", "referrals",
-                   "evaluation", "retention", "documents", "api", "portal"]
+                   "evaluation", "retention", "documents", "api", "portal", "trials"]
 
 
 def form_cases() -> list[FormCase]:

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from django.db import transaction
 
-from tests.test_url_matrix import ADMIN, EXPECTED, HOLDER, MANAGER, SUPERVISOR, build_world, concrete
+from tests.test_url_matrix import ADMIN, EXPECTED, HOLDER, MANAGER, SUPERVISOR, TRIALS, build_world, concrete
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,10 @@ PAGES: dict[str, tuple[str, list[str]]] = {
                                             "date_to", "page"]),
     "/notifications/": (HOLDER, ["page"]),
     "/partners/": (SUPERVISOR, ["q", "need", "area", "kind", "active", "page"]),
+    "/trials/<int:pk>/consort/": (TRIALS, ["measure"]),
+    "/trials/<int:pk>/analysis/": (TRIALS, ["measure"]),
+    "/trials/<int:pk>/export.csv": (TRIALS, ["measure", "part"]),
+    "/trials/<int:pk>/consort.csv": (TRIALS, ["measure"]),
     "/partners/report/": (MANAGER, ["sent_from", "sent_to"]),
     "/cases/<int:pk>/history/": (HOLDER, ["kind"]),
     "/cases/<int:pk>/reason/": (SUPERVISOR, ["next"]),

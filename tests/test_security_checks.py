@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-SOURCES = ["oocr", "cases", "contracts", "keyworkers", "referrals", "evaluation", "retention", "today", "documents", "api", "portal", "bench"]
+SOURCES = ["oocr", "cases", "contracts", "keyworkers", "referrals", "evaluation", "retention", "today", "documents", "api", "portal", "trials", "bench"]
 
 
 def bandit(*paths) -> subprocess.CompletedProcess:

@@ -43,11 +43,11 @@ from retention.models import RetentionReview
 
 pytestmark = pytest.mark.django_db
 
-ANON, ERO, OTHER_ERO, HOLDER, KEYWORKER, SUPERVISOR, MANAGER, ADMIN = (
+ANON, ERO, OTHER_ERO, HOLDER, KEYWORKER, SUPERVISOR, MANAGER, ADMIN, TRIALS = (
     "anonymous", "ERO who made the draft", "another ERO", "keyworker holding the case", "another keyworker",
-    Role.SUPERVISOR, Role.TEAM_MANAGER, Role.ADMINISTRATOR,
+    Role.SUPERVISOR, Role.TEAM_MANAGER, Role.ADMINISTRATOR, Role.TRIAL_MANAGER,
 )
-STAFF = {ERO, OTHER_ERO, HOLDER, KEYWORKER, SUPERVISOR, MANAGER, ADMIN}
+STAFF = {ERO, OTHER_ERO, HOLDER, KEYWORKER, SUPERVISOR, MANAGER, ADMIN, TRIALS}
 # Partner organisations' users (the portal): the referral's partner's point of contact and a colleague, and another
 # partner's point of contact. They reach /partner/ and the sign-in pages only (portal.middleware).
 PARTNER_CONTACT, PARTNER, OTHER_PARTNER = "partner's point of contact", "partner's user", "another partner's point of contact"
@@ -170,7 +170,7 @@ EXPECTED: dict[str, set[str]] = {
     "/outcomes/": {MANAGER, ADMIN},
     "/outcomes/charts/<str:chart>.svg": {MANAGER, ADMIN},
     "/intake/": {ERO, OTHER_ERO, ADMIN},
-    "/search/": STAFF,  # every role that sees cases or submissions: each finds only what it may open
+    "/search/": STAFF - {TRIALS},  # every role that sees cases or submissions: each finds only what it may open
     "/intake/new/": {ERO, OTHER_ERO, ADMIN},
     "/intake/<int:pk>/": {ERO, ADMIN},
     "/intake/<int:pk>/check/": {ERO, ADMIN},
@@ -223,6 +223,21 @@ EXPECTED: dict[str, set[str]] = {
     "/cases/<int:pk>/referrals/<int:referral_pk>/pack/": {HOLDER},
     "/partners/<int:pk>/portal/": {ADMIN},
     "/partners/<int:pk>/portal/<int:user_pk>/remove/": {ADMIN},  # POST only
+    # Randomised trials (issue 19): the trial manager only, administrators included out; the officer randomises their own.
+    "/trials/": {TRIALS},
+    "/trials/new/": {TRIALS},
+    "/trials/<int:pk>/": {TRIALS},
+    "/trials/<int:pk>/edit/": {TRIALS},  # a started trial: sent back to its page
+    "/trials/<int:pk>/start/": {TRIALS},
+    "/trials/<int:pk>/stop/": {TRIALS},
+    "/trials/<int:pk>/consort/": {TRIALS},
+    "/trials/<int:pk>/analysis/": {TRIALS},
+    "/trials/<int:pk>/export.csv": {TRIALS},
+    "/trials/<int:pk>/consort.csv": {TRIALS},
+    "/trials/<int:pk>/allocations/<int:allocation_pk>/exclude/": {TRIALS},
+    "/trials/<int:pk>/allocations/<int:allocation_pk>/crossover/": {TRIALS},
+    "/intake/<int:pk>/randomise/": {ERO},
+    "/intake/<int:pk>/randomise/<int:allocation_pk>/": {ERO},
 }
 # The API's operations and its token endpoint take no session (a signed-in person gets 401, as anyone without a
 # token does): api/tests/test_api.py tries each with no token, a wrong scope, an expired token and a session.
@@ -246,6 +261,17 @@ def _evaluation_world(*, person) -> dict:
     assert CrimeRecord.objects.exists()
     return {"import": extract, "match": match, "instrument": SurveyInstrument.objects.filter(is_current=True).first(),
             "run": run}
+
+
+def _trials_world(*, officer) -> dict:
+    """A running trial with one of the officer's submissions randomised in it."""
+    from trials.services import case_randomise
+    from trials.tests.factories import RunningTrialFactory
+
+    trial = RunningTrialFactory()
+    randomised = AwaitingAllocationCaseFactory(created_by=officer)
+    allocation = case_randomise(trial_id=trial.pk, case_id=randomised.pk, user=officer)
+    return {"trial": trial, "allocation": allocation, "manager": trial.created_by}
 
 
 def project_paths() -> set[str]:
@@ -301,6 +327,7 @@ def build_world() -> dict:
                                     scores={item["code"]: 3 for item in evaluation["instrument"].items})
     api_client = api_client_create(by=AdministratorFactory(), name="Niche RMS", scopes=["outcome:read"],
                                    allowed_addresses="127.0.0.1")[0]
+    trials = _trials_world(officer=ero)
     # Names no page holds by chance (a random "Page" or "Case" would be found in every page's text).
     for person, name in ((case.person, "Quillerbrook"), (closing.person, "Trevennack"), (draft.person, "Polglazey")):
         if person is not None:
@@ -308,7 +335,7 @@ def build_world() -> dict:
             person.last_name = name
     users = {
         ERO: ero, OTHER_ERO: EvidenceReviewOfficerFactory(), HOLDER: holder, KEYWORKER: keyworker, SUPERVISOR: supervisor,
-        MANAGER: manager, ADMIN: AdministratorFactory(),
+        MANAGER: manager, ADMIN: AdministratorFactory(), TRIALS: trials["manager"],
         PARTNER_CONTACT: partner_contact.user, PARTNER: partner_user.user,
         OTHER_PARTNER: PartnerUserFactory(partner=PartnerFactory(), is_point_of_contact=True).user,
     }
@@ -341,6 +368,9 @@ def build_world() -> dict:
         "/team/": {"pk": holder.pk},
         "/account/password/reset/": {"uidb64": "MQ", "token": "set-password"},
         "/administration/api-clients/": {"pk": api_client.pk},
+        "/trials/": {"pk": trials["trial"].pk, "allocation_pk": trials["allocation"].pk},
+        "/intake/<int:pk>/randomise/<int:allocation_pk>/": {"pk": trials["allocation"].case_id,
+                                                            "allocation_pk": trials["allocation"].pk},
     }
     # Pages that need a choice made on the page before.
     queries = {
@@ -465,12 +495,13 @@ def test_stored_html_in_every_text_field_renders_as_text_on_every_page(client, w
     from keyworkers.models import Team
     from portal.models import ReferralPack
     from referrals.models import Partner, Referral
+    from trials.models import Trial, TrialArm
 
     world = build_world()
     # What users type, and the names administrators type (shown as labels, legends and choices on others' pages).
     for model in [Case.person.field.related_model, Case, Case.crimes.rel.related_model, Victim, Contact, Condition, Referral,
                   Partner, NeedsAssessment, NeedScore, KeyworkerAction, NeedDomain, Offence, ConditionTemplate, Team,
-                  ReferralPack]:
+                  ReferralPack, Trial, TrialArm]:
         values = {}
         for field in model._meta.concrete_fields:  # a unique name: the payload and the row's own number
             if isinstance(field, models.CharField) and field.unique and not field.choices and field.max_length >= 60:

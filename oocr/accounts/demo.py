@@ -27,6 +27,7 @@ DEMO_STAFF = [
     ("ero1", "Nadia", "Kowalski", [Role.EVIDENCE_REVIEW_OFFICER]),
     ("ero2", "Peter", "Chegwidden", [Role.EVIDENCE_REVIEW_OFFICER]),
     ("ero3", "Laura", "Stephens", [Role.EVIDENCE_REVIEW_OFFICER]),
+    ("trials", "Ruth", "Kitto", [Role.TRIAL_MANAGER]),
 ]
 
 

@@ -18,8 +18,11 @@ class Role:
     SUPERVISOR = "Supervisor"
     TEAM_MANAGER = "Team manager"
     ADMINISTRATOR = "Administrator"
+    # Sets up, starts and stops randomised trials (trials app); not an administrator's right, so that nobody
+    # who manages the service can also change a trial or see its results unless given this role.
+    TRIAL_MANAGER = "Trial manager"
 
-    ALL = [EVIDENCE_REVIEW_OFFICER, KEYWORKER, SUPERVISOR, TEAM_MANAGER, ADMINISTRATOR]
+    ALL = [EVIDENCE_REVIEW_OFFICER, KEYWORKER, SUPERVISOR, TEAM_MANAGER, ADMINISTRATOR, TRIAL_MANAGER]
 
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -97,6 +100,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "api.add_offencecode",
         "api.change_offencecode",
     ],
+    Role.TRIAL_MANAGER: [
+        "trials.manage_trial",
+    ],
 }
 
 
@@ -121,6 +127,7 @@ NAVIGATION = [
     NavigationItem("Intake", "cases:intake", "cases.submit_case"),
     NavigationItem("Partners", "referrals:partners", "referrals.view_partner"),
     NavigationItem("Retention", "retention:review_list", "accounts.review_retention"),
+    NavigationItem("Trials", "trials:list", "trials.manage_trial"),
 ]
 
 

@@ -32,6 +32,7 @@ class AccessLog(models.Model):
         VIEW = "view", "Viewed"
         EXPORT = "export", "Exported"
         DISCLOSURE = "disclosure", "Disclosed"
+        CHANGE = "change", "Changed"  # a trial's set-up, a randomisation, an exclusion (trials)
 
     # Set when the entry is made (not auto_now_add: the hash must cover the time before the row is written).
     at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)

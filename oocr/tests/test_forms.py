@@ -18,7 +18,7 @@ from oocr.forms import GovukFormMixin
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_PACKAGES = {"oocr", "cases", "keyworkers", "contracts", "referrals", "evaluation", "retention", "documents"}
+PROJECT_PACKAGES = {"oocr", "cases", "keyworkers", "contracts", "referrals", "evaluation", "retention", "documents", "trials"}
 
 
 def _all_subclasses(klass):
@@ -92,6 +92,8 @@ def _arguments() -> dict[str, dict]:
         "SetPasswordForm": {"user": user},
         "PasswordChangeForm": {"user": user},
         "SurveyCorrectForm": {"instrument": SimpleNamespace(items=[{"code": "q1", "text": "I was treated fairly"}])},
+        "RandomiseForm": {"trials": [SimpleNamespace(pk=1, name="Enhanced offer trial")]},
+        "CrossoverForm": {"arms": [SimpleNamespace(pk=1, name="Usual process")]},
     }
 
 

@@ -58,10 +58,15 @@ class AdministratorFactory(UserFactory):
     roles = with_roles(Role.ADMINISTRATOR)
 
 
+class TrialManagerFactory(UserFactory):
+    roles = with_roles(Role.TRIAL_MANAGER)
+
+
 FACTORY_BY_ROLE = {
     Role.EVIDENCE_REVIEW_OFFICER: EvidenceReviewOfficerFactory,
     Role.KEYWORKER: KeyworkerFactory,
     Role.SUPERVISOR: SupervisorFactory,
     Role.TEAM_MANAGER: TeamManagerFactory,
     Role.ADMINISTRATOR: AdministratorFactory,
+    Role.TRIAL_MANAGER: TrialManagerFactory,
 }

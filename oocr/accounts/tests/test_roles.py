@@ -22,7 +22,7 @@ def test_roles_sync_restores_rights_and_adds_nothing_twice():
     keyworkers.permissions.clear()
     roles_sync()
     roles_sync()
-    assert Group.objects.filter(name__in=Role.ALL).count() == 5
+    assert Group.objects.filter(name__in=Role.ALL).count() == 6
     assert permission_names(keyworkers) == {"accounts.hold_caseload", "referrals.view_partner", "today.view_today"}
 
 
@@ -41,6 +41,7 @@ def test_only_administrators_may_read_the_access_log():
         (Role.SUPERVISOR, ["Today", "Allocation", "Team", "Partners"]),
         (Role.TEAM_MANAGER, ["Today", "Allocation", "Team", "Outcomes", "Partners", "Retention"]),
         (Role.ADMINISTRATOR, ["Administration", "Evaluation", "Outcomes", "Intake", "Partners", "Retention"]),
+        (Role.TRIAL_MANAGER, ["Trials"]),
     ],
 )
 def test_navigation_shows_only_what_the_role_can_use(role, labels):

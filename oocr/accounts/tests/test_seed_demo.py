@@ -25,10 +25,15 @@ def test_seed_demo_creates_one_team_with_every_role_and_is_idempotent(monkeypatc
         Role.KEYWORKER: 12,
         Role.ADMINISTRATOR: 1,
         Role.EVIDENCE_REVIEW_OFFICER: 3,
+        Role.TRIAL_MANAGER: 1,
     }
-    assert User.objects.count() == 20  # the 19 staff, and a partner's point of contact in the partner portal
+    assert User.objects.count() == 21  # the 20 staff, and a partner's point of contact in the partner portal
     assert User.objects.get(username="partner1").partner_account.is_point_of_contact
     assert User.objects.get(username="keyworker1").check_password("demo-password-for-tests")
+    from trials.models import Allocation, Trial
+
+    trial = Trial.objects.get()  # the demo trial, once however often the command runs
+    assert trial.status == Trial.Status.RUNNING and Allocation.objects.filter(trial=trial).count() >= 10
     assert "demo-password-for-tests" in capsys.readouterr().out
     from cases.models import Case
 

@@ -16,6 +16,7 @@ START_PAGES = {
     Role.SUPERVISOR: "/today/",
     Role.TEAM_MANAGER: "/today/",
     Role.ADMINISTRATOR: "/administration/",
+    Role.TRIAL_MANAGER: "/trials/",
 }
 
 # Pages that anyone may open without signing in.
@@ -69,6 +70,8 @@ PAGE_ROLES = {
     "/evaluation/checks/run/": {Role.ADMINISTRATOR},
     "/evaluation/report/": {Role.TEAM_MANAGER, Role.ADMINISTRATOR},
     "/outcomes/": {Role.TEAM_MANAGER, Role.ADMINISTRATOR},
+    "/trials/": {Role.TRIAL_MANAGER},
+    "/trials/new/": {Role.TRIAL_MANAGER},
 }
 
 

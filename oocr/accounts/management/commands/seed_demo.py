@@ -12,6 +12,7 @@ from keyworkers.demo import demo_team_seed
 from oocr.accounts.demo import demo_staff_seed
 from portal.demo import demo_portal_seed
 from referrals.demo import demo_referrals_seed
+from trials.demo import demo_trial_seed
 
 
 class Command(BaseCommand):
@@ -26,10 +27,12 @@ class Command(BaseCommand):
         referred = demo_referrals_seed()
         evaluated = demo_evaluation_seed()
         partner_account = demo_portal_seed(password=password)
+        randomised = demo_trial_seed()
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {len(accounts)} staff accounts, {submissions or 'no new'} submissions, "
             f"{allocated or 'no new'} allocations, {contacted or 'no new'} first contacts, "
-            f"{referred or 'no new'} referrals, {evaluated or 'no new'} closed cases for the evaluation."
+            f"{referred or 'no new'} referrals, {evaluated or 'no new'} closed cases for the evaluation, "
+            f"{randomised or 'no new'} randomisations in the demo trial."
         ))
         self.stdout.write("\nDemo log-ins (every account has the same password):")
         for account, roles in accounts:
