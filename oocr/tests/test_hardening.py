@@ -47,7 +47,7 @@ def test_no_page_address_can_hold_a_name_only_numbers_and_random_tokens():
     # kind: an assessment kind; format: pdf; token, uidb64: random keys, not personal data.
     assert converters <= {"int:pk", "int:contact_pk", "int:condition_pk", "int:referral_pk", "int:partner_pk",
                           "int:victim_pk", "int:document_pk", "int:instrument", "str:kind", "str:format", "str:token", "str:chart",
-                          "str:table", "uidb64", "token", "int:response",
+                          "str:table", "uidb64", "token", "int:response", "int:user_pk", "int:allocation_pk",
                           "path:crime_reference"}  # the API's key (issue 20): a crime's reference, never a person's name
 
 
