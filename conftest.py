@@ -155,6 +155,60 @@ def reference_data_load() -> None:
         getattr(importlib.import_module(f"{app}.migrations.{migration}"), function)(apps, None)
 
 
+# With several xdist workers each would migrate its own test database (about 20 s of CPU and as much of
+# PostgreSQL's each). Instead the first worker to get there migrates one template database, once per run, and every
+# worker's database is a copy of it (CREATE DATABASE ... TEMPLATE, a file copy); pytest-django then finds it
+# up to date. Only with --reuse-db (as `make test` runs) on PostgreSQL, when the worker's database is to be made
+# afresh (--create-db, or it does not exist yet); otherwise pytest-django creates or migrates it as before.
+@pytest.fixture(scope="session")
+def django_db_createdb(request, django_db_createdb, django_db_keepdb, django_db_modify_db_settings, tmp_path_factory):
+    from django.db import connection
+
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if workers < 2 or not django_db_keepdb or connection.vendor != "postgresql":
+        return django_db_createdb
+    import psycopg
+    from filelock import FileLock
+
+    database = connection.settings_dict
+    worker_name = database["TEST"]["NAME"]
+    template_name = f"{worker_name.rsplit('_', 1)[0]}_template"
+    admin = {"host": database["HOST"] or "127.0.0.1", "port": database["PORT"] or 5432, "user": database["USER"],
+             "password": database["PASSWORD"] or None, "dbname": "postgres", "autocommit": True}
+    with psycopg.connect(**admin) as server:
+        exists = server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [worker_name]).fetchone()
+        if exists and not django_db_createdb:
+            return False
+        shared = tmp_path_factory.getbasetemp().parent
+        with FileLock(shared / "test-database-template.lock"):
+            built = shared / "test-database-template.built"
+            template_exists = server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template_name]).fetchone()
+            if not built.exists() and (django_db_createdb or not template_exists):
+                _test_database_template_build(server, template_name)
+                built.touch()
+            server.execute(f'DROP DATABASE IF EXISTS "{worker_name}" WITH (FORCE)')
+            server.execute(f'CREATE DATABASE "{worker_name}" TEMPLATE "{template_name}"')
+    return False
+
+
+def _test_database_template_build(server, name: str) -> None:
+    """Migrate a fresh database `name` in a process of its own (as the test database would be, cache tables too)."""
+    import subprocess
+
+    from django.db import connection
+
+    server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    server.execute(f'CREATE DATABASE "{name}"')
+    database = connection.settings_dict
+    url = (f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}:"
+           f"{database['PORT'] or 5432}/{name}")
+    subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.core.management import call_command; "
+         "call_command('migrate', verbosity=0, interactive=False, run_syncdb=True); call_command('createcachetable')"],
+        cwd=settings.BASE_DIR, env={**os.environ, "DJANGO_SETTINGS_MODULE": "oocr.settings", "DATABASE_URL": url},
+        check=True)
+
+
 # A copy of the reference data, taken once per test database, in a schema Django never looks at. A transactional
 # test (live server, real workers, two connections) ends by putting the database back to this copy: it deletes the
 # rows of the tables it finds filled and copies the reference rows back, in one transaction. Django's own ending
