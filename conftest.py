@@ -141,6 +141,8 @@ REFERENCE_DATA = [
     ("evaluation", "0002_reference_data", "schedule_monthly_check"),
     ("evaluation", "0005_import_cancel_heartbeat_and_check_request", "schedule"),  # the stale import sweep
     ("retention", "0002_monthly_review_schedule", "schedule"),
+    ("keyworkers", "0006_specialisms_list", "seed_defaults"),
+    ("oocr.audit", "0003_hash_chain_and_app_role", "export_schedule"),  # the daily copy of the access log
 ]
 
 
