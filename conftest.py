@@ -141,6 +141,8 @@ REFERENCE_DATA = [
     ("evaluation", "0002_reference_data", "schedule_monthly_check"),
     ("evaluation", "0005_import_cancel_heartbeat_and_check_request", "schedule"),  # the stale import sweep
     ("retention", "0002_monthly_review_schedule", "schedule"),
+    ("keyworkers", "0006_specialisms_list", "seed_defaults"),
+    ("oocr.audit", "0003_hash_chain_and_app_role", "export_schedule"),  # the daily copy of the access log
 ]
 
 
@@ -155,22 +157,182 @@ def reference_data_load() -> None:
         getattr(importlib.import_module(f"{app}.migrations.{migration}"), function)(apps, None)
 
 
+# With several xdist workers each would migrate its own test database (about 20 s of CPU and as much of
+# PostgreSQL's each). Instead the first worker to get there migrates one template database, once per run, and every
+# worker's database is a copy of it (CREATE DATABASE ... TEMPLATE, a file copy); pytest-django then finds it
+# up to date. Only with --reuse-db (as `make test` runs) on PostgreSQL, when the worker's database is to be made
+# afresh (--create-db, or it does not exist yet); otherwise pytest-django creates or migrates it as before.
+@pytest.fixture(scope="session")
+def django_db_createdb(request, django_db_createdb, django_db_keepdb, django_db_modify_db_settings, tmp_path_factory):
+    from django.db import connection
+
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if workers < 2 or not django_db_keepdb or connection.vendor != "postgresql":
+        return django_db_createdb
+    import psycopg
+    from filelock import FileLock
+
+    database = connection.settings_dict
+    worker_name = database["TEST"]["NAME"]
+    template_name = f"{worker_name.rsplit('_', 1)[0]}_template"
+    admin = {"host": database["HOST"] or "127.0.0.1", "port": database["PORT"] or 5432, "user": database["USER"],
+             "password": database["PASSWORD"] or None, "dbname": "postgres", "autocommit": True}
+    with psycopg.connect(**admin) as server:
+        exists = server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [worker_name]).fetchone()
+        if exists and not django_db_createdb:
+            return False
+        shared = tmp_path_factory.getbasetemp().parent
+        with FileLock(shared / "test-database-template.lock"):
+            built = shared / "test-database-template.built"
+            template_exists = server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template_name]).fetchone()
+            if not built.exists() and (django_db_createdb or not template_exists):
+                _test_database_template_build(server, template_name)
+                built.touch()
+            server.execute(f'DROP DATABASE IF EXISTS "{worker_name}" WITH (FORCE)')
+            server.execute(f'CREATE DATABASE "{worker_name}" TEMPLATE "{template_name}"')
+    return False
+
+
+def _test_database_template_build(server, name: str) -> None:
+    """Migrate a fresh database `name` in a process of its own (as the test database would be, cache tables too)."""
+    import subprocess
+
+    from django.db import connection
+
+    server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    server.execute(f'CREATE DATABASE "{name}"')
+    database = connection.settings_dict
+    url = (f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}:"
+           f"{database['PORT'] or 5432}/{name}")
+    subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.core.management import call_command; "
+         "call_command('migrate', verbosity=0, interactive=False, run_syncdb=True); call_command('createcachetable')"],
+        cwd=settings.BASE_DIR, env={**os.environ, "DJANGO_SETTINGS_MODULE": "oocr.settings", "DATABASE_URL": url},
+        check=True)
+
+
+# A copy of the reference data, taken once per test database, in a schema Django never looks at. A transactional
+# test (live server, real workers, two connections) ends by putting the database back to this copy: it deletes the
+# rows of the tables it finds filled and copies the reference rows back, in one transaction. Django's own ending
+# (TRUNCATE of every table, then post_migrate recreating content types and permissions, then reference_data_load)
+# took about 5 s of the database's time per test on a loaded machine; this takes a few hundredths. PostgreSQL only:
+# elsewhere the flush and reference_data_load run as before.
+REFERENCE_SNAPSHOT = "test_reference_snapshot"
+# Per database alias: the tables the snapshot holds; and the aliases flushed Django's way since (reference data gone).
+SNAPSHOT_TABLES: dict[str, list[str]] = {}
+# Per alias: tables whose own triggers refuse DELETE (the append-only access log); those are truncated instead.
+TRUNCATED_TABLES: dict[str, set[str]] = {}
+FLUSHED_WITHOUT_SNAPSHOT: set[str] = set()
+
+
+def _reset_tables(connection) -> list[str]:
+    """The tables a flush empties (Django's models', never django_migrations)."""
+    return sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+
+
+def _row_counts(connection, tables: list[str], schema: str = "public") -> dict[str, int]:
+    """Rows per table, the empty ones left out (one query)."""
+    if not tables:
+        return {}
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(
+            f"SELECT '{table}', count(*) FROM {schema}.{quote(table)}" for table in tables))
+        return {table: count for table, count in cursor.fetchall() if count}
+
+
+def reference_snapshot_take(connection) -> None:
+    """Copy the reference data aside. A database left holding more than the last run's copy (a run stopped
+    mid-test) is flushed and given the reference data again first, so the copy holds nothing else."""
+    quote = connection.ops.quote_name
+    tables = _reset_tables(connection)
+    previous = _snapshot_tables(connection)
+    if previous and _row_counts(connection, tables) != _row_counts(connection, previous, REFERENCE_SNAPSHOT):
+        from django.core.management import call_command
+
+        call_command("flush", verbosity=0, interactive=False, database=connection.alias)
+        reference_data_load()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {REFERENCE_SNAPSHOT} CASCADE")
+        cursor.execute(f"CREATE SCHEMA {REFERENCE_SNAPSHOT}")
+        for table in _row_counts(connection, tables):
+            cursor.execute(f"CREATE TABLE {REFERENCE_SNAPSHOT}.{quote(table)} AS SELECT * FROM {quote(table)}")
+        cursor.execute("SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal")
+        TRUNCATED_TABLES[connection.alias] = {row[0].strip('"') for row in cursor.fetchall()}
+    SNAPSHOT_TABLES[connection.alias] = _snapshot_tables(connection)
+
+
+def _snapshot_tables(connection) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s", [REFERENCE_SNAPSHOT])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def reference_snapshot_restore(connection) -> None:
+    """Empty what the test filled and put the reference rows back (foreign keys are checked at the commit)."""
+    from django.db import transaction
+
+    quote = connection.ops.quote_name
+    tables = _reset_tables(connection)
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(
+            f"SELECT '{table}' WHERE EXISTS (SELECT 1 FROM {quote(table)})" for table in tables))
+        filled = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        if truncated := [table for table in filled if table in TRUNCATED_TABLES[connection.alias]]:
+            cursor.execute(f"TRUNCATE {', '.join(quote(table) for table in truncated)}")
+        for table in filled:
+            if table not in TRUNCATED_TABLES[connection.alias]:
+                cursor.execute(f"DELETE FROM {quote(table)}")
+        for table in SNAPSHOT_TABLES[connection.alias]:
+            cursor.execute(f"INSERT INTO {quote(table)} SELECT * FROM {REFERENCE_SNAPSHOT}.{quote(table)}")
+
+
+def _fixture_teardown_to_reference_snapshot(original):
+    from django.db import connections
+
+    def _fixture_teardown(self):
+        names = self._databases_names(include_mirrors=False)
+        if self.available_apps is None and not self.serialized_rollback and all(name in SNAPSHOT_TABLES for name in names):
+            for name in names:
+                reference_snapshot_restore(connections[name])
+            return
+        original(self)
+        FLUSHED_WITHOUT_SNAPSHOT.update(names)
+
+    return _fixture_teardown
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Once per database: a reused one may have been emptied by the last run's transactional tests."""
+    from django.db import connection
+    from django.test import TransactionTestCase
+
     with django_db_blocker.unblock():
         reference_data_load()
+        if connection.vendor == "postgresql":
+            reference_snapshot_take(connection)
+    original = TransactionTestCase._fixture_teardown
+    TransactionTestCase._fixture_teardown = _fixture_teardown_to_reference_snapshot(original)
+    yield
+    TransactionTestCase._fixture_teardown = original
 
 
 @pytest.fixture(autouse=True)
 def reference_data_after_flush(request):
-    """Tests that empty the database between runs (live server, real workers) get the reference data back first."""
+    """Tests that empty the database between runs (live server, real workers) get the reference data back first.
+
+    On PostgreSQL the last transactional test has already put it back (reference_snapshot_restore), unless
+    it was flushed Django's way (serialized rollback, available apps)."""
     marker = request.node.get_closest_marker("django_db")
     transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames or (
         marker is not None and (marker.kwargs.get("transaction") or (len(marker.args) > 0 and marker.args[0])))
     if transactional:
         request.getfixturevalue("transactional_db")
-        reference_data_load()
+        if "default" not in SNAPSHOT_TABLES or "default" in FLUSHED_WITHOUT_SNAPSHOT:
+            reference_data_load()
+            FLUSHED_WITHOUT_SNAPSHOT.discard("default")
 
 
 def pytest_report_header(config):

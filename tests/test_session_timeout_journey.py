@@ -65,8 +65,10 @@ def test_the_timeout_warning_appears_before_the_session_ends_and_stay_signed_in_
     settings.SESSION_COOKIE_AGE = 30
     settings.SESSION_WARNING_SECONDS = 27  # the warning opens 3 seconds after the page
     user = KeyworkerFactory()
+    page.clock.install()  # the page's clock, which runs on by itself, is moved on instead of waited for
     sign_in(page, live_server, user)
 
+    page.clock.run_for(4_000)
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible(timeout=20_000)
     expect(dialog).to_contain_text("You'll be signed out in")
@@ -86,9 +88,11 @@ def test_when_the_warning_runs_out_the_keyworker_is_signed_out_and_gets_their_ty
     settings.SESSION_WARNING_SECONDS = 10
     case = AssessedCaseFactory(draft_contract=False)
     keyworker = holder_of(case)
+    page.clock.install()  # the page's clock, which runs on by itself, is moved on instead of waited for
     sign_in(page, live_server, keyworker)
     url = _fill_the_assessment(page, live_server, case)
 
+    page.clock.run_for(26_000)
     page.wait_for_url(f"{live_server.url}/account/sign-in/**", timeout=60_000)  # nobody pressed anything
     expect(page.locator("main")).to_contain_text("What you typed is kept")
     assert NOTE not in page.content()
