@@ -543,6 +543,8 @@ class CopyStaging(CrimeRecordStaging):
             return self._check_in_python(chunks, today=today, progress=progress)
         if rows == 0:
             return 0, [{"line": 2, "column": "", "problem": "The file has no rows under the column names"}]
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {self.raw}")  # its size, for the plans of the checks and the load
         errors = self._check_in_sql()
         errors = sorted(errors + self._check_the_rest(), key=lambda error: error["line"])[:MAX_ERRORS_KEPT]
         if errors:
@@ -617,9 +619,10 @@ class CopyStaging(CrimeRecordStaging):
             days.append(f"CASE WHEN {y} >= 1 AND {m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND {last} THEN make_date({y}, {m}, {d}) END AS {column}_day")
         in_sql = ("ascii AND (offence_date = '' OR offence_date_y IS NOT NULL) AND (outcome_date = '' OR outcome_date_y IS NOT NULL) "
                   "AND (date_of_birth = '' OR date_of_birth_y >= 1000)")  # Python spells a year before 1000 in 3 digits
+        # OFFSET 0: each layer computed once a row (PostgreSQL would otherwise copy its expressions into the next).
         return (f"SELECT *, {in_sql} AS in_sql FROM (SELECT *, {', '.join(days)} FROM ("
                 f"SELECT *, {', '.join(parts)} FROM (SELECT line, {trimmed}, octet_length({every}) = length({every}) AS ascii "
-                f"FROM {self.raw}) t) d) v")
+                f"FROM {self.raw} OFFSET 0) t OFFSET 0) d OFFSET 0) v")
 
     def _checks(self) -> list[tuple[str, str]]:
         """(column, the SQL of its problem or NULL), in crime_record_row_check's order."""
@@ -690,14 +693,14 @@ class CopyStaging(CrimeRecordStaging):
                 f"SELECT upper(crime_reference) AS crime_reference, event_type, upper(offence_code) AS offence_code, "
                 f"left(offence_title, 200) AS offence_title, offence_date_day AS offence_date, outcome_date_day AS outcome_date, "
                 f"{pnc_id} AS pnc_id, surname, forenames, date_of_birth_day AS date_of_birth, {name} AS name_key, line "
-                f"FROM ({self._checked()}) c CROSS JOIN LATERAL (SELECT {pnc} AS p) x WHERE in_sql) s "
+                f"FROM (SELECT *, {pnc} AS p FROM ({self._checked()}) c WHERE in_sql OFFSET 0) c OFFSET 0) s "
                 f"UNION ALL SELECT {', '.join(LOADED_FIELDS)}, line FROM {self.table}")
 
     def _duplicates(self) -> list[dict]:
         """The lines repeating an earlier line's crime reference, person and event type (of rows otherwise good)."""
         checks = self._checks()
         good = f"COALESCE({', '.join(sql for _, sql in checks)}) IS NULL"
-        spelt = self._spelt().replace("WHERE in_sql) s", f"WHERE in_sql AND {good}) s")
+        spelt = self._spelt().replace("WHERE in_sql OFFSET 0", f"WHERE in_sql AND {good} OFFSET 0")
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT line FROM (SELECT line, row_number() OVER (PARTITION BY crime_reference, person_key, event_type "
