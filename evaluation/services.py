@@ -545,6 +545,13 @@ class CopyStaging(CrimeRecordStaging):
             return 0, [{"line": 2, "column": "", "problem": "The file has no rows under the column names"}]
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {self.raw}")  # its size, for the plans of the checks and the load
+            # Every row SQL can answer for and finds good, spelt once as stored: when that is every row, nothing is
+            # left to find (the usual case, and one pass over the rows); otherwise the problems and Python's rows.
+            good = self._spelt().replace("WHERE in_sql OFFSET 0", f"WHERE in_sql AND {self._good()} OFFSET 0")
+            cursor.execute(f"INSERT INTO {self.table} ({', '.join(LOADED_FIELDS)}, line) {good}",
+                           {"today": self.today, "year": self.today.year})
+            if cursor.rowcount == rows:
+                return rows, []
         errors = self._check_in_sql()
         errors = sorted(errors + self._check_the_rest(), key=lambda error: error["line"])[:MAX_ERRORS_KEPT]
         if errors:
@@ -680,7 +687,7 @@ class CopyStaging(CrimeRecordStaging):
             after = rows[-1][0]
 
     def _spelt(self) -> str:
-        """The good rows as stored (LOADED_FIELDS and line): those SQL checked, spelt by SQL, and those Python did."""
+        """The rows SQL checks, spelt by SQL as Python would store them (LOADED_FIELDS and line)."""
         pnc = f"upper(translate(pnc_id, {_SPACES}, ''))"
         year = "left(p, 2)::int"
         pnc_id = (f"(CASE WHEN p ~ '^([0-9]{{2}}|[0-9]{{4}})/[0-9]{{1,7}}[A-Z]$' THEN (CASE WHEN position('/' in p) = 3 "
@@ -693,19 +700,18 @@ class CopyStaging(CrimeRecordStaging):
                 f"SELECT upper(crime_reference) AS crime_reference, event_type, upper(offence_code) AS offence_code, "
                 f"left(offence_title, 200) AS offence_title, offence_date_day AS offence_date, outcome_date_day AS outcome_date, "
                 f"{pnc_id} AS pnc_id, surname, forenames, date_of_birth_day AS date_of_birth, {name} AS name_key, line "
-                f"FROM (SELECT *, {pnc} AS p FROM ({self._checked()}) c WHERE in_sql OFFSET 0) c OFFSET 0) s "
-                f"UNION ALL SELECT {', '.join(LOADED_FIELDS)}, line FROM {self.table}")
+                f"FROM (SELECT *, {pnc} AS p FROM ({self._checked()}) c WHERE in_sql OFFSET 0) c OFFSET 0) s")
+
+    def _good(self) -> str:
+        """SQL true for a row none of the checks finds a problem in."""
+        return f"COALESCE({', '.join(sql for _, sql in self._checks())}) IS NULL"
 
     def _duplicates(self) -> list[dict]:
         """The lines repeating an earlier line's crime reference, person and event type (of rows otherwise good)."""
-        checks = self._checks()
-        good = f"COALESCE({', '.join(sql for _, sql in checks)}) IS NULL"
-        spelt = self._spelt().replace("WHERE in_sql OFFSET 0", f"WHERE in_sql AND {good} OFFSET 0")
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT line FROM (SELECT line, row_number() OVER (PARTITION BY crime_reference, person_key, event_type "
-                f"ORDER BY line) AS n FROM ({spelt}) g) d WHERE n > 1 ORDER BY line LIMIT %(limit)s",
-                {"today": self.today, "year": self.today.year, "limit": MAX_ERRORS_KEPT})
+                f"ORDER BY line) AS n FROM {self.table}) d WHERE n > 1 ORDER BY line LIMIT %(limit)s", {"limit": MAX_ERRORS_KEPT})
             return [{"line": line, "column": "crime_reference",
                      "problem": "The same crime reference, person and event type appear on an earlier line"}
                     for (line,) in cursor.fetchall()]
@@ -738,7 +744,7 @@ class CopyStaging(CrimeRecordStaging):
                     f"WITH loaded AS (INSERT INTO {table} ({columns}, source_id, person_id, match_method) "
                     f"SELECT {', '.join('r.' + field for field in LOADED_FIELDS)}, %(source)s, COALESCE({', '.join(person)}), "
                     f"CASE {' '.join(method)} ELSE '' END "
-                    f"FROM ({self._spelt()}) AS r {' '.join(joins)} "
+                    f"FROM {self.table} AS r {' '.join(joins)} "
                     f"ON CONFLICT (crime_reference, person_key, event_type) DO UPDATE SET {updates}, "
                     f"person_id = COALESCE({table}.person_id, EXCLUDED.person_id), "
                     f"match_method = CASE WHEN {table}.person_id IS NULL THEN EXCLUDED.match_method ELSE {table}.match_method END "

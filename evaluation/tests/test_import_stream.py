@@ -50,8 +50,7 @@ def _sql(text: str) -> tuple[int, list[dict], list[tuple]]:
         chunks = lambda: iter([text.encode()[i:i + 7] for i in range(0, len(text.encode()), 7)])  # noqa: E731 (odd cuts)
         checked, errors = staging.check(chunks, today=TODAY)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {', '.join(services.LOADED_FIELDS)} FROM ({staging._spelt()}) s",
-                           {"today": TODAY, "year": TODAY.year})
+            cursor.execute(f"SELECT {', '.join(services.LOADED_FIELDS)} FROM {staging.table}")
             rows = sorted(cursor.fetchall())
     finally:
         staging.drop()
