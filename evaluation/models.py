@@ -90,7 +90,9 @@ class CrimeRecordImport(models.Model):
 
     @property
     def upload_is_kept(self) -> bool:
-        """Whether the uploaded text is still stored (without reading megabytes of it when the page deferred it)."""
+        """Whether the uploaded file is still stored (in parts, or as text), without reading megabytes of it."""
+        if self.pk and CrimeRecordImportPart.objects.filter(upload_id=self.pk).exists():
+            return True
         if "content" in self.get_deferred_fields():
             return CrimeRecordImport.objects.filter(pk=self.pk).exclude(content="").exists()
         return bool(self.content)
@@ -129,6 +131,22 @@ class CrimeRecordImport(models.Model):
         self.status, self.heartbeat_at = self.Status.WAITING, at
         self.total_rows = self.rows_checked = self.rows_loaded = self.rows_new = self.matched = self.queued_for_review = 0
         self.errors, self.finished_at, self.cancel_requested_at, self.cancelled_by = [], None, None, None
+
+
+class CrimeRecordImportPart(models.Model):
+    """One piece (up to a megabyte) of an uploaded extract, as the bytes came: an upload is stored and read back as a
+    stream of these, so that neither the web process nor the import's runner ever holds the whole file (issue 18).
+
+    Removed with the upload's kept text when the import ends (they hold personal data)."""
+
+    upload = models.ForeignKey(CrimeRecordImport, on_delete=models.CASCADE, related_name="parts")
+    number = models.PositiveIntegerField()
+    data = models.BinaryField()
+    lines = models.PositiveIntegerField(help_text="Line ends in this part (to count the rows without reading them).")
+
+    class Meta:
+        ordering = ["upload", "number"]
+        constraints = [models.UniqueConstraint(fields=["upload", "number"], name="crime_record_import_part_once")]
 
 
 class CrimeRecord(models.Model):

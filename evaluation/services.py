@@ -3,21 +3,24 @@
 import csv
 import io
 import operator
+import re
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from psycopg import errors as psycopg_errors
 
 from cases.models import Case, CaseEvent, Person, name_key, pnc_id_normalise
 from evaluation import checks, selectors
 from evaluation.models import (
-    CrimeRecord, CrimeRecordImport, EventType, HarmWeight, HarmWeightSet, PersonMatch, ReoffendingCheckRun,
+    CrimeRecord, CrimeRecordImport, CrimeRecordImportPart, EventType, HarmWeight, HarmWeightSet, PersonMatch, ReoffendingCheckRun,
     ReoffendingDefinition, ReoffendingResult, ReportChart, SurveyAnswer, SurveyInstrument, SurveyResponse,
 )
 from oocr import jobs
@@ -37,14 +40,89 @@ MAX_ERRORS_KEPT = 5_000
 # --- Crime record imports -----------------------------------------------------------------------
 
 
-def crime_record_import_start(*, user, file_name: str, text: str) -> CrimeRecordImport:
-    """Keep an uploaded extract and load it in the background (a Celery task, after commit)."""
+def crime_record_import_start(*, user, file_name: str, text: str | None = None, file=None) -> CrimeRecordImport:
+    """Keep an uploaded extract and load it in the background (a Celery task, after commit).
+
+    `file` (an upload, or any file opened in binary) is stored as it is read, a megabyte at a time
+    (CrimeRecordImportPart), so memory stays flat whatever its size; `text` (small extracts: the demo, tests) is kept
+    as it is."""
     from evaluation.tasks import crime_record_import_run_task
 
     with transaction.atomic():
-        upload = CrimeRecordImport.objects.create(file_name=file_name[:255], content=text, uploaded_by=user)
+        upload = CrimeRecordImport.objects.create(file_name=file_name[:255], content=text or "", uploaded_by=user)
+        if file is not None:
+            crime_record_upload_store(upload.pk, file)
         transaction.on_commit(lambda: crime_record_import_run_task.delay(upload.pk))
     return upload
+
+
+# An upload is stored in parts of this size, and the import sends a COPY statement per this much (saving its
+# progress and heartbeat, and looking for a cancellation, between two).
+PART_BYTES = 1 << 20
+COPY_EVERY_BYTES = 16 << 20
+
+
+def crime_record_upload_store(import_id: int, file) -> None:
+    from django.core.files import File
+
+    chunks = file.chunks(PART_BYTES) if hasattr(file, "chunks") else File(file).chunks(PART_BYTES)
+    if hasattr(file, "seek"):
+        file.seek(0)
+    for number, chunk in enumerate(chunks):
+        CrimeRecordImportPart.objects.create(upload_id=import_id, number=number, data=chunk, lines=chunk.count(b"\n"))
+
+
+def crime_record_upload_chunks(import_id: int) -> Iterator[bytes]:
+    """The uploaded extract's bytes, a part at a time (one query a part: never the whole file in memory)."""
+    numbers = list(CrimeRecordImportPart.objects.filter(upload_id=import_id).order_by("number").values_list("number", flat=True))
+    for number in numbers:
+        yield bytes(CrimeRecordImportPart.objects.filter(upload_id=import_id, number=number).values_list("data", flat=True).get())
+    if not numbers:
+        text = CrimeRecordImport.objects.filter(pk=import_id).values_list("content", flat=True).get()
+        for start in range(0, len(text), PART_BYTES):
+            yield text[start:start + PART_BYTES].encode()
+
+
+def _upload_rows(import_id: int) -> int:
+    """The rows under the header, counted from the parts' line ends (the last line may have none)."""
+    parts = CrimeRecordImportPart.objects.filter(upload_id=import_id)
+    lines = parts.aggregate(lines=Sum("lines"))["lines"]
+    if lines is None:
+        text = CrimeRecordImport.objects.filter(pk=import_id).values_list("content", flat=True).get()
+        return max(text.count("\n") - 1 + (not text.endswith("\n")), 0)
+    last = bytes(parts.order_by("-number").values_list("data", flat=True).first() or b"")
+    return max(lines - 1 + (not last.endswith(b"\n")), 0)
+
+
+def _uploads_forget(imports) -> None:
+    """Remove kept uploads (text and parts): they hold personal data. `imports`: a queryset of imports."""
+    CrimeRecordImportPart.objects.filter(upload__in=imports.values("pk")).delete()
+    imports.exclude(content="").update(content="")
+
+
+class _ChunkReader(io.RawIOBase):
+    """A binary stream over an iterator of byte chunks (to read an upload's parts as text, line by line)."""
+
+    def __init__(self, chunks: Iterable[bytes]):
+        self.chunks, self.pending = iter(chunks), b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self.pending:
+            self.pending = next(self.chunks, None)
+            if self.pending is None:
+                self.pending = b""
+                return 0
+        size = min(len(buffer), len(self.pending))
+        buffer[:size], self.pending = self.pending[:size], self.pending[size:]
+        return size
+
+
+def upload_lines(chunks: Iterable[bytes]) -> io.TextIOWrapper:
+    """The text of an upload's chunks, line by line with the line ends kept (as csv wants), without holding it all."""
+    return io.TextIOWrapper(io.BufferedReader(_ChunkReader(chunks), buffer_size=PART_BYTES), encoding="utf-8-sig", newline="")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,14 +194,15 @@ def crime_record_row_check(row: dict[str, str], *, today: date) -> tuple[Checked
     ), []
 
 
-def crime_record_rows_check(text: str, *, today: date, sink=None, progress=None) -> tuple[int, list[dict]]:
-    """Check every row of an extract: (rows checked, errors). Any error means nothing may be loaded.
+def crime_record_rows_check(text: str | Iterable[str], *, today: date, sink=None, progress=None) -> tuple[int, list[dict]]:
+    """Check every row of an extract (its text, or its lines): (rows checked, errors). Any error means nothing may be
+    loaded. Row by row in Python: the path of SQLite and of the files PostgreSQL's COPY cannot read (CopyStaging).
 
     Good rows go to `sink` (a list's `extend`, or a staging table's `add`) in
     chunks, until the first error: after that the rest is only checked, so
     that the report lists every wrong row.
     """
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text) if isinstance(text, str) else text)
     header = next(reader, None)
     if header is None or [name.strip().lstrip("\ufeff") for name in header] != CRIME_RECORD_COLUMNS:
         return 0, [{"line": 1, "column": "", "problem": f"The first line must be the column names: {','.join(CRIME_RECORD_COLUMNS)}"}]
@@ -171,7 +250,7 @@ def crime_record_import_run(*, import_id: int) -> CrimeRecordImport:
     if upload.is_finished:
         return upload
     with jobs.job_lock(jobs.CRIME_RECORD_IMPORT, import_id):
-        total = max(upload.content.count("\n") - 1 + (not upload.content.endswith("\n")), 0)
+        total = _upload_rows(import_id)
         # Claimed only while unfinished: a cancellation committed first wins (the row lock orders the two).
         claimed = CrimeRecordImport.objects.filter(pk=import_id, status__in=CrimeRecordImport.UNFINISHED).update(
             status=CrimeRecordImport.Status.RUNNING, total_rows=total, rows_checked=0, heartbeat_at=timezone.now())
@@ -186,27 +265,32 @@ def crime_record_import_run(*, import_id: int) -> CrimeRecordImport:
 
         staging = CrimeRecordStaging.for_import(import_id)
         try:
-            checked, errors = crime_record_rows_check(upload.content, today=timezone.localdate(), sink=staging.add,
-                                                      progress=progress)
+            checked, errors = staging.check(lambda: crime_record_upload_chunks(import_id), today=timezone.localdate(),
+                                            progress=progress)
+            if not errors:
+                try:
+                    with transaction.atomic():
+                        # Locked to the commit: a cancellation comes before the load (and stops it) or finds it loaded.
+                        upload = CrimeRecordImport.objects.select_for_update().defer("content").get(pk=import_id)
+                        if upload.cancel_requested_at:
+                            raise ImportCancelled
+                        before = None if isinstance(staging, CopyStaging) else CrimeRecord.objects.count()
+                        rows_new = staging.load(source_id=upload.pk)
+                        upload.rows_new = rows_new if before is None else CrimeRecord.objects.count() - before
+                        upload.rows_checked = upload.rows_loaded = checked
+                        _, upload.queued_for_review = crime_records_match(source_id=upload.pk)
+                        upload.matched = CrimeRecord.objects.filter(source=upload, person__isnull=False).count()
+                        upload.status, upload.content = CrimeRecordImport.Status.LOADED, ""
+                        upload.finished_at, upload.heartbeat_at = timezone.now(), None
+                        upload.save()
+                        CrimeRecordImportPart.objects.filter(upload_id=import_id).delete()
+                except ImportRowsWrong as wrong:
+                    errors = wrong.errors
             if errors:
                 CrimeRecordImport.objects.filter(pk=import_id).update(
                     status=CrimeRecordImport.Status.FAILED, rows_checked=checked, errors=errors[:MAX_ERRORS_KEPT],
-                    content="", finished_at=timezone.now(), heartbeat_at=None)
-            else:
-                with transaction.atomic():
-                    # Locked to the commit: a cancellation comes before the load (and stops it) or finds it loaded.
-                    upload = CrimeRecordImport.objects.select_for_update().defer("content").get(pk=import_id)
-                    if upload.cancel_requested_at:
-                        raise ImportCancelled
-                    before = CrimeRecord.objects.count()
-                    staging.load(source_id=upload.pk)
-                    upload.rows_new = CrimeRecord.objects.count() - before
-                    upload.rows_checked = upload.rows_loaded = checked
-                    _, upload.queued_for_review = crime_records_match(source_id=upload.pk)
-                    upload.matched = CrimeRecord.objects.filter(source=upload, person__isnull=False).count()
-                    upload.status, upload.content = CrimeRecordImport.Status.LOADED, ""
-                    upload.finished_at, upload.heartbeat_at = timezone.now(), None
-                    upload.save()
+                    finished_at=timezone.now(), heartbeat_at=None)
+                _uploads_forget(CrimeRecordImport.objects.filter(pk=import_id))
         except ImportCancelled:
             upload.refresh_from_db()
             return _import_cancelled(upload)
@@ -299,14 +383,15 @@ def crime_record_imports_sweep(*, now=None) -> list[int]:
                 CrimeRecordImport.Status.FAILED, "", now, None)
             upload.errors = [{"line": "", "column": "", "problem": SWEPT}]
             upload.save(update_fields=["status", "content", "finished_at", "heartbeat_at", "errors"])
+            CrimeRecordImportPart.objects.filter(upload_id=import_id).delete()
             CrimeRecordStaging.drop_for(import_id)
             _administrators_tell(
                 text=f"A crime record import ({upload.file_name}) stopped without finishing: nothing was loaded and the "
                      "uploaded file was removed. Upload the file again.",
                 url=reverse("evaluation:import_detail", args=[import_id]))
         failed.append(import_id)
-    CrimeRecordImport.objects.filter(
-        status__in=CrimeRecordImport.RETRYABLE, finished_at__lt=now - UPLOAD_KEPT_FOR_RETRY).exclude(content="").update(content="")
+    _uploads_forget(CrimeRecordImport.objects.filter(
+        status__in=CrimeRecordImport.RETRYABLE, finished_at__lt=now - UPLOAD_KEPT_FOR_RETRY))
     running = set(CrimeRecordImport.objects.filter(status=CrimeRecordImport.Status.RUNNING).values_list("pk", flat=True))
     for import_id in CrimeRecordStaging.left_behind():
         if import_id not in running or import_id not in jobs.job_runners(jobs.CRIME_RECORD_IMPORT, [import_id]):
@@ -334,12 +419,20 @@ UPDATED_ON_REIMPORT = ["offence_code", "offence_title", "offence_date", "outcome
                        "date_of_birth", "name_key", "source_id"]
 
 
+class ImportRowsWrong(Exception):
+    """The load found what only loading shows (the same record twice in the file): the import fails with these errors."""
+
+    def __init__(self, errors: list[dict]):
+        super().__init__(f"{len(errors)} wrong rows")
+        self.errors = errors
+
+
 class CrimeRecordStaging:
     """Where checked rows wait until every row of the extract is known to be good (the seam of design.md section 1).
 
-    PostgreSQL: an unlogged staging table filled by COPY, loaded with one
-    INSERT ... ON CONFLICT (crime reference, person, event type) DO UPDATE.
-    Elsewhere: a list, loaded with bulk_create(update_conflicts=True).
+    PostgreSQL (CopyStaging): the file's bytes COPY'd as they are read into an unlogged table of text, checked
+    there set-based, then loaded with one INSERT ... SELECT ... ON CONFLICT. Elsewhere: checked row by row in
+    Python into a list, loaded with bulk_create(update_conflicts=True).
     """
 
     def __init__(self):
@@ -349,11 +442,15 @@ class CrimeRecordStaging:
     def for_import(import_id: int) -> "CrimeRecordStaging":
         return CopyStaging(import_id) if connection.vendor == "postgresql" else CrimeRecordStaging()
 
+    def check(self, chunks: Callable[[], Iterable[bytes]], *, today: date, progress=None) -> tuple[int, list[dict]]:
+        """Check every row of the upload whose bytes `chunks()` gives: (rows checked, errors); good rows are staged."""
+        return crime_record_rows_check(upload_lines(chunks()), today=today, sink=self.add, progress=progress)
+
     def add(self, rows: list[CheckedRow]) -> None:
         self.rows.extend(rows)
 
-    def load(self, *, source_id: int) -> None:
-        """Insert new records and update known ones. Caller holds the transaction."""
+    def load(self, *, source_id: int) -> int | None:
+        """Insert new records and update known ones. Caller holds the transaction. Returns the new rows, when known."""
         CrimeRecord.objects.bulk_create(
             [CrimeRecord(source_id=source_id, **{field: getattr(row, field) for field in LOADED_FIELDS}) for row in self.rows],
             batch_size=2000, update_conflicts=True, unique_fields=["crime_reference", "person_key", "event_type"],
@@ -365,67 +462,337 @@ class CrimeRecordStaging:
 
     @staticmethod
     def drop_for(import_id: int) -> None:
-        """Remove an import's staging table, if it has one (a killed runner leaves it behind)."""
+        """Remove an import's staging tables, if it has them (a killed runner leaves them behind)."""
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute(f"DROP TABLE IF EXISTS {CopyStaging.PREFIX}{int(import_id)}")
+                cursor.execute(f"DROP TABLE IF EXISTS {CopyStaging.PREFIX}{int(import_id)}, {CopyStaging.RAW_PREFIX}{int(import_id)}")
 
     @staticmethod
     def left_behind() -> list[int]:
         """The imports whose staging table exists now."""
         if connection.vendor != "postgresql":
             return []
-        return [int(name.removeprefix(CopyStaging.PREFIX)) for name in connection.introspection.table_names()
-                if name.startswith(CopyStaging.PREFIX) and name.removeprefix(CopyStaging.PREFIX).isdigit()]
+        found = set()
+        for name in connection.introspection.table_names():
+            for prefix in (CopyStaging.PREFIX, CopyStaging.RAW_PREFIX):
+                if name.startswith(prefix) and name.removeprefix(prefix).isdigit():
+                    found.add(int(name.removeprefix(prefix)))
+        return sorted(found)
+
+
+# What a row's text is trimmed of (str.strip's ASCII whitespace): rows with anything beyond ASCII are checked in Python.
+_SPACES = "E' \\t\\n\\r\\f\\v\\x1c\\x1d\\x1e\\x1f'"
+# Quotes inside an unquoted field, and PostgreSQL's end-of-data line: CSV that COPY would read otherwise than Python's
+# csv module. A file with either is checked row by row in Python.
+_COPY_UNSAFE = re.compile(rb'[^,\n"]"[^,\r\n"]|(?:^|\n)\\\.(?:\r?\n|$)')
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 class CopyStaging(CrimeRecordStaging):
+    """Two unlogged tables per import: `crime_record_raw_<id>`, the file's rows as text (COPY, a line number each),
+    and `crime_record_staging_<id>`, rows already checked and spelt as stored (those Python checked: any with
+    text beyond ASCII or an unusual date, or every row of a file COPY cannot read as Python would).
+
+    Each check of `crime_record_row_check` is a SQL expression over the raw table (`_checks`), applied to the rows
+    whose text is plain enough for SQL to give exactly Python's answer; the others go through Python. Duplicates in
+    the file are found by the load itself (ON CONFLICT cannot affect a row twice), then reported by line."""
+
     PREFIX = "crime_record_staging_"
+    RAW_PREFIX = "crime_record_raw_"
 
     def __init__(self, import_id: int):
         super().__init__()
-        self.table = f"{self.PREFIX}{int(import_id)}"
+        self.table, self.raw = f"{self.PREFIX}{int(import_id)}", f"{self.RAW_PREFIX}{int(import_id)}"
+        self.today = timezone.localdate()
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
-            cursor.execute(f"CREATE UNLOGGED TABLE {self.table} AS SELECT {', '.join(LOADED_FIELDS)} "
+            cursor.execute(f"DROP TABLE IF EXISTS {self.table}, {self.raw}")
+            cursor.execute(f"CREATE UNLOGGED TABLE {self.table} AS SELECT {', '.join(LOADED_FIELDS)}, 0::bigint AS line "
                            f"FROM {CrimeRecord._meta.db_table} WITH NO DATA")
+            cursor.execute(f"CREATE UNLOGGED TABLE {self.raw} (line bigint GENERATED ALWAYS AS IDENTITY (START WITH 2), "
+                           f"{', '.join(column + ' text' for column in CRIME_RECORD_COLUMNS)})")
 
     def add(self, rows: list[CheckedRow]) -> None:
         with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {self.table} ({', '.join(LOADED_FIELDS)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(LOADED_VALUES(row))
 
-    def load(self, *, source_id: int) -> None:
-        """One INSERT from the staging table that matches as it goes (rewriting a million rows after would double the work).
+    # --- Checking -----------------------------------------------------------------------------------------------
 
-        A record already known keeps its person (it may have been confirmed by hand).
+    def check(self, chunks, *, today: date, progress=None) -> tuple[int, list[dict]]:
+        self.today = today
+        stream = iter(chunks())
+        head = b""
+        for chunk in stream:
+            head += chunk
+            if b"\n" in head:
+                break
+        header_line, _, rest = head.partition(b"\n")
+        try:
+            header = next(csv.reader([header_line.decode("utf-8-sig")]), [])
+        except UnicodeDecodeError:
+            header = None
+        if header is None:
+            return self._check_in_python(chunks, today=today, progress=progress)
+        if [name.strip().lstrip("\ufeff") for name in header] != CRIME_RECORD_COLUMNS:
+            return 0, [{"line": 1, "column": "", "problem": f"The first line must be the column names: {','.join(CRIME_RECORD_COLUMNS)}"}]
+        try:
+            rows = self._copy(rest, stream, progress)
+        except _CopyRefused:
+            return self._check_in_python(chunks, today=today, progress=progress)
+        if rows == 0:
+            return 0, [{"line": 2, "column": "", "problem": "The file has no rows under the column names"}]
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {self.raw}")  # its size, for the plans of the checks and the load
+            # Every row SQL can answer for and finds good, spelt once as stored: when that is every row, nothing is
+            # left to find (the usual case, and one pass over the rows); otherwise the problems and Python's rows.
+            good = self._spelt().replace("WHERE in_sql OFFSET 0", f"WHERE in_sql AND {self._good()} OFFSET 0")
+            cursor.execute(f"INSERT INTO {self.table} ({', '.join(LOADED_FIELDS)}, line) {good}",
+                           {"today": self.today, "year": self.today.year})
+            if cursor.rowcount == rows:
+                return rows, []
+        errors = self._check_in_sql()
+        errors = sorted(errors + self._check_the_rest(), key=lambda error: error["line"])[:MAX_ERRORS_KEPT]
+        if errors:
+            errors = sorted(errors + self._duplicates(), key=lambda error: error["line"])[:MAX_ERRORS_KEPT]
+        return rows, errors
+
+    def _check_in_python(self, chunks, *, today, progress):
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {self.raw}, {self.table}")
+        return crime_record_rows_check(upload_lines(chunks()), today=today, sink=self.add, progress=progress)
+
+    def _copy(self, first: bytes, stream: Iterator[bytes], progress) -> int:
+        """COPY the rows' bytes as they come, a statement per COPY_EVERY_BYTES (read before the statement: the parts
+        are read on the same connection; split at a line end), the progress saved between two. Raises _CopyRefused
+        when COPY cannot read the file as Python's csv module would."""
+        rows, tail, carry, done, wanted = 0, b"", first, False, COPY_EVERY_BYTES
+        while not done:
+            batch, size = [carry], len(carry)
+            while size < wanted:
+                chunk = next(stream, None)
+                if chunk is None:
+                    done = True
+                    break
+                batch.append(chunk)
+                size += len(chunk)
+            carry = b""
+            if not done:  # a statement ends at a line end: what follows the batch's last one waits for the next
+                last = next((i for i in range(len(batch) - 1, -1, -1) if b"\n" in batch[i]), None)
+                if last is None:  # no line end yet (a line longer than a batch): read on
+                    carry = b"".join(batch)
+                    wanted = len(carry) + 1
+                    continue
+                wanted = COPY_EVERY_BYTES
+                cut = batch[last].rindex(b"\n") + 1
+                carry = batch[last][cut:] + b"".join(batch[last + 1:])
+                batch = batch[:last] + [batch[last][:cut]]
+            with transaction.atomic(), connection.cursor() as cursor:
+                try:
+                    with cursor.cursor.copy(f"COPY {self.raw} ({', '.join(CRIME_RECORD_COLUMNS)}) FROM STDIN "
+                                            f"(FORMAT csv, FORCE_NOT_NULL ({', '.join(CRIME_RECORD_COLUMNS)}))") as copy:
+                        for chunk in batch:
+                            if _COPY_UNSAFE.search(tail + chunk):
+                                raise _CopyRefused
+                            if chunk:
+                                tail = chunk[-2:]
+                                copy.write(chunk)
+                except psycopg_errors.DataError as error:
+                    raise _CopyRefused from error
+                rows += max(cursor.cursor.rowcount, 0)
+            if progress and not done:
+                progress(rows)
+        return rows
+
+    def _checked(self) -> str:
+        """The raw rows as the checks see them: trimmed, dates taken apart, `in_sql` where SQL's answer is Python's."""
+        trimmed = ", ".join(f"btrim({column}, {_SPACES}) AS {column}" for column in CRIME_RECORD_COLUMNS)
+        every = " || ".join(CRIME_RECORD_COLUMNS)
+        parts = []
+        for column in ("offence_date", "outcome_date", "date_of_birth"):
+            iso = f"(length({column}) = 10 AND substr({column}, 5, 1) = '-' AND substr({column}, 8, 1) = '-' AND translate({column}, '0123456789', '') = '--')"
+            dmy = (f"(translate({column}, '0123456789', '') = '//' AND length(split_part({column}, '/', 3)) = 4 "
+                   f"AND length(split_part({column}, '/', 1)) BETWEEN 1 AND 2 AND length(split_part({column}, '/', 2)) BETWEEN 1 AND 2)")
+            for name, at_iso, at_dmy in (("y", f"substr({column}, 1, 4)", f"split_part({column}, '/', 3)"),
+                                        ("m", f"substr({column}, 6, 2)", f"split_part({column}, '/', 2)"),
+                                        ("d", f"substr({column}, 9, 2)", f"split_part({column}, '/', 1)")):
+                parts.append(f"CASE WHEN {iso} THEN {at_iso}::int WHEN {dmy} THEN {at_dmy}::int END AS {column}_{name}")
+        days = []
+        for column in ("offence_date", "outcome_date", "date_of_birth"):
+            y, m, d = (f"{column}_{name}" for name in "ymd")
+            last = (f"CASE WHEN {m} IN (4, 6, 9, 11) THEN 30 WHEN {m} = 2 THEN CASE WHEN {y} % 4 = 0 AND ({y} % 100 <> 0 "
+                    f"OR {y} % 400 = 0) THEN 29 ELSE 28 END ELSE 31 END").replace(" % ", " %% ")
+            days.append(f"CASE WHEN {y} >= 1 AND {m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND {last} THEN make_date({y}, {m}, {d}) END AS {column}_day")
+        in_sql = ("ascii AND (offence_date = '' OR offence_date_y IS NOT NULL) AND (outcome_date = '' OR outcome_date_y IS NOT NULL) "
+                  "AND (date_of_birth = '' OR date_of_birth_y >= 1000)")  # Python spells a year before 1000 in 3 digits
+        # OFFSET 0: each layer computed once a row (PostgreSQL would otherwise copy its expressions into the next).
+        return (f"SELECT *, {in_sql} AS in_sql FROM (SELECT *, {', '.join(days)} FROM ("
+                f"SELECT *, {', '.join(parts)} FROM (SELECT line, {trimmed}, octet_length({every}) = length({every}) AS ascii "
+                f"FROM {self.raw} OFFSET 0) t OFFSET 0) d OFFSET 0) v")
+
+    def _checks(self) -> list[tuple[str, str]]:
+        """(column, the SQL of its problem or NULL), in crime_record_row_check's order."""
+        checks = []
+        for column, limit in (("crime_reference", 30), ("offence_code", 20), ("surname", 100), ("forenames", 100)):
+            label = column.replace("_", " ")
+            checks.append((column, f"CASE WHEN {column} = '' THEN {_sql_text(f'Enter the {label}')} WHEN length({column}) > {limit} "
+                                   f"THEN {_sql_text(f'The {label} must be {limit} characters or fewer')} END"))
+        known = ", ".join(_sql_text(value) for value in EventType.values)
+        use_one = _sql_text("': use one of " + ", ".join(EventType.values))
+        checks.append(("event_type", f"CASE WHEN event_type NOT IN ({known}) THEN 'Unknown event type ''' || event_type || "
+                                     f"{use_one} END"))
+        checks.append(("pnc_id", "CASE WHEN length(pnc_id) > 20 THEN 'The PNC ID must be 20 characters or fewer' END"))
+        for column, required in (("offence_date", True), ("outcome_date", False), ("date_of_birth", True)):
+            label = column.replace("_", " ")
+            empty = _sql_text(f"Enter the {label}") if required else "NULL"
+            checks.append((column, f"CASE WHEN {column} = '' THEN {empty} WHEN {column}_day IS NULL THEN '''' || {column} || "
+                                   f"''' is not a date: use YYYY-MM-DD or DD/MM/YYYY' WHEN {column}_day > %(today)s "
+                                   f"THEN {_sql_text(f'The {label} cannot be in the future')} END"))
+        checks.append(("outcome_date", "CASE WHEN outcome_date_day < offence_date_day THEN 'The outcome date cannot be before the offence date' END"))
+        return checks
+
+    def _check_in_sql(self) -> list[dict]:
+        """Every problem of the rows SQL checks, by line (one scan finds the wrong rows, then their problems)."""
+        checks = self._checks()
+        problems = ", ".join(f"({number}, {_sql_text(column)}, {sql})" for number, (column, sql) in enumerate(checks))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT c.line, p.col, p.problem FROM ({self._checked()}) c "
+                f"CROSS JOIN LATERAL (VALUES {problems}) AS p(number, col, problem) "
+                f"WHERE c.in_sql AND COALESCE({', '.join(sql for _, sql in checks)}) IS NOT NULL AND p.problem IS NOT NULL "
+                f"ORDER BY c.line, p.number LIMIT %(limit)s", {"today": self.today, "limit": MAX_ERRORS_KEPT})
+            return [{"line": line, "column": column, "problem": problem} for line, column, problem in cursor.fetchall()]
+
+    def _check_the_rest(self) -> list[dict]:
+        """The rows SQL leaves to Python, checked by crime_record_row_check; the good ones staged with their line."""
+        errors, after = [], 0
+        while True:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT line, {', '.join(CRIME_RECORD_COLUMNS)} FROM ({self._checked()}) c "
+                               f"WHERE NOT in_sql AND line > %(after)s ORDER BY line LIMIT 20000", {"after": after})
+                rows = cursor.fetchall()
+            if not rows:
+                return errors
+            good = []
+            for line, *values in rows:
+                record, problems = crime_record_row_check(dict(zip(CRIME_RECORD_COLUMNS, values)), today=self.today)
+                errors += [{"line": line, "column": column, "problem": problem} for column, problem in problems]
+                if record:
+                    good.append((*LOADED_VALUES(record), line))
+            with connection.cursor() as cursor, cursor.cursor.copy(
+                    f"COPY {self.table} ({', '.join(LOADED_FIELDS)}, line) FROM STDIN") as copy:
+                for values in good:
+                    copy.write_row(values)
+            after = rows[-1][0]
+
+    def _spelt(self) -> str:
+        """The rows SQL checks, spelt by SQL as Python would store them (LOADED_FIELDS and line)."""
+        pnc = f"upper(translate(pnc_id, {_SPACES}, ''))"
+        year = "left(p, 2)::int"
+        pnc_id = (f"(CASE WHEN p ~ '^([0-9]{{2}}|[0-9]{{4}})/[0-9]{{1,7}}[A-Z]$' THEN (CASE WHEN position('/' in p) = 3 "
+                  f"THEN (CASE WHEN 2000 + {year} <= %(year)s THEN 2000 + {year} ELSE 1900 + {year} END)::text ELSE left(p, 4) END) "
+                  f"|| '/' || lpad(left(split_part(p, '/', 2), -1), 7, '0') || right(p, 1) ELSE p END)")
+        name = "btrim(regexp_replace(lower(forenames || ' ' || surname), '[^a-z]+', ' ', 'g'))"
+        return (f"SELECT crime_reference, event_type, offence_code, offence_title, offence_date, outcome_date, pnc_id, surname, "
+                f"forenames, date_of_birth, name_key, CASE WHEN pnc_id <> '' THEN 'pnc:' || pnc_id "
+                f"ELSE 'name:' || name_key || '|' || to_char(date_of_birth, 'YYYY-MM-DD') END AS person_key, line FROM ("
+                f"SELECT upper(crime_reference) AS crime_reference, event_type, upper(offence_code) AS offence_code, "
+                f"left(offence_title, 200) AS offence_title, offence_date_day AS offence_date, outcome_date_day AS outcome_date, "
+                f"{pnc_id} AS pnc_id, surname, forenames, date_of_birth_day AS date_of_birth, {name} AS name_key, line "
+                f"FROM (SELECT *, {pnc} AS p FROM ({self._checked()}) c WHERE in_sql OFFSET 0) c OFFSET 0) s")
+
+    def _good(self) -> str:
+        """SQL true for a row none of the checks finds a problem in."""
+        return f"COALESCE({', '.join(sql for _, sql in self._checks())}) IS NULL"
+
+    def _duplicates(self) -> list[dict]:
+        """The lines repeating an earlier line's crime reference, person and event type (of rows otherwise good)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT line FROM (SELECT line, row_number() OVER (PARTITION BY crime_reference, person_key, event_type "
+                f"ORDER BY line) AS n FROM {self.table}) d WHERE n > 1 ORDER BY line LIMIT %(limit)s", {"limit": MAX_ERRORS_KEPT})
+            return [{"line": line, "column": "crime_reference",
+                     "problem": "The same crime reference, person and event type appear on an earlier line"}
+                    for (line,) in cursor.fetchall()]
+
+    # --- Loading ----------------------------------------------------------------------------------------------
+
+    def load(self, *, source_id: int) -> int:
+        """One INSERT from the staged rows that matches as it goes (rewriting a million rows after would double the work).
+
+        A record already known keeps its person (it may have been confirmed by hand). The rows' foreign keys are
+        checked set-based, not row by row (see `_keys_checked_as_a_set`). Two rows of the file about the same record
+        fail the INSERT (ON CONFLICT cannot update a row twice): ImportRowsWrong, listing them.
         """
         table = CrimeRecord._meta.db_table
         columns = ", ".join(LOADED_FIELDS)
         updates = ", ".join(f"{field} = EXCLUDED.{field}" for field in UPDATED_ON_REIMPORT)
-        rules = _match_rules()
         joins, person, method = [], [], []
-        for number, (rule_method, people, same) in enumerate(rules):
+        for number, (rule_method, people, same) in enumerate(_match_rules()):
             alias = f"p{number}"
             earlier = "".join(f" AND p{n}.id IS NULL" for n in range(number))
             joins.append(f"LEFT JOIN ({people}) AS {alias} ON {same.format(p=alias)}{earlier}")
             person.append(f"{alias}.id")
             method.append(f"WHEN {alias}.id IS NOT NULL THEN '{rule_method}'")
+        set_based = self._keys_checked_as_a_set()
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                if set_based:
+                    cursor.execute("SET LOCAL session_replication_role = replica")
+                cursor.execute(
+                    f"WITH loaded AS (INSERT INTO {table} ({columns}, source_id, person_id, match_method) "
+                    f"SELECT {', '.join('r.' + field for field in LOADED_FIELDS)}, %(source)s, COALESCE({', '.join(person)}), "
+                    f"CASE {' '.join(method)} ELSE '' END "
+                    f"FROM {self.table} AS r {' '.join(joins)} "
+                    f"ON CONFLICT (crime_reference, person_key, event_type) DO UPDATE SET {updates}, "
+                    f"person_id = COALESCE({table}.person_id, EXCLUDED.person_id), "
+                    f"match_method = CASE WHEN {table}.person_id IS NULL THEN EXCLUDED.match_method ELSE {table}.match_method END "
+                    # xmax is 0 on a row this statement inserted, and set on one it updated: the new rows, counted here.
+                    f"RETURNING xmax = 0 AS new) SELECT count(*) FILTER (WHERE new) FROM loaded",
+                    {"source": source_id, "today": self.today, "year": self.today.year},
+                )
+                rows_new = cursor.fetchone()[0]
+                if set_based:
+                    cursor.execute("SET LOCAL session_replication_role = origin")
+                    self._keys_check(cursor, source_id)
+            return rows_new
+        except DatabaseError as error:
+            if not isinstance(error.__cause__, psycopg_errors.CardinalityViolation):
+                raise
+            raise ImportRowsWrong(self._duplicates()) from error
+
+    @staticmethod
+    def _keys_checked_as_a_set() -> bool:
+        """Whether this connection may turn the row-by-row foreign key triggers off for the load (a superuser, or one
+        granted SET on session_replication_role); otherwise PostgreSQL checks each row's keys itself."""
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}, source_id, person_id, match_method) "
-                f"SELECT {', '.join('r.' + field for field in LOADED_FIELDS)}, %s, COALESCE({', '.join(person)}), "
-                f"CASE {' '.join(method)} ELSE '' END "
-                f"FROM {self.table} AS r {' '.join(joins)} "
-                f"ON CONFLICT (crime_reference, person_key, event_type) DO UPDATE SET {updates}, "
-                f"person_id = COALESCE({table}.person_id, EXCLUDED.person_id), "
-                f"match_method = CASE WHEN {table}.person_id IS NULL THEN EXCLUDED.match_method ELSE {table}.match_method END",
-                [source_id],
-            )
+            cursor.execute("SELECT current_setting('is_superuser') = 'on' OR (current_setting('server_version_num')::int >= 150000 "
+                           "AND has_parameter_privilege('session_replication_role', 'SET'))")
+            return cursor.fetchone()[0]
+
+    @staticmethod
+    def _keys_check(cursor, source_id: int) -> None:
+        """What the foreign key triggers would have done, for all the rows at once: the import (locked by the runner)
+        exists, and every person the load matched is locked FOR KEY SHARE, so that none is deleted before the commit
+        (a person deleted since the INSERT read them is missing: the load fails and its task runs it again)."""
+        cursor.execute(
+            f"WITH people AS (SELECT DISTINCT person_id FROM {CrimeRecord._meta.db_table} WHERE source_id = %s AND person_id IS NOT NULL), "
+            f"locked AS (SELECT p.id FROM {Person._meta.db_table} p JOIN people ON people.person_id = p.id FOR KEY SHARE OF p) "
+            f"SELECT (SELECT count(*) FROM people), (SELECT count(*) FROM locked), "
+            f"EXISTS (SELECT 1 FROM {CrimeRecordImport._meta.db_table} WHERE id = %s)", [source_id, source_id])
+        people, locked, source = cursor.fetchone()
+        if people != locked or not source:
+            raise DatabaseError("A person or the import the crime records refer to was removed during the load.")
 
     def drop(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+            cursor.execute(f"DROP TABLE IF EXISTS {self.table}, {self.raw}")
+
+
+class _CopyRefused(Exception):
+    """COPY cannot read this file as Python's csv module would: it is checked row by row in Python instead."""
 
 
 def crime_records_load(rows: list[CheckedRow], *, source_id: int) -> None:

@@ -44,8 +44,7 @@ class CrimeRecordImportView(RoleRequiredMixin, CreateOnceMixin, ServiceFormMixin
 
     def perform(self, form):
         self.upload = services.crime_record_import_start(
-            user=self.request.user, file_name=self.request.FILES["file"].name,
-            text=form.cleaned_data["file"],
+            user=self.request.user, file_name=self.request.FILES["file"].name, file=form.cleaned_data["file"],
         )
 
     def get_success_url(self) -> str:

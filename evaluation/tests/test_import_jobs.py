@@ -117,18 +117,24 @@ def test_a_waiting_import_is_cancelled_at_once_and_its_task_then_loads_nothing()
     assert not CrimeRecord.objects.exists()
 
 
-@pytest.mark.parametrize("progress_every, where", [(1, "at its next chunk of rows"), (10**6, "before it loads")])
+@pytest.mark.parametrize("chunk_bytes, where", [(1, "at its next chunk of rows"), (10**9, "before it loads")])
 @pytest.mark.django_db
-def test_a_running_import_asked_to_stop_stops_having_loaded_nothing(monkeypatch, progress_every, where):
+def test_a_running_import_asked_to_stop_stops_having_loaded_nothing(monkeypatch, chunk_bytes, where):
     upload = WaitingImportFactory(content=WaitingImportFactory.content + "RMS/9/25,caution,TH-SHOP,Theft,2025-03-01,,,Lee,Sam,1991-01-01\n")
-    monkeypatch.setattr(services, "PROGRESS_EVERY", progress_every)
-    checked = services.crime_record_row_check
+    # Python's row by row check (SQLite) saves its progress every PROGRESS_EVERY rows; PostgreSQL's COPY every
+    # COPY_EVERY_BYTES (and PART_BYTES: the pieces the upload is read in).
+    monkeypatch.setattr(services, "PROGRESS_EVERY", 1 if chunk_bytes == 1 else 10**6)
+    monkeypatch.setattr(services, "COPY_EVERY_BYTES", chunk_bytes)
+    monkeypatch.setattr(services, "PART_BYTES", 40 if chunk_bytes == 1 else 10**6)
+    read = services.crime_record_upload_chunks
 
-    def cancelled_while_checking(row, *, today):  # an administrator cancels while the rows are being checked
-        CrimeRecordImport.objects.filter(pk=upload.pk).update(cancel_requested_at=timezone.now())
-        return checked(row, today=today)
+    def cancelled_while_reading(import_id):  # an administrator cancels while the rows are being read and checked
+        for number, chunk in enumerate(read(import_id)):
+            if number == 1 or chunk_bytes > 1:
+                CrimeRecordImport.objects.filter(pk=upload.pk).update(cancel_requested_at=timezone.now())
+            yield chunk
 
-    monkeypatch.setattr(services, "crime_record_row_check", cancelled_while_checking)
+    monkeypatch.setattr(services, "crime_record_upload_chunks", cancelled_while_reading)
     assert services.crime_record_import_run(import_id=upload.pk).status == "cancelled", where
     upload.refresh_from_db()
     assert (upload.status, upload.rows_loaded, CrimeRecord.objects.count()) == ("cancelled", 0, 0)

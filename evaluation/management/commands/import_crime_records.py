@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from evaluation.models import CrimeRecordImport
-from evaluation.services import crime_record_import_run
+from evaluation.services import crime_record_upload_store, crime_record_import_run
 
 
 class Command(BaseCommand):
@@ -18,8 +18,9 @@ class Command(BaseCommand):
         uploader = get_user_model().objects.filter(username=user).first()
         if uploader is None:
             raise CommandError(f"No user named {user}: give --user the user name of an administrator.")
-        upload = CrimeRecordImport.objects.create(file_name=path.name, content=path.read_text(encoding="utf-8-sig"),
-                                                  uploaded_by=uploader)
+        with path.open("rb") as file:  # stored a megabyte at a time, never read whole
+            upload = CrimeRecordImport.objects.create(file_name=path.name, uploaded_by=uploader)
+            crime_record_upload_store(upload.pk, file)
         upload = crime_record_import_run(import_id=upload.pk)
         if upload.status == CrimeRecordImport.Status.FAILED:
             problems = "\n".join(f"Line {e['line']}, {e['column'] or 'file'}: {e['problem']}" for e in upload.errors[:50])
