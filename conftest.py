@@ -365,8 +365,9 @@ def celery_tasks_in_process():
     app.conf.task_always_eager = eager
 
 
-# The tests that use a real worker share one (its start-up imports every app: seconds each time). They are
-# in one xdist group, so one test process starts it (Makefile runs `--dist loadgroup`).
+# The tests that use a real worker share one per test process (its start-up imports every app: seconds each time).
+# They are marked as one xdist group (Makefile runs `--dist loadgroup`), but pytest-xdist 3.8 under pytest 9.2 was
+# seen sending them to both processes, so each test's worker has a queue of its own and cleans up only its own tasks.
 REAL_WORKER = pytest.mark.xdist_group("real-celery-worker")
 
 
