@@ -143,6 +143,7 @@ REFERENCE_DATA = [
     ("retention", "0002_monthly_review_schedule", "schedule"),
     ("keyworkers", "0006_specialisms_list", "seed_defaults"),
     ("oocr.audit", "0003_hash_chain_and_app_role", "export_schedule"),  # the daily copy of the access log
+    ("portal", "0002_daily_escalation_schedule", "schedule"),  # partners' overdue referrals escalated
 ]
 
 
