@@ -49,6 +49,15 @@ def is_small(count: int | None, limit: int | None = None) -> bool:
     return count is not None and count < (threshold() if limit is None else limit)
 
 
+def hidden_text(suppressed: str, limit: int) -> str:
+    """What stands in place of a hidden figure: "fewer than 10" (small itself) or "withheld" (would reveal one)."""
+    if suppressed == PRIMARY:
+        return fewer_than(limit)
+    if suppressed == SECONDARY:
+        return WITHHELD
+    return ""
+
+
 @dataclass(frozen=True)
 class Cell:
     """One count as it may be shown: its value, and why it is hidden ("" when it is shown)."""
@@ -64,10 +73,8 @@ class Cell:
     @property
     def text(self) -> str:
         """What a page or a CSV cell shows."""
-        if self.suppressed == PRIMARY:
-            return fewer_than(self.limit)
-        if self.suppressed == SECONDARY:
-            return WITHHELD
+        if self.suppressed:
+            return hidden_text(self.suppressed, self.limit)
         return "" if self.value is None else f"{self.value}"
 
     def __str__(self) -> str:
@@ -96,11 +103,7 @@ class Share:
     @property
     def text(self) -> str:
         """What stands in place of the rate and its interval when they are hidden; empty when they are shown."""
-        if self.suppressed == PRIMARY:
-            return fewer_than(self.limit)
-        if self.suppressed == SECONDARY:
-            return WITHHELD
-        return ""
+        return hidden_text(self.suppressed, self.limit)
 
 
 def share(count: int, n: int, limit: int | None = None) -> Share:
