@@ -152,3 +152,13 @@ def test_the_trial_page_lists_randomisations_with_treatment_received_in_a_fixed_
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(reverse("trials:detail", args=[trial.pk])).content.decode()
     assert "Treatment as assigned" in page
+
+
+def test_the_set_up_start_and_stop_pages_show_no_edit_conflict_until_there_is_one(client):
+    """The conflict panel comes from the base layout, only after a refused edit (it once showed on every view)."""
+    trial = DraftTrialFactory()
+    client.force_login(trial.created_by)
+    for url in (reverse("trials:create"), reverse("trials:edit", args=[trial.pk]), reverse("trials:start", args=[trial.pk])):
+        assert "The version saved meanwhile" not in client.get(url).content.decode(), url
+    refused = client.post(reverse("trials:create"), {}).content.decode()  # empty: errors, and still no conflict panel
+    assert "govuk-error-summary" in refused and "The version saved meanwhile" not in refused
