@@ -195,10 +195,20 @@ def _number_as_text(field: forms.Field) -> None:
         field.widget = forms.TextInput(attrs={**attrs, "inputmode": mode})
 
 
+def _url_as_styled_input(field: forms.Field) -> None:
+    """crispy-forms-gds styles only the input widgets it names, not Django's URLInput: a web address keeps
+    `type="url"` but is drawn as a GOV.UK text box, with the spell checker off."""
+    if type(field.widget) is forms.URLInput:
+        widget = forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "url", **field.widget.attrs})
+        widget.input_type = "url"
+        field.widget = widget
+
+
 def govuk_fields_prepare(form: BaseForm) -> None:
     """Give every field of the form a limit and GOV.UK messages; a message the form set itself is kept. Safe to repeat."""
     for name, field in form.fields.items():
         _number_as_text(field)
+        _url_as_styled_input(field)
         if isinstance(field, forms.ModelChoiceField) and not isinstance(field, forms.ModelMultipleChoiceField):
             _refuse_null_characters(field)
         _model_field_limits(form, name, field)

@@ -211,6 +211,17 @@ def test_numbers_are_typed_in_a_styled_text_box_with_a_numeric_keyboard():
         'class="govuk-input') >= 4  # hours, amount, repeats, who or where: every box drawn in the GOV.UK style
 
 
+def test_a_web_address_is_drawn_as_a_styled_url_box_and_its_error_styled_too():
+    from api.forms import ApiClientForm
+
+    html = RENDER.render(Context({"form": ApiClientForm()}))
+    box = re.search(r'<input[^>]*name="webhook_url"[^>]*>', html).group(0)
+    assert 'type="url"' in box and 'class="govuk-input' in box and 'spellcheck="false"' in box
+    invalid = ApiClientForm(data={"webhook_url": "not an address"})
+    box = re.search(r'<input[^>]*name="webhook_url"[^>]*>', RENDER.render(Context({"form": invalid}))).group(0)
+    assert "govuk-input--error" in box
+
+
 def test_a_date_typed_with_a_two_digit_year_is_asked_for_in_four():
     from oocr.forms import GovukDateField, GovukForm
 
