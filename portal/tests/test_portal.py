@@ -13,6 +13,7 @@ from oocr.accounts.selectors import user_list
 from oocr.accounts.tests.factories import AdministratorFactory
 from oocr.audit.models import AccessLog
 from oocr.notifications.models import Notification
+from oocr.tests.concurrency import signed_in
 from portal import services
 from portal.models import PartnerInvitation, PartnerSession, PartnerUser, ReferralPack
 from portal.tests.factories import PACK, PartnerUserFactory, shared_referral
@@ -128,6 +129,21 @@ def test_acknowledging_is_timestamped_moves_the_referral_and_tells_the_keyworker
     # Feeds the referral report: acknowledged today, within the service level.
     [row] = [row for row in referral_report() if row.partner == referral.partner.name]
     assert (row.median_days_to_acknowledge, row.acknowledged_in_time_percent) == (0, 100)
+
+
+def test_acknowledging_from_two_tabs_records_it_once_and_tells_the_keyworker_once(world):
+    referral, keyworker, _, account = world
+    url = reverse("portal:acknowledge", args=[referral.pk])
+    one, two = signed_in(account.user), signed_in(account.user)
+    one.get(reverse("portal:referral", args=[referral.pk]))
+    two.get(reverse("portal:referral", args=[referral.pk]))
+    assert one.post(url).status_code == 302
+    second = two.post(url, follow=True)
+    assert second.status_code == 200
+    assert "acknowledged already" in second.content.decode()
+    assert referral.updates.filter(status="acknowledged").count() == 1
+    assert _told(keyworker, "acknowledged") == 1
+    assert ReferralPack.objects.get(referral=referral).acknowledged_by == account.user
 
 
 def test_booking_and_moving_the_first_appointment(client, world):
