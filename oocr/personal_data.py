@@ -16,7 +16,7 @@ saying what happens to it; tests/test_personal_data.py walks the model graph and
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import models
 from django.utils.module_loading import autodiscover_modules
