@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "api",
     "portal",
     "trials",
+    "demo",  # seed_demo: on top of every app, imported by none
 ]
 
 # --- Request handling ------------------------------------------------------

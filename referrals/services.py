@@ -158,6 +158,11 @@ def referral_create(*, case_id: int, user, partner: Partner, need_domain: NeedDo
     return referral
 
 
+def referral_delivery_key(referral_id: int) -> str:
+    """The key of the email that sends a referral to its partner (found again by it at disposal)."""
+    return f"referral:{referral_id}"
+
+
 @transaction.atomic
 def referral_send(*, case_id: int, referral_id: int, user, sent_by: str, on: date,
                   introduction_present: str = "", introduced_how: str = "") -> Referral:
@@ -210,7 +215,7 @@ def _referral_email_queue(referral: Referral, user) -> None:
     partner = referral.partner
     context = {"referral": referral, "person": referral.case.person, "keyworker": user}
     queued = delivery_queue(
-        key=f"referral:{referral.pk}", channel="email", template="referral", user=user, recipient=partner.referral_email,
+        key=referral_delivery_key(referral.pk), channel="email", template="referral", user=user, recipient=partner.referral_email,
         subject=f"Referral from the Out of Court Resolutions team: {referral.need_domain.name}",
         body=render_to_string("referrals/email/referral.txt", context),
     )

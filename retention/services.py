@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cases.models import Case
+from oocr.personal_data import Disposal, dispose
 from retention.models import RetentionReview
 from retention.selectors import retention_cases_due
 
@@ -26,20 +28,11 @@ def retention_reviews_list(*, today: date) -> int:
 
 @transaction.atomic
 def retention_decide(*, review_id: int, user, decision: str, reason: str, retain_until: date | None = None) -> RetentionReview:
-    """Record a reviewer's decision; disposing removes the case's personal data in every app, in this transaction.
+    """Record a reviewer's decision; disposing removes the case's personal data in every app (each app's
+    personal-data hook), in this transaction.
 
     Locks the review row (select_for_update), so two reviewers cannot decide it twice.
     """
-    from cases.models import Case
-    from cases.services import case_personal_data_erase
-    from contracts.services import case_free_text_erase as contracts_erase
-    from documents.services import case_documents_erase
-    from evaluation.services import person_crime_records_pseudonymise
-    from keyworkers.services import case_free_text_erase as allocations_erase
-    from oocr.notifications.services import case_messages_erase
-    from portal.services import case_free_text_erase as portal_erase
-    from referrals.services import case_free_text_erase as referrals_erase
-
     review = RetentionReview.objects.select_for_update().get(pk=review_id)
     today = timezone.localdate()
     errors = {}
@@ -59,18 +52,10 @@ def retention_decide(*, review_id: int, user, decision: str, reason: str, retain
     review.full_clean()
     review.save()
     if decision == RetentionReview.Decision.DISPOSE:
-        contracts_erase(case_id=review.case_id)
-        case_documents_erase(case_id=review.case_id)  # the files leave the storage once the disposal commits
-        referrals_erase(case_id=review.case_id)
-        portal_erase(case_id=review.case_id)
-        allocations_erase(case_id=review.case_id)
         person_id = review.case.person_id
         # The person stays while another of their cases is still held (not yet disposed of).
         others_held = Case.objects.filter(person_id=person_id).exclude(pk=review.case_id).exclude(
             retention_reviews__decision=RetentionReview.Decision.DISPOSE).exists()
-        person_erased = case_personal_data_erase(case_id=review.case_id, erase_person=not others_held)
-        if person_erased:
-            person_crime_records_pseudonymise(person_id=person_id)
-        case_messages_erase(case_id=review.case_id, person_id=person_id if person_erased else None,
-                            referral_ids=review.case.referrals.values_list("pk", flat=True))
+        # Every app erases what it holds, in its hook's order (oocr/personal_data.py): a new app joins by declaring one.
+        dispose(Disposal(case_id=review.case_id, person_id=None if others_held else person_id))
     return review

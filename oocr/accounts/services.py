@@ -28,6 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from oocr.accounts.models import AccountChange, KeptFormInput
 from oocr.accounts.roles import Role
+from oocr.accounts.work_held import open_cases_held
 from oocr.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -142,15 +143,8 @@ def _may_change(*, by, account) -> None:
         raise AccountChangeRefused(refusal)
 
 
-def _open_cases_held(account) -> int:
-    """Open cases allocated to this person: they would drop out of every list if the account closed or lost the role."""
-    from keyworkers.selectors import open_cases_held  # the domain app answers; accounts only asks (import late)
-
-    return open_cases_held(user=account)
-
-
 def _caseload_refusal(account, *, field: str, what: str) -> None:
-    held = _open_cases_held(account)
+    held = open_cases_held(account)  # they would drop out of every list
     if held:
         name = account.get_full_name() or account.username
         raise ValidationError({field: f"{name} holds {held} open case{'s' if held != 1 else ''}: a supervisor reallocates "

@@ -5,6 +5,7 @@ from crispy_forms_gds.layout import Button, Layout
 from django import forms
 
 from oocr.forms import GovukForm
+from oocr.personal_data import subject_find
 
 
 class SubjectAccessForm(GovukForm):
@@ -32,17 +33,9 @@ class SubjectAccessForm(GovukForm):
         return reference
 
     def clean(self):
-        from cases.models import Case, Person  # audit is cross-cutting: the domain is imported late
-
         data = super().clean()
-        text = data.get("record", "").strip().upper()
-        match = re.fullmatch(r"(?:OOCR-)?(\d{1,12})", text)
-        person = None
-        if match and text.startswith("OOCR-"):
-            case = Case.objects.filter(pk=int(match.group(1))).select_related("person").first()
-            person = case.person if case else None
-        elif match:
-            person = Person.objects.filter(pk=int(match.group(1))).first()
+        # The app holding the people finds them (its personal-data hook): a case number or a record number.
+        person = subject_find(data.get("record", ""))
         if "record" in data and person is None:
             self.add_error("record", "No person was found with that case number or record number")
         data["person"] = person

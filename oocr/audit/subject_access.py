@@ -9,7 +9,9 @@ from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-# Fields never sent: internal keys, staff accounts and search keys. Victims are third parties and are left out.
+from oocr.personal_data import subject_sections
+
+# Fields never sent: internal keys, staff accounts and search keys.
 SKIPPED_FIELDS = {"name_key", "draft_answers", "calendar_token", "history_user", "version"}
 
 
@@ -31,50 +33,10 @@ def record_dict(record: models.Model) -> dict:
     return data
 
 
-def section(title: str, records) -> dict:
-    return {"title": title, "records": [record_dict(record) for record in records]}
-
-
 def subject_access_data(*, person) -> dict:
-    """Everything held about `person`, grouped by what it is."""
-    from cases.models import Case, CaseEvent, Crime, FirstContact
-    from contracts.models import Condition, Contact, Contract, KeyworkerAction, NeedsAssessment, NeedScore, NonCompliance
-    from evaluation.models import CrimeRecord, SurveyAnswer, SurveyInstrument
-    from keyworkers.models import Allocation
-    from oocr.audit.models import AccessLog
-    from oocr.notifications.models import Delivery
-    from portal.models import FirstAppointment, PartnerSession, ReferralPack
-    from referrals.models import Referral, ReferralUpdate
-
-    cases = list(Case.objects.filter(person=person).order_by("created_at"))
-    case_ids = [case.pk for case in cases]
-    return {
-        "sections": [
-            section("Person", [person]),
-            section("Cases", cases),
-            section("Crimes", Crime.objects.filter(case_id__in=case_ids)),
-            section("First contact", FirstContact.objects.filter(case_id__in=case_ids)),
-            section("Keyworkers allocated", Allocation.objects.filter(case_id__in=case_ids)),
-            section("Needs assessments", NeedsAssessment.objects.filter(case_id__in=case_ids)),
-            section("Need scores", NeedScore.objects.filter(assessment__case_id__in=case_ids).select_related("domain")),
-            section("Keyworker actions", KeyworkerAction.objects.filter(case_id__in=case_ids)),
-            section("Contracts", Contract.objects.filter(case_id__in=case_ids)),
-            section("Conditions", Condition.objects.filter(contract__case_id__in=case_ids)),
-            section("Contacts and appointments", Contact.objects.filter(case_id__in=case_ids)),
-            section("Non-compliance", NonCompliance.objects.filter(case_id__in=case_ids)),
-            section("Referrals", Referral.objects.filter(case_id__in=case_ids)),
-            section("Referral updates", ReferralUpdate.objects.filter(referral__case_id__in=case_ids)),
-            section("Referral packs shared with partners", ReferralPack.objects.filter(referral__case_id__in=case_ids)),
-            section("First appointments with partners", FirstAppointment.objects.filter(referral__case_id__in=case_ids)),
-            section("Sessions with partners", PartnerSession.objects.filter(referral__case_id__in=case_ids)),
-            section("Timeline", CaseEvent.objects.filter(case_id__in=case_ids).order_by("at")),
-            section("Messages sent to the person", Delivery.objects.filter(person=person).order_by("created_at")),
-            section("Their answers to ending surveys", SurveyAnswer.objects.filter(
-                response__case_id__in=case_ids, response__instrument__respondent=SurveyInstrument.Respondent.PERSON)),
-            section("Later crime records (for the evaluation)", CrimeRecord.objects.filter(person=person)),
-            section("Access to these records", AccessLog.objects.filter(person_id=person.pk).order_by("at")),
-        ],
-    }
+    """Everything held about `person`, grouped by what it is: each app's personal-data hook gives its sections."""
+    return {"sections": [{"title": section.title, "records": [record_dict(record) for record in section.records]}
+                         for section in subject_sections(person=person)]}
 
 
 def subject_access_archive(*, person, reference: str, by) -> bytes:

@@ -82,3 +82,13 @@ KINDS: dict[str, NotificationKind] = {kind.code: kind for kind in [
     NotificationKind("partner_closed", "Partner portal: a referral closed with its outcome", (KEYWORKER,)),
     NotificationKind("partner_overdue", "Partner portal: a referral past the partner's service level", (KEYWORKER,)),
 ]}
+
+
+# The kinds of reminder a member of staff may turn on or off (code: label), for their reminder settings. The daily
+# reminders are computed by a domain app (contracts/reminders.py), which registers its kinds here when it is ready,
+# so the settings page names no domain app.
+STAFF_REMINDER_KINDS: dict[str, str] = {}
+
+
+def staff_reminder_kinds_register(kinds: dict[str, str]) -> None:
+    STAFF_REMINDER_KINDS.update(kinds)

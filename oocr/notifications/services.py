@@ -293,18 +293,23 @@ def case_urls_pattern(case_id: int) -> str:
 
 
 @transaction.atomic
-def case_messages_erase(*, case_id: int, person_id: int | None, referral_ids: Iterable[int] = ()) -> None:
+def case_messages_erase(*, case_id: int, person_id: int | None) -> None:
     """Disposal at the end of retention: the text of reminders about the case, of emails about it to the officer in
-    the case, to staff (its decisions) and to partners, and of messages sent to the person, goes.
+    the case and to staff (its decisions), and of messages sent to the person, goes. (Emails an app sent under its
+    own keys, such as referrals to partners, go by `deliveries_text_erase` from that app's personal-data hook.)
 
-    That a message was sent, to which officer or partner address, when, and whether it arrived stays.
+    That a message was sent, to which officer address, when, and whether it arrived stays.
     """
     Reminder.objects.filter(case_id=case_id).update(text="")
     # The inbox items about the case (decisions quote reasons and notes); older ones found by their link to it.
     Notification.objects.filter(Q(case_id=case_id) | Q(url__regex=case_urls_pattern(case_id))).update(text=DISPOSED_TEXT)
     # The officer's emails and the staff's emails of decisions about the case (the notes and rationales they quote).
     Delivery.objects.filter(key__endswith=f":case{case_id}").update(subject="", body="", attachment="", attachment_filename="")
-    Delivery.objects.filter(key__in=[f"referral:{referral_id}" for referral_id in referral_ids]).update(subject="", body="")
     if person_id is not None:
         Reminder.objects.filter(person_id=person_id).update(text="")
         Delivery.objects.filter(person_id=person_id).update(recipient="", subject="", body="")
+
+
+def deliveries_text_erase(*, keys: Iterable[str]) -> None:
+    """Disposal at the end of retention: the subject and body of the emails sent under these keys go; to whom and when stay."""
+    Delivery.objects.filter(key__in=list(keys)).update(subject="", body="")

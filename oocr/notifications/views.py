@@ -6,6 +6,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from oocr.notifications.forms import ReminderSettingsForm
+from oocr.notifications.kinds import STAFF_REMINDER_KINDS
 from oocr.notifications.selectors import notification_list
 from oocr.notifications.services import notifications_mark_read, reminder_settings_of, reminder_settings_update
 from oocr.views import RoleRequiredMixin, ServiceFormMixin
@@ -47,9 +48,7 @@ class ReminderSettingsView(LoginRequiredMixin, ServiceFormMixin, FormView):
 
     @property
     def kinds(self) -> dict[str, str]:
-        from contracts.reminders import STAFF_KINDS  # the reminders are the domain's; their settings are the user's
-
-        return {code: kind.label for code, kind in STAFF_KINDS.items()}
+        return dict(STAFF_REMINDER_KINDS)  # the reminders are the domain's (registered when it is ready); the settings the user's
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "kinds": self.kinds}

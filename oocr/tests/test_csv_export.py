@@ -29,7 +29,7 @@ def test_no_export_writes_with_the_bare_csv_writer():
     for path in Path(settings.BASE_DIR).rglob("*.py"):
         if any(part in {".venv", "node_modules", "tests", "migrations"} for part in path.parts):
             continue
-        if path.name in {"csv_export.py", "demo.py"} or "bench" in path.parts:
+        if path.name == "csv_export.py" or {"bench", "demo"} & set(path.parts):
             continue
         if re.search(r"csv\.(writer|DictWriter)\(", path.read_text()):
             offenders.append(str(path.relative_to(settings.BASE_DIR)))

@@ -5,14 +5,14 @@ import secrets
 
 from django.core.management.base import BaseCommand
 
-from cases.demo import demo_submissions_seed
-from contracts.demo import demo_casework_seed
-from evaluation.demo import demo_evaluation_seed
-from keyworkers.demo import demo_team_seed
-from oocr.accounts.demo import demo_staff_seed
-from portal.demo import demo_portal_seed
-from referrals.demo import demo_referrals_seed
-from trials.demo import demo_trial_seed
+from demo.casework import demo_casework_seed
+from demo.evaluation import demo_evaluation_seed
+from demo.portal import demo_portal_seed
+from demo.referrals import demo_referrals_seed
+from demo.staff import demo_staff_seed
+from demo.submissions import demo_submissions_seed
+from demo.team import demo_team_seed
+from demo.trials import demo_trial_seed
 
 
 class Command(BaseCommand):

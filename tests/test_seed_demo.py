@@ -1,8 +1,11 @@
+"""`manage.py seed_demo` (demo/): every role, every state, and the same data however often it runs."""
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
+from documents.tests.fixtures import documents_in_a_temporary_folder  # noqa: F401 (the seed's breach pack file)
 from oocr.accounts.roles import Role
 
 
