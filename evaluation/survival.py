@@ -127,6 +127,15 @@ class CoxModel:
     terms: list[Term] = field(default_factory=list)  # every adjusted term, the group's first
     left_out: int = 0  # people without a baseline
 
+    @property
+    def short_reason(self) -> str:
+        """Why it is not shown, in a table's cell."""
+        if not self.reason:
+            return ""
+        if self.parameters and self.events < EVENTS_PER_PARAMETER * self.parameters:
+            return f"Not shown: {self.events} reoffences, {EVENTS_PER_PARAMETER * self.parameters} needed"
+        return self.reason
+
 
 @dataclass
 class TimeToReoffence:
@@ -322,29 +331,34 @@ def curve_hidden(curve: Curve) -> str:
     return disclosure.curve_hidden(curve.people, curve.events)
 
 
-def kaplan_meier_table(figures: TimeToReoffence) -> FigureTable:
-    """Each group: people, reoffences, censored, and at each milestone the share not yet reoffending with its interval
-    and the number at risk. A milestone with fewer people at risk than the threshold shows no share."""
+def groups_table(figures: TimeToReoffence) -> FigureTable:
+    """Each group: the people followed, those who reoffended, and those censored before the end of the follow-up."""
     rows = []
-    months = milestones_for(figures.months)
     for curve in figures.curves:
         hidden = curve_hidden(curve)
-        row = [text(curve.label), Figure(curve.people, "count", hidden), Figure(curve.events, "count", hidden),
-               Figure(curve.censored_before_end, "count", hidden or _small(curve.censored_before_end))]
+        rows.append([text(curve.label), Figure(curve.people, "count", hidden), Figure(curve.events, "count", hidden),
+                     Figure(curve.censored_before_end, "count", hidden or _small(curve.censored_before_end))])
+    return FigureTable("groups", "People followed, by group", [
+        Column("Group", ("group",), False), Column("People", ("people",)), Column("Reoffended", ("reoffended",)),
+        Column("Censored before the end of follow-up", ("censored_before_end",))], rows)
+
+
+def kaplan_meier_table(figures: TimeToReoffence) -> FigureTable:
+    """Each group at each milestone: the people still at risk, and the share not yet reoffending with its interval.
+    A group whose curve is hidden shows nothing; a milestone with fewer people at risk than the threshold shows no
+    share (one person's reoffence would move it by more than a tenth)."""
+    rows = []
+    for curve in figures.curves:
+        hidden = curve_hidden(curve)
         for milestone in curve.milestones:
-            # Fewer people at risk than the threshold: the share would move by one person's reoffence.
             at_risk = hidden or _small(milestone.at_risk)
-            row += [Figure(milestone.survival, "percent", at_risk),
-                    Figure((milestone.low, milestone.high), "interval_percent", at_risk),
-                    Figure(milestone.at_risk, "count", at_risk)]
-        rows.append(row)
-    columns = [Column("Group", ("group",), False), Column("People", ("people",)), Column("Reoffended", ("reoffended",)),
-               Column("Censored before the end of follow-up", ("censored_before_end",))]
-    for m in months:
-        columns += [Column(f"Not yet reoffended at {m} months", (f"survival_{m}m",)),
-                    Column("95% interval", (f"low_{m}m", f"high_{m}m"), False),
-                    Column(f"At risk at {m} months", (f"at_risk_{m}m",))]
-    return FigureTable("kaplan-meier", "Share not yet reoffending (Kaplan-Meier), with numbers at risk", columns, rows)
+            rows.append([text(curve.label), text(f"{milestone.months} months"), Figure(milestone.at_risk, "count", at_risk),
+                         Figure(milestone.survival, "percent", at_risk),
+                         Figure((milestone.low, milestone.high), "interval_percent", at_risk)])
+    return FigureTable("kaplan-meier", "Share not yet reoffending (Kaplan-Meier), with the numbers at risk", [
+        Column("Group", ("group",), False), Column("Time since the start", ("months",), False),
+        Column("At risk", ("at_risk",)), Column("Not yet reoffended", ("survival",)),
+        Column("95% interval (log-log)", ("low", "high"), False)], rows)
 
 
 def _small(number: int) -> str:
@@ -388,7 +402,7 @@ def cox_table(figures: TimeToReoffence) -> FigureTable:
             Figure(a.hazard_ratio if a else None, "number", missing, 2),
             Figure((a.low, a.high) if a else None, "interval_number", missing, 2),
             Figure(a.p_value if a else None, "p", missing),
-            text(hidden or model.reason or "Shown"),
+            text(hidden or model.short_reason or "Shown"),
         ])
     return FigureTable("cox", "Hazard ratio of reoffending (Cox proportional hazards), first group against the second", [
         Column("Comparison", ("comparison",), False), Column("People", ("people",)), Column("Reoffended", ("reoffended",)),
@@ -414,15 +428,18 @@ def cox_terms_tables(figures: TimeToReoffence) -> list[FigureTable]:
 
 def survival_tables(figures: TimeToReoffence) -> dict[str, FigureTable]:
     """The page's tables, by key (the CSV's name)."""
-    return {"kaplan-meier": kaplan_meier_table(figures), "log-rank": log_rank_table(figures), "cox": cox_table(figures)}
+    return {"groups": groups_table(figures), "kaplan-meier": kaplan_meier_table(figures), "log-rank": log_rank_table(figures),
+            "cox": cox_table(figures)}
 
 
 def survival_chart(figures: TimeToReoffence, definition: list[tuple[str, str]]) -> bytes:
-    """The Kaplan-Meier curves of the groups shown, each stopped where fewer people than the threshold are still at
-    risk, with the numbers at risk at the start and each milestone under it, and the definition under those."""
+    """The Kaplan-Meier curves of the groups shown (with their 95% bands, "All who started" dashed, without one), each
+    stopped where fewer people than the threshold are still at risk; the numbers at risk at the start and each
+    milestone under it, and the definition under those."""
     from evaluation import charts
 
     plt = charts.pyplot()
+    colours = {curve.key: charts.COLOURS[i % len(charts.COLOURS)] for i, curve in enumerate(figures.curves)}
     shown = [c for c in figures.curves if not curve_hidden(c) and c.points]
     hidden = [charts._short(c.label) for c in figures.curves if curve_hidden(c)]
     figure, (axes, risk) = plt.subplots(2, 1, figsize=(7.2, 4.2 + 0.18 * len(shown)),
@@ -430,29 +447,37 @@ def survival_chart(figures: TimeToReoffence, definition: list[tuple[str, str]]) 
     months = milestones_for(figures.months)
     ticks = [0] + [milestone_days(m) for m in months]
     limit = disclosure.threshold()
-    for colour, curve in zip(charts.COLOURS, shown):
+    for curve in shown:
         points = [p for p in curve.points if p[4] >= limit]
-        if points:
-            axes.step([p[0] for p in points], [100 * p[1] for p in points], where="post", color=colour,
-                      linestyle="--" if curve.key == "started" else "-", label=charts._short(curve.label))
+        if not points:
+            continue
+        days = [p[0] for p in points]
+        started = curve.key == "started"
+        axes.step(days, [100 * p[1] for p in points], where="post", color=colours[curve.key],
+                  linestyle="--" if started else "-", label=charts._short(curve.label))
+        if not started:
+            axes.fill_between(days, [100 * (p[2] if p[2] is not None else p[1]) for p in points],
+                              [100 * (p[3] if p[3] is not None else p[1]) for p in points], step="post",
+                              color=colours[curve.key], alpha=0.12, linewidth=0)
     axes.set_xlim(0, ticks[-1])
     axes.set_ylim(0, 101)
     axes.set_xticks(ticks, ["Start"] + [f"{m} months" for m in months])
     axes.set_ylabel("Not yet reoffended (%)")
-    axes.set_title("Time to first reoffence (Kaplan-Meier), by group", fontsize=10, loc="left")
+    axes.set_title("Time to first reoffence (Kaplan-Meier), by group, with 95% bands", fontsize=10, loc="left")
     if axes.get_legend_handles_labels()[0]:
         axes.legend(frameon=False, loc="lower left", fontsize=8)
     axes.spines[["top", "right"]].set_visible(False)
-    axes.text(1, 1.01, f"Each curve stops where fewer than {limit} people are still at risk.", transform=axes.transAxes,
-              fontsize=7, ha="right", va="bottom")
-    # The numbers at risk, in columns under the axis's ticks.
+    # The numbers at risk, in columns under the axis's ticks, a row for each group shown.
     risk.set_xlim(0, ticks[-1])
     risk.set_ylim(-len(shown) - 0.5, 0.5)
     risk.axis("off")
-    risk.text(0, 0.4, "Number at risk", fontsize=8, ha="left", va="bottom", fontweight="bold")
-    for row, (colour, curve) in enumerate(zip(charts.COLOURS, shown), start=1):
+    risk.text(0, 0.4, f"Number at risk (each curve stops where fewer than {limit} people are still at risk)", fontsize=8,
+              ha="left", va="bottom", fontweight="bold")
+    for row, curve in enumerate(shown, start=1):
+        risk.text(-0.04 * ticks[-1], -row, charts._short(curve.label), fontsize=7, ha="right", va="center",
+                  color=colours[curve.key])
         counts = [disclosure.cell(curve.people).text] + [disclosure.cell(m.at_risk).text for m in curve.milestones]
         for tick, value in zip(ticks, counts):
-            risk.text(tick, -row, value, fontsize=7, ha="center", va="center", color=colour)
+            risk.text(tick, -row, value, fontsize=7, ha="center", va="center", color=colours[curve.key])
     charts._footnote(risk, definition, hidden)
     return charts._svg(figure)

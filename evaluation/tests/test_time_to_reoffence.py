@@ -190,18 +190,20 @@ def test_the_cox_model_is_not_shown_below_ten_reoffences_per_parameter_and_says_
                             f"model estimates {model.parameters} parameters, which needs at least "
                             f"{10 * model.parameters} (10 for each).")
     table = survival.cox_table(figures)
-    assert table.rows[0][6].html == "not shown" and table.rows[0][-1].html == model.reason
+    assert table.rows[0][6].html == "not shown"
+    assert table.rows[0][-1].html == f"Not shown: {model.events} reoffences, {10 * model.parameters} needed"
 
 
 def test_a_small_group_is_neither_drawn_nor_tabulated(threshold_10):
     rows = fixed_data(people=120) + [("breached", 100, True), ("breached", 365, False), ("breached", 200, True)]
     figures = survival.time_to_reoffence(rows=subjects_of(rows), months=12, groups=GROUPS, comparisons=COMPARISONS)
-    table = survival.kaplan_meier_table(figures)
-    breached = next(row for row in table.rows if row[0].value == "Breached")
-    assert all(figure.html == "fewer than 10" for figure in breached[1:])
-    assert all(cell == "fewer than 10" for cell in table.csv_rows[2][1:])
-    completed = next(row for row in table.rows if row[0].value == "Completed the contract")
-    assert completed[1].html == "120" and completed[4].html.endswith("%")
+    groups, table = survival.groups_table(figures), survival.kaplan_meier_table(figures)
+    assert [figure.html for figure in groups.rows[1]] == ["Breached"] + ["fewer than 10"] * 3
+    breached = [row for row in table.csv_rows if row[0] == "Breached"]
+    assert len(breached) == 3 and all(cell == "fewer than 10" for row in breached for cell in row[2:])
+    assert groups.rows[0][1].html == "120"
+    completed = [row for row in table.rows if row[0].value == "Completed the contract"]
+    assert all(row[3].html.endswith("%") for row in completed)
     # The log-rank test and the model of completed against breached rest on the small group.
     assert survival.log_rank_table(figures).rows[2][3].html == "fewer than 10"
     assert survival.cox_table(figures).rows[2][4].html == "fewer than 10"
@@ -214,10 +216,10 @@ def test_a_milestone_with_fewer_than_10_at_risk_shows_no_share(threshold_10):
     # 30 people, 12 reoffending early; all but 5 censored at the as-at date before 6 months.
     rows = [("declined", 20 + i, True) for i in range(12)] + [("declined", 100, False)] * 13 + [("declined", 365, False)] * 5
     figures = survival.time_to_reoffence(rows=subjects_of(rows), months=12, groups=GROUPS, comparisons=COMPARISONS)
-    declined = next(row for row in survival.kaplan_meier_table(figures).rows if row[0].value.startswith("Declined"))
-    three, six = declined[4:7], declined[7:10]
-    assert three[0].html.endswith("%") and three[2].html == "18"
-    assert [figure.html for figure in six] == ["fewer than 10"] * 3
+    three, six, twelve = [row for row in survival.kaplan_meier_table(figures).rows if row[0].value.startswith("Declined")]
+    assert three[1].html == "3 months" and three[2].html == "18" and three[3].html == "60.0%"  # 18 of 30 left
+    assert [figure.html for figure in six[2:]] == ["fewer than 10"] * 3
+    assert [figure.html for figure in twelve[2:]] == ["fewer than 10"] * 3
 
 
 # --- Through the database and the pages -----------------------------------------------------------------------
@@ -266,6 +268,8 @@ def test_a_small_cohort_shows_fewer_than_10_on_the_page_the_csv_and_the_chart(cl
     content = client.get(reverse(PAGE)).content.decode()
     assert "fewer than 10" in content and "66.7%" not in content
     header, rows = csv_parts(client.get(reverse("evaluation:time_to_reoffence_export", args=["kaplan-meier"])))
+    assert len(rows) == 1 + 4 * 3 and all(cell == "fewer than 10" for row in rows[1:] for cell in row[2:])
+    header, rows = csv_parts(client.get(reverse("evaluation:time_to_reoffence_export", args=["groups"])))
     assert all(cell == "fewer than 10" for row in rows[1:] for cell in row[1:])
     svg = client.get(reverse("evaluation:time_to_reoffence_chart")).content.decode()
     assert "Not drawn (fewer than 10 or withheld): Completed the contract, Breached, Declined, All who started" in svg
@@ -276,17 +280,22 @@ def test_the_csv_states_the_definition_and_the_download_is_logged(client, every_
     run = cohort()
     user = TeamManagerFactory()
     client.force_login(user)
-    for table in ("kaplan-meier", "log-rank", "cox"):
+    for table in ("groups", "kaplan-meier", "log-rank", "cox"):
         response = client.get(reverse("evaluation:time_to_reoffence_export", args=[table]), {"sex": "male"})
         header, rows = csv_parts(response)
         assert header["as at"] == run.as_of.isoformat() and header["published check run"] == str(run.pk)
         assert header["start point"].startswith("Decision date") and header["filters"] == "Sex: Male"
         assert header["waiting period"].startswith("6 months") and "censored" in header["time"]
         assert "fewer than" in header["disclosure control"]
-    header, rows = csv_parts(client.get(reverse("evaluation:time_to_reoffence_export", args=["kaplan-meier"])))
-    assert rows[0][:4] == ["group", "people", "reoffended", "censored_before_end"]
+    header, rows = csv_parts(client.get(reverse("evaluation:time_to_reoffence_export", args=["groups"])))
+    assert rows[0] == ["group", "people", "reoffended", "censored_before_end"]
     assert rows[1][:3] == ["Completed the contract", "3", "1"]
-    assert AccessLog.objects.filter(user=user, kind=AccessLog.Kind.DISCLOSURE).count() == 4
+    header, rows = csv_parts(client.get(reverse("evaluation:time_to_reoffence_export", args=["kaplan-meier"])))
+    assert rows[0] == ["group", "months", "at_risk", "survival", "low", "high"]
+    # Completed: one of the three reoffended on day 143 (1 June 2024, after a decision on 10 January).
+    assert rows[1][:4] == ["Completed the contract", "3 months", "3", "1.0"]
+    assert rows[2][:4] == ["Completed the contract", "6 months", "2", "0.6667"]
+    assert AccessLog.objects.filter(user=user, kind=AccessLog.Kind.DISCLOSURE).count() == 6
     assert client.get(reverse("evaluation:time_to_reoffence_export", args=["zzz"])).status_code == 404
 
 
