@@ -387,29 +387,40 @@ def log_rank_table(figures: TimeToReoffence) -> FigureTable:
         Column("p-value", ("p_value",))], rows)
 
 
-def cox_table(figures: TimeToReoffence) -> FigureTable:
-    """Each comparison's hazard ratio, unadjusted and adjusted for the baseline, or why it is not shown."""
+def cox_rule_table(figures: TimeToReoffence) -> FigureTable:
+    """Whether each comparison's model is shown, and why: the reoffences it has against those its parameters need."""
     rows = []
     for model in figures.cox:
         hidden = _pair_hidden(figures, model.first, model.second)
-        missing = hidden or ("not shown" if model.reason else "")
+        rows.append([text(model.label), Figure(model.people, "count", hidden), Figure(model.events, "count", hidden),
+                     Figure(model.parameters, "count"), Figure(EVENTS_PER_PARAMETER * model.parameters, "count"),
+                     text(hidden or model.short_reason or "Shown")])
+    return FigureTable("cox-rule", "Whether each Cox model is shown", [
+        Column("Comparison", ("comparison",), False), Column("People", ("people",)), Column("Reoffended", ("reoffended",)),
+        Column("Parameters", ("parameters",)), Column("Reoffences needed", ("needed",)),
+        Column("Shown", ("shown",), False)], rows)
+
+
+def cox_table(figures: TimeToReoffence) -> FigureTable:
+    """Each comparison's hazard ratio, unadjusted and adjusted for the baseline ("not shown" where the rule withholds
+    the model: `cox_rule_table` says why)."""
+    rows = []
+    for model in figures.cox:
+        missing = _pair_hidden(figures, model.first, model.second) or ("not shown" if model.reason else "")
         u, a = model.unadjusted, model.adjusted
         rows.append([
-            text(model.label), Figure(model.people, "count", hidden), Figure(model.events, "count", hidden),
-            Figure(model.parameters, "count"),
+            text(model.label),
             Figure(u.hazard_ratio if u else None, "number", missing, 2),
             Figure((u.low, u.high) if u else None, "interval_number", missing, 2),
             Figure(a.hazard_ratio if a else None, "number", missing, 2),
             Figure((a.low, a.high) if a else None, "interval_number", missing, 2),
             Figure(a.p_value if a else None, "p", missing),
-            text(hidden or model.short_reason or "Shown"),
         ])
     return FigureTable("cox", "Hazard ratio of reoffending (Cox proportional hazards), first group against the second", [
-        Column("Comparison", ("comparison",), False), Column("People", ("people",)), Column("Reoffended", ("reoffended",)),
-        Column("Parameters", ("parameters",)), Column("Hazard ratio (unadjusted)", ("hr_unadjusted",)),
+        Column("Comparison", ("comparison",), False), Column("Hazard ratio (unadjusted)", ("hr_unadjusted",)),
         Column("95% interval", ("unadjusted_low", "unadjusted_high"), False),
         Column("Hazard ratio (adjusted)", ("hr_adjusted",)), Column("95% interval", ("adjusted_low", "adjusted_high"), False),
-        Column("p-value (adjusted)", ("p_adjusted",)), Column("Shown", ("shown",), False)], rows)
+        Column("p-value (adjusted)", ("p_adjusted",))], rows)
 
 
 def cox_terms_tables(figures: TimeToReoffence) -> list[FigureTable]:
@@ -429,7 +440,7 @@ def cox_terms_tables(figures: TimeToReoffence) -> list[FigureTable]:
 def survival_tables(figures: TimeToReoffence) -> dict[str, FigureTable]:
     """The page's tables, by key (the CSV's name)."""
     return {"groups": groups_table(figures), "kaplan-meier": kaplan_meier_table(figures), "log-rank": log_rank_table(figures),
-            "cox": cox_table(figures)}
+            "cox": cox_table(figures), "cox-rule": cox_rule_table(figures)}
 
 
 def survival_chart(figures: TimeToReoffence, definition: list[tuple[str, str]]) -> bytes:

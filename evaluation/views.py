@@ -572,6 +572,7 @@ class TimeToReoffenceView(RoleRequiredMixin, TimeToReoffenceMixin, TemplateView)
             filter=self.report_filter, form=self.report_filter.form, report=self.report, query=self.request.GET.urlencode(),
             definition=self.definition, disclosure_rule=disclosure.rule_statement(), figures=figures,
             groups_table=made.get("groups"), km_table=made.get("kaplan-meier"), log_rank_table=made.get("log-rank"), cox_table=made.get("cox"),
+            cox_rule_table=made.get("cox-rule"),
             cox_terms=survival.cox_terms_tables(figures) if figures else [],
             covariates=survival.COVARIATES_USED, events_per_parameter=survival.EVENTS_PER_PARAMETER,
             smallest_category=survival.SMALLEST_CATEGORY, **kwargs,

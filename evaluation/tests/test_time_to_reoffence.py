@@ -177,6 +177,12 @@ def test_the_cox_model_is_shown_with_ten_reoffences_per_parameter_and_agrees_wit
     assert model.unadjusted.hazard_ratio == pytest.approx(unadjusted["exp(coef)"])
     assert model.unadjusted.low == pytest.approx(unadjusted["exp(coef) lower 95%"])
     assert model.adjusted.hazard_ratio < 1  # completers reoffend less, adjusted or not
+    shown = survival.cox_table(figures).rows[0]
+    assert float(shown[3].html) == pytest.approx(model.adjusted.hazard_ratio, abs=0.005)
+    assert survival.cox_rule_table(figures).rows[0][-1].html == "Shown"
+    terms = survival.cox_terms_tables(figures)
+    assert [t.key for t in terms] == ["cox-completed-declined", "cox-started-declined"]  # nobody breached here
+    assert len(terms[0].rows) == 7
 
 
 def test_the_cox_model_is_not_shown_below_ten_reoffences_per_parameter_and_says_why(every_figure_shown):
@@ -189,9 +195,10 @@ def test_the_cox_model_is_not_shown_below_ten_reoffences_per_parameter_and_says_
     assert model.reason == (f"Not shown: {model.events} reoffences among the {model.people} people compared, and the "
                             f"model estimates {model.parameters} parameters, which needs at least "
                             f"{10 * model.parameters} (10 for each).")
-    table = survival.cox_table(figures)
-    assert table.rows[0][6].html == "not shown"
-    assert table.rows[0][-1].html == f"Not shown: {model.events} reoffences, {10 * model.parameters} needed"
+    assert survival.cox_table(figures).rows[0][3].html == "not shown"
+    rule = survival.cox_rule_table(figures).rows[0]
+    assert rule[4].html == str(10 * model.parameters)
+    assert rule[-1].html == f"Not shown: {model.events} reoffences, {10 * model.parameters} needed"
 
 
 def test_a_small_group_is_neither_drawn_nor_tabulated(threshold_10):
@@ -206,7 +213,8 @@ def test_a_small_group_is_neither_drawn_nor_tabulated(threshold_10):
     assert all(row[3].html.endswith("%") for row in completed)
     # The log-rank test and the model of completed against breached rest on the small group.
     assert survival.log_rank_table(figures).rows[2][3].html == "fewer than 10"
-    assert survival.cox_table(figures).rows[2][4].html == "fewer than 10"
+    assert survival.cox_table(figures).rows[2][1].html == "fewer than 10"
+    assert survival.cox_rule_table(figures).rows[2][-1].html == "fewer than 10"
     svg = survival.survival_chart(figures, [("definition", "Proven reoffending")]).decode()
     assert "Not drawn (fewer than 10 or withheld): Breached" in svg
     assert ">Completed the contract<" in svg or "Completed the contract" in svg.split("Not drawn")[0]
@@ -280,7 +288,7 @@ def test_the_csv_states_the_definition_and_the_download_is_logged(client, every_
     run = cohort()
     user = TeamManagerFactory()
     client.force_login(user)
-    for table in ("groups", "kaplan-meier", "log-rank", "cox"):
+    for table in ("groups", "kaplan-meier", "log-rank", "cox", "cox-rule"):
         response = client.get(reverse("evaluation:time_to_reoffence_export", args=[table]), {"sex": "male"})
         header, rows = csv_parts(response)
         assert header["as at"] == run.as_of.isoformat() and header["published check run"] == str(run.pk)
@@ -295,7 +303,7 @@ def test_the_csv_states_the_definition_and_the_download_is_logged(client, every_
     # Completed: one of the three reoffended on day 143 (1 June 2024, after a decision on 10 January).
     assert rows[1][:4] == ["Completed the contract", "3 months", "3", "1.0"]
     assert rows[2][:4] == ["Completed the contract", "6 months", "2", "0.6667"]
-    assert AccessLog.objects.filter(user=user, kind=AccessLog.Kind.DISCLOSURE).count() == 6
+    assert AccessLog.objects.filter(user=user, kind=AccessLog.Kind.DISCLOSURE).count() == 7
     assert client.get(reverse("evaluation:time_to_reoffence_export", args=["zzz"])).status_code == 404
 
 
