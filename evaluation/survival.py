@@ -133,7 +133,7 @@ class CoxModel:
         if not self.reason:
             return ""
         if self.parameters and self.events < EVENTS_PER_PARAMETER * self.parameters:
-            return f"Not shown: {self.events} reoffences, {EVENTS_PER_PARAMETER * self.parameters} needed"
+            return f"Adjusted model not shown: {self.events} reoffences, {EVENTS_PER_PARAMETER * self.parameters} needed"
         return self.reason
 
 
@@ -244,7 +244,8 @@ def _categories(values: list[str], other: str) -> dict[str, str]:
 def cox_model(first: list[Subject], second: list[Subject], label: str, first_key: str, second_key: str,
               first_label: str) -> CoxModel:
     """The first group's hazard of reoffending against the second's (lifelines' CoxPHFitter, Efron's ties), without
-    and with the baseline; not fitted when there are fewer than EVENTS_PER_PARAMETER reoffences per parameter."""
+    and with the baseline; each fitted only with EVENTS_PER_PARAMETER reoffences per parameter it estimates (the group
+    alone has one)."""
     import warnings
 
     import pandas as pd
@@ -280,28 +281,35 @@ def cox_model(first: list[Subject], second: list[Subject], label: str, first_key
     # A covariate with one value in this comparison carries nothing to estimate.
     covariates = [c for c in design.columns if c not in ("days", "event") and design[c].nunique() > 1]
     model.parameters = len(covariates) if "group" in covariates else len(covariates) + 1
-    if events < EVENTS_PER_PARAMETER * model.parameters:
-        model.reason = (f"Not shown: {events} reoffences among the {len(with_baseline)} people compared, and the model "
-                        f"estimates {model.parameters} parameters, which needs at least "
-                        f"{EVENTS_PER_PARAMETER * model.parameters} ({EVENTS_PER_PARAMETER} for each).")
-        return model
-    try:
+
+    def fit(columns):
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # a model that does not converge is not shown
-            adjusted = CoxPHFitter().fit(design[["days", "event", *covariates]], "days", "event")
-            unadjusted = CoxPHFitter().fit(design[["days", "event", "group"]], "days", "event")
-    except Exception as error:  # lifelines' ConvergenceError and ConvergenceWarning, a singular matrix
-        model.reason = f"Not shown: the model could not be fitted reliably ({type(error).__name__})."
-        return model
+            return CoxPHFitter().fit(design[["days", "event", *columns]], "days", "event")
 
     def terms(fitter, columns):
         summary = fitter.summary
         return [Term(names[c], float(summary.loc[c, "exp(coef)"]), float(summary.loc[c, "exp(coef) lower 95%"]),
                      float(summary.loc[c, "exp(coef) upper 95%"]), float(summary.loc[c, "p"])) for c in columns]
 
+    # The group alone: one parameter, so it needs EVENTS_PER_PARAMETER reoffences.
+    if events >= EVENTS_PER_PARAMETER and "group" in covariates:
+        try:
+            model.unadjusted = terms(fit(["group"]), ["group"])[0]
+        except Exception:  # lifelines' ConvergenceError and ConvergenceWarning, a singular matrix
+            model.unadjusted = None
+    if events < EVENTS_PER_PARAMETER * model.parameters:
+        model.reason = (f"Not shown: {events} reoffences among the {len(with_baseline)} people compared, and the model "
+                        f"estimates {model.parameters} parameters, which needs at least "
+                        f"{EVENTS_PER_PARAMETER * model.parameters} ({EVENTS_PER_PARAMETER} for each).")
+        return model
+    try:
+        adjusted = fit(covariates)
+    except Exception as error:  # as above
+        model.reason = f"Not shown: the model could not be fitted reliably ({type(error).__name__})."
+        return model
     model.terms = terms(adjusted, covariates)
     model.adjusted = model.terms[0]
-    model.unadjusted = terms(unadjusted, ["group"])[0]
     return model
 
 
@@ -406,12 +414,13 @@ def cox_table(figures: TimeToReoffence) -> FigureTable:
     the model: `cox_rule_table` says why)."""
     rows = []
     for model in figures.cox:
-        missing = _pair_hidden(figures, model.first, model.second) or ("not shown" if model.reason else "")
+        hidden = _pair_hidden(figures, model.first, model.second)
+        missing = hidden or ("not shown" if model.reason else "")
         u, a = model.unadjusted, model.adjusted
         rows.append([
             text(model.label),
-            Figure(u.hazard_ratio if u else None, "number", missing, 2),
-            Figure((u.low, u.high) if u else None, "interval_number", missing, 2),
+            Figure(u.hazard_ratio if u else None, "number", hidden or ("" if u else "not shown"), 2),
+            Figure((u.low, u.high) if u else None, "interval_number", hidden or ("" if u else "not shown"), 2),
             Figure(a.hazard_ratio if a else None, "number", missing, 2),
             Figure((a.low, a.high) if a else None, "interval_number", missing, 2),
             Figure(a.p_value if a else None, "p", missing),

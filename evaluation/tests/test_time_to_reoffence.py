@@ -198,7 +198,10 @@ def test_the_cox_model_is_not_shown_below_ten_reoffences_per_parameter_and_says_
     assert survival.cox_table(figures).rows[0][3].html == "not shown"
     rule = survival.cox_rule_table(figures).rows[0]
     assert rule[4].html == str(10 * model.parameters)
-    assert rule[-1].html == f"Not shown: {model.events} reoffences, {10 * model.parameters} needed"
+    assert rule[-1].html == f"Adjusted model not shown: {model.events} reoffences, {10 * model.parameters} needed"
+    # The group alone is one parameter: shown with 10 reoffences or more.
+    assert model.events >= 10 and model.unadjusted is not None
+    assert float(survival.cox_table(figures).rows[0][1].html) == pytest.approx(model.unadjusted.hazard_ratio, abs=0.005)
 
 
 def test_a_small_group_is_neither_drawn_nor_tabulated(threshold_10):
