@@ -361,3 +361,23 @@ def test_the_page_reads_a_fixed_number_of_queries_whatever_the_cases(client, dja
     with django_assert_max_num_queries(len(few)):
         response = client.get(reverse(PAGE))
     assert response.context["figures"].curve["completed"].people == 7
+
+
+@pytest.mark.django_db
+def test_people_randomised_in_a_live_trial_are_named_and_the_groups_still_called_self_selected(client, every_figure_shown):
+    from django.apps import apps
+    from django.utils import timezone
+
+    from trials.tests.factories import DraftTrialFactory  # the trials app uses the evaluation, not the other way
+
+    run = cohort(publish=False)
+    trial = DraftTrialFactory(name="Shorter contracts trial")
+    case = run.results.filter(follow_up_months=12).first().case
+    apps.get_model("trials", "Allocation").objects.create(
+        trial=trial, arm=trial.arms.first(), case=case, person=case.person, crime=case.crimes.first(), is_live=True,
+        number=1, stratum="", position=1, levels={}, randomised_by=trial.created_by, randomised_at=timezone.now())
+    services.reoffending_check_run_publish(run_id=run.pk, user=AdministratorFactory())
+    client.force_login(TeamManagerFactory())
+    content = client.get(reverse(PAGE)).content.decode()
+    assert "1 of the 6 people counted here were randomised in the trial <strong>Shorter contracts trial</strong>" in content
+    assert "These groups are self-selected, not randomised" in content
