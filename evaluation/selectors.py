@@ -604,5 +604,5 @@ def time_to_reoffence_figures(*, results: QuerySet[ReoffendingResult], months: i
     from evaluation import survival
 
     subjects = [survival.subject_from_row(row, _group_of(row)) for row in time_to_reoffence_rows(results=results)]
-    return survival.time_to_reoffence(rows=subjects, months=months, groups=GROUPS, comparisons=COMPARISONS,
+    return survival.time_to_reoffence(subjects=subjects, months=months, groups=GROUPS, comparisons=COMPARISONS,
                                       randomised=randomised_trials(results=results))

@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from evaluation import disclosure
-from evaluation.tables import Column, Figure, FigureTable, count, text
+from evaluation.tables import Column, Figure, FigureTable, text
 
 DAYS_PER_MONTH = 365.25 / 12
 # The months the survival table reads (and the measure's own follow-up when it is longer).
@@ -313,11 +313,10 @@ def cox_model(first: list[Subject], second: list[Subject], label: str, first_key
     return model
 
 
-def time_to_reoffence(*, rows: list[tuple[Subject, ...]] | list[Subject], months: int, groups: list[tuple[str, str]],
+def time_to_reoffence(*, subjects: list[Subject], months: int, groups: list[tuple[str, str]],
                       comparisons: list[tuple[str, str, str]], randomised: list[list] | None = None) -> TimeToReoffence:
     """Every figure of the page from the subjects: each group's curve, and for each pair compared the log-rank test and
     the Cox model."""
-    subjects: list[Subject] = list(rows)
     labels = dict(groups)
     by_group = {key: [s for s in subjects if key in s.groups] for key, _ in groups}
     curves = [curve_of(key, label, by_group[key], months) for key, label in groups]

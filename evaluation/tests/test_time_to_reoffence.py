@@ -133,7 +133,7 @@ def test_the_log_rank_test_agrees_with_the_statistic_worked_here_and_with_lifeli
     from lifelines.statistics import logrank_test
 
     rows = fixed_data()
-    figures = survival.time_to_reoffence(rows=subjects_of(rows), months=12, groups=GROUPS, comparisons=COMPARISONS)
+    figures = survival.time_to_reoffence(subjects=subjects_of(rows), months=12, groups=GROUPS, comparisons=COMPARISONS)
     test = figures.log_rank[0]
     assert (test.first, test.second) == ("completed", "declined")
     a = [(d, e) for g, d, e in rows if g == "completed"]
@@ -158,7 +158,7 @@ def baseline_for(seed=7):
 def test_the_cox_model_is_shown_with_ten_reoffences_per_parameter_and_agrees_with_lifelines():
     rows = fixed_data(people=300)
     subjects = subjects_of(rows, baseline=baseline_for())
-    figures = survival.time_to_reoffence(rows=subjects, months=12, groups=GROUPS, comparisons=COMPARISONS)
+    figures = survival.time_to_reoffence(subjects=subjects, months=12, groups=GROUPS, comparisons=COMPARISONS)
     model = figures.cox[0]
     # group, age, previous offences, sex (female against male), three offence groups against the largest ("Rare",
     # with fewer than 10 people, is counted with the largest).
@@ -187,7 +187,7 @@ def test_the_cox_model_is_shown_with_ten_reoffences_per_parameter_and_agrees_wit
 
 def test_the_cox_model_is_not_shown_below_ten_reoffences_per_parameter_and_says_why(every_figure_shown):
     rows = fixed_data(people=40)
-    figures = survival.time_to_reoffence(rows=subjects_of(rows, baseline=baseline_for()), months=12, groups=GROUPS,
+    figures = survival.time_to_reoffence(subjects=subjects_of(rows, baseline=baseline_for()), months=12, groups=GROUPS,
                                          comparisons=COMPARISONS)
     model = figures.cox[0]
     assert model.adjusted is None and model.terms == []
@@ -206,7 +206,7 @@ def test_the_cox_model_is_not_shown_below_ten_reoffences_per_parameter_and_says_
 
 def test_a_small_group_is_neither_drawn_nor_tabulated(threshold_10):
     rows = fixed_data(people=120) + [("breached", 100, True), ("breached", 365, False), ("breached", 200, True)]
-    figures = survival.time_to_reoffence(rows=subjects_of(rows), months=12, groups=GROUPS, comparisons=COMPARISONS)
+    figures = survival.time_to_reoffence(subjects=subjects_of(rows), months=12, groups=GROUPS, comparisons=COMPARISONS)
     groups, table = survival.groups_table(figures), survival.kaplan_meier_table(figures)
     assert [figure.html for figure in groups.rows[1]] == ["Breached"] + ["fewer than 10"] * 3
     breached = [row for row in table.csv_rows if row[0] == "Breached"]
@@ -226,7 +226,7 @@ def test_a_small_group_is_neither_drawn_nor_tabulated(threshold_10):
 def test_a_milestone_with_fewer_than_10_at_risk_shows_no_share(threshold_10):
     # 30 people, 12 reoffending early; all but 5 censored at the as-at date before 6 months.
     rows = [("declined", 20 + i, True) for i in range(12)] + [("declined", 100, False)] * 13 + [("declined", 365, False)] * 5
-    figures = survival.time_to_reoffence(rows=subjects_of(rows), months=12, groups=GROUPS, comparisons=COMPARISONS)
+    figures = survival.time_to_reoffence(subjects=subjects_of(rows), months=12, groups=GROUPS, comparisons=COMPARISONS)
     three, six, twelve = [row for row in survival.kaplan_meier_table(figures).rows if row[0].value.startswith("Declined")]
     assert three[1].html == "3 months" and three[2].html == "18" and three[3].html == "60.0%"  # 18 of 30 left
     assert [figure.html for figure in six[2:]] == ["fewer than 10"] * 3
