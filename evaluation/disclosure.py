@@ -246,3 +246,13 @@ def suppress_shares(pairs: list[tuple[int, int]], *, total: bool = True,
     if total:
         overall = as_share(table.column_totals[0], table.column_totals[1], table.grand_total)
     return shares, overall
+
+
+def curve_hidden(people: int, events: int, limit: int | None = None) -> str:
+    """What stands for a group's survival curve and the figures read from it (empty when they are shown): a curve is
+    shown only when the group, those who reoffended and those who did not all reach the threshold (its last step
+    would otherwise give back a small count)."""
+    limit = threshold() if limit is None else limit
+    if all(group_shown(n, limit) for n in (people, events, people - events)):
+        return ""
+    return fewer_than(limit)

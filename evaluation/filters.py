@@ -135,3 +135,11 @@ class CohortReportFilter(django_filters.FilterSet):
     def filter_enhanced(self, queryset, name, value):
         enhanced = Q(case__young_adult_offer=True) | Q(case__womens_offer=True)
         return queryset.filter(enhanced) if value == "yes" else queryset.exclude(enhanced)
+
+
+class TimeToReoffenceFilter(CohortReportFilter):
+    """The cohort report's filters, without its breakdown: the time-to-reoffence page compares the report's groups."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters.pop("breakdown")

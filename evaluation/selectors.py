@@ -570,3 +570,39 @@ def report_figures_load(raw: bytes, *, run: ReoffendingCheckRun, definition) -> 
                           not_yet_at_follow_up=data["not_yet_at_follow_up"])
     return report, trend
 
+
+
+# --- Time to first reoffence -------------------------------------------------------------------------------
+
+
+def time_to_reoffence_rows(*, results: QuerySet[ReoffendingResult]) -> list[dict]:
+    """The rows the time-to-reoffence page reads: each result's group, time and event, and the baseline the Cox model
+    adjusts for. One query."""
+    return list(results.values(
+        "status", "first_contact_answer", "reached_follow_up", "reoffended", "start_date", "first_offence_date",
+        "observed_days", "age", "sex", previous_offences=F("case__baseline__previous_offences"),
+        crime_subgroups=F("case__baseline__crime_subgroups"),
+    ))
+
+
+def randomised_trials(*, results: QuerySet[ReoffendingResult]) -> list[list]:
+    """[trial name, people] for each live trial that randomised people counted in `results`. Read through the case's
+    allocations by name: the trials app uses the evaluation, never the other way round."""
+    from django.apps import apps
+
+    if not apps.is_installed("trials"):
+        return []
+    rows = (Case.objects.filter(pk__in=results.values("case_id"), trial_allocations__is_live=True)
+            .values("trial_allocations__trial__name").annotate(people=Count("pk", distinct=True))
+            .order_by("trial_allocations__trial__name"))
+    return [[row["trial_allocations__trial__name"], row["people"]] for row in rows]
+
+
+def time_to_reoffence_figures(*, results: QuerySet[ReoffendingResult], months: int):
+    """Every figure of the time-to-reoffence page (evaluation/survival.py), for the cohort report's groups and
+    comparisons. Two queries."""
+    from evaluation import survival
+
+    subjects = [survival.subject_from_row(row, _group_of(row)) for row in time_to_reoffence_rows(results=results)]
+    return survival.time_to_reoffence(subjects=subjects, months=months, groups=GROUPS, comparisons=COMPARISONS,
+                                      randomised=randomised_trials(results=results))

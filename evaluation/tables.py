@@ -152,8 +152,7 @@ def survival_table(report, days: list[int]) -> FigureTable:
     rows = []
     for g in report.groups:
         people = len(g.survival) and g.survival[0].at_risk
-        hidden = "" if disclosure.group_shown(people) and disclosure.group_shown(g.events) and \
-            disclosure.group_shown(people - g.events) else disclosure.fewer_than()
+        hidden = disclosure.curve_hidden(people, g.events)
         rows.append([text(g.label)] + [Figure(g.survival_at(day), "percent", hidden) for day in days])
     return FigureTable("survival", "Share not yet reoffending (Kaplan-Meier), by days since the start",
                        [Column("Group", ("group",), False)] + [Column(f"Day {day}", (f"day_{day}",)) for day in days], rows)

@@ -27,3 +27,10 @@ urlpatterns = [
     path("cases/<int:pk>/surveys/<int:instrument>/new/", views.SurveyRecordView.as_view(), name="survey_record"),
     path("cases/<int:pk>/surveys/answers/<int:response>/", views.SurveyCorrectView.as_view(), name="survey_correct"),
 ]
+
+urlpatterns += [
+    path("evaluation/time-to-reoffence/", views.TimeToReoffenceView.as_view(), name="time_to_reoffence"),
+    path("evaluation/time-to-reoffence/chart.svg", views.TimeToReoffenceChartView.as_view(), name="time_to_reoffence_chart"),
+    path("evaluation/time-to-reoffence/<str:table>.csv", views.TimeToReoffenceExportView.as_view(),
+         name="time_to_reoffence_export"),
+]

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from cases.views import CasePageMixin
-from evaluation import charts, disclosure, forms, selectors, services, tables
-from evaluation.filters import CohortReportFilter
+from evaluation import charts, disclosure, forms, selectors, services, survival, tables
+from evaluation.filters import CohortReportFilter, TimeToReoffenceFilter
 from evaluation.models import SurveyInstrument, SurveyResponse
 from oocr.audit.services import access_log_disclosure, access_log_record
 from oocr.concurrency.services import form_token_new
@@ -513,3 +513,106 @@ class SurveyCorrectView(CasePageMixin, VersionedEditMixin, ServiceFormMixin, For
 
     def get_success_url(self) -> str:
         return reverse("evaluation:case_surveys", args=[self.case.pk])
+
+
+# --- Time to first reoffence (issue 18, point 5) ---------------------------------------------------------------
+
+
+class TimeToReoffenceMixin(CohortReportMixin):
+    """The cohort report's measure and filters (its breakdown aside), and the page's figures: computed once per
+    published run and filters and kept with the run (services.report_chart_get_or_draw), like the report's."""
+
+    breakdown = ""
+
+    @cached_property
+    def report_filter(self) -> TimeToReoffenceFilter:
+        definition_id, months = self.measure or (0, 0)
+        data = self.request.GET.copy()
+        data["measure"] = f"{definition_id}-{months}"
+        return TimeToReoffenceFilter(data, queryset=selectors.report_results(definition_id=definition_id, months=months),
+                                     request=self.request)
+
+    @cached_property
+    def run_and_definition(self):
+        definition_id, months = self.measure or (0, None)
+        definition = selectors.reoffending_definitions().filter(pk=definition_id).first()
+        return (selectors.published_run(definition_id=definition_id) if definition else None), definition, months
+
+    @cached_property
+    def time_figures(self) -> survival.TimeToReoffence | None:
+        run, _, months = self.run_and_definition
+        if run is None:
+            return None
+        raw = services.report_chart_get_or_draw(
+            run_id=run.pk, key=self.chart_key("time-to-reoffence-figures"),
+            draw=lambda: selectors.time_to_reoffence_figures(results=self.report_filter.qs, months=months).dump())
+        return survival.TimeToReoffence.load(raw)
+
+    @cached_property
+    def report(self) -> selectors.CohortReport:
+        """What the definition lines read: the run, the measure, those not yet at follow-up, the matches waiting."""
+        run, definition, months = self.run_and_definition
+        figures = self.time_figures
+        return selectors.CohortReport(
+            run=run, definition=definition, months=months, groups=[], comparisons=[],
+            waiting_matches=selectors.person_matches_waiting().count() if run else 0,
+            not_yet_at_follow_up=figures.not_yet_at_follow_up if figures else 0)
+
+
+class TimeToReoffenceView(RoleRequiredMixin, TimeToReoffenceMixin, TemplateView):
+    """Kaplan-Meier curves by group, the log-rank tests and the Cox model, from the published run."""
+
+    permission_required = VIEW_OUTCOMES
+    template_name = "evaluation/time_to_reoffence.html"
+
+    def get_context_data(self, **kwargs):
+        figures = self.time_figures
+        made = survival.survival_tables(figures) if figures else {}
+        return super().get_context_data(
+            filter=self.report_filter, form=self.report_filter.form, report=self.report, query=self.request.GET.urlencode(),
+            definition=self.definition, disclosure_rule=disclosure.rule_statement(), figures=figures,
+            groups_table=made.get("groups"), km_table=made.get("kaplan-meier"), log_rank_table=made.get("log-rank"), cox_table=made.get("cox"),
+            cox_rule_table=made.get("cox-rule"),
+            cox_terms=survival.cox_terms_tables(figures) if figures else [],
+            covariates=survival.COVARIATES_USED, events_per_parameter=survival.EVENTS_PER_PARAMETER,
+            smallest_category=survival.SMALLEST_CATEGORY, **kwargs,
+        )
+
+
+class TimeToReoffenceChartView(RoleRequiredMixin, TimeToReoffenceMixin, View):
+    """The Kaplan-Meier chart as SVG: drawn once per published run and filters, then read from the run's charts."""
+
+    permission_required = VIEW_OUTCOMES
+
+    def get(self, request):
+        run, _, _ = self.run_and_definition
+        if run is None:
+            raise Http404
+        svg = services.report_chart_get_or_draw(run_id=run.pk, key=self.chart_key("time-to-reoffence"),
+                                                draw=lambda: survival.survival_chart(self.time_figures, self.definition))
+        return HttpResponse(svg, content_type="image/svg+xml")
+
+
+class TimeToReoffenceExportView(RoleRequiredMixin, TimeToReoffenceMixin, View):
+    """A table of the page as CSV, the definition in its first lines; every export is logged as a disclosure."""
+
+    permission_required = VIEW_OUTCOMES
+
+    def get(self, request, table):
+        figures = self.time_figures
+        made = survival.survival_tables(figures).get(table) if figures else None
+        if made is None:
+            raise Http404
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="time-to-reoffence-{made.key}.csv"'
+        writer = csv_writer(response)
+        writer.writerows([[csv_safe(name), csv_safe(value)] for name, value in [
+            ("report", f"Time to first reoffence: {made.title}"), *self.definition,
+            ("time", "days from the start point to the first reoffence that counts; otherwise censored at the end of "
+                     "the follow-up or at the as-at date, whichever comes first")]] + [[]])
+        writer.writerows(made.csv_rows)
+        access_log_disclosure(
+            user=request.user, record=self.report.run, person_id=None, recipient=f"CSV download by {request.user.username}",
+            justification=f"Time to reoffence table '{table}' exported ({request.GET.urlencode() or 'no filters'})",
+        )
+        return response
