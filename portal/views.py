@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import FormView, TemplateView
 
-from cases.views import CasePageMixin
+from cases.views.case_page import CasePageMixin
 from oocr.audit.services import access_log_record
 from oocr.concurrency.services import form_token_new
 from oocr.views import CreateOnceMixin, RoleRequiredMixin, ServiceFormMixin, VersionedEditMixin
