@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.urls import reverse
 
 from cases import eligibility
+from cases.signals import case_closed
 from oocr.concurrency.services import ANY_VERSION, version_bump, versions_check
 from oocr.csv_import import Problem, csv_import
 from cases.models import (
@@ -420,10 +421,9 @@ def offence_import_csv(*, text: str) -> tuple[int, int]:
 
 
 def case_closed_record(*, case: Case, user) -> None:
-    """What every closure does besides the state change: the case stops counting in its keyworker's load."""
-    from keyworkers.services import allocation_end_for_closed_case  # keyworkers builds on cases: import late
-
-    allocation_end_for_closed_case(case=case, user=user, at=case.closed_at)
+    """What every closure does besides the state change: tells the apps built on cases (cases.signals.case_closed;
+    keyworkers ends the allocation, so the case stops counting in its keyworker's load)."""
+    case_closed.send(sender=Case, case=case, user=user)
 
 
 # What happens next for each route when a case comes back to the officer, or does not.

@@ -232,9 +232,7 @@ class SubmissionSendBackView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
     @cached_property
     def case(self) -> Case:
-        from keyworkers.selectors import allocation_cases  # keyworkers builds on cases: import late
-
-        return get_object_or_404(allocation_cases(user=self.request.user).prefetch_related("eligibility_assessments"),
+        return get_object_or_404(selectors.submitted_cases(user=self.request.user).prefetch_related("eligibility_assessments"),
                                  pk=self.kwargs["pk"])
 
     def get(self, request, *args, **kwargs):

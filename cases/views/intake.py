@@ -7,10 +7,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import DetailView, FormView, View
 from django_filters.views import FilterView
 
 from cases import eligibility, forms, selectors, services
+from cases import sections as case_sections
 from cases.filters import IntakeCaseFilter
 from cases.models import Case, Person
 from oocr.audit.services import access_log_record
@@ -249,9 +251,8 @@ class IntakeDoneView(RoleRequiredMixin, DetailView):
         return selectors.intake_case_detail_queryset(user=self.request.user)
 
     def get_context_data(self, **kwargs):
-        from trials.selectors import trials_randomising_exist
-
-        return super().get_context_data(trials_randomising=trials_randomising_exist(), **kwargs)
+        parts = case_sections.parts("intake_done", case=self.object, user=self.request.user, today=timezone.localdate())
+        return super().get_context_data(parts=parts, **kwargs)
 
 
 class CaseSubmissionView(RoleRequiredMixin, AccessLoggedMixin, DetailView):
@@ -273,15 +274,11 @@ class CaseSubmissionView(RoleRequiredMixin, AccessLoggedMixin, DetailView):
             "cases:intake_victims": bool(case.crimes.all()),
             "cases:intake_questions": bool(case.draft_answers),
         }
-        sections = [(reverse(url, args=[case.pk]), label, done[url]) for url, label in SECTIONS]
-        sensitive = selectors.case_sensitive_records(case=case) if case.status != Case.Status.DRAFT else None
+        steps = [(reverse(url, args=[case.pk]), label, done[url]) for url, label in SECTIONS]
         changes = selectors.case_changes(case=case, records=selectors.SUBMISSION_RECORDS, offences=False) if case.submitted_at else []
-        from trials.selectors import trials_randomising_exist
-
-        own = case.created_by_id == self.request.user.pk
-        trials_randomising = own and case.status == Case.Status.AWAITING_ALLOCATION and trials_randomising_exist()
-        return super().get_context_data(sections=sections, all_done=all(done.values()), sensitive=sensitive,
-                                         rounds=case.returns.all(), own=own, trials_randomising=trials_randomising,
+        parts = case_sections.parts("submission", case=case, user=self.request.user, today=timezone.localdate())
+        return super().get_context_data(sections=steps, all_done=all(done.values()), parts=parts,
+                                         rounds=case.returns.all(), own=case.created_by_id == self.request.user.pk,
                                          changes=changes, **kwargs)
 
 

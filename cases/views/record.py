@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
-from cases import forms, selectors, services
+from cases import forms, sections, selectors, services
 from cases.models import Case, FirstContact, Victim
 from cases.views.case_page import CASE_ACCESS_REASONS_SESSION_KEY, CasePageMixin
 from oocr.concurrency.services import versions_total
@@ -51,15 +51,11 @@ class CaseDetailView(CasePageMixin, TemplateView):
     template_name = "cases/case_detail.html"
 
     def get_context_data(self, **kwargs):
-        from contracts.selectors import pending_closure  # contracts and referrals build on cases: import late
-        from referrals.selectors import case_referrals_overdue
-
+        # What the apps built on cases show here (referrals overdue, a closure waiting...): cases.sections.
+        parts = sections.parts("overview", case=self.case, user=self.request.user, today=timezone.localdate())
         return super().get_context_data(
-            recent_events=selectors.case_timeline(case=self.case)[:5], pending_closure=pending_closure(case=self.case),
-            referrals_overdue=case_referrals_overdue(case=self.case, today=timezone.localdate()),
-            rounds=self.case.returns.select_related("by"),
-            victims_code_late=[item for item in selectors.victims_code_items(case=self.case) if item.is_late(timezone.localdate())],
-            **kwargs,
+            recent_events=selectors.case_timeline(case=self.case)[:5], rounds=self.case.returns.select_related("by"),
+            parts=parts, **kwargs,
         )
 
 
