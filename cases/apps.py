@@ -6,6 +6,6 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases"
 
     def ready(self):
-        from cases import case_sections  # what cases adds to the case pages (cases.sections)
+        from cases import contributions  # what cases adds to the apps below it (cases.sections, ...)
 
-        case_sections.register()
+        contributions.register()

@@ -2,7 +2,7 @@
 
 cases sits at the bottom of the domain stack (design.md section 2): keyworkers, contracts, referrals and trials
 build on it, so a case page cannot import what they show. Each of those apps registers its parts here in its
-AppConfig.ready():
+AppConfig.ready() (each app's contributions.py):
 
 - `register(Section(...))`: a part of a case page. `context(case=, user=, today=)` reads what the part shows
   (once per page, whatever the number of slots it fills) and returns None for nothing to show; each of its

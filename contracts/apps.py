@@ -6,6 +6,6 @@ class ContractsConfig(AppConfig):
     verbose_name = "Contracts"
 
     def ready(self):
-        from contracts import case_sections  # what contracts adds to the case pages (cases.sections)
+        from contracts import contributions  # what contracts adds to the apps below it (cases.sections, ...)
 
-        case_sections.register()
+        contributions.register()

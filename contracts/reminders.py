@@ -21,6 +21,7 @@ from django.utils import timezone
 from cases.models import Case
 from contracts.models import ClosureProposal, Condition, ConditionKind, Contact, Contract, NeedsAssessment, VariationProposal
 from keyworkers.models import AllocationReview
+from keyworkers.workload import over_capacity
 from oocr.accounts.roles import Role
 
 OPEN = [Case.Status.ALLOCATED, Case.Status.ASSESSMENT, Case.Status.ACTIVE]
@@ -290,7 +291,7 @@ def _supervisor_items(on: date) -> list[Due]:
                                         text=f"{number(case_id)}: {label.replace('_', ' ')} proposed, waiting for a decision"),
                            except_user=proposer_id)
     for keyworker in keyworker_candidates(team=None):
-        if keyworker.load > 100:
+        if over_capacity(keyworker.load):  # the same rule as the red on the team page and the chooser
             due += to_team(keyworker.staff_profile.team_id, Due(
                 "over_capacity", f"keyworker:{keyworker.pk}", week, url=path("keyworkers:team"),
                 text=f"{keyworker.get_full_name()} is at {keyworker.load}% of capacity"))

@@ -6,6 +6,6 @@ class KeyworkersConfig(AppConfig):
     verbose_name = "Keyworkers"
 
     def ready(self):
-        from keyworkers import case_sections  # what keyworkers adds to the case pages (cases.sections)
+        from keyworkers import contributions  # what keyworkers adds to the apps below it (cases.sections, ...)
 
-        case_sections.register()
+        contributions.register()

@@ -1,6 +1,11 @@
-"""Every read the allocation, caseload and team pages need, each with its joins and annotations."""
+"""Every read the allocation, caseload and team pages need, each with its joins and annotations.
 
-from dataclasses import dataclass
+keyworkers builds on cases only: what the caseload shows of contracts and referrals (the contract's week,
+appointments, conditions and referrals overdue) is registered by those apps (`caseload_columns_register`).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
@@ -10,9 +15,7 @@ from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
 from cases.models import Case, Crime, Offence
-from contracts.models import Condition, Contact
 from keyworkers.models import Allocation, AllocationReview, Specialism, StaffProfile
-from referrals.selectors import overdue_count as referrals_overdue_count
 from keyworkers.workload import ASSESSMENT, TO_CONTACT, Candidate, CaseNeeds, load_percent, recommend
 from oocr.accounts.roles import Role
 
@@ -341,14 +344,32 @@ def _flag_rank(*, today) -> SqlCase:
     )
 
 
-def _conditions_count(**due) -> Subquery:
-    """How many of a case's conditions, not yet met or set aside, fall due in a window."""
-    return Subquery(
-        Condition.objects.filter(contract__case=OuterRef("pk"), **due)
-        .exclude(status__in=Condition.SETTLED)
-        .values("contract__case").annotate(n=Count("id")).values("n"),
-        output_field=IntegerField(),
-    )
+@dataclass(frozen=True)
+class CaseloadColumns:
+    """What an app built on keyworkers adds to each caseload row, in the caseload's one query.
+
+    `annotations(today=, now=)`: {name: expression over the case}; `row(case, today=)`: works out, in Python, what
+    the row shows from them. The caseload reads these names: from contracts `contract_start`, `contract_weeks`,
+    `contract_extension_days`, `next_appointment`, `last_contact`, `conditions_due`, `conditions_overdue` (with
+    `week` and `contract_total_weeks` set by its row); from referrals `referrals_overdue`."""
+
+    annotations: Callable[..., dict]
+    row: Callable[..., None] = field(default=lambda case, *, today: None)
+
+
+_caseload_columns: dict[str, CaseloadColumns] = {}
+
+
+def caseload_columns_register(name: str, columns: CaseloadColumns) -> None:
+    """Called in the registering app's AppConfig.ready(); the same name again replaces its columns."""
+    _caseload_columns[name] = columns
+
+
+def caseload_rows_complete(cases, *, today) -> None:
+    """Each registered app works out what its columns show on each row of a caseload page."""
+    for case in cases:
+        for columns in _caseload_columns.values():
+            columns.row(case, today=today)
 
 
 def caseload(*, keyworker) -> QuerySet[Case]:
@@ -368,20 +389,8 @@ def caseload(*, keyworker) -> QuerySet[Case]:
         .annotate(
             allocated_at=Subquery(held.filter(case=OuterRef("pk")).order_by("-allocated_at").values("allocated_at")[:1]),
             crime_reference=Subquery(Crime.objects.filter(case=OuterRef("pk")).order_by("id").values("reference")[:1]),
-            contract_start=F("contract__start_date"),
-            contract_weeks=F("contract__weeks"),
-            contract_extension_days=F("contract__extension_days"),
-            next_appointment=Subquery(
-                Contact.objects.filter(case=OuterRef("pk"), outcome="", starts_at__gte=now)
-                .order_by("starts_at").values("starts_at")[:1]
-            ),
-            last_contact=Subquery(
-                Contact.objects.filter(case=OuterRef("pk"), outcome__in=[Contact.Outcome.ATTENDED, Contact.Outcome.LATE])
-                .order_by("-starts_at").values("starts_at")[:1]
-            ),
-            conditions_due=Coalesce(_conditions_count(due_date__gte=today, due_date__lte=today + timedelta(days=7)), 0),
-            conditions_overdue=Coalesce(_conditions_count(due_date__lt=today), 0),
-            referrals_overdue=referrals_overdue_count(today=today),
+            **{name: expression for columns in _caseload_columns.values()
+               for name, expression in columns.annotations(today=today, now=now).items()},
         )
         .annotate(flag_rank=_flag_rank(today=today))
     )

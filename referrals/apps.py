@@ -6,6 +6,6 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Referrals"
 
     def ready(self):
-        from referrals import case_sections  # what referrals adds to the case pages (cases.sections)
+        from referrals import contributions  # what referrals adds to the apps below it (cases.sections, ...)
 
-        case_sections.register()
+        contributions.register()

@@ -6,6 +6,6 @@ class TrialsConfig(AppConfig):
     verbose_name = "Randomised trials"
 
     def ready(self):
-        from trials import case_sections  # what trials adds to the case pages (cases.sections)
+        from trials import contributions  # what trials adds to the apps below it (cases.sections, ...)
 
-        case_sections.register()
+        contributions.register()

@@ -1,4 +1,4 @@
-"""The parts cases itself adds to its overview through cases.sections, ordered among those of other apps."""
+"""The parts cases itself adds to its overview through cases.sections (cases/apps.py registers them), ordered among those of other apps."""
 
 from cases import sections, selectors
 
