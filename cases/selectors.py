@@ -198,8 +198,8 @@ def _similar_names(people: QuerySet[Person], *, first_names: str, last_name: str
 
 # A closed case's own update is chased in the keyworkers' due lists and reminders for this long after it closed.
 VICTIMS_CODE_CLOSED_DAYS = 60
-# The closures whose update the victim is owed (an ineligible or declined case never reached the scheme's work).
-VICTIMS_CODE_CLOSURES = (Case.Status.COMPLETED, Case.Status.BREACHED, Case.Status.WITHDRAWN)
+# The closures whose update the victim is owed.
+VICTIMS_CODE_CLOSURES = Case.SCHEME_CLOSURES
 
 
 def victims_code_items_of(case_ids) -> dict[int, list[VictimsCodeItem]]:
@@ -362,7 +362,6 @@ SEARCH_LIMIT = 50  # matches shown; more asks for a narrower search
 # still matches. The closest come first: word similarity of the whole name plus the whole-name similarity the
 # intake duplicate check uses.
 SEARCH_WORD_SIMILARITY = 0.5
-CASE_NUMBER_SHAPE = re.compile(r"^(?:OOCR-?)?0*([0-9]{1,9})$", re.I)
 
 
 @dataclass(frozen=True)
@@ -384,9 +383,9 @@ def search_terms(*, date_of_birth: date | None, words: list[str], identifiers: l
     """The parts of a search, already told apart by the form (cases.forms.CaseSearchForm)."""
     case_ids, pnc_ids, references = [], [], []
     for token in identifiers:
-        number = CASE_NUMBER_SHAPE.match(token)
-        if number:
-            case_ids.append(int(number.group(1)))
+        case_id = Case.id_from_number(token)
+        if case_id is not None:
+            case_ids.append(case_id)
         if PNC_ID_SHAPE.match(re.sub(r"\s+", "", token).upper()):
             pnc_ids.append(pnc_id_normalise(token))
         references += [token, token.upper()]

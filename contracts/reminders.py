@@ -24,7 +24,7 @@ from keyworkers.models import AllocationReview
 from keyworkers.workload import over_capacity
 from oocr.accounts.roles import Role
 
-OPEN = [Case.Status.ALLOCATED, Case.Status.ASSESSMENT, Case.Status.ACTIVE]
+OPEN = Case.OPEN_ALLOCATED
 MAX_LEAD_DAYS = 14
 CONTRACT_ENDING_DAYS = 14
 PERSON_CONDITION_DAYS = 3
@@ -81,7 +81,7 @@ def weekly(since: date, on: date) -> str:
 
 
 def number(case_id: int) -> str:
-    return f"OOCR-{case_id:06d}"
+    return Case.number_of(case_id)
 
 
 @lru_cache(maxsize=None)
@@ -210,7 +210,7 @@ def _referrals(on: date) -> list[Due]:
     from referrals.selectors import overdue
 
     rows = (
-        Referral.objects.filter(overdue(on), case__status__in=[Case.Status.ASSESSMENT, Case.Status.ACTIVE], **_held("case__"))
+        Referral.objects.filter(overdue(on), case__status__in=Case.REFERRAL_ALLOWED, **_held("case__"))
         .values_list("id", "status", "acknowledge_by", "engage_by", "partner__name", "case_id", "case__allocations__keyworker_id")
     )
     due = []

@@ -327,7 +327,7 @@ def quarterly_trend(*, cases: QuerySet[Case], results: QuerySet[ReoffendingResul
     accepted = FirstContact.Answer.ACCEPTED
     starts = list(cases.filter(first_contact__answer=accepted).values_list("first_contact__offered_on", flat=True))
     closed = list(cases.filter(first_contact__answer=accepted, closed_at__isnull=False,
-                               status__in=[Case.Status.COMPLETED, Case.Status.BREACHED, Case.Status.WITHDRAWN])
+                               status__in=Case.SCHEME_CLOSURES)
                   .values_list("status", "closed_at"))
     outcomes = list(results.filter(reached_follow_up=True).values_list("start_date", "reoffended"))
     days = [d for d in starts if d] + [timezone.localdate(at) for _, at in closed] + [d for d, _ in outcomes]

@@ -20,7 +20,7 @@ from keyworkers.workload import ASSESSMENT, TO_CONTACT, Candidate, CaseNeeds, lo
 from oocr.accounts.roles import Role
 
 User = get_user_model()
-OPEN_STATES = [Case.Status.ALLOCATED, Case.Status.ASSESSMENT, Case.Status.ACTIVE]
+OPEN_STATES = Case.OPEN_ALLOCATED  # on a keyworker's load and caseload
 RECENTLY_CLOSED_DAYS = 30
 
 
@@ -318,7 +318,7 @@ def caseload_flag(case, *, today) -> Flag | None:
         return Flag("green", "New: make first contact")
     if case.status == Case.Status.ACTIVE and getattr(case, "conditions_overdue", 0):
         return Flag("amber", f"{case.conditions_overdue} condition(s) overdue")
-    if case.status in (ASSESSMENT, Case.Status.ACTIVE) and getattr(case, "referrals_overdue", 0):
+    if case.status in Case.REFERRAL_ALLOWED and getattr(case, "referrals_overdue", 0):
         return Flag("amber", f"{case.referrals_overdue} referral(s) overdue: chase the partner")
     if case.status == ASSESSMENT:
         return Flag("green", "Assessment under way")
@@ -338,7 +338,7 @@ def _flag_rank(*, today) -> SqlCase:
         When(status=TO_CONTACT, allocated_at__lt=allocated_before(FIRST_CONTACT_RED_DAYS), then=Value(FLAG_RANK["red"])),
         When(status=TO_CONTACT, allocated_at__lt=allocated_before(FIRST_CONTACT_AMBER_DAYS), then=Value(FLAG_RANK["amber"])),
         When(status=Case.Status.ACTIVE, conditions_overdue__gt=0, then=Value(FLAG_RANK["amber"])),
-        When(status__in=(ASSESSMENT, Case.Status.ACTIVE), referrals_overdue__gt=0, then=Value(FLAG_RANK["amber"])),
+        When(status__in=Case.REFERRAL_ALLOWED, referrals_overdue__gt=0, then=Value(FLAG_RANK["amber"])),
         When(status__in=OPEN_STATES, then=Value(FLAG_RANK["green"])),
         default=Value(len(FLAG_RANK)), output_field=IntegerField(),
     )

@@ -8,6 +8,8 @@ every reason it gives is one a supervisor can check.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from cases.models import Case
+
 
 # A keyworker's load, in percent of capacity, from which they are over capacity (red on every page; supervisors are
 # reminded; a supervisor must give a reason to allocate them more), and from which they are near it (amber).
@@ -27,7 +29,7 @@ def near_capacity(load: int) -> bool:
 
 
 # Points a case carries, by its state, before any enhanced-offer extra.
-TO_CONTACT, ASSESSMENT, ACTIVE = "allocated", "assessment", "active"
+TO_CONTACT, ASSESSMENT, ACTIVE = Case.Status.ALLOCATED, Case.Status.ASSESSMENT, Case.Status.ACTIVE
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from oocr.errors import DomainError
 from oocr.notifications.services import delivery_queue, notify
 from portal.models import FirstAppointment, PartnerInvitation, PartnerSession, PartnerUser, ReferralPack, token_digest
 from referrals.models import Partner, Referral
-from referrals.services import OPEN_FOR_REFERRAL, referral_progress_record
+from referrals.services import referral_progress_record
 
 User = get_user_model()
 
@@ -145,7 +145,7 @@ PACK_FIELDS = ["share_phone", "share_email", "share_address", "summary", "risk_w
 def pack_save(*, referral_id: int, case_id: int, user, data: dict, read_version=ANY_VERSION) -> ReferralPack:
     """Share (or change) the referral pack: what the partner's users see in the portal, and nothing else."""
     referral = Referral.objects.select_for_update().select_related("case").get(pk=referral_id, case_id=case_id)
-    if referral.case.status not in OPEN_FOR_REFERRAL or not referral.is_open:
+    if not referral.case.referral_allowed or not referral.is_open:
         raise CaseStateError("Only an open referral of an open case is shared with the partner.")
     pack = ReferralPack.objects.filter(referral=referral).first()
     if pack is None:

@@ -18,7 +18,7 @@ from oocr.csv_import import Problem, csv_import
 from referrals.models import Partner, Referral, ReferralUpdate
 
 # The case must have been accepted by the person: referrals are part of the assessment and the contract.
-OPEN_FOR_REFERRAL = (Case.Status.ASSESSMENT, Case.Status.ACTIVE)
+OPEN_FOR_REFERRAL = Case.REFERRAL_ALLOWED  # the name portal/demo.py still imports
 
 # Where a referral is the evidence for a condition, the condition follows it.
 CONDITION_FOLLOWS = {
@@ -115,7 +115,7 @@ def partner_import_csv(*, text: str) -> tuple[int, int]:
 
 def _open_case(case_id: int) -> Case:
     case = case_lock(case_id=case_id)
-    if case.status not in OPEN_FOR_REFERRAL:
+    if not case.referral_allowed:
         raise CaseStateError(f"Case {case.number} is {case.get_status_display().lower()}, so no referral can be made or changed.")
     return case
 
