@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -292,7 +293,7 @@ def case_access_needs_reason(*, case: Case, user) -> bool:
     if not allocations or any(allocation.keyworker_id == user.pk for allocation in allocations):
         return False
     team_id = getattr(getattr(user, "staff_profile", None), "team_id", None)
-    return team_id is None or not type(user).objects.filter(pk=allocations[-1].keyworker_id, staff_profile__team_id=team_id).exists()
+    return team_id is None or not get_user_model().objects.filter(pk=allocations[-1].keyworker_id, staff_profile__team_id=team_id).exists()
 
 
 CHANGE_HIDDEN_FIELDS = {"updated_at", "name_key", "created_at", "draft_answers", "calendar_token", "version"}
