@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from cases.timeline import CaseTimeline
 from oocr.concurrency.models import Versioned
 from oocr.errors import DomainError
+from oocr.links import case_section_links
 
 
 def name_key(first_names: str, last_name: str) -> str:
@@ -285,8 +286,6 @@ class Case(Versioned, models.Model):
     @property
     def section_links(self) -> dict[str, str]:
         """The addresses of the case record's sections (its sub-navigation, cases/case_base.html) by section name."""
-        from oocr.links import case_section_links
-
         return case_section_links(self.pk)
 
     @property

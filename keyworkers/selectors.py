@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch,
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
-from cases.models import Case, Crime, Offence
+from cases.models import Case, Crime, EligibilityAssessment, Offence, Victim
 from keyworkers.models import Allocation, AllocationReview, Specialism, StaffProfile
 from keyworkers.workload import ASSESSMENT, TO_CONTACT, Candidate, CaseNeeds, load_percent, recommend
 from oocr.accounts.roles import Role
@@ -203,8 +203,6 @@ def offence_titles_add(cases: list[Case]) -> None:
 def allocation_case_facts(*, case: Case) -> dict:
     """What the chooser shows beyond the queue's columns: each victim's view of an out of court resolution, and for
     a case submitted by override, the rules it failed and the officer's reason. Two queries."""
-    from cases.models import EligibilityAssessment, Victim  # read here only
-
     override = (
         EligibilityAssessment.objects.filter(case=case, decision=EligibilityAssessment.Decision.OVERRIDDEN)
         .select_related("assessed_by").order_by("-assessed_at", "-id").first()

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cases.models import Case, CaseStateError
-from cases.services import case_allocation_record, case_lock, officer_email_queue
+from cases.services import case_allocation_record, case_lock, officer_email_queue, records_erase
 from keyworkers.models import Allocation, AllocationReview, StaffProfile
 from keyworkers.selectors import already_allocated_message, keyworker_candidates, review_ended_message
 from keyworkers.workload import over_capacity
@@ -161,8 +161,6 @@ def calendar_token_issue(*, user, renew: bool = False) -> str:
 @transaction.atomic
 def case_free_text_erase(*, case_id: int) -> None:
     """Disposal at the end of retention: allocation notes go; who held the case and when stays."""
-    from cases.services import records_erase
-
     records_erase(Allocation.objects.filter(case_id=case_id), note="", end_note="")
 
 

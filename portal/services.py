@@ -25,6 +25,7 @@ from oocr.notifications.services import delivery_queue, notify
 from portal.models import FirstAppointment, PartnerInvitation, PartnerSession, PartnerUser, ReferralPack, token_digest
 from referrals.models import Partner, Referral
 from referrals.services import referral_progress_record
+from cases.services import records_erase
 
 User = get_user_model()
 
@@ -380,8 +381,6 @@ def _system_actor(referral: Referral):
 def case_free_text_erase(*, case_id: int) -> None:
     """Disposal at the end of retention: what the pack and the partner said about the person goes; dates, outcomes,
     attendance and who did what stay."""
-    from cases.services import records_erase
-
     records_erase(ReferralPack.objects.filter(referral__case_id=case_id), summary="", risk_who="", risk_when="",
                   risk_nature="", dates_agreed="", end_summary="")
     records_erase(FirstAppointment.objects.filter(referral__case_id=case_id), place="")
