@@ -66,8 +66,8 @@ def intake_case_detail_queryset(*, user) -> QuerySet[Case]:
 
 def submitted_cases(*, user) -> QuerySet[Case]:
     """Every submitted case that passed its eligibility check, whatever its state, for a supervisor (who allocates
-    them or sends them back); none for anyone else."""
-    if not user.has_perm("accounts.allocate_cases"):
+    them or sends them back); none for anyone else. `user=None`: every one, for a read already scoped otherwise."""
+    if user is not None and not user.has_perm("accounts.allocate_cases"):
         return Case.objects.none()
     return Case.objects.exclude(status__in=[Case.Status.DRAFT, Case.Status.INELIGIBLE]).select_related("person")
 

@@ -1,4 +1,4 @@
-"""Reads for the case work pages."""
+"""Reads for the case work pages, and the facts the apps below contracts read through what it registers (contributions.py)."""
 
 from dataclasses import dataclass
 from datetime import date

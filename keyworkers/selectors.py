@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch,
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
+from cases import selectors as cases_selectors
 from cases.models import Case, Crime, EligibilityAssessment, Offence, Victim
 from keyworkers.models import Allocation, AllocationReview, Specialism, StaffProfile
 from keyworkers.workload import ASSESSMENT, TO_CONTACT, Candidate, CaseNeeds, load_percent, recommend
@@ -118,16 +119,17 @@ def _previous_keyworker(field: str) -> Subquery:
 
 
 def allocation_cases(*, user) -> QuerySet[Case]:
-    """Submitted cases with what a supervisor needs to choose a keyworker, whatever their state."""
-    if not user.has_perm("accounts.allocate_cases"):
-        return Case.objects.none()
-    return _submitted_cases()
+    """Submitted cases with what a supervisor needs to choose a keyworker, whatever their state (none for others)."""
+    return _with_previous_keyworker(cases_selectors.submitted_cases(user=user))
 
 
 def _submitted_cases() -> QuerySet[Case]:
+    return _with_previous_keyworker(cases_selectors.submitted_cases(user=None))
+
+
+def _with_previous_keyworker(cases: QuerySet[Case]) -> QuerySet[Case]:
     return (
-        Case.objects.exclude(status__in=[Case.Status.DRAFT, Case.Status.INELIGIBLE])
-        .select_related("person")
+        cases
         .annotate(
             previous_keyworker_id=_previous_keyworker("keyworker_id"),
             previous_keyworker_name=_previous_keyworker("keyworker_name"),
