@@ -24,7 +24,7 @@ from django.db.models import Model, QuerySet
 
 @dataclass(frozen=True)
 class Section:
-    name: str  # unique: registering the same name again replaces the part (the test settings reload apps)
+    name: str  # unique: registering the same name again replaces the part
     page: str
     templates: dict[str, str]
     context: Callable[..., dict[str, Any] | None]
