@@ -4,11 +4,10 @@ case's change history, and the end of the allocation when the case closes. Regis
 from cases import sections
 from cases.signals import case_closed
 from keyworkers.models import Allocation
+from keyworkers.services import allocation_end_for_closed_case
 
 
 def _allocation_end(sender, *, case, user, **kwargs) -> None:
-    from keyworkers.services import allocation_end_for_closed_case  # services import cases.services: not at app load
-
     allocation_end_for_closed_case(case=case, user=user, at=case.closed_at)
 
 
