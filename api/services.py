@@ -17,7 +17,7 @@ from oauth2_provider.models import get_application_model
 from api.models import ApiCall, ApiClient, ApiEvent, ApiReferral, OffenceCode, WebhookAttempt, WebhookDelivery
 from api.problems import Problem, django_errors, invalid
 from cases import services as case_services
-from cases.models import Case, Crime, Offence, Person
+from cases.models import Case, Crime, Offence, Person, pnc_id_normalise
 from oocr.concurrency.services import version_bump
 
 # --- Clients ---------------------------------------------------------------------------------------------------
@@ -128,8 +128,6 @@ def _draft_fill(*, case: Case, user, body: dict, offences: list[Offence]) -> Non
     existing = None
     pnc_id = person_data.get("pnc_id", "")
     if pnc_id:
-        from cases.models import pnc_id_normalise
-
         existing = Person.objects.filter(pnc_id=pnc_id_normalise(pnc_id)).first()
     person_data["date_of_birth"] = date.fromisoformat(person_data["date_of_birth"])
     try:

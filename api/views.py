@@ -21,6 +21,7 @@ from cases.models import Case, Crime
 from oocr.audit.models import AccessLog
 from oocr.audit.services import access_log_record
 from oocr.client_address import client_address
+from contracts.models import Condition
 
 
 def _problems(*codes: int) -> dict:
@@ -151,9 +152,6 @@ class OutcomesView(ApiView):
         since = request.query_params.get("since", "0") or "0"
         if not re.fullmatch(r"[0-9]{1,18}", since):
             raise invalid([{"field": "since", "detail": "Give the next_cursor of the last page, or leave since out"}])
-        from cases.models import Crime
-        from contracts.models import Condition
-
         events = list(
             ApiEvent.objects.filter(pk__gt=int(since), kind__in=ApiEvent.CLOSURES).select_related("case", "case__contract")
             .prefetch_related(Prefetch("case__crimes", queryset=Crime.objects.only("id", "case_id", "reference")),

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from cases.timeline import CaseTimeline
 from oocr.concurrency.models import Versioned
 from oocr.errors import DomainError
+from oocr.links import case_section_links
 
 
 def name_key(first_names: str, last_name: str) -> str:
@@ -265,13 +266,26 @@ class Case(Versioned, models.Model):
     @property
     def number(self) -> str:
         """The case number people quote: stable, short, not personal."""
-        return f"OOCR-{self.pk:06d}"
+        return self.number_of(self.pk)
+
+    # The case number's one home: formatted by number_of, read back by id_from_number (the search box, where
+    # "OOCR-000123", "oocr123" and "123" all find case 123). Nothing else writes or parses the shape.
+    NUMBER_SHAPE = re.compile(r"^(?:OOCR-?)?0*([0-9]{1,9})$", re.I)
+
+    @staticmethod
+    def number_of(case_id: int) -> str:
+        """The case number of a case known only by its id (a values() row, a file name)."""
+        return f"OOCR-{case_id:06d}"
+
+    @classmethod
+    def id_from_number(cls, text: str) -> int | None:
+        """The id of the case a typed case number names, or None if the text is not one."""
+        match = cls.NUMBER_SHAPE.match(text.strip())
+        return int(match.group(1)) if match else None
 
     @property
     def section_links(self) -> dict[str, str]:
         """The addresses of the case record's sections (its sub-navigation, cases/case_base.html) by section name."""
-        from oocr.links import case_section_links
-
         return case_section_links(self.pk)
 
     @property
@@ -293,9 +307,26 @@ class Case(Versioned, models.Model):
         self.override_reason = override_reason
         self.submitted_at = at
 
-    OPEN_ALLOCATED = (Status.ALLOCATED, Status.ASSESSMENT, Status.ACTIVE)
-    OPEN = (Status.AWAITING_ALLOCATION, *OPEN_ALLOCATED)
+    # Which states allow which work: the one home of each rule. Every app, query and template asks these (or the
+    # properties below), never a list of its own.
+    OPEN_ALLOCATED = (Status.ALLOCATED, Status.ASSESSMENT, Status.ACTIVE)  # with a keyworker: worked on, on their load
+    OPEN = (Status.AWAITING_ALLOCATION, *OPEN_ALLOCATED)  # submitted and not closed: may be corrected, or withdrawn
     CLOSED = (Status.INELIGIBLE, Status.DECLINED, Status.COMPLETED, Status.BREACHED, Status.WITHDRAWN)
+    CONTACT_ALLOWED = OPEN_ALLOCATED  # contacts with the person booked and recorded (first contact included)
+    REFERRAL_ALLOWED = (Status.ASSESSMENT, Status.ACTIVE)  # referrals to partners made and worked
+    BASELINE_ASSESSMENT_ALLOWED = (Status.ASSESSMENT, Status.ACTIVE)  # the first needs assessment: before and during
+    CLOSING_ASSESSMENT_ALLOWED = (Status.ACTIVE,)  # the closing needs assessment: at the contract's end
+    # Closed after the scheme was offered (an ineligible or declined case never reached its work): the victim is
+    # owed an update on closure, and the evaluation counts these as outcomes of starting the scheme.
+    SCHEME_CLOSURES = (Status.COMPLETED, Status.BREACHED, Status.WITHDRAWN)
+
+    @property
+    def contact_allowed(self) -> bool:
+        return self.status in self.CONTACT_ALLOWED
+
+    @property
+    def referral_allowed(self) -> bool:
+        return self.status in self.REFERRAL_ALLOWED
 
     @property
     def is_closed(self) -> bool:

@@ -1,4 +1,10 @@
-"""Every read the case pages need, scoped to what the user may see."""
+"""Every read the case pages need, scoped to what the user may see.
+
+cases is the bottom of the domain stack: it imports no app built on it. What those apps keep about a case comes
+through cases.sections (the parts of the pages, the records of the change history) and cases.victims_code (the
+facts of the Victims' Code that contracts holds); who holds a case is read through the allocations relation that
+keyworkers declares on it (`_allocations`).
+"""
 
 import re
 from dataclasses import dataclass
@@ -6,10 +12,11 @@ from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.db.models import Count, Exists, F, Func, IntegerField, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, F, Func, IntegerField, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
 
@@ -17,14 +24,19 @@ from cases.models import (
     PNC_ID_SHAPE, Case, CaseEvent, Crime, EligibilityAssessment, Person, SubmissionReturn, Victim, VictimContact,
     name_key, pnc_id_normalise,
 )
-from keyworkers.models import Allocation
-from cases.victims_code import CHECKPOINTS as VICTIMS_CODE_CHECKPOINTS, VictimsCodeItem, victims_code_case_items
+from cases import sections
+from cases.victims_code import CHECKPOINTS as VICTIMS_CODE_CHECKPOINTS, VictimsCodeItem, victims_code_case_items, victims_code_sources
 
 # Names at least this alike, on the same date of birth, may be the same person:
 # trigram similarity of the whole name on PostgreSQL (pg_trgm's own default);
 # elsewhere difflib's ratio of the last names, so a shared first name alone is not enough.
 TRIGRAM_THRESHOLD = 0.3
 LAST_NAME_RATIO = 0.75
+
+
+def _allocations():
+    """The model of a case's allocations to keyworkers, through the relation keyworkers declares (it builds on cases)."""
+    return Case._meta.get_field("allocations").related_model
 
 
 def _submissions(*, user) -> QuerySet[Case]:
@@ -52,8 +64,17 @@ def intake_case_detail_queryset(*, user) -> QuerySet[Case]:
     )
 
 
+def submitted_cases(*, user) -> QuerySet[Case]:
+    """Every submitted case that passed its eligibility check, whatever its state, for a supervisor (who allocates
+    them or sends them back); none for anyone else. `user=None`: every one, for a read already scoped otherwise."""
+    if user is not None and not user.has_perm("accounts.allocate_cases"):
+        return Case.objects.none()
+    return Case.objects.exclude(status__in=[Case.Status.DRAFT, Case.Status.INELIGIBLE]).select_related("person")
+
+
 def case_detail_queryset(*, user) -> QuerySet[Case]:
     """Cases a member of staff may open: the team's for supervisors and managers, a keyworker's own."""
+    Allocation = _allocations()
     cases = Case.objects.exclude(status=Case.Status.DRAFT).select_related("person").prefetch_related(
         Prefetch("crimes", queryset=Crime.objects.prefetch_related("offences", "victims")),
         Prefetch("allocations", queryset=Allocation.objects.select_related("keyworker", "allocated_by", "ended_by")),
@@ -64,18 +85,6 @@ def case_detail_queryset(*, user) -> QuerySet[Case]:
     return cases.filter(
         Q(allocations__ended_at=None) | Q(allocations__end_reason=Allocation.EndReason.CASE_CLOSED),
         allocations__keyworker=user,
-    )
-
-
-def case_sensitive_records(*, case: Case) -> dict[str, int]:
-    """How many needs assessments and safeguarding records the case holds, for people who may not read them
-    (domain.md section 9): they learn that the records exist and whom to ask, never what they say. One query."""
-    from contracts.models import KeyworkerAction  # contracts builds on cases
-
-    return Case.objects.filter(pk=case.pk).aggregate(
-        assessments=Count("needs_assessments", distinct=True),
-        safeguarding=Count("keyworker_actions", distinct=True,
-                           filter=Q(keyworker_actions__kind=KeyworkerAction.Kind.SAFEGUARDING)),
     )
 
 
@@ -158,6 +167,7 @@ def person_open_cases(*, person_id: int | None, user, exclude_case_id: int | Non
     allocation) and whether the user may open its submission (`visible_to_user`): what an ERO is shown before
     submitting another crime for them. Number, status and keyworker only: nothing of the other case's content.
     Two queries."""
+    Allocation = _allocations()
     if person_id is None:
         return []
     cases = list(
@@ -189,15 +199,13 @@ def _similar_names(people: QuerySet[Person], *, first_names: str, last_name: str
 
 # A closed case's own update is chased in the keyworkers' due lists and reminders for this long after it closed.
 VICTIMS_CODE_CLOSED_DAYS = 60
-# The closures whose update the victim is owed (an ineligible or declined case never reached the scheme's work).
-VICTIMS_CODE_CLOSURES = (Case.Status.COMPLETED, Case.Status.BREACHED, Case.Status.WITHDRAWN)
+# The closures whose update the victim is owed.
+VICTIMS_CODE_CLOSURES = Case.SCHEME_CLOSURES
 
 
 def victims_code_items_of(case_ids) -> dict[int, list[VictimsCodeItem]]:
     """The Victims' Code items of many cases in five queries, whatever their number (one without victims): {case id: items}.
     A case with no victim has no entry."""
-    from contracts.models import ClosureProposal, Contract  # contracts builds on cases: import late
-
     victims: dict[int, list] = {}
     for victim_id, name, case_id in Victim.objects.filter(crime__case_id__in=list(case_ids)).order_by("id").values_list(
         "id", "name", "crime__case_id"
@@ -206,19 +214,13 @@ def victims_code_items_of(case_ids) -> dict[int, list[VictimsCodeItem]]:
     case_ids = list(victims)  # a case with no victim owes no update: one query is all it costs
     if not case_ids:
         return {}
-    agreed = {}
-    for case_id, start_date, approved_at in Contract.objects.filter(
-        case_id__in=case_ids, status__in=[Contract.Status.ACTIVE, Contract.Status.ENDED],
-    ).values_list("case_id", "start_date", "approved_at"):
-        # Agreed when it started: on signing, or on a supervisor's approval where the scheme asks for one.
-        agreed[case_id] = timezone.localdate(approved_at) if approved_at else start_date
+    agreed = victims_code_sources.agreed(case_ids)
     done: dict[int, dict[str, date]] = {}
     for victim_id, purpose, first in VictimContact.objects.filter(
         victim__crime__case_id__in=case_ids, purpose__in=list(VICTIMS_CODE_CHECKPOINTS),
     ).values_list("victim_id", "purpose").annotate(first=Min("contacted_on")).values_list("victim_id", "purpose", "first"):
         done.setdefault(victim_id, {})[purpose] = first
-    reasons = dict(ClosureProposal.objects.filter(case_id__in=case_ids).exclude(decision=ClosureProposal.Decision.REFUSED)
-                   .exclude(victim_update_reason="").order_by("proposed_at").values_list("case_id", "victim_update_reason"))
+    reasons = victims_code_sources.not_done_reasons(case_ids)
     items = {}
     for case_id, submitted_at, closed_at, status in Case.objects.filter(pk__in=case_ids).values_list(
         "id", "submitted_at", "closed_at", "status"
@@ -242,6 +244,7 @@ def victims_code_items(*, case: Case) -> list[VictimsCodeItem]:
 def victims_code_items_owed(*, keyworker_id: int | None = None, today: date) -> list[tuple[VictimsCodeItem, int]]:
     """The updates someone must give now, each with the keyworker who owes it: the holder of an open case, or the
     keyworker who held a case closed in the last VICTIMS_CODE_CLOSED_DAYS. Soonest due first. `keyworker_id`: theirs only."""
+    Allocation = _allocations()
     held = Allocation.objects.filter(ended_at=None, case__status__in=Case.OPEN_ALLOCATED, case__crimes__victims__isnull=False)
     if keyworker_id is not None:
         held = held.filter(keyworker_id=keyworker_id)
@@ -290,9 +293,7 @@ def case_access_needs_reason(*, case: Case, user) -> bool:
     if not allocations or any(allocation.keyworker_id == user.pk for allocation in allocations):
         return False
     team_id = getattr(getattr(user, "staff_profile", None), "team_id", None)
-    from keyworkers.models import StaffProfile  # keyworkers builds on cases
-
-    return team_id is None or not StaffProfile.objects.filter(user_id=allocations[-1].keyworker_id, team_id=team_id).exists()
+    return team_id is None or not get_user_model().objects.filter(pk=allocations[-1].keyworker_id, staff_profile__team_id=team_id).exists()
 
 
 CHANGE_HIDDEN_FIELDS = {"updated_at", "name_key", "created_at", "draft_answers", "calendar_token", "version"}
@@ -320,26 +321,18 @@ def case_changes(*, case: Case, records: tuple[str, ...] | None = None, offences
     One query per kind of record, whatever the number of changes; the users
     who made them come with each query.
     """
-    from contracts.models import Condition, Contact, Contract  # contracts, keyworkers and referrals build on cases
-    from keyworkers.models import Allocation
-    from referrals.models import Referral
-
     wanted = (lambda label: records is None or label in records)
     crime_ids = [crime.pk for crime in case.crimes.all()]  # prefetched by the pages that show the case
-    contract_ids = list(Contract.objects.filter(case=case).values_list("pk", flat=True)) if wanted("Condition") else []
     tracked = [
         ("Person", Person, Person.history.filter(id=case.person_id)),
         ("Case", Case, Case.history.filter(id=case.pk)),
         ("Crime", Crime, Crime.history.filter(case_id=case.pk)),
         ("Victim", Victim, Victim.history.filter(crime_id__in=crime_ids)),
-        ("Allocation", Allocation, Allocation.history.filter(case_id=case.pk)),
-        ("Contract", Contract, Contract.history.filter(case_id=case.pk)),
-        ("Condition", Condition, Condition.history.filter(contract_id__in=contract_ids)),
-        ("Contact", Contact, Contact.history.filter(case_id=case.pk)),
-        ("Referral", Referral, Referral.history.filter(case_id=case.pk)),
     ]
-    changes = []
     tracked = [row for row in tracked if wanted(row[0])]
+    # The records the apps built on cases keep about it (cases.sections.register_history), asked only when wanted.
+    tracked += [(label, *versions(case)) for label, versions in sections.history_records().items() if wanted(label)]
+    changes = []
     for label, model, versions in tracked:
         previous = {}
         for version in versions.select_related("history_user").order_by("history_date", "history_id"):
@@ -370,7 +363,6 @@ SEARCH_LIMIT = 50  # matches shown; more asks for a narrower search
 # still matches. The closest come first: word similarity of the whole name plus the whole-name similarity the
 # intake duplicate check uses.
 SEARCH_WORD_SIMILARITY = 0.5
-CASE_NUMBER_SHAPE = re.compile(r"^(?:OOCR-?)?0*([0-9]{1,9})$", re.I)
 
 
 @dataclass(frozen=True)
@@ -392,9 +384,9 @@ def search_terms(*, date_of_birth: date | None, words: list[str], identifiers: l
     """The parts of a search, already told apart by the form (cases.forms.CaseSearchForm)."""
     case_ids, pnc_ids, references = [], [], []
     for token in identifiers:
-        number = CASE_NUMBER_SHAPE.match(token)
-        if number:
-            case_ids.append(int(number.group(1)))
+        case_id = Case.id_from_number(token)
+        if case_id is not None:
+            case_ids.append(case_id)
         if PNC_ID_SHAPE.match(re.sub(r"\s+", "", token).upper()):
             pnc_ids.append(pnc_id_normalise(token))
         references += [token, token.upper()]
@@ -447,6 +439,7 @@ def _search_people(terms: SearchTerms) -> tuple[list[int], bool]:
 
 def _search_scope(*, user) -> tuple[Q, bool]:
     """The cases a user may find, and whether they are read through the case pages (True) or as submissions."""
+    Allocation = _allocations()
     if user.has_perm("cases.view_team_cases"):
         return ~Q(status=Case.Status.DRAFT), True
     if user.has_perm("accounts.hold_caseload"):
@@ -479,6 +472,7 @@ def case_search(*, user, terms: SearchTerms) -> dict:
     Returns {"cases": [...], "more": bool, "capped": bool}: more than fifty to show, the names limited to
     settings.SEARCH_CANDIDATES people (a common name: the page asks for more of it).
     """
+    Allocation = _allocations()
     if terms.empty:
         return {"cases": [], "more": False, "capped": False}
     person_ids, capped = _search_people(terms)

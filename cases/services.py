@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.urls import reverse
 
 from cases import eligibility
+from cases.signals import case_closed
 from oocr.concurrency.services import ANY_VERSION, version_bump, versions_check
 from oocr.csv_import import Problem, csv_import
 from cases.models import (
@@ -34,6 +35,7 @@ from cases.models import (
     name_key,
     pnc_id_normalise,
 )
+from oocr.notifications.services import notify
 
 # Identity is kept when an ERO links a returning person; only how to reach them is refreshed.
 CONTACT_FIELDS = ["address_line_1", "address_line_2", "town", "postcode", "phone", "email", "preferred_contact"]
@@ -324,8 +326,6 @@ def intake_submit(*, case: Case, user, decision: str, route: str = "", override_
     if returned and decision != Decision.CLOSED_INELIGIBLE:
         CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.RESUBMITTED, by=user,
                                  text=f"Round {case.returns.count()}: corrected and submitted again")
-        from oocr.notifications.services import notify
-
         # Whoever sent it back hears it is back.
         notify(kind="submission_resubmitted", case=case, actor=user, event=f"assessment{assessment.pk}",
                returners=[round_.by for round_ in returned], context={"round": case.returns.count()},
@@ -339,8 +339,6 @@ def intake_submit(*, case: Case, user, decision: str, route: str = "", override_
         ) if part),
     )
     if decision == Decision.OVERRIDDEN:
-        from oocr.notifications.services import notify
-
         notify(kind="override_waiting", case=case, actor=user, event=f"assessment{assessment.pk}",
                context={"reason": override_reason}, url=reverse("keyworkers:allocate", args=[case.pk]))
     return assessment
@@ -420,10 +418,9 @@ def offence_import_csv(*, text: str) -> tuple[int, int]:
 
 
 def case_closed_record(*, case: Case, user) -> None:
-    """What every closure does besides the state change: the case stops counting in its keyworker's load."""
-    from keyworkers.services import allocation_end_for_closed_case  # keyworkers builds on cases: import late
-
-    allocation_end_for_closed_case(case=case, user=user, at=case.closed_at)
+    """What every closure does besides the state change: tells the apps built on cases (cases.signals.case_closed;
+    keyworkers ends the allocation, so the case stops counting in its keyworker's load)."""
+    case_closed.send(sender=Case, case=case, user=user)
 
 
 # What happens next for each route when a case comes back to the officer, or does not.
@@ -441,8 +438,6 @@ def officer_email_queue(*, case: Case, user, reason: str, attachment: tuple[str,
 
     Called inside the change that decides it: the email is sent after it commits (notifications' Delivery).
     """
-    from oocr.notifications.services import notify
-
     charge = case.route == Case.Route.DEFERRED_CHARGE
     notify(kind=f"officer_{reason}", case=case, actor=user, event=f"case{case.pk}", context={
         "crime": case.crimes.first(), "route": "charge" if charge else "caution",
@@ -674,8 +669,6 @@ def eligibility_recheck(*, case: Case, user) -> str:
     if outcome == eligibility.INELIGIBLE and not case.override_reason:
         case.review_flag = f"{REVIEW_FLAG_INELIGIBLE}: a supervisor decides what happens"[:200]
         case.save(update_fields=["review_flag", "updated_at"])
-        from oocr.notifications.services import notify
-
         url = (reverse("keyworkers:allocate", args=[case.pk]) if case.status == Case.Status.AWAITING_ALLOCATION
                else reverse("cases:case_detail", args=[case.pk]))
         notify(kind="case_ineligible", case=case, actor=user, event=f"assessment{assessment.pk}", url=url,
@@ -879,8 +872,6 @@ def submission_send_back(*, case_id: int, user, kind: str, reasons: str) -> Subm
     """A supervisor returns a submission to its officer to correct (a draft again), or refuses a submission made by
     override (closed as ineligible), with reasons. The round is kept (SubmissionReturn) and on the timeline, and
     the officer who made the submission is told at once in their inbox and by email; nobody else is."""
-    from oocr.notifications.services import notify
-
     reasons = _reason_required(reasons, field="reasons", what="your reasons, for the officer")
     case = case_lock(case_id=case_id)
     if kind == SubmissionReturn.Kind.RETURNED:

@@ -8,6 +8,7 @@ An update is done by a contact with the victim for that purpose; one left undone
 closes carries the keyworker's reason instead, and is then neither due nor late.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,6 +23,20 @@ CHECKPOINTS = {
     Purpose.UPDATE_AGREED: ("Update when the resolution is agreed", "the contract being agreed"),
     Purpose.UPDATE_CLOSED: ("Update when the case closes", "the case closing"),
 }
+
+
+@dataclass
+class VictimsCodeSources:
+    """The facts the Victims' Code reads from the app that keeps contracts and closures (it builds on cases, so it
+    sets these in its AppConfig.ready): when each case's contract was agreed, and the keyworker's reason for an
+    update left undone at closure. Each takes case ids and answers in one query; until set, there are none."""
+
+    agreed: Callable[[list[int]], dict[int, date]] = lambda case_ids: {}
+    not_done_reasons: Callable[[list[int]], dict[int, str]] = lambda case_ids: {}
+
+
+victims_code_sources = VictimsCodeSources()
+
 # The updates a case cannot close with undone, unless the keyworker records why (the closure's own comes after it).
 BEFORE_CLOSURE = (Purpose.RJ_INFORMATION, Purpose.UPDATE_AGREED)
 

@@ -21,9 +21,10 @@ from django.utils import timezone
 from cases.models import Case
 from contracts.models import ClosureProposal, Condition, ConditionKind, Contact, Contract, NeedsAssessment, VariationProposal
 from keyworkers.models import AllocationReview
+from keyworkers.workload import over_capacity
 from oocr.accounts.roles import Role
 
-OPEN = [Case.Status.ALLOCATED, Case.Status.ASSESSMENT, Case.Status.ACTIVE]
+OPEN = Case.OPEN_ALLOCATED
 MAX_LEAD_DAYS = 14
 CONTRACT_ENDING_DAYS = 14
 PERSON_CONDITION_DAYS = 3
@@ -80,7 +81,7 @@ def weekly(since: date, on: date) -> str:
 
 
 def number(case_id: int) -> str:
-    return f"OOCR-{case_id:06d}"
+    return Case.number_of(case_id)
 
 
 @lru_cache(maxsize=None)
@@ -209,7 +210,7 @@ def _referrals(on: date) -> list[Due]:
     from referrals.selectors import overdue
 
     rows = (
-        Referral.objects.filter(overdue(on), case__status__in=[Case.Status.ASSESSMENT, Case.Status.ACTIVE], **_held("case__"))
+        Referral.objects.filter(overdue(on), case__status__in=Case.REFERRAL_ALLOWED, **_held("case__"))
         .values_list("id", "status", "acknowledge_by", "engage_by", "partner__name", "case_id", "case__allocations__keyworker_id")
     )
     due = []
@@ -290,7 +291,7 @@ def _supervisor_items(on: date) -> list[Due]:
                                         text=f"{number(case_id)}: {label.replace('_', ' ')} proposed, waiting for a decision"),
                            except_user=proposer_id)
     for keyworker in keyworker_candidates(team=None):
-        if keyworker.load > 100:
+        if over_capacity(keyworker.load):  # the same rule as the red on the team page and the chooser
             due += to_team(keyworker.staff_profile.team_id, Due(
                 "over_capacity", f"keyworker:{keyworker.pk}", week, url=path("keyworkers:team"),
                 text=f"{keyworker.get_full_name()} is at {keyworker.load}% of capacity"))

@@ -1,8 +1,10 @@
-"""Reads for the case work pages."""
+"""Reads for the case work pages, and the facts the apps below contracts read through what it registers (contributions.py)."""
 
 from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from contracts.models import (
     ClosureProposal, Condition, ConditionKind, ConditionTemplate, Contact, Contract, ContractDecision, KeyworkerAction, NeedDomain,
@@ -126,6 +128,33 @@ def non_compliance_summary(event: NonCompliance) -> str:
     return (f"{event.get_kind_display()} on {event.occurred_on:%-d %B %Y}{about}: "
             + ("reasonable excuse" if event.reasonable_excuse else "no reasonable excuse")
             + (f". {event.notes}" if event.notes else ""))
+
+
+def case_sensitive_records(*, case) -> dict[str, int]:
+    """How many needs assessments and safeguarding records the case holds, for people who may not read them
+    (domain.md section 9): they learn that the records exist and whom to ask, never what they say. One query."""
+    return type(case).objects.filter(pk=case.pk).aggregate(
+        assessments=Count("needs_assessments", distinct=True),
+        safeguarding=Count("keyworker_actions", distinct=True,
+                           filter=Q(keyworker_actions__kind=KeyworkerAction.Kind.SAFEGUARDING)),
+    )
+
+
+def victims_code_agreed(case_ids: list[int]) -> dict[int, date]:
+    """When each case's contract was agreed, for the Victims' Code update it owes: when it started, on signing, or on a
+    supervisor's approval where the scheme asks for one. One query."""
+    agreed = {}
+    for case_id, start_date, approved_at in Contract.objects.filter(
+        case_id__in=case_ids, status__in=[Contract.Status.ACTIVE, Contract.Status.ENDED],
+    ).values_list("case_id", "start_date", "approved_at"):
+        agreed[case_id] = timezone.localdate(approved_at) if approved_at else start_date
+    return agreed
+
+
+def victims_code_not_done_reasons(case_ids: list[int]) -> dict[int, str]:
+    """The keyworker's reason, given when closing, for a Victims' Code update left undone. One query."""
+    return dict(ClosureProposal.objects.filter(case_id__in=case_ids).exclude(decision=ClosureProposal.Decision.REFUSED)
+                .exclude(victim_update_reason="").order_by("proposed_at").values_list("case_id", "victim_update_reason"))
 
 
 def pending_closure(*, case) -> ClosureProposal | None:

@@ -8,6 +8,7 @@ storage name, type, size and checksum, and every download goes through a view th
 from django.conf import settings
 from django.db import models
 
+from cases.models import Case
 from documents.file_types import FILE_TYPES
 
 
@@ -55,7 +56,7 @@ class CaseDocument(models.Model):
     def download_name(self) -> str:
         """The name the browser saves it under: the case number and the kind, nothing about the person."""
         extension = FILE_TYPES[self.file_type].extensions[0]
-        return f"OOCR-{self.case_id:06d}-{self.kind.replace('_', '-')}-{self.pk}{extension}"
+        return f"{Case.number_of(self.case_id)}-{self.kind.replace('_', '-')}-{self.pk}{extension}"
 
     @property
     def is_letter(self) -> bool:

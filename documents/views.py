@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.generic import FormView, TemplateView, View
 
 from cases.models import Case
-from cases.views import CasePageMixin
+from cases.views.case_page import CasePageMixin
 from documents import forms, selectors, services
 from documents.file_types import FILE_TYPES
 from oocr.audit.models import AccessLog

@@ -20,6 +20,7 @@ from evaluation.models import (
 )
 from keyworkers.models import Allocation
 from keyworkers.selectors import staff_team
+from referrals.models import Referral
 
 # --- Administration pages --------------------------------------------------------------------------
 
@@ -327,7 +328,7 @@ def quarterly_trend(*, cases: QuerySet[Case], results: QuerySet[ReoffendingResul
     accepted = FirstContact.Answer.ACCEPTED
     starts = list(cases.filter(first_contact__answer=accepted).values_list("first_contact__offered_on", flat=True))
     closed = list(cases.filter(first_contact__answer=accepted, closed_at__isnull=False,
-                               status__in=[Case.Status.COMPLETED, Case.Status.BREACHED, Case.Status.WITHDRAWN])
+                               status__in=Case.SCHEME_CLOSURES)
                   .values_list("status", "closed_at"))
     outcomes = list(results.filter(reached_follow_up=True).values_list("start_date", "reoffended"))
     days = [d for d in starts if d] + [timezone.localdate(at) for _, at in closed] + [d for d, _ in outcomes]
@@ -457,8 +458,6 @@ def outcomes_dashboard(*, user, today: date | None = None, months: int = 12) -> 
 
 
 def _referral_counts(*, cases: QuerySet[Case], since: date) -> dict:
-    from referrals.models import Referral
-
     return Referral.objects.filter(case__in=cases.values("pk"), sent_on__gte=since).aggregate(
         referrals_sent=Count("pk"), referrals_engaged=Count("pk", filter=Q(engaged_on__isnull=False)),
     )

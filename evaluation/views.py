@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
-from cases.views import CasePageMixin
+from cases.views.case_page import CasePageMixin
 from evaluation import charts, disclosure, forms, selectors, services, survival, tables
 from evaluation.filters import CohortReportFilter, TimeToReoffenceFilter
 from evaluation.models import SurveyInstrument, SurveyResponse

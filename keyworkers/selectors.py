@@ -1,6 +1,11 @@
-"""Every read the allocation, caseload and team pages need, each with its joins and annotations."""
+"""Every read the allocation, caseload and team pages need, each with its joins and annotations.
 
-from dataclasses import dataclass
+keyworkers builds on cases only: what the caseload shows of contracts and referrals (the contract's week,
+appointments, conditions and referrals overdue) is registered by those apps (`caseload_columns_register`).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
@@ -9,15 +14,14 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch,
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
-from cases.models import Case, Crime, Offence
-from contracts.models import Condition, Contact
+from cases import selectors as cases_selectors
+from cases.models import Case, Crime, EligibilityAssessment, Offence, Victim
 from keyworkers.models import Allocation, AllocationReview, Specialism, StaffProfile
-from referrals.selectors import overdue_count as referrals_overdue_count
 from keyworkers.workload import ASSESSMENT, TO_CONTACT, Candidate, CaseNeeds, load_percent, recommend
 from oocr.accounts.roles import Role
 
 User = get_user_model()
-OPEN_STATES = [Case.Status.ALLOCATED, Case.Status.ASSESSMENT, Case.Status.ACTIVE]
+OPEN_STATES = Case.OPEN_ALLOCATED  # on a keyworker's load and caseload
 RECENTLY_CLOSED_DAYS = 30
 
 
@@ -115,16 +119,17 @@ def _previous_keyworker(field: str) -> Subquery:
 
 
 def allocation_cases(*, user) -> QuerySet[Case]:
-    """Submitted cases with what a supervisor needs to choose a keyworker, whatever their state."""
-    if not user.has_perm("accounts.allocate_cases"):
-        return Case.objects.none()
-    return _submitted_cases()
+    """Submitted cases with what a supervisor needs to choose a keyworker, whatever their state (none for others)."""
+    return _with_previous_keyworker(cases_selectors.submitted_cases(user=user))
 
 
 def _submitted_cases() -> QuerySet[Case]:
+    return _with_previous_keyworker(cases_selectors.submitted_cases(user=None))
+
+
+def _with_previous_keyworker(cases: QuerySet[Case]) -> QuerySet[Case]:
     return (
-        Case.objects.exclude(status__in=[Case.Status.DRAFT, Case.Status.INELIGIBLE])
-        .select_related("person")
+        cases
         .annotate(
             previous_keyworker_id=_previous_keyworker("keyworker_id"),
             previous_keyworker_name=_previous_keyworker("keyworker_name"),
@@ -200,8 +205,6 @@ def offence_titles_add(cases: list[Case]) -> None:
 def allocation_case_facts(*, case: Case) -> dict:
     """What the chooser shows beyond the queue's columns: each victim's view of an out of court resolution, and for
     a case submitted by override, the rules it failed and the officer's reason. Two queries."""
-    from cases.models import EligibilityAssessment, Victim  # read here only
-
     override = (
         EligibilityAssessment.objects.filter(case=case, decision=EligibilityAssessment.Decision.OVERRIDDEN)
         .select_related("assessed_by").order_by("-assessed_at", "-id").first()
@@ -315,7 +318,7 @@ def caseload_flag(case, *, today) -> Flag | None:
         return Flag("green", "New: make first contact")
     if case.status == Case.Status.ACTIVE and getattr(case, "conditions_overdue", 0):
         return Flag("amber", f"{case.conditions_overdue} condition(s) overdue")
-    if case.status in (ASSESSMENT, Case.Status.ACTIVE) and getattr(case, "referrals_overdue", 0):
+    if case.status in Case.REFERRAL_ALLOWED and getattr(case, "referrals_overdue", 0):
         return Flag("amber", f"{case.referrals_overdue} referral(s) overdue: chase the partner")
     if case.status == ASSESSMENT:
         return Flag("green", "Assessment under way")
@@ -335,20 +338,38 @@ def _flag_rank(*, today) -> SqlCase:
         When(status=TO_CONTACT, allocated_at__lt=allocated_before(FIRST_CONTACT_RED_DAYS), then=Value(FLAG_RANK["red"])),
         When(status=TO_CONTACT, allocated_at__lt=allocated_before(FIRST_CONTACT_AMBER_DAYS), then=Value(FLAG_RANK["amber"])),
         When(status=Case.Status.ACTIVE, conditions_overdue__gt=0, then=Value(FLAG_RANK["amber"])),
-        When(status__in=(ASSESSMENT, Case.Status.ACTIVE), referrals_overdue__gt=0, then=Value(FLAG_RANK["amber"])),
+        When(status__in=Case.REFERRAL_ALLOWED, referrals_overdue__gt=0, then=Value(FLAG_RANK["amber"])),
         When(status__in=OPEN_STATES, then=Value(FLAG_RANK["green"])),
         default=Value(len(FLAG_RANK)), output_field=IntegerField(),
     )
 
 
-def _conditions_count(**due) -> Subquery:
-    """How many of a case's conditions, not yet met or set aside, fall due in a window."""
-    return Subquery(
-        Condition.objects.filter(contract__case=OuterRef("pk"), **due)
-        .exclude(status__in=Condition.SETTLED)
-        .values("contract__case").annotate(n=Count("id")).values("n"),
-        output_field=IntegerField(),
-    )
+@dataclass(frozen=True)
+class CaseloadColumns:
+    """What an app built on keyworkers adds to each caseload row, in the caseload's one query.
+
+    `annotations(today=, now=)`: {name: expression over the case}; `row(case, today=)`: works out, in Python, what
+    the row shows from them. The caseload reads these names: from contracts `contract_start`, `contract_weeks`,
+    `contract_extension_days`, `next_appointment`, `last_contact`, `conditions_due`, `conditions_overdue` (with
+    `week` and `contract_total_weeks` set by its row); from referrals `referrals_overdue`."""
+
+    annotations: Callable[..., dict]
+    row: Callable[..., None] = field(default=lambda case, *, today: None)
+
+
+_caseload_columns: dict[str, CaseloadColumns] = {}
+
+
+def caseload_columns_register(name: str, columns: CaseloadColumns) -> None:
+    """Called in the registering app's AppConfig.ready(); the same name again replaces its columns."""
+    _caseload_columns[name] = columns
+
+
+def caseload_rows_complete(cases, *, today) -> None:
+    """Each registered app works out what its columns show on each row of a caseload page."""
+    for case in cases:
+        for columns in _caseload_columns.values():
+            columns.row(case, today=today)
 
 
 def caseload(*, keyworker) -> QuerySet[Case]:
@@ -368,20 +389,8 @@ def caseload(*, keyworker) -> QuerySet[Case]:
         .annotate(
             allocated_at=Subquery(held.filter(case=OuterRef("pk")).order_by("-allocated_at").values("allocated_at")[:1]),
             crime_reference=Subquery(Crime.objects.filter(case=OuterRef("pk")).order_by("id").values("reference")[:1]),
-            contract_start=F("contract__start_date"),
-            contract_weeks=F("contract__weeks"),
-            contract_extension_days=F("contract__extension_days"),
-            next_appointment=Subquery(
-                Contact.objects.filter(case=OuterRef("pk"), outcome="", starts_at__gte=now)
-                .order_by("starts_at").values("starts_at")[:1]
-            ),
-            last_contact=Subquery(
-                Contact.objects.filter(case=OuterRef("pk"), outcome__in=[Contact.Outcome.ATTENDED, Contact.Outcome.LATE])
-                .order_by("-starts_at").values("starts_at")[:1]
-            ),
-            conditions_due=Coalesce(_conditions_count(due_date__gte=today, due_date__lte=today + timedelta(days=7)), 0),
-            conditions_overdue=Coalesce(_conditions_count(due_date__lt=today), 0),
-            referrals_overdue=referrals_overdue_count(today=today),
+            **{name: expression for columns in _caseload_columns.values()
+               for name, expression in columns.annotations(today=today, now=now).items()},
         )
         .annotate(flag_rank=_flag_rank(today=today))
     )

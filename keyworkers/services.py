@@ -7,9 +7,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cases.models import Case, CaseStateError
-from cases.services import case_allocation_record, case_lock, officer_email_queue
+from cases.services import case_allocation_record, case_lock, officer_email_queue, records_erase
 from keyworkers.models import Allocation, AllocationReview, StaffProfile
 from keyworkers.selectors import already_allocated_message, keyworker_candidates, review_ended_message
+from keyworkers.workload import over_capacity
 from oocr.working_days import add_working_days
 from oocr.concurrency.services import ANY_VERSION, version_bump
 from oocr.notifications.services import notify
@@ -22,7 +23,7 @@ def _check_keyworker(*, keyworker, note: str) -> None:
         raise ValidationError({"keyworker": "Choose a keyworker who holds a caseload"})
     if candidate.staff_profile.availability == StaffProfile.Availability.INACTIVE:
         raise ValidationError({"keyworker": f"{candidate.get_full_name()} is not taking cases"})
-    over = candidate.load >= 100
+    over = over_capacity(candidate.load)
     away = candidate.staff_profile.availability == StaffProfile.Availability.ON_LEAVE
     if (over or away) and not note.strip():
         problem = "is on leave" if away else f"is at {candidate.load}% of capacity"
@@ -160,8 +161,6 @@ def calendar_token_issue(*, user, renew: bool = False) -> str:
 @transaction.atomic
 def case_free_text_erase(*, case_id: int) -> None:
     """Disposal at the end of retention: allocation notes go; who held the case and when stays."""
-    from cases.services import records_erase
-
     records_erase(Allocation.objects.filter(case_id=case_id), note="", end_note="")
 
 

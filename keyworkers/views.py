@@ -18,11 +18,10 @@ from django.views.generic import FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from cases.models import Case
-from contracts.models import contract_total_weeks, contract_week
 from keyworkers import forms, selectors, services
 from keyworkers.filters import CASELOAD_TABS, AllocationQueueFilter, CaseloadFilter, caseload_tab_condition
 from keyworkers.models import Allocation, AllocationReview, StaffProfile
-from keyworkers.workload import recommend
+from keyworkers.workload import over_capacity, recommend
 from oocr.accounts.roles import Role
 from oocr.links import case_link, link
 from oocr.views import RoleRequiredMixin, ServiceFormMixin, VersionedEditMixin
@@ -74,13 +73,10 @@ class CaseloadView(RoleRequiredMixin, FilterView):
         context = super().get_context_data(**kwargs)
         counts = self.tab_counts
         today = timezone.localdate()
+        selectors.caseload_rows_complete(context["cases"], today=today)  # the columns contracts and referrals add
         for case in context["cases"]:
             case.url = case_link(case.pk)
             case.flag = selectors.caseload_flag(case, today=today)
-            case.week = contract_week(case.contract_start, today)
-            case.contract_total_weeks = (
-                contract_total_weeks(case.contract_weeks, case.contract_extension_days) if case.contract_start else None
-            )
             caseload_row_texts(case)
         query = self.request.GET.copy()
         tabs = []
@@ -357,7 +353,7 @@ class TeamView(RoleRequiredMixin, TemplateView):
             keyworker.profile_url = link("keyworkers:staff_profile", keyworker.pk)
         totals = {
             "open_cases": sum(k.open_cases for k in keyworkers),
-            "over_capacity": sum(k.load >= 100 for k in keyworkers),
+            "over_capacity": sum(over_capacity(k.load) for k in keyworkers),
             "waiting": selectors.waiting_for_allocation_count(user=self.request.user),
         }
         user = self.request.user

@@ -8,9 +8,28 @@ every reason it gives is one a supervisor can check.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from cases.models import Case
+
+
+# A keyworker's load, in percent of capacity, from which they are over capacity (red on every page; supervisors are
+# reminded; a supervisor must give a reason to allocate them more), and from which they are near it (amber).
+# The one home of both: use over_capacity() and near_capacity(), never the numbers.
+OVER_CAPACITY = 100
+NEAR_CAPACITY = 85
+
+
+def over_capacity(load: int) -> bool:
+    """At or over capacity: exactly 100% is full, and counts as over."""
+    return load >= OVER_CAPACITY
+
+
+def near_capacity(load: int) -> bool:
+    """Near capacity but not over it."""
+    return NEAR_CAPACITY <= load < OVER_CAPACITY
+
 
 # Points a case carries, by its state, before any enhanced-offer extra.
-TO_CONTACT, ASSESSMENT, ACTIVE = "allocated", "assessment", "active"
+TO_CONTACT, ASSESSMENT, ACTIVE = Case.Status.ALLOCATED, Case.Status.ASSESSMENT, Case.Status.ACTIVE
 
 
 @dataclass(frozen=True)
@@ -79,7 +98,7 @@ def recommend(candidates: list[Candidate], needs: CaseNeeds) -> Recommendation |
     available = [c for c in candidates if c.available]
     if not available:
         return None
-    under_capacity = [c for c in available if c.load < 100]
+    under_capacity = [c for c in available if not over_capacity(c.load)]
     pool = under_capacity or available
 
     def match(candidate: Candidate) -> list[str]:

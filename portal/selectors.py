@@ -8,17 +8,17 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from cases.models import Case
 from portal.models import PartnerInvitation, PartnerSession, PartnerUser
 from referrals.models import Referral, ReferralUpdate
 from referrals.selectors import overdue
-from referrals.services import OPEN_FOR_REFERRAL
 
 
 def partner_referrals(*, account: PartnerUser, today: date | None = None) -> QuerySet[Referral]:
     today = today or timezone.localdate()
     cutoff = today - timedelta(days=settings.PARTNER_PORTAL_DAYS_AFTER)
     return (
-        Referral.objects.filter(partner_id=account.partner_id, pack__isnull=False, case__status__in=OPEN_FOR_REFERRAL)
+        Referral.objects.filter(partner_id=account.partner_id, pack__isnull=False, case__status__in=Case.REFERRAL_ALLOWED)
         .exclude(status__in=[Referral.Status.DRAFT, Referral.Status.WITHDRAWN])
         .filter(Q(status__in=Referral.OPEN) | Q(ended_on__gte=cutoff) | Q(completed_on__gte=cutoff))
         .select_related("case__person", "need_domain", "partner", "pack", "first_appointment")
@@ -65,5 +65,5 @@ def partner_accounts(*, partner) -> tuple[QuerySet[PartnerUser], QuerySet[Partne
 
 def overdue_packs(*, on: date) -> QuerySet[Referral]:
     """Referrals shared through the portal that the partner has not acknowledged, or not seen the person for, in time."""
-    return (Referral.objects.filter(overdue(on), pack__isnull=False, case__status__in=OPEN_FOR_REFERRAL)
+    return (Referral.objects.filter(overdue(on), pack__isnull=False, case__status__in=Case.REFERRAL_ALLOWED)
             .select_related("case", "partner", "pack", "created_by"))

@@ -24,7 +24,8 @@ from oocr.errors import DomainError
 from oocr.notifications.services import delivery_queue, notify
 from portal.models import FirstAppointment, PartnerInvitation, PartnerSession, PartnerUser, ReferralPack, token_digest
 from referrals.models import Partner, Referral
-from referrals.services import OPEN_FOR_REFERRAL, referral_progress_record
+from referrals.services import referral_progress_record
+from cases.services import records_erase
 
 User = get_user_model()
 
@@ -145,7 +146,7 @@ PACK_FIELDS = ["share_phone", "share_email", "share_address", "summary", "risk_w
 def pack_save(*, referral_id: int, case_id: int, user, data: dict, read_version=ANY_VERSION) -> ReferralPack:
     """Share (or change) the referral pack: what the partner's users see in the portal, and nothing else."""
     referral = Referral.objects.select_for_update().select_related("case").get(pk=referral_id, case_id=case_id)
-    if referral.case.status not in OPEN_FOR_REFERRAL or not referral.is_open:
+    if not referral.case.referral_allowed or not referral.is_open:
         raise CaseStateError("Only an open referral of an open case is shared with the partner.")
     pack = ReferralPack.objects.filter(referral=referral).first()
     if pack is None:
@@ -380,8 +381,6 @@ def _system_actor(referral: Referral):
 def case_free_text_erase(*, case_id: int) -> None:
     """Disposal at the end of retention: what the pack and the partner said about the person goes; dates, outcomes,
     attendance and who did what stay."""
-    from cases.services import records_erase
-
     records_erase(ReferralPack.objects.filter(referral__case_id=case_id), summary="", risk_who="", risk_when="",
                   risk_nature="", dates_agreed="", end_summary="")
     records_erase(FirstAppointment.objects.filter(referral__case_id=case_id), place="")

@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import FormView, TemplateView
 
-from cases.views import CasePageMixin
+from cases.views.case_page import CasePageMixin
 from oocr.audit.services import access_log_record
 from oocr.concurrency.services import form_token_new
-from oocr.views import CreateOnceMixin, RoleRequiredMixin, ServiceFormMixin, VersionedEditMixin
+from oocr.views import CreateOnceMixin, RoleRequiredMixin, ServiceFormMixin, VersionedEditMixin, add_service_errors
 from portal import forms, selectors, services
 from portal.models import FirstAppointment, PartnerUser, ReferralPack
 from referrals.models import Partner, Referral
@@ -224,7 +224,6 @@ class InvitationView(FormView):
         from django.core.exceptions import ValidationError
         from django.shortcuts import redirect
 
-        from oocr.views import add_service_errors
 
         try:
             services.invitation_accept(token=self.kwargs["token"], username=form.cleaned_data["username"],

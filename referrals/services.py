@@ -9,16 +9,18 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CaseStateError
-from cases.services import case_lock
+from cases.services import case_lock, records_erase
 from contracts.models import Condition, ConditionKind, NeedDomain
 from contracts.services import condition_evidence_follow
 from oocr.working_days import add_working_days
 from oocr.concurrency.services import ANY_VERSION, version_bump
 from oocr.csv_import import Problem, csv_import
 from referrals.models import Partner, Referral, ReferralUpdate
+from oocr.audit.services import access_log_disclosure
+from oocr.notifications.services import delivery_queue
 
 # The case must have been accepted by the person: referrals are part of the assessment and the contract.
-OPEN_FOR_REFERRAL = (Case.Status.ASSESSMENT, Case.Status.ACTIVE)
+OPEN_FOR_REFERRAL = Case.REFERRAL_ALLOWED  # the name portal/demo.py still imports
 
 # Where a referral is the evidence for a condition, the condition follows it.
 CONDITION_FOLLOWS = {
@@ -115,7 +117,7 @@ def partner_import_csv(*, text: str) -> tuple[int, int]:
 
 def _open_case(case_id: int) -> Case:
     case = case_lock(case_id=case_id)
-    if case.status not in OPEN_FOR_REFERRAL:
+    if not case.referral_allowed:
         raise CaseStateError(f"Case {case.number} is {case.get_status_display().lower()}, so no referral can be made or changed.")
     return case
 
@@ -209,9 +211,6 @@ def _referral_email_queue(referral: Referral, user) -> None:
 
     The email holds the minimum the partner needs to contact the person: no offence details.
     """
-    from oocr.audit.services import access_log_disclosure
-    from oocr.notifications.services import delivery_queue
-
     partner = referral.partner
     context = {"referral": referral, "person": referral.case.person, "keyworker": user}
     queued = delivery_queue(
@@ -288,7 +287,5 @@ def referral_condition_link(*, case_id: int, referral_id: int, user, condition_i
 @transaction.atomic
 def case_free_text_erase(*, case_id: int) -> None:
     """Disposal at the end of retention: remove what referrals say about the person; partners, routes and dates stay."""
-    from cases.services import records_erase
-
     records_erase(Referral.objects.filter(case_id=case_id), shared="", introduction_present="", sent_to="")
     records_erase(ReferralUpdate.objects.filter(referral__case_id=case_id), text="")

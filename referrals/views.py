@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
-from cases.views import CasePageMixin
+from cases.views.case_page import CasePageMixin
 from contracts.models import NeedDomain
 from oocr.audit.services import access_log_report_export
 from oocr.concurrency.services import form_token_new

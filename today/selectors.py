@@ -20,6 +20,7 @@ from keyworkers.models import Allocation, AllocationReview, StaffProfile
 from keyworkers.selectors import (
     FIRST_CONTACT_RED_DAYS, allocation_queue, held_in_team_of, held_or_closed_in_team_of, keyworker_candidates, staff_team,
 )
+from keyworkers.workload import over_capacity
 from referrals.models import Referral
 from referrals.selectors import overdue as referral_overdue
 from today.models import TodayLook
@@ -266,7 +267,7 @@ def keyworkers_needing_attention(*, user) -> Panel:
     keyworkers = []
     for keyworker in keyworker_candidates(team=team):
         away = keyworker.staff_profile.availability != StaffProfile.Availability.ACTIVE
-        keyworker.over_capacity = keyworker.load >= 100
+        keyworker.over_capacity = over_capacity(keyworker.load)
         keyworker.away_with_cases = away and keyworker.open_cases > 0
         if keyworker.over_capacity or keyworker.away_with_cases:
             keyworkers.append(keyworker)

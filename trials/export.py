@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from trials.models import Trial
 from trials.selectors import allocation_rows
+from evaluation.models import ReoffendingCheckRun, ReoffendingResult
 
 # (column, what it holds): the data dictionary, in the file's order.
 COLUMNS = [
@@ -61,8 +62,6 @@ def _days(later: date | None, start: date) -> int | str:
 
 
 def export_rows(*, trial: Trial, definition_id: int | None, months: int | None, label: str) -> list[list]:
-    from evaluation.models import ReoffendingCheckRun, ReoffendingResult
-
     results = {}
     if definition_id is not None:
         results = {result.case_id: result for result in ReoffendingResult.objects.filter(

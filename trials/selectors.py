@@ -11,6 +11,7 @@ from cases.eligibility import RuleResult
 from cases.models import Case
 from trials.eligibility import is_eligible, trial_eligibility
 from trials.models import Allocation, Trial, TrialArm
+from evaluation.models import ReoffendingCheckRun, ReoffendingResult
 
 
 def trials_all():
@@ -134,7 +135,6 @@ def case_allocations(*, case: Case):
 def analysis_people(*, trial: Trial, definition_id: int, months: int, today: date | None = None):
     """One `analysis.Person` per randomised person, not excluded, whose follow-up is reached in the definition's
     published check (and whose treatment received is known)."""
-    from evaluation.models import ReoffendingCheckRun, ReoffendingResult
     from trials.analysis import Person
 
     results = {row["case_id"]: row for row in ReoffendingResult.objects.filter(

@@ -20,6 +20,8 @@ from oocr.csv_export import csv_writer
 from oocr.views import CreateOnceMixin, RoleRequiredMixin, ServiceFormMixin, VersionedEditMixin
 from trials import forms, selectors, services
 from trials.models import Allocation, Trial
+from evaluation.selectors import measure_choices
+from evaluation import disclosure
 
 MANAGE = "trials.manage_trial"
 
@@ -270,8 +272,6 @@ class ConsortMixin(TrialMixin):
 
     @cached_property
     def measure(self) -> tuple[int, int, str] | None:
-        from evaluation.selectors import measure_choices
-
         choices = dict(measure_choices())
         chosen = self.request.GET.get("measure")
         key = chosen if chosen in choices else next(iter(choices), None)
@@ -293,7 +293,6 @@ class ConsortView(ConsortMixin, TemplateView):
     template_name = "trials/consort.html"
 
     def get_context_data(self, **kwargs):
-        from evaluation.selectors import measure_choices
         from trials.consort import consort_description, consort_layout, consort_rows
 
         measure = f"{self.measure[0]}-{self.measure[1]}" if self.measure else ""
@@ -326,8 +325,6 @@ class AnalysisView(ConsortMixin, TemplateView):
     template_name = "trials/analysis.html"
 
     def get_context_data(self, **kwargs):
-        from evaluation import disclosure
-        from evaluation.selectors import measure_choices
         from trials import analysis
         from trials.consort import followed_up_cases
 

@@ -13,7 +13,8 @@ from cases.models import (
 from cases.tests.factories import (
     AwaitingAllocationCaseFactory, CrimeFactory, DraftCaseFactory, PersonFactory, ReadyDraftCaseFactory,
 )
-from cases.views import CASE_ACCESS_REASONS_SESSION_KEY, SEARCH_SESSION_KEY
+from cases.views.case_page import CASE_ACCESS_REASONS_SESSION_KEY
+from cases.views.search import SEARCH_SESSION_KEY
 from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory, SupervisorProfileFactory, TeamFactory
 from oocr.accounts.tests.factories import AdministratorFactory, EvidenceReviewOfficerFactory, TeamManagerFactory
 from oocr.concurrency.services import versions_total

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cases.models import Case
 from cases.tests.factories import AwaitingAllocationCaseFactory, DraftCaseFactory, ReadyDraftCaseFactory
-from cases.views import SEARCH_SESSION_KEY
+from cases.views.search import SEARCH_SESSION_KEY
 from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory, SupervisorProfileFactory, TeamFactory
 from oocr.accounts.tests.factories import AdministratorFactory, EvidenceReviewOfficerFactory, TeamManagerFactory
 from oocr.audit.models import AccessLog
