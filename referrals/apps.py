@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ReferralsConfig(AppConfig):
     name = "referrals"
     verbose_name = "Referrals"
+
+    def ready(self):
+        # Contracts' daily reminders job covers overdue referrals once referrals registers them (contracts sits below).
+        from referrals import reminders
+
+        reminders.register()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from cases.models import Case, CaseEvent, CaseStateError
 from cases.services import case_lock
 from contracts.models import Condition, ConditionKind, NeedDomain
-from contracts.services import condition_evidence_follow
+from contracts.services.contract import condition_evidence_follow
 from oocr.working_days import add_working_days
 from oocr.concurrency.services import ANY_VERSION, version_bump
 from oocr.csv_import import Problem, csv_import

@@ -32,7 +32,7 @@ def retention_decide(*, review_id: int, user, decision: str, reason: str, retain
     """
     from cases.models import Case
     from cases.services import case_personal_data_erase
-    from contracts.services import case_free_text_erase as contracts_erase
+    from contracts.services.erasure import case_free_text_erase as contracts_erase
     from documents.services import case_documents_erase
     from evaluation.services import person_crime_records_pseudonymise
     from keyworkers.services import case_free_text_erase as allocations_erase

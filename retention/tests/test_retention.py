@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from cases.models import Case, CaseBaseline, CaseEvent, Crime, FirstContact, Person, Victim
-from contracts import services as contract_services
+from contracts.services.contacts import contact_record
 from contracts.models import Contact, Contract, Condition
 from contracts.tests.test_closure import active_case
 from evaluation.models import ReoffendingDefinition
@@ -107,7 +107,7 @@ def reoffending_figures() -> list[tuple]:
 
 def test_disposal_removes_personal_data_keeps_the_evaluation_record_and_the_same_figures():
     case, holder, _ = active_case()
-    contract_services.contact_record(case_id=case.pk, user=holder, data={
+    contact_record(case_id=case.pk, user=holder, data={
         "type": "face_to_face", "starts_at": timezone.now() - timedelta(days=1), "place": "Truro library",
         "outcome": "attended", "duration_minutes": 30, "notes": "Spoke about his daughter's school",
         "outside_reason": "The closing meeting, after the contract ended"})
