@@ -20,6 +20,7 @@ from evaluation.models import (
 )
 from keyworkers.models import Allocation
 from keyworkers.selectors import staff_team
+from referrals.models import Referral
 
 # --- Administration pages --------------------------------------------------------------------------
 
@@ -457,8 +458,6 @@ def outcomes_dashboard(*, user, today: date | None = None, months: int = 12) -> 
 
 
 def _referral_counts(*, cases: QuerySet[Case], since: date) -> dict:
-    from referrals.models import Referral
-
     return Referral.objects.filter(case__in=cases.values("pk"), sent_on__gte=since).aggregate(
         referrals_sent=Count("pk"), referrals_engaged=Count("pk", filter=Q(engaged_on__isnull=False)),
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q, Sum
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from psycopg import errors as psycopg_errors
 
-from cases.models import Case, CaseEvent, Person, name_key, pnc_id_normalise
+from cases.models import Case, CaseEvent, Offence, Person, name_key, pnc_id_normalise
 from evaluation import checks, selectors
 from evaluation.models import (
     CrimeRecord, CrimeRecordImport, CrimeRecordImportPart, EventType, HarmWeight, HarmWeightSet, PersonMatch, ReoffendingCheckRun,
@@ -27,6 +28,7 @@ from oocr import jobs
 from oocr.concurrency.services import ANY_VERSION, version_bump
 from oocr.csv_import import Problem, csv_import
 from oocr.errors import DomainError
+from oocr.notifications.services import notification_send
 
 CRIME_RECORD_COLUMNS = ["crime_reference", "event_type", "offence_code", "offence_title", "offence_date", "outcome_date",
                         "pnc_id", "surname", "forenames", "date_of_birth"]
@@ -401,10 +403,6 @@ def crime_record_imports_sweep(*, now=None) -> list[int]:
 
 def _administrators_tell(*, text: str, url: str) -> None:
     """An in-app notification to every active administrator (those who run the evaluation's jobs)."""
-    from django.contrib.auth import get_user_model
-
-    from oocr.notifications.services import notification_send
-
     administrators = get_user_model().objects.filter(
         is_active=True, groups__permissions__codename="manage_evaluation",
         groups__permissions__content_type__app_label="evaluation").distinct()
@@ -964,8 +962,6 @@ def harm_weights_for_check(weight_set: HarmWeightSet) -> dict[str, Decimal]:
     crime subgroup (from the offence catalogue), in the same set if it is a
     subgroup set, or in the shipped subgroup set as the fallback.
     """
-    from cases.models import Offence
-
     own = dict(weight_set.weights.values_list("key", "days"))
     subgroup_set = weight_set if weight_set.kind == HarmWeightSet.Kind.SUBGROUP else _default_subgroup_set()
     by_subgroup = dict(subgroup_set.weights.values_list("key", "days")) if subgroup_set else {}

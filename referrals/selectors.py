@@ -8,7 +8,7 @@ from statistics import median
 from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from contracts.models import Condition, ConditionKind, NeedDomain
+from contracts.models import Condition, ConditionKind, NeedDomain, NeedScore
 from referrals.models import Partner, Referral, ReferralUpdate
 
 
@@ -80,8 +80,6 @@ def case_referral(*, case, referral_id: int) -> Referral:
 
 def case_needs_for_referral(*, case) -> list[NeedDomain]:
     """The need domains to refer for: those the first assessment scored as a need first, most severe first."""
-    from contracts.models import NeedScore
-
     scores = {
         score.domain_id: score.score
         for score in NeedScore.objects.filter(assessment__case=case, assessment__kind="baseline", score__gt=0)

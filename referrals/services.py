@@ -9,12 +9,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CaseStateError
-from cases.services import case_lock
+from cases.services import case_lock, records_erase
 from contracts.models import Condition, ConditionKind, NeedDomain
 from contracts.services.contract import condition_evidence_follow
-from oocr.working_days import add_working_days
+from oocr.audit.services import access_log_disclosure
 from oocr.concurrency.services import ANY_VERSION, version_bump
 from oocr.csv_import import Problem, csv_import
+from oocr.notifications.services import delivery_queue
+from oocr.working_days import add_working_days
 from referrals.models import Partner, Referral, ReferralUpdate
 
 # The case must have been accepted by the person: referrals are part of the assessment and the contract.
@@ -204,9 +206,6 @@ def _referral_email_queue(referral: Referral, user) -> None:
 
     The email holds the minimum the partner needs to contact the person: no offence details.
     """
-    from oocr.audit.services import access_log_disclosure
-    from oocr.notifications.services import delivery_queue
-
     partner = referral.partner
     context = {"referral": referral, "person": referral.case.person, "keyworker": user}
     queued = delivery_queue(
@@ -283,7 +282,5 @@ def referral_condition_link(*, case_id: int, referral_id: int, user, condition_i
 @transaction.atomic
 def case_free_text_erase(*, case_id: int) -> None:
     """Disposal at the end of retention: remove what referrals say about the person; partners, routes and dates stay."""
-    from cases.services import records_erase
-
     records_erase(Referral.objects.filter(case_id=case_id), shared="", introduction_present="", sent_to="")
     records_erase(ReferralUpdate.objects.filter(referral__case_id=case_id), text="")
