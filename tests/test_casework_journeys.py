@@ -110,9 +110,9 @@ def test_a_missed_appointment_leads_to_a_breach_a_supervisor_approves(live_serve
     keyworker = case.allocations.get().keyworker
     supervisor = SupervisorProfileFactory().user
     from cases import services as case_services
+    from contracts.models import ConditionTemplate, NeedDomain
     from contracts.services.assessment import needs_assessment_record
     from contracts.services.contract import condition_add, contract_draft_start, contract_sign
-    from contracts.models import ConditionTemplate, NeedDomain
 
     week_ago = timezone.localdate() - timedelta(weeks=1)
     backdate_case(case, to=week_ago)

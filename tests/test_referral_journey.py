@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from contracts.services.contract import contract_sign
 from contracts.models import NeedDomain
+from contracts.services.contract import contract_sign
 from contracts.tests.test_contracts import add, assessed_case
 from referrals.models import Referral
 from tests.browser import check_and_capture, click_and_wait, sign_in

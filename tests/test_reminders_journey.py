@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from contracts.models import NeedDomain
 from contracts.services.contract import contract_sign
 from contracts.services.reminders import reminders_send
-from contracts.models import NeedDomain
 from contracts.tests.test_contracts import add, assessed_case
 from tests.browser import check_and_capture, click_and_wait, sign_in
 

@@ -22,9 +22,9 @@ from django.utils import timezone
 from api.services import api_client_create
 from cases.models import Case, Person, Victim
 from cases.tests.factories import DraftCaseFactory
+from contracts.models import ConditionTemplate, NeedDomain
 from contracts.services.closure import closure_propose
 from contracts.services.variation import variation_propose
-from contracts.models import ConditionTemplate, NeedDomain
 from contracts.tests.factories import AssessedCaseFactory, BookedContactFactory, TailoredConditionFactory, breach_record
 from contracts.tests.test_closure import active_case
 from documents.tests.factories import CaseDocumentFactory

@@ -10,9 +10,9 @@ from django.utils import timezone
 from cases.models import Case, Victim, VictimContact
 from cases.selectors import victims_code_items, victims_code_items_due
 from cases.victims_code import VictimsCodeItem, victims_code_case_items
-from contracts.services.closure import closure_propose
 from contracts.models import ClosureProposal, NeedsAssessment
 from contracts.reminders import due_on
+from contracts.services.closure import closure_propose
 from contracts.tests.factories import ActiveContractFactory, holder_of
 from oocr.tests.concurrency import as_read, one_time_token
 

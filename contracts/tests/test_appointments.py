@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from cases.models import CaseStateError
 from contracts import selectors
-from contracts.services.contacts import contact_cancel, contact_outcome_record, contact_reschedule, non_compliance_record
 from contracts.models import Contact, NonCompliance
+from contracts.services.contacts import contact_cancel, contact_outcome_record, contact_reschedule, non_compliance_record
 from contracts.tests.factories import ActiveContractFactory, BookedContactFactory, holder_of
 from oocr.concurrency.services import EditConflict
 from oocr.notifications.models import Delivery

@@ -7,12 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseStateError
+from contracts.models import ClosureProposal, Condition, Contact, NeedDomain, NonCompliance, SchemeSettings
 from contracts.services.assessment import keyworker_action_record, needs_assessment_record
 from contracts.services.closure import closure_decide, closure_propose
 from contracts.services.contacts import contact_outcome_record, contact_record, non_compliance_record
 from contracts.services.contract import condition_progress_record, contract_sign
 from contracts.services.variation import variation_decide, variation_propose
-from contracts.models import ClosureProposal, Condition, Contact, NeedDomain, NonCompliance, SchemeSettings
 from contracts.tests.factories import breach_record
 from contracts.tests.test_contracts import add, assessed_case
 from keyworkers.models import StaffProfile

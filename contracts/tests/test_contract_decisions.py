@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CaseStateError
-from contracts.services.contract import contract_decide, contract_sign
 from contracts.models import Contract, ContractDecision
+from contracts.services.contract import contract_decide, contract_sign
 from contracts.tests.factories import AwaitingApprovalContractFactory, holder_of
 from keyworkers.tests.factories import SupervisorProfileFactory
 from oocr.concurrency.services import EditConflict

@@ -9,10 +9,10 @@ from pypdf import PdfReader
 
 from cases import services as case_services
 from cases.models import Case, CaseStateError, Victim
-from contracts.services.assessment import needs_assessment_record
-from contracts.services.contract import condition_add, condition_progress_record, contract_approve, contract_draft_start, contract_sign
 from contracts.documents import contract_pdf
 from contracts.models import Condition, ConditionTemplate, Contract, NeedDomain, SchemeSettings
+from contracts.services.assessment import needs_assessment_record
+from contracts.services.contract import condition_add, condition_progress_record, contract_approve, contract_draft_start, contract_sign
 from contracts.tests.factories import backdate_case
 from keyworkers.tests.factories import AllocatedCaseFactory
 from oocr.accounts.tests.factories import SupervisorFactory

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import CaseStateError
-from contracts.services.contract import condition_edit
 from contracts.models import Condition
+from contracts.services.contract import condition_edit
 from contracts.tests.factories import ActiveContractFactory, AssessedCaseFactory, TailoredConditionFactory, holder_of
 from oocr.concurrency.services import EditConflict
 

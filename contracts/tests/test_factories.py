@@ -6,12 +6,12 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Case
+from contracts.models import ClosureProposal, Condition, ConditionTemplate, Contract, VariationProposal
 from contracts.services.assessment import needs_assessment_record
 from contracts.services.closure import closure_decide
 from contracts.services.contacts import contact_outcome_record, contact_record, non_compliance_record
 from contracts.services.contract import condition_add, condition_progress_record, contract_approve, contract_draft_start, contract_sign
 from contracts.services.variation import variation_decide, variation_propose
-from contracts.models import ClosureProposal, Condition, ConditionTemplate, Contract, VariationProposal
 from contracts.tests.factories import (
     ActiveContractFactory, AssessedCaseFactory, AwaitingApprovalContractFactory, BookedContactFactory, ConsentingVictimFactory,
     PendingClosureFactory, PendingExtensionFactory, holder_of,

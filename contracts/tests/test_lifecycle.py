@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseStateError, Crime, FirstContact
+from contracts.models import ClosureProposal, Condition, ConditionKind, ConditionTemplate, Contract, SchemeSettings, VariationProposal
 from contracts.services.assessment import needs_assessment_record
 from contracts.services.closure import closure_decide, closure_propose
 from contracts.services.contract import condition_add, condition_progress_record, condition_remove, unpaid_work_hours_set
 from contracts.services.variation import variation_decide, variation_propose
-from contracts.models import ClosureProposal, Condition, ConditionKind, ConditionTemplate, Contract, SchemeSettings, VariationProposal
 from contracts.tests.factories import (
     breach_record,
     ActiveContractFactory, AssessedCaseFactory, AwaitingApprovalContractFactory, TailoredConditionFactory, holder_of,

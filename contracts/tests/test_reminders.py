@@ -11,15 +11,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases.models import Case, Person
+from contracts.models import NeedDomain
+from contracts.reminders import KINDS, due_on
 from contracts.services.closure import closure_propose
 from contracts.services.contacts import contact_record
 from contracts.services.contract import condition_progress_record, contract_sign
 from contracts.services.reminders import reminders_send
 from contracts.services.variation import variation_decide, variation_propose
-from contracts.reminders import KINDS, due_on
-from contracts.tests.test_contracts import add, assessed_case
-from contracts.models import NeedDomain
 from contracts.tests.factories import breach_record
+from contracts.tests.test_contracts import add, assessed_case
 from keyworkers.models import StaffProfile
 from keyworkers.tests.factories import SupervisorProfileFactory, TeamFactory
 from oocr.accounts.tests.factories import SupervisorFactory

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import Case, CaseEvent, CaseStateError, FirstContact
+from contracts.models import Contact, KeyworkerAction, NeedDomain, NeedsAssessment
 from contracts.services.assessment import keyworker_action_record, needs_assessment_record
 from contracts.services.contacts import contact_outcome_record, contact_record
-from contracts.models import Contact, KeyworkerAction, NeedDomain, NeedsAssessment
 from keyworkers.tests.factories import AllocatedCaseFactory
 from oocr.audit.models import AccessLog
 

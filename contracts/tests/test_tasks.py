@@ -12,10 +12,10 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from conftest import REAL_WORKER
+from contracts.models import NeedDomain
 from contracts.services.contract import contract_sign
 from contracts.services.reminders import reminders_send
 from contracts.tests.test_contracts import add, assessed_case
-from contracts.models import NeedDomain
 from oocr.notifications.models import Delivery, Reminder, ReminderRun
 
 TODAY = timezone.localdate()

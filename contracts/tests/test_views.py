@@ -7,11 +7,11 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import Case, CaseEvent
+from contracts.models import ClosureProposal, Condition, ConditionTemplate, Contact, NeedDomain, VariationProposal
 from contracts.services.closure import closure_decide, closure_propose
 from contracts.services.contacts import contact_record
 from contracts.services.contract import contract_approve, contract_sign
 from contracts.services.variation import variation_decide, variation_propose
-from contracts.models import ClosureProposal, Condition, ConditionTemplate, Contact, NeedDomain, VariationProposal
 from contracts.tests.factories import breach_record
 from contracts.tests.test_closure import active_case
 from contracts.tests.test_contracts import assessed_case

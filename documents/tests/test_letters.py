@@ -9,8 +9,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from cases.models import Case, CaseStateError
-from contracts.services.closure import closure_decide, closure_propose
 from contracts.models import ClosureProposal, NonCompliance
+from contracts.services.closure import closure_decide, closure_propose
 from contracts.tests.factories import ActiveContractFactory, breach_record, holder_of
 from documents import services
 from documents.models import CaseDocument

@@ -5,8 +5,8 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from contracts.services.contract import contract_sign
 from contracts.models import NeedDomain
+from contracts.services.contract import contract_sign
 from contracts.tests.test_contracts import add, assessed_case
 from oocr.accounts.tests.factories import UserFactory
 from portal import services

@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from contracts.services.contract import contract_sign
 from contracts.models import NeedDomain
+from contracts.services.contract import contract_sign
 from contracts.tests.test_contracts import add, assessed_case
 from referrals import services
 from referrals.tests.factories import PartnerFactory

@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.tests.factories import ReadyDraftCaseFactory
+from contracts.models import Contract, SchemeSettings
 from contracts.services.assessment import needs_assessment_record
 from contracts.services.closure import closure_decide, closure_propose
 from contracts.services.contract import contract_approve
 from contracts.services.variation import variation_decide, variation_propose
-from contracts.models import Contract, SchemeSettings
 from contracts.tests.factories import (
     ActiveContractFactory, AwaitingApprovalContractFactory, PendingClosureFactory, PendingExtensionFactory, breach_record,
     holder_of,
