@@ -20,7 +20,7 @@ def test_a_keyworker_refers_a_person_with_an_alcohol_need_and_follows_it_to_enga
                                     person__postcode="PL4 6AB")
     condition = add(case, keyworker, "Alcohol service sessions", need_domain=NeedDomain.objects.get(code="alcohol"))
     contract_sign(case_id=case.pk, user=keyworker, agreement="verbal",
-                                    signed_on=timezone.localdate() - timedelta(weeks=1))
+                  signed_on=timezone.localdate() - timedelta(weeks=1))
     sign_in(page, live_server, keyworker)
     page.goto(f"{live_server.url}/cases/{case.pk}/")
     click_and_wait(page, "nav[aria-label='Case sections'] >> text=Referrals")

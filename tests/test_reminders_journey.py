@@ -20,7 +20,7 @@ def test_a_keyworker_follows_a_reminder_from_the_header_to_the_condition(live_se
     condition = add(case, keyworker, "Debt advice", due_date=timezone.localdate() + timedelta(days=2),
                     need_domain=NeedDomain.objects.get(code="finance"))
     contract_sign(case_id=case.pk, user=keyworker, agreement="verbal",
-                           signed_on=timezone.localdate() - timedelta(weeks=1))
+                  signed_on=timezone.localdate() - timedelta(weeks=1))
     keyworker.notifications.update(read_at=timezone.now())  # the allocation notice, read long ago
     reminders_send(on=timezone.localdate())
 

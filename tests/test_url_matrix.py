@@ -294,7 +294,7 @@ def build_world() -> dict:
     drafting = AssessedCaseFactory(keyworker=holder)  # a draft contract: its conditions still change
     draft_condition = TailoredConditionFactory(contract=drafting.contract)
     variation = variation_propose(case_id=case.pk, user=holder, kind="extension", reason="In hospital",
-                                                    extension_days=14)
+                                  extension_days=14)
     closing, closing_holder, _ = active_case()
     closure = closure_propose(case_id=closing.pk, user=closing_holder, result="breached", breach=breach_record(), reason="Stopped")
     partner = PartnerFactory()

@@ -80,6 +80,6 @@ def case_closed(result: str = "breached"):
 
     proposal = PendingClosureFactory(result=result)
     closure_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True,
-                                     note="No contact for three weeks after a warning")
+                   note="No contact for three weeks after a warning")
     proposal.case.refresh_from_db()
     return proposal.case

@@ -93,7 +93,7 @@ def test_a_case_cannot_close_with_a_victim_update_undone_unless_the_keyworker_re
     case, holder, victim = case_with_victim()
     with pytest.raises(ValidationError) as refused:
         closure_propose(case_id=case.pk, user=holder, result="withdrawn", withdrawal_reason="moved_away",
-                                          reason="Moved to Scotland")
+                        reason="Moved to Scotland")
     assert "victim_update_reason" in refused.value.error_dict
     assert "restorative justice information (Corner shop)" in str(refused.value)
     client.force_login(holder)
@@ -123,7 +123,7 @@ def test_a_case_with_every_update_given_closes_without_a_reason_and_the_closure_
     client.force_login(holder)
     assert 'name="victim_update_reason"' not in client.get(reverse("contracts:closure", args=[case.pk])).content.decode()
     closure_propose(case_id=case.pk, user=holder, result="withdrawn", withdrawal_reason="moved_away",
-                                      reason="Moved to Scotland")
+                    reason="Moved to Scotland")
     case.refresh_from_db()
     assert case.is_closed
     [closure] = victims_code_items_due(holder)

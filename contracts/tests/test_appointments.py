@@ -30,8 +30,8 @@ def test_moving_an_appointment_keeps_when_it_was_first_booked_and_texts_the_pers
     case.person.save()
     first = contact.starts_at
     moved, told = contact_reschedule(case_id=case.pk, user=holder, contact_id=contact.pk,
-                                              starts_at=first + timedelta(days=2), reason="The person starts a job",
-                                              read_version=contact.version)
+                                     starts_at=first + timedelta(days=2), reason="The person starts a job",
+                                     read_version=contact.version)
     assert told
     assert (moved.first_booked_for, moved.starts_at, moved.times_moved) == (first, first + timedelta(days=2), 1)
     assert moved.history.count() == 2  # the booking and the move, each kept
@@ -42,7 +42,7 @@ def test_moving_an_appointment_keeps_when_it_was_first_booked_and_texts_the_pers
     for private in (case.crimes.get().reference, "offence", "police", "court", "scheme", case.person.last_name):
         assert private.lower() not in message.body.lower()
     contact_reschedule(case_id=case.pk, user=holder, contact_id=contact.pk, starts_at=first + timedelta(days=3),
-                                reason="Again")
+                       reason="Again")
     moved.refresh_from_db()
     assert (moved.first_booked_for, moved.times_moved) == (first, 2)  # the first booking is not forgotten
     assert Delivery.objects.filter(person=case.person).count() == 2
@@ -54,7 +54,7 @@ def test_a_person_who_prefers_a_phone_call_and_agreed_to_no_reminders_is_not_sen
     case.person.preferred_contact, case.person.reminders_by = "phone", ""
     case.person.save()
     _, told = contact_reschedule(case_id=case.pk, user=holder_of(case), contact_id=contact.pk,
-                                          starts_at=contact.starts_at + timedelta(hours=3), reason="Clash with college")
+                                 starts_at=contact.starts_at + timedelta(hours=3), reason="Clash with college")
     assert not told and not Delivery.objects.filter(person=case.person).exists()
 
 
@@ -63,10 +63,10 @@ def test_a_move_over_a_version_not_read_is_refused_and_changes_nothing():
     case, holder = contact.case, holder_of(contact.case)
     read = contact.version
     contact_reschedule(case_id=case.pk, user=holder, contact_id=contact.pk,
-                                starts_at=contact.starts_at + timedelta(days=1), reason="First tab", read_version=read)
+                       starts_at=contact.starts_at + timedelta(days=1), reason="First tab", read_version=read)
     with pytest.raises(EditConflict):
         contact_reschedule(case_id=case.pk, user=holder, contact_id=contact.pk,
-                                    starts_at=contact.starts_at + timedelta(days=5), reason="Second tab", read_version=read)
+                           starts_at=contact.starts_at + timedelta(days=5), reason="Second tab", read_version=read)
     assert Contact.objects.get(pk=contact.pk).starts_at == contact.starts_at + timedelta(days=1)
 
 
@@ -74,7 +74,7 @@ def test_an_appointment_whose_time_has_passed_is_not_moved_but_given_its_outcome
     contact = BookedContactFactory()  # two hours ago
     with pytest.raises(ValidationError, match="record its outcome instead"):
         contact_reschedule(case_id=contact.case_id, user=holder_of(contact.case), contact_id=contact.pk,
-                                    starts_at=timezone.now() + timedelta(days=1), reason="Forgot")
+                           starts_at=timezone.now() + timedelta(days=1), reason="Forgot")
 
 
 def test_a_move_onto_another_of_the_keyworkers_appointments_warns_and_goes_ahead_once_confirmed():
@@ -83,12 +83,12 @@ def test_a_move_onto_another_of_the_keyworkers_appointments_warns_and_goes_ahead
     other = booked(in_hours=48, case=ActiveContractFactory(case__keyworker=holder).case)
     with pytest.raises(ValidationError) as warned:
         contact_reschedule(case_id=contact.case_id, user=holder, contact_id=contact.pk,
-                                    starts_at=other.starts_at + timedelta(minutes=30), reason="Later in the week")
+                           starts_at=other.starts_at + timedelta(minutes=30), reason="Later in the week")
     assert warned.value.error_dict["time"][0].code == "double_booking"
     assert other.case.number in warned.value.message_dict["time"][0]
     assert Contact.objects.get(pk=contact.pk).times_moved == 0
     contact_reschedule(case_id=contact.case_id, user=holder, contact_id=contact.pk, book_anyway=True,
-                                starts_at=other.starts_at + timedelta(minutes=30), reason="Later in the week")
+                       starts_at=other.starts_at + timedelta(minutes=30), reason="Later in the week")
     assert Contact.objects.get(pk=contact.pk).starts_at == other.starts_at + timedelta(minutes=30)
 
 
@@ -102,7 +102,7 @@ def test_a_cancelled_appointment_keeps_its_reason_needs_no_outcome_and_cannot_be
     assert case.events.filter(text__contains="cancelled: In hospital").exists()
     with pytest.raises(CaseStateError, match="was cancelled"):
         contact_reschedule(case_id=case.pk, user=holder, contact_id=contact.pk,
-                                    starts_at=contact.starts_at + timedelta(days=1), reason="x")
+                           starts_at=contact.starts_at + timedelta(days=1), reason="x")
     with pytest.raises(CaseStateError, match="was cancelled"):
         contact_cancel(case_id=case.pk, user=holder, contact_id=contact.pk, reason="Twice")
 
@@ -112,13 +112,13 @@ def test_an_outcome_recorded_days_later_says_so_on_the_timeline_and_leaves_the_l
     case, holder = contact.case, holder_of(contact.case)
     assert list(selectors.appointments_without_outcome(user=holder)) == [contact]
     contact_outcome_record(case_id=case.pk, user=holder, contact_id=contact.pk, outcome="attended",
-                                    duration_minutes=40, notes="Went well", read_version=contact.version)
+                           duration_minutes=40, notes="Went well", read_version=contact.version)
     event = case.events.filter(text__contains="recorded late").get()
     assert f"recorded late, on {timezone.localdate():%-d %B %Y}" in event.text
     assert list(selectors.appointments_without_outcome(user=holder)) == []
     with pytest.raises(CaseStateError, match="recorded already"):
         contact_outcome_record(case_id=case.pk, user=holder, contact_id=contact.pk, outcome="late",
-                                        duration_minutes=None, notes="")
+                               duration_minutes=None, notes="")
 
 
 def test_the_list_holds_only_the_keyworkers_own_past_appointments_without_an_outcome(django_assert_max_num_queries):

@@ -54,12 +54,12 @@ def test_booking_then_recording_an_appointment_goes_on_the_timeline():
     assert booked.is_booked
     Contact.objects.filter(pk=booked.pk).update(starts_at=past())  # the appointment's time comes and goes
     contact_outcome_record(case_id=case.pk, user=holder, contact_id=booked.pk, outcome="attended",
-                                    duration_minutes=45, notes="Went well")
+                           duration_minutes=45, notes="Went well")
     assert Contact.objects.get(pk=booked.pk).outcome == "attended"
     assert "attended" in case.events.filter(kind="contact").first().text
     with pytest.raises(CaseStateError, match="recorded already"):
         contact_outcome_record(case_id=case.pk, user=holder, contact_id=booked.pk, outcome="late",
-                                        duration_minutes=None, notes="")
+                               duration_minutes=None, notes="")
 
 
 def test_a_future_appointment_has_no_outcome_yet():
@@ -153,7 +153,7 @@ def test_completion_needs_conditions_met_the_closing_assessment_and_the_end_date
 def test_completion_closes_at_once_with_the_mapped_outcome_code(route, code):
     case, holder, condition = active_case(route=route)
     condition_progress_record(case_id=case.pk, user=holder, condition_id=condition.pk, status="met",
-                                       evidence="Letter from the debt adviser", hours_done=0)
+                              evidence="Letter from the debt adviser", hours_done=0)
     needs_assessment_record(case_id=case.pk, user=holder, kind="closing", data={}, scores={
         d.pk: {"score": 1, "notes": "", "safeguarding": False} for d in NeedDomain.objects.filter(is_active=True)})
     closure_propose(case_id=case.pk, user=holder, result="completed", reason="Every condition met")
@@ -167,7 +167,7 @@ def test_withdrawal_needs_a_coded_reason_and_can_require_approval():
     with pytest.raises(ValidationError, match="Choose why the case is being withdrawn"):
         closure_propose(case_id=case.pk, user=holder, result="withdrawn", reason="Moved")
     proposal = closure_propose(case_id=case.pk, user=holder, result="withdrawn", reason="Moved to Leeds",
-                                        withdrawal_reason="moved_away")
+                               withdrawal_reason="moved_away")
     assert proposal.decision == "pending"
     with pytest.raises(CaseStateError, match="already waiting"):
         closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="x")
@@ -204,7 +204,7 @@ def test_an_extension_changes_the_end_date_only_when_a_supervisor_approves():
 def test_a_variation_keeps_the_old_condition_marked_varied():
     case, holder, condition = active_case(signed_weeks_ago=2)
     proposal = variation_propose(case_id=case.pk, user=holder, kind="variation", reason="New adviser",
-                                          condition_id=condition.pk, new_description="You will meet the CAB debt adviser.")
+                                 condition_id=condition.pk, new_description="You will meet the CAB debt adviser.")
     variation_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True)
     conditions = {c.description: c.status for c in case.contract.conditions.exclude(kind="standard")}
     assert conditions == {condition.description: "varied", "You will meet the CAB debt adviser.": "not_started"}

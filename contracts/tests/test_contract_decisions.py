@@ -24,7 +24,7 @@ def waiting():
 def test_approved_with_comments_the_case_is_active_and_only_the_keyworker_is_told():
     contract, keyworker, supervisor = waiting()
     contract_decide(case_id=contract.case_id, user=supervisor, decision="approved", comments="Good plan",
-                             read_version=contract.version)
+                    read_version=contract.version)
     contract.refresh_from_db()
     assert contract.status == Contract.Status.ACTIVE and contract.approved_by == supervisor
     assert Case.objects.get(pk=contract.case_id).status == Case.Status.ACTIVE
@@ -36,7 +36,7 @@ def test_approved_with_comments_the_case_is_active_and_only_the_keyworker_is_tol
 def test_returned_the_contract_is_a_draft_again_with_the_comments_and_the_keyworker_resubmits():
     contract, keyworker, supervisor = waiting()
     contract_decide(case_id=contract.case_id, user=supervisor, decision="returned",
-                             comments="Unpaid work hours too high", read_version=contract.version)
+                    comments="Unpaid work hours too high", read_version=contract.version)
     contract.refresh_from_db()
     assert contract.status == Contract.Status.DRAFT
     assert (contract.start_date, contract.agreement) == (None, "")
@@ -45,7 +45,7 @@ def test_returned_the_contract_is_a_draft_again_with_the_comments_and_the_keywor
     assert list(Notification.objects.values_list("user_id", flat=True)) == [keyworker.pk]
     Notification.objects.all().delete()
     contract_sign(case_id=contract.case_id, user=keyworker, signed_on=timezone.localdate(),
-                           agreement=Contract.Agreement.SIGNED_IN_PERSON, read_version=contract.version)
+                  agreement=Contract.Agreement.SIGNED_IN_PERSON, read_version=contract.version)
     contract.refresh_from_db()
     assert contract.status == Contract.Status.AWAITING_APPROVAL
     told = set(Notification.objects.values_list("user_id", flat=True))  # the team's supervisors: it waits for them again
@@ -61,9 +61,9 @@ def test_refused_needs_comments_and_a_decision_over_an_older_version_is_refused(
     assert "comments" in error.value.error_dict
     with pytest.raises(EditConflict):
         contract_decide(case_id=contract.case_id, user=supervisor, decision="refused", comments="No",
-                                 read_version=contract.version - 1 or 99)
+                        read_version=contract.version - 1 or 99)
     contract_decide(case_id=contract.case_id, user=supervisor, decision="refused", comments="Not workable",
-                             read_version=contract.version)
+                    read_version=contract.version)
     assert ContractDecision.objects.get().decision == ContractDecision.Decision.REFUSED
     assert set(Notification.objects.values_list("user_id", flat=True)) == {keyworker.pk}
     with pytest.raises(CaseStateError):  # a draft again: nothing waits for a decision

@@ -152,12 +152,12 @@ def test_conditions_cannot_change_once_agreed_and_progress_is_checked():
         add(case, holder, "Debt advice", need_domain=NeedDomain.objects.get(code="finance"))
     with pytest.raises(ValidationError, match="cannot be more than the 10 required"):
         condition_progress_record(case_id=case.pk, user=holder, condition_id=unpaid.pk, status="in_progress",
-                                           evidence="", hours_done=11)
+                                  evidence="", hours_done=11)
     with pytest.raises(ValidationError, match="through a variation"):
         condition_progress_record(case_id=case.pk, user=holder, condition_id=unpaid.pk, status="withdrawn",
-                                           evidence="", hours_done=0)
+                                  evidence="", hours_done=0)
     done = condition_progress_record(case_id=case.pk, user=holder, condition_id=unpaid.pk, status="met",
-                                              evidence="Signed sheet from the allotment project", hours_done=10)
+                                     evidence="Signed sheet from the allotment project", hours_done=10)
     assert (done.status, done.hours_done) == ("met", 10)
 
 

@@ -24,17 +24,17 @@ def test_a_draft_condition_changes_over_the_version_read_and_moves_the_drafts_ve
     condition = TailoredConditionFactory(contract=case.contract)
     draft_version = case.contract.version
     condition_edit(case_id=case.pk, user=holder_of(case), condition_id=condition.pk,
-                            data=wording(condition, "You will see a debt adviser twice."), read_version=condition.version)
+                   data=wording(condition, "You will see a debt adviser twice."), read_version=condition.version)
     condition.refresh_from_db()
     case.contract.refresh_from_db()
     assert (condition.description, condition.version) == ("You will see a debt adviser twice.", 2)
     assert case.contract.version == draft_version + 1  # signing over the old draft is refused
     with pytest.raises(EditConflict):
         condition_edit(case_id=case.pk, user=holder_of(case), condition_id=condition.pk,
-                                data=wording(condition, "Another tab"), read_version=1)
+                       data=wording(condition, "Another tab"), read_version=1)
     with pytest.raises(ValidationError, match="plain words"):
         condition_edit(case_id=case.pk, user=holder_of(case), condition_id=condition.pk,
-                                data=wording(condition, " "))
+                       data=wording(condition, " "))
 
 
 def test_a_condition_of_an_agreed_contract_is_locked_and_changes_only_by_variation():
@@ -42,7 +42,7 @@ def test_a_condition_of_an_agreed_contract_is_locked_and_changes_only_by_variati
     condition = contract.conditions.exclude(kind="standard").get()
     with pytest.raises(CaseStateError, match="agreed already"):
         condition_edit(case_id=contract.case_id, user=holder_of(contract.case), condition_id=condition.pk,
-                                data=wording(condition, "Changed after signing"))
+                       data=wording(condition, "Changed after signing"))
     assert Condition.objects.get(pk=condition.pk).description == condition.description
 
 

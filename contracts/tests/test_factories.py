@@ -57,11 +57,11 @@ def test_an_active_contract_takes_contacts_progress_non_compliance_and_a_variati
     contact_record(case_id=case.pk, user=holder, data={
         "type": "phone", "starts_at": timezone.now() - timedelta(hours=1), "outcome": "attended"})
     condition_progress_record(case_id=case.pk, user=holder, condition_id=tailored.pk, status="in_progress",
-                                       evidence="First meeting held", hours_done=0)
+                              evidence="First meeting held", hours_done=0)
     non_compliance_record(case_id=case.pk, user=holder, data={
         "kind": "missed_appointment", "occurred_on": timezone.localdate(), "reasonable_excuse": True, "response": "none"})
     proposal = variation_propose(case_id=case.pk, user=holder, kind="variation", reason="Moved the meeting",
-                                          condition_id=tailored.pk, new_description="You will meet a debt adviser in Truro.")
+                                 condition_id=tailored.pk, new_description="You will meet a debt adviser in Truro.")
     assert proposal.condition == tailored
     needs_assessment_record(case_id=case.pk, user=holder, kind="closing", data={}, scores={
         score.domain_id: {"score": 1} for score in case.needs_assessments.get(kind="baseline").scores.all()})
@@ -70,7 +70,7 @@ def test_an_active_contract_takes_contacts_progress_non_compliance_and_a_variati
 def test_a_booked_contact_takes_its_outcome():
     contact = BookedContactFactory()
     contact_outcome_record(case_id=contact.case_id, user=holder_of(contact.case), contact_id=contact.pk,
-                                    outcome="attended", duration_minutes=30, notes="")
+                           outcome="attended", duration_minutes=30, notes="")
     contact.refresh_from_db()
     assert contact.outcome == "attended"
 

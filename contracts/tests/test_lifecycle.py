@@ -176,7 +176,7 @@ def test_a_varied_condition_is_replaced_by_one_carrying_its_progress_and_the_new
 
 def breach(case, *, on_proposal_of=None) -> ClosureProposal:
     proposal = closure_propose(case_id=case.pk, user=on_proposal_of or holder_of(case), result="breached", breach=breach_record(),
-                                        reason="Arrested for shoplifting again")
+                               reason="Arrested for shoplifting again")
     return closure_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True, note="No contact for three weeks after a warning")
 
 
@@ -203,7 +203,7 @@ def test_a_breach_in_week_6_ends_the_contract_that_day_and_withdraws_what_was_un
 def test_a_withdrawal_during_the_contract_ends_it_that_day():
     contract = ActiveContractFactory(start_date=timezone.localdate() - timedelta(weeks=3))
     closure_propose(case_id=contract.case_id, user=holder_of(contract.case), result="withdrawn",
-                             withdrawal_reason=Case.WithdrawalReason.values[0], reason="Moved to Scotland")
+                    withdrawal_reason=Case.WithdrawalReason.values[0], reason="Moved to Scotland")
     contract.refresh_from_db()
     assert (contract.case.status, contract.status, contract.end_date) == ("withdrawn", CS.ENDED, timezone.localdate())
     assert contract.conditions.get(kind="rehabilitative").status == "withdrawn"
@@ -230,7 +230,7 @@ def test_a_contract_not_yet_started_is_cancelled_when_its_case_is_withdrawn(fact
     contract = factory()
     TailoredConditionFactory(contract=contract)
     closure_propose(case_id=contract.case_id, user=holder_of(contract.case), result="withdrawn",
-                             withdrawal_reason=Case.WithdrawalReason.values[0], reason="Moved away")
+                    withdrawal_reason=Case.WithdrawalReason.values[0], reason="Moved away")
     contract.refresh_from_db()
     assert (contract.case.status, contract.status, contract.end_date) == ("withdrawn", CS.CANCELLED, None)
     assert set(contract.conditions.exclude(kind="standard").values_list("status", flat=True)) == {"withdrawn"}
@@ -242,7 +242,7 @@ def test_a_closure_the_keyworker_may_approve_alone_is_decided_by_the_same_rules(
     contract = ActiveContractFactory()
     holder = holder_of(contract.case)
     proposal = closure_propose(case_id=contract.case_id, user=holder, result="withdrawn",
-                                        withdrawal_reason=Case.WithdrawalReason.values[0], reason="Moved away")
+                               withdrawal_reason=Case.WithdrawalReason.values[0], reason="Moved away")
     proposal.refresh_from_db()
     assert (proposal.decision, proposal.decided_by, proposal.decision_note) == ("approved", holder, "")
     assert proposal.decided_at is not None
@@ -396,12 +396,12 @@ def test_a_variation_of_the_hours_is_held_to_the_contracts_cap():
     holder = holder_of(contract.case)
     with pytest.raises(ValidationError) as refused:
         variation_propose(case_id=contract.case_id, user=holder, kind="variation", reason="More to do",
-                                   condition_id=allotment.pk, new_hours_required=15)
+                          condition_id=allotment.pk, new_hours_required=15)
     assert refused.value.message_dict == {"new_hours_required": [
         "Unpaid work can be at most 20 hours on a contract, and its other conditions set 6 hours already: "
         "enter 14 hours or fewer"]}
     proposal = variation_propose(case_id=contract.case_id, user=holder, kind="variation", reason="More to do",
-                                          condition_id=allotment.pk, new_hours_required=14)
+                                 condition_id=allotment.pk, new_hours_required=14)
     variation_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True)
     allotment.refresh_from_db()
     replacement = contract.conditions.get(description=allotment.description, status="not_started")
@@ -412,7 +412,7 @@ def test_two_variations_each_within_the_cap_cannot_both_be_approved():
     contract, (allotment, food_bank) = _unpaid_active_contract(8, 8)
     holder = holder_of(contract.case)
     first, second = (variation_propose(case_id=contract.case_id, user=holder, kind="variation", reason="More",
-                                                condition_id=condition.pk, new_hours_required=12)
+                                       condition_id=condition.pk, new_hours_required=12)
                      for condition in (allotment, food_bank))
     supervisor = SupervisorFactory()
     variation_decide(proposal_id=first.pk, user=supervisor, approve=True)
@@ -440,9 +440,9 @@ def test_a_variation_still_waiting_when_the_case_closes_cannot_be_approved_but_c
     met = TailoredConditionFactory(contract=contract, status="met")
     holder = holder_of(contract.case)
     extension = variation_propose(case_id=contract.case_id, user=holder, kind="extension", reason="Illness",
-                                           extension_days=14)
+                                  extension_days=14)
     variation = variation_propose(case_id=contract.case_id, user=holder, kind="variation", reason="New adviser",
-                                           condition_id=met.pk, new_description="You will see the adviser in Bodmin.")
+                                  condition_id=met.pk, new_description="You will see the adviser in Bodmin.")
     breach(contract.case)
     contract.refresh_from_db()
     ended = (contract.status, contract.end_date, contract.conditions.count())

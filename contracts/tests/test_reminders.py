@@ -94,11 +94,11 @@ def test_a_met_condition_and_a_closed_case_are_not_reminded(django_capture_on_co
     case, holder, [condition] = contract(due=[TODAY - timedelta(days=2)])
     assert [kind for kind, _ in kinds(TODAY, case)] == ["condition_overdue"]
     condition_progress_record(case_id=case.pk, user=holder, condition_id=condition.pk, status="met",
-                                       evidence="Letter from the adviser", hours_done=0)
+                              evidence="Letter from the adviser", hours_done=0)
     assert kinds(TODAY, case) == []
     other, other_holder, _ = contract(due=[TODAY + timedelta(days=1)])
     closure_propose(case_id=other.pk, user=other_holder, result="withdrawn", withdrawal_reason="moved_away",
-                             reason="Moved away.")
+                    reason="Moved away.")
     assert kinds(TODAY, other) == []
 
 
@@ -123,7 +123,7 @@ def test_an_extension_moves_the_end_date_and_the_ending_is_reminded_again(django
     end = case.contract.end_date
     run(end - timedelta(days=10), django_capture_on_commit_callbacks)
     proposal = variation_propose(case_id=case.pk, user=holder, kind="extension", reason="Waiting list.",
-                                          extension_days=21)
+                                 extension_days=21)
     variation_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True)
     case.contract.refresh_from_db()
     assert case.contract.end_date == end + timedelta(days=21)
@@ -285,7 +285,7 @@ def test_supervisors_are_told_of_reviews_due_and_proposals_waiting_but_not_their
     team = StaffProfile.objects.get(user=holder).team
     supervisors = list(StaffProfile.objects.filter(team=team, user__groups__name="Supervisor").values_list("user_id", flat=True))
     proposal = variation_propose(case_id=case.pk, user=holder, kind="extension", reason="Waiting list.",
-                                          extension_days=7)
+                                 extension_days=7)
     run(TODAY, django_capture_on_commit_callbacks)
     waiting = Reminder.objects.filter(kind="proposal_waiting", case=case)
     assert sorted(waiting.values_list("user_id", flat=True)) == sorted(supervisors) and supervisors

@@ -154,6 +154,6 @@ def test_the_outcome_of_another_cases_appointment_is_refused_and_nothing_changes
     Contact.objects.filter(pk=booked.pk).update(starts_at=timezone.now() - timedelta(minutes=5))  # its time has passed
     with pytest.raises(CaseStateError, match="Nothing was changed"):
         contact_outcome_record(case_id=case.pk, user=keyworker_of(case), contact_id=booked.pk,
-                                        outcome="attended", duration_minutes=30, notes="")
+                               outcome="attended", duration_minutes=30, notes="")
     booked.refresh_from_db()
     assert booked.outcome == ""

@@ -103,7 +103,7 @@ def test_the_service_refuses_a_draft_condition_due_in_2030():
     case = AssessedCaseFactory()
     with pytest.raises(ValidationError) as refused:
         condition_add(case_id=case.pk, user=holder_of(case), template=ConditionTemplate.objects.get(title="Debt advice"),
-                               data=debt_advice(date(2030, 1, 1)))
+                      data=debt_advice(date(2030, 1, 1)))
     latest = TODAY + timedelta(weeks=16)
     assert refused.value.message_dict == {"due_date": [
         f"The due date must be on or before {long_date(latest)}, when a contract agreed today would end"]}
@@ -114,7 +114,7 @@ def test_the_service_refuses_a_draft_condition_due_before_first_contact():
     case = first_contact_days_ago(5)
     with pytest.raises(ValidationError) as refused:
         condition_add(case_id=case.pk, user=holder_of(case), template=ConditionTemplate.objects.get(title="Debt advice"),
-                               data=debt_advice(TODAY - timedelta(days=6)))
+                      data=debt_advice(TODAY - timedelta(days=6)))
     assert refused.value.message_dict == {"due_date": [
         f"The due date must be on or after first contact on {long_date(TODAY - timedelta(days=5))}"]}
 
@@ -138,12 +138,12 @@ def test_a_variation_may_move_a_due_date_into_an_approved_extension_but_not_beyo
     beyond = contract.end_date + timedelta(days=1)
     with pytest.raises(ValidationError) as refused:
         variation_propose(case_id=contract.case_id, user=holder, kind="variation", reason="Adviser moved",
-                                   condition_id=condition.pk, new_due_date=beyond)
+                          condition_id=condition.pk, new_due_date=beyond)
     assert refused.value.message_dict == {"new_due_date": [
         f"The new due date must be on or before the contract ends on {long_date(contract.end_date)}"]}
     within_extension = contract.start_date + timedelta(weeks=16, days=7)
     proposal = variation_propose(case_id=contract.case_id, user=holder, kind="variation", reason="Adviser moved",
-                                          condition_id=condition.pk, new_due_date=within_extension)
+                                 condition_id=condition.pk, new_due_date=within_extension)
     assert proposal.new_due_date == within_extension
 
 
@@ -245,7 +245,7 @@ def test_the_service_and_page_refuse_an_outcome_before_the_appointments_time(cli
                "record its outcome once it has happened")
     with pytest.raises(ValidationError) as refused:
         contact_outcome_record(case_id=booked.case_id, user=booked.recorded_by, contact_id=booked.pk,
-                                        outcome="attended", duration_minutes=30, notes="")
+                               outcome="attended", duration_minutes=30, notes="")
     assert refused.value.message_dict == {"outcome": [message]}
     client.force_login(booked.recorded_by)
     response = client.post(reverse("contracts:contact_outcome", args=[booked.case_id, booked.pk]),

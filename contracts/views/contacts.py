@@ -56,7 +56,7 @@ class ContactNewView(CreateOnceMixin, ContactSteps, FormView):
 
     def perform(self, form):
         contact = contact_record(case_id=self.case.pk, user=self.request.user, data=form.contact_data(),
-                                          book_anyway=form.cleaned_data["book_anyway"])
+                                 book_anyway=form.cleaned_data["book_anyway"])
         messages.success(self.request, "Appointment booked." if contact.is_booked else "Contact recorded.")
 
 
@@ -83,7 +83,7 @@ class ContactOutcomeView(ContactStep, FormView):
 
     def perform(self, form):
         contact = contact_outcome_record(case_id=self.case.pk, user=self.request.user, contact_id=self.contact.pk,
-                                                  read_version=form.read_version, **form.cleaned_data)
+                                         read_version=form.read_version, **form.cleaned_data)
         messages.success(self.request, "Outcome recorded.")
         if contact.outcome == contact.Outcome.ABSENT_UNACCEPTABLE and self.case.status == "active":
             messages.warning(self.request, "A missed appointment: record your decision about it.")
@@ -105,7 +105,7 @@ class ContactRescheduleView(ContactStep, FormView):
 
     def perform(self, form):
         contact, told = contact_reschedule(case_id=self.case.pk, user=self.request.user, contact_id=self.contact.pk,
-                                                    read_version=form.read_version, **form.service_data())
+                                           read_version=form.read_version, **form.service_data())
         moved = f"Appointment moved to {timezone.localtime(contact.starts_at):%-d %B %Y at %H:%M}."
         if told:
             messages.success(self.request, f"{moved} The person has been sent a message.")
@@ -119,7 +119,7 @@ class ContactCancelView(ContactStep, FormView):
 
     def perform(self, form):
         _, told = contact_cancel(case_id=self.case.pk, user=self.request.user, contact_id=self.contact.pk,
-                                          read_version=form.read_version, **form.cleaned_data)
+                                 read_version=form.read_version, **form.cleaned_data)
         messages.success(self.request, "Appointment cancelled." + (" The person has been sent a message." if told else ""))
 
 

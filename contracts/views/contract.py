@@ -91,7 +91,7 @@ class ConditionAddView(CreateOnceMixin, ContractStepMixin, FormView):
 
     def perform(self, form):
         condition_add(case_id=self.case.pk, user=self.request.user, template=self.condition_template,
-                               data=form.cleaned_data)
+                      data=form.cleaned_data)
         messages.success(self.request, "Condition added.")
 
 
@@ -116,7 +116,7 @@ class ConditionEditView(VersionedEditMixin, ContractStepMixin, FormView):
 
     def perform(self, form):
         condition_edit(case_id=self.case.pk, user=self.request.user, condition_id=self.condition.pk,
-                                data=form.cleaned_data, read_version=form.read_version)
+                       data=form.cleaned_data, read_version=form.read_version)
         messages.success(self.request, "Condition changed.")
 
 
@@ -160,7 +160,7 @@ class ContractSignView(VersionedEditMixin, ContractStepMixin, FormView):
 
     def perform(self, form):
         contract = contract_sign(case_id=self.case.pk, user=self.request.user, read_version=form.read_version,
-                                          **form.cleaned_data)
+                                 **form.cleaned_data)
         messages.success(self.request, f"Contract agreed: it runs to {contract.end_date:%-d %B %Y}.")
 
 
@@ -210,7 +210,7 @@ class ContractDecideView(CasePageMixin, VersionedEditMixin, ServiceFormMixin, Fo
 
     def perform(self, form):
         contract = contract_decide(case_id=self.case.pk, user=self.request.user, read_version=form.read_version,
-                                            **form.cleaned_data)
+                                   **form.cleaned_data)
         messages.success(self.request, "Contract approved: the case is active." if contract.status == Contract.Status.ACTIVE
                          else "Contract sent back to the keyworker with your comments.")
 
@@ -241,8 +241,8 @@ class ConditionProgressView(VersionedEditMixin, ContractStepMixin, FormView):
 
     def perform(self, form):
         condition_progress_record(case_id=self.case.pk, user=self.request.user, condition_id=self.condition.pk,
-                                           read_version=form.read_version,
-                                           **{f: form.cleaned_data[f] for f in ("status", "evidence", "hours_done")})
+                                  read_version=form.read_version,
+                                  **{f: form.cleaned_data[f] for f in ("status", "evidence", "hours_done")})
         messages.success(self.request, "Progress saved.")
 
 

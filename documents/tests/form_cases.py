@@ -61,7 +61,7 @@ def _breached():
 
     case = ActiveContractFactory().case
     proposal = closure_propose(case_id=case.pk, user=holder_of(case), result="breached", reason="Stopped coming",
-                                        breach=breach_record())
+                               breach=breach_record())
     supervisor = SupervisorProfileFactory().user
     closure_decide(proposal_id=proposal.pk, user=supervisor, approve=True, note="A new offence during the contract")
     CaseDocument.objects.filter(case=case).delete()  # as a breach decided before its approval made the pack

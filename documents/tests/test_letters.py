@@ -67,8 +67,8 @@ def breached_case():
     holder = holder_of(case)
     non_compliance(case)
     proposal = closure_propose(case_id=case.pk, user=holder, result="breached",
-                                                 reason="Missed three appointments and stopped answering",
-                                                 breach=breach_record(circumstances="Three missed appointments"))
+                               reason="Missed three appointments and stopped answering",
+                               breach=breach_record(circumstances="Three missed appointments"))
     supervisor = SupervisorProfileFactory().user
     closure_decide(proposal_id=proposal.pk, user=supervisor, approve=True, note="Every chance was given")
     case.refresh_from_db()

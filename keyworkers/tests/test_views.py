@@ -263,7 +263,7 @@ def test_the_caseload_and_the_contract_count_weeks_with_the_approved_extension(c
 
     case, holder, _ = active_case(signed_weeks_ago=2)
     proposal = variation_propose(case_id=case.pk, user=holder, kind="extension", reason="In hospital",
-                                                   extension_days=14)
+                                 extension_days=14)
     variation_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True)
     client.force_login(holder)
     assert "Week 3 of 18" in client.get(reverse("keyworkers:caseload")).content.decode()

@@ -26,7 +26,7 @@ def active_case():
     case, holder = assessed_case(offered_on=timezone.localdate() - timedelta(weeks=2))
     condition = add(case, holder, "Alcohol service sessions", need_domain=NeedDomain.objects.get(code="alcohol"))
     contract_sign(case_id=case.pk, user=holder, agreement="verbal",
-                                    signed_on=timezone.localdate() - timedelta(weeks=2))
+                  signed_on=timezone.localdate() - timedelta(weeks=2))
     case.refresh_from_db()
     return case, holder, condition
 

@@ -95,7 +95,7 @@ def test_a_breach_proposed_tells_the_teams_supervisors_at_once_and_its_decision_
     SupervisorProfileFactory(team=TeamFactory(name="North team"))  # another team's supervisor hears nothing
     with told() as sent:
         proposal = closure_propose(case_id=case.pk, user=holder, result="breached", reason="Stopped coming",
-                                            breach=breach_record())
+                                   breach=breach_record())
     supervisors = team_supervisors()
     assert supervisors and set(sent.inbox) == supervisors
     assert all(texts == [f"Case {case.number}: breach proposed by {holder.get_full_name()}, waiting for a decision"]
@@ -128,7 +128,7 @@ def test_a_breach_is_refused_without_what_led_to_it_and_what_was_tried():
     contract = ActiveContractFactory()
     with pytest.raises(ValidationError) as refused:
         closure_propose(case_id=contract.case_id, user=holder_of(contract.case), result="breached", reason="x",
-                                 breach=breach_record(new_offence="", circumstances="", tried="", breach_on=None))
+                        breach=breach_record(new_offence="", circumstances="", tried="", breach_on=None))
     assert set(refused.value.message_dict) == {"breach_on", "conditions_breached", "circumstances", "tried"}
     assert not contract.case.closure_proposals.exists()
 
@@ -155,7 +155,7 @@ def test_a_withdrawal_a_supervisor_approves_tells_the_keyworker_and_the_officer(
     case, holder = contract.case, holder_of(contract.case)
     with told() as sent:
         proposal = closure_propose(case_id=case.pk, user=holder, result="withdrawn", reason="Moved to Leeds",
-                                            withdrawal_reason="moved_away")
+                                   withdrawal_reason="moved_away")
     assert set(sent.inbox) == team_supervisors()
     supervisor = next(iter(team_supervisors()))
     with told() as sent:
@@ -180,7 +180,7 @@ def test_an_extension_proposed_and_decided_tells_the_supervisors_then_the_keywor
     case, holder = contract.case, holder_of(contract.case)
     with told() as sent:
         proposal = variation_propose(case_id=case.pk, user=holder, kind="extension", reason="In hospital",
-                                              extension_days=14)
+                                     extension_days=14)
     assert set(sent.inbox) == team_supervisors() and holder not in sent.inbox
     supervisor = next(iter(team_supervisors()))
     with told() as sent:
