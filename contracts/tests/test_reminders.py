@@ -310,6 +310,18 @@ def test_a_referral_past_the_partners_expected_time_reminds_its_keyworker_once(d
     assert f"not acknowledged by {referral.acknowledge_by:%-d %b}" in reminder.text
 
 
+def test_a_kind_registered_by_an_app_above_is_listed_with_its_audience_and_collected_once():
+    """Referrals registers its reminder with the job at start-up; registering again (ready() run twice) adds nothing."""
+    from contracts.reminders import _COLLECTORS, AUDIENCES, STAFF_KINDS
+    from referrals import reminders as referral_reminders
+
+    referral_reminders.register()
+    audiences = [kind.audience for kind in KINDS.values()]
+    assert audiences == sorted(audiences, key=AUDIENCES.index)
+    assert list(STAFF_KINDS).index("referral_overdue") < list(STAFF_KINDS).index("review_due")
+    assert _COLLECTORS.count(referral_reminders.referrals_overdue) == 1
+
+
 def test_the_teams_supervisors_and_only_they_are_told_of_each_thing_waiting_for_them(django_capture_on_commit_callbacks):
     case, holder, _ = contract()
     profile = StaffProfile.objects.get(user=holder)
