@@ -1,7 +1,7 @@
 """Which case states allow which work of this app: one place, so a change of rule is one edit.
 
-Each set names the case states (`cases.models.Case.Status`) in which a service accepts the work; the services refuse
-the work in any other state, and pages offer it only where the set allows.
+Each set names the case states (`cases.models.Case.Status`) in which a service accepts the work, and refuses it in
+any other, with a sentence saying why.
 """
 
 from cases.models import Case
