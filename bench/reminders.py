@@ -122,7 +122,7 @@ def measure(on: date, *, trace: bool = False, fresh: bool = False) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from contracts.services import reminders_send
+    from contracts.services.reminders import reminders_send
     from oocr.notifications import services as notification_services
 
     if fresh:

@@ -1,3 +1,5 @@
+"""What administrators set up in the admin: the need domains, the condition library and the scheme's settings."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 

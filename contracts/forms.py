@@ -1,4 +1,5 @@
-"""Case work forms: shapes of input only."""
+"""The contracts app's forms (assessment, contract and conditions, contacts and non-compliance, closure, variation,
+supervisors' decisions): shapes of input only; the rules are the services'."""
 
 from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, Size
 from django import forms

@@ -1,4 +1,8 @@
-"""Needs assessment and keyworker actions (contracts, conditions and contacts follow)."""
+"""Case work after allocation: needs assessments, keyworker actions, the scheme's settings, contracts and their
+conditions, contacts, non-compliance, and the closures and variations a supervisor decides.
+
+Each stateful model has its own verbs (`Contract.sign`, `Condition.vary`, `SupervisorDecision.decide`, ...) that
+check the move; the services in `contracts/services/` lock, call them and record the change."""
 
 from decimal import Decimal
 

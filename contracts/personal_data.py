@@ -1,7 +1,7 @@
 """What contracts holds about a case: assessments, contracts, conditions, contacts (the personal-data hook)."""
 
 from contracts.models import Condition, Contact, Contract, KeyworkerAction, NeedsAssessment, NeedScore, NonCompliance
-from contracts.services import case_free_text_erase
+from contracts.services.erasure import case_free_text_erase
 from oocr.personal_data import Disposal, PersonalDataHook, Section, register
 
 

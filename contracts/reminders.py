@@ -5,9 +5,13 @@ returning a `Due` per item and recipient. A `Due` carries its period: the due
 date for a one-off reminder, or the week since the item fell overdue for one
 that repeats weekly until it is dealt with. The job (notifications'
 `reminders_record`) sends each (kind, item, recipient, period) once.
+
+An app above this one adds its own kinds with `kinds_register` at start-up (referrals registers the overdue
+referral in referrals/apps.py), so the job covers them without importing them.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date, datetime, time, timedelta
@@ -19,9 +23,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case
+from cases.selectors import victims_code_items_owed
 from contracts.models import ClosureProposal, Condition, ConditionKind, Contact, Contract, NeedsAssessment, VariationProposal
 from keyworkers.models import AllocationReview
 from keyworkers.workload import over_capacity
+from keyworkers.selectors import keyworker_candidates
 from oocr.accounts.roles import Role
 
 OPEN = Case.OPEN_ALLOCATED
@@ -43,7 +49,6 @@ KINDS = {
     "contract_ending": Kind("Contracts ending within 14 days", "keyworker"),
     "closing_assessment": Kind("Closing assessments not done in a contract's last two weeks", "keyworker"),
     "contract_past_end": Kind("Contracts past their end date and not closed (weekly)", "keyworker"),
-    "referral_overdue": Kind("Referrals past the partner's expected time (weekly)", "keyworker"),
     "victim_update_due": Kind("Victims' Code updates due within my notice period", "keyworker"),
     "victim_update_late": Kind("Victims' Code updates late (weekly until given or explained)", "keyworker"),
     "review_due": Kind("Allocation reviews due (weekly while overdue)", "supervisor"),
@@ -54,6 +59,7 @@ KINDS = {
     "person_condition": Kind("Condition deadlines to the person, 3 days before", "person"),
 }
 STAFF_KINDS = {code: kind for code, kind in KINDS.items() if kind.audience != "person"}
+AUDIENCES = ("keyworker", "supervisor", "person")  # the order the kinds are listed in, on the settings page too
 
 
 @dataclass(frozen=True)
@@ -109,14 +115,30 @@ def due_on(on: date, *, lead_days: dict[int, int], default_lead: int = 3) -> lis
         *_conditions(on, lead_days, default_lead),
         *_appointments(on),
         *_contracts(on),
-        *_referrals(on),
         *_victims_code(on, lead_days, default_lead),
         *_supervisor_items(on),
+        *(due for collect in _COLLECTORS for due in collect(on, lead_days=lead_days, default_lead=default_lead)),
     ]
 
 
-def _held(prefix: str) -> dict:
-    """Filters for items of cases that a keyworker holds now."""
+Collect = Callable[..., list[Due]]
+_COLLECTORS: list[Collect] = []
+
+
+def kinds_register(*, kinds: dict[str, Kind], collect: Collect) -> None:
+    """Add an app's reminder kinds and the read that finds them due: `collect(on, *, lead_days, default_lead)`
+    returns its `Due`s, each of one of `kinds`. Called once per app at start-up (its AppConfig.ready)."""
+    if collect in _COLLECTORS:
+        return
+    _COLLECTORS.append(collect)
+    for table, items in ((KINDS, kinds), (STAFF_KINDS, {c: k for c, k in kinds.items() if k.audience != "person"})):
+        merged = sorted({**table, **items}.items(), key=lambda item: AUDIENCES.index(item[1].audience))
+        table.clear()
+        table.update(merged)
+
+
+def held(prefix: str) -> dict:
+    """Filters for items of cases that a keyworker holds now (`prefix` leads from the item to its case)."""
     return {f"{prefix}allocations__ended_at": None}
 
 
@@ -124,7 +146,7 @@ def _conditions(on: date, lead_days: dict[int, int], default_lead: int) -> list[
     rows = (
         Condition.objects.filter(
             contract__case__status=Case.Status.ACTIVE, contract__status=Contract.Status.ACTIVE,
-            due_date__isnull=False, due_date__lte=on + timedelta(days=MAX_LEAD_DAYS), **_held("contract__case__"),
+            due_date__isnull=False, due_date__lte=on + timedelta(days=MAX_LEAD_DAYS), **held("contract__case__"),
         )
         .exclude(status__in=Condition.SETTLED).exclude(kind=ConditionKind.STANDARD)
         .values_list("id", "due_date", "kind", "contract__case_id", "contract__case__allocations__keyworker_id",
@@ -160,7 +182,7 @@ def _appointments(on: date) -> list[Due]:
     start, _ = local_day(on)
     _, end = local_day(on + timedelta(days=1))
     rows = (
-        Contact.objects.filter(outcome="", cancelled_at=None, starts_at__gte=start, starts_at__lt=end, case__status__in=OPEN, **_held("case__"))
+        Contact.objects.filter(outcome="", cancelled_at=None, starts_at__gte=start, starts_at__lt=end, case__status__in=OPEN, **held("case__"))
         .values_list("id", "starts_at", "place", "case_id", "case__allocations__keyworker_id", "case__person_id",
                      "case__person__reminders_by", "case__person__phone", "case__person__email")
     )
@@ -185,7 +207,7 @@ def _contracts(on: date) -> list[Due]:
     closing_done = NeedsAssessment.objects.filter(case=OuterRef("case"), kind=NeedsAssessment.Kind.CLOSING)
     rows = (
         Contract.objects.filter(status=Contract.Status.ACTIVE, case__status=Case.Status.ACTIVE,
-                                end_date__lte=on + timedelta(days=CONTRACT_ENDING_DAYS), **_held("case__"))
+                                end_date__lte=on + timedelta(days=CONTRACT_ENDING_DAYS), **held("case__"))
         .annotate(closing_done=Exists(closing_done))
         .values_list("id", "end_date", "case_id", "case__allocations__keyworker_id", "closing_done")
     )
@@ -205,30 +227,9 @@ def _contracts(on: date) -> list[Due]:
     return due
 
 
-def _referrals(on: date) -> list[Due]:
-    from referrals.models import Referral
-    from referrals.selectors import overdue
-
-    rows = (
-        Referral.objects.filter(overdue(on), case__status__in=Case.REFERRAL_ALLOWED, **_held("case__"))
-        .values_list("id", "status", "acknowledge_by", "engage_by", "partner__name", "case_id", "case__allocations__keyworker_id")
-    )
-    due = []
-    for referral_id, status, acknowledge_by, engage_by, partner, case_id, keyworker_id in rows:
-        not_acknowledged = status == Referral.Status.SENT and acknowledge_by < on
-        since = acknowledge_by if not_acknowledged else engage_by
-        what = "not acknowledged" if not_acknowledged else "no first appointment"
-        due.append(Due("referral_overdue", f"referral:{referral_id}", f"{'ack' if not_acknowledged else 'appt'}/{weekly(since, on)}",
-                       url=path("referrals:referral", case_id, referral_id), case_id=case_id, user_id=keyworker_id,
-                       text=f"{number(case_id)}: referral to {partner[:80]} {what} by {since:%-d %b}"))
-    return due
-
-
 def _victims_code(on: date, lead_days: dict[int, int], default_lead: int) -> list[Due]:
     """Victims' Code updates (cases.victims_code): to the keyworker who owes them, within their notice period, then
     weekly while late. The text names the case and the update, never the victim."""
-    from cases.selectors import victims_code_items_owed
-
     due = []
     for item, keyworker_id in victims_code_items_owed(today=on):
         key = f"victim:{item.victim_id}:{item.purpose}"
@@ -256,8 +257,6 @@ def _supervisors_by_team() -> dict[int, list[int]]:
 
 
 def _supervisor_items(on: date) -> list[Due]:
-    from keyworkers.selectors import keyworker_candidates
-
     supervisors = _supervisors_by_team()
 
     def to_team(team_id, due: Due, *, except_user=None) -> list[Due]:
@@ -271,7 +270,7 @@ def _supervisor_items(on: date) -> list[Due]:
         due += to_team(team_id, Due("review_due", f"review:{review_id}", weekly(due_date, on), case_id=case_id,
                                     url=path("keyworkers:review", review_id),
                                     text=f"{number(case_id)}: allocation review due {due_date:%-d %b}"))
-    for case_id, team_id in Case.objects.filter(status__in=OPEN, **_held("")).exclude(review_flag="").values_list(
+    for case_id, team_id in Case.objects.filter(status__in=OPEN, **held("")).exclude(review_flag="").values_list(
         "id", "allocations__keyworker__staff_profile__team_id"
     ):
         due += to_team(team_id, Due("case_flagged", f"case:{case_id}", week, case_id=case_id,
@@ -281,7 +280,7 @@ def _supervisor_items(on: date) -> list[Due]:
         (ClosureProposal, "contracts:closure_decide", "closure", "result", "case__"),
         (VariationProposal, "contracts:variation_decide", "variation", "kind", "contract__case__"),
     ):
-        proposals = model.objects.filter(decision=model.Decision.PENDING, **{f"{case}status__in": OPEN}, **_held(case))
+        proposals = model.objects.filter(decision=model.Decision.PENDING, **{f"{case}status__in": OPEN}, **held(case))
         for proposal_id, proposed_at, label, case_id, proposer_id, team_id in proposals.values_list(
             "id", "proposed_at", label_field, f"{case}id", "proposed_by_id", f"{case}allocations__keyworker__staff_profile__team_id",
         ):

@@ -1,4 +1,6 @@
-"""Reads for the case work pages, and the facts the apps below contracts read through what it registers (contributions.py)."""
+"""Reads of the contracts app's pages: assessments, the contract and its conditions, contacts, decisions waiting,
+the keyworker's appointments and the reminders job's runs; and the facts the apps below contracts read through what it
+registers (contributions.py). Row visibility is each function's `user` argument."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -8,11 +10,11 @@ from django.utils import timezone
 
 from contracts.models import (
     ClosureProposal, Condition, ConditionKind, ConditionTemplate, Contact, Contract, ContractDecision, KeyworkerAction, NeedDomain,
-    NeedsAssessment,
-    NeedScore, NonCompliance, SchemeSettings, VariationProposal,
+    NeedsAssessment, NeedScore, NonCompliance, SchemeSettings, VariationProposal,
 )
+from keyworkers.models import Allocation
 from keyworkers.selectors import held_in_team_of, held_or_closed_in_team_of
-
+from oocr.notifications.models import Delivery, ReminderRun
 
 NO_ASSESSMENT_YET = "Record the needs assessment before agreeing the contract: the conditions should follow from it."
 
@@ -105,10 +107,6 @@ def case_non_compliance(*, case) -> QuerySet[NonCompliance]:
 def appointments_without_outcome(*, user) -> QuerySet[Contact]:
     """Appointments that have happened, on the cases the user holds now, with no outcome and not cancelled: oldest
     first. (The keyworker's own; a case they no longer hold is its new keyworker's to record.)"""
-    from django.utils import timezone
-
-    from keyworkers.models import Allocation
-
     held = Allocation.objects.filter(keyworker=user, ended_at=None).values("case_id")
     return (
         Contact.objects.filter(case__in=held, outcome="", cancelled_at=None, starts_at__lte=timezone.now())
@@ -118,8 +116,6 @@ def appointments_without_outcome(*, user) -> QuerySet[Contact]:
 
 def non_compliance_summary(event: NonCompliance) -> str:
     """A non-compliance decision in a sentence, to start the reason of the extension it leads to."""
-    from django.utils import timezone
-
     about = ""
     if event.contact_id:
         about = f" (the appointment of {timezone.localtime(event.contact.starts_at):%-d %B %Y %H:%M})"
@@ -193,8 +189,6 @@ def decisions_made_or_waiting(*, user) -> dict:
 
 def keyworker_appointments(*, keyworker, start, end) -> QuerySet[Contact]:
     """Appointments on the cases a keyworker holds, between two datetimes, soonest first."""
-    from keyworkers.models import Allocation
-
     held = Allocation.objects.filter(keyworker=keyworker, ended_at=None).values("case_id")
     return (
         Contact.objects.filter(case__in=held, starts_at__gte=start, starts_at__lt=end, cancelled_at=None)
@@ -204,10 +198,6 @@ def keyworker_appointments(*, keyworker, start, end) -> QuerySet[Contact]:
 
 def reminder_runs() -> dict:
     """The reminders job's last runs, and the messages waiting or failed, for the administrators' page."""
-    from django.db.models import Count
-
-    from oocr.notifications.models import Delivery, ReminderRun
-
     counts = dict(Delivery.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     return {
         "runs": ReminderRun.objects.all()[:14],

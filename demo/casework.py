@@ -17,10 +17,10 @@ from cases.services import case_first_contact_record, person_reminders_set
 from contracts.models import ConditionTemplate, NeedDomain, NeedsAssessment
 from contracts.models import Contact, Contract
 from contracts.selectors import scheme_settings
-from contracts.services import (
-    closure_decide, closure_propose, condition_add, condition_progress_record, contact_record, contract_draft_start, contract_sign,
-    needs_assessment_record, non_compliance_record,
-)
+from contracts.services.assessment import needs_assessment_record
+from contracts.services.closure import closure_decide, closure_propose
+from contracts.services.contacts import contact_record, non_compliance_record
+from contracts.services.contract import condition_add, condition_progress_record, contract_draft_start, contract_sign
 from keyworkers.models import Allocation
 
 STRENGTHS = ["Supportive partner", "Working part time", "Close to their grandmother", "Keen to get back to college",

@@ -5,17 +5,17 @@ from collections import Counter
 
 from django.contrib.auth import get_user_model
 
+from cases.models import Case
 from portal.models import PartnerUser, ReferralPack
 from portal.services import pack_save
 from referrals.models import Referral
-from referrals.services import OPEN_FOR_REFERRAL
 
 
 def demo_portal_seed(*, password: str):
     """Returns the partner's demo account (made once), or None when no referral is open."""
     User = get_user_model()
     referrals = list(Referral.objects.filter(status__in=Referral.WAITING + [Referral.Status.ENGAGED],
-                                            case__status__in=OPEN_FOR_REFERRAL).select_related("case"))
+                                            case__status__in=Case.REFERRAL_ALLOWED).select_related("case"))
     for referral in referrals:
         if not ReferralPack.objects.filter(referral=referral).exists():
             pack_save(referral_id=referral.pk, case_id=referral.case_id, user=referral.created_by, data={

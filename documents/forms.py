@@ -1,3 +1,5 @@
+"""Document forms: an upload (what it is, the file) and the choice of non-compliance a warning letter is about."""
+
 from crispy_forms_gds.layout import Button, Field, Size
 from django import forms
 

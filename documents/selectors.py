@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from cases.models import Case
+from contracts.models import NonCompliance
 from documents.models import CaseDocument
 
 
@@ -18,8 +19,6 @@ def case_document_downloadable(*, case: Case, document_id: int) -> CaseDocument 
 
 def warning_letter_candidates(*, case: Case):
     """The non-compliance without a reasonable excuse that has no warning letter yet, newest first."""
-    from contracts.models import NonCompliance
-
     lettered = CaseDocument.objects.filter(case=case, kind=CaseDocument.Kind.WARNING_LETTER,
                                            non_compliance__isnull=False).values("non_compliance_id")
     return NonCompliance.objects.filter(case=case, reasonable_excuse=False).exclude(pk__in=lettered).order_by("-occurred_on", "-id")

@@ -12,6 +12,9 @@ from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CaseStateError
 from cases.services import case_lock
+from contracts.models import NonCompliance
+from contracts.services.closure import breach_pack_maker_register
+from documents import letters
 from documents.file_types import FILE_TYPES, upload_check
 from documents.models import CaseDocument
 
@@ -113,9 +116,6 @@ def warning_letter_make(*, case_id: int, user, non_compliance_id: int) -> CaseDo
 
     One letter for each non-compliance (a unique key): the page sent again makes nothing new.
     """
-    from contracts.models import NonCompliance
-    from documents.letters import letter_pdf, warning_letter_context
-
     case = case_lock(case_id=case_id)
     if case.status != Case.Status.ACTIVE:
         raise CaseStateError(f"Case {case.number} is {case.get_status_display().lower()}: a warning letter is for a contract "
@@ -128,7 +128,7 @@ def warning_letter_make(*, case_id: int, user, non_compliance_id: int) -> CaseDo
     if made is not None:
         raise ValidationError({"non_compliance": f"A warning letter about this was made on {timezone.localtime(made.added_at):%-d %B %Y}: "
                                                  "it is in the case's documents"})
-    pdf = letter_pdf("warning_letter", warning_letter_context(case=case, non_compliance=event))
+    pdf = letters.letter_pdf("warning_letter", letters.warning_letter_context(case=case, non_compliance=event))
     return case_letter_keep(case=case, user=user, kind=CaseDocument.Kind.WARNING_LETTER, pdf=pdf, non_compliance=event,
                             description=f"{event.get_kind_display()} on {event.occurred_on:%-d %B %Y}")
 
@@ -150,8 +150,19 @@ def breach_pack_make(*, case_id: int, user) -> CaseDocument:
 def breach_pack_keep(*, case: Case, user) -> CaseDocument:
     """Make the breach pack and keep it on the case: at the breach's approval (it goes with the officer's email), or
     by hand for a breach decided before packs were made then. The caller holds the case's lock and the transaction."""
-    from documents.letters import breach_pack_context, letter_pdf
-
-    pdf = letter_pdf("breach_pack", breach_pack_context(case=case))
+    pdf = letters.letter_pdf("breach_pack", letters.breach_pack_context(case=case))
     return case_letter_keep(case=case, user=user, kind=CaseDocument.Kind.BREACH_PACK, pdf=pdf,
                             description="For the officer in the case")
+
+
+def breach_pack_for_officer(*, case: Case, user) -> tuple[str, str]:
+    """The breach pack made and kept at the breach's approval, as the officer's email attaches it: (stored file,
+    file name). Contracts' closure calls it through the maker registered below; the caller holds the case's lock."""
+    pack = breach_pack_keep(case=case, user=user)
+    return pack.storage_name, f"breach-pack-{case.number}.pdf"
+
+
+def hooks_register() -> None:
+    """At start-up (documents/apps.py): closing a case on a breach makes its pack here, without contracts importing
+    documents (which sits above it)."""
+    breach_pack_maker_register(breach_pack_for_officer)

@@ -1,3 +1,5 @@
+"""What administrators set up in the admin: reoffending definitions, harm weight sets and survey instruments."""
+
 from django.contrib import admin
 
 from evaluation.models import HarmWeight, HarmWeightSet, ReoffendingDefinition, SurveyInstrument

@@ -1,3 +1,5 @@
+"""The cohort report's filters and breakdowns, applied on top of its selector, with the state kept in the URL."""
+
 import django_filters
 from crispy_forms_gds.helper import FormHelper
 from django.db.models import Q

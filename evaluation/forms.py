@@ -1,3 +1,6 @@
+"""Evaluation forms: crime record and harm weight uploads, check runs and their publication, match decisions and
+surveys. Shapes of input only."""
+
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q, Sum
@@ -402,9 +403,6 @@ def crime_record_imports_sweep(*, now=None) -> list[int]:
 
 def _administrators_tell(*, text: str, url: str) -> None:
     """An in-app notification to every active administrator (those who run the evaluation's jobs)."""
-    from django.contrib.auth import get_user_model
-
-
     administrators = get_user_model().objects.filter(
         is_active=True, groups__permissions__codename="manage_evaluation",
         groups__permissions__content_type__app_label="evaluation").distinct()

@@ -6,6 +6,8 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Referrals"
 
     def ready(self):
-        from referrals import contributions  # what referrals adds to the apps below it (cases.sections, ...)
+        # Contracts' daily reminders job covers overdue referrals once referrals registers them (contracts sits below).
+        from referrals import contributions, reminders  # contributions: what referrals adds to cases.sections, ...
 
         contributions.register()
+        reminders.register()

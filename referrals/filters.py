@@ -1,3 +1,5 @@
+"""The partner directory's filters: a search, a need, an area, a type, active or not; the state kept in the URL."""
+
 import django_filters
 from django.conf import settings
 from django.db.models import Q

@@ -11,16 +11,15 @@ from django.utils import timezone
 from cases.models import Case, CaseEvent, CaseStateError
 from cases.services import case_lock, records_erase
 from contracts.models import Condition, ConditionKind, NeedDomain
-from contracts.services import condition_evidence_follow
-from oocr.working_days import add_working_days
+from contracts.services.contract import condition_evidence_follow
+from oocr.audit.services import access_log_disclosure
 from oocr.concurrency.services import ANY_VERSION, version_bump
 from oocr.csv_import import Problem, csv_import
+from oocr.notifications.services import delivery_queue
+from oocr.working_days import add_working_days
 from referrals.models import Partner, Referral, ReferralUpdate
 from oocr.audit.services import access_log_disclosure
 from oocr.notifications.services import delivery_queue
-
-# The case must have been accepted by the person: referrals are part of the assessment and the contract.
-OPEN_FOR_REFERRAL = Case.REFERRAL_ALLOWED  # the name portal/demo.py still imports
 
 # Where a referral is the evidence for a condition, the condition follows it.
 CONDITION_FOLLOWS = {

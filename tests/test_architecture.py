@@ -29,14 +29,6 @@ IMPORTED_BY_NOBODY = {"api", "portal", "demo"}  # but the demo, which seeds ever
 WIRING = {"oocr/settings.py", "oocr/urls.py", "oocr/celery.py", "oocr/wsgi.py"}
 LEFT_OUT = {"tests", "migrations", "bench", "__pycache__"}
 
-# Imports that still run against the layers: (importing module, imported app). To be removed as issue 22 lands
-# (the case page's sections, the split of cases and contracts); the test also fails when one no longer occurs,
-# so this list can only shrink. A module is named to its second part ("contracts.services" covers its package).
-KNOWN_VIOLATIONS = {
-    ("contracts.reminders", "referrals"),
-    ("contracts.services", "documents"),
-}
-
 
 def source_files(root: Path):
     for app in LAYER:
@@ -99,11 +91,8 @@ def test_nobody_imports_demo_api_or_portal_but_the_demo():
 def test_imports_run_down_the_layers_only_and_no_two_apps_import_each_other():
     edges = imports_of(Path(settings.BASE_DIR))
     found = violations(edges)
-    assert sorted(found - KNOWN_VIOLATIONS) == [], "an import runs up or sideways: move the helper down, or add a hook"
-    assert sorted(KNOWN_VIOLATIONS - found) == [], "gone at last: remove these from KNOWN_VIOLATIONS"
-    # Each pair of apps importing each other has an upward import among the known ones; none is new.
-    known_apps = {(module.split(".")[0], target) for module, target in KNOWN_VIOLATIONS}
-    assert all({tuple(pair), tuple(pair)[::-1]} & known_apps for pair in mutual_pairs(edges))
+    assert sorted(found) == [], "an import runs up or sideways: move the helper down, or have the higher app register"
+    assert mutual_pairs(edges) == set()
 
 
 def test_the_checks_see_an_upward_import_a_sideways_one_and_a_pair(tmp_path):

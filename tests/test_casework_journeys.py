@@ -110,21 +110,22 @@ def test_a_missed_appointment_leads_to_a_breach_a_supervisor_approves(live_serve
     keyworker = case.allocations.get().keyworker
     supervisor = SupervisorProfileFactory().user
     from cases import services as case_services
-    from contracts import services
     from contracts.models import ConditionTemplate, NeedDomain
+    from contracts.services.assessment import needs_assessment_record
+    from contracts.services.contract import condition_add, contract_draft_start, contract_sign
 
     week_ago = timezone.localdate() - timedelta(weeks=1)
     backdate_case(case, to=week_ago)
     case_services.case_first_contact_record(case_id=case.pk, user=keyworker, offered_on=week_ago,
                                             method="phone", answer="accepted")
-    services.needs_assessment_record(case_id=case.pk, user=keyworker, kind="baseline", data={}, scores={
+    needs_assessment_record(case_id=case.pk, user=keyworker, kind="baseline", data={}, scores={
         d.pk: {"score": 2, "notes": "", "safeguarding": False} for d in NeedDomain.objects.all()})
-    services.contract_draft_start(case_id=case.pk, user=keyworker)
+    contract_draft_start(case_id=case.pk, user=keyworker)
     debt = ConditionTemplate.objects.get(title="Debt advice")
-    services.condition_add(case_id=case.pk, user=keyworker, template=debt, data={
+    condition_add(case_id=case.pk, user=keyworker, template=debt, data={
         "description": debt.text, "due_date": None, "recurrence": "Fortnightly", "need_domain": debt.need_domain,
         "victim": None, "target": "", "hours_required": None})
-    services.contract_sign(case_id=case.pk, user=keyworker, signed_on=week_ago, agreement="verbal")
+    contract_sign(case_id=case.pk, user=keyworker, signed_on=week_ago, agreement="verbal")
     # Booked last week for yesterday: a booking is made before its time, its outcome recorded after.
     yesterday = timezone.localdate() - timedelta(days=1)
     BookedContactFactory(case=case, recorded_by=keyworker, place="Truro police station",

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from contracts import services as contract_services
 from contracts.models import NeedDomain
+from contracts.services.contract import contract_sign
 from contracts.tests.test_contracts import add, assessed_case
 from referrals.models import Referral
 from tests.browser import check_and_capture, click_and_wait, sign_in
@@ -19,8 +19,8 @@ def test_a_keyworker_refers_a_person_with_an_alcohol_need_and_follows_it_to_enga
     case, keyworker = assessed_case(offered_on=timezone.localdate() - timedelta(weeks=1), person__first_names="Jamie",
                                     person__postcode="PL4 6AB")
     condition = add(case, keyworker, "Alcohol service sessions", need_domain=NeedDomain.objects.get(code="alcohol"))
-    contract_services.contract_sign(case_id=case.pk, user=keyworker, agreement="verbal",
-                                    signed_on=timezone.localdate() - timedelta(weeks=1))
+    contract_sign(case_id=case.pk, user=keyworker, agreement="verbal",
+                  signed_on=timezone.localdate() - timedelta(weeks=1))
     sign_in(page, live_server, keyworker)
     page.goto(f"{live_server.url}/cases/{case.pk}/")
     click_and_wait(page, "nav[aria-label='Case sections'] >> text=Referrals")

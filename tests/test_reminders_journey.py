@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from contracts import services
 from contracts.models import NeedDomain
+from contracts.services.contract import contract_sign
+from contracts.services.reminders import reminders_send
 from contracts.tests.test_contracts import add, assessed_case
 from tests.browser import check_and_capture, click_and_wait, sign_in
 
@@ -18,10 +19,10 @@ def test_a_keyworker_follows_a_reminder_from_the_header_to_the_condition(live_se
     case, keyworker = assessed_case(offered_on=timezone.localdate() - timedelta(weeks=1))
     condition = add(case, keyworker, "Debt advice", due_date=timezone.localdate() + timedelta(days=2),
                     need_domain=NeedDomain.objects.get(code="finance"))
-    services.contract_sign(case_id=case.pk, user=keyworker, agreement="verbal",
-                           signed_on=timezone.localdate() - timedelta(weeks=1))
+    contract_sign(case_id=case.pk, user=keyworker, agreement="verbal",
+                  signed_on=timezone.localdate() - timedelta(weeks=1))
     keyworker.notifications.update(read_at=timezone.now())  # the allocation notice, read long ago
-    services.reminders_send(on=timezone.localdate())
+    reminders_send(on=timezone.localdate())
 
     sign_in(page, live_server, keyworker)
     assert page.inner_text(".oocr-header__count").split() == ["1", "unread"]

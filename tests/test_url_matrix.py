@@ -22,8 +22,9 @@ from django.utils import timezone
 from api.services import api_client_create
 from cases.models import Case, Person, Victim
 from cases.tests.factories import DraftCaseFactory
-from contracts import services as contract_services
 from contracts.models import ConditionTemplate, NeedDomain
+from contracts.services.closure import closure_propose
+from contracts.services.variation import variation_propose
 from contracts.tests.factories import AssessedCaseFactory, BookedContactFactory, TailoredConditionFactory, breach_record
 from contracts.tests.test_closure import active_case
 from documents.tests.factories import CaseDocumentFactory
@@ -295,10 +296,10 @@ def build_world() -> dict:
     contact = BookedContactFactory(case=case, recorded_by=holder)  # booked earlier, its time now passed
     drafting = AssessedCaseFactory(keyworker=holder)  # a draft contract: its conditions still change
     draft_condition = TailoredConditionFactory(contract=drafting.contract)
-    variation = contract_services.variation_propose(case_id=case.pk, user=holder, kind="extension", reason="In hospital",
-                                                    extension_days=14)
+    variation = variation_propose(case_id=case.pk, user=holder, kind="extension", reason="In hospital",
+                                  extension_days=14)
     closing, closing_holder, _ = active_case()
-    closure = contract_services.closure_propose(case_id=closing.pk, user=closing_holder, result="breached", breach=breach_record(), reason="Stopped")
+    closure = closure_propose(case_id=closing.pk, user=closing_holder, result="breached", breach=breach_record(), reason="Stopped")
     partner = PartnerFactory()
     referral = referral_services.referral_create(case_id=case.pk, user=holder, partner=partner,
                                                  need_domain=NeedDomain.objects.get(code="alcohol"), shared="Drinking.",

@@ -74,12 +74,12 @@ def put(http: Client, reference: str, data, token: str, **extra):
 
 def case_closed(result: str = "breached"):
     """A case closed through the real services: proposed by its keyworker, approved by a supervisor."""
-    from contracts import services as contract_services
+    from contracts.services.closure import closure_decide
     from contracts.tests.factories import PendingClosureFactory
     from oocr.accounts.tests.factories import SupervisorFactory
 
     proposal = PendingClosureFactory(result=result)
-    contract_services.closure_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True,
-                                     note="No contact for three weeks after a warning")
+    closure_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True,
+                   note="No contact for three weeks after a warning")
     proposal.case.refresh_from_db()
     return proposal.case

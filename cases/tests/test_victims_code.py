@@ -10,9 +10,9 @@ from django.utils import timezone
 from cases.models import Case, Victim, VictimContact
 from cases.selectors import victims_code_items, victims_code_items_due
 from cases.victims_code import VictimsCodeItem, victims_code_case_items
-from contracts import services as contract_services
 from contracts.models import ClosureProposal, NeedsAssessment
 from contracts.reminders import due_on
+from contracts.services.closure import closure_propose
 from contracts.tests.factories import ActiveContractFactory, holder_of
 from oocr.tests.concurrency import as_read, one_time_token
 
@@ -92,8 +92,8 @@ def test_the_reminders_job_tells_the_keyworker_without_naming_the_victim():
 def test_a_case_cannot_close_with_a_victim_update_undone_unless_the_keyworker_records_why(client):
     case, holder, victim = case_with_victim()
     with pytest.raises(ValidationError) as refused:
-        contract_services.closure_propose(case_id=case.pk, user=holder, result="withdrawn", withdrawal_reason="moved_away",
-                                          reason="Moved to Scotland")
+        closure_propose(case_id=case.pk, user=holder, result="withdrawn", withdrawal_reason="moved_away",
+                        reason="Moved to Scotland")
     assert "victim_update_reason" in refused.value.error_dict
     assert "restorative justice information (Corner shop)" in str(refused.value)
     client.force_login(holder)
@@ -105,7 +105,7 @@ def test_a_case_cannot_close_with_a_victim_update_undone_unless_the_keyworker_re
 
     assert [anchor for anchor, _ in error_summary_links(response)] == ["id_victim_update_reason"]
     assert Case.objects.get(pk=case.pk).status == Case.Status.ACTIVE
-    proposal = contract_services.closure_propose(
+    proposal = closure_propose(
         case_id=case.pk, user=holder, result="withdrawn", withdrawal_reason="moved_away", reason="Moved to Scotland",
         victim_update_reason="The shop's manager left; the new one asked not to be contacted")
     case.refresh_from_db()
@@ -122,8 +122,8 @@ def test_a_case_with_every_update_given_closes_without_a_reason_and_the_closure_
     told(case, holder, victim, "update_agreed")
     client.force_login(holder)
     assert 'name="victim_update_reason"' not in client.get(reverse("contracts:closure", args=[case.pk])).content.decode()
-    contract_services.closure_propose(case_id=case.pk, user=holder, result="withdrawn", withdrawal_reason="moved_away",
-                                      reason="Moved to Scotland")
+    closure_propose(case_id=case.pk, user=holder, result="withdrawn", withdrawal_reason="moved_away",
+                    reason="Moved to Scotland")
     case.refresh_from_db()
     assert case.is_closed
     [closure] = victims_code_items_due(holder)

@@ -17,7 +17,7 @@ from contracts.models import (
     VariationProposal,
 )
 from contracts.selectors import scheme_settings
-from contracts.services import STANDARD_CONDITION
+from contracts.services.contract import STANDARD_CONDITION
 from keyworkers.tests.factories import AllocatedCaseFactory
 
 

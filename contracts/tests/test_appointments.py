@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import CaseStateError
-from contracts import selectors, services
+from contracts import selectors
 from contracts.models import Contact, NonCompliance
+from contracts.services.contacts import contact_cancel, contact_outcome_record, contact_reschedule, non_compliance_record
 from contracts.tests.factories import ActiveContractFactory, BookedContactFactory, holder_of
 from oocr.concurrency.services import EditConflict
 from oocr.notifications.models import Delivery
@@ -28,9 +29,9 @@ def test_moving_an_appointment_keeps_when_it_was_first_booked_and_texts_the_pers
     case.person.preferred_contact, case.person.phone = "text", "07700 900123"
     case.person.save()
     first = contact.starts_at
-    moved, told = services.contact_reschedule(case_id=case.pk, user=holder, contact_id=contact.pk,
-                                              starts_at=first + timedelta(days=2), reason="The person starts a job",
-                                              read_version=contact.version)
+    moved, told = contact_reschedule(case_id=case.pk, user=holder, contact_id=contact.pk,
+                                     starts_at=first + timedelta(days=2), reason="The person starts a job",
+                                     read_version=contact.version)
     assert told
     assert (moved.first_booked_for, moved.starts_at, moved.times_moved) == (first, first + timedelta(days=2), 1)
     assert moved.history.count() == 2  # the booking and the move, each kept
@@ -40,8 +41,8 @@ def test_moving_an_appointment_keeps_when_it_was_first_booked_and_texts_the_pers
     assert "has moved to" in message.body
     for private in (case.crimes.get().reference, "offence", "police", "court", "scheme", case.person.last_name):
         assert private.lower() not in message.body.lower()
-    services.contact_reschedule(case_id=case.pk, user=holder, contact_id=contact.pk, starts_at=first + timedelta(days=3),
-                                reason="Again")
+    contact_reschedule(case_id=case.pk, user=holder, contact_id=contact.pk, starts_at=first + timedelta(days=3),
+                       reason="Again")
     moved.refresh_from_db()
     assert (moved.first_booked_for, moved.times_moved) == (first, 2)  # the first booking is not forgotten
     assert Delivery.objects.filter(person=case.person).count() == 2
@@ -52,8 +53,8 @@ def test_a_person_who_prefers_a_phone_call_and_agreed_to_no_reminders_is_not_sen
     case = contact.case
     case.person.preferred_contact, case.person.reminders_by = "phone", ""
     case.person.save()
-    _, told = services.contact_reschedule(case_id=case.pk, user=holder_of(case), contact_id=contact.pk,
-                                          starts_at=contact.starts_at + timedelta(hours=3), reason="Clash with college")
+    _, told = contact_reschedule(case_id=case.pk, user=holder_of(case), contact_id=contact.pk,
+                                 starts_at=contact.starts_at + timedelta(hours=3), reason="Clash with college")
     assert not told and not Delivery.objects.filter(person=case.person).exists()
 
 
@@ -61,19 +62,19 @@ def test_a_move_over_a_version_not_read_is_refused_and_changes_nothing():
     contact = booked()
     case, holder = contact.case, holder_of(contact.case)
     read = contact.version
-    services.contact_reschedule(case_id=case.pk, user=holder, contact_id=contact.pk,
-                                starts_at=contact.starts_at + timedelta(days=1), reason="First tab", read_version=read)
+    contact_reschedule(case_id=case.pk, user=holder, contact_id=contact.pk,
+                       starts_at=contact.starts_at + timedelta(days=1), reason="First tab", read_version=read)
     with pytest.raises(EditConflict):
-        services.contact_reschedule(case_id=case.pk, user=holder, contact_id=contact.pk,
-                                    starts_at=contact.starts_at + timedelta(days=5), reason="Second tab", read_version=read)
+        contact_reschedule(case_id=case.pk, user=holder, contact_id=contact.pk,
+                           starts_at=contact.starts_at + timedelta(days=5), reason="Second tab", read_version=read)
     assert Contact.objects.get(pk=contact.pk).starts_at == contact.starts_at + timedelta(days=1)
 
 
 def test_an_appointment_whose_time_has_passed_is_not_moved_but_given_its_outcome():
     contact = BookedContactFactory()  # two hours ago
     with pytest.raises(ValidationError, match="record its outcome instead"):
-        services.contact_reschedule(case_id=contact.case_id, user=holder_of(contact.case), contact_id=contact.pk,
-                                    starts_at=timezone.now() + timedelta(days=1), reason="Forgot")
+        contact_reschedule(case_id=contact.case_id, user=holder_of(contact.case), contact_id=contact.pk,
+                           starts_at=timezone.now() + timedelta(days=1), reason="Forgot")
 
 
 def test_a_move_onto_another_of_the_keyworkers_appointments_warns_and_goes_ahead_once_confirmed():
@@ -81,13 +82,13 @@ def test_a_move_onto_another_of_the_keyworkers_appointments_warns_and_goes_ahead
     holder = holder_of(contact.case)
     other = booked(in_hours=48, case=ActiveContractFactory(case__keyworker=holder).case)
     with pytest.raises(ValidationError) as warned:
-        services.contact_reschedule(case_id=contact.case_id, user=holder, contact_id=contact.pk,
-                                    starts_at=other.starts_at + timedelta(minutes=30), reason="Later in the week")
+        contact_reschedule(case_id=contact.case_id, user=holder, contact_id=contact.pk,
+                           starts_at=other.starts_at + timedelta(minutes=30), reason="Later in the week")
     assert warned.value.error_dict["time"][0].code == "double_booking"
     assert other.case.number in warned.value.message_dict["time"][0]
     assert Contact.objects.get(pk=contact.pk).times_moved == 0
-    services.contact_reschedule(case_id=contact.case_id, user=holder, contact_id=contact.pk, book_anyway=True,
-                                starts_at=other.starts_at + timedelta(minutes=30), reason="Later in the week")
+    contact_reschedule(case_id=contact.case_id, user=holder, contact_id=contact.pk, book_anyway=True,
+                       starts_at=other.starts_at + timedelta(minutes=30), reason="Later in the week")
     assert Contact.objects.get(pk=contact.pk).starts_at == other.starts_at + timedelta(minutes=30)
 
 
@@ -95,29 +96,29 @@ def test_a_cancelled_appointment_keeps_its_reason_needs_no_outcome_and_cannot_be
     contact = booked()
     case, holder = contact.case, holder_of(contact.case)
     with pytest.raises(ValidationError, match="Enter why"):
-        services.contact_cancel(case_id=case.pk, user=holder, contact_id=contact.pk, reason=" ")
-    cancelled, _ = services.contact_cancel(case_id=case.pk, user=holder, contact_id=contact.pk, reason="In hospital")
+        contact_cancel(case_id=case.pk, user=holder, contact_id=contact.pk, reason=" ")
+    cancelled, _ = contact_cancel(case_id=case.pk, user=holder, contact_id=contact.pk, reason="In hospital")
     assert (cancelled.cancel_reason, cancelled.cancelled_by, cancelled.is_booked) == ("In hospital", holder, False)
     assert case.events.filter(text__contains="cancelled: In hospital").exists()
     with pytest.raises(CaseStateError, match="was cancelled"):
-        services.contact_reschedule(case_id=case.pk, user=holder, contact_id=contact.pk,
-                                    starts_at=contact.starts_at + timedelta(days=1), reason="x")
+        contact_reschedule(case_id=case.pk, user=holder, contact_id=contact.pk,
+                           starts_at=contact.starts_at + timedelta(days=1), reason="x")
     with pytest.raises(CaseStateError, match="was cancelled"):
-        services.contact_cancel(case_id=case.pk, user=holder, contact_id=contact.pk, reason="Twice")
+        contact_cancel(case_id=case.pk, user=holder, contact_id=contact.pk, reason="Twice")
 
 
 def test_an_outcome_recorded_days_later_says_so_on_the_timeline_and_leaves_the_list():
     contact = BookedContactFactory(starts_at=timezone.now() - timedelta(days=3))
     case, holder = contact.case, holder_of(contact.case)
     assert list(selectors.appointments_without_outcome(user=holder)) == [contact]
-    services.contact_outcome_record(case_id=case.pk, user=holder, contact_id=contact.pk, outcome="attended",
-                                    duration_minutes=40, notes="Went well", read_version=contact.version)
+    contact_outcome_record(case_id=case.pk, user=holder, contact_id=contact.pk, outcome="attended",
+                           duration_minutes=40, notes="Went well", read_version=contact.version)
     event = case.events.filter(text__contains="recorded late").get()
     assert f"recorded late, on {timezone.localdate():%-d %B %Y}" in event.text
     assert list(selectors.appointments_without_outcome(user=holder)) == []
     with pytest.raises(CaseStateError, match="recorded already"):
-        services.contact_outcome_record(case_id=case.pk, user=holder, contact_id=contact.pk, outcome="late",
-                                        duration_minutes=None, notes="")
+        contact_outcome_record(case_id=case.pk, user=holder, contact_id=contact.pk, outcome="late",
+                               duration_minutes=None, notes="")
 
 
 def test_the_list_holds_only_the_keyworkers_own_past_appointments_without_an_outcome(django_assert_max_num_queries):
@@ -128,7 +129,7 @@ def test_the_list_holds_only_the_keyworkers_own_past_appointments_without_an_out
     booked(case=mine.case)  # still to come
     BookedContactFactory(case=mine.case, outcome="attended", starts_at=timezone.now() - timedelta(days=1))
     cancelled = BookedContactFactory(case=mine.case, starts_at=timezone.now() - timedelta(hours=5))
-    services.contact_cancel(case_id=mine.case_id, user=holder, contact_id=cancelled.pk, reason="Called off")
+    contact_cancel(case_id=mine.case_id, user=holder, contact_id=cancelled.pk, reason="Called off")
     BookedContactFactory()  # another keyworker's
     assert list(selectors.appointments_without_outcome(user=holder)) == [older, mine]
     from django.test import Client
@@ -148,11 +149,11 @@ def test_a_non_compliance_names_the_appointment_of_its_own_case_only():
     data = {"kind": "missed_appointment", "occurred_on": timezone.localdate(), "reasonable_excuse": False,
             "response": "warning", "notes": ""}
     with pytest.raises(ValidationError, match="this case's appointments"):
-        services.non_compliance_record(case_id=case.pk, user=holder, data={**data, "contact": BookedContactFactory().pk})
-    event = services.non_compliance_record(case_id=case.pk, user=holder, data={**data, "contact": contact.pk})
+        non_compliance_record(case_id=case.pk, user=holder, data={**data, "contact": BookedContactFactory().pk})
+    event = non_compliance_record(case_id=case.pk, user=holder, data={**data, "contact": contact.pk})
     assert event.contact == contact
     condition = case.contract.conditions.exclude(kind="standard").get()
-    event = services.non_compliance_record(case_id=case.pk, user=holder, data={
+    event = non_compliance_record(case_id=case.pk, user=holder, data={
         **data, "kind": "condition_not_met", "condition": condition.pk})
     assert event.condition == condition
     assert NonCompliance.objects.filter(case=case).count() == 2

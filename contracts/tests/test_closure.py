@@ -7,8 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseStateError
-from contracts import services
 from contracts.models import ClosureProposal, Condition, Contact, NeedDomain, NonCompliance, SchemeSettings
+from contracts.services.assessment import keyworker_action_record, needs_assessment_record
+from contracts.services.closure import closure_decide, closure_propose
+from contracts.services.contacts import contact_outcome_record, contact_record, non_compliance_record
+from contracts.services.contract import condition_progress_record, contract_sign
+from contracts.services.variation import variation_decide, variation_propose
 from contracts.tests.factories import breach_record
 from contracts.tests.test_contracts import add, assessed_case
 from keyworkers.models import StaffProfile
@@ -26,7 +30,7 @@ def active_case(signed_weeks_ago=17, route=None):
         Case.objects.filter(pk=case.pk).update(route=route)
     condition = add(case, holder, "Debt advice", need_domain=NeedDomain.objects.get(code="finance"),
                     due_date=signed_on + timedelta(days=60))
-    services.contract_sign(case_id=case.pk, user=holder, agreement="verbal", signed_on=signed_on)
+    contract_sign(case_id=case.pk, user=holder, agreement="verbal", signed_on=signed_on)
     case.refresh_from_db()
     return case, holder, condition
 
@@ -36,7 +40,7 @@ def past(days=1):
 
 
 def missed(case, holder, excuse=False, response="warning", days_ago=0):
-    return services.non_compliance_record(case_id=case.pk, user=holder, data={
+    return non_compliance_record(case_id=case.pk, user=holder, data={
         "kind": "missed_appointment", "occurred_on": timezone.localdate() - timedelta(days=days_ago), "reasonable_excuse": excuse,
         "response": response, "notes": "", "contact": None,
     })
@@ -44,24 +48,24 @@ def missed(case, holder, excuse=False, response="warning", days_ago=0):
 
 def test_booking_then_recording_an_appointment_goes_on_the_timeline():
     case, holder, _ = active_case(signed_weeks_ago=2)
-    booked = services.contact_record(case_id=case.pk, user=holder, data={
+    booked = contact_record(case_id=case.pk, user=holder, data={
         "type": "face_to_face", "starts_at": timezone.now() + timedelta(hours=1), "place": "Truro", "outcome": "",
         "duration_minutes": None, "notes": ""})
     assert booked.is_booked
     Contact.objects.filter(pk=booked.pk).update(starts_at=past())  # the appointment's time comes and goes
-    services.contact_outcome_record(case_id=case.pk, user=holder, contact_id=booked.pk, outcome="attended",
-                                    duration_minutes=45, notes="Went well")
+    contact_outcome_record(case_id=case.pk, user=holder, contact_id=booked.pk, outcome="attended",
+                           duration_minutes=45, notes="Went well")
     assert Contact.objects.get(pk=booked.pk).outcome == "attended"
     assert "attended" in case.events.filter(kind="contact").first().text
     with pytest.raises(CaseStateError, match="recorded already"):
-        services.contact_outcome_record(case_id=case.pk, user=holder, contact_id=booked.pk, outcome="late",
-                                        duration_minutes=None, notes="")
+        contact_outcome_record(case_id=case.pk, user=holder, contact_id=booked.pk, outcome="late",
+                               duration_minutes=None, notes="")
 
 
 def test_a_future_appointment_has_no_outcome_yet():
     case, holder, _ = active_case()
     with pytest.raises(ValidationError, match="no outcome yet"):
-        services.contact_record(case_id=case.pk, user=holder, data={
+        contact_record(case_id=case.pk, user=holder, data={
             "type": "phone", "starts_at": timezone.now() + timedelta(days=2), "place": "", "outcome": "attended",
             "duration_minutes": None, "notes": ""})
 
@@ -80,7 +84,7 @@ def test_two_unexcused_absences_flag_the_case_for_a_supervisor():
 def test_a_new_offence_flags_the_case_at_once_and_the_threshold_is_configurable():
     SchemeSettings.objects.update(new_offences_threshold=1)
     case, holder, _ = active_case(signed_weeks_ago=2)
-    services.non_compliance_record(case_id=case.pk, user=holder, data={
+    non_compliance_record(case_id=case.pk, user=holder, data={
         "kind": "new_offence", "occurred_on": timezone.localdate(), "reasonable_excuse": False,
         "response": "propose_breach", "notes": "Arrested for shoplifting", "contact": None})
     case.refresh_from_db()
@@ -99,12 +103,12 @@ def test_a_breach_waits_for_a_supervisor_then_closes_with_its_outcome_and_tells_
     route, code, django_capture_on_commit_callbacks
 ):
     case, holder, _ = active_case(route=route)
-    proposal = services.closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="Stopped engaging")
+    proposal = closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="Stopped engaging")
     case.refresh_from_db()
     assert (proposal.decision, case.status) == ("pending", Case.Status.ACTIVE)
     supervisor = SupervisorFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        services.closure_decide(proposal_id=proposal.pk, user=supervisor, approve=True, note="No contact for three weeks after a warning")
+        closure_decide(proposal_id=proposal.pk, user=supervisor, approve=True, note="No contact for three weeks after a warning")
     case.refresh_from_db()
     assert (case.status, case.outcome_code, case.closed_by) == (Case.Status.BREACHED, code, supervisor)
     assert case.contract.status == "ended"
@@ -119,10 +123,10 @@ def test_a_breach_waits_for_a_supervisor_then_closes_with_its_outcome_and_tells_
 
 def test_a_supervisor_may_refuse_a_breach_with_a_reason_and_the_case_carries_on():
     case, holder, _ = active_case()
-    proposal = services.closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="Missed twice")
+    proposal = closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="Missed twice")
     with pytest.raises(ValidationError, match="Enter your rationale"):
-        services.closure_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=False)
-    services.closure_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=False, note="Give one more chance")
+        closure_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=False)
+    closure_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=False, note="Give one more chance")
     case.refresh_from_db()
     assert case.status == Case.Status.ACTIVE
     assert ClosureProposal.objects.get().decision == "refused"
@@ -130,15 +134,15 @@ def test_a_supervisor_may_refuse_a_breach_with_a_reason_and_the_case_carries_on(
 
 def test_the_proposer_cannot_decide_their_own_closure():
     case, holder, _ = active_case()
-    proposal = services.closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="x")
+    proposal = closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="x")
     with pytest.raises(CaseStateError, match="other than the person who proposed it"):
-        services.closure_decide(proposal_id=proposal.pk, user=holder, approve=True)
+        closure_decide(proposal_id=proposal.pk, user=holder, approve=True)
 
 
 def test_completion_needs_conditions_met_the_closing_assessment_and_the_end_date():
     case, holder, condition = active_case(signed_weeks_ago=4)
     with pytest.raises(ValidationError) as refused:
-        services.closure_propose(case_id=case.pk, user=holder, result="completed", reason="Done")
+        closure_propose(case_id=case.pk, user=holder, result="completed", reason="Done")
     message = " ".join(refused.value.messages)
     assert "The contract runs until" in message and "1 condition(s) are not met yet" in message
     assert "closing needs assessment" in message
@@ -148,11 +152,11 @@ def test_completion_needs_conditions_met_the_closing_assessment_and_the_end_date
 @pytest.mark.parametrize("route, code", [(Case.Route.DEFERRED_CHARGE, 22), (Case.Route.DEFERRED_CAUTION, 3)])
 def test_completion_closes_at_once_with_the_mapped_outcome_code(route, code):
     case, holder, condition = active_case(route=route)
-    services.condition_progress_record(case_id=case.pk, user=holder, condition_id=condition.pk, status="met",
-                                       evidence="Letter from the debt adviser", hours_done=0)
-    services.needs_assessment_record(case_id=case.pk, user=holder, kind="closing", data={}, scores={
+    condition_progress_record(case_id=case.pk, user=holder, condition_id=condition.pk, status="met",
+                              evidence="Letter from the debt adviser", hours_done=0)
+    needs_assessment_record(case_id=case.pk, user=holder, kind="closing", data={}, scores={
         d.pk: {"score": 1, "notes": "", "safeguarding": False} for d in NeedDomain.objects.filter(is_active=True)})
-    services.closure_propose(case_id=case.pk, user=holder, result="completed", reason="Every condition met")
+    closure_propose(case_id=case.pk, user=holder, result="completed", reason="Every condition met")
     case.refresh_from_db()
     assert (case.status, case.outcome_code) == (Case.Status.COMPLETED, code)
 
@@ -161,20 +165,20 @@ def test_withdrawal_needs_a_coded_reason_and_can_require_approval():
     SchemeSettings.objects.update(closure_approval_required=True)
     case, holder, _ = active_case()
     with pytest.raises(ValidationError, match="Choose why the case is being withdrawn"):
-        services.closure_propose(case_id=case.pk, user=holder, result="withdrawn", reason="Moved")
-    proposal = services.closure_propose(case_id=case.pk, user=holder, result="withdrawn", reason="Moved to Leeds",
-                                        withdrawal_reason="moved_away")
+        closure_propose(case_id=case.pk, user=holder, result="withdrawn", reason="Moved")
+    proposal = closure_propose(case_id=case.pk, user=holder, result="withdrawn", reason="Moved to Leeds",
+                               withdrawal_reason="moved_away")
     assert proposal.decision == "pending"
     with pytest.raises(CaseStateError, match="already waiting"):
-        services.closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="x")
-    services.closure_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True, note="No contact for three weeks after a warning")
+        closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="x")
+    closure_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True, note="No contact for three weeks after a warning")
     case.refresh_from_db()
     assert (case.status, case.withdrawal_reason, case.outcome_code) == (Case.Status.WITHDRAWN, "moved_away", None)
 
 
 def test_only_supervisors_see_and_make_decisions(client):
     case, holder, _ = active_case()
-    proposal = services.closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="x")
+    proposal = closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="x")
     client.force_login(KeyworkerFactory())
     assert client.get(reverse("contracts:decisions")).status_code == 403
     assert client.post(reverse("contracts:closure_decide", args=[proposal.pk]), {"approve": "yes"}).status_code == 403
@@ -188,10 +192,10 @@ def test_only_supervisors_see_and_make_decisions(client):
 def test_an_extension_changes_the_end_date_only_when_a_supervisor_approves():
     case, holder, _ = active_case(signed_weeks_ago=2)
     end = case.contract.end_date
-    proposal = services.variation_propose(case_id=case.pk, user=holder, kind="extension", reason="In hospital", extension_days=14)
+    proposal = variation_propose(case_id=case.pk, user=holder, kind="extension", reason="In hospital", extension_days=14)
     case.contract.refresh_from_db()
     assert case.contract.end_date == end
-    services.variation_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True)
+    variation_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True)
     case.contract.refresh_from_db()
     assert case.contract.end_date == end + timedelta(days=14)
     assert "ends" in case.events.filter(kind="variation_decided").first().text
@@ -199,31 +203,31 @@ def test_an_extension_changes_the_end_date_only_when_a_supervisor_approves():
 
 def test_a_variation_keeps_the_old_condition_marked_varied():
     case, holder, condition = active_case(signed_weeks_ago=2)
-    proposal = services.variation_propose(case_id=case.pk, user=holder, kind="variation", reason="New adviser",
-                                          condition_id=condition.pk, new_description="You will meet the CAB debt adviser.")
-    services.variation_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True)
+    proposal = variation_propose(case_id=case.pk, user=holder, kind="variation", reason="New adviser",
+                                 condition_id=condition.pk, new_description="You will meet the CAB debt adviser.")
+    variation_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True)
     conditions = {c.description: c.status for c in case.contract.conditions.exclude(kind="standard")}
     assert conditions == {condition.description: "varied", "You will meet the CAB debt adviser.": "not_started"}
 
 
 def test_a_refused_variation_changes_nothing_and_needs_a_reason():
     case, holder, condition = active_case(signed_weeks_ago=2)
-    proposal = services.variation_propose(case_id=case.pk, user=holder, kind="extension", reason="x", extension_days=7)
+    proposal = variation_propose(case_id=case.pk, user=holder, kind="extension", reason="x", extension_days=7)
     with pytest.raises(ValidationError, match="why the variation is refused"):
-        services.variation_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=False)
-    services.variation_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=False, note="Not needed")
+        variation_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=False)
+    variation_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=False, note="Not needed")
     case.contract.refresh_from_db()
     assert case.contract.extension_days == 0
     with pytest.raises(CaseStateError, match="decided already"):
-        services.variation_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True)
+        variation_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True)
 
 
 def test_a_variation_needs_a_condition_and_a_change():
     case, holder, condition = active_case(signed_weeks_ago=2)
     with pytest.raises(ValidationError, match="Enter what changes"):
-        services.variation_propose(case_id=case.pk, user=holder, kind="variation", reason="x", condition_id=condition.pk)
+        variation_propose(case_id=case.pk, user=holder, kind="variation", reason="x", condition_id=condition.pk)
     with pytest.raises(ValidationError, match="up to 56"):
-        services.variation_propose(case_id=case.pk, user=holder, kind="extension", reason="x", extension_days=90)
+        variation_propose(case_id=case.pk, user=holder, kind="extension", reason="x", extension_days=90)
 
 
 def test_a_victim_contact_updates_their_views_and_ticks_the_victims_code(client):
@@ -251,7 +255,7 @@ def test_a_victim_contact_updates_their_views_and_ticks_the_victims_code(client)
 def test_the_week_view_and_the_private_calendar_show_the_keyworkers_appointments(client):
     case, holder, _ = active_case(signed_weeks_ago=2)
     soon = timezone.now() + timedelta(days=1)
-    services.contact_record(case_id=case.pk, user=holder, data={
+    contact_record(case_id=case.pk, user=holder, data={
         "type": "home_visit", "starts_at": soon, "place": "4 Quay Street", "outcome": "", "duration_minutes": 45, "notes": ""})
     client.force_login(holder)
     client.post(reverse("contracts:week"))
@@ -322,7 +326,7 @@ def test_a_new_crime_record_during_the_contract_flags_a_possible_breach():
     case, holder, _ = active_case(signed_weeks_ago=2)
     from cases.models import Offence
 
-    services.keyworker_action_record(case_id=case.pk, user=holder, data={
+    keyworker_action_record(case_id=case.pk, user=holder, data={
         "kind": "crime_record", "concern": "", "sent_to": "", "reference": "CR/999/26", "notes": "",
         "offence": Offence.objects.get(code="TH-SHOP"), "raised_on": timezone.localdate()})
     case.refresh_from_db()
@@ -355,7 +359,7 @@ def test_the_caseload_shows_the_next_appointment_conditions_due_and_the_last_con
     Condition.objects.filter(pk=condition.pk).update(due_date=timezone.localdate() - timedelta(days=1))
     soon, before = timezone.now() + timedelta(days=2), timezone.now() - timedelta(days=3)
     for starts_at, outcome in [(soon, ""), (before, "attended")]:
-        services.contact_record(case_id=case.pk, user=holder, data={
+        contact_record(case_id=case.pk, user=holder, data={
             "type": "phone", "starts_at": starts_at, "place": "", "outcome": outcome, "duration_minutes": None, "notes": ""})
     client.force_login(holder)
     [row] = client.get(reverse("keyworkers:caseload")).context["cases"]

@@ -9,9 +9,10 @@ from pypdf import PdfReader
 
 from cases import services as case_services
 from cases.models import Case, CaseStateError, Victim
-from contracts import services
 from contracts.documents import contract_pdf
 from contracts.models import Condition, ConditionTemplate, Contract, NeedDomain, SchemeSettings
+from contracts.services.assessment import needs_assessment_record
+from contracts.services.contract import condition_add, condition_progress_record, contract_approve, contract_draft_start, contract_sign
 from contracts.tests.factories import backdate_case
 from keyworkers.tests.factories import AllocatedCaseFactory
 from oocr.accounts.tests.factories import SupervisorFactory
@@ -33,15 +34,15 @@ def assessed_case(*, offered_on=None, **kwargs):
         backdate_case(case, to=offered_on)
     case_services.case_first_contact_record(case_id=case.pk, user=holder, offered_on=offered_on or timezone.localdate(),
                                             method="phone", answer="accepted")
-    services.needs_assessment_record(case_id=case.pk, user=holder, kind="baseline", data={}, scores={
+    needs_assessment_record(case_id=case.pk, user=holder, kind="baseline", data={}, scores={
         d.pk: {"score": 2, "notes": "", "safeguarding": False} for d in NeedDomain.objects.filter(is_active=True)
     })
-    services.contract_draft_start(case_id=case.pk, user=holder)
+    contract_draft_start(case_id=case.pk, user=holder)
     return case, holder
 
 
 def add(case, holder, title, **data):
-    return services.condition_add(case_id=case.pk, user=holder, template=template(title), data={
+    return condition_add(case_id=case.pk, user=holder, template=template(title), data={
         "description": template(title).text, "due_date": timezone.localdate() + timedelta(days=60), "recurrence": "", "need_domain": None,
         "victim": None, "target": "", "hours_required": None, **data,
     })
@@ -56,7 +57,7 @@ def test_a_draft_contract_always_holds_the_standard_condition():
 def test_a_contract_is_drafted_only_during_the_assessment():
     case = AllocatedCaseFactory()
     with pytest.raises(CaseStateError, match="a contract cannot be drafted"):
-        services.contract_draft_start(case_id=case.pk, user=case.allocations.get().keyworker)
+        contract_draft_start(case_id=case.pk, user=case.allocations.get().keyworker)
 
 
 @pytest.mark.parametrize(
@@ -101,7 +102,7 @@ def test_a_restorative_condition_with_the_victim_needs_their_consent():
 def test_signing_starts_the_contract_for_16_weeks_from_the_day_signed():
     case, holder = assessed_case(offered_on=date(2026, 11, 2))
     add(case, holder, "Debt advice", need_domain=NeedDomain.objects.get(code="finance"), due_date=date(2026, 12, 20))
-    contract = services.contract_sign(case_id=case.pk, user=holder, signed_on=date(2026, 11, 2), agreement="signed_in_person")
+    contract = contract_sign(case_id=case.pk, user=holder, signed_on=date(2026, 11, 2), agreement="signed_in_person")
     case.refresh_from_db()
     assert case.status == Case.Status.ACTIVE
     assert contract.status == Contract.Status.ACTIVE
@@ -122,7 +123,7 @@ def test_the_end_date_is_calendar_weeks_plus_extensions(start, extension_days, e
 def test_a_contract_needs_the_assessment_and_a_tailored_condition_before_it_is_agreed():
     case, holder = assessed_case()
     with pytest.raises(ValidationError, match="at least one condition tailored"):
-        services.contract_sign(case_id=case.pk, user=holder, signed_on=timezone.localdate(), agreement="verbal")
+        contract_sign(case_id=case.pk, user=holder, signed_on=timezone.localdate(), agreement="verbal")
     case.refresh_from_db()
     assert case.status == Case.Status.ASSESSMENT
 
@@ -131,32 +132,32 @@ def test_where_the_scheme_requires_it_a_supervisor_approves_before_the_case_star
     SchemeSettings.objects.update(contract_approval_required=True)
     case, holder = assessed_case()
     add(case, holder, "Debt advice", need_domain=NeedDomain.objects.get(code="finance"))
-    contract = services.contract_sign(case_id=case.pk, user=holder, signed_on=timezone.localdate(), agreement="verbal")
+    contract = contract_sign(case_id=case.pk, user=holder, signed_on=timezone.localdate(), agreement="verbal")
     case.refresh_from_db()
     assert (contract.status, case.status) == (Contract.Status.AWAITING_APPROVAL, Case.Status.ASSESSMENT)
     supervisor = SupervisorFactory()
-    services.contract_approve(case_id=case.pk, user=supervisor)
+    contract_approve(case_id=case.pk, user=supervisor)
     case.refresh_from_db()
     contract.refresh_from_db()
     assert (contract.status, contract.approved_by, case.status) == (Contract.Status.ACTIVE, supervisor, Case.Status.ACTIVE)
     with pytest.raises(CaseStateError, match="not waiting for approval"):
-        services.contract_approve(case_id=case.pk, user=supervisor)
+        contract_approve(case_id=case.pk, user=supervisor)
 
 
 def test_conditions_cannot_change_once_agreed_and_progress_is_checked():
     case, holder = assessed_case()
     unpaid = add(case, holder, "Unpaid work in the community", hours_required=10)
-    services.contract_sign(case_id=case.pk, user=holder, signed_on=timezone.localdate(), agreement="verbal")
+    contract_sign(case_id=case.pk, user=holder, signed_on=timezone.localdate(), agreement="verbal")
     with pytest.raises(CaseStateError, match="no draft contract"):
         add(case, holder, "Debt advice", need_domain=NeedDomain.objects.get(code="finance"))
     with pytest.raises(ValidationError, match="cannot be more than the 10 required"):
-        services.condition_progress_record(case_id=case.pk, user=holder, condition_id=unpaid.pk, status="in_progress",
-                                           evidence="", hours_done=11)
+        condition_progress_record(case_id=case.pk, user=holder, condition_id=unpaid.pk, status="in_progress",
+                                  evidence="", hours_done=11)
     with pytest.raises(ValidationError, match="through a variation"):
-        services.condition_progress_record(case_id=case.pk, user=holder, condition_id=unpaid.pk, status="withdrawn",
-                                           evidence="", hours_done=0)
-    done = services.condition_progress_record(case_id=case.pk, user=holder, condition_id=unpaid.pk, status="met",
-                                              evidence="Signed sheet from the allotment project", hours_done=10)
+        condition_progress_record(case_id=case.pk, user=holder, condition_id=unpaid.pk, status="withdrawn",
+                                  evidence="", hours_done=0)
+    done = condition_progress_record(case_id=case.pk, user=holder, condition_id=unpaid.pk, status="met",
+                                     evidence="Signed sheet from the allotment project", hours_done=10)
     assert (done.status, done.hours_done) == ("met", 10)
 
 
@@ -168,7 +169,7 @@ def pdf_text(contract) -> str:
 def test_the_pdf_holds_every_condition_and_the_breach_consequence_of_the_route():
     case, holder = assessed_case(offered_on=date(2026, 11, 2))
     add(case, holder, "No contact with a named person", target="Dean Rowe", due_date=None, recurrence="Throughout")
-    contract = services.contract_sign(case_id=case.pk, user=holder, signed_on=date(2026, 11, 2), agreement="verbal")
+    contract = contract_sign(case_id=case.pk, user=holder, signed_on=date(2026, 11, 2), agreement="verbal")
     text = pdf_text(contract)
     assert "You will not commit any offence during the contract." in text
     assert "You will not contact the person named below" in text and "Dean Rowe" in text
@@ -182,7 +183,7 @@ def test_the_pdf_holds_every_condition_and_the_breach_consequence_of_the_route()
 def test_downloading_the_pdf_is_logged_as_an_export(client):
     case, holder = assessed_case()
     add(case, holder, "Debt advice", need_domain=NeedDomain.objects.get(code="finance"))
-    services.contract_sign(case_id=case.pk, user=holder, signed_on=timezone.localdate(), agreement="verbal")
+    contract_sign(case_id=case.pk, user=holder, signed_on=timezone.localdate(), agreement="verbal")
     client.force_login(holder)
     response = client.get(reverse("contracts:contract_pdf", args=[case.pk, "pdf"]))
     assert response["Content-Type"] == "application/pdf"

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import CaseStateError
-from contracts import services
 from contracts.models import Condition
+from contracts.services.contract import condition_edit
 from contracts.tests.factories import ActiveContractFactory, AssessedCaseFactory, TailoredConditionFactory, holder_of
 from oocr.concurrency.services import EditConflict
 
@@ -23,26 +23,26 @@ def test_a_draft_condition_changes_over_the_version_read_and_moves_the_drafts_ve
     case = AssessedCaseFactory()
     condition = TailoredConditionFactory(contract=case.contract)
     draft_version = case.contract.version
-    services.condition_edit(case_id=case.pk, user=holder_of(case), condition_id=condition.pk,
-                            data=wording(condition, "You will see a debt adviser twice."), read_version=condition.version)
+    condition_edit(case_id=case.pk, user=holder_of(case), condition_id=condition.pk,
+                   data=wording(condition, "You will see a debt adviser twice."), read_version=condition.version)
     condition.refresh_from_db()
     case.contract.refresh_from_db()
     assert (condition.description, condition.version) == ("You will see a debt adviser twice.", 2)
     assert case.contract.version == draft_version + 1  # signing over the old draft is refused
     with pytest.raises(EditConflict):
-        services.condition_edit(case_id=case.pk, user=holder_of(case), condition_id=condition.pk,
-                                data=wording(condition, "Another tab"), read_version=1)
+        condition_edit(case_id=case.pk, user=holder_of(case), condition_id=condition.pk,
+                       data=wording(condition, "Another tab"), read_version=1)
     with pytest.raises(ValidationError, match="plain words"):
-        services.condition_edit(case_id=case.pk, user=holder_of(case), condition_id=condition.pk,
-                                data=wording(condition, " "))
+        condition_edit(case_id=case.pk, user=holder_of(case), condition_id=condition.pk,
+                       data=wording(condition, " "))
 
 
 def test_a_condition_of_an_agreed_contract_is_locked_and_changes_only_by_variation():
     contract = ActiveContractFactory()
     condition = contract.conditions.exclude(kind="standard").get()
     with pytest.raises(CaseStateError, match="agreed already"):
-        services.condition_edit(case_id=contract.case_id, user=holder_of(contract.case), condition_id=condition.pk,
-                                data=wording(condition, "Changed after signing"))
+        condition_edit(case_id=contract.case_id, user=holder_of(contract.case), condition_id=condition.pk,
+                       data=wording(condition, "Changed after signing"))
     assert Condition.objects.get(pk=condition.pk).description == condition.description
 
 

@@ -13,8 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseStateError, Crime, FirstContact
-from contracts import services
 from contracts.models import ClosureProposal, Condition, ConditionKind, ConditionTemplate, Contract, SchemeSettings, VariationProposal
+from contracts.services.assessment import needs_assessment_record
+from contracts.services.closure import closure_decide, closure_propose
+from contracts.services.contract import condition_add, condition_progress_record, condition_remove, unpaid_work_hours_set
+from contracts.services.variation import variation_decide, variation_propose
 from contracts.tests.factories import (
     breach_record,
     ActiveContractFactory, AssessedCaseFactory, AwaitingApprovalContractFactory, TailoredConditionFactory, holder_of,
@@ -172,9 +175,9 @@ def test_a_varied_condition_is_replaced_by_one_carrying_its_progress_and_the_new
 
 
 def breach(case, *, on_proposal_of=None) -> ClosureProposal:
-    proposal = services.closure_propose(case_id=case.pk, user=on_proposal_of or holder_of(case), result="breached", breach=breach_record(),
-                                        reason="Arrested for shoplifting again")
-    return services.closure_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True, note="No contact for three weeks after a warning")
+    proposal = closure_propose(case_id=case.pk, user=on_proposal_of or holder_of(case), result="breached", breach=breach_record(),
+                               reason="Arrested for shoplifting again")
+    return closure_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True, note="No contact for three weeks after a warning")
 
 
 def test_a_breach_in_week_6_ends_the_contract_that_day_and_withdraws_what_was_unfinished():
@@ -199,8 +202,8 @@ def test_a_breach_in_week_6_ends_the_contract_that_day_and_withdraws_what_was_un
 
 def test_a_withdrawal_during_the_contract_ends_it_that_day():
     contract = ActiveContractFactory(start_date=timezone.localdate() - timedelta(weeks=3))
-    services.closure_propose(case_id=contract.case_id, user=holder_of(contract.case), result="withdrawn",
-                             withdrawal_reason=Case.WithdrawalReason.values[0], reason="Moved to Scotland")
+    closure_propose(case_id=contract.case_id, user=holder_of(contract.case), result="withdrawn",
+                    withdrawal_reason=Case.WithdrawalReason.values[0], reason="Moved to Scotland")
     contract.refresh_from_db()
     assert (contract.case.status, contract.status, contract.end_date) == ("withdrawn", CS.ENDED, timezone.localdate())
     assert contract.conditions.get(kind="rehabilitative").status == "withdrawn"
@@ -209,11 +212,11 @@ def test_a_withdrawal_during_the_contract_ends_it_that_day():
 def test_a_completion_ends_the_contract_on_the_completion_date():
     contract = ActiveContractFactory(start_date=timezone.localdate() - timedelta(weeks=18))
     holder = holder_of(contract.case)
-    services.condition_progress_record(case_id=contract.case_id, user=holder, condition_id=contract.conditions.get(
+    condition_progress_record(case_id=contract.case_id, user=holder, condition_id=contract.conditions.get(
         kind="rehabilitative").pk, status="met", evidence="Letter from the adviser", hours_done=0)
-    services.needs_assessment_record(case_id=contract.case_id, user=holder, kind="closing", data={}, scores={
+    needs_assessment_record(case_id=contract.case_id, user=holder, kind="closing", data={}, scores={
         score.domain_id: {"score": 1} for score in contract.case.needs_assessments.get(kind="baseline").scores.all()})
-    services.closure_propose(case_id=contract.case_id, user=holder, result="completed", reason="Every condition met")
+    closure_propose(case_id=contract.case_id, user=holder, result="completed", reason="Every condition met")
     contract.refresh_from_db()
     assert (contract.status, contract.end_date) == (CS.ENDED, timezone.localdate())
     assert contract.conditions.get(kind="rehabilitative").status == "met"
@@ -226,8 +229,8 @@ def test_a_completion_ends_the_contract_on_the_completion_date():
 def test_a_contract_not_yet_started_is_cancelled_when_its_case_is_withdrawn(factory):
     contract = factory()
     TailoredConditionFactory(contract=contract)
-    services.closure_propose(case_id=contract.case_id, user=holder_of(contract.case), result="withdrawn",
-                             withdrawal_reason=Case.WithdrawalReason.values[0], reason="Moved away")
+    closure_propose(case_id=contract.case_id, user=holder_of(contract.case), result="withdrawn",
+                    withdrawal_reason=Case.WithdrawalReason.values[0], reason="Moved away")
     contract.refresh_from_db()
     assert (contract.case.status, contract.status, contract.end_date) == ("withdrawn", CS.CANCELLED, None)
     assert set(contract.conditions.exclude(kind="standard").values_list("status", flat=True)) == {"withdrawn"}
@@ -238,8 +241,8 @@ def test_a_closure_the_keyworker_may_approve_alone_is_decided_by_the_same_rules(
     SchemeSettings.objects.update(closure_approval_required=False)
     contract = ActiveContractFactory()
     holder = holder_of(contract.case)
-    proposal = services.closure_propose(case_id=contract.case_id, user=holder, result="withdrawn",
-                                        withdrawal_reason=Case.WithdrawalReason.values[0], reason="Moved away")
+    proposal = closure_propose(case_id=contract.case_id, user=holder, result="withdrawn",
+                               withdrawal_reason=Case.WithdrawalReason.values[0], reason="Moved away")
     proposal.refresh_from_db()
     assert (proposal.decision, proposal.decided_by, proposal.decision_note) == ("approved", holder, "")
     assert proposal.decided_at is not None
@@ -251,10 +254,10 @@ def test_a_breach_still_needs_another_supervisor_whatever_the_closure_setting():
     SchemeSettings.objects.update(closure_approval_required=False)
     contract = ActiveContractFactory()
     holder = holder_of(contract.case)
-    proposal = services.closure_propose(case_id=contract.case_id, user=holder, result="breached", breach=breach_record(), reason="New offence")
+    proposal = closure_propose(case_id=contract.case_id, user=holder, result="breached", breach=breach_record(), reason="New offence")
     assert proposal.decision == "pending"
     with pytest.raises(CaseStateError, match="other than the person who proposed it"):
-        services.closure_decide(proposal_id=proposal.pk, user=holder, approve=True)
+        closure_decide(proposal_id=proposal.pk, user=holder, approve=True)
     contract.refresh_from_db()
     assert contract.status == CS.ACTIVE
 
@@ -326,7 +329,7 @@ def unpaid_work(case, hours, *, template=True):
             "recurrence": "", "need_domain": None, "victim": None, "target": "", "hours_required": hours}
     if not template:
         data["kind"] = "reparative"
-    return services.condition_add(case_id=case.pk, user=holder_of(case), template=library if template else None, data=data)
+    return condition_add(case_id=case.pk, user=holder_of(case), template=library if template else None, data=data)
 
 
 def test_two_conditions_of_unpaid_work_share_the_contracts_cap():
@@ -349,11 +352,11 @@ def test_two_conditions_of_unpaid_work_share_the_contracts_cap():
 def test_a_removed_or_varied_condition_no_longer_counts_towards_the_cap():
     case = AssessedCaseFactory()
     first = unpaid_work(case, 15)
-    services.condition_remove(case_id=case.pk, user=holder_of(case), condition_id=first.pk)
+    condition_remove(case_id=case.pk, user=holder_of(case), condition_id=first.pk)
     assert unpaid_work(case, 20).hours_required == 20
     contract = Contract.objects.get(case=case)
     Condition.objects.filter(contract=contract, hours_required=20).update(status="varied")
-    assert services.unpaid_work_hours_set(contract) == 0
+    assert unpaid_work_hours_set(contract) == 0
 
 
 def shown_at_field(page: str, field: str, message: str, *, typed: str) -> bool:
@@ -392,32 +395,32 @@ def test_a_variation_of_the_hours_is_held_to_the_contracts_cap():
     contract, (allotment, food_bank) = _unpaid_active_contract(12, 6)
     holder = holder_of(contract.case)
     with pytest.raises(ValidationError) as refused:
-        services.variation_propose(case_id=contract.case_id, user=holder, kind="variation", reason="More to do",
-                                   condition_id=allotment.pk, new_hours_required=15)
+        variation_propose(case_id=contract.case_id, user=holder, kind="variation", reason="More to do",
+                          condition_id=allotment.pk, new_hours_required=15)
     assert refused.value.message_dict == {"new_hours_required": [
         "Unpaid work can be at most 20 hours on a contract, and its other conditions set 6 hours already: "
         "enter 14 hours or fewer"]}
-    proposal = services.variation_propose(case_id=contract.case_id, user=holder, kind="variation", reason="More to do",
-                                          condition_id=allotment.pk, new_hours_required=14)
-    services.variation_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True)
+    proposal = variation_propose(case_id=contract.case_id, user=holder, kind="variation", reason="More to do",
+                                 condition_id=allotment.pk, new_hours_required=14)
+    variation_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True)
     allotment.refresh_from_db()
     replacement = contract.conditions.get(description=allotment.description, status="not_started")
-    assert (allotment.status, replacement.hours_required, services.unpaid_work_hours_set(contract)) == ("varied", 14, 20)
+    assert (allotment.status, replacement.hours_required, unpaid_work_hours_set(contract)) == ("varied", 14, 20)
 
 
 def test_two_variations_each_within_the_cap_cannot_both_be_approved():
     contract, (allotment, food_bank) = _unpaid_active_contract(8, 8)
     holder = holder_of(contract.case)
-    first, second = (services.variation_propose(case_id=contract.case_id, user=holder, kind="variation", reason="More",
-                                                condition_id=condition.pk, new_hours_required=12)
+    first, second = (variation_propose(case_id=contract.case_id, user=holder, kind="variation", reason="More",
+                                       condition_id=condition.pk, new_hours_required=12)
                      for condition in (allotment, food_bank))
     supervisor = SupervisorFactory()
-    services.variation_decide(proposal_id=first.pk, user=supervisor, approve=True)
+    variation_decide(proposal_id=first.pk, user=supervisor, approve=True)
     with pytest.raises(ValidationError) as refused:
-        services.variation_decide(proposal_id=second.pk, user=supervisor, approve=True)
+        variation_decide(proposal_id=second.pk, user=supervisor, approve=True)
     assert "set 12 hours already: enter 8 hours or fewer" in refused.value.message_dict["approve"][0]
     assert VariationProposal.objects.get(pk=second.pk).decision == "pending"
-    assert services.unpaid_work_hours_set(contract) == 20
+    assert unpaid_work_hours_set(contract) == 20
 
 
 def test_the_variation_form_shows_the_cap_at_the_new_hours(client):
@@ -436,18 +439,18 @@ def test_a_variation_still_waiting_when_the_case_closes_cannot_be_approved_but_c
     contract = ActiveContractFactory()
     met = TailoredConditionFactory(contract=contract, status="met")
     holder = holder_of(contract.case)
-    extension = services.variation_propose(case_id=contract.case_id, user=holder, kind="extension", reason="Illness",
-                                           extension_days=14)
-    variation = services.variation_propose(case_id=contract.case_id, user=holder, kind="variation", reason="New adviser",
-                                           condition_id=met.pk, new_description="You will see the adviser in Bodmin.")
+    extension = variation_propose(case_id=contract.case_id, user=holder, kind="extension", reason="Illness",
+                                  extension_days=14)
+    variation = variation_propose(case_id=contract.case_id, user=holder, kind="variation", reason="New adviser",
+                                  condition_id=met.pk, new_description="You will see the adviser in Bodmin.")
     breach(contract.case)
     contract.refresh_from_db()
     ended = (contract.status, contract.end_date, contract.conditions.count())
     supervisor = SupervisorFactory()
     for proposal in (extension, variation):
         with pytest.raises(CaseStateError, match="is ended, so it cannot change any more"):
-            services.variation_decide(proposal_id=proposal.pk, user=supervisor, approve=True)
+            variation_decide(proposal_id=proposal.pk, user=supervisor, approve=True)
     contract.refresh_from_db()
     assert (contract.status, contract.end_date, contract.conditions.count()) == ended
-    services.variation_decide(proposal_id=extension.pk, user=supervisor, approve=False, note="The case has closed")
+    variation_decide(proposal_id=extension.pk, user=supervisor, approve=False, note="The case has closed")
     assert VariationProposal.objects.get(pk=extension.pk).decision == "refused"

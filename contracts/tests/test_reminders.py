@@ -11,11 +11,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases.models import Case, Person
-from contracts import services
-from contracts.reminders import KINDS, due_on
-from contracts.tests.test_contracts import add, assessed_case
 from contracts.models import NeedDomain
+from contracts.reminders import KINDS, due_on
+from contracts.services.closure import closure_propose
+from contracts.services.contacts import contact_record
+from contracts.services.contract import condition_progress_record, contract_sign
+from contracts.services.reminders import reminders_send
+from contracts.services.variation import variation_decide, variation_propose
 from contracts.tests.factories import breach_record
+from contracts.tests.test_contracts import add, assessed_case
 from keyworkers.models import StaffProfile
 from keyworkers.tests.factories import SupervisorProfileFactory, TeamFactory
 from oocr.accounts.tests.factories import SupervisorFactory
@@ -46,7 +50,7 @@ def contract(*, due: list[date] = (), signed_on: date | None = None, reminders_b
     conditions = [add(case, holder, "Debt advice", due_date=day, need_domain=finance) for day in due]
     if not due:  # a contract needs a condition; one that repeats has no due date to remind of
         add(case, holder, "Debt advice", due_date=None, recurrence="Fortnightly", need_domain=finance)
-    services.contract_sign(case_id=case.pk, user=holder, agreement="verbal", signed_on=signed_on)
+    contract_sign(case_id=case.pk, user=holder, agreement="verbal", signed_on=signed_on)
     Person.objects.filter(pk=case.person_id).update(reminders_by=reminders_by)
     # The allocation's emails went at once (issue 16), not by the reminders job: these tests count only the job's.
     Delivery.objects.all().delete()
@@ -62,7 +66,7 @@ def kinds(on: date, case, lead_days=None) -> list[tuple[str, str]]:
 
 def run(on: date, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        return services.reminders_send(on=on)
+        return reminders_send(on=on)
 
 
 @pytest.mark.parametrize("on, expected", [
@@ -89,12 +93,12 @@ def test_each_keyworker_chooses_their_notice_period():
 def test_a_met_condition_and_a_closed_case_are_not_reminded(django_capture_on_commit_callbacks):
     case, holder, [condition] = contract(due=[TODAY - timedelta(days=2)])
     assert [kind for kind, _ in kinds(TODAY, case)] == ["condition_overdue"]
-    services.condition_progress_record(case_id=case.pk, user=holder, condition_id=condition.pk, status="met",
-                                       evidence="Letter from the adviser", hours_done=0)
+    condition_progress_record(case_id=case.pk, user=holder, condition_id=condition.pk, status="met",
+                              evidence="Letter from the adviser", hours_done=0)
     assert kinds(TODAY, case) == []
     other, other_holder, _ = contract(due=[TODAY + timedelta(days=1)])
-    services.closure_propose(case_id=other.pk, user=other_holder, result="withdrawn", withdrawal_reason="moved_away",
-                             reason="Moved away.")
+    closure_propose(case_id=other.pk, user=other_holder, result="withdrawn", withdrawal_reason="moved_away",
+                    reason="Moved away.")
     assert kinds(TODAY, other) == []
 
 
@@ -118,9 +122,9 @@ def test_an_extension_moves_the_end_date_and_the_ending_is_reminded_again(django
     case, holder, _ = contract(signed_on=TODAY - timedelta(weeks=15))
     end = case.contract.end_date
     run(end - timedelta(days=10), django_capture_on_commit_callbacks)
-    proposal = services.variation_propose(case_id=case.pk, user=holder, kind="extension", reason="Waiting list.",
-                                          extension_days=21)
-    services.variation_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True)
+    proposal = variation_propose(case_id=case.pk, user=holder, kind="extension", reason="Waiting list.",
+                                 extension_days=21)
+    variation_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True)
     case.contract.refresh_from_db()
     assert case.contract.end_date == end + timedelta(days=21)
     assert kinds(end + timedelta(days=1), case) == []  # no longer past its end
@@ -132,11 +136,11 @@ def test_an_extension_moves_the_end_date_and_the_ending_is_reminded_again(django
 def test_appointments_tomorrow_remind_the_keyworker_and_the_person_who_agreed(sms_file, django_capture_on_commit_callbacks):
     case, holder, _ = contract(reminders_by="sms", phone="07700 900111", last_name="Trevithick")
     tomorrow_ten = timezone.make_aware(datetime.combine(TODAY + timedelta(days=1), time(10)))  # 10:00 even the day before a clock change
-    services.contact_record(case_id=case.pk, user=holder, data={
+    contact_record(case_id=case.pk, user=holder, data={
         "type": "face_to_face", "starts_at": tomorrow_ten, "place": "Truro police station", "outcome": "",
         "duration_minutes": 45, "notes": ""})
     silent, silent_holder, _ = contract(reminders_by="")
-    services.contact_record(case_id=silent.pk, user=silent_holder, data={
+    contact_record(case_id=silent.pk, user=silent_holder, data={
         "type": "face_to_face", "starts_at": tomorrow_ten, "place": "Truro", "outcome": "", "duration_minutes": 45, "notes": ""})
     run(TODAY, django_capture_on_commit_callbacks)
     assert set(Reminder.objects.filter(case=case).values_list("kind", flat=True)) == {"appointment_tomorrow", "person_appointment"}
@@ -199,7 +203,7 @@ def test_a_run_that_died_after_half_its_messages_is_retried_and_sends_each_once(
     for _ in range(4):
         contract(due=[TODAY + timedelta(days=1)], reminders_by="sms")
     with django_capture_on_commit_callbacks(execute=False):  # the worker dies before any message task runs...
-        services.reminders_send(on=TODAY)
+        reminders_send(on=TODAY)
     waiting = list(Delivery.objects.order_by("id").values_list("id", flat=True))
     assert len(waiting) == 8  # four digests, four texts
     for delivery_id in waiting[:4]:  # ...or half-way through them
@@ -240,7 +244,7 @@ def test_a_failed_message_is_retried_then_given_up(settings, monkeypatch):
 def test_the_jobs_queries_do_not_grow_with_the_number_of_contracts(django_capture_on_commit_callbacks):
     def queries_of_a_run(on) -> int:
         with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=False):
-            services.reminders_send(on=on)
+            reminders_send(on=on)
         return len(queries)
 
     for _ in range(2):
@@ -280,8 +284,8 @@ def test_supervisors_are_told_of_reviews_due_and_proposals_waiting_but_not_their
     case, holder, _ = contract()
     team = StaffProfile.objects.get(user=holder).team
     supervisors = list(StaffProfile.objects.filter(team=team, user__groups__name="Supervisor").values_list("user_id", flat=True))
-    proposal = services.variation_propose(case_id=case.pk, user=holder, kind="extension", reason="Waiting list.",
-                                          extension_days=7)
+    proposal = variation_propose(case_id=case.pk, user=holder, kind="extension", reason="Waiting list.",
+                                 extension_days=7)
     run(TODAY, django_capture_on_commit_callbacks)
     waiting = Reminder.objects.filter(kind="proposal_waiting", case=case)
     assert sorted(waiting.values_list("user_id", flat=True)) == sorted(supervisors) and supervisors
@@ -306,6 +310,18 @@ def test_a_referral_past_the_partners_expected_time_reminds_its_keyworker_once(d
     assert f"not acknowledged by {referral.acknowledge_by:%-d %b}" in reminder.text
 
 
+def test_a_kind_registered_by_an_app_above_is_listed_with_its_audience_and_collected_once():
+    """Referrals registers its reminder with the job at start-up; registering again (ready() run twice) adds nothing."""
+    from contracts.reminders import _COLLECTORS, AUDIENCES, STAFF_KINDS
+    from referrals import reminders as referral_reminders
+
+    referral_reminders.register()
+    audiences = [kind.audience for kind in KINDS.values()]
+    assert audiences == sorted(audiences, key=AUDIENCES.index)
+    assert list(STAFF_KINDS).index("referral_overdue") < list(STAFF_KINDS).index("review_due")
+    assert _COLLECTORS.count(referral_reminders.referrals_overdue) == 1
+
+
 def test_the_teams_supervisors_and_only_they_are_told_of_each_thing_waiting_for_them(django_capture_on_commit_callbacks):
     case, holder, _ = contract()
     profile = StaffProfile.objects.get(user=holder)
@@ -313,7 +329,7 @@ def test_the_teams_supervisors_and_only_they_are_told_of_each_thing_waiting_for_
     elsewhere = SupervisorProfileFactory(team=TeamFactory(name="North team")).user
     Case.objects.filter(pk=case.pk).update(review_flag="2 unacceptable absence(s), 0 new offence(s): supervisor review")
     StaffProfile.objects.filter(pk=profile.pk).update(capacity_points=1)  # one case puts them far over capacity
-    services.closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="Stopped coming.")
+    closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="Stopped coming.")
     review_due = case.allocations.get(ended_at=None).review.due_on
     run(review_due, django_capture_on_commit_callbacks)
     told = Reminder.objects.filter(kind__in=["review_due", "case_flagged", "proposal_waiting", "over_capacity"])

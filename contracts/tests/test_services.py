@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import Case, CaseEvent, CaseStateError, FirstContact
-from contracts import services
 from contracts.models import Contact, KeyworkerAction, NeedDomain, NeedsAssessment
+from contracts.services.assessment import keyworker_action_record, needs_assessment_record
+from contracts.services.contacts import contact_outcome_record, contact_record
 from keyworkers.tests.factories import AllocatedCaseFactory
 from oocr.audit.models import AccessLog
 
@@ -83,7 +84,7 @@ def test_an_offer_in_the_future_is_refused():
 def test_the_needs_assessment_scores_every_domain_and_notes_safeguarding():
     case = AllocatedCaseFactory()
     consent(case)
-    assessment = services.needs_assessment_record(
+    assessment = needs_assessment_record(
         case_id=case.pk, user=keyworker_of(case), kind="baseline", data={"strengths": "Family support"},
         scores=all_scores(2, safeguarding_domain="mental_health"),
     )
@@ -99,15 +100,15 @@ def test_an_assessment_missing_a_domain_is_refused_and_nothing_saved():
     scores = all_scores()
     scores.pop(NeedDomain.objects.get(code="drugs").pk)
     with pytest.raises(ValidationError, match="Drugs not scored"):
-        services.needs_assessment_record(case_id=case.pk, user=keyworker_of(case), kind="baseline", data={}, scores=scores)
+        needs_assessment_record(case_id=case.pk, user=keyworker_of(case), kind="baseline", data={}, scores=scores)
     assert not NeedsAssessment.objects.exists()
 
 
 def test_correcting_an_assessment_replaces_its_scores_and_keeps_its_history():
     case = AllocatedCaseFactory()
     consent(case)
-    services.needs_assessment_record(case_id=case.pk, user=keyworker_of(case), kind="baseline", data={}, scores=all_scores(3))
-    assessment = services.needs_assessment_record(
+    needs_assessment_record(case_id=case.pk, user=keyworker_of(case), kind="baseline", data={}, scores=all_scores(3))
+    assessment = needs_assessment_record(
         case_id=case.pk, user=keyworker_of(case), kind="baseline", data={"goals": "Work"}, scores=all_scores(1)
     )
     assert set(assessment.scores.values_list("score", flat=True)) == {1}
@@ -120,7 +121,7 @@ def test_an_assessment_out_of_its_stage_is_refused(status, kind):
     if status == "assessment":
         consent(case)
     with pytest.raises(CaseStateError, match="cannot be recorded"):
-        services.needs_assessment_record(case_id=case.pk, user=keyworker_of(case), kind=kind, data={}, scores=all_scores())
+        needs_assessment_record(case_id=case.pk, user=keyworker_of(case), kind=kind, data={}, scores=all_scores())
 
 
 def test_a_safeguarding_alert_needs_its_concern_and_goes_on_the_timeline():
@@ -128,8 +129,8 @@ def test_a_safeguarding_alert_needs_its_concern_and_goes_on_the_timeline():
     data = {"kind": "safeguarding", "concern": "", "sent_to": "MASH", "reference": "", "offence": None,
             "raised_on": date.today(), "notes": ""}
     with pytest.raises(ValidationError, match="Select what the safeguarding concern is about"):
-        services.keyworker_action_record(case_id=case.pk, user=keyworker_of(case), data=data)
-    services.keyworker_action_record(case_id=case.pk, user=keyworker_of(case), data={**data, "concern": "child_at_risk"})
+        keyworker_action_record(case_id=case.pk, user=keyworker_of(case), data=data)
+    keyworker_action_record(case_id=case.pk, user=keyworker_of(case), data={**data, "concern": "child_at_risk"})
     assert KeyworkerAction.objects.get().concern == "child_at_risk"
     assert case.events.filter(kind=CaseEvent.Kind.SAFEGUARDING).exists()
 
@@ -139,7 +140,7 @@ def test_nothing_more_is_recorded_on_a_closed_case():
     holder = keyworker_of(case)
     consent(case, answer="declined")
     with pytest.raises(CaseStateError, match="is closed"):
-        services.keyworker_action_record(case_id=case.pk, user=holder, data={
+        keyworker_action_record(case_id=case.pk, user=holder, data={
             "kind": "intelligence", "concern": "", "sent_to": "", "reference": "INT-1", "offence": None,
             "raised_on": date.today(), "notes": "",
         })
@@ -147,12 +148,12 @@ def test_nothing_more_is_recorded_on_a_closed_case():
 
 def test_the_outcome_of_another_cases_appointment_is_refused_and_nothing_changes():
     case, other = AllocatedCaseFactory(), AllocatedCaseFactory()
-    booked = services.contact_record(case_id=other.pk, user=keyworker_of(other), data={
+    booked = contact_record(case_id=other.pk, user=keyworker_of(other), data={
         "type": "phone", "starts_at": timezone.now() + timedelta(hours=1), "place": "", "outcome": "",
         "duration_minutes": None, "notes": ""})
     Contact.objects.filter(pk=booked.pk).update(starts_at=timezone.now() - timedelta(minutes=5))  # its time has passed
     with pytest.raises(CaseStateError, match="Nothing was changed"):
-        services.contact_outcome_record(case_id=case.pk, user=keyworker_of(case), contact_id=booked.pk,
-                                        outcome="attended", duration_minutes=30, notes="")
+        contact_outcome_record(case_id=case.pk, user=keyworker_of(case), contact_id=booked.pk,
+                               outcome="attended", duration_minutes=30, notes="")
     booked.refresh_from_db()
     assert booked.outcome == ""

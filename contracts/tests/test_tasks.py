@@ -12,9 +12,10 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from conftest import REAL_WORKER
-from contracts import services
-from contracts.tests.test_contracts import add, assessed_case
 from contracts.models import NeedDomain
+from contracts.services.contract import contract_sign
+from contracts.services.reminders import reminders_send
+from contracts.tests.test_contracts import add, assessed_case
 from oocr.notifications.models import Delivery, Reminder, ReminderRun
 
 TODAY = timezone.localdate()
@@ -33,7 +34,7 @@ def contracts_due_tomorrow(count: int) -> None:
     for _ in range(count):
         case, holder = assessed_case(offered_on=TODAY - timedelta(weeks=1))
         add(case, holder, "Debt advice", due_date=TODAY + timedelta(days=1), need_domain=NeedDomain.objects.get(code="finance"))
-        services.contract_sign(case_id=case.pk, user=holder, agreement="verbal", signed_on=TODAY - timedelta(weeks=1))
+        contract_sign(case_id=case.pk, user=holder, agreement="verbal", signed_on=TODAY - timedelta(weeks=1))
         case.person.reminders_by = "sms"
         case.person.save(update_fields=["reminders_by"])
     # The allocations' emails went at once (issue 16), not by the reminders job: these tests count only the job's.
@@ -51,7 +52,7 @@ def test_two_workers_running_the_job_at_once_send_each_reminder_once(sms_to_file
     def worker():
         try:
             start.wait()
-            services.reminders_send(on=TODAY)
+            reminders_send(on=TODAY)
         except Exception as error:  # noqa: BLE001 - reported by the assertion below
             errors.append(error)
         finally:

@@ -10,7 +10,10 @@ from django.utils import timezone
 
 from cases.models import Case, FirstContact
 from cases.timeline import long_date
-from contracts import services
+from contracts.services.assessment import keyworker_action_record
+from contracts.services.contacts import contact_outcome_record, contact_record, non_compliance_record
+from contracts.services.contract import condition_add, contract_sign
+from contracts.services.variation import variation_propose
 from contracts.models import (
     Condition, ConditionTemplate, Contact, Contract, KeyworkerAction, NonCompliance, VariationProposal,
 )
@@ -55,7 +58,7 @@ def test_the_service_refuses_a_contract_signed_before_first_contact():
     case = first_contact_days_ago(10)
     TailoredConditionFactory(contract=case.contract)
     with pytest.raises(ValidationError) as refused:
-        services.contract_sign(case_id=case.pk, user=holder_of(case), signed_on=TODAY - timedelta(days=11), agreement="verbal")
+        contract_sign(case_id=case.pk, user=holder_of(case), signed_on=TODAY - timedelta(days=11), agreement="verbal")
     assert refused.value.message_dict == {"signed_on": [
         f"The contract cannot start before first contact on {long_date(TODAY - timedelta(days=10))}"]}
     assert Contract.objects.get(case=case).status == Contract.Status.DRAFT
@@ -87,7 +90,7 @@ def test_signing_refuses_a_date_that_leaves_a_condition_after_the_contract():
     TailoredConditionFactory(contract=case.contract, due_date=TODAY + timedelta(days=70))
     signed_on = TODAY - timedelta(days=60)  # 16 weeks from then ends in 52 days
     with pytest.raises(ValidationError) as refused:
-        services.contract_sign(case_id=case.pk, user=holder_of(case), signed_on=signed_on, agreement="verbal")
+        contract_sign(case_id=case.pk, user=holder_of(case), signed_on=signed_on, agreement="verbal")
     assert refused.value.message_dict == {"signed_on": [
         f"A condition is due on {long_date(TODAY + timedelta(days=70))}, after the contract would end on "
         f"{long_date(signed_on + timedelta(weeks=16))}: remove it and add it again with an earlier due date"]}
@@ -99,8 +102,8 @@ def test_signing_refuses_a_date_that_leaves_a_condition_after_the_contract():
 def test_the_service_refuses_a_draft_condition_due_in_2030():
     case = AssessedCaseFactory()
     with pytest.raises(ValidationError) as refused:
-        services.condition_add(case_id=case.pk, user=holder_of(case), template=ConditionTemplate.objects.get(title="Debt advice"),
-                               data=debt_advice(date(2030, 1, 1)))
+        condition_add(case_id=case.pk, user=holder_of(case), template=ConditionTemplate.objects.get(title="Debt advice"),
+                      data=debt_advice(date(2030, 1, 1)))
     latest = TODAY + timedelta(weeks=16)
     assert refused.value.message_dict == {"due_date": [
         f"The due date must be on or before {long_date(latest)}, when a contract agreed today would end"]}
@@ -110,8 +113,8 @@ def test_the_service_refuses_a_draft_condition_due_in_2030():
 def test_the_service_refuses_a_draft_condition_due_before_first_contact():
     case = first_contact_days_ago(5)
     with pytest.raises(ValidationError) as refused:
-        services.condition_add(case_id=case.pk, user=holder_of(case), template=ConditionTemplate.objects.get(title="Debt advice"),
-                               data=debt_advice(TODAY - timedelta(days=6)))
+        condition_add(case_id=case.pk, user=holder_of(case), template=ConditionTemplate.objects.get(title="Debt advice"),
+                      data=debt_advice(TODAY - timedelta(days=6)))
     assert refused.value.message_dict == {"due_date": [
         f"The due date must be on or after first contact on {long_date(TODAY - timedelta(days=5))}"]}
 
@@ -134,13 +137,13 @@ def test_a_variation_may_move_a_due_date_into_an_approved_extension_but_not_beyo
     holder = holder_of(contract.case)
     beyond = contract.end_date + timedelta(days=1)
     with pytest.raises(ValidationError) as refused:
-        services.variation_propose(case_id=contract.case_id, user=holder, kind="variation", reason="Adviser moved",
-                                   condition_id=condition.pk, new_due_date=beyond)
+        variation_propose(case_id=contract.case_id, user=holder, kind="variation", reason="Adviser moved",
+                          condition_id=condition.pk, new_due_date=beyond)
     assert refused.value.message_dict == {"new_due_date": [
         f"The new due date must be on or before the contract ends on {long_date(contract.end_date)}"]}
     within_extension = contract.start_date + timedelta(weeks=16, days=7)
-    proposal = services.variation_propose(case_id=contract.case_id, user=holder, kind="variation", reason="Adviser moved",
-                                          condition_id=condition.pk, new_due_date=within_extension)
+    proposal = variation_propose(case_id=contract.case_id, user=holder, kind="variation", reason="Adviser moved",
+                                 condition_id=condition.pk, new_due_date=within_extension)
     assert proposal.new_due_date == within_extension
 
 
@@ -160,7 +163,7 @@ def test_the_variation_page_shows_a_new_due_date_before_the_contract_at_the_fiel
 
 
 def contact(case, starts_at, **data) -> Contact:
-    return services.contact_record(case_id=case.pk, user=holder_of(case), data={
+    return contact_record(case_id=case.pk, user=holder_of(case), data={
         "type": "face_to_face", "starts_at": starts_at, "place": "Truro", "outcome": "attended", "duration_minutes": 30,
         "notes": "", **data})
 
@@ -241,8 +244,8 @@ def test_the_service_and_page_refuse_an_outcome_before_the_appointments_time(cli
     message = (f"The appointment is on {timezone.localtime(booked.starts_at):%-d %B %Y at %H:%M}: "
                "record its outcome once it has happened")
     with pytest.raises(ValidationError) as refused:
-        services.contact_outcome_record(case_id=booked.case_id, user=booked.recorded_by, contact_id=booked.pk,
-                                        outcome="attended", duration_minutes=30, notes="")
+        contact_outcome_record(case_id=booked.case_id, user=booked.recorded_by, contact_id=booked.pk,
+                               outcome="attended", duration_minutes=30, notes="")
     assert refused.value.message_dict == {"outcome": [message]}
     client.force_login(booked.recorded_by)
     response = client.post(reverse("contracts:contact_outcome", args=[booked.case_id, booked.pk]),
@@ -255,7 +258,7 @@ def test_the_service_and_page_refuse_an_outcome_before_the_appointments_time(cli
 
 
 def new_offence(case, occurred_on) -> NonCompliance:
-    return services.non_compliance_record(case_id=case.pk, user=holder_of(case), data={
+    return non_compliance_record(case_id=case.pk, user=holder_of(case), data={
         "kind": "new_offence", "occurred_on": occurred_on, "reasonable_excuse": False, "response": "propose_breach",
         "notes": "", "contact": None})
 
@@ -289,7 +292,7 @@ def test_a_new_offence_after_the_contract_ended_is_refused_at_the_field(client):
 def test_a_missed_appointment_before_the_contract_started_is_refused():
     contract = ActiveContractFactory(start_date=TODAY - timedelta(weeks=1))
     with pytest.raises(ValidationError, match=f"on or after the contract started on {long_date(contract.start_date)}"):
-        services.non_compliance_record(case_id=contract.case_id, user=holder_of(contract.case), data={
+        non_compliance_record(case_id=contract.case_id, user=holder_of(contract.case), data={
             "kind": "missed_appointment", "occurred_on": contract.start_date - timedelta(days=3), "reasonable_excuse": False,
             "response": "warning", "notes": "", "contact": None})
 
@@ -299,7 +302,7 @@ def test_a_crime_record_raised_outside_the_contract_does_not_flag_a_possible_bre
     offence = contract.case.crimes.get().offences.first()
 
     def crime_record(raised_on):
-        return services.keyworker_action_record(case_id=contract.case_id, user=holder_of(contract.case), data={
+        return keyworker_action_record(case_id=contract.case_id, user=holder_of(contract.case), data={
             "kind": KeyworkerAction.Kind.CRIME_RECORD, "concern": "", "sent_to": "", "reference": "CR/9/26",
             "offence": offence, "raised_on": raised_on, "notes": ""})
 

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from contracts import services
+from contracts.services.contract import condition_remove
+from contracts.services.variation import variation_decide, variation_propose
 from contracts.models import (
     ClosureProposal, Condition, Contact, Contract, KeyworkerAction, NeedsAssessment, NonCompliance, VariationProposal,
 )
@@ -84,7 +85,7 @@ def test_a_contract_signed_from_a_page_read_before_a_condition_was_added_is_not_
     url = reverse("contracts:contract_sign", args=[case.pk])
     signing = signed_in(keyworker)
     version = read_version(signing, url)
-    services.condition_remove(case_id=case.pk, user=keyworker, condition_id=removed.pk)  # meanwhile, in another tab
+    condition_remove(case_id=case.pk, user=keyworker, condition_id=removed.pk)  # meanwhile, in another tab
     response = signing.post(url, {**_date("signed_on", timezone.localdate()), "agreement": "verbal", "record_version": version})
     their_version = conflict_shown(response).split('data-testid="edit-conflict"')[1]
     assert kept.description in their_version and removed.description not in their_version
@@ -177,7 +178,7 @@ def test_the_same_extension_cannot_be_proposed_while_one_waits_for_a_supervisor(
     waiting = PendingExtensionFactory()
     case = waiting.contract.case
     with pytest.raises(ValidationError) as refused:
-        services.variation_propose(case_id=case.pk, user=holder_of(case), kind="extension", reason="Again", extension_days=7)
+        variation_propose(case_id=case.pk, user=holder_of(case), kind="extension", reason="Again", extension_days=7)
     assert "is waiting for a supervisor's decision" in refused.value.message_dict["kind"][0]
     assert VariationProposal.objects.filter(contract=waiting.contract).count() == 1
 
@@ -188,7 +189,7 @@ def test_the_keyworker_hears_of_a_supervisors_decision_at_once():
 
     waiting = PendingExtensionFactory()
     case, supervisor = waiting.contract.case, SupervisorFactory(first_name="Gwen", last_name="Rowe")
-    services.variation_decide(proposal_id=waiting.pk, user=supervisor, approve=True)
+    variation_decide(proposal_id=waiting.pk, user=supervisor, approve=True)
     told = list(Notification.objects.filter(user=holder_of(case)).values_list("text", flat=True))
     assert f"Gwen Rowe approved the extension proposed for case {case.number}" in told, told
     assert not Notification.objects.filter(user=supervisor).exists()

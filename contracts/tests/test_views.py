@@ -7,8 +7,11 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import Case, CaseEvent
-from contracts import services
 from contracts.models import ClosureProposal, Condition, ConditionTemplate, Contact, NeedDomain, VariationProposal
+from contracts.services.closure import closure_decide, closure_propose
+from contracts.services.contacts import contact_record
+from contracts.services.contract import contract_approve, contract_sign
+from contracts.services.variation import variation_decide, variation_propose
 from contracts.tests.factories import breach_record
 from contracts.tests.test_closure import active_case
 from contracts.tests.test_contracts import assessed_case
@@ -192,7 +195,7 @@ def test_a_variation_without_its_condition_or_an_extension_without_days_is_named
 def test_the_outcome_of_another_cases_appointment_or_of_none_is_not_found_and_nothing_changes(client):
     case, holder, _ = active_case(signed_weeks_ago=2)
     other, other_holder, _ = active_case(signed_weeks_ago=2)
-    elsewhere = services.contact_record(case_id=other.pk, user=other_holder, data={
+    elsewhere = contact_record(case_id=other.pk, user=other_holder, data={
         "type": "phone", "starts_at": timezone.now() + timedelta(hours=2), "place": "", "outcome": "",
         "duration_minutes": None, "notes": ""})
     Contact.objects.filter(pk=elsewhere.pk).update(starts_at=timezone.now() - timedelta(hours=2))
@@ -334,9 +337,9 @@ def decided_message_shown(response) -> str:
 
 def test_a_closure_another_supervisor_has_just_decided_says_who_decided_it_and_when(client):
     case, holder, _ = active_case()
-    proposal = services.closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="Stopped coming")
+    proposal = closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="Stopped coming")
     first, second = in_the_team(SupervisorFactory(first_name="Morwenna", last_name="Tregear")), in_the_team(SupervisorFactory())
-    services.closure_decide(proposal_id=proposal.pk, user=first, approve=True, note="No contact for three weeks after a warning")  # the case closes as breached
+    closure_decide(proposal_id=proposal.pk, user=first, approve=True, note="No contact for three weeks after a warning")  # the case closes as breached
     client.force_login(second)
     url = reverse("contracts:closure_decide", args=[proposal.pk])
     shown = decided_message_shown(client.get(url))
@@ -350,9 +353,9 @@ def test_a_closure_another_supervisor_has_just_decided_says_who_decided_it_and_w
 
 def test_a_variation_another_supervisor_has_just_refused_says_so_and_stays_refused(client):
     case, holder, _ = active_case(signed_weeks_ago=2)
-    proposal = services.variation_propose(case_id=case.pk, user=holder, kind="extension", reason="x", extension_days=7)
+    proposal = variation_propose(case_id=case.pk, user=holder, kind="extension", reason="x", extension_days=7)
     first = in_the_team(SupervisorFactory(first_name="Jory", last_name="Pascoe"))
-    services.variation_decide(proposal_id=proposal.pk, user=first, approve=False, note="Not needed")
+    variation_decide(proposal_id=proposal.pk, user=first, approve=False, note="Not needed")
     client.force_login(in_the_team(SupervisorFactory()))
     url = reverse("contracts:variation_decide", args=[proposal.pk])
     assert "refused by Jory Pascoe" in decided_message_shown(client.post(url, {"approve": "yes"}))
@@ -365,10 +368,10 @@ def test_another_teams_supervisor_still_does_not_find_a_decided_proposal(client)
     from keyworkers.tests.factories import SupervisorProfileFactory, TeamFactory
 
     case, holder, _ = active_case()
-    closure = services.closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="Stopped coming")
-    services.closure_decide(proposal_id=closure.pk, user=in_the_team(SupervisorFactory()), approve=False, note="Carry on")
-    variation = services.variation_propose(case_id=case.pk, user=holder, kind="extension", reason="x", extension_days=7)
-    services.variation_decide(proposal_id=variation.pk, user=in_the_team(SupervisorFactory()), approve=True)
+    closure = closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="Stopped coming")
+    closure_decide(proposal_id=closure.pk, user=in_the_team(SupervisorFactory()), approve=False, note="Carry on")
+    variation = variation_propose(case_id=case.pk, user=holder, kind="extension", reason="x", extension_days=7)
+    variation_decide(proposal_id=variation.pk, user=in_the_team(SupervisorFactory()), approve=True)
     client.force_login(SupervisorProfileFactory(team=TeamFactory(name="North team")).user)
     assert client.get(reverse("contracts:closure_decide", args=[closure.pk])).status_code == 404
     assert client.get(reverse("contracts:variation_decide", args=[variation.pk])).status_code == 404
@@ -381,9 +384,9 @@ def test_approving_a_contract_another_supervisor_has_just_approved_says_who_did(
     SchemeSettings.objects.update(contract_approval_required=True)
     case, holder = assessed_case()
     add(case, holder, "Debt advice", need_domain=NeedDomain.objects.get(code="finance"))
-    services.contract_sign(case_id=case.pk, user=holder, signed_on=timezone.localdate(), agreement="verbal")
+    contract_sign(case_id=case.pk, user=holder, signed_on=timezone.localdate(), agreement="verbal")
     first = in_the_team(SupervisorFactory(first_name="Tamsin", last_name="Rowe"))
-    services.contract_approve(case_id=case.pk, user=first)
+    contract_approve(case_id=case.pk, user=first)
     client.force_login(in_the_team(SupervisorFactory()))
     response = client.post(reverse("contracts:contract_approve", args=[case.pk]), follow=True)
     assert "approved already by Tamsin Rowe" in response.content.decode()

@@ -57,13 +57,13 @@ def _warning_letter_kept(context):
 
 
 def _breached():
-    from contracts import services
+    from contracts.services.closure import closure_decide, closure_propose
 
     case = ActiveContractFactory().case
-    proposal = services.closure_propose(case_id=case.pk, user=holder_of(case), result="breached", reason="Stopped coming",
-                                        breach=breach_record())
+    proposal = closure_propose(case_id=case.pk, user=holder_of(case), result="breached", reason="Stopped coming",
+                               breach=breach_record())
     supervisor = SupervisorProfileFactory().user
-    services.closure_decide(proposal_id=proposal.pk, user=supervisor, approve=True, note="A new offence during the contract")
+    closure_decide(proposal_id=proposal.pk, user=supervisor, approve=True, note="A new offence during the contract")
     CaseDocument.objects.filter(case=case).delete()  # as a breach decided before its approval made the pack
     return {"user": supervisor, "case": case, "url": reverse("documents:breach_pack", args=[case.pk])}
 

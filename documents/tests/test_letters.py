@@ -9,8 +9,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from cases.models import Case, CaseStateError
-from contracts import services as contract_services
 from contracts.models import ClosureProposal, NonCompliance
+from contracts.services.closure import closure_decide, closure_propose
 from contracts.tests.factories import ActiveContractFactory, breach_record, holder_of
 from documents import services
 from documents.models import CaseDocument
@@ -66,11 +66,11 @@ def breached_case():
     case = ActiveContractFactory().case
     holder = holder_of(case)
     non_compliance(case)
-    proposal = contract_services.closure_propose(case_id=case.pk, user=holder, result="breached",
-                                                 reason="Missed three appointments and stopped answering",
-                                                 breach=breach_record(circumstances="Three missed appointments"))
+    proposal = closure_propose(case_id=case.pk, user=holder, result="breached",
+                               reason="Missed three appointments and stopped answering",
+                               breach=breach_record(circumstances="Three missed appointments"))
     supervisor = SupervisorProfileFactory().user
-    contract_services.closure_decide(proposal_id=proposal.pk, user=supervisor, approve=True, note="Every chance was given")
+    closure_decide(proposal_id=proposal.pk, user=supervisor, approve=True, note="Every chance was given")
     case.refresh_from_db()
     return case, supervisor
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.tests.factories import AwaitingAllocationCaseFactory
-from contracts import services as contract_services
+from contracts.services.reminders import reminders_send
 from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory, SupervisorProfileFactory, TeamFactory
 from keyworkers.workload import NEAR_CAPACITY, OVER_CAPACITY, near_capacity, over_capacity
 from oocr.notifications.models import Reminder
@@ -54,7 +54,7 @@ def test_the_chooser_shows_a_keyworker_at_100_percent_red_and_asks_why_before_gi
 def test_the_reminders_tell_the_supervisor_of_a_keyworker_at_100_percent(full, django_capture_on_commit_callbacks):
     supervisor, keyworker = full
     with django_capture_on_commit_callbacks(execute=True):
-        contract_services.reminders_send(on=timezone.localdate())
+        reminders_send(on=timezone.localdate())
     [reminder] = Reminder.objects.filter(kind="over_capacity", user=supervisor)
     assert f"is at 100% of capacity" in reminder.text and keyworker.get_full_name() in reminder.text
 

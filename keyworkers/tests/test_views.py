@@ -257,14 +257,14 @@ def test_the_caseload_puts_red_flags_first_then_amber_then_green(client):
 
 
 def test_the_caseload_and_the_contract_count_weeks_with_the_approved_extension(client):
-    from contracts import services as contract_services
+    from contracts.services.variation import variation_decide, variation_propose
     from contracts.tests.test_closure import active_case
     from oocr.accounts.tests.factories import SupervisorFactory
 
     case, holder, _ = active_case(signed_weeks_ago=2)
-    proposal = contract_services.variation_propose(case_id=case.pk, user=holder, kind="extension", reason="In hospital",
-                                                   extension_days=14)
-    contract_services.variation_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True)
+    proposal = variation_propose(case_id=case.pk, user=holder, kind="extension", reason="In hospital",
+                                 extension_days=14)
+    variation_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=True)
     client.force_login(holder)
     assert "Week 3 of 18" in client.get(reverse("keyworkers:caseload")).content.decode()
     assert "week 3 of 18" in client.get(reverse("contracts:contract", args=[case.pk])).content.decode()

@@ -5,8 +5,8 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from contracts import services as contract_services
 from contracts.models import NeedDomain
+from contracts.services.contract import contract_sign
 from contracts.tests.test_contracts import add, assessed_case
 from oocr.accounts.tests.factories import UserFactory
 from portal import services
@@ -41,7 +41,7 @@ def shared_referral(*, partner=None, sent_days_ago: int = 0, pack: bool = True):
     offered_on = timezone.localdate() - timedelta(weeks=2) - timedelta(days=sent_days_ago)
     case, holder = assessed_case(offered_on=offered_on)
     condition = add(case, holder, "Alcohol service sessions", need_domain=NeedDomain.objects.get(code="alcohol"))
-    contract_services.contract_sign(case_id=case.pk, user=holder, agreement="verbal", signed_on=offered_on)
+    contract_sign(case_id=case.pk, user=holder, agreement="verbal", signed_on=offered_on)
     referral = referral_services.referral_create(
         case_id=case.pk, user=holder, partner=partner or PartnerFactory(), need_domain=NeedDomain.objects.get(code="alcohol"),
         shared="Drinking daily.", consent_to_share=True, condition_id=condition.pk)

@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from contracts import services as contract_services
 from contracts.models import NeedDomain
+from contracts.services.contract import contract_sign
 from contracts.tests.test_contracts import add, assessed_case
 from referrals import services
 from referrals.tests.factories import PartnerFactory
@@ -25,8 +25,8 @@ def active_case():
     """An active contract with an alcohol condition: (case, keyworker, condition)."""
     case, holder = assessed_case(offered_on=timezone.localdate() - timedelta(weeks=2))
     condition = add(case, holder, "Alcohol service sessions", need_domain=NeedDomain.objects.get(code="alcohol"))
-    contract_services.contract_sign(case_id=case.pk, user=holder, agreement="verbal",
-                                    signed_on=timezone.localdate() - timedelta(weeks=2))
+    contract_sign(case_id=case.pk, user=holder, agreement="verbal",
+                  signed_on=timezone.localdate() - timedelta(weeks=2))
     case.refresh_from_db()
     return case, holder, condition
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from cases.models import Case, CaseBaseline, CaseEvent, Crime, FirstContact, Person, Victim
-from contracts import services as contract_services
 from contracts.models import Contact, Contract, Condition
+from contracts.services.contacts import contact_record
 from contracts.tests.test_closure import active_case
 from evaluation.models import ReoffendingDefinition
 from evaluation.services import reoffending_check_run
@@ -19,11 +19,11 @@ from evaluation.tests.factories import CrimeRecordFactory
 from keyworkers.tests.factories import AllocatedCaseFactory
 from oocr.accounts.tests.factories import AdministratorFactory, KeyworkerFactory, TeamManagerFactory
 from oocr.notifications.models import Delivery, Reminder
+from oocr.tests.govuk import assert_error_at
 from referrals.selectors import referral_report
 from retention import selectors, services
 from retention.models import RetentionDecisionError, RetentionReview
 from retention.tasks import list_reviews
-from oocr.tests.govuk import assert_error_at
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +107,7 @@ def reoffending_figures() -> list[tuple]:
 
 def test_disposal_removes_personal_data_keeps_the_evaluation_record_and_the_same_figures():
     case, holder, _ = active_case()
-    contract_services.contact_record(case_id=case.pk, user=holder, data={
+    contact_record(case_id=case.pk, user=holder, data={
         "type": "face_to_face", "starts_at": timezone.now() - timedelta(days=1), "place": "Truro library",
         "outcome": "attended", "duration_minutes": 30, "notes": "Spoke about his daughter's school",
         "outside_reason": "The closing meeting, after the contract ended"})

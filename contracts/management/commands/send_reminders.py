@@ -5,7 +5,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from contracts.services import reminders_send
+from contracts.services.reminders import reminders_send
 
 
 class Command(BaseCommand):

@@ -1,3 +1,5 @@
+"""`python manage.py import_crime_records PATH [--user NAME]`: load a crime record extract here, as the upload page does."""
+
 from pathlib import Path
 
 from django.contrib.auth import get_user_model

@@ -1,3 +1,5 @@
+"""`python manage.py run_reoffending_checks [--as-of YYYY-MM-DD]`: the reoffending checks that are due, run now."""
+
 from datetime import date
 
 from django.core.exceptions import ValidationError

@@ -9,8 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.tests.factories import ReadyDraftCaseFactory
-from contracts import services
 from contracts.models import Contract, SchemeSettings
+from contracts.services.assessment import needs_assessment_record
+from contracts.services.closure import closure_decide, closure_propose
+from contracts.services.contract import contract_approve
+from contracts.services.variation import variation_decide, variation_propose
 from contracts.tests.factories import (
     ActiveContractFactory, AwaitingApprovalContractFactory, PendingClosureFactory, PendingExtensionFactory, breach_record,
     holder_of,
@@ -91,8 +94,8 @@ def test_a_breach_proposed_tells_the_teams_supervisors_at_once_and_its_decision_
     case, holder = contract.case, holder_of(contract.case)
     SupervisorProfileFactory(team=TeamFactory(name="North team"))  # another team's supervisor hears nothing
     with told() as sent:
-        proposal = services.closure_propose(case_id=case.pk, user=holder, result="breached", reason="Stopped coming",
-                                            breach=breach_record())
+        proposal = closure_propose(case_id=case.pk, user=holder, result="breached", reason="Stopped coming",
+                                   breach=breach_record())
     supervisors = team_supervisors()
     assert supervisors and set(sent.inbox) == supervisors
     assert all(texts == [f"Case {case.number}: breach proposed by {holder.get_full_name()}, waiting for a decision"]
@@ -100,7 +103,7 @@ def test_a_breach_proposed_tells_the_teams_supervisors_at_once_and_its_decision_
     assert sent.emails == {user.email: ["proposal_waiting"] for user in supervisors}
     decider = next(iter(supervisors))
     with told() as sent:
-        services.closure_decide(proposal_id=proposal.pk, user=decider, approve=True, note="Broke down after a warning")
+        closure_decide(proposal_id=proposal.pk, user=decider, approve=True, note="Broke down after a warning")
     assert sent.inbox == {holder: [f"{decider.get_full_name()} approved the breach proposed for case {case.number}: "
                                    "Broke down after a warning"]}
     assert sent.emails == {holder.email: ["breach_decided"], officer_email(case): ["officer_breached"]}
@@ -112,9 +115,9 @@ def test_a_breach_is_decided_with_a_rationale_and_refused_tells_the_keyworker_no
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="rationale"):
-        services.closure_decide(proposal_id=proposal.pk, user=supervisor, approve=True)
+        closure_decide(proposal_id=proposal.pk, user=supervisor, approve=True)
     with told() as sent:
-        services.closure_decide(proposal_id=proposal.pk, user=supervisor, approve=False, note="One more chance")
+        closure_decide(proposal_id=proposal.pk, user=supervisor, approve=False, note="One more chance")
     holder = holder_of(proposal.case)
     assert list(sent.inbox) == [holder] and sent.emails == {holder.email: ["breach_decided"]}
 
@@ -124,8 +127,8 @@ def test_a_breach_is_refused_without_what_led_to_it_and_what_was_tried():
 
     contract = ActiveContractFactory()
     with pytest.raises(ValidationError) as refused:
-        services.closure_propose(case_id=contract.case_id, user=holder_of(contract.case), result="breached", reason="x",
-                                 breach=breach_record(new_offence="", circumstances="", tried="", breach_on=None))
+        closure_propose(case_id=contract.case_id, user=holder_of(contract.case), result="breached", reason="x",
+                        breach=breach_record(new_offence="", circumstances="", tried="", breach_on=None))
     assert set(refused.value.message_dict) == {"breach_on", "conditions_breached", "circumstances", "tried"}
     assert not contract.case.closure_proposals.exists()
 
@@ -136,10 +139,10 @@ def test_a_completion_closing_at_once_tells_the_officer_what_happens_next_and_no
     contract.conditions.exclude(kind="standard").update(status="met")
     from contracts.models import NeedDomain
 
-    services.needs_assessment_record(case_id=case.pk, user=holder, kind="closing", data={}, scores={
+    needs_assessment_record(case_id=case.pk, user=holder, kind="closing", data={}, scores={
         domain.pk: {"score": 0, "notes": "", "safeguarding": False} for domain in NeedDomain.objects.filter(is_active=True)})
     with told() as sent:
-        services.closure_propose(case_id=case.pk, user=holder, result="completed", reason="All met")
+        closure_propose(case_id=case.pk, user=holder, result="completed", reason="All met")
     assert sent.inbox == {}  # the keyworker decided it themselves
     assert sent.emails == {officer_email(case): ["officer_completed"]}
     body = Delivery.objects.get(template="officer_completed").body
@@ -151,12 +154,12 @@ def test_a_withdrawal_a_supervisor_approves_tells_the_keyworker_and_the_officer(
     contract = ActiveContractFactory()
     case, holder = contract.case, holder_of(contract.case)
     with told() as sent:
-        proposal = services.closure_propose(case_id=case.pk, user=holder, result="withdrawn", reason="Moved to Leeds",
-                                            withdrawal_reason="moved_away")
+        proposal = closure_propose(case_id=case.pk, user=holder, result="withdrawn", reason="Moved to Leeds",
+                                   withdrawal_reason="moved_away")
     assert set(sent.inbox) == team_supervisors()
     supervisor = next(iter(team_supervisors()))
     with told() as sent:
-        services.closure_decide(proposal_id=proposal.pk, user=supervisor, approve=True)
+        closure_decide(proposal_id=proposal.pk, user=supervisor, approve=True)
     assert list(sent.inbox) == [holder]
     assert sent.emails == {holder.email: ["closure_decided"], officer_email(case): ["officer_withdrawn"]}
 
@@ -166,7 +169,7 @@ def test_a_contract_waiting_for_approval_tells_the_supervisors_and_its_approval_
     case, holder = contract.case, holder_of(contract.case)
     supervisor = next(iter(team_supervisors()))
     with told() as sent:
-        services.contract_approve(case_id=case.pk, user=supervisor)
+        contract_approve(case_id=case.pk, user=supervisor)
     assert sent.inbox == {holder: [f"{supervisor.get_full_name()} approved the contract of case {case.number}"]}
     assert sent.emails == {holder.email: ["contract_approved"]}
     assert Contract.objects.get(pk=contract.pk).status == "active"
@@ -176,12 +179,12 @@ def test_an_extension_proposed_and_decided_tells_the_supervisors_then_the_keywor
     contract = ActiveContractFactory()
     case, holder = contract.case, holder_of(contract.case)
     with told() as sent:
-        proposal = services.variation_propose(case_id=case.pk, user=holder, kind="extension", reason="In hospital",
-                                              extension_days=14)
+        proposal = variation_propose(case_id=case.pk, user=holder, kind="extension", reason="In hospital",
+                                     extension_days=14)
     assert set(sent.inbox) == team_supervisors() and holder not in sent.inbox
     supervisor = next(iter(team_supervisors()))
     with told() as sent:
-        services.variation_decide(proposal_id=proposal.pk, user=supervisor, approve=False, note="Not needed yet")
+        variation_decide(proposal_id=proposal.pk, user=supervisor, approve=False, note="Not needed yet")
     assert sent.inbox == {holder: [f"{supervisor.get_full_name()} refused the extension proposed for case {case.number}: "
                                    "Not needed yet"]}
     assert sent.emails == {holder.email: ["variation_decided"]}
@@ -307,7 +310,7 @@ def test_the_breach_email_to_the_officer_carries_the_breach_pack_and_states_date
 
     proposal = PendingClosureFactory()
     case, supervisor = proposal.case, SupervisorProfileFactory().user
-    services.closure_decide(proposal_id=proposal.pk, user=supervisor, approve=True, note="Every chance was given")
+    closure_decide(proposal_id=proposal.pk, user=supervisor, approve=True, note="Every chance was given")
     pack = CaseDocument.objects.get(case=case, kind=CaseDocument.Kind.BREACH_PACK)
     delivery = Delivery.objects.get(template="officer_breached")
     assert delivery.attachment == pack.storage_name and delivery.attachment_filename == f"breach-pack-{case.number}.pdf"
