@@ -34,7 +34,7 @@ def retention_decide(*, review_id: int, user, decision: str, reason: str, retain
     from cases.services import case_personal_data_erase
     from contracts.services import case_free_text_erase as contracts_erase
     from documents.services import case_documents_erase
-    from evaluation.services import person_crime_records_pseudonymise
+    from evaluation.services import case_survey_comments_erase, person_crime_records_pseudonymise
     from keyworkers.services import case_free_text_erase as allocations_erase
     from oocr.notifications.services import case_messages_erase
     from portal.services import case_free_text_erase as portal_erase
@@ -64,6 +64,7 @@ def retention_decide(*, review_id: int, user, decision: str, reason: str, retain
         referrals_erase(case_id=review.case_id)
         portal_erase(case_id=review.case_id)
         allocations_erase(case_id=review.case_id)
+        case_survey_comments_erase(case_id=review.case_id)
         person_id = review.case.person_id
         # The person stays while another of their cases is still held (not yet disposed of).
         others_held = Case.objects.filter(person_id=person_id).exclude(pk=review.case_id).exclude(
