@@ -183,6 +183,7 @@ class SurveyReportPeriodForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper(self)
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # a GET form: no token in a URL that is bookmarked and shared
 
     def clean(self):
         data = super().clean()
