@@ -24,6 +24,8 @@ PAGES: dict[str, tuple[str, list[str]]] = {
     "/evaluation/report/<str:chart>.svg": (MANAGER, REPORT),
     "/evaluation/report/<str:table>.csv": (MANAGER, REPORT),
     "/outcomes/": (MANAGER, REPORT),
+    "/evaluation/surveys/": (MANAGER, ["closed_from", "closed_to"]),
+    "/evaluation/surveys/export.csv": (MANAGER, ["closed_from", "closed_to"]),
     "/outcomes/charts/<str:chart>.svg": (MANAGER, REPORT),
     "/evaluation/matches/": (ADMIN, ["page"]),
     "/intake/": (ADMIN, ["search", "status", "page"]),

@@ -39,7 +39,7 @@ def subject_access_data(*, person) -> dict:
     """Everything held about `person`, grouped by what it is."""
     from cases.models import Case, CaseEvent, Crime, FirstContact
     from contracts.models import Condition, Contact, Contract, KeyworkerAction, NeedsAssessment, NeedScore, NonCompliance
-    from evaluation.models import CrimeRecord, SurveyAnswer, SurveyInstrument
+    from evaluation.models import CrimeRecord, SurveyAnswer, SurveyInstrument, SurveyResponse
     from keyworkers.models import Allocation
     from oocr.audit.models import AccessLog
     from oocr.notifications.models import Delivery
@@ -71,6 +71,8 @@ def subject_access_data(*, person) -> dict:
             section("Messages sent to the person", Delivery.objects.filter(person=person).order_by("created_at")),
             section("Their answers to ending surveys", SurveyAnswer.objects.filter(
                 response__case_id__in=case_ids, response__instrument__respondent=SurveyInstrument.Respondent.PERSON)),
+            section("Their comments in surveys", SurveyResponse.objects.filter(
+                case_id__in=case_ids, instrument__respondent=SurveyInstrument.Respondent.PERSON).exclude(comments="")),
             section("Later crime records (for the evaluation)", CrimeRecord.objects.filter(person=person)),
             section("Access to these records", AccessLog.objects.filter(person_id=person.pk).order_by("at")),
         ],
