@@ -156,7 +156,7 @@ def test_the_statistics_module_s_t_interval_matches_scipy():
     result = mean_t_interval(values)
     assert (result.mean, result.low, result.high) == pytest.approx(t_interval(values))
     assert mean_t_interval([3.0]).low is None and mean_t_interval([]).mean is None
-    assert mean_t_interval([4.0, 4.0]) .low == 4.0
+    assert mean_t_interval([4.0, 4.0]).low == 4.0
 
 
 def test_the_period_leaves_out_cases_closed_outside_it(hand_made, settings):
