@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from cases.models import Case, CaseBaseline, Crime, FirstContact, Offence, Person, name_key
+from cases.models import Case, CaseBaseline, Crime, FirstContact, Offence, Person, Victim, name_key
 from contracts.models import Contract, NeedDomain, NeedScore, NeedsAssessment
 from evaluation.models import CrimeRecordImport, ReoffendingCheckRun, SurveyInstrument
 from evaluation.services import (
@@ -196,6 +196,7 @@ def _demo_surveys(rng, cases) -> None:
     if person_survey is None:
         return
     codes = [item["code"] for item in person_survey.items]
+    said = iter(DEMO_COMMENTS)
     for case in cases:
         if case.status != Case.Status.COMPLETED or rng.random() < 0.3:
             continue
@@ -205,4 +206,43 @@ def _demo_surveys(rng, cases) -> None:
             survey_response_record(case_id=case.pk, user=keyworker, instrument_id=person_survey.pk, timing="start",
                                    scores={code: start_level for code in codes})
         survey_response_record(case_id=case.pk, user=keyworker, instrument_id=person_survey.pk, timing="end",
-                               scores={code: min(5, start_level + rng.choice([0, 1, 1])) for code in codes})
+                               scores={code: min(5, start_level + rng.choice([0, 1, 1])) for code in codes},
+                               comments=next(said, ""))
+    _demo_victim_surveys(cases)
+
+
+# A few ending comments, in the words a keyworker would write down (no names: managers read them in the report).
+DEMO_COMMENTS = [
+    "First time anyone from the police asked what I thought.",
+    "The keyworker explained everything. Court would have cost me my job.",
+    "Still don't trust them much but this was fair.",
+    "Helped me get into the alcohol course. Wish it had been offered sooner.",
+    "The appointments clashed with work at first, sorted after I said.",
+    "Felt like I was treated as a person and not a number.",
+]
+VICTIM_COMMENTS = [
+    "I was glad he had to face up to it without going to court.",
+    "Nobody told me when it finished until I rang.",
+    "The letter of apology meant more than a fine would have.",
+]
+
+
+def _demo_victim_surveys(cases) -> None:
+    """Victims recorded on about half the closed cases that started, and their satisfaction at closure on most of
+    those: a random generator of its own, so the cohorts and the person surveys stay as they were."""
+    victim_survey = SurveyInstrument.objects.filter(code="victim_satisfaction", is_current=True).first()
+    if victim_survey is None:
+        return
+    rng = random.Random(18)
+    codes = [item["code"] for item in victim_survey.items]
+    said = iter(VICTIM_COMMENTS)
+    for case in cases:
+        if case.status not in (Case.Status.COMPLETED, Case.Status.BREACHED) or rng.random() < 0.5:
+            continue
+        Victim.objects.create(crime=case.crimes.get(), name=f"Demo victim {case.pk}", view=Victim.View.SUPPORTS)
+        if rng.random() < 0.3:
+            continue
+        level = rng.choice([3, 4, 4, 5]) if case.status == Case.Status.COMPLETED else rng.choice([2, 3, 3, 4])
+        survey_response_record(case_id=case.pk, user=case.allocations.get().keyworker, instrument_id=victim_survey.pk,
+                               timing="end", scores={code: max(1, min(5, level + rng.choice([-1, 0, 0, 1]))) for code in codes},
+                               comments=next(said, "") if rng.random() < 0.2 else "")

@@ -120,6 +120,19 @@ SCALE = [("1", "1 Strongly disagree"), ("2", "2 Disagree"), ("3", "3 Neither"), 
          ("", "Not answered")]
 
 
+SURVEY_COMMENTS_MAX = 2000
+
+
+def comments_field() -> forms.CharField:
+    """Anything else the respondent said: optional, in their words, without names (managers read it in the report)."""
+    return forms.CharField(
+        label="Anything else they said (optional)", required=False, widget=forms.Textarea, max_length=SURVEY_COMMENTS_MAX,
+        help_text="In their words. Leave out names and anything that identifies anyone: the team's managers read these "
+                  "in the survey report.",
+        error_messages={"max_length": f"Comments must be {SURVEY_COMMENTS_MAX:,} characters or fewer"},
+    )
+
+
 class SurveyForm(GovukForm):
     """One radio group per item of an instrument, 1 to 5 or not answered."""
 
@@ -132,10 +145,11 @@ class SurveyForm(GovukForm):
             self.fields[f"item_{item['code']}"] = forms.ChoiceField(
                 label=item["text"], choices=SCALE, widget=forms.RadioSelect, required=False,
             )
+        self.fields["comments"] = comments_field()
         self.helper = page_helper(
             self, Field.radios("timing", legend_size=Size.SMALL, inline=True),
             *[Field.radios(name, legend_size=Size.SMALL, inline=True) for name in self.fields if name.startswith("item_")],
-            Button("submit", "Save the answers"),
+            Field.textarea("comments", rows=4), Button("submit", "Save the answers"),
         )
 
     def scores(self) -> dict[str, int | None]:
@@ -151,5 +165,41 @@ class SurveyCorrectForm(SurveyForm):
         del self.fields["timing"]
         self.helper = page_helper(
             self, *[Field.radios(name, legend_size=Size.SMALL, inline=True) for name in self.fields if name.startswith("item_")],
-            Button("submit", "Save the corrected answers"),
+            Field.textarea("comments", rows=4), Button("submit", "Save the corrected answers"),
         )
+
+
+class SurveyReportPeriodForm(GovukForm):
+    """The survey report's period, on the day cases closed; in the URL, so a report can be bookmarked and shared.
+    A wrong date is an error on its field and is left out: the report still opens, over the dates that are valid."""
+
+    closed_from = forms.DateField(
+        label="Closed on or after", required=False, help_text="For example, 1/4/2025",
+        error_messages={"invalid": "Enter the first day of the period as a date, like 1/4/2025"})
+    closed_to = forms.DateField(
+        label="Closed on or before", required=False, help_text="For example, 31/3/2026",
+        error_messages={"invalid": "Enter the last day of the period as a date, like 31/3/2026"})
+
+    def __init__(self, *args, **kwargs):
+        from crispy_forms_gds.helper import FormHelper
+
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # a GET form: no token in a URL that is bookmarked and shared
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("closed_from"), data.get("closed_to")
+        if first and last and first > last:
+            self.add_error("closed_to", "The last day of the period must be on or after the first day")
+        return data
+
+    def period(self) -> dict:
+        """The valid dates (a wrong one left out), as the selector's arguments."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: data.get(name) for name in ("closed_from", "closed_to")}
+
+    def described(self) -> list[tuple[str, str]]:
+        return [(str(self.fields[name].label), f"{day:%-d %B %Y}") for name, day in self.period().items() if day]

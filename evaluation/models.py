@@ -482,6 +482,9 @@ class SurveyResponse(Versioned):
     timing = models.CharField(max_length=10, choices=Timing.choices)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # Anything else the respondent said, in their words: read by managers in the survey report (without the case or
+    # any name), never exported, erased at retention with the case's other free text.
+    comments = models.TextField(blank=True)
 
     class Meta:
         ordering = ["recorded_at", "id"]

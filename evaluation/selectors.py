@@ -11,12 +11,12 @@ from datetime import date, timedelta
 from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from cases.models import Case, FirstContact, Person
+from cases.models import Case, FirstContact, Person, Victim
 from contracts.models import NeedDomain, NeedScore, NeedsAssessment
 from evaluation import statistics as stats
 from evaluation.models import (
     CrimeRecordImport, HarmWeightSet, PersonMatch, ReoffendingCheckRun, ReoffendingDefinition, ReoffendingResult,
-    SurveyInstrument, SurveyResponse,
+    SurveyAnswer, SurveyInstrument, SurveyResponse,
 )
 from keyworkers.models import Allocation
 from keyworkers.selectors import staff_team
@@ -515,6 +515,136 @@ def survey_can_record(*, case: Case, user) -> bool:
     return Allocation.objects.filter(
         Q(ended_at=None) | Q(end_reason=Allocation.EndReason.CASE_CLOSED), case=case, keyworker=user,
     ).exists()
+
+
+# --- The survey report -----------------------------------------------------------------------------------------
+
+# The outcomes a case offered an ending survey closes with: the person agreed to take part, then one of these.
+SURVEY_OUTCOMES = [(Case.Status.COMPLETED, "Completed"), (Case.Status.BREACHED, "Breached"),
+                   (Case.Status.WITHDRAWN, "Withdrawn after starting")]
+
+
+@dataclass
+class SurveyGroup:
+    """A route or an outcome (or everyone: key "all"): cases offered, ending responses and their scale scores."""
+
+    key: str
+    label: str
+    offered: int
+    rate: stats.Proportion  # ending responses, of the cases offered
+    score: stats.MeanInterval  # the mean scale score of those responses, with its t interval
+
+
+@dataclass
+class SurveyItemCounts:
+    code: str
+    text: str
+    counts: list[int]  # how many answered 1, 2, 3, 4 and 5
+    not_answered: int
+
+
+@dataclass
+class SurveyInstrumentFigures:
+    instrument: SurveyInstrument
+    overall: SurveyGroup
+    by_route: list[SurveyGroup]
+    by_outcome: list[SurveyGroup]
+    items: list[SurveyItemCounts]
+    before: stats.MeanInterval  # over the pairs: the scale score at the start
+    after: stats.MeanInterval  # and at closure
+    change: stats.MeanInterval  # the paired difference (closure minus start) with its t interval
+    comments: list[tuple[str, str]] = field(default_factory=list)  # (when asked, the words): managers only
+
+
+@dataclass
+class SurveyReport:
+    instruments: list[SurveyInstrumentFigures]
+    comments_shown: bool
+
+
+def survey_offered_cases(*, closed_from: date | None = None, closed_to: date | None = None) -> QuerySet[Case]:
+    """The cases offered an ending survey: the person agreed to take part and the case closed (completed, breached or
+    withdrawn), on a day in the period. A victim survey is offered only where the crime records a victim."""
+    cases = Case.objects.filter(first_contact__answer=FirstContact.Answer.ACCEPTED, closed_at__isnull=False,
+                                status__in=[status for status, _ in SURVEY_OUTCOMES])
+    if closed_from:
+        cases = cases.filter(closed_at__date__gte=closed_from)
+    if closed_to:
+        cases = cases.filter(closed_at__date__lte=closed_to)
+    return cases.annotate(has_victim=Exists(Victim.objects.filter(crime__case=OuterRef("pk"))))
+
+
+def _offered_responses(cases: QuerySet[Case]) -> QuerySet[SurveyResponse]:
+    """The questionnaires (at the start and at closure) of the cases offered, each counted for the respondent it asks:
+    a victim's only where the case records a victim."""
+    victim = Exists(Victim.objects.filter(crime__case=OuterRef("case_id")))
+    return (SurveyResponse.objects.filter(case__in=cases.values("pk")).annotate(victim_recorded=victim)
+            .filter(Q(instrument__respondent=SurveyInstrument.Respondent.PERSON) | Q(victim_recorded=True)))
+
+
+def survey_report(*, user, closed_from: date | None = None, closed_to: date | None = None,
+                  with_comments: bool = False) -> SurveyReport:
+    """Each questionnaire's ending-survey figures for the cases closed in the period. Five queries, whatever the number
+    of cases: the cases offered (grouped), one row per response with its scale score, the answers' counts by item and
+    score, the instruments, and (for a manager) the comments of the cases they may see, without the case."""
+    cases = survey_offered_cases(closed_from=closed_from, closed_to=closed_to)
+    offered = list(cases.values("route", "status", "has_victim").annotate(n=Count("pk")))
+    responses = _offered_responses(cases)
+    rows = list(responses.values("case_id", "instrument_id", "timing", route=F("case__route"), status=F("case__status"))
+                .annotate(score=Avg("answers__score")))
+    item_counts = list(SurveyAnswer.objects.filter(response__in=responses.filter(timing=SurveyResponse.Timing.END).values("pk"))
+                       .values("response__instrument_id", "item_code", "score").annotate(n=Count("pk")))
+    with_rows = {row["instrument_id"] for row in rows}
+    instruments = [i for i in SurveyInstrument.objects.all() if i.is_current or i.pk in with_rows]
+    comments: dict[int, list[tuple[str, str]]] = {}
+    if with_comments:
+        timing = dict(SurveyResponse.Timing.choices)
+        seen = responses.filter(case__in=dashboard_cases(user=user).values("pk")).exclude(comments="")
+        for instrument_id, when, words in seen.order_by("instrument_id", "timing", "comments").values_list(
+                "instrument_id", "timing", "comments"):
+            comments.setdefault(instrument_id, []).append((str(timing[when]), words))
+    figures = []
+    for instrument in instruments:
+        victim = instrument.respondent == SurveyInstrument.Respondent.VICTIM
+        own_offered = [row for row in offered if row["has_victim"] or not victim]
+        own_rows = [row for row in rows if row["instrument_id"] == instrument.pk]
+        figures.append(_instrument_figures(instrument, own_offered, own_rows,
+                                           [row for row in item_counts if row["response__instrument_id"] == instrument.pk],
+                                           comments.get(instrument.pk, [])))
+    return SurveyReport(instruments=figures, comments_shown=with_comments)
+
+
+def _survey_group(key: str, label: str, offered: int, ending: list[dict]) -> SurveyGroup:
+    scores = [float(row["score"]) for row in ending if row["score"] is not None]
+    return SurveyGroup(key=key, label=label, offered=offered, rate=stats.proportion_wilson(len(ending), offered),
+                       score=stats.mean_t_interval(scores))
+
+
+def _instrument_figures(instrument, offered: list[dict], rows: list[dict], item_counts: list[dict],
+                        comments: list[tuple[str, str]]) -> SurveyInstrumentFigures:
+    ending = [row for row in rows if row["timing"] == SurveyResponse.Timing.END]
+    overall = _survey_group("all", "Everyone offered", sum(row["n"] for row in offered), ending)
+    routes: dict[str, str] = {}
+    for row in offered + ending:
+        key, label = _category("route", row["route"])
+        routes[key] = label
+    by_route = [_survey_group(key, label, sum(row["n"] for row in offered if _category("route", row["route"])[0] == key),
+                              [row for row in ending if _category("route", row["route"])[0] == key])
+                for key, label in sorted(routes.items(), key=lambda item: item[1])]
+    by_outcome = [_survey_group(status, label, sum(row["n"] for row in offered if row["status"] == status),
+                                [row for row in ending if row["status"] == status]) for status, label in SURVEY_OUTCOMES]
+    tally = {(row["item_code"], row["score"]): row["n"] for row in item_counts}
+    items = [SurveyItemCounts(code=item["code"], text=item["text"],
+                              counts=[tally.get((item["code"], score), 0) for score in range(1, 6)],
+                              not_answered=tally.get((item["code"], None), 0)) for item in instrument.items]
+    start = {row["case_id"]: float(row["score"]) for row in rows
+             if row["timing"] == SurveyResponse.Timing.START and row["score"] is not None}
+    pairs = [(start[row["case_id"]], float(row["score"])) for row in ending
+             if row["case_id"] in start and row["score"] is not None]
+    return SurveyInstrumentFigures(
+        instrument=instrument, overall=overall, by_route=by_route, by_outcome=by_outcome, items=items,
+        before=stats.mean_t_interval([b for b, _ in pairs]), after=stats.mean_t_interval([a for _, a in pairs]),
+        change=stats.mean_t_interval([a - b for b, a in pairs]), comments=comments)
 
 
 # --- The figures kept with a published run -----------------------------------------------------------------

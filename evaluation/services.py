@@ -1140,8 +1140,10 @@ def report_charts_draw(*, run_id: int) -> int:
 
 
 @transaction.atomic
-def survey_response_record(*, case_id: int, user, instrument_id: int, timing: str, scores: dict[str, int | None]) -> SurveyResponse:
-    """Store a questionnaire item by item with the instrument's version. One per case, instrument and timing."""
+def survey_response_record(*, case_id: int, user, instrument_id: int, timing: str, scores: dict[str, int | None],
+                           comments: str = "") -> SurveyResponse:
+    """Store a questionnaire item by item with the instrument's version, and any comments in the respondent's words.
+    One per case, instrument and timing."""
     case = Case.objects.select_for_update().get(pk=case_id)
     instrument = SurveyInstrument.objects.get(pk=instrument_id)
     if SurveyResponse.objects.filter(case=case, instrument=instrument, timing=timing).exists():
@@ -1152,7 +1154,7 @@ def survey_response_record(*, case_id: int, user, instrument_id: int, timing: st
         raise ValidationError(f"Answers must be 1 to 5 for the questionnaire's own items (not {', '.join(bad)})")
     if all(scores.get(code) is None for code in codes):
         raise ValidationError("Answer at least one question, or do not record the questionnaire")
-    response = SurveyResponse(case=case, instrument=instrument, timing=timing, recorded_by=user)
+    response = SurveyResponse(case=case, instrument=instrument, timing=timing, recorded_by=user, comments=comments.strip())
     response.full_clean()
     response.save()
     SurveyAnswer.objects.bulk_create([SurveyAnswer(response=response, item_code=code, score=scores.get(code)) for code in codes])
@@ -1161,10 +1163,12 @@ def survey_response_record(*, case_id: int, user, instrument_id: int, timing: st
 
 @transaction.atomic
 def survey_response_correct(*, case_id: int, user, response_id: int, scores: dict[str, int | None],
-                            read_version=ANY_VERSION) -> SurveyResponse:
-    """Correct a questionnaire's answers over the version read, until it is locked (`SurveyResponse.locked_because`).
+                            comments: str | None = None, read_version=ANY_VERSION) -> SurveyResponse:
+    """Correct a questionnaire's answers (and its comments, unless `comments` is None) over the version read, until it
+    is locked (`SurveyResponse.locked_because`).
 
-    Each changed item is on the case's timeline (before and after), with who and when.
+    Each changed item is on the case's timeline (before and after), with who and when; changed comments are noted
+    there without their words (the timeline is read more widely than the survey report).
     """
     case = Case.objects.select_for_update().get(pk=case_id)
     response = SurveyResponse.objects.select_for_update().select_related("instrument", "case").get(pk=response_id, case=case)
@@ -1187,10 +1191,23 @@ def survey_response_correct(*, case_id: int, user, response_id: int, scores: dic
             changed.append(f"{code} {answer.score or 'not answered'} to {scores.get(code) or 'not answered'}")
             answer.score = scores.get(code)
             answer.save()
+    fields = ["version"]
+    if comments is not None and comments.strip() != response.comments:
+        response.comments = comments.strip()
+        fields.append("comments")
+        changed.append("comments changed")
     if not changed:
         raise ValidationError("Nothing was changed: change an answer, or go back")
-    response.save(update_fields=["version"])
+    response.save(update_fields=fields)
     CaseEvent.objects.create(case=case, by=user, kind=CaseEvent.Kind.CORRECTED,
                              text=f"{response.instrument.name} ({response.get_timing_display().lower()}) answers corrected: "
                                   + "; ".join(changed))
     return response
+
+
+def case_survey_comments_erase(*, case_id: int) -> int:
+    """Retention: remove the comments (free text) of the case's questionnaires; the scores stay for the evaluation.
+    Returns how many were erased."""
+    from cases.services import records_erase  # the one helper that also clears historical versions
+
+    return records_erase(SurveyResponse.objects.filter(case_id=case_id).exclude(comments=""), comments="")

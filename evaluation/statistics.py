@@ -141,3 +141,18 @@ def kaplan_meier(days: list[int], events: list[bool]) -> list[SurvivalPoint]:
     table = fitter.event_table
     survival = fitter.survival_function_.iloc[:, 0]
     return [SurvivalPoint(int(day), float(survival.loc[day]), int(table.loc[day, "at_risk"])) for day in survival.index]
+
+
+def mean_t_interval(values: list[float]) -> MeanInterval:
+    """The mean with its 95% t interval (mean ± t(0.975, n - 1) × s / √n): survey scores are bounded and near normal
+    when averaged over items. No interval below two values; none is needed when every value is the same."""
+    n = len(values)
+    if n == 0:
+        return MeanInterval(None, None, None, 0)
+    mean = sum(values) / n
+    if n == 1 or all(value == values[0] for value in values):
+        return (MeanInterval(mean, None, None, n) if n == 1 else MeanInterval(mean, mean, mean, n))
+    from statsmodels.stats.weightstats import DescrStatsW
+
+    low, high = DescrStatsW(values).tconfint_mean(alpha=0.05)
+    return MeanInterval(float(mean), float(low), float(high), n)

@@ -325,3 +325,95 @@ def definition_lines(report, filters: list[tuple[str, str]], *, review_url: str 
         ("doubtful matches waiting for review", matches),
         ("disclosure control", disclosure.rule_statement()),
     ]
+
+
+# --- The survey report ------------------------------------------------------------------------------------------
+
+SCORE_PLACES = 2
+
+
+def survey_groups_table(figures, by: str) -> FigureTable:
+    """Response rate and mean scale score by route or by outcome, with everyone offered last.
+
+    The groups add up to everyone, so the responses and the rest are suppressed as a table (a hidden group cannot be
+    worked out from the total); a group's mean score is shown only when its count of responses is, so the overall
+    mean never gives one group's back either.
+    """
+    groups = figures.by_route if by == "route" else figures.by_outcome
+    shares, overall = disclosure.suppress_shares([(g.rate.count, g.rate.n) for g in groups])
+    rows = []
+    for g, shown in [*zip(groups, shares), (figures.overall, overall)]:
+        hidden_score = shown.count.text if not shown.count.shown else (
+            "" if disclosure.group_shown(g.score.n) else disclosure.fewer_than())
+        rows.append([text(g.label), count(shown.n), count(shown.count),
+                     Figure(g.rate.value, "percent", shown.text),
+                     Figure((g.rate.low, g.rate.high), "interval_percent", shown.text),
+                     Figure(g.score.mean, "number", hidden_score, SCORE_PLACES),
+                     Figure((g.score.low, g.score.high), "interval_number", hidden_score, SCORE_PLACES)])
+    label = "Route" if by == "route" else "Outcome"
+    instrument = figures.instrument
+    return FigureTable(f"{instrument.code}-v{instrument.version}-by-{by}",
+                       f"{instrument.name}: response rate and scale score by {label.lower()}", [
+        Column(label, (by,), False), Column("Cases offered", ("cases_offered",)), Column("Ending responses", ("responses",)),
+        Column("Response rate", ("response_rate",)), Column("95% interval (Wilson)", ("rate_low", "rate_high"), False),
+        Column("Mean scale score (1 to 5)", ("mean_score",)),
+        Column("95% interval (t)", ("score_low", "score_high"), False)], rows)
+
+
+def survey_items_table(figures) -> FigureTable:
+    """How many gave each answer to each item. Each item's answers add up to the responses (its row total), so each
+    row is suppressed as a line of a table; the same person is in every row, so columns are not added up."""
+    counts = [[*item.counts, item.not_answered] for item in figures.items]
+    table = disclosure.suppress_table(counts, row_totals=True, column_totals=False)
+    rows = [[text(item.text), *[count(c) for c in cells], count(total)]
+            for item, cells, total in zip(figures.items, table.cells, table.row_totals or [])]
+    instrument = figures.instrument
+    return FigureTable(f"{instrument.code}-v{instrument.version}-items",
+                       f"{instrument.name}: answers to each item at closure (1 strongly disagree, 5 strongly agree)", [
+        Column("Item", ("item",), False), *[Column(f"{score}", (f"answered_{score}",)) for score in range(1, 6)],
+        Column("Not answered", ("not_answered",)), Column("Responses", ("responses",))], rows)
+
+
+def survey_change_table(figures) -> FigureTable:
+    """Before and after: the cases with a response at the start and at closure, and the mean paired difference."""
+    pairs = disclosure.cell(figures.change.n)
+    hidden = pairs.text if not pairs.shown else ""
+    instrument = figures.instrument
+    rows = [[text("Start and closure"), count(pairs),
+             Figure(figures.before.mean, "number", hidden, SCORE_PLACES),
+             Figure(figures.after.mean, "number", hidden, SCORE_PLACES),
+             Figure(figures.change.mean, "number", hidden, SCORE_PLACES),
+             Figure((figures.change.low, figures.change.high), "interval_number", hidden, SCORE_PLACES)]]
+    return FigureTable(f"{instrument.code}-v{instrument.version}-change",
+                       f"{instrument.name}: before and after, where both were asked", [
+        Column("Pairs", ("pairs",), False), Column("Cases", ("cases",)), Column("Mean at the start", ("mean_start",)),
+        Column("Mean at closure", ("mean_closure",)), Column("Mean change", ("mean_change",)),
+        Column("95% interval (paired t)", ("change_low", "change_high"), False)], rows)
+
+
+def survey_tables(report) -> list[tuple[object, list[FigureTable]]]:
+    """Each questionnaire with its tables, in the order the page and the download show them."""
+    return [(figures, [survey_groups_table(figures, "route"), survey_groups_table(figures, "outcome"),
+                       survey_items_table(figures), survey_change_table(figures)]) for figures in report.instruments]
+
+
+def survey_definition_lines(filters: list[tuple[str, str]], *, as_at) -> list[tuple[str, str]]:
+    """What every survey figure means, as (name, value): on the page and at the top of the download."""
+    from evaluation.selectors import SURVEY_OUTCOMES
+
+    outcomes = ", ".join(label.lower() for _, label in SURVEY_OUTCOMES)
+    return [
+        ("as at", as_at),
+        ("filters", "; ".join(f"{label}: {value}" for label, value in filters) or "none: every closure"),
+        ("cases offered", "cases whose person agreed to take part and that closed in the period (" + outcomes + "); "
+                          "for a victim survey, only those whose crime records a victim"),
+        ("response rate", "ending responses (asked at closure) on the cases offered, of the cases offered; 95% Wilson "
+                          "interval"),
+        ("scale score", "for each response, the mean of the items answered (1 strongly disagree to 5 strongly agree); "
+                        "the figure is the mean over the ending responses, with a 95% t interval"),
+        ("before and after", "cases with a response to the same questionnaire at the start and at closure: the mean "
+                             "of closure minus start, with a 95% paired t interval"),
+        ("by route and outcome", "the route and the status the case closed with"),
+        ("free text", "never in a download; on the page for managers only, without names or case numbers"),
+        ("disclosure control", disclosure.rule_statement()),
+    ]

@@ -14,7 +14,7 @@ from cases.views.case_page import CasePageMixin
 from evaluation import charts, disclosure, forms, selectors, services, survival, tables
 from evaluation.filters import CohortReportFilter, TimeToReoffenceFilter
 from evaluation.models import SurveyInstrument, SurveyResponse
-from oocr.audit.services import access_log_disclosure, access_log_record
+from oocr.audit.services import access_log_disclosure, access_log_record, access_log_report_export
 from oocr.concurrency.services import form_token_new
 from oocr.csv_export import csv_safe, csv_writer
 from oocr.views import CreateOnceMixin, RoleRequiredMixin, ServiceFormMixin, VersionedEditMixin
@@ -429,6 +429,60 @@ class DistanceChartView(RoleRequiredMixin, View):
         return HttpResponse(charts.distance_chart(distance), content_type="image/svg+xml")
 
 
+class SurveyReportMixin:
+    """The survey report's period and figures, shared by the page and its download."""
+
+    # The comments are read by the managers who may see the cases (a team manager: their team's); the page's
+    # permission already holds only managers, so this names who reads free text should the page's ever widen.
+    COMMENTS_PERMISSION = VIEW_OUTCOMES
+
+    @cached_property
+    def period_form(self) -> forms.SurveyReportPeriodForm:
+        return forms.SurveyReportPeriodForm(self.request.GET or None)
+
+    def survey_report(self, *, with_comments: bool) -> selectors.SurveyReport:
+        return selectors.survey_report(user=self.request.user, with_comments=with_comments, **self.period_form.period())
+
+    def definition(self) -> list[tuple[str, str]]:
+        return tables.survey_definition_lines(self.period_form.described(),
+                                              as_at=f"{timezone.localtime():%-d %B %Y %H:%M} (figures read when opened)")
+
+
+class SurveyReportView(RoleRequiredMixin, SurveyReportMixin, TemplateView):
+    """Ending surveys for managers: response rates, answers, scale scores by route and outcome, before and after,
+    and the comments of the cases they may see (never in the download)."""
+
+    permission_required = VIEW_OUTCOMES
+    template_name = "evaluation/survey_report.html"
+
+    def get_context_data(self, **kwargs):
+        report = self.survey_report(with_comments=self.request.user.has_perm(self.COMMENTS_PERMISSION))
+        return super().get_context_data(
+            form=self.period_form, report=report, instrument_tables=tables.survey_tables(report),
+            definition=self.definition(), query=self.request.GET.urlencode(), **kwargs)
+
+
+class SurveyReportExportView(RoleRequiredMixin, SurveyReportMixin, View):
+    """Every table of the survey report in one CSV, its definitions in the first lines; no free text. Logged."""
+
+    permission_required = VIEW_OUTCOMES
+
+    def get(self, request):
+        report = self.survey_report(with_comments=False)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="survey-report.csv"'
+        writer = csv_writer(response)
+        writer.writerows([[name, value] for name, value in [("report", "Ending surveys"), *self.definition()]])
+        for _, made in tables.survey_tables(report):
+            for table in made:
+                writer.writerow([])
+                writer.writerow([table.title])
+                writer.writerows(table.csv_rows)
+        access_log_report_export(request=request, model=SurveyResponse,
+                                 justification=f"Survey report exported ({request.GET.urlencode() or 'no filters'})")
+        return response
+
+
 class CaseSurveysView(CasePageMixin, TemplateView):
     """The case's questionnaires, their scale scores and the change since the start."""
 
@@ -464,7 +518,8 @@ class SurveyRecordView(CasePageMixin, CreateOnceMixin, ServiceFormMixin, FormVie
 
     def perform(self, form):
         services.survey_response_record(case_id=self.case.pk, user=self.request.user, instrument_id=self.instrument.pk,
-                                        timing=form.cleaned_data["timing"], scores=form.scores())
+                                        timing=form.cleaned_data["timing"], scores=form.scores(),
+                                        comments=form.cleaned_data["comments"])
         messages.success(self.request, f"{self.instrument.name}: answers saved.")
 
     def get_success_url(self) -> str:
@@ -500,15 +555,16 @@ class SurveyCorrectView(CasePageMixin, VersionedEditMixin, ServiceFormMixin, For
         return {**super().get_form_kwargs(), "instrument": self.response.instrument}
 
     def get_initial(self):
-        return {f"item_{answer.item_code}": "" if answer.score is None else str(answer.score)
-                for answer in self.response.answers.all()}
+        return {"comments": self.response.comments, **{f"item_{answer.item_code}": "" if answer.score is None else str(answer.score)
+                for answer in self.response.answers.all()}}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(instrument=self.response.instrument, correcting=self.response, **kwargs)
 
     def perform(self, form):
         services.survey_response_correct(case_id=self.case.pk, user=self.request.user, response_id=self.response.pk,
-                                         scores=form.scores(), read_version=form.read_version)
+                                         scores=form.scores(), comments=form.cleaned_data["comments"],
+                                         read_version=form.read_version)
         messages.success(self.request, f"{self.response.instrument.name}: corrected answers saved.")
 
     def get_success_url(self) -> str:

@@ -27,6 +27,8 @@ PAGES: dict[str, tuple[str, list[str]]] = {
     "/evaluation/time-to-reoffence/chart.svg": (MANAGER, REPORT),
     "/evaluation/time-to-reoffence/<str:table>.csv": (MANAGER, REPORT),
     "/outcomes/": (MANAGER, REPORT),
+    "/evaluation/surveys/": (MANAGER, ["closed_from", "closed_to"]),
+    "/evaluation/surveys/export.csv": (MANAGER, ["closed_from", "closed_to"]),
     "/outcomes/charts/<str:chart>.svg": (MANAGER, REPORT),
     "/evaluation/matches/": (ADMIN, ["page"]),
     "/intake/": (ADMIN, ["search", "status", "page"]),

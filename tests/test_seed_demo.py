@@ -59,6 +59,14 @@ def test_seed_demo_creates_one_team_with_every_role_and_is_idempotent(monkeypatc
 
     # The seed publishes its check, so the cohort report and the dashboard show figures.
     assert set(ReoffendingResult.objects.values_list("run__status", flat=True)) == {ReoffendingCheckRun.Status.PUBLISHED}
+    from evaluation.selectors import survey_report
+
+    # Ending surveys from both kinds of respondent, with comments, whose overall figures are large enough to show.
+    surveys = survey_report(user=User.objects.get(username="manager"), with_comments=True)
+    for figures in surveys.instruments:
+        assert figures.overall.rate.count >= 30 and figures.overall.score.n >= 30, figures.instrument
+        assert figures.comments, figures.instrument
+    assert next(f for f in surveys.instruments if f.instrument.respondent == "person").change.n >= 10
     from oocr.notifications.models import Reminder
 
     # Running the reminders job in the demo shows reminders straight away.

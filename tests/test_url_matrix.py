@@ -166,6 +166,8 @@ EXPECTED: dict[str, set[str]] = {
     "/evaluation/matches/": {ADMIN},
     "/evaluation/matches/<int:pk>/": {ADMIN},
     "/evaluation/report/": {MANAGER, ADMIN},
+    "/evaluation/surveys/": {MANAGER, ADMIN},
+    "/evaluation/surveys/export.csv": {MANAGER, ADMIN},
     "/evaluation/report/<str:chart>.svg": {MANAGER, ADMIN},
     "/evaluation/report/<str:table>.csv": {MANAGER, ADMIN},
     "/evaluation/time-to-reoffence/": {MANAGER, ADMIN},
@@ -258,7 +260,12 @@ def _evaluation_world(*, person) -> dict:
     extract = CrimeRecordImportFactory()
     record = CrimeRecordFactory(person=None, source=extract)
     match = PersonMatch.objects.create(crime_record=record, person=person, reason="Same date of birth and surname")
-    CompletedCaseFactory()
+    completed = CompletedCaseFactory()
+    # Its ending questionnaire, with comments: the survey report lists them for managers.
+    instrument = SurveyInstrument.objects.filter(is_current=True).first()
+    from evaluation.services import survey_response_record
+    survey_response_record(case_id=completed.pk, user=AdministratorFactory(), instrument_id=instrument.pk, timing="end",
+                           scores={item["code"]: 4 for item in instrument.items}, comments="Treated fairly.")
     definition = ReoffendingDefinition.objects.filter(is_active=True).first()
     run = reoffending_check_run(definition_id=definition.pk, as_of=timezone.localdate())
     reoffending_check_run_publish(run_id=run.pk, user=AdministratorFactory())
@@ -500,13 +507,14 @@ def test_stored_html_in_every_text_field_renders_as_text_on_every_page(client, w
     from keyworkers.models import Team
     from portal.models import ReferralPack
     from referrals.models import Partner, Referral
+    from evaluation.models import SurveyResponse
     from trials.models import Trial, TrialArm
 
     world = build_world()
     # What users type, and the names administrators type (shown as labels, legends and choices on others' pages).
     for model in [Case.person.field.related_model, Case, Case.crimes.rel.related_model, Victim, Contact, Condition, Referral,
                   Partner, NeedsAssessment, NeedScore, KeyworkerAction, NeedDomain, Offence, ConditionTemplate, Team,
-                  ReferralPack, Trial, TrialArm]:
+                  ReferralPack, Trial, TrialArm, SurveyResponse]:
         values = {}
         for field in model._meta.concrete_fields:  # a unique name: the payload and the row's own number
             if isinstance(field, models.CharField) and field.unique and not field.choices and field.max_length >= 60:

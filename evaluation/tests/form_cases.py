@@ -134,12 +134,14 @@ def _survey_due():
 def _answers(context):
     codes = [item["code"] for item in context["instrument"].items]
     # The last item left "Not answered", as a person may.
-    return {"timing": "start", **{f"item_{code}": "4" for code in codes[:-1]}, f"item_{codes[-1]}": "", **one_time_token()}
+    return {"timing": "start", **{f"item_{code}": "4" for code in codes[:-1]}, f"item_{codes[-1]}": "",
+            "comments": "  Felt listened to for the first time.  ", **one_time_token()}
 
 
 def _answered(context):
     response = SurveyResponse.objects.get(case=context["case"], instrument=context["instrument"])
     assert (response.timing, response.recorded_by) == ("start", context["user"])
+    assert response.comments == "Felt listened to for the first time."
     codes = [item["code"] for item in context["instrument"].items]
     scores = dict(SurveyAnswer.objects.filter(response=response).values_list("item_code", "score"))
     assert scores == {**{code: 4 for code in codes[:-1]}, codes[-1]: None}
@@ -159,7 +161,7 @@ def _survey_recorded():
 
 def _corrected_answers(context):
     codes = [item["code"] for item in context["instrument"].items]
-    return {**{f"item_{code}": "3" for code in codes[1:]}, f"item_{codes[0]}": "5",
+    return {**{f"item_{code}": "3" for code in codes[1:]}, f"item_{codes[0]}": "5", "comments": "Said the officer was fair.",
             "record_version": str(context["response"].version)}
 
 
@@ -168,6 +170,7 @@ def _corrected(context):
     codes = [item["code"] for item in context["instrument"].items]
     assert response.version == 2
     assert dict(SurveyAnswer.objects.filter(response=response).values_list("item_code", "score"))[codes[0]] == 5
+    assert response.comments == "Said the officer was fair."
 
 
 FORM_CASES = [
