@@ -52,5 +52,5 @@ def test_subject_access_sections_come_in_the_order_of_the_export():
         "Keyworker actions", "Contracts", "Conditions", "Contacts and appointments", "Non-compliance", "Referrals",
         "Referral updates", "Referral packs shared with partners", "First appointments with partners",
         "Sessions with partners", "Timeline", "Messages sent to the person", "Their answers to ending surveys",
-        "Later crime records (for the evaluation)", "Access to these records",
+        "Their comments in surveys", "Later crime records (for the evaluation)", "Access to these records",
     ]
