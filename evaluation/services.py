@@ -485,25 +485,12 @@ _SPACES = "E' \\t\\n\\r\\f\\v\\x1c\\x1d\\x1e\\x1f'"
 # Quotes inside an unquoted field, and PostgreSQL's end-of-data line: CSV that COPY would read otherwise than Python's
 # csv module. A file with either is checked row by row in Python.
 _COPY_UNSAFE = re.compile(rb'[^,\n"]"[^,\r\n"]|(?:^|\n)\\\.(?:\r?\n|$)')
-# Bytes after which a field may have whitespace to trim at its edge, or text beyond ASCII (see `_plain`).
-_NOT_PLAIN = (b'"', b"\t", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f", b" ,", b", ", b" \n", b"\n ", b" \r")
 
 
 def _copy_unsafe(data: bytes) -> bool:
-    """Whether COPY would read `data` otherwise than Python's csv module (the regex only where it can match: searching
-    a megabyte with it takes a tenth of a second, looking for its two needles a hundredth of that)."""
+    """Whether COPY would read `data` otherwise than Python's csv module: the regex only where it can match (run over
+    every megabyte, it took half the COPY step; looking for its two needles first takes a hundredth of that)."""
     return (b'"' in data or b"\\." in data) and _COPY_UNSAFE.search(data) is not None
-
-
-def _plain(data: bytes) -> bool:
-    """Whether every field in `data` (unquoted CSV bytes) is already as Python's check would trim it: ASCII only, no
-    quotes, no whitespace but spaces, no space beside a comma or a line end, and a carriage return only before a line
-    feed. Then SQL needs neither to trim the fields nor to look for text beyond ASCII (a third of the check's time).
-    `data` is a part of the file with the part before's last two bytes in front: a space starting the file or
-    ending it is the caller's to look for.
-    """
-    return (data.isascii() and not any(needle in data for needle in _NOT_PLAIN)
-            and data.count(b"\r") == data.count(b"\r\n") + data.endswith(b"\r"))
 
 
 def _sql_text(text: str) -> str:
@@ -526,7 +513,6 @@ class CopyStaging(CrimeRecordStaging):
         super().__init__()
         self.table, self.raw = f"{self.PREFIX}{int(import_id)}", f"{self.RAW_PREFIX}{int(import_id)}"
         self.today = timezone.localdate()
-        self.plain = False  # whether every byte COPY'd is plain (`_plain`): set by `_copy`
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.table}, {self.raw}")
             cursor.execute(f"CREATE UNLOGGED TABLE {self.table} AS SELECT {', '.join(LOADED_FIELDS)}, 0::bigint AS line "
@@ -589,7 +575,6 @@ class CopyStaging(CrimeRecordStaging):
         are read on the same connection; split at a line end), the progress saved between two. Raises _CopyRefused
         when COPY cannot read the file as Python's csv module would."""
         rows, tail, carry, done, wanted = 0, b"", first, False, COPY_EVERY_BYTES
-        self.plain = True
         while not done:
             batch, size = [carry], len(carry)
             while size < wanted:
@@ -617,7 +602,6 @@ class CopyStaging(CrimeRecordStaging):
                         for chunk in batch:
                             if _copy_unsafe(tail + chunk):
                                 raise _CopyRefused
-                            self.plain = self.plain and _plain(tail + chunk) and (tail or chunk[:1] != b" ")
                             if chunk:
                                 tail = chunk[-2:]
                                 copy.write(chunk)
@@ -626,17 +610,12 @@ class CopyStaging(CrimeRecordStaging):
                 rows += max(cursor.cursor.rowcount, 0)
             if progress and not done:
                 progress(rows)
-        self.plain = self.plain and tail[-1:] != b" "
         return rows
 
     def _checked(self) -> str:
         """The raw rows as the checks see them: trimmed, dates taken apart, `in_sql` where SQL's answer is Python's."""
-        if self.plain:  # nothing to trim, nothing beyond ASCII (see `_plain`)
-            trimmed, ascii = ", ".join(CRIME_RECORD_COLUMNS), "true"
-        else:
-            trimmed = ", ".join(f"btrim({column}, {_SPACES}) AS {column}" for column in CRIME_RECORD_COLUMNS)
-            every = " || ".join(CRIME_RECORD_COLUMNS)
-            ascii = f"octet_length({every}) = length({every})"
+        trimmed = ", ".join(f"btrim({column}, {_SPACES}) AS {column}" for column in CRIME_RECORD_COLUMNS)
+        every = " || ".join(CRIME_RECORD_COLUMNS)
         parts = []
         for column in ("offence_date", "outcome_date", "date_of_birth"):
             iso = f"(length({column}) = 10 AND substr({column}, 5, 1) = '-' AND substr({column}, 8, 1) = '-' AND translate({column}, '0123456789', '') = '--')"
@@ -656,7 +635,7 @@ class CopyStaging(CrimeRecordStaging):
                   "AND (date_of_birth = '' OR date_of_birth_y >= 1000)")  # Python spells a year before 1000 in 3 digits
         # OFFSET 0: each layer computed once a row (PostgreSQL would otherwise copy its expressions into the next).
         return (f"SELECT *, {in_sql} AS in_sql FROM (SELECT *, {', '.join(days)} FROM ("
-                f"SELECT *, {', '.join(parts)} FROM (SELECT line, {trimmed}, {ascii} AS ascii "
+                f"SELECT *, {', '.join(parts)} FROM (SELECT line, {trimmed}, octet_length({every}) = length({every}) AS ascii "
                 f"FROM {self.raw} OFFSET 0) t OFFSET 0) d OFFSET 0) v")
 
     def _checks(self) -> list[tuple[str, str]]:
