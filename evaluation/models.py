@@ -175,7 +175,10 @@ class CrimeRecord(models.Model):
     date_of_birth = models.DateField()
     name_key = models.CharField(max_length=201, help_text="Forenames and surname as duplicate checks compare them.")
     person_key = models.CharField(max_length=230)
-    person = models.ForeignKey("cases.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="crime_records")
+    # No index of its own: crime_record_person_date (person, offence_date) serves every look-up by person, and each
+    # index costs the import (a quarter of loading a million rows went to this one).
+    person = models.ForeignKey("cases.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="crime_records",
+                               db_index=False)
     match_method = models.CharField(max_length=20, choices=MatchMethod.choices, blank=True, default="")
     source = models.ForeignKey(CrimeRecordImport, on_delete=models.PROTECT, related_name="records")
 

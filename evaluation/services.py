@@ -485,6 +485,12 @@ _SPACES = "E' \\t\\n\\r\\f\\v\\x1c\\x1d\\x1e\\x1f'"
 _COPY_UNSAFE = re.compile(rb'[^,\n"]"[^,\r\n"]|(?:^|\n)\\\.(?:\r?\n|$)')
 
 
+def _copy_unsafe(data: bytes) -> bool:
+    """Whether COPY would read `data` otherwise than Python's csv module: the regex only where it can match (run over
+    every megabyte, it took half the COPY step; looking for its two needles first takes a hundredth of that)."""
+    return (b'"' in data or b"\\." in data) and _COPY_UNSAFE.search(data) is not None
+
+
 def _sql_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -592,7 +598,7 @@ class CopyStaging(CrimeRecordStaging):
                     with cursor.cursor.copy(f"COPY {self.raw} ({', '.join(CRIME_RECORD_COLUMNS)}) FROM STDIN "
                                             f"(FORMAT csv, FORCE_NOT_NULL ({', '.join(CRIME_RECORD_COLUMNS)}))") as copy:
                         for chunk in batch:
-                            if _COPY_UNSAFE.search(tail + chunk):
+                            if _copy_unsafe(tail + chunk):
                                 raise _CopyRefused
                             if chunk:
                                 tail = chunk[-2:]

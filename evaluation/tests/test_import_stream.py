@@ -85,6 +85,17 @@ def test_a_file_copy_would_read_otherwise_is_checked_in_python_with_the_same_ans
     assert _sql(text)[:2] == _python(text)[:2]
 
 
+@pytest.mark.parametrize("data", [
+    b"CR/1,conviction,TH,Theft,2025-03-01,,,Pascoe,Liam,1996-02-03\n",
+    b'CR/1,conviction,TH,"Theft, from a shop",2025-03-01,,,Pascoe,Liam,1996-02-03\n',  # quoted: COPY reads it as csv
+    b"CR/1,conviction,TH,The\"ft,2025-03-01,,,Pascoe,Liam,1996-02-03\n",  # a quote inside an unquoted field
+    b"CR/1,conviction,TH,Theft,2025-03-01,,,Pascoe,Liam,1996-02-03\n\\.\n",  # COPY's end of data
+    b"CR/1,conviction,TH,The\\.ft,2025-03-01,,,Pascoe,Liam,1996-02-03\n",  # a backslash and dot inside a field
+])
+def test_the_copy_step_s_quick_look_refuses_exactly_what_its_pattern_refuses(data):
+    assert services._copy_unsafe(data) == (services._COPY_UNSAFE.search(data) is not None)
+
+
 def test_an_upload_is_stored_in_parts_and_loaded_from_them_all_or_nothing(django_capture_on_commit_callbacks, monkeypatch):
     monkeypatch.setattr(services, "PART_BYTES", 64)
     monkeypatch.setattr(services, "COPY_EVERY_BYTES", 100)
