@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0022_withdrawal_for_trial_control_and_randomised_event'),
-        ('evaluation', '0008_crime_record_import_parts'),
+        ('evaluation', '0009_survey_response_comments'),
     ]
 
     operations = [
