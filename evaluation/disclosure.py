@@ -157,7 +157,9 @@ def suppress_table(counts: list[list[int]], *, row_totals: bool = True, column_t
     `counts` is rows by columns of whole counts, every cell a part of its row's and its column's total (no person
     in two rows). Each line that holds exactly one hidden figure, of the lines a reader can add up (a row and its
     total, a column and its total, the totals and the grand total), gets its smallest other shown count hidden
-    too (a total only when nothing else in the line is left); repeated until no such line remains.
+    too (a total only when nothing else in the line is left); so does a line whose shown total gives back hidden
+    parts that add up to fewer than the threshold (two groups of 2 and 1 hidden, but 3 by subtraction); repeated
+    until no such line remains.
     """
     limit = threshold() if limit is None else limit
     n_rows = len(counts)
@@ -193,7 +195,11 @@ def suppress_table(counts: list[list[int]], *, row_totals: bool = True, column_t
         changed = False
         for parts, total in lines:
             members = parts + [total]
-            if sum(1 for key in members if key in hidden) != 1:
+            hidden_parts = [key for key in parts if key in hidden]
+            # With the total shown, the hidden parts add up to the total less the shown ones: one hidden figure is
+            # given back exactly, and several whose sum is small give back a small group (or zeros) together.
+            if not (sum(1 for key in members if key in hidden) == 1
+                    or (total not in hidden and hidden_parts and sum(values[key] for key in hidden_parts) < limit)):
                 continue
             candidates = sorted((values[key], key) for key in parts if key not in hidden)
             pick = candidates[0][1] if candidates else total

@@ -100,9 +100,21 @@ def test_a_breakdown_without_a_total_needs_no_second_figure_hidden():
     assert [c.text for c in cells] == ["40", "fewer than 10", "25"] and total is None
 
 
-def test_two_small_groups_protect_each_other():
+def test_two_small_groups_protect_each_other_when_together_they_reach_the_threshold():
+    cells, total = disclosure.suppress_counts([40, 6, 5, 60], limit=10)
+    assert [c.suppressed for c in cells] == ["", PRIMARY, PRIMARY, ""] and total.text == "111"
+
+
+def test_small_groups_that_add_up_to_a_small_group_take_another_with_them():
+    # 105 less 40 and 60 would give back 5: the two hidden groups together, a small group.
     cells, total = disclosure.suppress_counts([40, 3, 2, 60], limit=10)
-    assert [c.suppressed for c in cells] == ["", PRIMARY, PRIMARY, ""] and total.text == "105"
+    assert [c.suppressed for c in cells] == [SECONDARY, PRIMARY, PRIMARY, ""] and total.text == "105"
+    # Hidden zeros would be given back as zeros the same way.
+    cells, total = disclosure.suppress_counts([40, 0, 0, 60], limit=10)
+    assert [c.suppressed for c in cells] == [SECONDARY, PRIMARY, PRIMARY, ""]
+    # With nothing else to hide, the total goes.
+    cells, total = disclosure.suppress_counts([3, 2, 60], limit=10)
+    assert [c.suppressed for c in cells] == [PRIMARY, PRIMARY, SECONDARY] and total.text == "65"
 
 
 def test_a_small_total_is_hidden_with_all_its_parts():
