@@ -57,9 +57,11 @@ class CaseloadView(RoleRequiredMixin, FilterView):
     @cached_property
     def tab_counts(self) -> dict[str, int]:
         # The tab counts follow the search, whichever tab is open; they count the same cases without the rows'
-        # annotations (selectors.caseload_cases).
-        searched = CaseloadFilter({"search": self.request.GET.get("search", "")},
-                                  queryset=selectors.caseload_cases(keyworker=self.keyworker), whole_caseload=True).qs
+        # annotations (selectors.caseload_cases), and without a filter set when nothing is searched for.
+        searched = selectors.caseload_cases(keyworker=self.keyworker)
+        search = self.request.GET.get("search", "")
+        if search.strip():
+            searched = CaseloadFilter({"search": search}, queryset=searched, whole_caseload=True).qs
         return searched.aggregate(**{key: Count("id", filter=caseload_tab_condition(key)) for key in CASELOAD_TABS})
 
     def get_paginator(self, queryset, *args, **kwargs):
