@@ -55,7 +55,7 @@ def setup(*, users: int) -> dict:
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.backends.db import SessionStore  # the engine's (oocr.accounts.session_store) subclass
     from django.db.models import Count, Max
     from django.urls import reverse
     from django.utils import timezone as django_timezone
@@ -86,7 +86,7 @@ def setup(*, users: int) -> dict:
         device, _ = TOTPDevice.objects.get_or_create(user=user, name="load test", defaults={"confirmed": True})
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.set_expiry(settings.SESSION_COOKIE_AGE)

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Case as SqlCase
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, Concat
+from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from cases import selectors as cases_selectors
@@ -25,42 +26,45 @@ OPEN_STATES = Case.OPEN_ALLOCATED  # on a keyworker's load and caseload
 RECENTLY_CLOSED_DAYS = 30
 
 
-def _open_allocation_points() -> SqlCase:
-    """The workload points of an open allocation's case, weighted by its keyworker's team's settings (0 once ended or
-    closed): summed per keyworker by `keyworker_loads`."""
-    team = "keyworker__staff_profile__team__"
-    open_case = Q(ended_at=None, case__status__in=OPEN_STATES)
-    return SqlCase(
-        When(open_case & Q(case__status=Case.Status.ALLOCATED), then=F(f"{team}points_to_contact")),
-        When(open_case & Q(case__status=Case.Status.ASSESSMENT), then=F(f"{team}points_assessment")),
-        When(open_case & Q(case__status=Case.Status.ACTIVE), then=F(f"{team}points_active")),
-        default=Value(0), output_field=IntegerField(),
-    ) + SqlCase(
-        When(open_case & (Q(case__young_adult_offer=True) | Q(case__womens_offer=True)), then=F(f"{team}points_enhanced")),
-        default=Value(0), output_field=IntegerField(),
-    )
-
-
 LOAD_FIELDS = ("points", "allocated_last_7_days", "to_contact", "in_assessment", "active", "reviews_overdue")
+# `keyworker_loads` in SQL, written by hand: the team page's grouped query, which the ORM took longer to build and
+# compile than PostgreSQL to run (a quarter of the team page's CPU, python -m bench.profile). An open allocation's
+# points are its case's state's points in its keyworker's team's settings, plus the enhanced-offer points; nothing once
+# the allocation has ended or the case has closed.
+_KEYWORKER_LOADS_SQL = """
+SELECT a.keyworker_id,
+       COALESCE(SUM(CASE WHEN a.ended_at IS NULL AND c.status IN (%(open)s) THEN
+                    CASE c.status WHEN %%s THEN t.points_to_contact WHEN %%s THEN t.points_assessment
+                                  WHEN %%s THEN t.points_active ELSE 0 END
+                    + CASE WHEN c.young_adult_offer OR c.womens_offer THEN t.points_enhanced ELSE 0 END
+                ELSE 0 END), 0),
+       COUNT(*) FILTER (WHERE a.allocated_at >= %%s),
+       COUNT(*) FILTER (WHERE a.ended_at IS NULL AND c.status = %%s),
+       COUNT(*) FILTER (WHERE a.ended_at IS NULL AND c.status = %%s),
+       COUNT(*) FILTER (WHERE a.ended_at IS NULL AND c.status = %%s),
+       COUNT(*) FILTER (WHERE a.ended_at IS NULL AND r.id IS NOT NULL AND r.reviewed_at IS NULL AND r.due_on < %%s)
+FROM keyworkers_allocation a
+JOIN cases_case c ON c.id = a.case_id
+LEFT JOIN keyworkers_staffprofile p ON p.user_id = a.keyworker_id
+LEFT JOIN keyworkers_team t ON t.id = p.team_id
+LEFT JOIN keyworkers_allocationreview r ON r.allocation_id = a.id
+WHERE a.keyworker_id IN (%(ids)s)
+GROUP BY a.keyworker_id
+"""
 
 
 def keyworker_loads(keyworker_ids) -> dict[int, dict]:
     """Each keyworker's open-case points, allocations in the last 7 days, open cases by state and allocation reviews
     overdue: one grouped query over their allocations (keyworkers without any are left out: all nought)."""
-    week_ago = timezone.now() - timedelta(days=7)
-    held = Q(ended_at=None)
-    rows = (
-        Allocation.objects.filter(keyworker_id__in=keyworker_ids).order_by().values("keyworker_id").annotate(
-            points=Coalesce(Sum(_open_allocation_points()), 0),
-            allocated_last_7_days=Count("id", filter=Q(allocated_at__gte=week_ago)),
-            to_contact=Count("id", filter=held & Q(case__status=Case.Status.ALLOCATED)),
-            in_assessment=Count("id", filter=held & Q(case__status=Case.Status.ASSESSMENT)),
-            active=Count("id", filter=held & Q(case__status=Case.Status.ACTIVE)),
-            reviews_overdue=Count("id", filter=held & Q(review__reviewed_at=None, review__isnull=False,
-                                                        review__due_on__lt=timezone.localdate())),
-        )
-    )
-    return {row.pop("keyworker_id"): row for row in rows}
+    keyworker_ids = list(keyworker_ids)
+    if not keyworker_ids:
+        return {}
+    states = (Case.Status.ALLOCATED, Case.Status.ASSESSMENT, Case.Status.ACTIVE)
+    sql = _KEYWORKER_LOADS_SQL % {"open": ", ".join(["%s"] * len(OPEN_STATES)), "ids": ", ".join(["%s"] * len(keyworker_ids))}
+    params = [*OPEN_STATES, *states, timezone.now() - timedelta(days=7), *states, timezone.localdate(), *keyworker_ids]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0]: dict(zip(LOAD_FIELDS, (int(value) for value in row[1:]))) for row in cursor.fetchall()}
 
 
 def keyworker_candidates(*, team, only=None, excluding=None) -> list:
@@ -372,23 +376,31 @@ def caseload_rows_complete(cases, *, today) -> None:
             columns.row(case, today=today)
 
 
-def caseload(*, keyworker) -> QuerySet[Case]:
-    """A keyworker's open cases and those closed in the last 30 days, with the current allocation date."""
-    now, today = timezone.now(), timezone.localdate()
-    closed_since = now - timedelta(days=RECENTLY_CLOSED_DAYS)
+def caseload_cases(*, keyworker) -> QuerySet[Case]:
+    """The cases of a keyworker's caseload (`caseload`'s rows) with only what its search needs (the crime reference):
+    what the tab counts count, without the row annotations (building and compiling those twice was a fifth of the
+    caseload's CPU, python -m bench.profile)."""
+    closed_since = timezone.now() - timedelta(days=RECENTLY_CLOSED_DAYS)
     # Start from the keyworker's own allocations (indexed), never from every case: one subquery, not an
     # OR of two, which would make PostgreSQL read the whole case table (make bench, national size).
-    held = Allocation.objects.filter(keyworker=keyworker)
-    current = held.filter(
+    current = Allocation.objects.filter(keyworker=keyworker).filter(
         Q(ended_at=None, case__status__in=OPEN_STATES)
         | Q(end_reason=Allocation.EndReason.CASE_CLOSED, case__closed_at__gte=closed_since)
     )
+    return Case.objects.filter(pk__in=current.values("case_id")).annotate(
+        crime_reference=Subquery(Crime.objects.filter(case=OuterRef("pk")).order_by("id").values("reference")[:1]),
+    )
+
+
+def caseload(*, keyworker) -> QuerySet[Case]:
+    """A keyworker's open cases and those closed in the last 30 days, with the current allocation date."""
+    now, today = timezone.now(), timezone.localdate()
+    held = Allocation.objects.filter(keyworker=keyworker)
     return (
-        Case.objects.filter(pk__in=current.values("case_id"))
+        caseload_cases(keyworker=keyworker)
         .select_related("person")
         .annotate(
             allocated_at=Subquery(held.filter(case=OuterRef("pk")).order_by("-allocated_at").values("allocated_at")[:1]),
-            crime_reference=Subquery(Crime.objects.filter(case=OuterRef("pk")).order_by("id").values("reference")[:1]),
             **{name: expression for columns in _caseload_columns.values()
                for name, expression in columns.annotations(today=today, now=now).items()},
         )

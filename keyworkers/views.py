@@ -55,9 +55,12 @@ class CaseloadView(RoleRequiredMixin, FilterView):
 
     @cached_property
     def tab_counts(self) -> dict[str, int]:
-        # The tab counts follow the search, whichever tab is open.
-        searched = CaseloadFilter({"search": self.request.GET.get("search", "")}, queryset=self.get_queryset(),
-                                  whole_caseload=True).qs
+        # The tab counts follow the search, whichever tab is open; they count the same cases without the rows'
+        # annotations (selectors.caseload_cases), and without a filter set when nothing is searched for.
+        searched = selectors.caseload_cases(keyworker=self.keyworker)
+        search = self.request.GET.get("search", "")
+        if search.strip():
+            searched = CaseloadFilter({"search": search}, queryset=searched, whole_caseload=True).qs
         return searched.aggregate(**{key: Count("id", filter=caseload_tab_condition(key)) for key in CASELOAD_TABS})
 
     def get_paginator(self, queryset, *args, **kwargs):
@@ -95,11 +98,15 @@ def _date(value, format_string: str) -> str:
 
 
 FLAG_TAG = {"red": "red", "amber": "yellow", "green": "green"}
+# get_FOO_display rebuilds its field's choices on each call: 100 calls a caseload page.
+ROUTE_LABELS, STATUS_LABELS = dict(Case.Route.choices), dict(Case.Status.choices)
 
 
 def caseload_row_texts(case) -> None:
     """What a caseload row shows, worked out once in Python: the template then prints it. Its dozens of filters and
     conditions for each of 50 rows were a third of the page's CPU (python -m bench.profile)."""
+    case.route_text = ROUTE_LABELS.get(case.route, case.route)
+    case.status_text = STATUS_LABELS.get(case.status, case.status)
     case.week_of = (f"Week {case.week} of {case.contract_total_weeks}"
                     if case.week and case.status == Case.Status.ACTIVE else "")
     case.next_appointment_text = _date(case.next_appointment, "D j M H:i") or "None booked"
@@ -148,6 +155,7 @@ class AllocationQueueView(RoleRequiredMixin, FilterView):
         for case in cases:
             case.days_waiting = (now - case.submitted_at).days if case.submitted_at else 0
             case.url, case.allocate_url = case_link(case.pk), link("keyworkers:allocate", case.pk)
+            case.route_text = ROUTE_LABELS.get(case.route, case.route)
         context["cases"] = cases
         context["may_allocate"] = self.request.user.has_perm("accounts.allocate_cases")
         context["reviews_due"] = selectors.allocation_reviews_due(user=self.request.user).filter(

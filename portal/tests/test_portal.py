@@ -405,11 +405,11 @@ def test_the_partner_pages_read_a_fixed_number_of_queries(client, world):
         counts[shown] = len(home)
     per_referral = (counts[3] - counts[1]) / 2
     print(f"partner start page: {counts[1]} queries with 1 referral, {counts[3]} with 3 ({per_referral:g} per referral)")
-    assert (counts[1], per_referral) == (12, 2)  # per person named: the access-log chain's head, and the entry
+    assert (counts[1], per_referral) == (8, 2)  # per person named: the access-log chain's head, and the entry
     with CaptureQueriesContext(connection) as pack:
         assert client.get(_pack_url(referral)).status_code == 200
     print(f"pack page: {len(pack)} queries")
-    assert len(pack) == 15
+    assert len(pack) == 11
 
 
 def test_the_daily_escalation_task_is_scheduled_and_runs():
