@@ -1,3 +1,6 @@
+"""An administrator's forms for API clients (api/pages.py): a client added, with what it may do, the addresses it
+may call from, its webhook and its call rate; a client revoked."""
+
 from django import forms
 from django.conf import settings
 

@@ -1,3 +1,6 @@
+"""The permission every /api/v1/ operation checks (DEFAULT_PERMISSION_CLASSES): the token carries the operation's
+scope, and its client is still given that scope."""
+
 from rest_framework.permissions import BasePermission
 
 

@@ -1,3 +1,5 @@
+"""The filters of an ERO's list of submissions (cases/views/intake.py), held in the URL."""
+
 import django_filters
 from django import forms
 from django.db.models import Q

@@ -7,7 +7,7 @@ that repeats weekly until it is dealt with. The job (notifications'
 `reminders_record`) sends each (kind, item, recipient, period) once.
 
 An app above this one adds its own kinds with `kinds_register` at start-up (referrals registers the overdue
-referral in referrals/apps.py), so the job covers them without importing them.
+referral in referrals/reminders.py), so the job covers them without importing them.
 """
 
 from collections import defaultdict

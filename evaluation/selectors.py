@@ -1,4 +1,5 @@
-"""Every read the evaluation pages need: imports, the review queue, the cohort report and the outcomes dashboard.
+"""Every read the evaluation pages need: imports, the review queue, harm weights, checks, the cohort report (with
+time to reoffence, and the trials its people were randomised in), the outcomes dashboard, and surveys with their report.
 
 The report and the dashboard read a fixed number of queries whatever the
 number of cases: rows come back as values, and the arithmetic is done here.

@@ -1,3 +1,6 @@
+"""The filters, tabs and sorts of the allocation queue and of a keyworker's caseload (keyworkers/views.py), all held
+in the URL so that a view of the list can be bookmarked."""
+
 from datetime import timedelta
 
 import django_filters

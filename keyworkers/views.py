@@ -1,4 +1,5 @@
-"""Allocation queue and chooser, allocation reviews, caseloads and the team view."""
+"""Allocation queue and chooser, reallocation (one case or many), allocation reviews, caseloads, the team view and
+staff profiles."""
 
 from functools import cached_property
 

@@ -1,3 +1,5 @@
+"""The partner portal's daily job: shared referrals past the partner's service level escalated, each stage once."""
+
 from celery import shared_task
 from django.utils import timezone
 

@@ -1,3 +1,6 @@
+"""The reviewer's decision on a retention review: retain until a later review, or dispose of the personal data, with
+a reason."""
+
 from crispy_forms_gds.layout import Button, Field, Size
 from django import forms
 

@@ -1,3 +1,5 @@
+"""Retention reviews of closed cases (Management of Police Information): listed when due, decided once, never deleted."""
+
 from django.conf import settings
 from django.db import models
 

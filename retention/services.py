@@ -1,4 +1,5 @@
-"""Retention reviews: listing closed cases that reached their review date, and recording each decision."""
+"""Retention reviews: closed cases that reached their review date listed, and each decision recorded; a disposal
+erases the case's personal data in every app through its personal-data hook (oocr/personal_data.py)."""
 
 from datetime import date
 

@@ -1,3 +1,5 @@
+"""The monthly retention job: closed cases that reached their review date listed for a reviewer."""
+
 from datetime import date
 
 from celery import shared_task

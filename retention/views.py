@@ -1,3 +1,6 @@
+"""The retention reviewer's pages: the closed cases due for review with the decisions already made, and the decision
+on one."""
+
 from functools import cached_property
 
 from django.conf import settings

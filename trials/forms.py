@@ -1,3 +1,6 @@
+"""The trials app's forms: a trial's set-up, start and stop for the trial manager; a case's randomisation, exclusion
+and crossover. Shapes of input only; the rules are the services'."""
+
 from crispy_forms_gds.layout import Button, Field, Fieldset, Size
 from django import forms
 

@@ -3,7 +3,8 @@
 Invariants:
 - A trial is edited only while it is a draft. Starting it draws the seed, makes the whole sequence
   (`TrialSequence`) and records its SHA-256; from then on only stopping changes it (`Trial.start`, `Trial.stop`).
-- The sequence and the seed are never shown: no page, export or admin reads them (tests/test_concealment.py).
+- The sequence and the seed are never shown: no page, export or admin reads them (trials/tests/test_views.py,
+  `test_no_page_depends_on_the_sequence_so_none_can_reveal_the_next_arm`).
 - An allocation is written once (`Allocation.save` refuses an update, `delete` refuses) under the trial's row lock,
   unique per trial and case, and per person and crime across live trials (database constraints).
 - Exclusions after randomisation and crossovers are added beside the allocation, never deleted.

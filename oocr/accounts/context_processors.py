@@ -1,3 +1,6 @@
+"""What every page's template is given: the force's and the service's names, the navigation the signed-in person may
+use, their unread notifications, and the timings of the idle timeout warning."""
+
 from django.conf import settings
 
 from oocr.accounts.roles import navigation_for

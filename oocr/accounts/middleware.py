@@ -1,3 +1,7 @@
+"""What every request passes through on the staff side: the Content-Security-Policy header, the two-factor step when
+required, signed-in pages never cached, and a form posted after the session ended kept for after sign-in
+(oocr/accounts/kept_input.py)."""
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import middleware as auth_middleware

@@ -1,3 +1,6 @@
+"""What the accounts app stores beside Django's users (whose changes django-simple-history keeps): the rights that
+belong to a role, every change made to a staff account, and form input kept across a session timeout."""
+
 import uuid
 
 from django.contrib.auth import get_user_model

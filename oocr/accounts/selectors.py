@@ -1,3 +1,6 @@
+"""Reads of the account pages: the staff accounts an administrator manages, the accounts whose two-factor sign-in a
+person may reset, and kept form input by its key."""
+
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from django.contrib.auth.models import Group

@@ -1,3 +1,6 @@
+"""The staff accounts' pages: the start page, account administration (added, roles changed, closed, reopened, each
+with a reason), two-factor sign-in (set-up, codes, backup codes, reset), the idle timeout, and the CSRF refusal page."""
+
 import base64
 from functools import cached_property
 from urllib.parse import urlsplit

@@ -1,3 +1,5 @@
+"""The access log's search (oocr/audit/views.py): by user, person, kind of access, record and date."""
+
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model

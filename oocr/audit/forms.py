@@ -1,3 +1,6 @@
+"""The subject access request: the person, found by case number or record number through the apps' personal-data
+hooks, and the information rights team's reference."""
+
 import re
 
 from crispy_forms_gds.helper import FormHelper

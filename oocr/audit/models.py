@@ -1,3 +1,6 @@
+"""The access log (DPA 2018 section 62): every consultation, export or disclosure of a record, append-only and
+hash-chained so that a gap or an edit shows."""
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, router, transaction

@@ -1,3 +1,5 @@
+"""Reads of the access log, for those allowed to read it."""
+
 from django.db.models import QuerySet
 
 from oocr.audit.models import AccessLog

@@ -1,3 +1,5 @@
+"""The access log's daily job: each finished day copied to a file outside the database (oocr/audit/export.py)."""
+
 from celery import shared_task
 
 

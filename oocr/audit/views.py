@@ -1,3 +1,6 @@
+"""The audit pages: the access log searched and downloaded as CSV, and a person's subject access export; each
+download is itself written to the access log."""
+
 from django.http import HttpResponse
 from django.views.generic import FormView
 from django_filters.views import FilterView

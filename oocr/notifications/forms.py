@@ -1,3 +1,5 @@
+"""A member of staff's reminder settings: which reminders, how many days' notice, and whether a daily email too."""
+
 from crispy_forms_gds.layout import Button, Field, Fixed, Size
 from django import forms
 

@@ -1,3 +1,6 @@
+"""Reads of the notifications pages: a person's own inbox and its unread count, and each kind of notification with its
+template for administrators."""
+
 from django.db.models import QuerySet
 
 from oocr.notifications.models import Notification

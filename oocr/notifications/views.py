@@ -1,3 +1,6 @@
+"""The in-app inbox (listed, opened, marked read), a person's reminder settings, and the administrators' read-only
+list of notification templates."""
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect

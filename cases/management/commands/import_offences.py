@@ -1,3 +1,6 @@
+"""`manage.py import_offences PATH`: the offence list added to or updated from a CSV file, every row or none
+(`offence_import_csv` decides)."""
+
 from pathlib import Path
 
 from django.core.exceptions import ValidationError

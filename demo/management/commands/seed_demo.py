@@ -1,4 +1,5 @@
-"""Load the demo data: every role, and (as later releases add them) cases in every state."""
+"""`manage.py seed_demo`: the demo data made or refreshed, part by part in story order (demo/__init__.py), and the
+demo log-ins printed. Safe to run again."""
 
 import os
 import secrets
