@@ -12,6 +12,9 @@ with totals, every line (a row with its total, a column with its total) that hol
 second one hidden (the smallest other count, else the total), until no line holds exactly one. A second-hidden count
 is not small, so it is shown as "withheld", never as "fewer than 10", which would be untrue.
 
+Groups inside another (those who completed, and breached, inside all who started) are not a table: the enclosing
+group is withheld when, less the shown groups inside it, it would give back a small group (`remainder_small`).
+
 Use `suppress_table` for any table of counts with totals (a breakdown is a table with one count column, or two:
 event and no event), `share` for a single rate with its interval, and `Cell.text` for what a page or a CSV shows.
 """
@@ -121,6 +124,26 @@ def share(count: int, n: int, limit: int | None = None) -> Share:
     if is_small(n - count, limit):
         return Share(Cell(count, SECONDARY, limit), Cell(n, "", limit), SECONDARY, limit)
     return Share(Cell(count, "", limit), Cell(n, "", limit), "", limit)
+
+
+def withheld(shown: Share) -> Share:
+    """The same share withheld, its group's size too: shown, it would let a reader work a small group out from
+    others (an enclosing group, `remainder_small`). A figure hidden as small stays "fewer than 10"."""
+    return Share(Cell(shown.count.value, shown.count.suppressed or SECONDARY, shown.limit),
+                 Cell(shown.n.value, shown.n.suppressed or SECONDARY, shown.limit), shown.suppressed or SECONDARY, shown.limit)
+
+
+def remainder_small(total: tuple[int, int], parts: list[tuple[int | None, int | None]], limit: int | None = None) -> bool:
+    """Whether a group shown beside the groups inside it would give back a small group by subtraction.
+
+    Pairs are (count, n), a part's figure None where it is hidden. "All who started" less "Completed" and
+    "Breached" is those who withdrew after starting (and any hidden part): when what is left is not empty and is
+    small, or its count or the rest of it is, the enclosing group must be withheld.
+    """
+    limit = threshold() if limit is None else limit
+    n = total[1] - sum(part[1] for part in parts if part[1] is not None)
+    count = total[0] - sum(part[0] for part in parts if part[0] is not None)
+    return n > 0 and (is_small(n, limit) or is_small(count, limit) or is_small(n - count, limit))
 
 
 def group_shown(n: int, limit: int | None = None) -> bool:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cases.models import Case, FirstContact, Person, Victim
 from contracts.models import NeedDomain, NeedScore, NeedsAssessment
+from evaluation import disclosure
 from evaluation import statistics as stats
 from evaluation.models import (
     CrimeRecordImport, HarmWeightSet, PersonMatch, ReoffendingCheckRun, ReoffendingDefinition, ReoffendingResult,
@@ -102,6 +103,10 @@ class GroupFigures:
     censored: int
     survival: list[stats.SurvivalPoint] = field(default_factory=list)
     events: int = 0  # everyone in the group who reoffended, at follow-up or not (the curve's events)
+    people: int = 0  # everyone in the group, at follow-up or not (the curve's people)
+    # Every figure of the group withheld: shown beside the groups inside it, it would give back a small group
+    # (disclosure.remainder_small; "All who started" less "Completed" and "Breached").
+    withheld: bool = False
 
     def survival_at(self, day: int) -> float | None:
         """The Kaplan-Meier share not yet reoffending on `day` (a step function), None past the last observation."""
@@ -209,6 +214,7 @@ def cohort_report(*, results: QuerySet[ReoffendingResult], definition: Reoffendi
             by_group[key].append(row)
     groups = [_group_figures(key, label, by_group[key]) for key, label in GROUPS]
     figures = {g.key: g for g in groups}
+    figures["started"].withheld = _enclosing_withheld(figures["started"], [figures["completed"], figures["breached"]])
     comparisons = [
         (label, figures[a], figures[b], stats.proportions_compare(
             figures[a].reoffending.count, figures[a].reoffending.n, figures[b].reoffending.count, figures[b].reoffending.n))
@@ -362,6 +368,23 @@ def quarterly_trend(*, cases: QuerySet[Case], results: QuerySet[ReoffendingResul
     ) for label, t in tally.items()]
 
 
+def _enclosing_withheld(enclosing: GroupFigures, inside: list[GroupFigures]) -> bool:
+    """Whether the enclosing group, shown with the groups inside it as they are shown, would give back a small group:
+    through its share reoffending, its curve (people and reoffences) or its count not yet at follow-up."""
+    limit = disclosure.threshold()
+    if not disclosure.cell(enclosing.people).shown:
+        return False  # hidden already, whole
+    shares = []
+    for g in inside:
+        shown = disclosure.share(g.reoffending.count, g.reoffending.n)
+        shares.append((g.reoffending.count if shown.count.shown else None, g.reoffending.n if shown.n.shown else None))
+    curves = [(None, None) if disclosure.curve_hidden(g.people, g.events) else (g.events, g.people) for g in inside]
+    censored = enclosing.censored - sum(g.censored for g in inside if disclosure.cell(g.censored).shown)
+    return (disclosure.remainder_small((enclosing.reoffending.count, enclosing.reoffending.n), shares)
+            or disclosure.remainder_small((enclosing.events, enclosing.people), curves)
+            or (0 < censored < limit and disclosure.cell(enclosing.censored).shown))
+
+
 def _group_figures(key: str, label: str, rows: list[dict]) -> GroupFigures:
     reached = [row for row in rows if row["reached_follow_up"]]
     reoffended = sum(1 for row in reached if row["reoffended"])
@@ -373,7 +396,7 @@ def _group_figures(key: str, label: str, rows: list[dict]) -> GroupFigures:
         harm_after=stats.mean_bootstrap([float(row["harm_after"]) for row in reached]),
         harm_before=stats.mean_bootstrap([float(row["harm_before"]) for row in reached]),
         harm_change=stats.mean_bootstrap([float(row["harm_after"] - row["harm_before"]) for row in reached]),
-        censored=len(rows) - len(reached), events=sum(1 for row in rows if row["reoffended"]),
+        censored=len(rows) - len(reached), events=sum(1 for row in rows if row["reoffended"]), people=len(rows),
         survival=stats.kaplan_meier(times, [row["reoffended"] for row in rows]),
     )
 
@@ -680,7 +703,8 @@ def report_figures_load(raw: bytes, *, run: ReoffendingCheckRun, definition) -> 
             key=g["key"], label=g["label"], reoffending=proportion(g["reoffending"]),
             reoffences_per_100=g["reoffences_per_100"], harm_after=stats.MeanInterval(**g["harm_after"]),
             harm_before=stats.MeanInterval(**g["harm_before"]), harm_change=stats.MeanInterval(**g["harm_change"]),
-            censored=g["censored"], survival=[stats.SurvivalPoint(**p) for p in g["survival"]], events=g["events"])
+            censored=g["censored"], survival=[stats.SurvivalPoint(**p) for p in g["survival"]], events=g["events"],
+            people=g.get("people", 0), withheld=g.get("withheld", g["key"] == "started"))  # kept before the rule: safe
 
     groups = [group(g) for g in data["groups"]]
     by_key = {g.key: g for g in groups}

@@ -93,6 +93,8 @@ class Curve:
     # (day, share not yet reoffended, 95% low, 95% high, people at risk), at day 0 and each day something happened.
     points: list[list] = field(default_factory=list)
     milestones: list[Milestone] = field(default_factory=list)
+    # Withheld whole: shown beside the curves inside it, it would give back a small group (curve_enclosing_withheld).
+    withheld: bool = False
 
 
 @dataclass
@@ -161,7 +163,9 @@ class TimeToReoffence:
         def term(t):
             return Term(**t) if t else None
 
-        curves = [Curve(**{**c, "milestones": [Milestone(**m) for m in c["milestones"]]}) for c in data["curves"]]
+        # Figures kept before the enclosing-group rule: "All who started" withheld, to be safe.
+        curves = [Curve(**{"withheld": c["key"] == "started", **c, "milestones": [Milestone(**m) for m in c["milestones"]]})
+                  for c in data["curves"]]
         cox = [CoxModel(**{**m, "unadjusted": term(m["unadjusted"]), "adjusted": term(m["adjusted"]),
                            "terms": [Term(**t) for t in m["terms"]]}) for m in data["cox"]]
         return cls(months=data["months"], curves=curves, log_rank=[LogRank(**r) for r in data["log_rank"]], cox=cox,
@@ -320,6 +324,10 @@ def time_to_reoffence(*, subjects: list[Subject], months: int, groups: list[tupl
     labels = dict(groups)
     by_group = {key: [s for s in subjects if key in s.groups] for key, _ in groups}
     curves = [curve_of(key, label, by_group[key], months) for key, label in groups]
+    by_key = {curve.key: curve for curve in curves}
+    for enclosing, inside in ENCLOSING.items():
+        if enclosing in by_key:
+            by_key[enclosing].withheld = curve_enclosing_withheld(by_key[enclosing], [by_key[k] for k in inside if k in by_key])
     return TimeToReoffence(
         months=months, curves=curves,
         log_rank=[log_rank(by_group[a], by_group[b], label, a, b) for label, a, b in comparisons],
@@ -332,10 +340,36 @@ def time_to_reoffence(*, subjects: list[Subject], months: int, groups: list[tupl
 # --- Showing, disclosure control applied --------------------------------------------------------------------------
 
 
+# Groups made of others (and of people in no group shown): all who started holds those who completed and breached.
+ENCLOSING = {"started": ("completed", "breached")}
+
+
+def curve_enclosing_withheld(enclosing: Curve, inside: list[Curve]) -> bool:
+    """Whether the enclosing group's curve, beside the curves inside it that are shown, would give back a small group
+    by subtraction: its people and reoffences, its censored, or its people at risk at a milestone."""
+    limit = disclosure.threshold()
+    if disclosure.curve_hidden(enclosing.people, enclosing.events):
+        return False  # hidden already
+    shown = [curve for curve in inside if not curve_hidden(curve)]
+    if disclosure.remainder_small((enclosing.events, enclosing.people), [(c.events, c.people) for c in shown]):
+        return True
+    censored = enclosing.censored_before_end - sum(c.censored_before_end for c in shown if not _small(c.censored_before_end))
+    if 0 < censored < limit and not _small(enclosing.censored_before_end):
+        return True
+    for i, milestone in enumerate(enclosing.milestones):
+        if _small(milestone.at_risk):
+            continue  # not shown
+        at_risk = milestone.at_risk - sum(c.milestones[i].at_risk for c in shown
+                                          if i < len(c.milestones) and not _small(c.milestones[i].at_risk))
+        if 0 < at_risk < limit:
+            return True
+    return False
+
+
 def curve_hidden(curve: Curve) -> str:
     """What stands for a group's curve when it is not drawn or tabulated (empty when it is): the group rule of
-    disclosure.py."""
-    return disclosure.curve_hidden(curve.people, curve.events)
+    disclosure.py, or withheld as an enclosing group."""
+    return disclosure.WITHHELD if curve.withheld else disclosure.curve_hidden(curve.people, curve.events)
 
 
 def groups_table(figures: TimeToReoffence) -> FigureTable:

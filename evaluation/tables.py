@@ -115,12 +115,23 @@ def _hide_unless(shown: disclosure.Share | bool) -> str:
 # --- The cohort report ---------------------------------------------------------------------------------------
 
 
+def group_share(g) -> disclosure.Share:
+    """A cohort group's share reoffending as it may be shown: withheld whole when it would give back a small group."""
+    shown = disclosure.share(g.reoffending.count, g.reoffending.n)
+    return disclosure.withheld(shown) if g.withheld else shown
+
+
+def _group_cell(g, value: int) -> disclosure.Cell:
+    shown = disclosure.cell(value)
+    return disclosure.Cell(value, shown.suppressed or disclosure.SECONDARY, shown.limit) if g.withheld else shown
+
+
 def groups_table(report) -> FigureTable:
     rows = []
     for g in report.groups:
-        shown = disclosure.share(g.reoffending.count, g.reoffending.n)
+        shown = group_share(g)
         rows.append([text(g.label), *share_figures(g.reoffending, shown),
-                     Figure(g.reoffences_per_100, "number", _hide_unless(shown)), count(disclosure.cell(g.censored))])
+                     Figure(g.reoffences_per_100, "number", _hide_unless(shown)), count(_group_cell(g, g.censored))])
     return FigureTable("groups", f"Reoffending within {report.months} months, by group",
                        [Column("Group", ("group",), False), *SHARE_COLUMNS,
                         Column("Reoffences per 100 people", ("reoffences_per_100",)),
@@ -130,7 +141,7 @@ def groups_table(report) -> FigureTable:
 def comparisons_table(report) -> FigureTable:
     rows = []
     for label, first, second, c in report.comparisons:
-        kinds = {disclosure.share(g.reoffending.count, g.reoffending.n).suppressed for g in (first, second)} - {""}
+        kinds = {group_share(g).suppressed for g in (first, second)} - {""}
         hidden = "" if not kinds else (disclosure.fewer_than() if disclosure.PRIMARY in kinds else disclosure.WITHHELD)
         if c is None:
             rows.append([text(label)] + [Figure(None, kind, hidden) for kind in
@@ -152,7 +163,7 @@ def survival_table(report, days: list[int]) -> FigureTable:
     rows = []
     for g in report.groups:
         people = len(g.survival) and g.survival[0].at_risk
-        hidden = disclosure.curve_hidden(people, g.events)
+        hidden = disclosure.WITHHELD if g.withheld else disclosure.curve_hidden(people, g.events)
         rows.append([text(g.label)] + [Figure(g.survival_at(day), "percent", hidden) for day in days])
     return FigureTable("survival", "Share not yet reoffending (Kaplan-Meier), by days since the start",
                        [Column("Group", ("group",), False)] + [Column(f"Day {day}", (f"day_{day}",)) for day in days], rows)
@@ -162,8 +173,8 @@ def harm_table(report) -> FigureTable:
     """Mean harm: shown only when the group's share is (the harm after rests on the people who reoffended)."""
     rows = []
     for g in report.groups:
-        hidden = _hide_unless(disclosure.share(g.reoffending.count, g.reoffending.n))
-        rows.append([text(g.label), count(disclosure.cell(g.harm_after.n)),
+        hidden = _hide_unless(group_share(g))
+        rows.append([text(g.label), count(_group_cell(g, g.harm_after.n)),
                      Figure(g.harm_before.mean, "number", hidden, 2), Figure(g.harm_after.mean, "number", hidden, 2),
                      Figure((g.harm_after.low, g.harm_after.high), "interval_number", hidden, 2),
                      Figure(g.harm_change.mean, "number", hidden, 2),

@@ -189,3 +189,15 @@ def test_an_empty_breakdown_has_nothing_to_show_and_no_error():
     shares, overall = disclosure.suppress_shares([], limit=10)
     assert shares == [] and not overall.shown
     assert disclosure.suppress_counts([], total=False, limit=10) == ([], None)
+
+
+def test_an_enclosing_group_is_withheld_when_less_its_shown_groups_it_leaves_a_small_one():
+    # All who started: 60 of 200. Completed 40 of 150 shown; breached 15 of 45 shown; 5 of 5 withdrew after starting.
+    assert disclosure.remainder_small((60, 200), [(40, 150), (15, 45)], limit=10)
+    # Breached hidden: 200 less 150 is 50 people, 20 reoffending: nothing small is given back.
+    assert not disclosure.remainder_small((60, 200), [(40, 150)], limit=10)
+    # ... unless those left are nearly all one way: 48 of 50 would give back the 2 who did not.
+    assert disclosure.remainder_small((88, 200), [(40, 150)], limit=10)
+    # Nothing left over gives nothing back.
+    assert not disclosure.remainder_small((55, 195), [(40, 150), (15, 45)], limit=10)
+    assert disclosure.withheld(disclosure.share(60, 200, limit=10)).text == "withheld"

@@ -135,6 +135,33 @@ def _row(*, area="EX", route="deferred_caution", sex="male", age=30, ethnicity="
             "first_offence_date": date(2025, 3, 1) if reoffended else None, "harm_after": 0, "harm_before": 0}
 
 
+def test_all_who_started_is_withheld_in_every_table_when_it_would_give_back_a_small_group(threshold_10):
+    from evaluation import tables
+
+    completed = [_row(reoffended=i < 12) for i in range(40)]
+    breached = [_row(status="breached", reoffended=i < 3) for i in range(30)]  # 3 reoffending: hidden
+    withdrawn = [_row(status="withdrawn", reoffended=i < 2) for i in range(4)]  # in no group shown but started
+    declined = [_row(status="declined", reoffended=i < 15) for i in range(40)]
+    groups = {key: selectors._group_figures(key, label, [r for r in completed + breached + withdrawn + declined
+                                                         if key in selectors._group_of(r)])
+              for key, label in selectors.GROUPS}
+    started = groups["started"]
+    assert selectors._enclosing_withheld(started, [groups["completed"], groups["breached"]])
+    started.withheld = True
+    report = type("Report", (), {"groups": list(groups.values()), "months": 12})()
+    row = next(r for r in tables.groups_table(report).rows if r[0].value.startswith("All who started"))
+    assert "withheld" in {figure.html for figure in row[1:]} <= {"withheld", "fewer than 10"}  # 0 censored: small
+    harm = next(r for r in tables.harm_table(report).rows if r[0].value.startswith("All who started"))
+    assert {figure.html for figure in harm[1:]} == {"withheld"}
+    report.comparisons = [("Intention to treat", started, groups["declined"], None)]
+    assert tables.comparisons_table(report).rows[0][1].html == "withheld"
+    # 40 who withdrew after starting, 20 reoffending: less completed (breached is hidden), 70 people, 23 reoffending.
+    withdrawn = [_row(status="withdrawn", reoffended=i < 20) for i in range(40)]
+    started = selectors._group_figures("started", "All", [r for r in completed + breached + withdrawn
+                                                          if "started" in selectors._group_of(r)])
+    assert not selectors._enclosing_withheld(started, [groups["completed"], groups["breached"]])
+
+
 def _random_rows(seed=18):
     rng = random.Random(seed)
     rows = []

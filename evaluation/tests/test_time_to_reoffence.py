@@ -223,6 +223,24 @@ def test_a_small_group_is_neither_drawn_nor_tabulated(threshold_10):
     assert ">Completed the contract<" in svg or "Completed the contract" in svg.split("Not drawn")[0]
 
 
+def test_all_who_started_is_withheld_when_it_would_give_back_a_small_group_by_subtraction(threshold_10):
+    # Completed and breached shown; 4 people withdrew after starting: all who started less the two would show them.
+    rows = fixed_data(people=120) + [("breached", 100 + i, i % 2 == 0) for i in range(40)]
+    withdrawn = [Subject(groups=("started",), days=50 + i, reoffended=i < 2, before_end=i >= 2) for i in range(4)]
+    figures = survival.time_to_reoffence(subjects=subjects_of(rows) + withdrawn, months=12, groups=GROUPS,
+                                         comparisons=COMPARISONS)
+    started = next(row for row in survival.groups_table(figures).rows if row[0].value.startswith("All who started"))
+    assert [figure.html for figure in started[1:]] == ["withheld"] * 3
+    assert survival.log_rank_table(figures).rows[1][3].html == "withheld"  # started against court rests on it
+    assert survival.log_rank_table(figures).rows[0][3].html != "withheld"  # completed against court does not
+    # With 40 who withdrew after starting (20 reoffending), nothing small is left over: shown.
+    withdrawn = [Subject(groups=("started",), days=50 + i, reoffended=i < 20, before_end=False) for i in range(40)]
+    figures = survival.time_to_reoffence(subjects=subjects_of(rows) + withdrawn, months=12, groups=GROUPS,
+                                         comparisons=COMPARISONS)
+    started = next(row for row in survival.groups_table(figures).rows if row[0].value.startswith("All who started"))
+    assert started[1].html == str(sum(1 for group, _, _ in rows if group != "declined") + 40)
+
+
 def test_a_milestone_with_fewer_than_10_at_risk_shows_no_share(threshold_10):
     # 30 people, 12 reoffending early; all but 5 censored at the as-at date before 6 months.
     rows = [("declined", 20 + i, True) for i in range(12)] + [("declined", 100, False)] * 13 + [("declined", 365, False)] * 5

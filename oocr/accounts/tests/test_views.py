@@ -70,6 +70,8 @@ PAGE_ROLES = {
     "/evaluation/checks/run/": {Role.ADMINISTRATOR},
     "/evaluation/report/": {Role.TEAM_MANAGER, Role.ADMINISTRATOR},
     "/outcomes/": {Role.TEAM_MANAGER, Role.ADMINISTRATOR},
+    "/evaluation/surveys/": {Role.TEAM_MANAGER, Role.ADMINISTRATOR},
+    "/evaluation/time-to-reoffence/": {Role.TEAM_MANAGER, Role.ADMINISTRATOR},
     "/trials/": {Role.TRIAL_MANAGER},
     "/trials/new/": {Role.TRIAL_MANAGER},
 }
@@ -152,7 +154,9 @@ def test_the_matrix_covers_every_signed_in_page():
                       "/account/session/keep-alive/",
                       "/partner/", "/partner/colleagues/",  # partner users' pages (tests/test_url_matrix.py)
                       "/search/",  # everyone's search box: each role finds only what it may open (cases/tests/test_search.py)
-                      "/api/v1/schema/"}  # a JSON document, not a page: administrators only (tests/test_url_matrix.py)
+                      "/api/v1/schema/",  # a JSON document, not a page: administrators only (tests/test_url_matrix.py)
+                      # Downloads, not pages: refused to other roles in evaluation's tests and tests/test_url_matrix.py.
+                      "/evaluation/surveys/export.csv", "/evaluation/time-to-reoffence/chart.svg"}
     signed_in_pages = pages - PUBLIC_PAGES - not_role_pages
     assert signed_in_pages == set(PAGE_ROLES)
 
