@@ -44,7 +44,8 @@ def rule_statement(limit: int | None = None) -> str:
     limit = threshold() if limit is None else limit
     return (f"Counts below {limit} (including none), and the rates, means and intervals built on them, are shown as "
             f"\"fewer than {limit}\". Where a total or the rest of a group would let a hidden count be worked out, "
-            f"another figure is hidden too and shown as \"{WITHHELD}\".")
+            f"another figure is hidden too and shown as \"{WITHHELD}\"; so is a group that would give back a small group "
+            f"inside it by subtraction.")
 
 
 def is_small(count: int | None, limit: int | None = None) -> bool:
