@@ -13,7 +13,8 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from cases.models import Case, Crime, FirstContact
-from cases.services import case_first_contact_record, person_reminders_set
+from cases.selectors import victims_code_items
+from cases.services import case_first_contact_record, person_reminders_set, victim_contact_record
 from contracts.models import ConditionTemplate, NeedDomain, NeedsAssessment
 from contracts.models import Contact, Contract
 from contracts.selectors import scheme_settings
@@ -122,8 +123,6 @@ def _demo_backdate(case, *, to) -> None:
 
 def _victims_told(case, keyworker) -> None:
     """The keyworker gave each victim the Victims' Code updates due so far, on the day each fell due (or today)."""
-    from cases.selectors import victims_code_items
-    from cases.services import victim_contact_record
 
     for item in victims_code_items(case=case):
         if item.is_due:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from psycopg import errors as psycopg_errors
 
 from cases.models import Case, CaseEvent, Offence, Person, name_key, pnc_id_normalise
+from cases.services import records_erase  # the one helper that also clears historical versions
 from evaluation import checks, selectors
 from evaluation.models import (
     CrimeRecord, CrimeRecordImport, CrimeRecordImportPart, EventType, HarmWeight, HarmWeightSet, PersonMatch, ReoffendingCheckRun,
@@ -1214,6 +1215,5 @@ def survey_response_correct(*, case_id: int, user, response_id: int, scores: dic
 def case_survey_comments_erase(*, case_id: int) -> int:
     """Retention: remove the comments (free text) of the case's questionnaires; the scores stay for the evaluation.
     Returns how many were erased."""
-    from cases.services import records_erase  # the one helper that also clears historical versions
 
     return records_erase(SurveyResponse.objects.filter(case_id=case_id).exclude(comments=""), comments="")
