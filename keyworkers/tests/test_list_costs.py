@@ -100,3 +100,25 @@ def test_the_caseloads_pages_are_counted_from_its_tab_counts(client, monkeypatch
     assert paginator.count == rows
     if rows > 1:
         assert f"Page 1 of {rows}" in response.content.decode()
+
+
+def test_keyworker_loads_sql_gives_the_points_workload_gives_case_by_case():
+    # The team page's SQL restates the points rule of keyworkers.workload.case_points: the two must agree.
+    from keyworkers.workload import Weights, case_points
+
+    keyworker = StaffProfileFactory().user
+    team = keyworker.staff_profile.team
+    team.points_to_contact, team.points_assessment, team.points_active, team.points_enhanced = 2, 5, 3, 4
+    team.save()
+    statuses = [Case.Status.ALLOCATED, Case.Status.ASSESSMENT, Case.Status.ACTIVE, Case.Status.ACTIVE, Case.Status.COMPLETED]
+    for index, status in enumerate(statuses):
+        case = AllocatedCaseFactory(keyworker=keyworker)
+        Case.objects.filter(pk=case.pk).update(status=status, young_adult_offer=index == 2, womens_offer=index == 4)
+    ended = AllocatedCaseFactory(keyworker=keyworker)
+    Case.objects.filter(pk=ended.pk).update(status=Case.Status.ACTIVE, womens_offer=True)
+    Allocation.objects.filter(case=ended).update(ended_at=ended.created_at)
+    weights = Weights(to_contact=2, assessment=5, active=3, enhanced=4)
+    expected = sum(case_points(case.status, enhanced=case.young_adult_offer or case.womens_offer, weights=weights)
+                   for case in Case.objects.filter(allocations__keyworker=keyworker, allocations__ended_at=None))
+    assert expected == 2 + 5 + (3 + 4) + 3
+    assert selectors.keyworker_loads([keyworker.pk])[keyworker.pk]["points"] == expected
