@@ -46,10 +46,16 @@ class CaseloadView(RoleRequiredMixin, FilterView):
         return self.request.user
 
     @cached_property
+    def caseload_cases(self):
+        # The cases without the rows' annotations: what the tab counts count, and what the list annotates.
+        return selectors.caseload_cases(keyworker=self.keyworker)
+
+    @cached_property
     def caseload(self):
         # Red flags first, then amber, then green (then the recently closed), across every page. Built once a request
         # (its annotations cost more to build than to run): the list and the tab counts each filter a copy.
-        return selectors.caseload(keyworker=self.keyworker).order_by("flag_rank", "status", "allocated_at", "id")
+        return selectors.caseload(keyworker=self.keyworker, cases=self.caseload_cases).order_by(
+            "flag_rank", "status", "allocated_at", "id")
 
     def get_queryset(self):
         return self.caseload.all()
@@ -58,7 +64,7 @@ class CaseloadView(RoleRequiredMixin, FilterView):
     def tab_counts(self) -> dict[str, int]:
         # The tab counts follow the search, whichever tab is open; they count the same cases without the rows'
         # annotations (selectors.caseload_cases), and without a filter set when nothing is searched for.
-        searched = selectors.caseload_cases(keyworker=self.keyworker)
+        searched = self.caseload_cases
         search = self.request.GET.get("search", "")
         if search.strip():
             searched = CaseloadFilter({"search": search}, queryset=searched, whole_caseload=True).qs
