@@ -214,7 +214,8 @@ def victims_code_items_of(case_ids) -> dict[int, list[VictimsCodeItem]]:
     return _victims_code_items(victims)
 
 
-def _victims_code_items(victims: dict[int, list], cases: dict[int, tuple] | None = None) -> dict[int, list[VictimsCodeItem]]:
+def _victims_code_items(victims: dict[int, list],
+                        cases: dict[int, tuple] | None = None) -> dict[int, list[VictimsCodeItem]]:
     """`victims_code_items_of` from each case's victims ({case id: [(victim id, name)]}, by id), and `cases`
     ({case id: (submitted_at, closed_at, status)}) when the caller has them, else read."""
     case_ids = list(victims)  # a case with no victim owes no update: one query is all it costs

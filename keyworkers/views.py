@@ -100,9 +100,9 @@ class CaseloadView(RoleRequiredMixin, FilterView):
 
 
 def _day_month(value, *, weekday_time: bool = False) -> str:
-    """The `date` template filter's "j M" (or with `weekday_time` "D j M H:i"), in Python without `date_format` (which looks
-    the format up in the active language's format modules and builds a formatter: 200 calls a caseload page were a
-    twentieth of its CPU). The day and month names are Django's own, translated as `date_format` translates them."""
+    """The `date` template filter's "j M" (or with `weekday_time` "D j M H:i"), in Python without `date_format`
+    (which looks the format up in the active language's format modules and builds a formatter: 200 calls a caseload
+    page were a twentieth of its CPU). The day and month names are Django's own, translated as `date_format` does."""
     if value in (None, ""):
         return ""
     value = template_localtime(value)
