@@ -17,9 +17,9 @@ Django process pointed at it:
    peak resident memory is the import's: a 1,000,000-row extract about the
    seeded people written to a file, a bare COPY of that file into an unlogged
    table (the yardstick, best of two), the upload stored in parts as the web
-   request does, then the import run as the worker does (COPY to staging, SQL
-   checks, the rest in Python, one INSERT ... SELECT matching as it goes, the
-   doubtful matches), each step timed; then the same file again (idempotent: no
+   request does, then the import run as the worker does (COPY to staging, the
+   fast check of an ASCII file or else the SQL checks and the rest in Python,
+   one INSERT ... SELECT matching as it goes, the doubtful matches), each step timed; then the same file again (idempotent: no
    new rows). Targets: the whole import within 2x the bare COPY, peak memory
    under 200 MB. `python -m bench.evaluation --measure-import --out x.json
    [--rows N]` runs this part alone against DATABASE_URL (a seeded database).
