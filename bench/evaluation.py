@@ -430,6 +430,7 @@ def measure_reports() -> dict:
         started = time.perf_counter()
         action()
         timings[name] = round(time.perf_counter() - started, 2)
+        print(f"  {name}: {timings[name]} s (load {os.getloadavg()[0]:.2f})", flush=True)  # a long run shows its progress
 
     def page(name: str, url: str, query: dict | None = None) -> None:
         client = Client()
@@ -447,6 +448,7 @@ def measure_reports() -> dict:
             get()
             again.append(time.perf_counter() - started)
         timings[f"{name}: median of {REPORT_REPEATS}"] = round(statistics.median(again), 2)
+        print(f"  {name}: median of {REPORT_REPEATS}: {timings[f'{name}: median of {REPORT_REPEATS}']} s", flush=True)
 
     timed("publish", lambda: services.reoffending_check_run_publish(run_id=run.pk, user=admin))
     ReportChart.objects.filter(run=run).delete()  # the task ran (or not) on publishing: draw again, timed
@@ -501,6 +503,7 @@ def measure(size: str, out: Path) -> None:
     check = measure_check()
     check_rss = _peak_rss_mb()
     load["after check"] = os.getloadavg()[0]
+    print(f"  check: {check}, peak {check_rss} MB, load {load}", flush=True)
     reports = measure_reports() if "reports" in parts else None
     if reports is not None:
         load["after reports"] = os.getloadavg()[0]
