@@ -9,7 +9,8 @@ import statistics as pystats
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from cases.models import Case, FirstContact, Person, Victim
@@ -201,12 +202,11 @@ def _group_of(row: dict) -> list[str]:
 
 def cohort_report(*, results: QuerySet[ReoffendingResult], definition: ReoffendingDefinition | None, months: int | None,
                   breakdown: str = "") -> CohortReport:
-    """Every group's figures, the comparisons between groups and a breakdown, from (filtered) results. Four queries."""
+    """Every group's figures, the comparisons between groups and a breakdown, from (filtered) results. Four queries, and
+    one more for a breakdown (counted in the database: `breakdown_rows`)."""
     run = published_run(definition_id=definition.pk) if definition else None
     columns = ["status", "first_contact_answer", "reached_follow_up", "reoffended", "reoffence_count", "harm_after",
                "harm_before", "start_date", "first_offence_date", "observed_days"]
-    if breakdown:
-        columns.append(BREAKDOWN_COLUMNS.get(breakdown, breakdown))
     rows = list(results.values(*columns))
     by_group: dict[str, list[dict]] = {key: [] for key, _ in GROUPS}
     for row in rows:
@@ -221,7 +221,7 @@ def cohort_report(*, results: QuerySet[ReoffendingResult], definition: Reoffendi
         for label, a, b in COMPARISONS
     ]
     return CohortReport(run=run, definition=definition, months=months, groups=groups, comparisons=comparisons,
-                        breakdown=breakdown_figures(breakdown, rows) if breakdown else None,
+                        breakdown=breakdown_figures(breakdown, breakdown_rows(results, breakdown)) if breakdown else None,
                         waiting_matches=person_matches_waiting().count(),
                         not_yet_at_follow_up=sum(1 for row in rows if not row["reached_follow_up"]))
 
@@ -263,9 +263,19 @@ def _category(breakdown: str, value) -> tuple[str, str]:
     return str(value or "none"), str(value or "Not allocated")
 
 
+def breakdown_rows(results: QuerySet[ReoffendingResult], breakdown: str) -> list[dict]:
+    """The rows a breakdown reads, counted in the database: one per category, status, answer and outcome, with `n`
+    the people it stands for and `reoffence_count` their reoffences. One query (hundreds of rows, not a million)."""
+    column = BREAKDOWN_COLUMNS.get(breakdown, breakdown)
+    return list(results.values(column, "status", "first_contact_answer", "reached_follow_up", "reoffended")
+                .annotate(n=Count("pk"), reoffence_count=Sum("reoffence_count")).order_by())
+
+
 def breakdown_figures(breakdown: str, rows: list[dict]) -> Breakdown:
     """Each category's reoffending among those who started and those who opted for court, with the same statistics
-    as the groups; among those who started, each category against the largest (the reference)."""
+    as the groups; among those who started, each category against the largest (the reference).
+
+    A row stands for `row["n"]` people (one when it has no `n`), its `reoffence_count` their reoffences together."""
     column = BREAKDOWN_COLUMNS.get(breakdown, breakdown)
     by_category: dict[str, tuple[str, list[dict], list[dict]]] = {}
     for row in rows:
@@ -301,9 +311,11 @@ def breakdown_figures(breakdown: str, rows: list[dict]) -> Breakdown:
 
 def _share_of(rows: list[dict]) -> tuple[stats.Proportion, float | None, int]:
     reached = [row for row in rows if row["reached_follow_up"]]
-    count = sum(1 for row in reached if row["reoffended"])
-    return (stats.proportion_wilson(count, len(reached)),
-            stats.per_hundred(sum(row["reoffence_count"] for row in reached), len(reached)), len(rows) - len(reached))
+    people = sum(row.get("n", 1) for row in rows)
+    followed = sum(row.get("n", 1) for row in reached)
+    count = sum(row.get("n", 1) for row in reached if row["reoffended"])
+    return (stats.proportion_wilson(count, followed),
+            stats.per_hundred(sum(row["reoffence_count"] for row in reached), followed), people - followed)
 
 
 def quarter_of(day: date) -> str:
@@ -333,33 +345,36 @@ def quarterly_trend(*, cases: QuerySet[Case], results: QuerySet[ReoffendingResul
     in the quarter and has passed.
     """
     accepted = FirstContact.Answer.ACCEPTED
-    starts = list(cases.filter(first_contact__answer=accepted).values_list("first_contact__offered_on", flat=True))
-    closed = list(cases.filter(first_contact__answer=accepted, closed_at__isnull=False,
-                               status__in=Case.SCHEME_CLOSURES)
-                  .values_list("status", "closed_at"))
-    outcomes = list(results.filter(reached_follow_up=True).values_list("start_date", "reoffended"))
-    days = [d for d in starts if d] + [timezone.localdate(at) for _, at in closed] + [d for d, _ in outcomes]
+    # Counted by day in the database (a few thousand rows, whatever the number of cases), by quarter here.
+    starts = list(cases.filter(first_contact__answer=accepted).values_list("first_contact__offered_on")
+                  .annotate(n=Count("pk")).order_by())
+    closed = list(cases.filter(first_contact__answer=accepted, closed_at__isnull=False, status__in=Case.SCHEME_CLOSURES)
+                  .annotate(closed_on=TruncDate("closed_at")).values_list("status", "closed_on").annotate(n=Count("pk"))
+                  .order_by())
+    outcomes = list(results.filter(reached_follow_up=True).values_list("start_date", "reoffended").annotate(n=Count("pk"))
+                    .order_by())
+    days = [d for d, _ in starts if d] + [d for _, d, _ in closed] + [d for d, _, _ in outcomes]
     if not days:
         return []
     first = first or min(days)
     last = last or max(days)
     labels = _quarters(first, last)
     tally = {label: {"starts": 0, "completed": 0, "breached": 0, "closed": 0, "followed": 0, "reoffended": 0} for label in labels}
-    for day in starts:
+    for day, n in starts:
         if day and quarter_of(day) in tally:
-            tally[quarter_of(day)]["starts"] += 1
-    for status, at in closed:
-        entry = tally.get(quarter_of(timezone.localdate(at)))
+            tally[quarter_of(day)]["starts"] += n
+    for status, day, n in closed:
+        entry = tally.get(quarter_of(day))
         if entry is None:
             continue
-        entry["closed"] += 1
-        entry["completed"] += status == Case.Status.COMPLETED
-        entry["breached"] += status == Case.Status.BREACHED
-    for day, reoffended in outcomes:
+        entry["closed"] += n
+        entry["completed"] += n if status == Case.Status.COMPLETED else 0
+        entry["breached"] += n if status == Case.Status.BREACHED else 0
+    for day, reoffended, n in outcomes:
         entry = tally.get(quarter_of(day))
         if entry is not None:
-            entry["followed"] += 1
-            entry["reoffended"] += bool(reoffended)
+            entry["followed"] += n
+            entry["reoffended"] += n if reoffended else 0
     return [TrendQuarter(
         label=label, starts=t["starts"],
         completion=stats.proportion_wilson(t["completed"], t["completed"] + t["breached"]),

@@ -1169,17 +1169,33 @@ def report_chart_get_or_draw(*, run_id: int, key: str, draw) -> bytes:
 
 
 def report_charts_draw(*, run_id: int) -> int:
-    """Draw the charts of a published run's report as it first opens (no filters), for each follow-up period.
+    """Draw what a published run's readers open without choosing a filter, for each follow-up period: the cohort
+    report's figures and charts, the same with each breakdown (its figures and chart), and the time-to-reoffence
+    page's figures and chart. Each is kept with the run under the key its page asks for, so that no reader waits.
 
-    Safe to repeat: charts already kept are left as they are. Returns the number drawn now.
+    The groups' figures are computed once per follow-up and shared by every breakdown (a breakdown adds its counts,
+    one query each). Safe to repeat: what is already kept is left as it is. Returns the number of charts drawn now.
     """
-    from evaluation import charts, tables
+    from dataclasses import replace
+
+    from evaluation import charts, survival, tables
 
     run = ReoffendingCheckRun.objects.select_related("definition").filter(pk=run_id).first()
     if run is None or run.status != ReoffendingCheckRun.Status.PUBLISHED:
         return 0
+    kept = set(ReportChart.objects.filter(run_id=run.pk).values_list("key", flat=True))
+    review_url = reverse("evaluation:match_list")
     drawn = 0
+
+    def keep(key: str, draw) -> bool:
+        if key in kept:
+            return False
+        report_chart_get_or_draw(run_id=run.pk, key=key, draw=draw)
+        kept.add(key)
+        return True
+
     for months in run.definition.follow_up_months:
+        measure = f"{run.definition_id}-{months}"
         results = selectors.report_results(definition_id=run.definition_id, months=months)
         lazy: dict = {}
 
@@ -1188,22 +1204,51 @@ def report_charts_draw(*, run_id: int) -> int:
                 report = selectors.cohort_report(results=results, definition=run.definition, months=months)
                 trend = selectors.quarterly_trend(cases=selectors.trend_cases(), results=results, last=run.as_of)
                 lazy.update(report=report, trend=trend, tables=tables.report_tables(report, trend, selectors.SURVIVAL_DAYS),
-                            definition=tables.definition_lines(report, [], review_url=reverse("evaluation:match_list")))
+                            definition=tables.definition_lines(report, [], review_url=review_url))
             return lazy
 
-        figures_key = charts.chart_key("figures", f"{run.definition_id}-{months}", [], "")
-        if not ReportChart.objects.filter(run_id=run.pk, key=figures_key).exists():
-            report_chart_get_or_draw(run_id=run.pk, key=figures_key, draw=lambda: selectors.report_figures_dump(
-                made()["report"], made()["trend"]))
+        keep(charts.chart_key("figures", measure, [], ""), lambda: selectors.report_figures_dump(made()["report"], made()["trend"]))
         for chart in charts.CHARTS:
-            if chart == "breakdown":
-                continue
-            key = charts.chart_key(chart, f"{run.definition_id}-{months}", [], "")
-            if ReportChart.objects.filter(run_id=run.pk, key=key).exists():
-                continue
-            report_chart_get_or_draw(run_id=run.pk, key=key, draw=lambda chart=chart: charts.draw(
-                chart, made()["report"], made()["tables"], made()["definition"]))
-            drawn += 1
+            if chart != "breakdown":
+                drawn += keep(charts.chart_key(chart, measure, [], ""), lambda chart=chart: charts.draw(
+                    chart, made()["report"], made()["tables"], made()["definition"]))
+        for breakdown in selectors.BREAKDOWN_LABELS:
+            by: dict = {}
+
+            def broken(breakdown=breakdown, by=by, results=results):
+                if not by:
+                    report = replace(made()["report"], breakdown=selectors.breakdown_figures(
+                        breakdown, selectors.breakdown_rows(results, breakdown)))
+                    by.update(report=report, tables=tables.report_tables(report, made()["trend"], selectors.SURVIVAL_DAYS))
+                return by
+
+            keep(charts.chart_key("figures", measure, [], breakdown),
+                 lambda broken=broken: selectors.report_figures_dump(broken()["report"], made()["trend"]))
+            drawn += keep(charts.chart_key("breakdown", measure, [], breakdown), lambda broken=broken: charts.draw(
+                "breakdown", broken()["report"], broken()["tables"], made()["definition"]))
+        # The time-to-reoffence page (Kaplan-Meier, log-rank, Cox), as TimeToReoffenceMixin asks for it.
+        timed: dict = {}
+
+        def time_figures(months=months, results=results, timed=timed):
+            if not timed:
+                raw = report_chart_get_or_draw(run_id=run.pk, key=charts.chart_key("time-to-reoffence-figures", measure, [], ""),
+                                               draw=lambda: selectors.time_to_reoffence_figures(results=results, months=months).dump())
+                timed["figures"] = survival.TimeToReoffence.load(raw)
+            return timed["figures"]
+
+        figures_key = charts.chart_key("time-to-reoffence-figures", measure, [], "")
+        if figures_key not in kept:
+            time_figures()
+            kept.add(figures_key)
+
+        def time_chart(months=months, time_figures=time_figures):
+            figures = time_figures()
+            report = selectors.CohortReport(run=made()["report"].run, definition=run.definition, months=months, groups=[],
+                                            comparisons=[], waiting_matches=made()["report"].waiting_matches,
+                                            not_yet_at_follow_up=figures.not_yet_at_follow_up)
+            return survival.survival_chart(figures, tables.definition_lines(report, [], review_url=review_url))
+
+        drawn += keep(charts.chart_key("time-to-reoffence", measure, [], ""), time_chart)
     return drawn
 
 

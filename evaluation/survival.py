@@ -47,7 +47,7 @@ def milestones_for(follow_up_months: int) -> list[int]:
     return chosen
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # a million of them at national size: made without frozen's per-field setattr
 class Subject:
     """One person under the measure: their groups, time and event, and their baseline (None where not recorded)."""
 
@@ -180,9 +180,12 @@ def kaplan_meier_curve(days: list[int], events: list[bool]) -> list[list]:
     the product-limit estimate, with the exponential Greenwood (log(-log)) interval)."""
     from lifelines import KaplanMeierFitter
 
+    from evaluation.statistics import tied
+
     if not days:
         return []
-    fitter = KaplanMeierFitter().fit(days, event_observed=events)
+    durations, observed, weights = tied(days, events)  # the same event table, each tie once with its weight
+    fitter = KaplanMeierFitter().fit(durations, event_observed=observed, weights=weights)
     survival = fitter.survival_function_.iloc[:, 0]
     interval = fitter.confidence_interval_survival_function_
     at_risk = fitter.event_table["at_risk"]
@@ -227,10 +230,15 @@ def log_rank(first: list[Subject], second: list[Subject], label: str, first_key:
     nobody in either reoffended."""
     from lifelines.statistics import logrank_test
 
+    from evaluation.statistics import tied
+
     if not first or not second or not any(s.reoffended for s in first + second):
         return LogRank(label, first_key, second_key, None, None)
-    result = logrank_test([s.days for s in first], [s.days for s in second],
-                          event_observed_A=[s.reoffended for s in first], event_observed_B=[s.reoffended for s in second])
+    # Each (day, event) once, weighted by how many share it: the same table of events and people at risk.
+    days_a, events_a, weights_a = tied([s.days for s in first], [s.reoffended for s in first])
+    days_b, events_b, weights_b = tied([s.days for s in second], [s.reoffended for s in second])
+    result = logrank_test(days_a, days_b, event_observed_A=events_a, event_observed_B=events_b, weights_A=weights_a,
+                          weights_B=weights_b)
     return LogRank(label, first_key, second_key, float(result.test_statistic), float(result.p_value))
 
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from evaluation import services
 from evaluation.models import CrimeRecordImport, ReoffendingDefinition
 
-# The longest jobs: a national import takes about a minute, a national check of every definition half a minute
+# The longest jobs: a national import takes about a minute, a national check of every definition half a minute,
+# drawing a national published run's figures and charts a few minutes
 # (bench/results/evaluation-latest.md); settings.JOB_LONGEST_SECONDS and the visibility timeout are set from these.
 LONG_JOB_LIMITS = {"soft_time_limit": 15 * 60, "time_limit": 16 * 60}
 
@@ -59,7 +60,7 @@ def stale_imports_sweep() -> list[int]:
     return services.crime_record_imports_sweep()
 
 
-@shared_task(name="evaluation.report_charts_draw", soft_time_limit=9 * 60, time_limit=10 * 60)
+@shared_task(name="evaluation.report_charts_draw", **LONG_JOB_LIMITS)
 def report_charts_draw_task(run_id: int) -> int:
     """After a run is published: draw its report's charts, so that the first reader finds them drawn. Safe to repeat:
     charts already kept are not drawn again; a run superseded meanwhile is left alone."""

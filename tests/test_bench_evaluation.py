@@ -33,3 +33,19 @@ def test_a_small_import_pass_loads_then_adds_nothing_the_second_time():
     assert imported["rows"] == 2_000
     assert imported["matched"] == 2_000  # a fifth by names and date of birth, the rest by PNC ID
     assert imported["reimport_new_rows"] == 0
+
+
+def test_the_reports_pass_publishes_draws_and_opens_every_page(settings):
+    # What `make bench` measures at national size, at a tiny one: every page answers, and what publishing drew is
+    # kept with the run (the opening page's figures and 4 charts, 8 breakdowns' figures and charts, the time-to-reoffence
+    # figures and chart, for the one follow-up), so that the pages read it rather than compute it.
+    settings.DISCLOSURE_THRESHOLD = 0
+    evaluation.seed(TINY)
+    evaluation.measure_check()
+    timings = evaluation.measure_reports()
+    assert timings["kept with the run (figures and charts)"] == 1 + 4 + 8 * 2 + 2
+    for page in ("cohort report page", "time to reoffence page", "outcomes dashboard",
+                 "new filters: time to reoffence page, women"):
+        assert f"{page}: first" in timings and f"{page}: median of {evaluation.REPORT_REPEATS}" in timings
+    lines = evaluation._reports_lines([{"size": "tiny", "cases": 400, "reports": timings, "reports_peak_mb": 1}])
+    assert any("drawing at publish under 5 minutes" in line for line in lines)

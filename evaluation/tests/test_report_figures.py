@@ -10,7 +10,7 @@ from scipy import stats as scipy_stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 from cases.models import Case
-from evaluation import charts, selectors, services
+from evaluation import charts, selectors, services, survival
 from evaluation.models import PersonMatch, ReportChart
 from evaluation.tests.factories import CompletedCaseFactory, CrimeRecordFactory
 from evaluation.tests.test_views import cohort, csv_parts, proven
@@ -294,20 +294,35 @@ def test_publishing_draws_the_charts_once_and_the_report_reads_them(client, djan
     run = cohort(publish=False)
     with django_capture_on_commit_callbacks(execute=True):
         services.reoffending_check_run_publish(run_id=run.pk, user=AdministratorFactory())
-    kept = ReportChart.objects.filter(run=run).exclude(key__startswith="figures:")
-    assert ReportChart.objects.filter(run=run, key__startswith="figures:").count() == len(proven().follow_up_months)
-    opening = (len(charts.CHARTS) - 1) * len(proven().follow_up_months)  # a breakdown's chart waits for a breakdown
-    assert kept.count() == opening  # every chart of the opening page, for each follow-up
+    kept = ReportChart.objects.filter(run=run).exclude(key__startswith="figures:").exclude(
+        key__startswith="time-to-reoffence-figures:")
+    months, breakdowns = len(proven().follow_up_months), len(selectors.BREAKDOWN_LABELS)
+    # The report's figures as it opens and with each breakdown; the time-to-reoffence page's figures; for each follow-up.
+    assert ReportChart.objects.filter(run=run, key__startswith="figures:").count() == months * (1 + breakdowns)
+    assert ReportChart.objects.filter(run=run, key__startswith="time-to-reoffence-figures:").count() == months
+    # Every chart of the opening page, each breakdown's chart and the Kaplan-Meier chart of the time-to-reoffence page.
+    opening = (len(charts.CHARTS) - 1 + breakdowns + 1) * months
+    assert kept.count() == opening
     assert services.report_charts_draw(run_id=run.pk) == 0  # safe to repeat
 
     def never(*args, **kwargs):
-        raise AssertionError("a kept chart was drawn again")
+        raise AssertionError("a kept chart or figure was drawn again")
 
     monkeypatch.setattr(charts, "draw", never)
+    monkeypatch.setattr(selectors, "cohort_report", never)
+    monkeypatch.setattr(selectors, "time_to_reoffence_figures", never)
+    monkeypatch.setattr(survival, "survival_chart", never)
     client.force_login(TeamManagerFactory())
     svg = client.get(reverse("evaluation:report_chart", args=["reoffending"]))
     first_measure = f"{proven().pk}-{proven().follow_up_months[0]}"
     assert svg.content == bytes(kept.get(key=charts.chart_key("reoffending", first_measure, [], "")).svg)
+    # Each page a reader opens without a filter reads what publishing drew: no figure is computed, no chart drawn.
+    for breakdown in ("ethnicity", "keyworker"):
+        assert client.get(reverse("evaluation:report"), {"breakdown": breakdown}).status_code == 200
+        assert client.get(reverse("evaluation:report_chart", args=["breakdown"]), {"breakdown": breakdown}).status_code == 200
+    assert client.get(reverse("evaluation:time_to_reoffence")).status_code == 200
+    assert client.get(reverse("evaluation:time_to_reoffence_chart")).status_code == 200
+    assert client.get(reverse("evaluation:dashboard")).status_code == 200
     monkeypatch.undo()
     client.get(reverse("evaluation:report_chart", args=["reoffending"]), {"sex": "male"})  # drawn once, then kept
     client.get(reverse("evaluation:report_chart", args=["reoffending"]), {"sex": "male"})

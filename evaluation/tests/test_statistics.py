@@ -148,3 +148,43 @@ def test_kaplan_meier_by_hand():
     assert survival[10] == pytest.approx(4 / 5)
     assert survival[20] == pytest.approx(4 / 5 * 3 / 4)
     assert survival[365] == pytest.approx(0.6)
+
+
+def test_a_large_group_s_bootstrap_by_counts_agrees_with_scipy_resampling_every_value(monkeypatch):
+    # Above BOOTSTRAP_BY_COUNTS_ABOVE values with few distinct ones, the resamples are drawn as counts of the distinct
+    # values: the same bootstrap distribution, so the interval agrees with scipy's to within the resampling's own noise.
+    rng = np.random.default_rng(7)
+    harm = list(rng.choice([0.0, 0.0, 0.0, 0.0, 1.0, 7.5, 10.0, 365.0, 3650.0], size=4000))
+    by_counts = statistics.mean_bootstrap(harm)  # 4,000 values: below the threshold, scipy resamples every value
+    monkeypatch.setattr(statistics, "BOOTSTRAP_BY_COUNTS_ABOVE", 1000)
+    counted = statistics.mean_bootstrap(harm)
+    assert counted != by_counts  # the other path was taken
+    assert counted.mean == by_counts.mean == pytest.approx(np.mean(harm))
+    reference = scipy_stats.bootstrap((np.asarray(harm),), np.mean, n_resamples=statistics.BOOTSTRAP_RESAMPLES,
+                                      method="percentile", rng=np.random.default_rng(1)).confidence_interval
+    spread = np.std(harm) / np.sqrt(len(harm))  # the mean's standard error
+    assert counted.low == pytest.approx(reference.low, abs=0.25 * spread)
+    assert counted.high == pytest.approx(reference.high, abs=0.25 * spread)
+    assert statistics.mean_bootstrap(harm) == counted  # reproducible
+
+
+def test_many_distinct_values_are_resampled_one_by_one(monkeypatch):
+    monkeypatch.setattr(statistics, "BOOTSTRAP_BY_COUNTS_ABOVE", 10)
+    values = [float(i) for i in range(100)]  # 100 distinct values in 100: counting them saves nothing
+    reference = scipy_stats.bootstrap((np.asarray(values),), np.mean, n_resamples=statistics.BOOTSTRAP_RESAMPLES,
+                                      method="percentile", rng=np.random.default_rng(statistics.BOOTSTRAP_SEED),
+                                      vectorized=True, batch=statistics.BOOTSTRAP_BATCH_VALUES // 100).confidence_interval
+    result = statistics.mean_bootstrap(values)
+    assert (result.low, result.high) == (pytest.approx(reference.low), pytest.approx(reference.high))
+
+
+def test_kaplan_meier_from_ties_as_weights_is_lifelines_on_every_person():
+    from lifelines import KaplanMeierFitter
+
+    rng = np.random.default_rng(3)
+    days, events = list(rng.integers(0, 366, 3000)), list(rng.random(3000) < 0.3)
+    every = KaplanMeierFitter().fit(days, event_observed=events)
+    points = statistics.kaplan_meier(days, events)
+    assert [p.day for p in points] == list(every.survival_function_.index)
+    assert [p.still_not_reoffended for p in points] == pytest.approx(list(every.survival_function_.iloc[:, 0]), abs=1e-12)
+    assert [p.at_risk for p in points] == list(every.event_table["at_risk"])
