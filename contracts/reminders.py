@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -29,6 +29,7 @@ from keyworkers.models import AllocationReview
 from keyworkers.workload import over_capacity
 from keyworkers.selectors import keyworker_candidates
 from oocr.accounts.roles import Role
+from oocr.working_days import day_start
 
 OPEN = Case.OPEN_ALLOCATED
 MAX_LEAD_DAYS = 14
@@ -105,7 +106,7 @@ def path(name: str, *ids: int) -> str:
 
 
 def local_day(day: date) -> tuple[datetime, datetime]:
-    start = timezone.make_aware(datetime.combine(day, time.min))
+    start = day_start(day)
     return start, start + timedelta(days=1)
 
 

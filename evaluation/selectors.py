@@ -23,6 +23,7 @@ from evaluation.models import (
 )
 from keyworkers.models import Allocation
 from keyworkers.selectors import staff_team
+from oocr.working_days import day_start
 from referrals.models import Referral
 
 # --- Administration pages --------------------------------------------------------------------------
@@ -470,7 +471,7 @@ def outcomes_dashboard(*, user, today: date | None = None, months: int = 12) -> 
     today = today or timezone.localdate()
     since = today - timedelta(days=round(months * 365.25 / 12))
     cases = dashboard_cases(user=user)
-    recent = cases.filter(submitted_at__date__gte=since)
+    recent = cases.filter(submitted_at__gte=day_start(since))
     timings = list(recent.annotate(
         allocated_at=Min("allocations__allocated_at"), contract_start=F("contract__start_date"),
     ).values_list("submitted_at", "allocated_at", "contract_start"))
@@ -479,9 +480,9 @@ def outcomes_dashboard(*, user, today: date | None = None, months: int = 12) -> 
     counts = cases.aggregate(
         open_cases=Count("pk", filter=Q(status__in=Case.OPEN)),
         active=Count("pk", filter=Q(status=Case.Status.ACTIVE)),
-        completed=Count("pk", filter=Q(status=Case.Status.COMPLETED, closed_at__date__gte=since)),
-        breached=Count("pk", filter=Q(status=Case.Status.BREACHED, closed_at__date__gte=since)),
-        withdrawn=Count("pk", filter=Q(status=Case.Status.WITHDRAWN, closed_at__date__gte=since,
+        completed=Count("pk", filter=Q(status=Case.Status.COMPLETED, closed_at__gte=day_start(since))),
+        breached=Count("pk", filter=Q(status=Case.Status.BREACHED, closed_at__gte=day_start(since))),
+        withdrawn=Count("pk", filter=Q(status=Case.Status.WITHDRAWN, closed_at__gte=day_start(since),
                                         first_contact__answer=FirstContact.Answer.ACCEPTED)),
     )
     return Dashboard(
@@ -607,9 +608,9 @@ def survey_offered_cases(*, closed_from: date | None = None, closed_to: date | N
     cases = Case.objects.filter(first_contact__answer=FirstContact.Answer.ACCEPTED, closed_at__isnull=False,
                                 status__in=[status for status, _ in SURVEY_OUTCOMES])
     if closed_from:
-        cases = cases.filter(closed_at__date__gte=closed_from)
+        cases = cases.filter(closed_at__gte=day_start(closed_from))
     if closed_to:
-        cases = cases.filter(closed_at__date__lte=closed_to)
+        cases = cases.filter(closed_at__lt=day_start(closed_to + timedelta(days=1)))
     return cases.annotate(has_victim=Exists(Victim.objects.filter(crime__case=OuterRef("pk"))))
 
 

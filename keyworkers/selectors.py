@@ -6,7 +6,7 @@ appointments, conditions and referrals overdue) is registered by those apps (`ca
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -20,6 +20,7 @@ from cases.models import Case, Crime, EligibilityAssessment, Offence, Victim
 from keyworkers.models import Allocation, AllocationReview, Specialism, StaffProfile
 from keyworkers.workload import ASSESSMENT, TO_CONTACT, Candidate, CaseNeeds, load_percent, recommend
 from oocr.accounts.roles import Role
+from oocr.working_days import day_start
 
 User = get_user_model()
 OPEN_STATES = Case.OPEN_ALLOCATED  # on a keyworker's load and caseload
@@ -335,7 +336,7 @@ def _flag_rank(*, today) -> SqlCase:
     """`caseload_flag`'s colour as a number to sort by (red 0, amber 1, green 2, closed 3), over the caseload's annotations."""
     def allocated_before(days: int) -> datetime:
         # Allocated `days` or more local days ago: before the start of the day `days - 1` days ago.
-        return timezone.make_aware(datetime.combine(today - timedelta(days=days - 1), time.min))
+        return day_start(today - timedelta(days=days - 1))
 
     return SqlCase(
         When(Q(status__in=OPEN_STATES) & ~Q(review_flag=""), then=Value(FLAG_RANK["red"])),

@@ -1,6 +1,17 @@
-"""Working-day arithmetic, shared by the apps that set deadlines (allocation reviews, referrals, the Victims' Code)."""
+"""Days: working-day arithmetic, shared by the apps that set deadlines (allocation reviews, referrals, the Victims'
+Code), and where a local day starts."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+
+def day_start(day: date) -> datetime:
+    """The moment `day` starts in the local time zone (settings.TIME_ZONE), as an aware datetime.
+
+    `field__gte=day_start(day)` picks the same rows as `field__date__gte=day` (which converts every row's time to a
+    local date), and an index on the field can serve it."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def add_working_days(start: date, days: int) -> date:

@@ -1,7 +1,7 @@
 """Contacts and compliance pages: appointments booked, logged, moved and cancelled, non-compliance decided, the
 appointments still without an outcome, and the keyworker's week with its private calendar feed."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from functools import cached_property
 
 from django.contrib import messages
@@ -23,6 +23,7 @@ from contracts.views.contract import ContractStepMixin
 from keyworkers.selectors import calendar_feed_keyworker, calendar_token_of
 from keyworkers.services import calendar_token_issue
 from oocr.views import CreateOnceMixin, RoleRequiredMixin, VersionedEditMixin
+from oocr.working_days import day_start
 
 
 class CaseContactsView(CasePageMixin, TemplateView):
@@ -177,7 +178,7 @@ class WeekView(RoleRequiredMixin, TemplateView):
         if not date.min + timedelta(days=14) <= day <= date.max - timedelta(days=14):
             day = today  # a week whose neighbours cannot be dated (year 1, year 9999)
         monday = day - timedelta(days=day.weekday())
-        start = timezone.make_aware(datetime.combine(monday, time.min))
+        start = day_start(monday)
         appointments = list(selectors.keyworker_appointments(keyworker=self.request.user, start=start, end=start + timedelta(days=7)))
         days = [(monday + timedelta(days=n), [a for a in appointments if timezone.localdate(a.starts_at) == monday + timedelta(days=n)])
                 for n in range(7)]

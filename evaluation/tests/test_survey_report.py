@@ -4,7 +4,7 @@ who may open it, the comments (managers only, never in the download) and its que
 import csv
 import io
 import math
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -166,6 +166,20 @@ def test_the_period_leaves_out_cases_closed_outside_it(hand_made, settings):
     person = lambda report: next(f for f in report.instruments if f.instrument.code == "person_legitimacy")  # noqa: E731
     assert (person(everything).overall.rate.count, person(everything).overall.rate.n) == (8, 10)
     assert (person(within).overall.rate.count, person(within).overall.rate.n) == (7, 9)
+
+
+def test_the_period_takes_whole_local_days_at_both_ends(settings):
+    settings.TIME_ZONE = "Europe/London"
+    summer = date(2026, 7, 1)
+    inside = [closed_case(on=summer), closed_case(on=summer + timedelta(days=1))]
+    outside = [closed_case(on=summer), closed_case(on=summer + timedelta(days=1))]
+    london = timezone.get_current_timezone()
+    moments = [(inside[0], datetime(2026, 7, 1, 0, 5)), (inside[1], datetime(2026, 7, 2, 23, 55)),  # local times, BST
+               (outside[0], datetime(2026, 6, 30, 23, 55)), (outside[1], datetime(2026, 7, 3, 0, 5))]
+    for case, local in moments:
+        Case.objects.filter(pk=case.pk).update(closed_at=local.replace(tzinfo=london))
+    offered = selectors.survey_offered_cases(closed_from=summer, closed_to=summer + timedelta(days=1))
+    assert set(offered.values_list("pk", flat=True)) == {case.pk for case in inside}
 
 
 def test_a_small_group_is_hidden_and_a_second_withheld_so_the_total_cannot_give_it_back(client, settings):
