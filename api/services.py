@@ -11,6 +11,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from oauth2_provider.models import get_application_model
 
@@ -319,3 +321,17 @@ def webhook_attempt(*, delivery_id) -> int | None:
             delivery.status = WebhookDelivery.Status.RETRYING
         delivery.save(update_fields=["status", "attempts", "delivered_at"])
     return webhook_wait(delivery.attempts) if delivery.status == WebhookDelivery.Status.RETRYING else None
+
+
+# --- Disposal at the end of retention --------------------------------------------------------------------------
+
+
+def api_personal_data_erase(*, case_id: int) -> None:
+    """What the API holds about a disposed case: the body a client sent (the crime, its suspect and officer) and the
+    bodies sent to clients (the case number and outcome) are emptied; that a crime came in, from which client, and
+    what happened when, stay. The crime reference becomes DISPOSED-API-<id>: it is unique, and a client sending the
+    same reference again after disposal starts a new case."""
+    ApiReferral.objects.filter(case_id=case_id).update(
+        crime_reference=Concat(Value("DISPOSED-API-"), Cast("id", CharField())), suspect_reference="", body={},
+        body_hash="")
+    WebhookDelivery.objects.filter(event__case_id=case_id).update(body="")

@@ -211,6 +211,13 @@ def victims_code_items_of(case_ids) -> dict[int, list[VictimsCodeItem]]:
         "id", "name", "crime__case_id"
     ):
         victims.setdefault(case_id, []).append((victim_id, name))
+    return _victims_code_items(victims)
+
+
+def _victims_code_items(victims: dict[int, list],
+                        cases: dict[int, tuple] | None = None) -> dict[int, list[VictimsCodeItem]]:
+    """`victims_code_items_of` from each case's victims ({case id: [(victim id, name)]}, by id), and `cases`
+    ({case id: (submitted_at, closed_at, status)}) when the caller has them, else read."""
     case_ids = list(victims)  # a case with no victim owes no update: one query is all it costs
     if not case_ids:
         return {}
@@ -222,9 +229,10 @@ def victims_code_items_of(case_ids) -> dict[int, list[VictimsCodeItem]]:
         done.setdefault(victim_id, {})[purpose] = first
     reasons = victims_code_sources.not_done_reasons(case_ids)
     items = {}
-    for case_id, submitted_at, closed_at, status in Case.objects.filter(pk__in=case_ids).values_list(
-        "id", "submitted_at", "closed_at", "status"
-    ):
+    if cases is None:
+        cases = {case_id: facts for case_id, *facts in Case.objects.filter(pk__in=case_ids).values_list(
+            "id", "submitted_at", "closed_at", "status")}
+    for case_id, (submitted_at, closed_at, status) in cases.items():
         starts = {
             VictimContact.Purpose.RJ_INFORMATION: timezone.localdate(submitted_at) if submitted_at else None,
             VictimContact.Purpose.UPDATE_AGREED: agreed.get(case_id),
@@ -237,8 +245,16 @@ def victims_code_items_of(case_ids) -> dict[int, list[VictimsCodeItem]]:
 
 
 def victims_code_items(*, case: Case) -> list[VictimsCodeItem]:
-    """Every Victims' Code update the victims of one case are owed, done or not."""
-    return victims_code_items_of([case.pk]).get(case.pk, [])
+    """Every Victims' Code update the victims of one case are owed, done or not.
+
+    A case page's case comes with its crimes and their victims (case_detail_queryset): those are read, not queried
+    again, nor the case's dates."""
+    crimes = getattr(case, "_prefetched_objects_cache", {}).get("crimes")
+    if crimes is None or not all("victims" in getattr(crime, "_prefetched_objects_cache", {}) for crime in crimes):
+        return victims_code_items_of([case.pk]).get(case.pk, [])
+    victims = sorted((victim.pk, victim.name) for crime in crimes for victim in crime.victims.all())
+    cases = {case.pk: (case.submitted_at, case.closed_at, case.status)}
+    return _victims_code_items({case.pk: victims} if victims else {}, cases).get(case.pk, [])
 
 
 def victims_code_items_owed(*, keyworker_id: int | None = None, today: date) -> list[tuple[VictimsCodeItem, int]]:

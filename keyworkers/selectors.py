@@ -392,12 +392,13 @@ def caseload_cases(*, keyworker) -> QuerySet[Case]:
     )
 
 
-def caseload(*, keyworker) -> QuerySet[Case]:
-    """A keyworker's open cases and those closed in the last 30 days, with the current allocation date."""
+def caseload(*, keyworker, cases: QuerySet[Case] | None = None) -> QuerySet[Case]:
+    """A keyworker's open cases and those closed in the last 30 days, with the current allocation date. `cases`:
+    `caseload_cases(keyworker=keyworker)` when the caller has built it already (the caseload page, for its tab counts)."""
     now, today = timezone.now(), timezone.localdate()
     held = Allocation.objects.filter(keyworker=keyworker)
     return (
-        caseload_cases(keyworker=keyworker)
+        (caseload_cases(keyworker=keyworker) if cases is None else cases)
         .select_related("person")
         .annotate(
             allocated_at=Subquery(held.filter(case=OuterRef("pk")).order_by("-allocated_at").values("allocated_at")[:1]),

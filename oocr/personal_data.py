@@ -17,6 +17,7 @@ saying what happens to it; tests/test_personal_data.py walks the model graph and
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import IO
 
 from django.db import models
 from django.utils.module_loading import autodiscover_modules
@@ -29,6 +30,9 @@ class Section:
     position: int  # the order of the sections in the export, across apps (the person first, the access log last)
     title: str
     records: Iterable[models.Model]
+    # For records that are files (a case's documents): record -> (its name in the export's zip, a function opening it
+    # for reading in binary), or None when the record's file is gone. The zip carries the file; the record names it.
+    file_of: Callable[[models.Model], tuple[str, Callable[[], IO[bytes]]] | None] | None = None
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,8 @@ def test_every_model_a_hook_names_exists():
 def test_disposal_runs_the_apps_erasures_in_their_order():
     order = [hook.app_label for hook in sorted(hooks(), key=lambda hook: (hook.erase_order, hook.app_label)) if hook.erase]
     # Contracts first, the case and the person after what hangs off them, the messages last.
-    assert order == ["contracts", "documents", "referrals", "portal", "keyworkers", "cases", "evaluation", "notifications"]
+    assert order == ["contracts", "documents", "api", "referrals", "trials", "portal", "keyworkers", "cases", "evaluation",
+                     "notifications"]
 
 
 @pytest.mark.django_db
@@ -51,6 +52,6 @@ def test_subject_access_sections_come_in_the_order_of_the_export():
         "Person", "Cases", "Crimes", "First contact", "Keyworkers allocated", "Needs assessments", "Need scores",
         "Keyworker actions", "Contracts", "Conditions", "Contacts and appointments", "Non-compliance", "Referrals",
         "Referral updates", "Referral packs shared with partners", "First appointments with partners",
-        "Sessions with partners", "Timeline", "Messages sent to the person", "Their answers to ending surveys",
+        "Sessions with partners", "Documents on the cases", "Timeline", "Messages sent to the person", "Their answers to ending surveys",
         "Their comments in surveys", "Later crime records (for the evaluation)", "Access to these records",
     ]

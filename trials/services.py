@@ -22,6 +22,10 @@ from trials.eligibility import Submission, TrialCriteria, is_eligible, trial_eli
 from trials.models import Allocation, Crossover, Exclusion, Trial, TrialArm, TrialSequence
 
 
+# What a crossover's reason reads after disposal (a reason is required of every crossover recorded).
+DISPOSED_REASON = "Removed at the end of retention"
+
+
 class AlreadyRandomised(DomainError):
     def __init__(self, allocation: Allocation):
         self.allocation = allocation
@@ -252,3 +256,11 @@ def allocation_crossover_record(*, allocation_id: int, user, received_arm_id: in
         raise DomainError(f"A crossover is recorded already for randomisation {allocation.number}. Nothing was changed.")
     return Crossover.objects.create(allocation=allocation, received_arm=received, reason=reason, recorded_by=user,
                                     recorded_at=timezone.now())
+
+
+def trials_personal_data_erase(*, case_id: int) -> None:
+    """Disposal at the end of retention: the free text about the person goes (an exclusion's details, a crossover's
+    reason); the randomisation itself, the arm received and the exclusion's reason code stay, for the trial's
+    analysis and its CONSORT counts. The one change these immutable records allow, made by a bulk update."""
+    Exclusion.objects.filter(allocation__case_id=case_id).update(details="")
+    Crossover.objects.filter(allocation__case_id=case_id).update(reason=DISPOSED_REASON)

@@ -298,3 +298,32 @@ def test_a_token_in_the_query_string_is_not_accepted():
     token = token_of(client, secret)
     problem(Client().get(f"/api/v1/outcomes?access_token={token}"), 401)
     assert Client().get("/api/v1/outcomes", **bearer(token)).status_code == 200
+
+
+# --- Disposal at the end of retention ----------------------------------------------------------------------------
+
+
+def test_disposal_empties_what_a_client_sent_and_what_was_sent_to_clients_and_a_resend_starts_afresh(mapped):
+    from api.models import WebhookDelivery
+    from api.services import api_event_record
+    from oocr.personal_data import Disposal, dispose
+
+    client, secret = client_make(webhook_url="https://rms.police.example.org/oocr")
+    token, http = token_of(client, secret), Client()
+    assert put(http, "CR/00003/26", body(), token).status_code == 201
+    assert put(http, "CR/00004/26", body(suspect_reference="P-0002"), token).status_code == 201
+    referral, other = ApiReferral.objects.get(crime_reference="CR/00003/26"), ApiReferral.objects.get(crime_reference="CR/00004/26")
+    event = api_event_record(case=referral.case, kind="case.concluded")
+    WebhookDelivery.objects.filter(event=event).update(body='{"case_number": "OOCR-1", "outcome": "completed"}')
+
+    dispose(Disposal(case_id=referral.case_id, person_id=None))
+
+    referral.refresh_from_db()
+    assert (referral.crime_reference, referral.suspect_reference, referral.body, referral.body_hash) == (
+        f"DISPOSED-API-{referral.pk}", "", {}, "")
+    assert (referral.client_id, referral.case_id) == (client.pk, event.case_id)
+    assert list(WebhookDelivery.objects.filter(event=event).values_list("body", flat=True)) == [""]
+    other.refresh_from_db()
+    assert (other.crime_reference, other.suspect_reference) == ("CR/00004/26", "P-0002")  # another case: untouched
+    assert put(http, "CR/00003/26", body(), token).status_code == 201  # a new case, not the disposed one
+    assert ApiReferral.objects.get(crime_reference="CR/00003/26").case_id != referral.case_id

@@ -54,6 +54,20 @@ def told(case, holder, victim, purpose, on=None):
                                               "purpose": purpose, "notes": ""})
 
 
+def test_a_case_page_case_gives_the_same_items_from_its_prefetched_victims_in_two_fewer_queries(django_assert_num_queries):
+    from cases.selectors import case_detail_queryset, victims_code_items_of
+
+    case, holder, victim = case_with_victim()
+    Victim.objects.create(crime=case.crimes.get(), name="Bus station", view=Victim.View.SUPPORTS)
+    told(case, holder, victim, "rj_information")
+    page_case = case_detail_queryset(user=holder).get(pk=case.pk)  # crimes and victims prefetched
+    with django_assert_num_queries(5):
+        read = victims_code_items_of([case.pk])[case.pk]
+    with django_assert_num_queries(3):  # neither the victims nor the case's dates again
+        prefetched = victims_code_items(case=page_case)
+    assert prefetched == read and [item.victim_name for item in prefetched][::3] == ["Corner shop", "Bus station"]
+
+
 def test_late_updates_show_on_the_case_page_until_given(client):
     case, holder, victim = case_with_victim()
     states = {item.purpose: item.state(timezone.localdate()) for item in victims_code_items(case=case)}

@@ -158,6 +158,29 @@ def test_disposal_at_the_end_of_retention_removes_the_files(client, documents_in
     assert client.get(reverse("documents:document_download", args=[case.pk, document.pk])).status_code == 404
 
 
+def test_subject_access_carries_the_files_held_on_the_cases_and_names_them(client, documents_in_a_temporary_folder):
+    import io
+    import json
+    import zipfile
+
+    case, holder = active()
+    kept = services.case_document_upload(case_id=case.pk, user=holder, kind="other", description="Photo of the repair",
+                                         upload=upload("repair.png", PNG))
+    gone = CaseDocumentFactory(case=case)
+    services.documents_storage().delete(gone.storage_name)  # a file that is missing is listed, not fatal
+    CaseDocumentFactory(case=ActiveContractFactory().case)  # someone else's
+    client.force_login(AdministratorFactory())
+    response = client.post(reverse("audit:subject_access"), {"record": case.number, "reference": "SAR/2026/18"})
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert sorted(archive.namelist()) == [f"documents/{kept.download_name}", "subject-access.html", "subject-access.json"]
+    assert archive.read(f"documents/{kept.download_name}") == PNG
+    records = {part["title"]: part["records"] for part in json.loads(archive.read("subject-access.json"))["sections"]}
+    files = {record["What it is"]: record["File in this archive"] for record in records["Documents on the cases"]}
+    assert files == {"Photo of the repair": f"documents/{kept.download_name}", gone.description: "No longer held"}
+    assert not any("storage" in label.lower() for record in records["Documents on the cases"] for label in record)
+    assert f"documents/{kept.download_name}" in archive.read("subject-access.html").decode()
+
+
 def test_disposal_rolled_back_keeps_the_files(documents_in_a_temporary_folder, django_capture_on_commit_callbacks):
     from django.db import transaction
 

@@ -144,3 +144,55 @@ def test_the_load_takes_the_foreign_keys_as_a_set_and_locks_the_people_it_matche
         cursor.execute("SHOW session_replication_role")
         assert cursor.fetchone()[0] == "origin"  # back to normal after the load
     assert timezone.localdate() >= date(2025, 3, 1)
+
+
+# ASCII rows (the fast check's files): good ones in every shape it spells itself or leaves to its regular expressions.
+ASCII_GOOD = [
+    "CR/1/25,conviction,th-shop,Theft from a shop,2025-03-01,2025-05-01,01/12345a,Pascoe,Liam,1996-02-03",
+    "cr/2/25, caution ,TH-SHOP,,1/3/2025,,  99/7z ,O'Brien-Smith,  Mary  Ann ,29/02/1996",
+    "CR/3/25,arrest,TH-SHOP,,2025-03-01,,2026/0000001B,Lee,Sam,1990-01-01",
+    "CR/4/25,charge,TH-SHOP,\"Theft, from a shop\",2025-03-01,2025-03-01,2026/1B,LEE,SAM,01/01/1990",
+    "CR/5/25,outcome_22,TH-SHOP,,2025-03-01,,NOT A PNC,Lee,Sam Jo,2000-02-29",
+    "CR/6/25,named_suspect,TH-SHOP,,2025-03-01,,,lee,sam,1000-01-01",
+]
+# ASCII rows the fast check cannot vouch for: each sends the file to the full check, which names any problem.
+ASCII_NOT_VOUCHED = [
+    "CR/9/25,conviction,TH-SHOP,,2025-02-30,,,Pascoe,Liam,1996-02-03",  # PostgreSQL's cast refuses the date
+    "CR/9/25,conviction,TH-SHOP,,31/04/2025,,,Pascoe,Liam,1996-02-03",  # make_date refuses it
+    "CR/9/25,conviction,TH-SHOP,,2025-03-01,2025-02-28,,Pascoe,Liam,1996-02-03",  # outcome before the offence
+    "CR/9/25,conviction,TH-SHOP,,2027-01-01,,,Pascoe,Liam,1996-02-03",  # in the future
+    "CR/9/25,told_off,TH-SHOP,,2025-03-01,,,Pascoe,Liam,1996-02-03",
+    "CR/9/25,conviction,,,2025-03-01,,,Pascoe,Liam,1996-02-03",
+    "CR/9/25,conviction,TH-SHOP,,2025-03-01,,,Pascoe,,1996-02-03",
+    "CR/9/25,conviction,TH-SHOP,,2025-03-01,,123456789012345678901,Pascoe,Liam,1996-02-03",
+    "CR/9/25,conviction,TH-SHOP,,2025-3-1,,,Pascoe,Liam,1996-02-03",  # a shape neither check reads as a date
+    "CR/9/25,conviction,TH-SHOP,,2025-03-01,,,Pascoe,Liam,0999-01-01",  # a year Python spells in three digits
+    "CR/9/25,conviction,TH-SHOP,,2025-03-01,,,Pascoe,Liam,",
+]
+
+
+def test_a_clean_ascii_file_takes_the_fast_check_and_spells_its_rows_exactly_as_python_does(monkeypatch):
+    taken = []
+    fast = services.CopyStaging._check_fast
+    monkeypatch.setattr(services.CopyStaging, "_check_fast", lambda self, rows: taken.append(fast(self, rows)) or taken[-1])
+    text = HEADER + "".join(row + "\r\n" for row in ASCII_GOOD)
+    python, sql = _python(text), _sql(text)
+    assert taken == [True]
+    assert python[1] == sql[1] == [] and sql[2] == python[2] and len(sql[2]) == len(ASCII_GOOD)
+
+
+@pytest.mark.parametrize("wrong", ASCII_NOT_VOUCHED)
+def test_an_ascii_file_with_a_row_the_fast_check_cannot_vouch_for_gets_the_full_check_s_answer(monkeypatch, wrong):
+    taken = []
+    fast = services.CopyStaging._check_fast
+    monkeypatch.setattr(services.CopyStaging, "_check_fast", lambda self, rows: taken.append(fast(self, rows)) or taken[-1])
+    text = HEADER + "".join(row + "\n" for row in [*ASCII_GOOD[:3], wrong, *ASCII_GOOD[3:]])
+    python, sql = _python(text), _sql(text)
+    assert taken == [False]
+    assert sql[:2] == python[:2]
+
+
+def test_a_file_with_text_beyond_ascii_never_tries_the_fast_check(monkeypatch):
+    monkeypatch.setattr(services.CopyStaging, "_check_fast", lambda self, rows: pytest.fail("the fast check was tried"))
+    text = HEADER + "".join(row + "\n" for row in [*ASCII_GOOD, "CR/7/25,arrest,TH-SHOP,,2025-03-01,,,Zoë,Renée,1990-01-01"])
+    assert _sql(text) == _python(text)

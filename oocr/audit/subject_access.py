@@ -1,18 +1,23 @@
-"""Subject access (DPA 2018 s45): everything held about one person, as JSON and a readable HTML page in a zip."""
+"""Subject access (DPA 2018 s45): everything held about one person, as JSON and a readable HTML page in a zip,
+with the files held on their cases (documents/ in the zip)."""
 
 import io
 import json
+import shutil
 import zipfile
+from collections.abc import Callable
+from typing import IO
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from oocr.personal_data import subject_sections
+from oocr.personal_data import Section, subject_sections
 
-# Fields never sent: internal keys, staff accounts and search keys.
-SKIPPED_FIELDS = {"name_key", "draft_answers", "calendar_token", "history_user", "version"}
+# Fields never sent: internal keys, staff accounts, search keys and where a file is stored.
+SKIPPED_FIELDS = {"name_key", "draft_answers", "calendar_token", "history_user", "version", "storage_name"}
+FILES_FOLDER = "documents"
 
 
 def record_dict(record: models.Model) -> dict:
@@ -33,18 +38,39 @@ def record_dict(record: models.Model) -> dict:
     return data
 
 
-def subject_access_data(*, person) -> dict:
-    """Everything held about `person`, grouped by what it is: each app's personal-data hook gives its sections."""
-    return {"sections": [{"title": section.title, "records": [record_dict(record) for record in section.records]}
+def _section_records(section: Section, files: dict[str, Callable[[], IO[bytes]]] | None) -> list[dict]:
+    """A section's records as dicts; with `files`, each record's file is added to it and the record names it."""
+    records = []
+    for record in section.records:
+        data = record_dict(record)
+        if files is not None and section.file_of is not None:
+            file = section.file_of(record)
+            data["File in this archive"] = f"{FILES_FOLDER}/{file[0]}" if file else "No longer held"
+            if file:
+                files[f"{FILES_FOLDER}/{file[0]}"] = file[1]
+        records.append(data)
+    return records
+
+
+def subject_access_data(*, person, files: dict[str, Callable[[], IO[bytes]]] | None = None) -> dict:
+    """Everything held about `person`, grouped by what it is: each app's personal-data hook gives its sections.
+
+    Pass a dict as `files` to collect the files held (a case's documents): their names in the zip -> their openers.
+    """
+    return {"sections": [{"title": section.title, "records": _section_records(section, files)}
                          for section in subject_sections(person=person)]}
 
 
 def subject_access_archive(*, person, reference: str, by) -> bytes:
-    """The zip sent to the person: subject-access.json and subject-access.html."""
+    """The zip sent to the person: subject-access.json, subject-access.html and the files held, in documents/."""
+    files: dict[str, Callable[[], IO[bytes]]] = {}
     data = {"reference": reference, "produced_at": timezone.now(), "person_record_number": person.pk,
-            **subject_access_data(person=person)}
+            **subject_access_data(person=person, files=files)}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("subject-access.json", json.dumps(data, cls=DjangoJSONEncoder, indent=2))
         archive.writestr("subject-access.html", render_to_string("audit/subject_access_export.html", data))
+        for name, opener in files.items():
+            with opener() as source, archive.open(name, "w") as target:
+                shutil.copyfileobj(source, target)
     return buffer.getvalue()

@@ -169,6 +169,34 @@ def test_an_allocation_is_never_edited_or_deleted_and_exclusions_and_crossovers_
     assert Exclusion.objects.count() == Crossover.objects.count() == 1 and Allocation.objects.count() == 1
 
 
+def test_disposal_removes_the_free_text_about_the_person_and_keeps_the_randomisation():
+    from oocr.personal_data import Disposal, dispose
+
+    trial = RunningTrialFactory()
+    disposed, kept = randomise(trial), randomise(trial)
+    manager = trial.created_by
+    for allocation in (disposed, kept):
+        services.allocation_exclude(allocation_id=allocation.pk, user=manager, reason="other",
+                                    details="Moved to his sister's in Leeds")
+        other = trial.arms.exclude(pk=allocation.arm_id).get()
+        services.allocation_crossover_record(allocation_id=allocation.pk, user=manager, received_arm_id=other.pk,
+                                             reason="His solicitor asked for court")
+
+    dispose(Disposal(case_id=disposed.case_id, person_id=None))
+
+    assert (Exclusion.objects.get(allocation=disposed).details, Exclusion.objects.get(allocation=disposed).reason) == (
+        "", "other")
+    crossover = Crossover.objects.get(allocation=disposed)
+    assert (crossover.reason, crossover.received_arm_id) == (services.DISPOSED_REASON, other_arm(trial, disposed).pk)
+    assert Exclusion.objects.get(allocation=kept).details == "Moved to his sister's in Leeds"
+    assert Crossover.objects.get(allocation=kept).reason == "His solicitor asked for court"
+    assert Allocation.objects.filter(pk=disposed.pk, arm_id=disposed.arm_id, levels=disposed.levels).exists()
+
+
+def other_arm(trial, allocation):
+    return trial.arms.exclude(pk=allocation.arm_id).get()
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks and two real connections (CI runs it)")
 def test_two_randomisations_of_the_same_case_at_once_make_exactly_one_allocation():
