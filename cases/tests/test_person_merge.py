@@ -55,8 +55,10 @@ def test_full_clean_cleans_the_spelling_and_names_the_clash():
 
 
 def _state_apps():
-    """The models as the merge migration sees them (the state before it runs)."""
-    loader = MigrationLoader(connection)
+    """The models as the merge migration sees them (the state before it runs).
+
+    From the migrations as written, not the squashed ones that replace them in a new database's graph."""
+    loader = MigrationLoader(None, replace_migrations=False)
     return loader.project_state(("cases", "0014_person_pnc_id_merge_duplicates"), at_end=False).apps
 
 
