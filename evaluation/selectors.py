@@ -609,7 +609,7 @@ def survey_offered_cases(*, closed_from: date | None = None, closed_to: date | N
                                 status__in=[status for status, _ in SURVEY_OUTCOMES])
     if closed_from:
         cases = cases.filter(closed_at__gte=day_start(closed_from))
-    if closed_to:
+    if closed_to and closed_to < date.max:  # the last day there is bounds nothing (and has no day after it)
         cases = cases.filter(closed_at__lt=day_start(closed_to + timedelta(days=1)))
     return cases.annotate(has_victim=Exists(Victim.objects.filter(crime__case=OuterRef("pk"))))
 
