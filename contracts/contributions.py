@@ -2,8 +2,6 @@
 Victims' Code's facts (cases.victims_code) and the caseload's columns (keyworkers). Registered in
 ContractsConfig.ready()."""
 
-from datetime import timedelta
-
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
@@ -25,20 +23,20 @@ def _conditions_count(**due) -> Subquery:
     )
 
 
-def _caseload_annotations(*, today, now) -> dict:
+def _caseload_annotations(at) -> dict:
     return {
         "contract_start": F("contract__start_date"),
         "contract_weeks": F("contract__weeks"),
         "contract_extension_days": F("contract__extension_days"),
         "next_appointment": Subquery(
-            Contact.objects.filter(case=OuterRef("pk"), outcome="", starts_at__gte=now).order_by("starts_at").values("starts_at")[:1]
+            Contact.objects.filter(case=OuterRef("pk"), outcome="", starts_at__gte=at.now).order_by("starts_at").values("starts_at")[:1]
         ),
         "last_contact": Subquery(
             Contact.objects.filter(case=OuterRef("pk"), outcome__in=[Contact.Outcome.ATTENDED, Contact.Outcome.LATE])
             .order_by("-starts_at").values("starts_at")[:1]
         ),
-        "conditions_due": Coalesce(_conditions_count(due_date__gte=today, due_date__lte=today + timedelta(days=7)), 0),
-        "conditions_overdue": Coalesce(_conditions_count(due_date__lt=today), 0),
+        "conditions_due": Coalesce(_conditions_count(due_date__gte=at.today, due_date__lte=at.week_ahead), 0),
+        "conditions_overdue": Coalesce(_conditions_count(due_date__lt=at.today), 0),
     }
 
 

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import Case
+from keyworkers.selectors import CaseloadAt, caseload_at
 from oocr.filters import FormHtmlOnceMixin
 
 
@@ -84,9 +85,10 @@ CASELOAD_TABS = {
     "ending": ("Ending in 14 days", None),  # depends on today: see caseload_tab_condition
     "closed": ("Recently closed", Q(closed_at__isnull=False)),
 }
-def caseload_tab_condition(key: str) -> Q:
+def caseload_tab_condition(key: str, *, at: CaseloadAt | None = None) -> Q:
+    """The cases under a caseload tab; `at` (selectors.caseload_at) gives the day "ending" counts from."""
     if key == "ending":
-        return Q(status=Case.Status.ACTIVE, contract__end_date__lte=timezone.localdate() + timedelta(days=14))
+        return Q(status=Case.Status.ACTIVE, contract__end_date__lte=(at or caseload_at()).ending_by)
     return CASELOAD_TABS[key][1]
 
 
@@ -117,10 +119,10 @@ class CaseloadFilter(django_filters.FilterSet):
         model = Case
         fields = ["search", "tab", "sort"]
 
-    def __init__(self, data=None, *args, whole_caseload: bool = False, **kwargs):
+    def __init__(self, data=None, *args, whole_caseload: bool = False, at: CaseloadAt | None = None, **kwargs):
         # Always bound, so that no tab at all ("All open") is filtered too; `whole_caseload` skips that, for the tab counts.
         super().__init__({} if data is None else data, *args, **kwargs)
-        self.whole_caseload = whole_caseload
+        self.whole_caseload, self.at = whole_caseload, at
 
     def filter_queryset(self, queryset):
         # "All open" (no tab) is the open cases only: the recently closed are under their own tab.
@@ -137,7 +139,7 @@ class CaseloadFilter(django_filters.FilterSet):
         return queryset
 
     def filter_tab(self, queryset, name, value):
-        return queryset.filter(caseload_tab_condition(value))
+        return queryset.filter(caseload_tab_condition(value, at=self.at))
 
     def filter_sort(self, queryset, name, value):
         fields = CASELOAD_SORTS[value.lstrip("-")]

@@ -6,12 +6,14 @@ appointments, conditions and referrals overdue) is registered by those apps (`ca
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Case as SqlCase
-from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    DateField, DateTimeField, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When,
+)
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -20,6 +22,7 @@ from cases.models import Case, Crime, EligibilityAssessment, Offence, Victim
 from keyworkers.models import Allocation, AllocationReview, Specialism, StaffProfile
 from keyworkers.workload import ASSESSMENT, TO_CONTACT, Candidate, CaseNeeds, load_percent, recommend
 from oocr.accounts.roles import Role
+from oocr.prepared import slots_of
 from oocr.working_days import day_start
 
 User = get_user_model()
@@ -332,16 +335,12 @@ def caseload_flag(case, *, today) -> Flag | None:
     return None
 
 
-def _flag_rank(*, today) -> SqlCase:
+def _flag_rank(at: "CaseloadAt") -> SqlCase:
     """`caseload_flag`'s colour as a number to sort by (red 0, amber 1, green 2, closed 3), over the caseload's annotations."""
-    def allocated_before(days: int) -> datetime:
-        # Allocated `days` or more local days ago: before the start of the day `days - 1` days ago.
-        return day_start(today - timedelta(days=days - 1))
-
     return SqlCase(
         When(Q(status__in=OPEN_STATES) & ~Q(review_flag=""), then=Value(FLAG_RANK["red"])),
-        When(status=TO_CONTACT, allocated_at__lt=allocated_before(FIRST_CONTACT_RED_DAYS), then=Value(FLAG_RANK["red"])),
-        When(status=TO_CONTACT, allocated_at__lt=allocated_before(FIRST_CONTACT_AMBER_DAYS), then=Value(FLAG_RANK["amber"])),
+        When(status=TO_CONTACT, allocated_at__lt=at.red_before, then=Value(FLAG_RANK["red"])),
+        When(status=TO_CONTACT, allocated_at__lt=at.amber_before, then=Value(FLAG_RANK["amber"])),
         When(status=Case.Status.ACTIVE, conditions_overdue__gt=0, then=Value(FLAG_RANK["amber"])),
         When(status__in=Case.REFERRAL_ALLOWED, referrals_overdue__gt=0, then=Value(FLAG_RANK["amber"])),
         When(status__in=OPEN_STATES, then=Value(FLAG_RANK["green"])),
@@ -349,11 +348,54 @@ def _flag_rank(*, today) -> SqlCase:
     )
 
 
+# Days ahead a contract's end puts a case under the caseload's "Ending in 14 days" tab (keyworkers.filters).
+ENDING_DAYS = 14
+
+
+@dataclass(frozen=True)
+class CaseloadAt:
+    """Everything a caseload's queries depend on: whose caseload, the time, and the dates and instants worked out
+    from it. In one place so that the caseload page's prepared queries (oocr/prepared.py) fill them as slots
+    (`CASELOAD_SLOTS`); every other caller passes `caseload_at(...)`."""
+
+    keyworker_id: int | None
+    now: datetime
+    today: date
+    closed_since: datetime  # cases closed since then are "recently closed" and stay on the caseload
+    week_ahead: date  # conditions due up to then are "due this week"
+    ending_by: date  # contracts ending by then are under the "Ending in 14 days" tab
+    amber_before: datetime  # allocated before then without a first contact: amber (`caseload_flag`)
+    red_before: datetime  # and before then: red
+
+
+def caseload_at(*, keyworker_id: int | None = None, now: datetime | None = None) -> CaseloadAt:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+
+    def allocated_before(days: int) -> datetime:
+        # Allocated `days` or more local days ago: before the start of the day `days - 1` days ago.
+        return day_start(today - timedelta(days=days - 1))
+
+    return CaseloadAt(
+        keyworker_id=keyworker_id, now=now, today=today, closed_since=now - timedelta(days=RECENTLY_CLOSED_DAYS),
+        week_ahead=today + timedelta(days=7), ending_by=today + timedelta(days=ENDING_DAYS),
+        amber_before=allocated_before(FIRST_CONTACT_AMBER_DAYS), red_before=allocated_before(FIRST_CONTACT_RED_DAYS),
+    )
+
+
+CASELOAD_SLOTS = CaseloadAt(**slots_of({
+    "keyworker_id": IntegerField(), "now": DateTimeField(), "today": DateField(), "closed_since": DateTimeField(),
+    "week_ahead": DateField(), "ending_by": DateField(), "amber_before": DateTimeField(), "red_before": DateTimeField(),
+}))
+
+
 @dataclass(frozen=True)
 class CaseloadColumns:
     """What an app built on keyworkers adds to each caseload row, in the caseload's one query.
 
-    `annotations(today=, now=)`: {name: expression over the case}; `row(case, today=)`: works out, in Python, what
+    `annotations(at)`: {name: expression over the case}, its dates and times from `at` (a `CaseloadAt`, whose
+    values may be slots of a prepared query: compare with them, never compute with them); `row(case, today=)`: works
+    out, in Python, what
     the row shows from them. The caseload reads these names: from contracts `contract_start`, `contract_weeks`,
     `contract_extension_days`, `next_appointment`, `last_contact`, `conditions_due`, `conditions_overdue` (with
     `week` and `contract_total_weeks` set by its row); from referrals `referrals_overdue`."""
@@ -377,36 +419,36 @@ def caseload_rows_complete(cases, *, today) -> None:
             columns.row(case, today=today)
 
 
-def caseload_cases(*, keyworker) -> QuerySet[Case]:
+def caseload_cases(*, keyworker=None, at: CaseloadAt | None = None) -> QuerySet[Case]:
     """The cases of a keyworker's caseload (`caseload`'s rows) with only what its search needs (the crime reference):
     what the tab counts count, without the row annotations (building and compiling those twice was a fifth of the
-    caseload's CPU, python -m bench.profile)."""
-    closed_since = timezone.now() - timedelta(days=RECENTLY_CLOSED_DAYS)
+    caseload's CPU, python -m bench.profile). `at`: `caseload_at(keyworker_id=...)`, or the keyworker."""
+    at = at or caseload_at(keyworker_id=keyworker.pk)
     # Start from the keyworker's own allocations (indexed), never from every case: one subquery, not an
     # OR of two, which would make PostgreSQL read the whole case table (make bench, national size).
-    current = Allocation.objects.filter(keyworker=keyworker).filter(
+    current = Allocation.objects.filter(keyworker_id=at.keyworker_id).filter(
         Q(ended_at=None, case__status__in=OPEN_STATES)
-        | Q(end_reason=Allocation.EndReason.CASE_CLOSED, case__closed_at__gte=closed_since)
+        | Q(end_reason=Allocation.EndReason.CASE_CLOSED, case__closed_at__gte=at.closed_since)
     )
     return Case.objects.filter(pk__in=current.values("case_id")).annotate(
         crime_reference=Subquery(Crime.objects.filter(case=OuterRef("pk")).order_by("id").values("reference")[:1]),
     )
 
 
-def caseload(*, keyworker, cases: QuerySet[Case] | None = None) -> QuerySet[Case]:
+def caseload(*, keyworker=None, cases: QuerySet[Case] | None = None, at: CaseloadAt | None = None) -> QuerySet[Case]:
     """A keyworker's open cases and those closed in the last 30 days, with the current allocation date. `cases`:
-    `caseload_cases(keyworker=keyworker)` when the caller has built it already (the caseload page, for its tab counts)."""
-    now, today = timezone.now(), timezone.localdate()
-    held = Allocation.objects.filter(keyworker=keyworker)
+    `caseload_cases(at=at)` when the caller has built it already (the caseload page, for its tab counts)."""
+    at = at or caseload_at(keyworker_id=keyworker.pk)
+    held = Allocation.objects.filter(keyworker_id=at.keyworker_id)
     return (
-        (caseload_cases(keyworker=keyworker) if cases is None else cases)
+        (caseload_cases(at=at) if cases is None else cases)
         .select_related("person")
         .annotate(
             allocated_at=Subquery(held.filter(case=OuterRef("pk")).order_by("-allocated_at").values("allocated_at")[:1]),
             **{name: expression for columns in _caseload_columns.values()
-               for name, expression in columns.annotations(today=today, now=now).items()},
+               for name, expression in columns.annotations(at).items()},
         )
-        .annotate(flag_rank=_flag_rank(today=today))
+        .annotate(flag_rank=_flag_rank(at))
     )
 
 

@@ -16,5 +16,5 @@ def register() -> None:
     sections.register(sections.Section(name="referrals.overdue", page="overview", order=10, context=_overdue,
                                        templates={"alerts": "referrals/sections/overdue.html"}))
     caseload_columns_register("referrals", CaseloadColumns(
-        annotations=lambda *, today, now: {"referrals_overdue": overdue_count(today=today)}))
+        annotations=lambda at: {"referrals_overdue": overdue_count(today=at.today)}))
     sections.register_history("Referral", lambda case: (Referral, Referral.history.filter(case_id=case.pk)))

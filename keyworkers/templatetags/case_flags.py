@@ -5,8 +5,10 @@ lookups were almost half of the page's rendering (python -m bench.profile).
 """
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+
+from oocr.html import format_html
 
 register = template.Library()
 

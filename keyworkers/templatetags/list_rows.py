@@ -3,14 +3,15 @@ allocation queue, written in Python.
 
 Each row printed a dozen values through the template engine (a lookup, a localisation and an escape each): 50 rows
 were a third of either page's CPU (python -m bench.profile). The views work out each row's texts first
-(keyworkers.views); these print them, escaped by `format_html` as `{{ }}` escaped them.
+(keyworkers.views); these print them, escaped by `format_html` as `{{ }}` escaped them (oocr.html's: the same
+text, without Django's wrappers for lazy strings around each value).
 """
 
 from django import template
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from keyworkers.templatetags.case_flags import case_flags
+from oocr.html import format_html
 
 register = template.Library()
 
