@@ -262,6 +262,12 @@ def allocation_queue(*, user) -> QuerySet[Case]:
     manager reads them."""
     if not user.has_perm("cases.view_team_cases"):
         return Case.objects.none()
+    return waiting_cases()
+
+
+def waiting_cases() -> QuerySet[Case]:
+    """`allocation_queue`'s cases, whoever asks: for the queue page's prepared queries (keyworkers.views), which run
+    only behind the page's own check of the same permission."""
     return with_allocation_flags(_submitted_cases().filter(status=Case.Status.AWAITING_ALLOCATION))
 
 

@@ -1,7 +1,6 @@
 """Allocation queue and chooser, reallocation (one case or many), allocation reviews, caseloads, the team view and
 staff profiles."""
 
-from collections.abc import Sequence
 from dataclasses import asdict
 from functools import cached_property
 
@@ -27,7 +26,7 @@ from keyworkers.models import Allocation, AllocationReview, StaffProfile
 from keyworkers.workload import over_capacity, recommend
 from oocr.accounts.roles import Role
 from oocr.links import case_link, link
-from oocr.prepared import PreparedQuery
+from oocr.prepared import PreparedPages, PreparedQuery
 from oocr.views import RoleRequiredMixin, ServiceFormMixin, VersionedEditMixin
 
 User = get_user_model()
@@ -59,22 +58,6 @@ def _caseload_tab_counts():
 # page (oocr/prepared.py): building and compiling them was about half the page's CPU. With a search, the ORM as usual.
 CASELOAD_PAGE = PreparedQuery(_caseload_page)
 CASELOAD_TAB_COUNTS = PreparedQuery(_caseload_tab_counts)
-
-
-class _CaseloadRows(Sequence):
-    """A caseload's rows as the paginator asks for them: a page's slice runs the prepared query for that page."""
-
-    def __init__(self, *, at, shape: dict, count: int, page_size: int):
-        self.values, self.shape, self.count, self.page_size = asdict(at), shape, count, page_size
-
-    def __len__(self):
-        return self.count
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice) or index.step:
-            raise TypeError("a caseload is read a page at a time")
-        # A whole page from its first row (the last page's slice stops at the count: the same rows).
-        return CASELOAD_PAGE.rows(self.values, offset=index.start or 0, limit=self.page_size, **self.shape)
 
 
 class CaseloadView(RoleRequiredMixin, FilterView):
@@ -114,8 +97,8 @@ class CaseloadView(RoleRequiredMixin, FilterView):
     def get(self, request, *args, **kwargs):
         self.filterset = self.get_filterset(self.get_filterset_class())
         if self.prepared_shape is not None:
-            self.object_list = _CaseloadRows(at=self.at, shape=self.prepared_shape, count=self.list_count,
-                                             page_size=self.get_paginate_by(None))
+            self.object_list = PreparedPages(CASELOAD_PAGE, asdict(self.at), count=self.list_count,
+                                             page_size=self.get_paginate_by(None), **self.prepared_shape)
         else:
             # Built once a request (its annotations cost more to build than to run).
             self.filterset.queryset = selectors.caseload(at=self.at, cases=self.caseload_cases).order_by(*CASELOAD_ORDER)
@@ -219,6 +202,28 @@ class TeamCaseloadView(CaseloadView):
         return keyworker
 
 
+def _queue_cases(*, sort: str, **filters):
+    filterset = AllocationQueueFilter({**filters, "sort": sort}, queryset=selectors.waiting_cases())
+    assert filterset.is_valid(), filterset.errors  # noqa: S101 - the view passes only values its own filter set accepted
+    return filterset.qs
+
+
+def _queue_page(*, offset: int, limit: int, **shape):
+    return _queue_cases(**shape)[offset:offset + limit]
+
+
+def _queue_count(**shape):
+    # One row, the count: the constant it is grouped by adds no GROUP BY (it is what `count` would run).
+    return _queue_cases(**shape).order_by().values(whole=Value(1)).annotate(count=Count("id")).values("count")
+
+
+# The queue as it is filtered by its fixed choices, built and compiled once a process for each filter, sort and page
+# (oocr/prepared.py); "waiting at least", which counts from now, through the ORM as usual.
+QUEUE_PAGE = PreparedQuery(_queue_page)
+QUEUE_COUNT = PreparedQuery(_queue_count)
+QUEUE_SHAPE = ("area", "route", "flag", "sort")
+
+
 class AllocationQueueView(RoleRequiredMixin, FilterView):
     """Every case waiting for allocation, oldest first: supervisors allocate from it, the team manager reads it."""
 
@@ -229,7 +234,22 @@ class AllocationQueueView(RoleRequiredMixin, FilterView):
     paginate_by = 50
 
     def get_queryset(self):
-        return selectors.allocation_queue(user=self.request.user)
+        # What the filter set filters is chosen in `get`, once its values are known.
+        return Case.objects.none()
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        # Unbound (no values in the address) is the whole queue; values that do not validate, none of it (FilterView's).
+        data = {} if not self.filterset.is_bound else self.filterset.form.cleaned_data if self.filterset.is_valid() else None
+        if data is not None and not data.get("waited") and request.user.has_perm(self.permission_required):
+            shape = {name: data.get(name) or "" for name in QUEUE_SHAPE}
+            [counted] = QUEUE_COUNT.rows({}, **shape)
+            self.object_list = PreparedPages(QUEUE_PAGE, {}, count=counted["count"], page_size=self.paginate_by, **shape)
+        else:
+            self.filterset.queryset = selectors.allocation_queue(user=request.user)
+            self.object_list = self.filterset.qs if data is not None else self.filterset.queryset.none()
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

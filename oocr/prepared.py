@@ -12,7 +12,7 @@ values would be served to the next. `tests/test_prepared.py` holds a prepared qu
 """
 
 import copy
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -81,3 +81,20 @@ class PreparedQuery:
             sql, params = compiler.as_sql()
             prepared = self._compiled[key] = (queryset, compiler, sql, tuple(params))
         return prepared
+
+
+class PreparedPages(Sequence):
+    """A list page's rows as Django's paginator asks for them (`object_list[bottom:top]`): each slice runs the
+    prepared query for a whole page from its first row (`offset` and `limit` shape arguments; the last page's slice
+    stops at the count, which gives the same rows). The count is given: the page counts it as it likes."""
+
+    def __init__(self, query: PreparedQuery, values: Mapping[str, Any], *, count: int, page_size: int, **shape):
+        self.query, self.values, self.count, self.page_size, self.shape = query, values, count, page_size, shape
+
+    def __len__(self):
+        return self.count
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step:
+            raise TypeError("prepared rows are read a page at a time")
+        return self.query.rows(self.values, offset=index.start or 0, limit=self.page_size, **self.shape)

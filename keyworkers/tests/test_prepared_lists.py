@@ -1,4 +1,5 @@
-"""The caseload page's prepared queries (oocr/prepared.py) give what the ORM gives, for any keyworker, at any time."""
+"""The caseload's and the allocation queue's prepared queries (oocr/prepared.py) give what the ORM gives, for any
+keyworker, at any time, with any filter."""
 
 from dataclasses import asdict
 from datetime import timedelta
@@ -11,10 +12,13 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.models import Case
 from keyworkers import selectors
-from keyworkers.filters import CASELOAD_SORTS, CASELOAD_TABS, CaseloadFilter, caseload_tab_condition
+from cases.tests.factories import AwaitingAllocationCaseFactory
+from keyworkers.filters import (
+    CASELOAD_SORTS, CASELOAD_TABS, QUEUE_SORTS, AllocationQueueFilter, CaseloadFilter, caseload_tab_condition,
+)
 from keyworkers.models import Allocation
-from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory
-from keyworkers.views import CASELOAD_ORDER, CASELOAD_PAGE, CASELOAD_TAB_COUNTS
+from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory, SupervisorProfileFactory
+from keyworkers.views import CASELOAD_ORDER, CASELOAD_PAGE, CASELOAD_TAB_COUNTS, QUEUE_COUNT, QUEUE_PAGE, QUEUE_SHAPE
 from oocr.prepared import PreparedQuery, Slot
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +110,30 @@ def test_the_page_pages_through_the_prepared_query_and_searches_through_the_orm(
     name = expected[0].person.last_name
     found = client.get(reverse("keyworkers:caseload"), {"search": name}).context["cases"]
     assert expected[0].pk in [case.pk for case in found]
+
+
+def test_every_queue_filter_and_sort_gives_the_rows_and_count_the_orm_gives(client, settings):
+    cases = [AwaitingAllocationCaseFactory() for _ in range(4)]
+    Case.objects.filter(pk=cases[0].pk).update(young_adult_offer=True, route=Case.Route.DEFERRED_CHARGE)
+    Case.objects.filter(pk=cases[1].pk).update(womens_offer=True, override_reason="Known to the team")
+    area = cases[2].person.postcode.split()[0].rstrip("0123456789")
+    settings.FORCE_POSTCODE_AREAS = [area, "ZZ"]
+    form = AllocationQueueFilter({}).form
+    shapes = [{}] + [{name: value} for name in QUEUE_SHAPE if name != "sort"
+                     for value, _ in form.fields[name].choices if value] + [
+        {"sort": sort} for key in QUEUE_SORTS for sort in (key, f"-{key}")]
+    seen = set()
+    for given in shapes:
+        shape = {name: given.get(name, "") for name in QUEUE_SHAPE}
+        filterset = AllocationQueueFilter(given, queryset=selectors.waiting_cases())
+        assert filterset.is_valid(), given
+        expected = [(case.pk, case.flag_count, case.first_offence, case.domestic_abuse) for case in filterset.qs]
+        rows = QUEUE_PAGE.rows({}, offset=0, limit=50, **shape)
+        assert [(case.pk, case.flag_count, case.first_offence, case.domestic_abuse) for case in rows] == expected, given
+        assert QUEUE_COUNT.rows({}, **shape) == [{"count": len(expected)}]
+        seen.add(len(expected))
+    assert {0, 1, 4} <= seen  # filters that kept none, one and every case were all tried
+    supervisor = SupervisorProfileFactory().user
+    client.force_login(supervisor)
+    listed = client.get(reverse("keyworkers:allocation"), {"sort": "-case"}).context["cases"]
+    assert [case.pk for case in listed] == sorted(case.pk for case in cases)[::-1]
