@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -29,7 +29,7 @@ from keyworkers.models import AllocationReview
 from keyworkers.workload import over_capacity
 from keyworkers.selectors import keyworker_candidates
 from oocr.accounts.roles import Role
-from oocr.working_days import day_start
+from oocr.working_days import day_bounds
 
 OPEN = Case.OPEN_ALLOCATED
 MAX_LEAD_DAYS = 14
@@ -105,11 +105,6 @@ def path(name: str, *ids: int) -> str:
     return _path_pattern(name, len(ids)).format(*ids)
 
 
-def local_day(day: date) -> tuple[datetime, datetime]:
-    start = day_start(day)
-    return start, start + timedelta(days=1)
-
-
 def due_on(on: date, *, lead_days: dict[int, int], default_lead: int = 3) -> list[Due]:
     """Everything due on `on`, for every recipient. `lead_days` maps a user id to their notice period."""
     return [
@@ -180,8 +175,8 @@ def _to_person(kind, item, due_date, case_id, person_id, reminders_by, phone, em
 
 
 def _appointments(on: date) -> list[Due]:
-    start, _ = local_day(on)
-    _, end = local_day(on + timedelta(days=1))
+    start, _ = day_bounds(on)
+    _, end = day_bounds(on + timedelta(days=1))  # the run's day and the next, whatever their length
     rows = (
         Contact.objects.filter(outcome="", cancelled_at=None, starts_at__gte=start, starts_at__lt=end, case__status__in=OPEN, **held("case__"))
         .values_list("id", "starts_at", "place", "case_id", "case__allocations__keyworker_id", "case__person_id",

@@ -14,6 +14,13 @@ def day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """`day` as [start, end): its local midnight and the next day's. 24 hours long, but 23 on the day the clocks go
+    forward and 25 on the day they go back (compare them in UTC to see it: two times in the same zone subtract as
+    wall-clock times)."""
+    return day_start(day), day_start(day + timedelta(days=1))
+
+
 def add_working_days(start: date, days: int) -> date:
     """`days` Monday-to-Friday days after `start` (bank holidays are not known here)."""
     current = start

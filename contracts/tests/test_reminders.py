@@ -18,7 +18,7 @@ from contracts.services.contacts import contact_record
 from contracts.services.contract import condition_progress_record, contract_sign
 from contracts.services.reminders import reminders_send
 from contracts.services.variation import variation_decide, variation_propose
-from contracts.tests.factories import breach_record
+from contracts.tests.factories import BookedContactFactory, breach_record
 from contracts.tests.test_contracts import add, assessed_case
 from keyworkers.models import StaffProfile
 from keyworkers.tests.factories import SupervisorProfileFactory, TeamFactory
@@ -374,3 +374,18 @@ def test_the_keyworker_records_the_persons_choice_of_reminders(client):
     case.person.refresh_from_db()
     assert case.person.reminders_by == "email"
     assert "Reminders to " + case.person.first_names + ": email" in client.get(f"/cases/{case.pk}/contacts/").content.decode()
+
+
+@pytest.mark.parametrize("on, expected", [
+    (date(2026, 10, 23), []),  # the window is the run's day and the next
+    (date(2026, 10, 24), [("appointment_tomorrow", "2026-10-25"), ("person_appointment", "2026-10-25")]),
+    (date(2026, 10, 25), [("person_appointment", "2026-10-25")]),  # "today" to the person, the same period: sent once
+    (date(2026, 10, 26), []),
+])
+def test_an_appointment_late_on_the_day_the_clocks_go_back_is_reminded_the_day_before(settings, on, expected):
+    """25 October 2026 has 25 hours in London: 23:30 that evening is 23:30 UTC, after a window that ended 24 hours
+    after the day began (23:00 UTC) would have closed."""
+    settings.TIME_ZONE = "Europe/London"
+    contact = BookedContactFactory(starts_at=timezone.make_aware(datetime(2026, 10, 25, 23, 30)))
+    Person.objects.filter(cases=contact.case).update(reminders_by="sms", phone="07700 900111")
+    assert sorted((due.kind, due.period) for due in due_on(on, lead_days={}) if due.item == f"contact:{contact.pk}") == expected

@@ -14,7 +14,7 @@ the application's host cannot change them (README), are what shows it, with `ver
 import json
 import logging
 import os
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -22,14 +22,10 @@ from django.utils import timezone
 
 from oocr.audit.chain import VERIFIED_FIELDS, _canonical_value, entries_in_order
 from oocr.audit.models import AccessLog
-from oocr.working_days import day_start
+from oocr.working_days import day_bounds
 
 logger = logging.getLogger(__name__)
 FORMAT = 1
-
-
-def day_bounds(day: date) -> tuple[datetime, datetime]:
-    return day_start(day), day_start(day + timedelta(days=1))
 
 
 def export_paths(directory: Path, day: date) -> list[Path]:

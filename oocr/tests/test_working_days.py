@@ -6,7 +6,7 @@ from datetime import timezone as utc_zone
 import pytest
 from django.utils import timezone
 
-from oocr.working_days import add_working_days, day_start
+from oocr.working_days import add_working_days, day_bounds, day_start
 
 
 def test_working_days_skip_the_weekend():
@@ -26,3 +26,19 @@ def test_a_day_starts_at_local_midnight(settings, day, utc):
     # The same rows as converting each moment to a local date: the day's first moment is in, the one before is out.
     assert timezone.localdate(day_start(day)) == day
     assert timezone.localdate(day_start(day) - timedelta(microseconds=1)) == day - timedelta(days=1)
+
+
+@pytest.mark.parametrize("day, hours", [
+    (date(2026, 1, 15), 24),
+    (date(2026, 3, 29), 23),  # last Sunday of March: the clocks go forward
+    (date(2026, 10, 25), 25),  # last Sunday of October: they go back
+    (date(2026, 10, 24), 24),  # the Saturday before, in BST from end to end
+])
+def test_a_days_bounds_are_its_midnight_and_the_next(settings, day, hours):
+    settings.TIME_ZONE = "Europe/London"
+    start, end = day_bounds(day)
+    assert start == day_start(day) and end == day_start(day + timedelta(days=1))
+    # Two times in the same zone subtract as wall-clock times (always 24 hours here): the elapsed time is in UTC.
+    assert end.astimezone(utc_zone.utc) - start.astimezone(utc_zone.utc) == timedelta(hours=hours)
+    assert timezone.localdate(start) == day and timezone.localdate(end - timedelta(microseconds=1)) == day
+    assert timezone.localdate(end) == day + timedelta(days=1)

@@ -51,6 +51,16 @@ def test_a_days_file_holds_its_entries_in_chain_order_and_the_chain_head(tmp_pat
     assert not stat.S_IMODE(path.stat().st_mode) & 0o222  # read-only once written
 
 
+@pytest.mark.parametrize("day", [date(2026, 10, 25), date(2026, 3, 29)])  # 25 hours, then 23
+def test_a_day_the_clocks_change_is_copied_from_midnight_to_midnight(tmp_path, settings, day):
+    settings.TIME_ZONE = "Europe/London"
+    entry_at(london(day, 0) - timedelta(minutes=1))
+    first, last = entry_at(london(day, 0)), entry_at(london(day, 23, 30))
+    entry_at(london(day + timedelta(days=1), 0))
+    *entries, _ = lines_of(access_log_export_day(day=day, directory=tmp_path))
+    assert [entry["id"] for entry in entries] == [first.pk, last.pk]
+
+
 def test_running_again_writes_nothing_and_never_overwrites(tmp_path):
     entry_at(london(DAY, 9))
     path = access_log_export_day(day=DAY, directory=tmp_path)
