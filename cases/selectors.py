@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.db.models import Exists, F, Func, IntegerField, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
@@ -359,7 +360,7 @@ def case_changes(*, case: Case, records: tuple[str, ...] | None = None, offences
                 fields = [("", "", "Removed")]
             else:
                 fields = [
-                    (str(model._meta.get_field(change.field).verbose_name).capitalize(),
+                    (capfirst(str(model._meta.get_field(change.field).verbose_name)),
                      _field_value(model, change.field, change.old), _field_value(model, change.field, change.new))
                     for change in version.diff_against(before, excluded_fields=() if offences else ("offences",)).changes
                     if change.field not in CHANGE_HIDDEN_FIELDS

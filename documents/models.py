@@ -26,20 +26,20 @@ class CaseDocument(models.Model):
     LETTERS = (Kind.WARNING_LETTER, Kind.BREACH_PACK)
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="documents")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
+    kind = models.CharField("Kind of document", max_length=30, choices=Kind.choices)
     description = models.CharField("What it is", max_length=200, blank=True)
     file_type = models.CharField(max_length=10, choices=[(code, kind.label) for code, kind in FILE_TYPES.items()])
-    size = models.PositiveIntegerField(help_text="In bytes.")
-    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField("Size in bytes")
+    sha256 = models.CharField("SHA-256 checksum", max_length=64)
     # The name in the documents storage: random, never the uploaded file's own name (which may hold a person's).
     storage_name = models.CharField(max_length=255, blank=True)
     # The non-compliance a warning letter answers: one letter for each.
     non_compliance = models.ForeignKey("contracts.NonCompliance", on_delete=models.SET_NULL, null=True, blank=True,
-                                       related_name="+")
+                                       related_name="+", verbose_name="Non-compliance it answers")
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    added_at = models.DateTimeField(auto_now_add=True)
+    added_at = models.DateTimeField("Added", auto_now_add=True)
     # Set when retention disposal removed the file: the row stays (what was kept, and when it went).
-    disposed_at = models.DateTimeField(null=True, blank=True)
+    disposed_at = models.DateTimeField("File disposed of", null=True, blank=True)
 
     class Meta:
         ordering = ["-added_at", "-id"]

@@ -181,6 +181,16 @@ def test_subject_access_carries_the_files_held_on_the_cases_and_names_them(clien
     assert f"documents/{kept.download_name}" in archive.read("subject-access.html").decode()
 
 
+def test_a_documents_record_is_labelled_in_words_in_the_subject_access_export(documents_in_a_temporary_folder):
+    from oocr.audit.subject_access import record_dict
+
+    document = CaseDocumentFactory(case=active()[0])
+    record = record_dict(document)
+    assert list(record) == ["Case", "Kind of document", "What it is", "File type", "Size in bytes", "SHA-256 checksum",
+                            "Non-compliance it answers", "Added", "File disposed of"]
+    assert record["SHA-256 checksum"] == document.sha256 and record["Kind of document"] == "Letter from a partner agency"
+
+
 def test_disposal_rolled_back_keeps_the_files(documents_in_a_temporary_folder, django_capture_on_commit_callbacks):
     from django.db import transaction
 

@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from oocr.personal_data import Section, subject_sections
 
@@ -34,7 +35,7 @@ def record_dict(record: models.Model) -> dict:
             value = getattr(record, f"get_{field.name}_display")()
         else:
             value = getattr(record, field.attname)
-        data[str(field.verbose_name).capitalize()] = value
+        data[capfirst(str(field.verbose_name))] = value  # not capitalize(): "SHA-256 checksum", "PNC ID" keep their capitals
     return data
 
 
