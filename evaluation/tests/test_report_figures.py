@@ -90,6 +90,22 @@ def test_the_report_and_the_dashboard_show_the_definition_the_waiting_matches_an
     assert "How these figures are counted" in content
 
 
+def test_the_dashboards_reoffending_table_has_the_pages_width_and_scrolls_in_its_own_pane(client, threshold_10):
+    """Seven columns overflowed half of a 1,280 px page (and a phone's screen): the table is under the chart, in a
+    pane that scrolls sideways on a small screen and can be scrolled from the keyboard."""
+    from lxml import html as lxml_html
+
+    cohort()
+    client.force_login(AdministratorFactory())
+    page = lxml_html.fromstring(client.get(reverse("evaluation:dashboard")).content)
+    [table] = page.xpath('//table[@data-testid="groups-table"]')
+    assert not table.xpath('ancestor::*[contains(@class, "govuk-grid-column")]')
+    [pane] = table.xpath('ancestor::div[@data-testid="dashboard-reoffending"]')
+    assert "moj-scrollable-pane" in pane.classes and pane.get("tabindex") == "0" and pane.get("role") == "region"
+    assert pane.get("aria-label") == table.xpath("string(caption)").strip()
+    assert "govuk-table--small-text-until-tablet" in table.classes
+
+
 # --- Point 2: suppression on the pages, charts and CSVs ----------------------------------------------------
 
 
