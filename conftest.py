@@ -119,7 +119,81 @@ def pytest_configure_node(node):
     node.workerinput["skip_browser"] = node.config.stash[BROWSER_SKIPPED_BECAUSE]
 
 
+# The slowest tests (`--durations`), longest first. With `--dist loadgroup` pytest-xdist hands tests out in collection
+# order (its groups first, the largest first), and most of these were collected last (tests/ comes last in testpaths):
+# one process ran a 2-minute test and the journeys alone at the end while the other had finished. Sent first, they
+# overlap, and the end of the run is short tests that share out evenly. Only the order changes; a test not named keeps
+# its place after these. Prefixes of node ids; update when `--durations` shows a new one of over 10 seconds.
+SLOW_FIRST = (
+    "tests/test_seed_demo.py",
+    "tests/test_query_garbage.py::test_garbage_in_the_query_string_never_gives_a_server_error[letters]",
+    "tests/test_query_garbage.py::test_garbage_in_the_query_string_never_gives_a_server_error[a huge number]",
+    "tests/test_query_garbage.py::test_garbage_in_the_query_string_never_gives_a_server_error[a NUL character]",
+    "tests/test_query_garbage.py::test_garbage_in_the_query_string_never_gives_a_server_error[31 February]",
+    "evaluation/tests/test_report_figures.py::test_a_newer_published_run_removes_the_old_run_s_charts",
+    "tests/test_intake_journey.py",
+    "tests/test_partner_portal_journey.py",
+    "tests/test_casework_journeys.py",
+    "tests/test_evaluation_journey.py",
+    "tests/test_browser_phone.py",
+    "tests/test_url_matrix.py::test_every_url_for_every_role",
+    "tests/test_url_matrix.py::test_a_record_is_never_shown",
+    "evaluation/tests/test_report_figures.py::test_publishing_draws_the_charts_once",
+    "tests/test_bench_evaluation.py",
+    "tests/test_api_journey.py",
+    "tests/test_sending_back_journeys.py",
+    "tests/test_referral_journey.py",
+    "tests/test_allocation_journey.py",
+    "tests/test_browser_finder.py",
+    "evaluation/tests/test_report_figures.py::test_every_chart_carries_its_definition",
+    "tests/test_trials_journey.py",
+    "tests/test_url_matrix.py::test_stored_html_in_every_text_field",
+    "tests/test_url_matrix.py::test_health_and_safeguarding_details",
+    "tests/test_security_checks.py",
+    "tests/test_query_garbage.py",
+    "trials/tests/test_randomisation.py::test_permuted_blocks_keep_every_completed_block",
+    "evaluation/tests/test_time_to_reoffence.py::test_the_page_reads_a_fixed_number_of_queries",
+    "tests/test_browser_search.py",
+    "evaluation/tests/test_report_figures.py::test_a_group_of_three",
+    "tests/test_security_journey.py",
+    "tests/test_session_timeout_journey.py",
+    "tests/test_reminders_journey.py",
+    "today/tests/test_views.py::test_each_roles_today_takes_the_same_number_of_queries",
+    "evaluation/tests/test_publishing.py",
+    "today/tests/test_selectors.py::test_every_panel_takes_the_same_number_of_queries",
+    "contracts/tests/test_reminders.py::test_the_jobs_queries_do_not_grow",
+    "tests/test_browser.py",
+    "evaluation/tests/test_time_to_reoffence.py",
+    "tests/test_bench.py",
+)
+
+
+def slow_first(items: list) -> None:
+    """Put the tests SLOW_FIRST names first, in its order (a stable sort: the others keep theirs)."""
+    def rank(item) -> int:
+        return next((index for index, prefix in enumerate(SLOW_FIRST) if item.nodeid.startswith(prefix)), len(SLOW_FIRST))
+
+    items.sort(key=rank)
+
+
+def xdist_groups_named(config, items: list) -> None:
+    """(xdist --dist loadgroup) Put each xdist_group test's group at the end of its node id, as pytest-xdist means to.
+
+    pytest-xdist 3.8 does it by setting `item._nodeid`, which pytest 9.2 no longer reads (a node id is `item._id`):
+    its scheduler then saw no groups, and the real-worker tests ran on both processes, each starting its own workers.
+    """
+    if not getattr(config.option, "loadgroup", False):  # set in xdist's workers under --dist loadgroup
+        return
+    for item in items:
+        names = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                        for mark in item.iter_markers("xdist_group")})
+        if names and "@" not in item.nodeid.rpartition("]")[2] and hasattr(item, "_id"):
+            item._id = type(item._id).parse(f"{item.nodeid}@{'_'.join(names)}")
+
+
 def pytest_collection_modifyitems(config, items):
+    slow_first(items)
+    xdist_groups_named(config, items)
     if reason := config.stash[BROWSER_SKIPPED_BECAUSE]:
         skip = pytest.mark.skip(reason=f"browser journey skipped: {reason}")
         for item in items:
@@ -367,8 +441,9 @@ def celery_tasks_in_process():
 
 
 # The tests that use a real worker share one per test process (its start-up imports every app: seconds each time).
-# They are marked as one xdist group (Makefile runs `--dist loadgroup`), but pytest-xdist 3.8 under pytest 9.2 was
-# seen sending them to both processes, so each test's worker has a queue of its own and cleans up only its own tasks.
+# They are marked as one xdist group (Makefile runs `--dist loadgroup`; xdist_groups_named makes that work under
+# pytest 9.2), so one process starts the workers; each test's worker still has a queue of its own and cleans up only
+# its own tasks, as when pytest-xdist 3.8 under pytest 9.2 sent them to both processes.
 REAL_WORKER = pytest.mark.xdist_group("real-celery-worker")
 
 
