@@ -1289,19 +1289,21 @@ def report_figures_get(*, run: ReoffendingCheckRun, key: str, kind: str, filters
     raise FiguresBeingPrepared(report_job_request(run=run, key=key, kind=kind, filters=filters))
 
 
-def report_job_request(*, run: ReoffendingCheckRun, key: str, kind: str, filters: dict) -> ReportJob:
+def report_job_request(*, run: ReoffendingCheckRun, key: str, kind: str, filters: dict,
+                       again_if_failed: bool = False) -> ReportJob:
     """The job computing these figures: the one there is (waiting, running or failed: a failure waits for the reader's
-    "Try again"), or a new one sent to a worker. Two requests at once make one job (unique on run and key); a job
-    whose figures have gone since it finished is sent again."""
+    "Try again", unless `again_if_failed`), or a new one sent to a worker. Two requests at once make one job (unique
+    on run and key); a job whose figures have gone since it finished (or are drawn again) is sent again."""
     with transaction.atomic():
         job, created = ReportJob.objects.get_or_create(
             run=run, key=key, defaults={"kind": kind, "filters": filters, "cases_in_scope": run.cases_checked})
         if not created:
             job = ReportJob.objects.select_for_update().get(pk=job.pk)
-            if job.status != ReportJob.Status.READY:
+            if job.status in ReportJob.UNFINISHED or (job.status == ReportJob.Status.FAILED and not again_if_failed):
                 return job
-            job.status, job.requested_at, job.started_at, job.finished_at = ReportJob.Status.WAITING, timezone.now(), None, None
-            job.save(update_fields=["status", "requested_at", "started_at", "finished_at"])
+            job.status, job.error, job.requested_at, job.started_at, job.finished_at = (
+                ReportJob.Status.WAITING, "", timezone.now(), None, None)
+            job.save(update_fields=["status", "error", "requested_at", "started_at", "finished_at"])
         _report_job_send(job.pk)
     return job
 
@@ -1488,7 +1490,7 @@ def dashboard_figures(*, run: ReoffendingCheckRun | None, scope: str):
     dashboard, drawn_at, today = selectors.dashboard_load(kept)
     now = timezone.now()
     if today != timezone.localdate(now) or drawn_at < now - timedelta(seconds=settings.EVALUATION_DASHBOARD_REFRESH_SECONDS):
-        report_job_request(run=run, key=key, kind=ReportJob.Kind.DASHBOARD, filters={"scope": scope})
+        report_job_request(run=run, key=key, kind=ReportJob.Kind.DASHBOARD, filters={"scope": scope}, again_if_failed=True)
         if today != timezone.localdate(now):  # yesterday's "last 12 months" is not today's: not shown
             raise FiguresBeingPrepared(ReportJob.objects.get(run=run, key=key))
     return dashboard, drawn_at

@@ -294,7 +294,7 @@ class CohortReportMixin:
             "job": job, "estimate": _duration(selectors.report_job_estimate(job)), "elapsed": _duration(elapsed),
             "refresh": PREPARING_REFRESH_SECONDS, "failed": job.status == job.Status.FAILED,
             "retry_form": forms.ReportJobRetryForm() if job.status == job.Status.FAILED else None,
-            "here": self.request.get_full_path(),
+            "here": self.request.get_full_path(), "cases": f"{job.cases_in_scope:,}",
         })
         response["Cache-Control"] = "no-store"
         return response
