@@ -27,9 +27,11 @@ Django process pointed at it:
 3. **Reports** (issue 18, point 6): a check run and published, the figures and charts kept with the run drawn as the
    publishing task draws them (opening page, each breakdown, time to reoffence; timed), then the cohort report (plain,
    by ethnicity, by keyworker), each chart, the time-to-reoffence page and chart, a CSV and the outcomes dashboard
-   opened as an administrator, first and again (median of 5); then three sets of new filters, computed on their first
-   view. Targets: what publishing drew opens in under a second the first time, every page again in under a second,
-   the drawing under 5 minutes. BENCH_EVAL_PARTS (default check,import,reports) picks the parts;
+   opened as an administrator, first and again (median of 5); then three sets of new filters: above
+   EVALUATION_REPORT_BACKGROUND_ABOVE cases their first view answers "being prepared" (timed) and their job is run
+   here as the worker runs it (time until ready, from the first request), below it they are computed in the request.
+   Targets: what publishing drew opens in under a second the first time, new filters answer in under a second, every
+   page again in under a second, the drawing under 5 minutes. BENCH_EVAL_PARTS (default check,import,reports) picks the parts;
    BENCH_EVAL_DATABASE_PREFIX names the databases (default BENCH_DATABASE_PREFIX + eval_, else oocr_bench_eval_).
 
 It writes bench/results/evaluation-<date>.md and evaluation-latest.md, and prints the same table.
@@ -397,6 +399,13 @@ def _baselines_ensure() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM cases_case c WHERE NOT EXISTS "
+                       "(SELECT 1 FROM cases_casebaseline b WHERE b.case_id = c.id))")
+        if not cursor.fetchone()[0]:
+            return  # every case has its baseline (a reused database): nothing to add
+        # The NOT IN below is hashed only while the baselines fit in work_mem: on a reused database whose million
+        # baselines did not, it scanned them once per case (16 minutes and counting, 4 December).
+        cursor.execute("SET work_mem = '256MB'")
         cursor.execute("""
             INSERT INTO cases_casebaseline (case_id, age, sex, ethnicity, offence_codes, crime_subgroups, route,
                 previous_offences, previous_cautions, previous_convictions, home_postcode_area, recorded_at)
@@ -407,6 +416,7 @@ def _baselines_ensure() -> None:
         # NOT IN: the baselines already there read once, into a hash. NOT EXISTS let the planner (its statistics saying
         # the table is empty) scan the table once per case, pages this INSERT was filling included: 150 rows a
         # second at national size, where this takes a minute.
+        cursor.execute("RESET work_mem")
         cursor.execute("ANALYZE cases_casebaseline")
 
 
@@ -420,7 +430,7 @@ def measure_reports() -> dict:
     from django.urls import reverse
 
     from evaluation import services
-    from evaluation.models import ReoffendingDefinition, ReportChart
+    from evaluation.models import ReoffendingDefinition, ReportChart, ReportJob
 
     _baselines_ensure()
     definition = ReoffendingDefinition.objects.get(name="Bench: proven reoffending, 12 months")
@@ -454,6 +464,33 @@ def measure_reports() -> dict:
         timings[f"{name}: median of {REPORT_REPEATS}"] = round(statistics.median(again), 2)
         print(f"  {name}: median of {REPORT_REPEATS}: {timings[f'{name}: median of {REPORT_REPEATS}']} s", flush=True)
 
+    def prepared(name: str, url: str, query: dict) -> None:
+        """New filters: the first answer (being prepared, or the page computed in the request below the threshold),
+        then, when a job was made, the job as the worker runs it and the page once ready; then the median again."""
+        client = Client()
+        client.force_login(admin)
+        started = time.perf_counter()
+        response = client.get(url, query)
+        timings[f"{name}: first answer"] = round(time.perf_counter() - started, 2)
+        waiting = response.status_code == 202 or b"Your report is being prepared" in response.content
+        print(f"  {name}: first answer {timings[f'{name}: first answer']} s ({'being prepared' if waiting else 'the page'}; "
+              f"load {os.getloadavg()[0]:.2f})", flush=True)
+        if waiting:
+            job = ReportJob.objects.filter(run=run).order_by("-pk").first()
+            services.report_job_run(job_id=job.pk)  # what the worker does
+            response = client.get(url, query)
+            if response.status_code != 200 or b"being prepared" in response.content:
+                raise RuntimeError(f"{url} not ready after its job ({response.status_code})")
+            timings[f"{name}: ready, from the first request"] = round(time.perf_counter() - started, 2)
+            print(f"  {name}: ready {timings[f'{name}: ready, from the first request']} s "
+                  f"(load {os.getloadavg()[0]:.2f})", flush=True)
+        again = []
+        for _ in range(REPORT_REPEATS):
+            started = time.perf_counter()
+            client.get(url, query)
+            again.append(time.perf_counter() - started)
+        timings[f"{name}: median of {REPORT_REPEATS}"] = round(statistics.median(again), 2)
+
     timed("publish", lambda: services.reoffending_check_run_publish(run_id=run.pk, user=admin))
     ReportChart.objects.filter(run=run).delete()  # the task ran (or not) on publishing: draw again, timed
     timed("drawn at publish: figures and charts (opening page, each breakdown, time to reoffence)",
@@ -470,12 +507,15 @@ def measure_reports() -> dict:
     page("time to reoffence chart", reverse("evaluation:time_to_reoffence_chart"))
     page("CSV: groups", reverse("evaluation:report_export", args=["groups"]))
     page("outcomes dashboard", reverse("evaluation:dashboard"))
-    # Filters nobody has asked for yet: computed on the first view (no set of filters can be drawn in advance), kept.
-    page("new filters: chart reoffending, women (computed, then kept)", reverse("evaluation:report_chart", args=["reoffending"]),
-         {"sex": "female"})
-    page("new filters: cohort report page, by area, 2022 to 2023", report, {"breakdown": "area", "start_from": "1/1/2022",
-                                                                           "start_to": "31/12/2023"})
-    page("new filters: time to reoffence page, women", reverse("evaluation:time_to_reoffence"), {"sex": "female"})
+    # Filters nobody has asked for yet (no set of filters can be drawn in advance): above
+    # EVALUATION_REPORT_BACKGROUND_ABOVE cases the first view answers "being prepared" at once and a job computes them;
+    # here the job is run in this process as the worker runs it, right after the first answer (no queue, no refresh
+    # interval), and the page asked again once it has finished.
+    prepared("new filters: chart reoffending, women", reverse("evaluation:report_chart", args=["reoffending"]),
+             {"sex": "female"})
+    prepared("new filters: cohort report page, by area, 2022 to 2023", report, {"breakdown": "area", "start_from": "1/1/2022",
+                                                                               "start_to": "31/12/2023"})
+    prepared("new filters: time to reoffence page, women", reverse("evaluation:time_to_reoffence"), {"sex": "female"})
     return timings
 
 
@@ -638,12 +678,16 @@ def _reports_lines(results: list[dict]) -> list[str]:
         lines += [f"| {name} | {seconds} |" for name, seconds in r["reports"].items()]
         kept_first = [name for name, seconds in r["reports"].items()
                       if name.endswith(": first") and not name.startswith("new filters") and seconds >= 1]
+        new_first = [name for name, seconds in r["reports"].items()
+                     if name.startswith("new filters") and name.endswith(": first answer") and seconds >= 1]
         slow = [name for name, seconds in r["reports"].items() if "median" in name and seconds >= 1]
         drawing = next((seconds for name, seconds in r["reports"].items() if name.startswith("drawn at publish")), 0)
         lines += ["", f"- {'MISSED' if kept_first else 'met'}: every page and chart drawn at publish opens the first time "
                       f"in under a second" + (f" ({', '.join(kept_first)})" if kept_first else ""),
                   f"- {'MISSED' if slow else 'met'}: every page and chart opens again in under a second"
                   + (f" ({', '.join(slow)})" if slow else ""),
+                  f"- {'MISSED' if new_first else 'met'}: new filters answer (the report, or that it is being prepared) "
+                  f"in under a second" + (f" ({', '.join(new_first)})" if new_first else ""),
                   f"- {'met' if drawing < PUBLISH_DRAW_TARGET_SECONDS else 'MISSED'}: drawing at publish under "
                   f"{PUBLISH_DRAW_TARGET_SECONDS // 60} minutes ({drawing} s)"]
     return lines

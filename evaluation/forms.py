@@ -104,6 +104,14 @@ class CheckRunPublishForm(GovukForm):
         self.helper = page_helper(self, Button("submit", "Publish this run"))
 
 
+class ReportJobRetryForm(GovukForm):
+    """One button: prepare again figures whose preparing failed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_helper(self, Button("submit", "Try again"))
+
+
 class PersonMatchDecisionForm(GovukForm):
     decision = forms.ChoiceField(
         label="Is this the same person?", widget=forms.RadioSelect,

@@ -518,3 +518,49 @@ class SurveyAnswer(models.Model):
             models.UniqueConstraint(fields=["response", "item_code"], name="survey_answer_once"),
             models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5) | models.Q(score=None), name="survey_score_1_to_5"),
         ]
+
+
+class ReportJob(models.Model):
+    """Figures of a published run asked for with filters nothing kept yet, computed in the background and kept with
+    the run (ReportChart) when the run is large (settings.EVALUATION_REPORT_BACKGROUND_ABOVE cases): the reader is
+    told the report is being prepared instead of waiting minutes in the request.
+
+    One job per run and set of figures (the key its page reads them under): the same filters asked for twice (two tabs,
+    a retry, two administrators) find the one job. Removed with the run's charts when a later run supersedes it.
+    """
+
+    class Kind(models.TextChoices):
+        REPORT = "report", "Cohort report"
+        TIME_TO_REOFFENCE = "time", "Time to reoffence"
+        DASHBOARD = "dashboard", "Outcomes dashboard"
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        RUNNING = "running", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    UNFINISHED = (Status.WAITING, Status.RUNNING)
+
+    run = models.ForeignKey(ReoffendingCheckRun, on_delete=models.CASCADE, related_name="report_jobs")
+    key = models.CharField(max_length=80, help_text="The key of the figures kept with the run (ReportChart.key).")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # The valid filters only, as the form received them (measure included): what the job computes, for anyone.
+    filters = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.WAITING)
+    error = models.CharField(max_length=300, blank=True, default="", help_text="Why it failed; no personal data.")
+    cases_in_scope = models.PositiveIntegerField(default=0)
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(null=True, blank=True, help_text="How long the computing took.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "key"], name="report_job_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} figures ({self.get_status_display().lower()})"
+
+    @property
+    def is_unfinished(self) -> bool:
+        return self.status in self.UNFINISHED

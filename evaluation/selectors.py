@@ -7,7 +7,7 @@ number of cases: rows come back as values, and the arithmetic is done here.
 
 import statistics as pystats
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDate
@@ -19,7 +19,7 @@ from evaluation import disclosure
 from evaluation import statistics as stats
 from evaluation.models import (
     CrimeRecordImport, HarmWeightSet, PersonMatch, ReoffendingCheckRun, ReoffendingDefinition, ReoffendingResult,
-    SurveyAnswer, SurveyInstrument, SurveyResponse,
+    ReportJob, SurveyAnswer, SurveyInstrument, SurveyResponse,
 )
 from keyworkers.models import Allocation
 from keyworkers.selectors import staff_team
@@ -331,6 +331,31 @@ def _quarters(first: date, last: date) -> list[str]:
     return labels
 
 
+def report_jobs() -> QuerySet[ReportJob]:
+    """Figures being prepared in the background (or ready, or failed), for any reader of the reports: they hold
+    filters and counts of a published run, nothing about a person."""
+    return ReportJob.objects.select_related("run")
+
+
+# Seconds a million cases took to prepare on the benchmark's machine (bench/results/evaluation-national-2026-12-03.md),
+# until this server has prepared some itself.
+REPORT_JOB_SECONDS_PER_MILLION = {ReportJob.Kind.REPORT: 40, ReportJob.Kind.TIME_TO_REOFFENCE: 150,
+                                  ReportJob.Kind.DASHBOARD: 10}
+
+
+def report_job_estimate(job: ReportJob) -> int:
+    """Roughly how many seconds the job takes in all: from the last jobs of its kind this server prepared (their
+    seconds per case, for this many cases), else from the benchmark's."""
+    earlier = list(ReportJob.objects.filter(kind=job.kind, status=ReportJob.Status.READY, seconds__isnull=False,
+                                            cases_in_scope__gt=0)
+                   .order_by("-finished_at").values_list("seconds", "cases_in_scope")[:5])
+    if earlier:
+        per_case = pystats.median(seconds / cases for seconds, cases in earlier)
+    else:
+        per_case = REPORT_JOB_SECONDS_PER_MILLION[job.kind] / 1_000_000
+    return max(5, round(per_case * max(job.cases_in_scope, 1)))
+
+
 def trend_cases() -> QuerySet[Case]:
     """Every case submitted to the team (the report, like its results, is the whole scheme's)."""
     return Case.objects.exclude(status=Case.Status.DRAFT).exclude(submitted_at=None)
@@ -422,14 +447,26 @@ def _group_figures(key: str, label: str, rows: list[dict]) -> GroupFigures:
 
 def dashboard_cases(*, user) -> QuerySet[Case]:
     """The cases a dashboard counts: all for an administrator; a team manager's team (and cases not yet allocated)."""
-    cases = Case.objects.exclude(status=Case.Status.DRAFT).exclude(submitted_at=None)
+    return dashboard_scope_cases(dashboard_scope(user=user))
+
+
+def dashboard_scope(*, user) -> str:
+    """Whose cases the user's dashboard counts, as a short name: "all", or "team-<id>" for a team's manager. The
+    dashboard's figures kept with a published run are kept by this name (two managers of a team share them)."""
     if user.has_perm("evaluation.manage_evaluation"):
-        return cases
+        return "all"
     team = staff_team(user)
-    if team is None:
+    return "all" if team is None else f"team-{team.pk}"
+
+
+def dashboard_scope_cases(scope: str) -> QuerySet[Case]:
+    """The cases of a scope named by `dashboard_scope`."""
+    cases = Case.objects.exclude(status=Case.Status.DRAFT).exclude(submitted_at=None)
+    if scope == "all":
         return cases
+    team_id = int(scope.removeprefix("team-"))
     allocations = Allocation.objects.filter(case=OuterRef("pk"))
-    return cases.filter(Exists(allocations.filter(keyworker__staff_profile__team=team)) | ~Exists(allocations))
+    return cases.filter(Exists(allocations.filter(keyworker__staff_profile__team_id=team_id)) | ~Exists(allocations))
 
 
 @dataclass
@@ -466,11 +503,13 @@ class Dashboard:
         return stats.proportion_wilson(closed - self.breached, closed)
 
 
-def outcomes_dashboard(*, user, today: date | None = None, months: int = 12) -> Dashboard:
-    """The team's figures over the last `months`: a fixed handful of queries, whatever the number of cases."""
+def outcomes_dashboard(*, user=None, scope: str | None = None, today: date | None = None, months: int = 12) -> Dashboard:
+    """The team's figures over the last `months` (for a user, or a scope named by `dashboard_scope`): a fixed handful
+    of queries, whatever the number of cases; over a million cases they take seconds, so a large published run keeps
+    them (services.dashboard_figures) and the page reads them from there."""
     today = today or timezone.localdate()
     since = today - timedelta(days=round(months * 365.25 / 12))
-    cases = dashboard_cases(user=user)
+    cases = dashboard_scope_cases(scope) if scope is not None else dashboard_cases(user=user)
     recent = cases.filter(submitted_at__gte=day_start(since))
     timings = list(recent.annotate(
         allocated_at=Min("allocations__allocated_at"), contract_start=F("contract__start_date"),
@@ -495,6 +534,27 @@ def outcomes_dashboard(*, user, today: date | None = None, months: int = 12) -> 
         allocations_timed=len(to_allocation), contracts_timed=len(to_contract),
         **_referral_counts(cases=cases, since=since),
     )
+
+
+def dashboard_dump(dashboard: Dashboard, *, drawn_at, today: date) -> bytes:
+    """The dashboard's figures as JSON, with when they were drawn and for which local day (kept with the run)."""
+    import json
+    from dataclasses import asdict
+
+    data = asdict(dashboard)
+    data["since"] = dashboard.since.isoformat()
+    return json.dumps({"dashboard": data, "drawn_at": drawn_at.isoformat(), "today": today.isoformat()}).encode()
+
+
+def dashboard_load(raw: bytes) -> tuple[Dashboard, datetime, date]:
+    """What `dashboard_dump` wrote: the figures, when they were drawn, and the local day they were drawn for."""
+    import json
+
+    kept = json.loads(bytes(raw))
+    data = kept["dashboard"]
+    data["since"] = date.fromisoformat(data["since"])
+    data["distance"] = [tuple(row) for row in data["distance"]]
+    return Dashboard(**data), datetime.fromisoformat(kept["drawn_at"]), date.fromisoformat(kept["today"])
 
 
 def _referral_counts(*, cases: QuerySet[Case], since: date) -> dict:

@@ -23,7 +23,7 @@ from cases.services import records_erase  # the one helper that also clears hist
 from evaluation import checks, selectors
 from evaluation.models import (
     CrimeRecord, CrimeRecordImport, CrimeRecordImportPart, EventType, HarmWeight, HarmWeightSet, PersonMatch, ReoffendingCheckRun,
-    ReoffendingDefinition, ReoffendingResult, ReportChart, SurveyAnswer, SurveyInstrument, SurveyResponse,
+    ReoffendingDefinition, ReoffendingResult, ReportChart, ReportJob, SurveyAnswer, SurveyInstrument, SurveyResponse,
 )
 from oocr import jobs
 from oocr.concurrency.services import ANY_VERSION, version_bump
@@ -1140,6 +1140,7 @@ def reoffending_check_run_publish(*, run_id: int, user) -> ReoffendingCheckRun:
         previous.save(update_fields=["status", "superseded_by", "superseded_at"])
         ReoffendingResult.objects.filter(run=previous).delete()
         ReportChart.objects.filter(run=previous).delete()
+        ReportJob.objects.filter(run=previous).delete()  # a job still running finds its run superseded and stops
     run.full_clean()
     run.save(update_fields=["status", "published_by", "published_at"])
     # Draw the report's charts now, in the background, so that the first reader does not wait for them.
@@ -1249,7 +1250,264 @@ def report_charts_draw(*, run_id: int) -> int:
             return survival.survival_chart(figures, tables.definition_lines(report, [], review_url=review_url))
 
         drawn += keep(charts.chart_key("time-to-reoffence", measure, [], ""), time_chart)
+    if report_in_background(run) and dashboard_key("all") not in kept:
+        dashboard_figures_draw(run_id=run.pk, scope="all")  # the dashboard's team figures, as an administrator sees them
     return drawn
+
+
+# --- Reports prepared in the background (issue 18, point 6) ----------------------------------------------------
+
+class FiguresBeingPrepared(Exception):
+    """The figures asked for are not kept with the run and the run is too large to compute them in the request: a job
+    computes them in the background (`job`); the page says so and refreshes itself."""
+
+    def __init__(self, job: ReportJob):
+        super().__init__(f"Report job {job.pk} is {job.status}")
+        self.job = job
+
+
+REPORT_JOB_SWEPT = "The computer preparing it stopped before it finished."
+REPORT_JOB_FAILED = "Something went wrong while preparing it."
+
+
+def report_in_background(run: ReoffendingCheckRun) -> bool:
+    """Whether figures not yet kept with this run are computed in the background rather than in the request: when the
+    run checked more cases than settings.EVALUATION_REPORT_BACKGROUND_ABOVE (a small force sees no change)."""
+    from django.conf import settings
+
+    return run.cases_checked > settings.EVALUATION_REPORT_BACKGROUND_ABOVE
+
+
+def report_figures_get(*, run: ReoffendingCheckRun, key: str, kind: str, filters: dict, draw) -> bytes:
+    """A published run's figures under `key`: kept ones as they are; otherwise drawn now (`draw`) for a small run, or,
+    for a large one, asked of a background job (one per run and key) and FiguresBeingPrepared raised."""
+    kept = ReportChart.objects.filter(run_id=run.pk, key=key).values_list("svg", flat=True).first()
+    if kept is not None:
+        return bytes(kept)
+    if not report_in_background(run):
+        return report_chart_get_or_draw(run_id=run.pk, key=key, draw=draw)
+    raise FiguresBeingPrepared(report_job_request(run=run, key=key, kind=kind, filters=filters))
+
+
+def report_job_request(*, run: ReoffendingCheckRun, key: str, kind: str, filters: dict,
+                       again_if_failed: bool = False) -> ReportJob:
+    """The job computing these figures: the one there is (waiting, running or failed: a failure waits for the reader's
+    "Try again", unless `again_if_failed`), or a new one sent to a worker. Two requests at once make one job (unique
+    on run and key); a job whose figures have gone since it finished (or are drawn again) is sent again."""
+    with transaction.atomic():
+        job, created = ReportJob.objects.get_or_create(
+            run=run, key=key, defaults={"kind": kind, "filters": filters, "cases_in_scope": run.cases_checked})
+        if not created:
+            job = ReportJob.objects.select_for_update().get(pk=job.pk)
+            if job.status in ReportJob.UNFINISHED or (job.status == ReportJob.Status.FAILED and not again_if_failed):
+                return job
+            job.status, job.error, job.requested_at, job.started_at, job.finished_at = (
+                ReportJob.Status.WAITING, "", timezone.now(), None, None)
+            job.save(update_fields=["status", "error", "requested_at", "started_at", "finished_at"])
+        _report_job_send(job.pk)
+    return job
+
+
+def _report_job_send(job_id: int) -> None:
+    from evaluation.tasks import report_job_run_task
+
+    transaction.on_commit(lambda: report_job_run_task.delay(job_id))
+
+
+@transaction.atomic
+def report_job_retry(*, job_id: int) -> ReportJob:
+    """The reader's "Try again" after a failure: the job waits for a worker again. Refused unless it failed."""
+    job = ReportJob.objects.select_for_update().get(pk=job_id)
+    if job.status != ReportJob.Status.FAILED:
+        raise DomainError("These figures are already being prepared or are ready: nothing was changed.")
+    job.status, job.error, job.requested_at, job.started_at, job.finished_at = (
+        ReportJob.Status.WAITING, "", timezone.now(), None, None)
+    job.save(update_fields=["status", "error", "requested_at", "started_at", "finished_at"])
+    _report_job_send(job.pk)
+    return job
+
+
+def report_job_fail(*, job_id: int, error: str = REPORT_JOB_FAILED) -> None:
+    """The job could not finish (its own error, or its tries used up): the reader sees why, and "Try again"."""
+    ReportJob.objects.filter(pk=job_id, status__in=ReportJob.UNFINISHED).update(
+        status=ReportJob.Status.FAILED, error=error[:300], finished_at=timezone.now())
+
+
+def report_job_run(*, job_id: int) -> str:
+    """Compute and keep a job's figures (and their charts) with its run. Returns the job's status at the end.
+
+    Safe to repeat: what is kept already is not computed again, and a finished job is left as it is. A living runner
+    holds the job's lock (oocr/jobs.py), so a redelivered message never computes it twice at once (JobBusy: retried).
+    A run superseded meanwhile has lost its jobs with its charts; the figures it would compute are read by no one.
+    """
+    import time
+
+    job = ReportJob.objects.select_related("run__definition").filter(pk=job_id).first()
+    if job is None:
+        return "gone"
+    if job.status not in ReportJob.UNFINISHED:
+        return job.status
+    with jobs.job_lock(jobs.REPORT_JOB, job.pk):
+        if job.run.status != ReoffendingCheckRun.Status.PUBLISHED:
+            report_job_fail(job_id=job.pk, error="A newer check was published meanwhile: open the report again.")
+            return ReportJob.Status.FAILED
+        ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.RUNNING, started_at=timezone.now())
+        started = time.perf_counter()
+        {ReportJob.Kind.REPORT: _report_job_report, ReportJob.Kind.TIME_TO_REOFFENCE: _report_job_time,
+         ReportJob.Kind.DASHBOARD: _report_job_dashboard}[job.kind](job)
+        ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING).update(
+            status=ReportJob.Status.READY, finished_at=timezone.now(), seconds=round(time.perf_counter() - started, 2))
+    return ReportJob.Status.READY
+
+
+class _AnyReader:
+    """The reader a job computes for: the filters it keeps were checked against the asker's role in the request."""
+
+    is_authenticated = True
+
+    def has_perm(self, permission: str) -> bool:
+        return True
+
+
+def report_filter_for(kind: str, data: dict):
+    """The report's (or the time-to-reoffence page's) filter over the published run's results, for the filters kept
+    with a job (`report_filter_data`)."""
+    from types import SimpleNamespace
+
+    from evaluation.filters import CohortReportFilter, TimeToReoffenceFilter
+
+    definition_id, months = (int(part) for part in data["measure"].split("-"))
+    cls = TimeToReoffenceFilter if kind == ReportJob.Kind.TIME_TO_REOFFENCE else CohortReportFilter
+    return cls(dict(data), queryset=selectors.report_results(definition_id=definition_id, months=months),
+               request=SimpleNamespace(user=_AnyReader()))
+
+
+def report_filter_data(report_filter) -> dict:
+    """The valid filters only, as the form received them: what a job needs to compute the same figures for anyone
+    (a value refused for the asker, such as a keyworker breakdown for a reader who may not see it, is left out)."""
+    form = report_filter.form
+    form.is_valid()
+    valid = getattr(form, "cleaned_data", {})
+    return {name: form.data[name] for name in form.fields if name in valid and valid[name] not in (None, "")
+            and name in form.data}
+
+
+def report_figures_compute(*, run: ReoffendingCheckRun, definition, months: int, report_filter, breakdown: str) -> bytes:
+    """The cohort report's figures and quarterly trend for these filters, as kept with the run (JSON)."""
+    report = selectors.cohort_report(results=report_filter.qs, definition=definition, months=months, breakdown=breakdown)
+    data = getattr(report_filter.form, "cleaned_data", {})
+    cases = selectors.trend_cases().filter(report_filter.case_conditions())
+    trend = selectors.quarterly_trend(cases=cases, results=report_filter.qs, first=data.get("start_from"),
+                                      last=min(filter(None, [data.get("start_to"), run.as_of])))
+    return selectors.report_figures_dump(report, trend)
+
+
+def _report_job_report(job: ReportJob) -> None:
+    """The cohort report's figures for the job's filters, then each of its charts, kept with the run."""
+    from evaluation import charts, tables
+
+    run, definition = job.run, job.run.definition
+    report_filter = report_filter_for(job.kind, job.filters)
+    months = int(job.filters["measure"].split("-")[1])
+    report_filter.form.is_valid()  # the job's filters are the valid ones: cleaned_data holds each
+    breakdown = report_filter.form.cleaned_data.get("breakdown") or ""
+    raw = report_chart_get_or_draw(run_id=run.pk, key=job.key, draw=lambda: report_figures_compute(
+        run=run, definition=definition, months=months, report_filter=report_filter, breakdown=breakdown))
+    report, trend = selectors.report_figures_load(raw, run=run, definition=definition)
+    filters = report_filter.described()
+    made = tables.report_tables(report, trend, selectors.SURVIVAL_DAYS)
+    lines = tables.definition_lines(report, filters, review_url=reverse("evaluation:match_list"))
+    for chart in charts.CHARTS:
+        if chart == "breakdown" and not breakdown:
+            continue
+        report_chart_get_or_draw(run_id=run.pk, key=charts.chart_key(chart, job.filters["measure"], filters, breakdown),
+                                 draw=lambda chart=chart: charts.draw(chart, report, made, lines))
+
+
+def _report_job_time(job: ReportJob) -> None:
+    """The time-to-reoffence figures (Kaplan-Meier, log-rank, Cox) for the job's filters, then their chart."""
+    from evaluation import charts, survival, tables
+
+    run, definition = job.run, job.run.definition
+    report_filter = report_filter_for(job.kind, job.filters)
+    months = int(job.filters["measure"].split("-")[1])
+    raw = report_chart_get_or_draw(run_id=run.pk, key=job.key, draw=lambda: selectors.time_to_reoffence_figures(
+        results=report_filter.qs, months=months).dump())
+    figures = survival.TimeToReoffence.load(raw)
+    report = selectors.CohortReport(run=run, definition=definition, months=months, groups=[], comparisons=[],
+                                    waiting_matches=selectors.person_matches_waiting().count(),
+                                    not_yet_at_follow_up=figures.not_yet_at_follow_up)
+    filters = report_filter.described()
+    lines = tables.definition_lines(report, filters, review_url=reverse("evaluation:match_list"))
+    report_chart_get_or_draw(run_id=run.pk, key=charts.chart_key("time-to-reoffence", job.filters["measure"], filters, ""),
+                             draw=lambda: survival.survival_chart(figures, lines))
+
+
+def dashboard_key(scope: str) -> str:
+    return f"dashboard:{scope}"
+
+
+def _report_job_dashboard(job: ReportJob) -> None:
+    """The outcomes dashboard's team figures for the job's scope, as at now, kept with the run (replacing older ones)."""
+    dashboard_figures_draw(run_id=job.run_id, scope=job.filters["scope"])
+
+
+def dashboard_figures_draw(*, run_id: int, scope: str) -> bytes:
+    """Compute the dashboard's team figures for a scope (selectors.dashboard_scope) and keep them with the run, in
+    place of the ones kept before (the day they are for and when they were drawn go with them)."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    raw = selectors.dashboard_dump(selectors.outcomes_dashboard(scope=scope, today=today), drawn_at=now, today=today)
+    with transaction.atomic():
+        updated = ReportChart.objects.filter(run_id=run_id, key=dashboard_key(scope)).update(svg=raw, drawn_at=now)
+        if not updated:
+            try:
+                with transaction.atomic():
+                    ReportChart.objects.create(run_id=run_id, key=dashboard_key(scope), svg=raw)
+            except IntegrityError:  # another worker kept them at the same moment: same figures
+                pass
+    return raw
+
+
+def dashboard_figures(*, run: ReoffendingCheckRun | None, scope: str):
+    """The dashboard's team figures for a scope: (dashboard, when they were drawn, None when drawn now).
+
+    Computed in the request without a published run or for a small one. For a large run, those kept with it: drawn
+    again in the background when they are for an earlier local day or older than EVALUATION_DASHBOARD_REFRESH_SECONDS
+    (the kept ones shown meanwhile, with when they were drawn); FiguresBeingPrepared when none are kept yet.
+    """
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    if run is None or not report_in_background(run):
+        return selectors.outcomes_dashboard(scope=scope), None
+    key = dashboard_key(scope)
+    kept = ReportChart.objects.filter(run_id=run.pk, key=key).values_list("svg", flat=True).first()
+    if kept is None:
+        raise FiguresBeingPrepared(report_job_request(run=run, key=key, kind=ReportJob.Kind.DASHBOARD,
+                                                      filters={"scope": scope}))
+    dashboard, drawn_at, today = selectors.dashboard_load(kept)
+    now = timezone.now()
+    if today != timezone.localdate(now) or drawn_at < now - timedelta(seconds=settings.EVALUATION_DASHBOARD_REFRESH_SECONDS):
+        report_job_request(run=run, key=key, kind=ReportJob.Kind.DASHBOARD, filters={"scope": scope}, again_if_failed=True)
+        if today != timezone.localdate(now):  # yesterday's "last 12 months" is not today's: not shown
+            raise FiguresBeingPrepared(ReportJob.objects.get(run=run, key=key))
+    return dashboard, drawn_at
+
+
+def report_jobs_sweep(*, now=None) -> list[int]:
+    """Fail the jobs nobody runs any more: waiting or running for longer than JOB_STALE_AFTER_SECONDS (long enough
+    for a killed worker's message to come back and be tried again) with no living runner. The reader sees "Try again".
+    Returns the ids failed; running it twice fails nothing twice."""
+    now = now or timezone.now()
+    stale = list(ReportJob.objects.filter(status__in=ReportJob.UNFINISHED, requested_at__lt=jobs.stale_before(now))
+                 .values_list("pk", flat=True))
+    alive = jobs.job_runners(jobs.REPORT_JOB, stale)
+    failed = [pk for pk in stale if pk not in alive]
+    ReportJob.objects.filter(pk__in=failed, status__in=ReportJob.UNFINISHED).update(
+        status=ReportJob.Status.FAILED, error=REPORT_JOB_SWEPT, finished_at=now)
+    return failed
 
 
 # --- Ending surveys ------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from evaluation import services
-from evaluation.models import CrimeRecordImport, ReoffendingDefinition
+from evaluation.models import CrimeRecordImport, ReoffendingDefinition, ReportJob
 
 # The longest jobs: a national import takes about a minute, a national check of every definition half a minute,
 # drawing a national published run's figures and charts a few minutes
@@ -65,3 +65,26 @@ def report_charts_draw_task(run_id: int) -> int:
     """After a run is published: draw its report's charts, so that the first reader finds them drawn. Safe to repeat:
     charts already kept are not drawn again; a run superseded meanwhile is left alone."""
     return services.report_charts_draw(run_id=run_id)
+
+
+def _report_job_given_up(task, exc, task_id, args, kwargs, einfo) -> None:
+    """The job met an error no try would cure, or its tries are used up: the reader sees "Try again"."""
+    job_id = args[0] if args else kwargs.get("job_id")
+    if job_id is not None:
+        services.report_job_fail(job_id=job_id)
+
+
+@shared_task(name="evaluation.report_job_run", on_failure=_report_job_given_up, **LONG_JOB_LIMITS)
+def report_job_run_task(job_id: int) -> str:
+    """Compute a report's figures for filters nothing kept yet, and keep them with the published run. Safe to repeat:
+    a finished or vanished job is left alone, what is kept is not computed again, and a job another worker is
+    running is retried later (JobBusy), never computed twice at once."""
+    if not ReportJob.objects.filter(pk=job_id).exists():
+        return "gone"
+    return services.report_job_run(job_id=job_id)
+
+
+@shared_task(name="evaluation.stale_report_jobs_sweep", soft_time_limit=60, time_limit=90)
+def stale_report_jobs_sweep() -> list[int]:
+    """Every 5 minutes: fail the report jobs whose runner is gone (the reader may try again). Returns the ids failed."""
+    return services.report_jobs_sweep()

@@ -21,6 +21,7 @@ urlpatterns = [
     path("evaluation/report/", views.CohortReportView.as_view(), name="report"),
     path("evaluation/report/<str:chart>.svg", views.ReportChartView.as_view(), name="report_chart"),
     path("evaluation/report/<str:table>.csv", views.ReportExportView.as_view(), name="report_export"),
+    path("evaluation/report/jobs/<int:pk>/retry/", views.ReportJobRetryView.as_view(), name="report_job_retry"),
     path("evaluation/surveys/", views.SurveyReportView.as_view(), name="survey_report"),
     path("evaluation/surveys/export.csv", views.SurveyReportExportView.as_view(), name="survey_report_export"),
     path("outcomes/", views.OutcomesDashboardView.as_view(), name="dashboard"),

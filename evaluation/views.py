@@ -13,7 +13,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 from cases.views.case_page import CasePageMixin
 from evaluation import charts, disclosure, forms, selectors, services, survival, tables
 from evaluation.filters import CohortReportFilter, TimeToReoffenceFilter
-from evaluation.models import SurveyInstrument, SurveyResponse
+from evaluation.models import ReportJob, SurveyInstrument, SurveyResponse
 from oocr.audit.services import access_log_disclosure, access_log_record, access_log_report_export
 from oocr.concurrency.services import form_token_new
 from oocr.csv_export import csv_safe, csv_writer
@@ -253,8 +253,51 @@ class CheckRunPublishView(RoleRequiredMixin, ServiceFormMixin, FormView):
         return reverse("evaluation:check_detail", args=[self.run.pk])
 
 
+PREPARING_REFRESH_SECONDS = 5  # how often the "being prepared" page reloads itself
+
+PREPARING_SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" width="640" height="80" role="img" aria-label="This chart is being '
+                 b'prepared"><text x="10" y="45" font-family="Arial, sans-serif" font-size="18">This chart is being prepared: '
+                 b'reload the page in a minute.</text></svg>')
+
+
+def _duration(seconds: int) -> str:
+    """Roughly how long, in words: "less than a minute", "about 1 minute", "about 3 minutes"."""
+    if seconds < 60:
+        return "less than a minute"
+    minutes = round(seconds / 60)
+    return f"about {minutes} minute{'s' if minutes != 1 else ''}"
+
+
 class CohortReportMixin:
-    """The report's filters and figures, shared by the page, its charts and its CSV exports."""
+    """The report's filters and figures, shared by the page, its charts and its CSV exports.
+
+    Figures not kept with a large published run are prepared in the background (services.report_figures_get): the
+    reader gets the "being prepared" page, which reloads itself until they are ready, or says they failed with a
+    "Try again" button.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()  # a template's lazy figures are computed here, inside the try
+            return response
+        except services.FiguresBeingPrepared as prepared:
+            return self.being_prepared(prepared.job)
+
+    def being_prepared(self, job):
+        """The page said while figures are prepared (it reloads itself), or why preparing them failed."""
+        from django.template.response import TemplateResponse
+
+        elapsed = max(0, round((timezone.now() - job.requested_at).total_seconds()))
+        response = TemplateResponse(self.request, "evaluation/report_preparing.html", {
+            "job": job, "estimate": _duration(selectors.report_job_estimate(job)), "elapsed": _duration(elapsed),
+            "refresh": PREPARING_REFRESH_SECONDS, "failed": job.status == job.Status.FAILED,
+            "retry_form": forms.ReportJobRetryForm() if job.status == job.Status.FAILED else None,
+            "here": self.request.get_full_path(), "cases": f"{job.cases_in_scope:,}",
+        })
+        response["Cache-Control"] = "no-store"
+        return response
 
     @cached_property
     def measure(self) -> tuple[int, int] | None:
@@ -293,16 +336,11 @@ class CohortReportMixin:
             return selectors.cohort_report(results=self.report_filter.qs, definition=definition, months=months,
                                            breakdown=self.breakdown), []
 
-        def compute() -> bytes:
-            report = selectors.cohort_report(results=self.report_filter.qs, definition=definition, months=months,
-                                             breakdown=self.breakdown)
-            data = getattr(self.report_filter.form, "cleaned_data", {})
-            cases = selectors.trend_cases().filter(self.report_filter.case_conditions())
-            trend = selectors.quarterly_trend(cases=cases, results=self.report_filter.qs, first=data.get("start_from"),
-                                              last=min(filter(None, [data.get("start_to"), run.as_of])))
-            return selectors.report_figures_dump(report, trend)
-
-        raw = services.report_chart_get_or_draw(run_id=run.pk, key=self.chart_key("figures"), draw=compute)
+        raw = services.report_figures_get(
+            run=run, key=self.chart_key("figures"), kind=ReportJob.Kind.REPORT,
+            filters=services.report_filter_data(self.report_filter),
+            draw=lambda: services.report_figures_compute(run=run, definition=definition, months=months,
+                                                         report_filter=self.report_filter, breakdown=self.breakdown))
         return selectors.report_figures_load(raw, run=run, definition=definition)
 
     @property
@@ -360,6 +398,16 @@ class ReportChartView(RoleRequiredMixin, CohortReportMixin, View):
             draw=lambda: charts.draw(chart, self.report, self.figure_tables, self.definition))
         return HttpResponse(svg, content_type="image/svg+xml")
 
+    def being_prepared(self, job):
+        return chart_being_prepared()
+
+
+def chart_being_prepared() -> HttpResponse:
+    """In place of a chart whose figures are being prepared (the page holding it says so and reloads itself)."""
+    response = HttpResponse(PREPARING_SVG, content_type="image/svg+xml", status=202)
+    response["Cache-Control"] = "no-store"
+    return response
+
 
 class ReportExportView(RoleRequiredMixin, CohortReportMixin, View):
     """One table of the report as CSV, its definition in the first lines; every export is logged as a disclosure."""
@@ -405,10 +453,13 @@ class OutcomesDashboardView(RoleRequiredMixin, CohortReportMixin, TemplateView):
     template_name = "evaluation/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        dashboard = selectors.outcomes_dashboard(user=self.request.user)
+        # The team's figures: kept with a large published run (drawn in the background), else counted now.
+        dashboard, drawn_at = services.dashboard_figures(run=self.report.run,
+                                                         scope=selectors.dashboard_scope(user=self.request.user))
         figure_tables = self.figure_tables()
         return super().get_context_data(
-            dashboard=dashboard, figures=tables.dashboard_figures(dashboard), distance=tables.distance_table(dashboard.distance),
+            dashboard=dashboard, drawn_at=drawn_at, figures=tables.dashboard_figures(dashboard),
+            distance=tables.distance_table(dashboard.distance),
             report=self.report, groups_table=figure_tables.get("groups"), definition=self.definition,
             disclosure_rule=disclosure.rule_statement(), **kwargs,
         )
@@ -424,8 +475,17 @@ class DistanceChartView(RoleRequiredMixin, View):
     def get(self, request, chart):
         if chart != "distance-travelled":
             raise Http404
-        cases = selectors.dashboard_cases(user=request.user)
-        distance = tables.distance_table(selectors.distance_travelled_by_domain(cases=cases))
+        first = next(iter(dict(selectors.measure_choices())), None)
+        run = selectors.published_run(definition_id=int(first.split("-")[0])) if first else None
+        if run is not None and services.report_in_background(run):  # as the dashboard keeps them
+            try:
+                dashboard, _ = services.dashboard_figures(run=run, scope=selectors.dashboard_scope(user=request.user))
+            except services.FiguresBeingPrepared:
+                return chart_being_prepared()
+            distance = tables.distance_table(dashboard.distance)
+        else:
+            cases = selectors.dashboard_cases(user=request.user)
+            distance = tables.distance_table(selectors.distance_travelled_by_domain(cases=cases))
         return HttpResponse(charts.distance_chart(distance), content_type="image/svg+xml")
 
 
@@ -599,8 +659,9 @@ class TimeToReoffenceMixin(CohortReportMixin):
         run, _, months = self.run_and_definition
         if run is None:
             return None
-        raw = services.report_chart_get_or_draw(
-            run_id=run.pk, key=self.chart_key("time-to-reoffence-figures"),
+        raw = services.report_figures_get(
+            run=run, key=self.chart_key("time-to-reoffence-figures"), kind=ReportJob.Kind.TIME_TO_REOFFENCE,
+            filters=services.report_filter_data(self.report_filter),
             draw=lambda: selectors.time_to_reoffence_figures(results=self.report_filter.qs, months=months).dump())
         return survival.TimeToReoffence.load(raw)
 
@@ -648,6 +709,9 @@ class TimeToReoffenceChartView(RoleRequiredMixin, TimeToReoffenceMixin, View):
                                                 draw=lambda: survival.survival_chart(self.time_figures, self.definition))
         return HttpResponse(svg, content_type="image/svg+xml")
 
+    def being_prepared(self, job):
+        return chart_being_prepared()
+
 
 class TimeToReoffenceExportView(RoleRequiredMixin, TimeToReoffenceMixin, View):
     """A table of the page as CSV, the definition in its first lines; every export is logged as a disclosure."""
@@ -672,3 +736,35 @@ class TimeToReoffenceExportView(RoleRequiredMixin, TimeToReoffenceMixin, View):
             justification=f"Time to reoffence table '{table}' exported ({request.GET.urlencode() or 'no filters'})",
         )
         return response
+
+
+class ReportJobRetryView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    """"Try again" after preparing a report's figures failed: the job waits for a worker again, and the reader goes
+    back to the page that asked for them (which says they are being prepared)."""
+
+    permission_required = VIEW_OUTCOMES
+    form_class = forms.ReportJobRetryForm
+    template_name = "evaluation/report_job_retry.html"
+
+    @cached_property
+    def job(self) -> ReportJob:
+        return get_object_or_404(selectors.report_jobs(), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(job=self.job, **kwargs)
+
+    def perform(self, form):
+        services.report_job_retry(job_id=self.job.pk)
+
+    def get_success_url(self) -> str:
+        return report_job_url(self.job)
+
+
+def report_job_url(job: ReportJob) -> str:
+    """The page that asked for a job's figures (its filters are in the URL, as the page keeps them)."""
+    from urllib.parse import urlencode
+
+    if job.kind == ReportJob.Kind.DASHBOARD:
+        return reverse("evaluation:dashboard")
+    page = "evaluation:report" if job.kind == ReportJob.Kind.REPORT else "evaluation:time_to_reoffence"
+    return f"{reverse(page)}?{urlencode(sorted(job.filters.items()))}"

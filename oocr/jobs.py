@@ -18,6 +18,7 @@ from django.utils import timezone
 
 # The first key of each kind of job's advisory locks (the second is the job's id): any fixed number, one per kind.
 CRIME_RECORD_IMPORT = 1501
+REPORT_JOB = 1502  # evaluation.ReportJob: a report's figures computed in the background
 
 
 class JobBusy(Exception):

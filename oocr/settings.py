@@ -386,6 +386,15 @@ ACCESS_LOG_EXPORT_CATCH_UP_DAYS = env.int("ACCESS_LOG_EXPORT_CATCH_UP_DAYS", def
 # shown and exported as "fewer than 10", with a second figure hidden where a total would give one back.
 DISCLOSURE_THRESHOLD = env.int("DISCLOSURE_THRESHOLD", default=10)
 
+# Reports of a published run (issue 18, point 6): figures not kept with the run (new filters) are computed in the
+# request while the run has at most this many cases; above it, in the background (evaluation.report_job_run), the
+# reader seeing "Your report is being prepared" meanwhile. At national size (1,000,000 cases) new filters took 27 s to
+# 2 minutes; at 20,000 cases a second or two (bench/results/evaluation-national-2026-12-04.md).
+EVALUATION_REPORT_BACKGROUND_ABOVE = env.int("EVALUATION_REPORT_BACKGROUND_ABOVE", default=20_000)
+# The outcomes dashboard's team figures above that size are kept with the published run and drawn again in the
+# background when older than this (and on each new local day); the page says when they were drawn.
+EVALUATION_DASHBOARD_REFRESH_SECONDS = env.int("EVALUATION_DASHBOARD_REFRESH_SECONDS", default=15 * 60)
+
 # The integration API (api/, README "Integration API"): clients authenticate with OAuth2 client credentials
 # (django-oauth-toolkit) and short-lived tokens; no session works on /api/v1/ and no token works on a page.
 API_SCOPES = {

@@ -170,6 +170,7 @@ EXPECTED: dict[str, set[str]] = {
     "/evaluation/surveys/export.csv": {MANAGER, ADMIN},
     "/evaluation/report/<str:chart>.svg": {MANAGER, ADMIN},
     "/evaluation/report/<str:table>.csv": {MANAGER, ADMIN},
+    "/evaluation/report/jobs/<int:pk>/retry/": {MANAGER, ADMIN},
     "/evaluation/time-to-reoffence/": {MANAGER, ADMIN},
     "/evaluation/time-to-reoffence/chart.svg": {MANAGER, ADMIN},
     "/evaluation/time-to-reoffence/<str:table>.csv": {MANAGER, ADMIN},
@@ -270,8 +271,12 @@ def _evaluation_world(*, person) -> dict:
     run = reoffending_check_run(definition_id=definition.pk, as_of=timezone.localdate())
     reoffending_check_run_publish(run_id=run.pk, user=AdministratorFactory())
     assert CrimeRecord.objects.exists()
+    # Figures a large run prepared in the background, which failed: its "Try again" page.
+    from evaluation.models import ReportJob
+    job = ReportJob.objects.create(run=run, key="figures:matrix", kind=ReportJob.Kind.REPORT, status=ReportJob.Status.FAILED,
+                                   filters={"measure": f"{definition.pk}-{definition.follow_up_months[0]}", "sex": "female"})
     return {"import": extract, "match": match, "instrument": SurveyInstrument.objects.filter(is_current=True).first(),
-            "run": run}
+            "run": run, "report_job": job}
 
 
 def _trials_world(*, officer) -> dict:
@@ -370,6 +375,7 @@ def build_world() -> dict:
         "/evaluation/imports/": {"pk": evaluation["import"].pk},
         "/evaluation/matches/": {"pk": evaluation["match"].pk},
         "/evaluation/report/": {"chart": "reoffending", "table": "groups"},
+        "/evaluation/report/jobs/": {"pk": evaluation["report_job"].pk},
         "/evaluation/time-to-reoffence/": {"table": "kaplan-meier"},
         "/outcomes/charts/": {"chart": "distance-travelled"},
         "/intake/": {"pk": draft.pk, "victim_pk": victim.pk if victim else 0},

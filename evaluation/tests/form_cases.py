@@ -110,6 +110,25 @@ def _import_sent_again(context):
     assert upload.heartbeat_at is not None
 
 
+def _report_job_failed():
+    from evaluation.models import ReportJob
+    from evaluation.tests.test_views import cohort
+
+    run = cohort()
+    job = ReportJob.objects.create(run=run, key="figures:failed", kind=ReportJob.Kind.REPORT, status=ReportJob.Status.FAILED,
+                                   error="Something went wrong while preparing it.",
+                                   filters={"measure": f"{run.definition_id}-12", "sex": "female"})
+    return {"user": AdministratorFactory(), "job": job, "url": reverse("evaluation:report_job_retry", args=[job.pk])}
+
+
+def _report_job_sent_again(context):
+    from evaluation.models import ReportJob
+
+    job = ReportJob.objects.get(pk=context["job"].pk)
+    # Waiting for a worker again (its task is sent when the form's transaction commits), the failure forgotten.
+    assert (job.status, job.error, job.finished_at) == (ReportJob.Status.WAITING, "", None)
+
+
 def _doubtful_match():
     person = AllocatedCaseFactory().person
     record = CrimeRecordFactory(person=None, source=CrimeRecordImportFactory())
@@ -184,6 +203,8 @@ FORM_CASES = [
              button=True),
     FormCase("/evaluation/imports/<int:pk>/retry/", "Administrator", _import_stopped, lambda context: one_time_token(),
              _import_sent_again, button=True),
+    FormCase("/evaluation/report/jobs/<int:pk>/retry/", "Administrator", _report_job_failed, lambda context: {},
+             _report_job_sent_again, button=True),
     FormCase("/evaluation/matches/<int:pk>/", "Administrator", _doubtful_match, lambda context: {"decision": "confirm"},
              _confirmed),
     FormCase("/cases/<int:pk>/surveys/<int:instrument>/new/", "Keyworker holding the case", _survey_due, _answers, _answered),
