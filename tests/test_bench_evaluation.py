@@ -44,8 +44,10 @@ def test_the_reports_pass_publishes_draws_and_opens_every_page(settings):
     evaluation.measure_check()
     timings = evaluation.measure_reports()
     assert timings["kept with the run (figures and charts)"] == 1 + 4 + 8 * 2 + 2
-    for page in ("cohort report page", "time to reoffence page", "outcomes dashboard",
-                 "new filters: time to reoffence page, women"):
+    for page in ("cohort report page", "time to reoffence page", "outcomes dashboard"):
         assert f"{page}: first" in timings and f"{page}: median of {evaluation.REPORT_REPEATS}" in timings
+    # New filters: their first answer (at this size the page itself, below the background threshold) and again.
+    new_filters = "new filters: time to reoffence page, women"
+    assert f"{new_filters}: first answer" in timings and f"{new_filters}: median of {evaluation.REPORT_REPEATS}" in timings
     lines = evaluation._reports_lines([{"size": "tiny", "cases": 400, "reports": timings, "reports_peak_mb": 1}])
     assert any("drawing at publish under 5 minutes" in line for line in lines)
