@@ -7,7 +7,7 @@ from functools import cached_property
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Value
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -26,7 +26,7 @@ from keyworkers.models import Allocation, AllocationReview, StaffProfile
 from keyworkers.workload import over_capacity, recommend
 from oocr.accounts.roles import Role
 from oocr.links import case_link, link
-from oocr.prepared import PreparedPages, PreparedQuery
+from oocr.prepared import PreparedPages, PreparedQuery, aggregate_row
 from oocr.views import RoleRequiredMixin, ServiceFormMixin, VersionedEditMixin
 
 User = get_user_model()
@@ -47,11 +47,8 @@ def _caseload_page(*, tab: str, sort: str, offset: int, limit: int):
 
 
 def _caseload_tab_counts():
-    # One row of counts: the constant it is grouped by adds no GROUP BY (it is what `aggregate` would run).
-    return (selectors.caseload_cases(at=selectors.CASELOAD_SLOTS).order_by().values(whole=Value(1))
-            .annotate(**{key: Count("id", filter=caseload_tab_condition(key, at=selectors.CASELOAD_SLOTS))
-                         for key in CASELOAD_TABS})
-            .values(*CASELOAD_TABS))
+    return aggregate_row(selectors.caseload_cases(at=selectors.CASELOAD_SLOTS), **{
+        key: Count("id", filter=caseload_tab_condition(key, at=selectors.CASELOAD_SLOTS)) for key in CASELOAD_TABS})
 
 
 # A caseload page without a search, and its tab counts, built and compiled once a process for each tab, sort and
@@ -213,8 +210,7 @@ def _queue_page(*, offset: int, limit: int, **shape):
 
 
 def _queue_count(**shape):
-    # One row, the count: the constant it is grouped by adds no GROUP BY (it is what `count` would run).
-    return _queue_cases(**shape).order_by().values(whole=Value(1)).annotate(count=Count("id")).values("count")
+    return aggregate_row(_queue_cases(**shape), count=Count("id"))
 
 
 # The queue as it is filtered by its fixed choices, built and compiled once a process for each filter, sort and page

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Expression, Field, QuerySet
+from django.db.models import Expression, Field, QuerySet, Value
 from django.utils import timezone
 
 
@@ -41,6 +41,12 @@ class _Param:
 
     def __repr__(self):
         return f"<slot {self.name}>"
+
+
+def aggregate_row(queryset: QuerySet, **aggregates) -> QuerySet:
+    """What `queryset.aggregate(**aggregates)` runs, as a queryset a prepared query can compile (`aggregate` runs at
+    once): one row of the aggregates, grouped by a constant, which adds no GROUP BY."""
+    return queryset.order_by().values(whole=Value(1)).annotate(**aggregates).values(*aggregates)
 
 
 def slots_of(names_fields: Mapping[str, Field]) -> dict[str, Slot]:
