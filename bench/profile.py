@@ -3,7 +3,7 @@
 Runs in one Django process (DEBUG off, two-factor sign-in on) against the load test's database
 (oocr_bench_load_<size>, made by `python -m bench.load`), through Django's test client with a session made as the
 load test makes them. For each page: warm-up requests, then the median process CPU time of 30 requests
-(time.process_time, not wall time), then cProfile over 20 more, printing the functions with the most time of their
+(time.process_time, not wall time), the queries and the Python function calls of one request, then cProfile over 20 more, printing the functions with the most time of their
 own and in total. A tool for finding what need not run per request; `make bench` runs the load test, not this.
 """
 
@@ -26,6 +26,7 @@ def main(argv=None) -> int:
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--only", default="", help="a regular expression: only functions whose file matches")
+    parser.add_argument("--queries", action="store_true", help="print each page's SQL")
     args = parser.parse_args(argv)
     os.environ.update({**_child_env(load_database_url(args.size)), "OOCR_REQUIRE_2FA": "true",
                        "ALLOWED_HOSTS": "testserver"})
@@ -41,7 +42,7 @@ def main(argv=None) -> int:
     pages = dict(keyworker["pages"]) | dict(supervisor["pages"]) | {"contact form": keyworker["write"]}
     session_of = {name: (keyworker if name in dict(keyworker["pages"]) or name == "contact form" else supervisor)["session"]
                   for name in pages}
-    print(f"{'page':<18} {'median CPU ms':>14} {'queries':>8}")
+    print(f"{'page':<18} {'median CPU ms':>14} {'queries':>8} {'calls':>8}")
     for name, url in pages.items():
         if args.pages and name not in args.pages:
             continue
@@ -57,9 +58,16 @@ def main(argv=None) -> int:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
+        connection.queries_log.clear()  # a full log (its 9,000 entries) would capture none
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
-        print(f"{name:<18} {statistics.median(samples):>14.1f} {len(queries.captured_queries):>8}", flush=True)
+        counted = cProfile.Profile()
+        counted.runcall(client.get, url)
+        calls = pstats.Stats(counted).total_calls  # the machine-independent figure: CPU time moves with the machine's load
+        print(f"{name:<18} {statistics.median(samples):>14.1f} {len(queries.captured_queries):>8} {calls:>8}", flush=True)
+        if args.queries:
+            for query in queries.captured_queries:
+                print(f"    {query['sql'][:300]}")
         if args.top:
             profile = cProfile.Profile(time.process_time)
             profile.enable()

@@ -4,6 +4,7 @@ keyworkers builds on cases only: what the caseload shows of contracts and referr
 appointments, conditions and referrals overdue) is registered by those apps (`caseload_columns_register`).
 """
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -12,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Case as SqlCase
 from django.db.models import (
-    DateField, DateTimeField, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When,
+    Count, DateField, DateTimeField, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When,
 )
 from django.db.models.functions import Concat
 from django.utils import timezone
@@ -22,7 +23,7 @@ from cases.models import Case, Crime, EligibilityAssessment, Offence, Victim
 from keyworkers.models import Allocation, AllocationReview, Specialism, StaffProfile
 from keyworkers.workload import ASSESSMENT, TO_CONTACT, Candidate, CaseNeeds, load_percent, recommend
 from oocr.accounts.roles import Role
-from oocr.prepared import slots_of
+from oocr.prepared import PreparedQuery, Slot, aggregate_row, any_of, any_of_values, prefetched, slots_of
 from oocr.working_days import day_start
 
 User = get_user_model()
@@ -71,31 +72,44 @@ def keyworker_loads(keyworker_ids) -> dict[int, dict]:
         return {row[0]: dict(zip(LOAD_FIELDS, (int(value) for value in row[1:]))) for row in cursor.fetchall()}
 
 
+def _keyworkers_build(*, team: bool, only: bool, excluding: bool) -> QuerySet:
+    users = (User.objects.filter(groups__name=Role.KEYWORKER, is_active=True, staff_profile__isnull=False)
+             .select_related("staff_profile__team").order_by("first_name", "last_name"))
+    if team:
+        users = users.filter(staff_profile__team_id=Slot("team", IntegerField()))
+    if only:
+        users = users.filter(pk=Slot("only", IntegerField()))
+    if excluding:
+        users = users.exclude(pk=Slot("excluding", IntegerField()))
+    return users
+
+
+# The team view and the chooser ask on every request: built and compiled once a process (oocr/prepared.py).
+_KEYWORKERS = PreparedQuery(_keyworkers_build)
+_SPECIALISMS = PreparedQuery(lambda *, profiles: StaffProfile.specialisms.through.objects.filter(
+    any_of("staffprofile_id", "profile", profiles)).select_related("specialism").order_by("specialism__name", "id"))
+
+
 def keyworker_candidates(*, team, only=None, excluding=None) -> list:
     """Keyworkers (of a team, or all, or `only` the one given, never `excluding`: a case's current keyworker, when it
     is moved) with their points, load %, recent allocations and case mix.
 
     Three queries whatever the number of keyworkers or cases: the keyworkers, their specialisms, their loads.
     """
-    users = (
-        User.objects.filter(groups__name=Role.KEYWORKER, is_active=True, staff_profile__isnull=False)
-        .select_related("staff_profile__team")
-        .prefetch_related(Prefetch("staff_profile__specialisms", queryset=Specialism.objects.order_by("name")))
-        .order_by("first_name", "last_name")
-    )
-    if team is not None:
-        users = users.filter(staff_profile__team=team)
-    if only is not None:
-        users = users.filter(pk=only.pk)
-    if excluding is not None:
-        users = users.exclude(pk=excluding.pk)
-    users = list(users)
-    loads = keyworker_loads([user.pk for user in users]) if users else {}
+    users = _KEYWORKERS.rows({"team": team and team.pk, "only": only and only.pk, "excluding": excluding and excluding.pk},
+                             team=team is not None, only=only is not None, excluding=excluding is not None)
+    if not users:
+        return users
+    specialisms = defaultdict(list)
+    for row in _SPECIALISMS.rows(any_of_values("profile", (user.staff_profile.pk for user in users)), profiles=len(users)):
+        specialisms[row.staffprofile_id].append(row.specialism)
+    loads = keyworker_loads([user.pk for user in users])
     nought = dict.fromkeys(LOAD_FIELDS, 0)
     for user in users:
         for field, value in loads.get(user.pk, nought).items():
             setattr(user, field, value)
         profile = user.staff_profile
+        prefetched(profile, "specialisms", specialisms[profile.pk])
         user.load = load_percent(user.points, profile.capacity_points, profile.fte)
         user.open_cases = user.to_contact + user.in_assessment + user.active
     return users
@@ -193,13 +207,23 @@ def with_allocation_flags(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
+def _offence_titles_build(*, cases: int) -> QuerySet:
+    return (Crime.objects.filter(any_of("case_id", "case", cases))
+            .order_by("case_id", "id", "offences__title", "offences__id").values_list("case_id", "id", "offences__title"))
+
+
+# Prepared for each number of cases (a page holds at most 50): the queue's rows ask for it on every request.
+_OFFENCE_TITLES = PreparedQuery(_offence_titles_build)
+
+
 def offence_titles_add(cases: list[Case]) -> None:
     """Set each case's `offence_titles`: its crimes' offences, crime by crime, as the chooser lists them ("; " between
     each). One query of three columns whatever the number of cases, instead of two prefetches of whole records."""
     titles = {case.pk: [] for case in cases}
+    if not titles:
+        return
     crimes = {}
-    rows = (Crime.objects.filter(case__in=list(titles)).order_by("case_id", "id", "offences__title", "offences__id")
-            .values_list("case_id", "id", "offences__title"))
+    rows = _OFFENCE_TITLES.rows(any_of_values("case", titles), cases=len(titles))
     for case_id, crime_id, title in rows:
         crimes.setdefault((case_id, crime_id), [])
         if title is not None:
@@ -271,11 +295,14 @@ def waiting_cases() -> QuerySet[Case]:
     return with_allocation_flags(_submitted_cases().filter(status=Case.Status.AWAITING_ALLOCATION))
 
 
+_WAITING_COUNT = PreparedQuery(lambda: aggregate_row(Case.objects.filter(status=Case.Status.AWAITING_ALLOCATION), count=Count("id")))
+
+
 def waiting_for_allocation_count(*, user) -> int:
     """How many cases `allocation_queue` holds, counted without building its annotations."""
     if not user.has_perm("cases.view_team_cases"):
         return 0
-    return Case.objects.filter(status=Case.Status.AWAITING_ALLOCATION).count()
+    return _WAITING_COUNT.rows({})[0]["count"]
 
 
 def already_allocated_message(case: Case) -> str:
@@ -299,9 +326,12 @@ def case_needs(case) -> CaseNeeds:
     )
 
 
+_STAFF_PROFILE = PreparedQuery(lambda: StaffProfile.objects.filter(user_id=Slot("user", IntegerField())).select_related("team"))
+
+
 def staff_team(user):
     """The team of the signed-in member of staff, or None."""
-    profile = StaffProfile.objects.filter(user=user).select_related("team").first()
+    profile = next(iter(_STAFF_PROFILE.rows({"user": user.pk})), None)
     return profile.team if profile else None
 
 

@@ -8,15 +8,18 @@ the compiled statement, puts the values into its slots and lets the ORM turn the
 (select_related, annotations and converters included).
 
 Only what changes the SQL text may be a shape argument; everything else must be a slot, or the first request's
-values would be served to the next. `tests/test_prepared.py` holds a prepared query to the plain ORM's rows.
+values would be served to the next. `keyworkers/tests/test_prepared_lists.py` and
+`cases/tests/test_case_detail_prepared.py` hold each prepared query to the plain ORM's rows.
 """
 
 import copy
-from collections.abc import Callable, Mapping, Sequence
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import reduce
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Expression, Field, QuerySet, Value
+from django.db.models import Expression, Field, IntegerField, Q, QuerySet, Value
 from django.utils import timezone
 
 
@@ -53,6 +56,16 @@ def slots_of(names_fields: Mapping[str, Field]) -> dict[str, Slot]:
     return {name: Slot(name, output_field) for name, output_field in names_fields.items()}
 
 
+def any_of(column: str, name: str, count: int) -> Q:
+    """`column` equal to one of `count` ids given as `any_of_values(name, ids)`: `__in` for a prepared query, whose
+    shape is then the count (a foreign key's `__in` takes no slots: it prepares each value as a number)."""
+    return reduce(operator.or_, (Q(**{column: Slot(f"{name}{index}", IntegerField())}) for index in range(count)))
+
+
+def any_of_values(name: str, ids: Iterable[int]) -> dict[str, int]:
+    return {f"{name}{index}": id_ for index, id_ in enumerate(ids)}
+
+
 # Shapes kept a query; more (pages far down a long list) start the cache again rather than grow it without end.
 MAX_SHAPES = 256
 
@@ -87,6 +100,23 @@ class PreparedQuery:
             sql, params = compiler.as_sql()
             prepared = self._compiled[key] = (queryset, compiler, sql, tuple(params))
         return prepared
+
+
+def prefetched(instance, name: str, rows: list) -> None:
+    """Keep `rows` as `instance.<name>.all()`, as `prefetch_related` keeps what it fetched (prefetch_one_level):
+    a queryset of the relation holding the rows, and on each row of a reverse foreign key its instance, so that
+    neither is queried again. For rows a prepared query fetched, which `prefetch_related` cannot give."""
+    manager = getattr(instance, name)
+    queryset = manager.get_queryset()
+    queryset._result_cache, queryset._prefetch_done = rows, True
+    many_to_many = hasattr(manager, "prefetch_cache_name")
+    if not many_to_many:
+        for row in rows:
+            manager.field.set_cached_value(row, instance)
+    cache_name = manager.prefetch_cache_name if many_to_many else manager.field.remote_field.cache_name
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[cache_name] = queryset
 
 
 class PreparedPages(Sequence):

@@ -3,7 +3,8 @@ case outside one's caseload or team, and the access log. Other apps' case pages 
 
 from functools import cached_property
 
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -21,6 +22,14 @@ def case_access_reason_get(request, case_id: int) -> str | None:
     return request.session.get(CASE_ACCESS_REASONS_SESSION_KEY, {}).get(str(case_id))
 
 
+def case_or_404(request, pk: int) -> Case:
+    """The case a case page shows, if this user may open it (selectors.case_detail)."""
+    case = selectors.case_detail(user=request.user, pk=pk)
+    if case is None:
+        raise Http404("No case found")
+    return case
+
+
 class CasePageMixin(RoleRequiredMixin):
     """A page of a case record: for its keyworker, supervisors and the team manager.
 
@@ -34,7 +43,7 @@ class CasePageMixin(RoleRequiredMixin):
 
     @cached_property
     def case(self) -> Case:
-        return get_object_or_404(selectors.case_detail_queryset(user=self.request.user), pk=self.kwargs["pk"])
+        return case_or_404(self.request, self.kwargs["pk"])
 
     @cached_property
     def held(self) -> bool:

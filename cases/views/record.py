@@ -12,7 +12,7 @@ from django.views.generic import FormView, TemplateView
 
 from cases import forms, sections, selectors, services
 from cases.models import Case, FirstContact, Victim
-from cases.views.case_page import CASE_ACCESS_REASONS_SESSION_KEY, CasePageMixin
+from cases.views.case_page import CASE_ACCESS_REASONS_SESSION_KEY, CasePageMixin, case_or_404
 from oocr.concurrency.services import versions_total
 from oocr.views import CreateOnceMixin, RoleRequiredMixin, ServiceFormMixin, VersionedEditMixin
 
@@ -26,7 +26,7 @@ class CaseAccessReasonView(RoleRequiredMixin, FormView):
 
     @cached_property
     def case(self) -> Case:
-        return get_object_or_404(selectors.case_detail_queryset(user=self.request.user), pk=self.kwargs["pk"])
+        return case_or_404(self.request, self.kwargs["pk"])
 
     def next_url(self) -> str:
         url = self.request.POST.get("next") or self.request.GET.get("next") or ""

@@ -17,7 +17,7 @@ from keyworkers.filters import (
     CASELOAD_SORTS, CASELOAD_TABS, QUEUE_SORTS, AllocationQueueFilter, CaseloadFilter, caseload_tab_condition,
 )
 from keyworkers.models import Allocation
-from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory, SupervisorProfileFactory
+from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory, SupervisorProfileFactory, TeamFactory
 from keyworkers.views import CASELOAD_ORDER, CASELOAD_PAGE, CASELOAD_TAB_COUNTS, QUEUE_COUNT, QUEUE_PAGE, QUEUE_SHAPE
 from oocr.prepared import PreparedQuery, Slot
 
@@ -137,3 +137,31 @@ def test_every_queue_filter_and_sort_gives_the_rows_and_count_the_orm_gives(clie
     client.force_login(supervisor)
     listed = client.get(reverse("keyworkers:allocation"), {"sort": "-case"}).context["cases"]
     assert [case.pk for case in listed] == sorted(case.pk for case in cases)[::-1]
+
+
+def test_the_keyworkers_of_the_team_view_and_chooser_are_those_the_orm_gives_with_their_specialisms_read_without_a_query(
+        django_assert_num_queries):
+    from django.contrib.auth import get_user_model
+    from django.db.models import Prefetch
+
+    from keyworkers.models import Specialism
+
+    team = StaffProfileFactory(specialisms=["womens_offer", "domestic_abuse"]).team
+    mine = [StaffProfileFactory(team=team, specialisms=specialisms).user for specialisms in ([], ["young_adult_offer"])]
+    elsewhere = StaffProfileFactory(team=TeamFactory(name="North"), specialisms=["domestic_abuse"]).user
+
+    def orm(*, team, only=None, excluding=None):
+        users = (get_user_model().objects.filter(groups__name="Keyworker", is_active=True, staff_profile__isnull=False)
+                 .prefetch_related(Prefetch("staff_profile__specialisms", queryset=Specialism.objects.order_by("name")))
+                 .order_by("first_name", "last_name"))
+        users = users.filter(staff_profile__team=team) if team else users
+        users = users.filter(pk=only.pk) if only else users
+        return [(user.pk, [s.name for s in user.staff_profile.specialisms.all()])
+                for user in (users.exclude(pk=excluding.pk) if excluding else users)]
+
+    for asked in ({"team": team}, {"team": None}, {"team": team, "excluding": mine[0]}, {"team": None, "only": elsewhere}):
+        candidates = selectors.keyworker_candidates(**asked)
+        with django_assert_num_queries(0):
+            seen = [(user.pk, [s.name for s in user.staff_profile.specialisms.all()]) for user in candidates]
+        assert seen == orm(**asked), asked
+    assert len(orm(team=team)) == 3 and len(orm(team=None)) == 4 and orm(team=None, only=elsewhere)[0][1] == ["Domestic abuse"]

@@ -53,3 +53,19 @@ def test_navigation_shows_only_what_the_role_can_use(role, labels):
 def test_a_person_with_two_roles_sees_both_in_order_of_precedence():
     user = UserFactory(roles=[Role.SUPERVISOR, Role.KEYWORKER])
     assert [item.label for item in navigation_for(user)] == ["Today", "My caseload", "Allocation", "Team", "Partners"]
+
+
+@pytest.mark.django_db
+def test_the_backend_gives_each_session_its_own_user_and_none_once_deactivated_or_removed(client):
+    from django.contrib.auth import get_user
+    from oocr.accounts.backends import ModelBackend
+
+    first, second = UserFactory(), UserFactory()
+    assert [ModelBackend().get_user(user.pk) for user in (first, second)] == [first, second]
+    assert ModelBackend().get_user(str(second.pk)) == second  # as a session keeps it
+    client.force_login(first)
+    assert get_user(client).pk == first.pk
+    first.is_active = False
+    first.save()
+    assert ModelBackend().get_user(first.pk) is None and get_user(client).is_anonymous
+    assert ModelBackend().get_user(second.pk + 1000) is None
