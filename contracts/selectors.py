@@ -5,7 +5,7 @@ registers (contributions.py). Row visibility is each function's `user` argument.
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from contracts.models import (
@@ -15,6 +15,7 @@ from contracts.models import (
 from keyworkers.models import Allocation
 from keyworkers.selectors import held_in_team_of, held_or_closed_in_team_of
 from oocr.notifications.models import Delivery, ReminderRun
+from oocr.prepared import PreparedQuery, Slot
 
 NO_ASSESSMENT_YET = "Record the needs assessment before agreeing the contract: the conditions should follow from it."
 
@@ -153,8 +154,14 @@ def victims_code_not_done_reasons(case_ids: list[int]) -> dict[int, str]:
                 .exclude(victim_update_reason="").order_by("proposed_at").values_list("case_id", "victim_update_reason"))
 
 
+# Every case page asks (cases.sections): built and compiled once a process (oocr/prepared.py). One at most
+# (one_pending_closure_per_case).
+_PENDING_CLOSURE = PreparedQuery(lambda: ClosureProposal.objects.filter(
+    case_id=Slot("case", IntegerField()), decision=ClosureProposal.Decision.PENDING).select_related("proposed_by")[:1])
+
+
 def pending_closure(*, case) -> ClosureProposal | None:
-    return case.closure_proposals.filter(decision=ClosureProposal.Decision.PENDING).select_related("proposed_by").first()
+    return next(iter(_PENDING_CLOSURE.rows({"case": case.pk})), None)
 
 
 def decisions_waiting(*, user) -> dict:

@@ -5,10 +5,13 @@ from dataclasses import dataclass
 from datetime import date
 from statistics import median
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField, Count, DateField, ExpressionWrapper, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery,
+)
 from django.db.models.functions import Coalesce
 
 from contracts.models import Condition, ConditionKind, NeedDomain, NeedScore
+from oocr.prepared import PreparedQuery, Slot, aggregate_row
 from referrals.models import Partner, Referral, ReferralUpdate
 
 
@@ -60,8 +63,13 @@ def overdue_count(*, today: date) -> Coalesce:
     )
 
 
+# Every case page asks (cases.sections): built and compiled once a process (oocr/prepared.py).
+_CASE_OVERDUE = PreparedQuery(lambda: aggregate_row(
+    Referral.objects.filter(overdue(Slot("today", DateField())), case_id=Slot("case", IntegerField())), overdue=Count("id")))
+
+
 def case_referrals_overdue(*, case, today: date) -> int:
-    return case.referrals.filter(overdue(today)).count()
+    return _CASE_OVERDUE.rows({"case": case.pk, "today": today})[0]["overdue"]
 
 
 def case_referrals(*, case) -> QuerySet[Referral]:

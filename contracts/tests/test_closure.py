@@ -132,6 +132,18 @@ def test_a_supervisor_may_refuse_a_breach_with_a_reason_and_the_case_carries_on(
     assert ClosureProposal.objects.get().decision == "refused"
 
 
+def test_a_case_page_finds_its_own_pending_closure_and_none_once_decided():
+    from contracts.selectors import pending_closure
+
+    (case, holder, _), (other, other_holder, _) = active_case(), active_case()
+    proposal = closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="Missed twice")
+    assert (pending_closure(case=case), pending_closure(case=other)) == (proposal, None)
+    assert pending_closure(case=case).proposed_by == holder
+    closure_decide(proposal_id=proposal.pk, user=SupervisorFactory(), approve=False, note="Give one more chance")
+    later = closure_propose(case_id=other.pk, user=other_holder, result="breached", breach=breach_record(), reason="Gone")
+    assert (pending_closure(case=case), pending_closure(case=other)) == (None, later)
+
+
 def test_the_proposer_cannot_decide_their_own_closure():
     case, holder, _ = active_case()
     proposal = closure_propose(case_id=case.pk, user=holder, result="breached", breach=breach_record(), reason="x")
