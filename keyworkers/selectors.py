@@ -488,14 +488,29 @@ def caseload(*, keyworker=None, cases: QuerySet[Case] | None = None, at: Caseloa
     )
 
 
+def _reviews_not_made(user) -> QuerySet[AllocationReview]:
+    return AllocationReview.objects.filter(reviewed_at=None, allocation__keyworker__staff_profile__team__staff__user=user)
+
+
+# The queue shows how many are due on every request: built and compiled once a process (oocr/prepared.py).
+_REVIEWS_DUE_COUNT = PreparedQuery(lambda: aggregate_row(
+    _reviews_not_made(Slot("user", IntegerField())).filter(allocation__ended_at=None, due_on__lte=Slot("today", DateField())),
+    count=Count("id")))
+
+
+def allocation_reviews_due_count(*, user, today: date) -> int:
+    """How many of `allocation_reviews_due` are due by `today`."""
+    if not user.has_perm("accounts.allocate_cases"):
+        return 0
+    return _REVIEWS_DUE_COUNT.rows({"user": user.pk, "today": today})[0]["count"]
+
+
 def allocation_reviews_not_made(*, user) -> QuerySet[AllocationReview]:
     """Reviews not yet made of the allocations of the user's team, including allocations ended since (a reallocation,
     the case closing): a supervisor who opens one of those is told why it can no longer be recorded."""
     if not user.has_perm("accounts.allocate_cases"):
         return AllocationReview.objects.none()
-    return AllocationReview.objects.filter(
-        reviewed_at=None, allocation__keyworker__staff_profile__team__staff__user=user,
-    ).select_related(
+    return _reviews_not_made(user).select_related(
         "allocation__case__person", "allocation__keyworker", "allocation__allocated_by"
     ).order_by("due_on", "id")
 

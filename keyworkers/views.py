@@ -258,9 +258,7 @@ class AllocationQueueView(RoleRequiredMixin, FilterView):
             case.route_text = ROUTE_LABELS.get(case.route, case.route)
         context["cases"] = cases
         context["may_allocate"] = self.request.user.has_perm("accounts.allocate_cases")
-        context["reviews_due"] = selectors.allocation_reviews_due(user=self.request.user).filter(
-            due_on__lte=timezone.localdate()
-        ).count()
+        context["reviews_due"] = selectors.allocation_reviews_due_count(user=self.request.user, today=timezone.localdate())
         return context
 
 

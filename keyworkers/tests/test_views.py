@@ -268,3 +268,23 @@ def test_the_caseload_and_the_contract_count_weeks_with_the_approved_extension(c
     client.force_login(holder)
     assert "Week 3 of 18" in client.get(reverse("keyworkers:caseload")).content.decode()
     assert "week 3 of 18" in client.get(reverse("contracts:contract", args=[case.pk])).content.decode()
+
+
+def test_the_queue_counts_the_reviews_due_in_the_supervisors_own_team_only(client):
+    from keyworkers import services
+    from keyworkers.models import AllocationReview
+
+    team, elsewhere = TeamFactory(), TeamFactory(name="North")
+    supervisor = SupervisorProfileFactory(team=team).user
+    mine = [AllocatedCaseFactory(keyworker=StaffProfileFactory(team=team).user) for _ in range(3)]
+    theirs = AllocatedCaseFactory(keyworker=StaffProfileFactory(team=elsewhere).user)
+    today = timezone.localdate()
+    AllocationReview.objects.filter(allocation__case__in=[*mine, theirs]).update(due_on=today)
+    AllocationReview.objects.filter(allocation__case=mine[2]).update(due_on=today + timedelta(days=1))
+    client.force_login(supervisor)
+    assert client.get(reverse("keyworkers:allocation")).context["reviews_due"] == 2
+    services.case_reallocate(case_id=mine[0].pk, keyworker=StaffProfileFactory(team=team).user, user=supervisor,
+                             reason="workload", note="Balancing loads")  # its review ends; the new one is not due yet
+    assert client.get(reverse("keyworkers:allocation")).context["reviews_due"] == 1
+    client.force_login(SupervisorProfileFactory(team=elsewhere).user)
+    assert client.get(reverse("keyworkers:allocation")).context["reviews_due"] == 1
