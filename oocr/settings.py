@@ -103,7 +103,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Django's, keeping a form posted after the session ended for its owner to get back after signing in.
     "oocr.accounts.middleware.LoginRequiredMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django_otp's, loading the device through a prepared query.
+    "oocr.accounts.middleware.OTPMiddleware",
     "oocr.accounts.middleware.TwoFactorRequiredMiddleware",
     "oocr.accounts.middleware.KeptFormInputMiddleware",
     "oocr.accounts.middleware.PrivatePagesMiddleware",

@@ -2,17 +2,22 @@
 required, signed-in pages never cached, and a form posted after the session ended kept for after sign-in
 (oocr/accounts/kept_input.py)."""
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import middleware as auth_middleware
+from django.db.models import IntegerField
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django_otp import user_has_device
+from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
+from django_otp.models import Device
 
 from oocr.accounts import kept_input
 from oocr.forms import kept_input_offered
+from oocr.prepared import PreparedQuery, Slot
 
 
 class ContentSecurityPolicyMiddleware:
@@ -25,6 +30,26 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         return response
+
+
+# Every signed-in request loads the session's verified device: built and compiled once a process for each kind of
+# device (oocr/prepared.py).
+_DEVICE = PreparedQuery(lambda *, label: apps.get_model(label).objects.filter(id=Slot("id", IntegerField())).order_by("pk")[:1])
+
+
+class OTPMiddleware(DjangoOTPMiddleware):
+    """django_otp's, loading the device through a prepared query (`Device.from_persistent_id` builds its query on every
+    request). An id it cannot read, or of a model that is not a device, is no device, as there."""
+
+    def _device_from_persistent_id(self, persistent_id: str):
+        label, _, device_id = self._normalize_persistent_id(persistent_id).rpartition("/")
+        try:
+            model, device_id = apps.get_model(label), int(device_id)
+        except (ValueError, LookupError):
+            return None
+        if not issubclass(model, Device):
+            return None
+        return next(iter(_DEVICE.rows({"id": device_id}, label=model._meta.label_lower)), None)
 
 
 class TwoFactorRequiredMiddleware:

@@ -13,8 +13,16 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
+from django.db.models import CharField, DateTimeField
+from django.utils import timezone
+
+from oocr.prepared import PreparedQuery, Slot
 
 RENEWAL_SECONDS = 60
+
+# Every request with a session loads it: built and compiled once a process (oocr/prepared.py).
+_SESSION = PreparedQuery(lambda: db.SessionStore.get_model_class().objects.filter(
+    session_key=Slot("key", CharField()), expire_date__gt=Slot("now", DateTimeField())))
 
 
 def renewal_seconds() -> int:
@@ -25,7 +33,10 @@ class SessionStore(db.SessionStore):
     stored_expiry = None
 
     def _get_session_from_db(self):
-        session = super()._get_session_from_db()
+        """Django's: the session of this key, unless it has expired (then no key: a new one is made if saved)."""
+        session = next(iter(_SESSION.rows({"key": self.session_key, "now": timezone.now()})), None)
+        if session is None:
+            self._session_key = None
         self.stored_expiry = session.expire_date if session is not None else None
         return session
 

@@ -203,3 +203,21 @@ def test_signing_out_stays_open_before_the_code(client):
     client.force_login(user)
     response = client.post("/account/sign-out/")
     assert response["Location"] == "/account/sign-in/"
+
+
+@pytest.mark.parametrize("persistent_id", ["", "nonsense", "otp_totp.totpdevice/x", "auth.user/1", "no_app.device/1",
+                                           "otp_totp.totpdevice/99999999", "OTHER"])
+def test_a_session_naming_no_device_of_its_own_is_asked_for_the_code_again(client, persistent_id):
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    user, other = KeyworkerFactory(), KeyworkerFactory()
+    device, _ = enrolled(user)
+    other_device, _ = enrolled(other)
+    client.force_login(user)
+    assert client.post("/account/two-factor/", {"code": sign_in_code(device), "next": "/caseload/"})["Location"] == "/caseload/"
+    assert client.get("/caseload/").status_code == 200  # the verified device is found on the next request
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = other_device.persistent_id if persistent_id == "OTHER" else persistent_id
+    session.save()
+    response = client.get("/caseload/")
+    assert response.status_code == 302 and response["Location"].startswith("/account/two-factor/")
