@@ -147,6 +147,22 @@ def remainder_small(total: tuple[int, int], parts: list[tuple[int | None, int | 
     return n > 0 and (is_small(n, limit) or is_small(count, limit) or is_small(n - count, limit))
 
 
+def enclosing_withheld(*, pairs: list[tuple[tuple[int, int], list[tuple[int | None, int | None]]]],
+                       counts: list[tuple[int, list[int | None]]], limit: int | None = None) -> bool:
+    """Whether a group shown beside the groups inside it, as they are shown, would give back a small group by
+    subtraction; each of its figures comes with the same figure of each group inside it, None where that is hidden.
+
+    A pair (count, n), such as a share or a curve's reoffences and people, through `remainder_small`; a lone count
+    (those censored, those at risk at a milestone), when it is shown itself, through what is left of it being more
+    than none and fewer than the threshold.
+    """
+    limit = threshold() if limit is None else limit
+    if any(remainder_small(total, parts, limit) for total, parts in pairs):
+        return True
+    return any(not is_small(total, limit) and 0 < total - sum(part for part in parts if part is not None) < limit
+               for total, parts in counts)
+
+
 def group_shown(n: int, limit: int | None = None) -> bool:
     """A mean or a survival figure over a group: shown only when the group reaches the threshold."""
     return not is_small(n, limit)

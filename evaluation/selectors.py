@@ -411,8 +411,8 @@ def quarterly_trend(*, cases: QuerySet[Case], results: QuerySet[ReoffendingResul
 
 def _enclosing_withheld(enclosing: GroupFigures, inside: list[GroupFigures]) -> bool:
     """Whether the enclosing group, shown with the groups inside it as they are shown, would give back a small group:
-    through its share reoffending, its curve (people and reoffences) or its count not yet at follow-up."""
-    limit = disclosure.threshold()
+    through its share reoffending, its curve (people and reoffences) or its count not yet at follow-up
+    (disclosure.enclosing_withheld, the rule the time-to-reoffence curves follow too)."""
     if not disclosure.cell(enclosing.people).shown:
         return False  # hidden already, whole
     shares = []
@@ -420,10 +420,10 @@ def _enclosing_withheld(enclosing: GroupFigures, inside: list[GroupFigures]) -> 
         shown = disclosure.share(g.reoffending.count, g.reoffending.n)
         shares.append((g.reoffending.count if shown.count.shown else None, g.reoffending.n if shown.n.shown else None))
     curves = [(None, None) if disclosure.curve_hidden(g.people, g.events) else (g.events, g.people) for g in inside]
-    censored = enclosing.censored - sum(g.censored for g in inside if disclosure.cell(g.censored).shown)
-    return (disclosure.remainder_small((enclosing.reoffending.count, enclosing.reoffending.n), shares)
-            or disclosure.remainder_small((enclosing.events, enclosing.people), curves)
-            or (0 < censored < limit and disclosure.cell(enclosing.censored).shown))
+    censored = [g.censored if disclosure.cell(g.censored).shown else None for g in inside]
+    return disclosure.enclosing_withheld(
+        pairs=[((enclosing.reoffending.count, enclosing.reoffending.n), shares), ((enclosing.events, enclosing.people), curves)],
+        counts=[(enclosing.censored, censored)])
 
 
 def _group_figures(key: str, label: str, rows: list[dict]) -> GroupFigures:

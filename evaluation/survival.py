@@ -354,24 +354,20 @@ ENCLOSING = {"started": ("completed", "breached")}
 
 def curve_enclosing_withheld(enclosing: Curve, inside: list[Curve]) -> bool:
     """Whether the enclosing group's curve, beside the curves inside it that are shown, would give back a small group
-    by subtraction: its people and reoffences, its censored, or its people at risk at a milestone."""
-    limit = disclosure.threshold()
+    by subtraction: its people and reoffences, its censored, or its people at risk at a milestone
+    (disclosure.enclosing_withheld, the rule the cohort report's groups follow too)."""
     if disclosure.curve_hidden(enclosing.people, enclosing.events):
         return False  # hidden already
     shown = [curve for curve in inside if not curve_hidden(curve)]
-    if disclosure.remainder_small((enclosing.events, enclosing.people), [(c.events, c.people) for c in shown]):
-        return True
-    censored = enclosing.censored_before_end - sum(c.censored_before_end for c in shown if not _small(c.censored_before_end))
-    if 0 < censored < limit and not _small(enclosing.censored_before_end):
-        return True
-    for i, milestone in enumerate(enclosing.milestones):
-        if _small(milestone.at_risk):
-            continue  # not shown
-        at_risk = milestone.at_risk - sum(c.milestones[i].at_risk for c in shown
-                                          if i < len(c.milestones) and not _small(c.milestones[i].at_risk))
-        if 0 < at_risk < limit:
-            return True
-    return False
+
+    def as_shown(number: int) -> int | None:
+        return None if _small(number) else number
+
+    at_risk = [(milestone.at_risk, [as_shown(c.milestones[i].at_risk) for c in shown if i < len(c.milestones)])
+               for i, milestone in enumerate(enclosing.milestones)]
+    return disclosure.enclosing_withheld(
+        pairs=[((enclosing.events, enclosing.people), [(c.events, c.people) for c in shown])],
+        counts=[(enclosing.censored_before_end, [as_shown(c.censored_before_end) for c in shown]), *at_risk])
 
 
 def curve_hidden(curve: Curve) -> str:

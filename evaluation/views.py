@@ -13,7 +13,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 from cases.views.case_page import CasePageMixin
 from evaluation import charts, disclosure, forms, selectors, services, survival, tables
 from evaluation.filters import CohortReportFilter, TimeToReoffenceFilter
-from evaluation.models import ReportJob, SurveyInstrument, SurveyResponse
+from evaluation.models import ReoffendingCheckRun, ReportJob, SurveyInstrument, SurveyResponse
 from oocr.audit.services import access_log_disclosure, access_log_record, access_log_report_export
 from oocr.concurrency.services import form_token_new
 from oocr.csv_export import csv_safe, csv_writer
@@ -308,6 +308,11 @@ class CohortReportMixin:
         return tuple(int(part) for part in key.split("-")) if key else None
 
     @cached_property
+    def published_run(self) -> ReoffendingCheckRun | None:
+        """The measure's published run: the one the report, its charts and the dashboard read."""
+        return selectors.published_run(definition_id=self.measure[0]) if self.measure else None
+
+    @cached_property
     def report_filter(self) -> CohortReportFilter:
         definition_id, months = self.measure or (0, 0)
         data = self.request.GET.copy()
@@ -389,8 +394,7 @@ class ReportChartView(RoleRequiredMixin, CohortReportMixin, View):
         if chart not in charts.CHARTS:
             raise Http404
         # The published run alone, not the report: a kept chart is read without computing a single figure.
-        definition_id, _ = self.measure or (0, None)
-        run = selectors.published_run(definition_id=definition_id)
+        run = self.published_run
         if run is None:  # no published figures to draw
             raise Http404
         svg = services.report_chart_get_or_draw(
@@ -469,24 +473,23 @@ class OutcomesDashboardView(RoleRequiredMixin, CohortReportMixin, TemplateView):
         return {"groups": tables.groups_table(self.report)} if self.report.run else {}
 
 
-class DistanceChartView(RoleRequiredMixin, View):
+class DistanceChartView(RoleRequiredMixin, CohortReportMixin, View):
     permission_required = VIEW_OUTCOMES
 
     def get(self, request, chart):
         if chart != "distance-travelled":
             raise Http404
-        first = next(iter(dict(selectors.measure_choices())), None)
-        run = selectors.published_run(definition_id=int(first.split("-")[0])) if first else None
+        run = self.published_run  # the dashboard's
         if run is not None and services.report_in_background(run):  # as the dashboard keeps them
-            try:
-                dashboard, _ = services.dashboard_figures(run=run, scope=selectors.dashboard_scope(user=request.user))
-            except services.FiguresBeingPrepared:
-                return chart_being_prepared()
+            dashboard, _ = services.dashboard_figures(run=run, scope=selectors.dashboard_scope(user=request.user))
             distance = tables.distance_table(dashboard.distance)
         else:
             cases = selectors.dashboard_cases(user=request.user)
             distance = tables.distance_table(selectors.distance_travelled_by_domain(cases=cases))
         return HttpResponse(charts.distance_chart(distance), content_type="image/svg+xml")
+
+    def being_prepared(self, job):
+        return chart_being_prepared()
 
 
 class SurveyReportMixin:

@@ -57,7 +57,36 @@ CASELOAD_PAGE = PreparedQuery(_caseload_page)
 CASELOAD_TAB_COUNTS = PreparedQuery(_caseload_tab_counts)
 
 
-class CaseloadView(RoleRequiredMixin, FilterView):
+class PreparedListMixin:
+    """A FilterView whose rows come from prepared queries (oocr/prepared.py) when `prepared_rows()` can answer for the
+    filter values asked for, and otherwise from `list_queryset()` through the filter set, as FilterView's would."""
+
+    def get_queryset(self):
+        # What the filter set filters is chosen in `get`, once its values are known.
+        return Case.objects.none()
+
+    @property
+    def filterset_accepted(self) -> bool:
+        # Unbound (no values in the address) is the whole list; values that do not validate, none of it (FilterView's).
+        return not self.filterset.is_bound or self.filterset.is_valid()
+
+    def prepared_rows(self) -> PreparedPages | None:
+        raise NotImplementedError
+
+    def list_queryset(self):
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        self.object_list = self.prepared_rows()
+        if self.object_list is None:
+            self.filterset.queryset = self.list_queryset()
+            self.object_list = self.filterset.qs if self.filterset_accepted else self.filterset.queryset.none()
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        return self.render_to_response(context)
+
+
+class CaseloadView(RoleRequiredMixin, PreparedListMixin, FilterView):
     """A keyworker's start page: every open case, what needs doing, and why."""
 
     permission_required = "accounts.hold_caseload"
@@ -87,21 +116,15 @@ class CaseloadView(RoleRequiredMixin, FilterView):
         data = self.filterset.form.cleaned_data
         return {"tab": data.get("tab") or "", "sort": data.get("sort") or ""}
 
-    def get_queryset(self):
-        # What the filter set filters is chosen in `get`, once its values are known.
-        return Case.objects.none()
+    def prepared_rows(self) -> PreparedPages | None:
+        if self.prepared_shape is None:
+            return None
+        return PreparedPages(CASELOAD_PAGE, asdict(self.at), count=self.list_count,
+                             page_size=self.get_paginate_by(None), **self.prepared_shape)
 
-    def get(self, request, *args, **kwargs):
-        self.filterset = self.get_filterset(self.get_filterset_class())
-        if self.prepared_shape is not None:
-            self.object_list = PreparedPages(CASELOAD_PAGE, asdict(self.at), count=self.list_count,
-                                             page_size=self.get_paginate_by(None), **self.prepared_shape)
-        else:
-            # Built once a request (its annotations cost more to build than to run).
-            self.filterset.queryset = selectors.caseload(at=self.at, cases=self.caseload_cases).order_by(*CASELOAD_ORDER)
-            self.object_list = self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset.none()
-        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
-        return self.render_to_response(context)
+    def list_queryset(self):
+        # Built once a request (its annotations cost more to build than to run).
+        return selectors.caseload(at=self.at, cases=self.caseload_cases).order_by(*CASELOAD_ORDER)
 
     @cached_property
     def tab_counts(self) -> dict[str, int]:
@@ -220,7 +243,7 @@ QUEUE_COUNT = PreparedQuery(_queue_count)
 QUEUE_SHAPE = ("area", "route", "flag", "sort")
 
 
-class AllocationQueueView(RoleRequiredMixin, FilterView):
+class AllocationQueueView(RoleRequiredMixin, PreparedListMixin, FilterView):
     """Every case waiting for allocation, oldest first: supervisors allocate from it, the team manager reads it."""
 
     permission_required = "cases.view_team_cases"
@@ -229,23 +252,18 @@ class AllocationQueueView(RoleRequiredMixin, FilterView):
     context_object_name = "cases"
     paginate_by = 50
 
-    def get_queryset(self):
-        # What the filter set filters is chosen in `get`, once its values are known.
-        return Case.objects.none()
+    def prepared_rows(self) -> PreparedPages | None:
+        if not self.filterset_accepted:
+            return None
+        data = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
+        if data.get("waited") or not self.request.user.has_perm(self.permission_required):
+            return None
+        shape = {name: data.get(name) or "" for name in QUEUE_SHAPE}
+        [counted] = QUEUE_COUNT.rows({}, **shape)
+        return PreparedPages(QUEUE_PAGE, {}, count=counted["count"], page_size=self.paginate_by, **shape)
 
-    def get(self, request, *args, **kwargs):
-        self.filterset = self.get_filterset(self.get_filterset_class())
-        # Unbound (no values in the address) is the whole queue; values that do not validate, none of it (FilterView's).
-        data = {} if not self.filterset.is_bound else self.filterset.form.cleaned_data if self.filterset.is_valid() else None
-        if data is not None and not data.get("waited") and request.user.has_perm(self.permission_required):
-            shape = {name: data.get(name) or "" for name in QUEUE_SHAPE}
-            [counted] = QUEUE_COUNT.rows({}, **shape)
-            self.object_list = PreparedPages(QUEUE_PAGE, {}, count=counted["count"], page_size=self.paginate_by, **shape)
-        else:
-            self.filterset.queryset = selectors.allocation_queue(user=request.user)
-            self.object_list = self.filterset.qs if data is not None else self.filterset.queryset.none()
-        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
-        return self.render_to_response(context)
+    def list_queryset(self):
+        return selectors.allocation_queue(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

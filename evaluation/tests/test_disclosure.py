@@ -201,3 +201,16 @@ def test_an_enclosing_group_is_withheld_when_less_its_shown_groups_it_leaves_a_s
     # Nothing left over gives nothing back.
     assert not disclosure.remainder_small((55, 195), [(40, 150), (15, 45)], limit=10)
     assert disclosure.withheld(disclosure.share(60, 200, limit=10)).text == "withheld"
+
+
+def test_an_enclosing_group_s_lone_count_withholds_it_when_shown_and_its_remainder_is_small():
+    shares = [((60, 200), [(40, 150), (20, 50)])]  # nothing left over
+    # 30 censored, 25 of them in the groups inside shown: the 5 left are given back.
+    assert disclosure.enclosing_withheld(pairs=shares, counts=[(30, [20, 5])], limit=10)
+    # A part hidden (None) is not subtracted: 10 left.
+    assert not disclosure.enclosing_withheld(pairs=shares, counts=[(30, [20, None])], limit=10)
+    # The enclosing count hidden itself ("fewer than 10"): nothing to subtract from.
+    assert not disclosure.enclosing_withheld(pairs=shares, counts=[(8, [5])], limit=10)
+    # Nothing left gives nothing back; a pair's small remainder is enough.
+    assert not disclosure.enclosing_withheld(pairs=shares, counts=[(30, [20, 10])], limit=10)
+    assert disclosure.enclosing_withheld(pairs=[((60, 200), [(40, 150), (15, 45)])], counts=[], limit=10)

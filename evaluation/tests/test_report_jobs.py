@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluation import selectors, services
-from evaluation.models import ReportChart, ReportJob
+from evaluation.models import ReoffendingDefinition, ReportChart, ReportJob
 from evaluation.tasks import report_job_run_task, stale_report_jobs_sweep
 from evaluation.tests.test_views import cohort, every_figure_shown  # noqa: F401 (a fixture)
 from keyworkers.tests.factories import StaffProfileFactory
@@ -265,3 +265,16 @@ def test_a_team_manager_s_dashboard_is_kept_for_the_team(client, large):
     response = client.get(reverse("evaluation:dashboard"))
     assert response.context["dashboard"] == selectors.outcomes_dashboard(user=manager)
     assert client.get(reverse("evaluation:distance_chart", args=["distance-travelled"])).status_code == 200
+
+
+def test_the_distance_chart_reads_the_run_of_the_measure_the_dashboard_reads(client, large):
+    run = cohort()  # large, and nothing kept with it: its dashboard figures are being prepared
+    other = ReoffendingDefinition.objects.create(name="Another definition", follow_up_months=[12],
+                                                 start_point="decision_date", event_types=["conviction"])
+    signed_in(client)
+    url = reverse("evaluation:distance_chart", args=["distance-travelled"])
+    assert client.get(url, {"measure": f"{run.definition_id}-12"}).status_code == 202  # the placeholder
+    assert client.get(url, {"measure": f"{other.pk}-12"}).status_code == 200  # no published run: counted now
+    # Without a measure, the first there is, as on the dashboard.
+    [(first, _), *_] = selectors.measure_choices()
+    assert client.get(url).status_code == client.get(url, {"measure": first}).status_code
