@@ -75,30 +75,29 @@ def submitted_cases(*, user) -> QuerySet[Case]:
     return Case.objects.exclude(status__in=[Case.Status.DRAFT, Case.Status.INELIGIBLE]).select_related("person")
 
 
+def _cases_open_to(*, team: bool, user_id) -> QuerySet[Case]:
+    """Cases a member of staff may open: every case but drafts for the team's supervisors and managers (`team`), a
+    keyworker's own: the one they hold, or held when it closed."""
+    cases = Case.objects.exclude(status=Case.Status.DRAFT).select_related("person")
+    if team:
+        return cases
+    return cases.filter(Q(allocations__ended_at=None) | Q(allocations__end_reason=_allocations().EndReason.CASE_CLOSED),
+                        allocations__keyworker_id=user_id)
+
+
 def case_detail_queryset(*, user) -> QuerySet[Case]:
-    """Cases a member of staff may open: the team's for supervisors and managers, a keyworker's own."""
+    """Cases a member of staff may open (`_cases_open_to`), each with what a case page shows of it: through the ORM,
+    as `case_detail` gives one of them through prepared queries."""
     Allocation = _allocations()
-    cases = Case.objects.exclude(status=Case.Status.DRAFT).select_related("person").prefetch_related(
+    return _cases_open_to(team=user.has_perm("cases.view_team_cases"), user_id=user.pk).prefetch_related(
         Prefetch("crimes", queryset=Crime.objects.prefetch_related("offences", Prefetch("victims", Victim.objects.order_by("id")))),
         Prefetch("allocations", queryset=Allocation.objects.select_related("keyworker", "allocated_by", "ended_by")),
-    )
-    if user.has_perm("cases.view_team_cases"):
-        return cases
-    # The keyworker holding it, or the one who held it when it closed.
-    return cases.filter(
-        Q(allocations__ended_at=None) | Q(allocations__end_reason=Allocation.EndReason.CASE_CLOSED),
-        allocations__keyworker=user,
     )
 
 
 def _case_detail_build(*, team: bool) -> QuerySet[Case]:
-    """case_detail_queryset's case without its prefetches, for one case and user (slots), as a prepared query."""
-    Allocation = _allocations()
-    cases = Case.objects.exclude(status=Case.Status.DRAFT).select_related("person").filter(pk=Slot("case", IntegerField()))
-    if not team:
-        cases = cases.filter(Q(allocations__ended_at=None) | Q(allocations__end_reason=Allocation.EndReason.CASE_CLOSED),
-                             allocations__keyworker_id=Slot("user", IntegerField()))
-    return cases[:1]
+    """`_cases_open_to` for one case and user (slots), as a prepared query."""
+    return _cases_open_to(team=team, user_id=Slot("user", IntegerField())).filter(pk=Slot("case", IntegerField()))[:1]
 
 
 _CASE_DETAIL = PreparedQuery(_case_detail_build)
@@ -135,7 +134,7 @@ def case_detail(*, user, pk: int) -> Case | None:
 def case_is_held_by(case: Case, user) -> bool:
     """Only the keyworker who holds a case changes it; everyone else who can see it reads it.
 
-    Case pages load the case with its allocations (case_detail_queryset): those are read, not queried again."""
+    Case pages load the case with its allocations (case_detail): those are read, not queried again."""
     prefetched = getattr(case, "_prefetched_objects_cache", {}).get("allocations")
     if prefetched is not None:
         return any(allocation.keyworker_id == user.pk and allocation.ended_at is None for allocation in prefetched)
@@ -291,7 +290,7 @@ def _victims_code_items(victims: dict[int, list],
 def victims_code_items(*, case: Case) -> list[VictimsCodeItem]:
     """Every Victims' Code update the victims of one case are owed, done or not.
 
-    A case page's case comes with its crimes and their victims (case_detail_queryset): those are read, not queried
+    A case page's case comes with its crimes and their victims (case_detail): those are read, not queried
     again, nor the case's dates."""
     crimes = getattr(case, "_prefetched_objects_cache", {}).get("crimes")
     if crimes is None or not all("victims" in getattr(crime, "_prefetched_objects_cache", {}) for crime in crimes):
@@ -341,11 +340,11 @@ def victims_codes(*, case: Case, today) -> list[dict]:
 def case_access_needs_reason(*, case: Case, user) -> bool:
     """Whether opening this case needs a recorded reason first (DPA 2018 s62: the justification of a consultation).
 
-    A keyworker only ever reaches cases they hold or held (`case_detail_queryset`).
+    A keyworker only ever reaches cases they hold or held (`case_detail`).
     A supervisor or manager opens their team's cases freely, and cases not yet
     allocated (the team's queue); a case held by a keyworker of another team, or
     any allocated case for someone who belongs to no team, needs a reason.
-    Uses the allocations `case_detail_queryset` prefetched.
+    Uses the allocations `case_detail` prefetched.
     """
     if not user.has_perm("cases.view_team_cases"):
         return False
@@ -503,7 +502,7 @@ def _search_scope(*, user) -> tuple[Q, bool]:
     if user.has_perm("cases.view_team_cases"):
         return ~Q(status=Case.Status.DRAFT), True
     if user.has_perm("accounts.hold_caseload"):
-        # As case_detail_queryset: the keyworker holding it, or the one who held it when it closed.
+        # As _cases_open_to: the keyworker holding it, or the one who held it when it closed.
         held = Allocation.objects.filter(
             Q(ended_at=None) | Q(end_reason=Allocation.EndReason.CASE_CLOSED), keyworker=user
         ).values("case_id")

@@ -8,7 +8,7 @@ from documents.models import CaseDocument
 
 
 def case_documents(*, case: Case) -> QuerySet[CaseDocument]:
-    """The documents of one case, newest first (the case comes from `case_detail_queryset(user=...)`)."""
+    """The documents of one case, newest first (the case comes from `cases.selectors.case_detail`)."""
     return CaseDocument.objects.filter(case=case).select_related("added_by").order_by("-added_at", "-id")
 
 
