@@ -93,6 +93,17 @@ def measure_choices() -> list[tuple[str, str]]:
             for definition in reoffending_definitions() for months in definition.follow_up_months]
 
 
+def measure_chosen(asked: str | None) -> tuple[int, int, str] | None:
+    """(definition id, follow-up months, label) of the measure asked for (`measure_choices`' key), or of the first
+    there is; None before any definition."""
+    choices = dict(measure_choices())
+    key = asked if asked in choices else next(iter(choices), None)
+    if key is None:
+        return None
+    definition_id, months = (int(part) for part in key.split("-"))
+    return definition_id, months, choices[key]
+
+
 @dataclass
 class GroupFigures:
     key: str

@@ -302,10 +302,8 @@ class CohortReportMixin:
     @cached_property
     def measure(self) -> tuple[int, int] | None:
         """(definition id, follow-up months) chosen in the URL, or the first there is; None before any definition."""
-        choices = dict(selectors.measure_choices())
-        chosen = self.request.GET.get("measure")
-        key = chosen if chosen in choices else next(iter(choices), None)
-        return tuple(int(part) for part in key.split("-")) if key else None
+        chosen = selectors.measure_chosen(self.request.GET.get("measure"))
+        return chosen[:2] if chosen else None
 
     @cached_property
     def published_run(self) -> ReoffendingCheckRun | None:

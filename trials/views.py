@@ -20,7 +20,7 @@ from oocr.csv_export import csv_writer
 from oocr.views import CreateOnceMixin, RoleRequiredMixin, ServiceFormMixin, VersionedEditMixin
 from trials import forms, selectors, services
 from trials.models import Allocation, Trial
-from evaluation.selectors import measure_choices
+from evaluation.selectors import measure_choices, measure_chosen
 from evaluation import disclosure
 
 MANAGE = "trials.manage_trial"
@@ -272,13 +272,7 @@ class ConsortMixin(TrialMixin):
 
     @cached_property
     def measure(self) -> tuple[int, int, str] | None:
-        choices = dict(measure_choices())
-        chosen = self.request.GET.get("measure")
-        key = chosen if chosen in choices else next(iter(choices), None)
-        if key is None:
-            return None
-        definition_id, months = (int(part) for part in key.split("-"))
-        return definition_id, months, choices[key]
+        return measure_chosen(self.request.GET.get("measure"))
 
     @cached_property
     def consort(self):
