@@ -170,6 +170,23 @@ CASE_EVENT_GROUPS = {
 }
 
 
+# A case's overview shows its latest events and the rounds it was sent back on every request: built and compiled
+# once a process (oocr/prepared.py).
+_CASE_RECENT_EVENTS = PreparedQuery(lambda *, count: CaseEvent.objects.filter(case_id=Slot("case", IntegerField()))
+                                    .select_related("by").order_by("-at", "-id")[:count])
+_CASE_RETURNS = PreparedQuery(lambda: SubmissionReturn.objects.filter(case_id=Slot("case", IntegerField())).select_related("by"))
+
+
+def case_recent_events(*, case: Case, count: int = 5) -> list[CaseEvent]:
+    """The newest `count` of `case_timeline`."""
+    return _CASE_RECENT_EVENTS.rows({"case": case.pk}, count=count)
+
+
+def case_returns(*, case: Case) -> list[SubmissionReturn]:
+    """Each round of the case's submission sent back, oldest first, with who sent it back."""
+    return _CASE_RETURNS.rows({"case": case.pk})
+
+
 def case_timeline(*, case: Case, group: str = "") -> QuerySet[CaseEvent]:
     """Everything that happened to a case, newest first, optionally one group of kinds."""
     events = case.events.select_related("by").order_by("-at", "-id")

@@ -68,3 +68,18 @@ def test_the_keyworker_who_held_it_when_it_closed_still_opens_it(held):
     case.allocations.filter(ended_at=None).update(ended_at=timezone.now(), end_reason="case_closed")
     Case.objects.filter(pk=case.pk).update(status=Case.Status.COMPLETED)
     assert case_detail(user=holder, pk=case.pk).pk == case.pk
+
+
+def test_the_overview_reads_the_latest_five_events_and_the_rounds_sent_back_of_its_own_case(held):
+    from cases.models import CaseEvent, SubmissionReturn
+    from cases.selectors import case_recent_events, case_returns, case_timeline
+
+    case, _, holder, supervisor = held
+    other = AllocatedCaseFactory()
+    for n in range(4):
+        CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ACTION, by=holder, text=f"Action {n}")
+    SubmissionReturn.objects.create(case=case, kind="returned", reasons="Missing evidence", by=supervisor)
+    for asked in (case, other):
+        assert case_recent_events(case=asked) == list(case_timeline(case=asked)[:5])
+        assert case_returns(case=asked) == list(asked.returns.select_related("by"))
+    assert len(case_recent_events(case=case)) == 5 and len(case_returns(case=case)) == 1 and case_returns(case=other) == []

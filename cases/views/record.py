@@ -54,7 +54,7 @@ class CaseDetailView(CasePageMixin, TemplateView):
         # What the apps built on cases show here (referrals overdue, a closure waiting...): cases.sections.
         parts = sections.parts("overview", case=self.case, user=self.request.user, today=timezone.localdate())
         return super().get_context_data(
-            recent_events=selectors.case_timeline(case=self.case)[:5], rounds=self.case.returns.select_related("by"),
+            recent_events=selectors.case_recent_events(case=self.case), rounds=selectors.case_returns(case=self.case),
             parts=parts, **kwargs,
         )
 
