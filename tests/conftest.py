@@ -10,10 +10,12 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "bypass_csp": True, "viewport": {"width": 1280, "height": 800}}
 
 
-# The URL matrix and the query-garbage test (37 tests) each read one world of people and records (build_world, about
-# 2 s of factories and services). It is built once per module and process, in a transaction of its own that each test's
+# The URL matrix and the query-garbage test (37 tests) each read one world of people and records (build_world, 1-2 s
+# of factories and services). It is built once per module and process, in a transaction of its own that each test's
 # own transaction nests in (a savepoint, rolled back after the test, as for any test), and rolled back when the module's
 # tests are done: as Django's TestCase.setUpTestData does for a class. Each test gets its own copy of the Python objects.
+# While it is open every test of the module that runs on that process sees its rows, whether it asks for `world` or not:
+# a test there that needs an empty database, or a transactional one, belongs in another module.
 @pytest.fixture(scope="module")
 def world_of_the_module(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.db import transaction
