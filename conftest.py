@@ -1,9 +1,11 @@
 """Project-wide test set-up: a fast hasher, the reference data, the services used, Chromium, role fixtures."""
 
+import contextlib
 import importlib
 import os
 import shutil
 import sys
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -124,33 +126,39 @@ def pytest_configure_node(node):
 # one process ran a 2-minute test and the journeys alone at the end while the other had finished. Sent first, they
 # overlap, and the end of the run is short tests that share out evenly. Only the order changes; a test not named keeps
 # its place after these. Prefixes of node ids; update when `--durations` shows a new one of over 10 seconds.
+# Three exceptions to "longest first": the slow tests that need no database come first, run while the test database's
+# template is still being migrated (template_build_early); and the URL matrix's and the query-garbage tests come one
+# after the other, so that each process builds their world once per module (tests/conftest.py, world_of_the_module)
+# and not again for every test a test of another module came between.
 SLOW_FIRST = (
+    "tests/test_security_checks.py",
+    "tests/test_browser_finder.py",
+    "oocr/tests/test_settings.py",
+    "tests/test_architecture.py",
     "tests/test_seed_demo.py",
+    "tests/test_url_matrix.py::test_every_url_for_every_role",
+    "tests/test_url_matrix.py::test_a_record_is_never_shown",
+    "tests/test_url_matrix.py::test_stored_html_in_every_text_field",
+    "tests/test_url_matrix.py::test_health_and_safeguarding_details",
     "tests/test_query_garbage.py::test_garbage_in_the_query_string_never_gives_a_server_error[letters]",
     "tests/test_query_garbage.py::test_garbage_in_the_query_string_never_gives_a_server_error[a huge number]",
     "tests/test_query_garbage.py::test_garbage_in_the_query_string_never_gives_a_server_error[a NUL character]",
     "tests/test_query_garbage.py::test_garbage_in_the_query_string_never_gives_a_server_error[31 February]",
+    "tests/test_query_garbage.py",
     "evaluation/tests/test_report_figures.py::test_a_newer_published_run_removes_the_old_run_s_charts",
     "tests/test_intake_journey.py",
     "tests/test_partner_portal_journey.py",
     "tests/test_casework_journeys.py",
     "tests/test_evaluation_journey.py",
     "tests/test_browser_phone.py",
-    "tests/test_url_matrix.py::test_every_url_for_every_role",
-    "tests/test_url_matrix.py::test_a_record_is_never_shown",
     "evaluation/tests/test_report_figures.py::test_publishing_draws_the_charts_once",
     "tests/test_bench_evaluation.py",
     "tests/test_api_journey.py",
     "tests/test_sending_back_journeys.py",
     "tests/test_referral_journey.py",
     "tests/test_allocation_journey.py",
-    "tests/test_browser_finder.py",
     "evaluation/tests/test_report_figures.py::test_every_chart_carries_its_definition",
     "tests/test_trials_journey.py",
-    "tests/test_url_matrix.py::test_stored_html_in_every_text_field",
-    "tests/test_url_matrix.py::test_health_and_safeguarding_details",
-    "tests/test_security_checks.py",
-    "tests/test_query_garbage.py",
     "trials/tests/test_randomisation.py::test_permuted_blocks_keep_every_completed_block",
     "evaluation/tests/test_time_to_reoffence.py::test_the_page_reads_a_fixed_number_of_queries",
     "tests/test_browser_search.py",
@@ -233,10 +241,12 @@ def reference_data_load() -> None:
 
 
 # With several xdist workers each would migrate its own test database (about 20 s of CPU and as much of
-# PostgreSQL's each). Instead the first worker to get there migrates one template database, once per run, and every
-# worker's database is a copy of it (CREATE DATABASE ... TEMPLATE, a file copy); pytest-django then finds it
-# up to date. Only with --reuse-db (as `make test` runs) on PostgreSQL, when the worker's database is to be made
-# afresh (--create-db, or it does not exist yet); otherwise pytest-django creates or migrates it as before.
+# PostgreSQL's each). Instead one template database is migrated once per run, and every worker's database is a copy
+# of it (CREATE DATABASE ... TEMPLATE, a file copy); pytest-django then finds it up to date. Only with --reuse-db (as
+# `make test` runs) on PostgreSQL, when the worker's database is to be made afresh (--create-db, or it does not exist
+# yet); otherwise pytest-django creates or migrates it as before. The controller starts the migration as the run
+# begins (template_build_early), while the workers start and collect and run the tests that need no database; the
+# first test that needs one waits for it. A worker that finds no template being built builds it itself.
 @pytest.fixture(scope="session")
 def django_db_createdb(request, django_db_createdb, django_db_keepdb, django_db_modify_db_settings, tmp_path_factory):
     from django.db import connection
@@ -245,27 +255,88 @@ def django_db_createdb(request, django_db_createdb, django_db_keepdb, django_db_
     if workers < 2 or not django_db_keepdb or connection.vendor != "postgresql":
         return django_db_createdb
     import psycopg
-    from filelock import FileLock
 
-    database = connection.settings_dict
-    worker_name = database["TEST"]["NAME"]
+    worker_name = connection.settings_dict["TEST"]["NAME"]
     template_name = f"{worker_name.rsplit('_', 1)[0]}_template"
-    admin = {"host": database["HOST"] or "127.0.0.1", "port": database["PORT"] or 5432, "user": database["USER"],
-             "password": database["PASSWORD"] or None, "dbname": "postgres", "autocommit": True}
-    with psycopg.connect(**admin) as server:
+    with psycopg.connect(**_admin_connection()) as server:
         exists = server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [worker_name]).fetchone()
         if exists and not django_db_createdb:
             return False
         shared = tmp_path_factory.getbasetemp().parent
-        with FileLock(shared / "test-database-template.lock"):
-            built = shared / "test-database-template.built"
-            template_exists = server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template_name]).fetchone()
-            if not built.exists() and (django_db_createdb or not template_exists):
-                _test_database_template_build(server, template_name)
-                built.touch()
+        with _template_build_once(server, template_name, createdb=django_db_createdb, shared=shared):
             server.execute(f'DROP DATABASE IF EXISTS "{worker_name}" WITH (FORCE)')
             server.execute(f'CREATE DATABASE "{worker_name}" TEMPLATE "{template_name}"')
     return False
+
+
+def _admin_connection() -> dict:
+    from django.db import connection
+
+    database = connection.settings_dict
+    return {"host": database["HOST"] or "127.0.0.1", "port": database["PORT"] or 5432, "user": database["USER"],
+            "password": database["PASSWORD"] or None, "dbname": "postgres", "autocommit": True}
+
+
+@contextlib.contextmanager
+def _template_build_once(server, template_name: str, *, createdb: bool, shared: Path):
+    """Under the run's lock: the template migrated, once per run (with --create-db) or if there is none."""
+    from filelock import FileLock
+
+    with FileLock(shared / "test-database-template.lock"):
+        built = shared / "test-database-template.built"
+        template_exists = server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template_name]).fetchone()
+        if not built.exists() and (createdb or not template_exists):
+            _test_database_template_build(server, template_name)
+            built.touch()
+        yield
+
+
+TEMPLATE_BUILDER = pytest.StashKey[threading.Thread]()
+
+
+def template_build_early(config) -> None:
+    """(xdist controller) Migrate the template in a thread while the workers start, if they will need it.
+
+    With --create-db they all do; otherwise only when a worker's database is missing and there is no template.
+    The thread takes the same lock as the workers (long before any of them has collected its tests).
+    """
+    workers = len(getattr(config.option, "tx", None) or [])
+    if (workers < 2 or getattr(config, "workerinput", None) is not None or not config.getvalue("reuse_db")
+            or os.environ.get("TOX_PARALLEL_ENV")):
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    import psycopg
+
+    database = connection.settings_dict
+    base = database["TEST"]["NAME"] or f"test_{database['NAME']}"
+    template_name, createdb = f"{base}_template", bool(config.getvalue("create_db"))
+    with psycopg.connect(**_admin_connection()) as server:
+        found = {row[0] for row in server.execute(
+            "SELECT datname FROM pg_database WHERE datname = ANY(%s)",
+            [[template_name] + [f"{base}_gw{number}" for number in range(workers)]]).fetchall()}
+    if not createdb and (template_name in found or len(found) == workers):
+        return
+    shared = config._tmp_path_factory.getbasetemp()
+
+    def build() -> None:
+        with psycopg.connect(**_admin_connection()) as server, _template_build_once(
+                server, template_name, createdb=createdb, shared=shared):
+            pass
+
+    config.stash[TEMPLATE_BUILDER] = thread = threading.Thread(target=build, name="test-database-template", daemon=True)
+    thread.start()
+
+
+def pytest_sessionstart(session):
+    template_build_early(session.config)
+
+
+def pytest_sessionfinish(session):
+    if (thread := session.config.stash.get(TEMPLATE_BUILDER, None)) is not None:
+        thread.join()
 
 
 def _test_database_template_build(server, name: str) -> None:

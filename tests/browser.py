@@ -1,5 +1,6 @@
 """Helpers for the browser journeys: sign in, and check a page with axe and keep a screenshot of it."""
 
+import functools
 import json
 from pathlib import Path
 
@@ -12,10 +13,19 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "test-results/screenshots"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
+@functools.cache
+def axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
+
+
 def accessibility_violations(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
-    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]]
+    # Evaluated rather than added as a <script> element (add_script_tag, about 0.15 s a page): the same axe in the page.
+    page.evaluate(axe_source())
+    # Only the violations are read, so axe builds the selectors of every node only for them (`resultTypes`: passes and
+    # the rest keep one node each) and only they cross back from the browser; every rule of the tags still runs.
+    return page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+        .then(result => result.violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target)})))""",
+                         WCAG_TAGS)
 
 
 def check_and_capture(page, name: str) -> None:

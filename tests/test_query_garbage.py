@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from django.db import transaction
 
-from tests.test_url_matrix import ADMIN, EXPECTED, HOLDER, MANAGER, SUPERVISOR, TRIALS, build_world, concrete
+from tests.test_url_matrix import ADMIN, EXPECTED, HOLDER, MANAGER, SUPERVISOR, TRIALS, concrete
 
 pytestmark = pytest.mark.django_db
 
@@ -117,9 +117,8 @@ ONE_BY_ONE = {"letters", "31 February", "a huge number", "a NUL character"}
 
 
 @pytest.mark.parametrize("garbage", list(GARBAGE.values()), ids=list(GARBAGE))
-def test_garbage_in_the_query_string_never_gives_a_server_error(client, garbage):
+def test_garbage_in_the_query_string_never_gives_a_server_error(client, garbage, world):
     one_by_one = garbage in {GARBAGE[kind] for kind in ONE_BY_ONE}
-    world = build_world()
     client.raise_request_exception = False
     errors = []
     for pages, extra in ((PAGES, {}), (CSV_PAGES, {"format": "csv"})):

@@ -418,10 +418,10 @@ def outcome(response) -> str:
 
 
 @pytest.mark.parametrize("who", sorted(EVERYONE))
-def test_every_url_for_every_role_is_allowed_forbidden_or_sent_to_sign_in_and_has_the_csp(client, who):
+def test_every_url_for_every_role_is_allowed_forbidden_or_sent_to_sign_in_and_has_the_csp(client, who, world):
     from tests.test_query_garbage import parameters_tried, query_parameters
 
-    world = build_world()  # one role per test, so that the matrix spreads over the workers
+    # One role per test, so that the matrix spreads over the workers; the world is built once per module (conftest.py).
     if who != ANON:
         client.force_login(world["users"][who])
     mismatches, without_csp, inline, untried = [], [], [], []
@@ -448,9 +448,8 @@ def test_every_url_for_every_role_is_allowed_forbidden_or_sent_to_sign_in_and_ha
     assert sorted(set(inline)) == []
 
 
-def test_a_record_is_never_shown_to_the_right_role_on_the_wrong_team_or_caseload(client):
+def test_a_record_is_never_shown_to_the_right_role_on_the_wrong_team_or_caseload(client, world):
     """IDOR: every detail and edit URL of a record, for people of the right role who are not entitled to that record."""
-    world = build_world()
     case, draft = world["case"], world["draft"]
     north = TeamFactory(name="North team")
     strangers = {
@@ -502,7 +501,7 @@ SHORT = "<i>x</i>"
 
 
 @pytest.mark.parametrize("who", sorted(SIGNED_IN))
-def test_stored_html_in_every_text_field_renders_as_text_on_every_page(client, who):
+def test_stored_html_in_every_text_field_renders_as_text_on_every_page(client, who, world):
     """Every text a user typed, shown back anywhere, is escaped: a stored <script> is shown as text, never run."""
     from django.db import models
 
@@ -516,7 +515,6 @@ def test_stored_html_in_every_text_field_renders_as_text_on_every_page(client, w
     from evaluation.models import SurveyResponse
     from trials.models import Trial, TrialArm
 
-    world = build_world()
     # What users type, and the names administrators type (shown as labels, legends and choices on others' pages).
     for model in [Case.person.field.related_model, Case, Case.crimes.rel.related_model, Victim, Contact, Condition, Referral,
                   Partner, NeedsAssessment, NeedScore, KeyworkerAction, NeedDomain, Offence, ConditionTemplate, Team,
@@ -558,10 +556,9 @@ SENSITIVE = "Sensitive: disclosed a mental health crisis"
 
 
 @pytest.mark.parametrize("who", [ERO, OTHER_ERO, KEYWORKER, ADMIN, PARTNER_CONTACT])
-def test_health_and_safeguarding_details_are_shown_only_to_the_keyworker_supervisors_and_manager(client, who):
+def test_health_and_safeguarding_details_are_shown_only_to_the_keyworker_supervisors_and_manager(client, who, world):
     from contracts.models import KeyworkerAction, NeedsAssessment, NeedScore
 
-    world = build_world()
     case = world["case"]
     NeedsAssessment.objects.filter(case=case).update(offence_context=SENSITIVE)
     NeedScore.objects.filter(assessment__case=case).update(notes=SENSITIVE)
