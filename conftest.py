@@ -496,6 +496,22 @@ def browser_type_launch_args(pytestconfig, browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": pytestconfig.stash[CHROMIUM_FOUND], "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(scope="session")
+def documents_folder(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("documents")
+
+
+@pytest.fixture(autouse=True)
+def documents_in_a_temporary_folder(settings, documents_folder) -> Path:
+    """No test writes letters or uploads into the project's var/documents (several did, through the letters a
+    service makes): each test process keeps them in a temporary folder of its own. documents/tests give each test its
+    own folder (a fixture of the same name); STORAGES["documents"] is looked up at each use."""
+    settings.STORAGES = {**settings.STORAGES, "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(documents_folder)},
+    }}
+    return documents_folder
+
+
 @pytest.fixture(autouse=True)
 def celery_tasks_in_process():
     """Run tasks in the test's own process and transaction, whatever broker the run has.
