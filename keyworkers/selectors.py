@@ -86,8 +86,8 @@ def _keyworkers_build(*, team: bool, only: bool, excluding: bool) -> QuerySet:
 
 # The team view and the chooser ask on every request: built and compiled once a process (oocr/prepared.py).
 _KEYWORKERS = PreparedQuery(_keyworkers_build)
-_SPECIALISMS = PreparedQuery(lambda *, profiles: StaffProfile.specialisms.through.objects.filter(
-    any_of("staffprofile_id", "profile", profiles)).select_related("specialism").order_by("specialism__name", "id"))
+_SPECIALISMS = PreparedQuery(lambda **shape: StaffProfile.specialisms.through.objects.filter(
+    staffprofile__user__in=_keyworkers_build(**shape).values("pk")).select_related("specialism").order_by("specialism__name", "id"))
 
 
 def keyworker_candidates(*, team, only=None, excluding=None) -> list:
@@ -96,12 +96,13 @@ def keyworker_candidates(*, team, only=None, excluding=None) -> list:
 
     Three queries whatever the number of keyworkers or cases: the keyworkers, their specialisms, their loads.
     """
-    users = _KEYWORKERS.rows({"team": team and team.pk, "only": only and only.pk, "excluding": excluding and excluding.pk},
-                             team=team is not None, only=only is not None, excluding=excluding is not None)
+    values = {"team": team and team.pk, "only": only and only.pk, "excluding": excluding and excluding.pk}
+    shape = {"team": team is not None, "only": only is not None, "excluding": excluding is not None}
+    users = _KEYWORKERS.rows(values, **shape)
     if not users:
         return users
     specialisms = defaultdict(list)
-    for row in _SPECIALISMS.rows(any_of_values("profile", (user.staff_profile.pk for user in users)), profiles=len(users)):
+    for row in _SPECIALISMS.rows(values, **shape):  # of the same keyworkers, however many
         specialisms[row.staffprofile_id].append(row.specialism)
     loads = keyworker_loads([user.pk for user in users])
     nought = dict.fromkeys(LOAD_FIELDS, 0)
