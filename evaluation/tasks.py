@@ -18,14 +18,20 @@ from evaluation.models import CrimeRecordImport, ReoffendingDefinition, ReportJo
 LONG_JOB_LIMITS = {"soft_time_limit": 15 * 60, "time_limit": 16 * 60}
 
 
-def _import_given_up(task, exc, task_id, args, kwargs, einfo) -> None:
-    """The import's tries are used up (or it met an error no try would cure): say so on its page."""
-    import_id = args[0] if args else kwargs.get("import_id")
-    if import_id is not None:
-        services.crime_record_import_fail(import_id=import_id)
+def _given_up(fail, key: str):
+    """A job task's `on_failure`: its tries are used up (or it met an error no try would cure), so `fail` the job whose
+    id is the task's first argument (or `key`), and its page says so."""
+
+    def on_failure(task, exc, task_id, args, kwargs, einfo) -> None:
+        job_id = args[0] if args else kwargs.get(key)
+        if job_id is not None:
+            fail(**{key: job_id})
+
+    return on_failure
 
 
-@shared_task(name="evaluation.crime_record_import_run", on_failure=_import_given_up, **LONG_JOB_LIMITS)
+@shared_task(name="evaluation.crime_record_import_run",
+             on_failure=_given_up(services.crime_record_import_fail, "import_id"), **LONG_JOB_LIMITS)
 def crime_record_import_run_task(import_id: int) -> str:
     """Check and load one uploaded extract; a finished, cancelled or vanished import is left alone."""
     if not CrimeRecordImport.objects.filter(pk=import_id).exists():
@@ -67,14 +73,8 @@ def report_charts_draw_task(run_id: int) -> int:
     return services.report_charts_draw(run_id=run_id)
 
 
-def _report_job_given_up(task, exc, task_id, args, kwargs, einfo) -> None:
-    """The job met an error no try would cure, or its tries are used up: the reader sees "Try again"."""
-    job_id = args[0] if args else kwargs.get("job_id")
-    if job_id is not None:
-        services.report_job_fail(job_id=job_id)
-
-
-@shared_task(name="evaluation.report_job_run", on_failure=_report_job_given_up, **LONG_JOB_LIMITS)
+# A report job given up shows the reader "Try again".
+@shared_task(name="evaluation.report_job_run", on_failure=_given_up(services.report_job_fail, "job_id"), **LONG_JOB_LIMITS)
 def report_job_run_task(job_id: int) -> str:
     """Compute a report's figures for filters nothing kept yet, and keep them with the published run. Safe to repeat:
     a finished or vanished job is left alone, what is kept is not computed again, and a job another worker is
