@@ -85,16 +85,6 @@ def _cases_open_to(*, team: bool, user_id) -> QuerySet[Case]:
                         allocations__keyworker_id=user_id)
 
 
-def case_detail_queryset(*, user) -> QuerySet[Case]:
-    """Cases a member of staff may open (`_cases_open_to`), each with what a case page shows of it: through the ORM,
-    as `case_detail` gives one of them through prepared queries."""
-    Allocation = _allocations()
-    return _cases_open_to(team=user.has_perm("cases.view_team_cases"), user_id=user.pk).prefetch_related(
-        Prefetch("crimes", queryset=Crime.objects.prefetch_related("offences", Prefetch("victims", Victim.objects.order_by("id")))),
-        Prefetch("allocations", queryset=Allocation.objects.select_related("keyworker", "allocated_by", "ended_by")),
-    )
-
-
 def _case_detail_build(*, team: bool) -> QuerySet[Case]:
     """`_cases_open_to` for one case and user (slots), as a prepared query."""
     return _cases_open_to(team=team, user_id=Slot("user", IntegerField())).filter(pk=Slot("case", IntegerField()))[:1]
@@ -110,8 +100,8 @@ _CASE_ALLOCATIONS = PreparedQuery(lambda: _allocations().objects.filter(case_id=
 
 
 def case_detail(*, user, pk: int) -> Case | None:
-    """The case a case page shows, if this user may open it: `case_detail_queryset(user=user).get(pk=pk)`, with the
-    same prefetches, run as prepared queries (every case page asks for it; building and compiling its five queries
+    """The case a case page shows, if this user may open it (`_cases_open_to`), with its crimes, their offences and
+    victims, and its allocations as `prefetch_related` keeps them, all read through prepared queries (every case page asks for it; building and compiling its five queries
     was about a third of the overview's CPU, python -m bench.profile). None when the user may not open it."""
     found = _CASE_DETAIL.rows({"case": pk, "user": user.pk}, team=user.has_perm("cases.view_team_cases"))
     if not found:

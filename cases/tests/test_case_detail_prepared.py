@@ -1,16 +1,29 @@
-"""A case page's case (selectors.case_detail, prepared queries) is the case `case_detail_queryset` gives, with the
-same relations read without a query, for whoever may open it, and nothing for whoever may not."""
+"""A case page's case (selectors.case_detail, prepared queries) is the case the ORM gives, with the same relations
+read without a query, for whoever may open it, and nothing for whoever may not."""
 
 import pytest
 from django.utils import timezone
 
 from cases.models import Case, Offence, Victim
-from cases.selectors import case_detail, case_detail_queryset
+from cases.selectors import _cases_open_to, case_detail
 from cases.tests.factories import CrimeFactory
 from keyworkers import services as keyworker_services
 from keyworkers.tests.factories import AllocatedCaseFactory, StaffProfileFactory, SupervisorProfileFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def _orm_case(*, user, pk):
+    """The same case through the ORM: who may open it, with the relations prefetched."""
+    from django.db.models import Prefetch
+
+    from cases.models import Crime
+    from keyworkers.models import Allocation
+
+    return _cases_open_to(team=user.has_perm("cases.view_team_cases"), user_id=user.pk).prefetch_related(
+        Prefetch("crimes", queryset=Crime.objects.prefetch_related("offences", Prefetch("victims", Victim.objects.order_by("id")))),
+        Prefetch("allocations", queryset=Allocation.objects.select_related("keyworker", "allocated_by", "ended_by")),
+    ).get(pk=pk)
 
 
 def _seen(case) -> tuple:
@@ -42,7 +55,7 @@ def held():
 def test_whoever_may_open_it_gets_what_the_orm_gives_and_reads_its_relations_without_a_query(held, django_assert_num_queries):
     case, _, holder, supervisor = held
     for user in (holder, supervisor):
-        expected = _seen(case_detail_queryset(user=user).get(pk=case.pk))
+        expected = _seen(_orm_case(user=user, pk=case.pk))
         with django_assert_num_queries(5):  # the case and person, crimes, offences, victims, allocations
             prepared = case_detail(user=user, pk=case.pk)
         with django_assert_num_queries(0):

@@ -55,12 +55,12 @@ def told(case, holder, victim, purpose, on=None):
 
 
 def test_a_case_page_case_gives_the_same_items_from_its_prefetched_victims_in_two_fewer_queries(django_assert_num_queries):
-    from cases.selectors import case_detail_queryset, victims_code_items_of
+    from cases.selectors import case_detail, victims_code_items_of
 
     case, holder, victim = case_with_victim()
     Victim.objects.create(crime=case.crimes.get(), name="Bus station", view=Victim.View.SUPPORTS)
     told(case, holder, victim, "rj_information")
-    page_case = case_detail_queryset(user=holder).get(pk=case.pk)  # crimes and victims prefetched
+    page_case = case_detail(user=holder, pk=case.pk)  # crimes and victims prefetched, as a case page has them
     with django_assert_num_queries(5):
         read = victims_code_items_of([case.pk])[case.pk]
     with django_assert_num_queries(3):  # neither the victims nor the case's dates again
